@@ -1,0 +1,123 @@
+/**
+ * The local data plane: real HTTP processes for ECS tasks, real HTTP health checks for target groups, and real HTTP
+ * listeners for the load balancer. The ECS and ELBv2 emulators (control plane) drive it through these types only.
+ */
+import type { Clock } from '../aws/clock';
+
+/** What a task started from an image does. Images map to behaviours in local/dataplane/images.ts (README table). */
+export type TaskBehaviour =
+  /** Serves the demo app with the image's colour; /healthz answers 200. */
+  | 'healthy'
+  /** The process exits with code 1 right after start, before it listens. */
+  | 'crash-on-start'
+  /** Serves pages, but /healthz answers 500, so health checks fail. */
+  | 'unhealthy';
+
+export interface ImageSpec {
+  readonly behaviour: TaskBehaviour;
+  /** Colour shown by the page, e.g. `blue`, `green`. */
+  readonly colour: string;
+  /** Emulated seconds the process waits before it starts listening (slow start). */
+  readonly startupSeconds: number;
+}
+
+export interface TaskLaunchSpec {
+  readonly image: string;
+  /** Shown on the page and in the `X-App-Version` header. */
+  readonly commit: string;
+  readonly buildTime?: string;
+  /** Extra environment for the process (container environment from the task definition). */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+export interface TaskExit {
+  readonly exitCode: number | null;
+  /** ECS-style stoppedReason, e.g. `Essential container in task exited`. */
+  readonly reason: string;
+}
+
+/** One running task: a real OS process listening on 127.0.0.1:port. */
+export interface TaskProcess {
+  readonly pid: number;
+  readonly host: string;
+  /** Port the process listens on once started; 0 until then. */
+  readonly port: number;
+  /** Resolves once the process listens; rejects if it exits first. */
+  readonly ready: Promise<void>;
+  /** Resolves when the process ends, for any reason. */
+  readonly exited: Promise<TaskExit>;
+  /** SIGTERM, then SIGKILL after a grace period. Idempotent. */
+  stop(reason: string): Promise<void>;
+}
+
+/** Health check settings of a target group, as ELBv2 stores them. */
+export interface HealthCheckConfig {
+  readonly path: string;
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly healthyThresholdCount: number;
+  readonly unhealthyThresholdCount: number;
+  /** ELBv2 Matcher.HttpCode: `200`, `200,302` or `200-299`. */
+  readonly matcher: string;
+}
+
+/** ELBv2 TargetHealth.State values. */
+export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'unused' | 'draining' | 'unavailable';
+
+export interface TargetHealthStatus {
+  readonly state: TargetState;
+  /** ELBv2 TargetHealth.Reason, e.g. `Elb.RegistrationInProgress`, `Target.FailedHealthChecks`. */
+  readonly reason?: string;
+  readonly description?: string;
+}
+
+/** Where a registered target (ip:port as ELBv2 sees it) really listens on this machine. */
+export type TargetResolver = (id: string, port: number) => { host: string; port: number } | undefined;
+
+export interface TargetGroupHealthOptions {
+  readonly config: HealthCheckConfig;
+  readonly clock: Clock;
+  readonly resolve: TargetResolver;
+}
+
+export interface RouteTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly healthy: boolean;
+}
+
+/** What a listener does with a request, decided from the rules as they stand at that moment. */
+export type RouteDecision =
+  | { readonly kind: 'fixed'; readonly statusCode: number; readonly contentType: string; readonly body: string }
+  | {
+      readonly kind: 'forward';
+      readonly groups: ReadonlyArray<{ readonly weight: number; readonly targets: readonly RouteTarget[] }>;
+    };
+
+export interface ListenerRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+export interface ListenerOptions {
+  readonly host?: string;
+  readonly port: number;
+  readonly route: (request: ListenerRequest) => RouteDecision;
+}
+
+export interface ListenerServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Thrown when a port is taken: names the port and the option that changes it. */
+export class PortInUseError extends Error {
+  constructor(
+    readonly port: number,
+    readonly option: string,
+  ) {
+    super(`Port ${port} on 127.0.0.1 is already in use. Free it, or choose another port with ${option}.`);
+    this.name = 'PortInUseError';
+  }
+}
