@@ -1,0 +1,154 @@
+import * as path from 'path';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as codecommit from 'aws-cdk-lib/aws-codecommit';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { DeliveryPipeline } from '../../pipeline/delivery-pipeline';
+import { BlueGreenLoadBalancer } from './constructs/bluegreen-load-balancer';
+import { DeploymentStateMachines, type GreenHealthCheckOptions } from './constructs/deployment-state-machines';
+import { ExternalFargateService } from './constructs/external-fargate-service';
+import { applyNagSuppressions } from './nag-suppressions';
+
+export const DEMO_APP_DIR = path.join(__dirname, '..', '..', 'demo-app');
+
+export interface BlueGreenStackProps extends StackProps {
+  /**
+   * Tasks each version runs; the controller owns the service's desired count.
+   * @default 2
+   */
+  readonly desiredCount?: number;
+  /**
+   * Name of the ECS service.
+   * @default 'demo-app'
+   */
+  readonly serviceName?: string;
+  /**
+   * IPv4 CIDR blocks that may reach the test listener (:8080).
+   * @default - the VPC's CIDR only
+   */
+  readonly testListenerAllowedCidrs?: readonly string[];
+  /**
+   * How long deploy-green waits for green to become healthy before it undoes itself.
+   * @default Duration.minutes(10)
+   */
+  readonly healthTimeout?: Duration;
+  /** @default - '/healthz' every 10 s, 2 successes / 2 failures */
+  readonly healthCheck?: GreenHealthCheckOptions;
+  /**
+   * Branch of the CodeCommit repository that the pipeline deploys.
+   * @default 'main'
+   */
+  readonly branch?: string;
+  /**
+   * Whether `cdk destroy` also deletes the image repository and artifact bucket with their contents. Keep the
+   * default for a demo; set false for a production service whose images must outlive the stack.
+   * @default true
+   */
+  readonly destroyDataWithStack?: boolean;
+}
+
+/** Everything a blue/green ECS service needs, from the VPC to the pipeline. */
+export class BlueGreenStack extends Stack {
+  public readonly app: ExternalFargateService;
+  public readonly loadBalancer: BlueGreenLoadBalancer;
+  public readonly stateMachines: DeploymentStateMachines;
+  public readonly delivery: DeliveryPipeline;
+
+  constructor(scope: Construct, id: string, props: BlueGreenStackProps = {}) {
+    super(scope, id, props);
+    const destroyData = props.destroyDataWithStack ?? true;
+    const removalPolicy = destroyData ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 1,
+      flowLogs: {
+        Rejected: {
+          destination: ec2.FlowLogDestination.toCloudWatchLogs(
+            new logs.LogGroup(this, 'VpcFlowLogs', { retention: logs.RetentionDays.ONE_MONTH }),
+          ),
+          trafficType: ec2.FlowLogTrafficType.REJECT,
+        },
+      },
+    });
+
+    const imageRepository = new ecr.Repository(this, 'ImageRepository', {
+      imageScanOnPush: true,
+      imageTagMutability: ecr.TagMutability.IMMUTABLE,
+      lifecycleRules: [{ description: 'Keep the 30 newest images', maxImageCount: 30 }],
+      removalPolicy,
+      emptyOnDelete: destroyData,
+    });
+
+    const sourceRepository = new codecommit.Repository(this, 'SourceRepository', {
+      repositoryName: `${id}-app`.toLowerCase(),
+      description: 'The app deployed blue/green: push to the pipeline branch to release a new green.',
+      // Seeded with demo-app/ at creation, so the first pipeline run deploys it without any manual git push.
+      code: codecommit.Code.fromDirectory(DEMO_APP_DIR, props.branch ?? 'main'),
+    });
+
+    const artifactBucket = new s3.Bucket(this, 'ArtifactBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(7) }],
+      removalPolicy,
+      autoDeleteObjects: destroyData,
+    });
+
+    this.app = new ExternalFargateService(this, 'App', {
+      vpc,
+      repository: imageRepository,
+      desiredCount: props.desiredCount,
+      serviceName: props.serviceName,
+    });
+    this.loadBalancer = new BlueGreenLoadBalancer(this, 'LoadBalancer', {
+      vpc,
+      taskSecurityGroup: this.app.securityGroup,
+      containerPort: this.app.containerPort,
+      testListenerAllowedCidrs: props.testListenerAllowedCidrs,
+    });
+    this.stateMachines = new DeploymentStateMachines(this, 'StateMachines', {
+      app: this.app,
+      loadBalancer: this.loadBalancer,
+      vpc,
+      imageRepositoryUri: imageRepository.repositoryUri,
+      healthTimeout: props.healthTimeout,
+      healthCheck: props.healthCheck,
+    });
+    this.delivery = new DeliveryPipeline(this, 'Delivery', {
+      sourceRepository,
+      imageRepository,
+      artifactBucket,
+      stateMachines: this.stateMachines,
+      clusterName: this.app.cluster.clusterName,
+      serviceName: this.app.serviceName,
+      testUrl: this.loadBalancer.testUrl,
+      productionUrl: this.loadBalancer.productionUrl,
+      branch: props.branch,
+    });
+
+    // Output IDs are public API: the bluegreen CLI and the README's commands read them.
+    const outputs: Record<string, string> = {
+      ProductionUrl: this.loadBalancer.productionUrl,
+      TestUrl: this.loadBalancer.testUrl,
+      ClusterName: this.app.cluster.clusterName,
+      ServiceName: this.app.serviceName,
+      DeployGreenStateMachineArn: this.stateMachines.deployGreen.stateMachineArn,
+      SwapStateMachineArn: this.stateMachines.swap.stateMachineArn,
+      CleanUpStateMachineArn: this.stateMachines.cleanUp.stateMachineArn,
+      PipelineName: this.delivery.pipeline.pipelineName,
+      ApprovalTopicArn: this.delivery.approvalTopic.topicArn,
+      SourceRepositoryCloneUrl: sourceRepository.repositoryCloneUrlGrc,
+      ImageRepositoryUri: imageRepository.repositoryUri,
+      ArtifactBucketName: artifactBucket.bucketName,
+    };
+    for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
+
+    applyNagSuppressions(this, artifactBucket);
+  }
+}

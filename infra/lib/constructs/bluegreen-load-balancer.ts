@@ -1,0 +1,123 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+import { validateCidrList, validateIntegerInRange } from '../private/validate';
+
+/** What the controller-owned rules answer while they forward nowhere. The clean-up state machine uses the same text. */
+export const PRODUCTION_IDLE_MESSAGE =
+  'No version is live yet: approve the swap of the first deployment to release it.';
+export const TEST_IDLE_MESSAGE =
+  'No green deployment is under test. Push a commit or start deploy-green to create one.';
+
+export interface BlueGreenLoadBalancerProps {
+  readonly vpc: ec2.IVpc;
+  /** Security group of the tasks; the load balancer is allowed to reach them on the container port. */
+  readonly taskSecurityGroup: ec2.ISecurityGroup;
+  readonly containerPort: number;
+  /**
+   * IPv4 CIDR blocks allowed to reach the test listener. Green versions are unreleased, so this never defaults to
+   * the internet, and 0.0.0.0/0 is rejected.
+   * @default - the VPC's CIDR block only
+   */
+  readonly testListenerAllowedCidrs?: readonly string[];
+  /**
+   * Port of the production listener.
+   * @default 80
+   */
+  readonly productionPort?: number;
+  /**
+   * Port of the test listener.
+   * @default 8080
+   */
+  readonly testPort?: number;
+}
+
+/**
+ * An internet-facing ALB with a production listener and a restricted test listener. Each listener has one rule that
+ * the deployment state machines own (they switch it between target groups with ModifyRule); the rules start with a
+ * fixed response so a fresh stack answers clearly before the first release.
+ */
+export class BlueGreenLoadBalancer extends Construct {
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  public readonly productionListener: elbv2.ApplicationListener;
+  public readonly testListener: elbv2.ApplicationListener;
+  public readonly productionRule: elbv2.ApplicationListenerRule;
+  public readonly testRule: elbv2.ApplicationListenerRule;
+  public readonly productionPort: number;
+  public readonly testPort: number;
+
+  constructor(scope: Construct, id: string, props: BlueGreenLoadBalancerProps) {
+    super(scope, id);
+    this.productionPort = props.productionPort ?? 80;
+    this.testPort = props.testPort ?? 8080;
+    validateIntegerInRange('productionPort', this.productionPort, 1, 65535, 'Use a TCP port such as 80.');
+    validateIntegerInRange('testPort', this.testPort, 1, 65535, 'Use a TCP port such as 8080.');
+    if (this.productionPort === this.testPort) {
+      throw new Error(
+        `productionPort and testPort are both ${this.testPort}; they must differ so testers never reach production by accident. Use e.g. 80 and 8080.`,
+      );
+    }
+    if (props.testListenerAllowedCidrs !== undefined) {
+      validateCidrList('testListenerAllowedCidrs', props.testListenerAllowedCidrs);
+    }
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      internetFacing: true,
+      dropInvalidHeaderFields: true,
+    });
+
+    this.productionListener = this.loadBalancer.addListener('ProductionListener', {
+      port: this.productionPort,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      open: true,
+      defaultAction: elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' }),
+    });
+    this.testListener = this.loadBalancer.addListener('TestListener', {
+      port: this.testPort,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      open: false,
+      defaultAction: elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' }),
+    });
+    const testPeers = props.testListenerAllowedCidrs ?? [];
+    if (testPeers.length === 0) {
+      this.testListener.connections.allowDefaultPortFrom(
+        ec2.Peer.ipv4(props.vpc.vpcCidrBlock),
+        'Test listener: VPC only',
+      );
+    }
+    for (const cidr of testPeers) {
+      this.testListener.connections.allowDefaultPortFrom(ec2.Peer.ipv4(cidr), `Test listener: ${cidr}`);
+    }
+
+    this.productionRule = new elbv2.ApplicationListenerRule(this, 'ProductionRule', {
+      listener: this.productionListener,
+      priority: 1,
+      conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+      action: elbv2.ListenerAction.fixedResponse(503, {
+        contentType: 'text/plain',
+        messageBody: PRODUCTION_IDLE_MESSAGE,
+      }),
+    });
+    this.testRule = new elbv2.ApplicationListenerRule(this, 'TestRule', {
+      listener: this.testListener,
+      priority: 1,
+      conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+      action: elbv2.ListenerAction.fixedResponse(503, { contentType: 'text/plain', messageBody: TEST_IDLE_MESSAGE }),
+    });
+
+    props.taskSecurityGroup.connections.allowFrom(
+      this.loadBalancer,
+      ec2.Port.tcp(props.containerPort),
+      'Load balancer to tasks (traffic and health checks)',
+    );
+  }
+
+  get productionUrl(): string {
+    return `http://${this.loadBalancer.loadBalancerDnsName}${this.productionPort === 80 ? '' : `:${this.productionPort}`}/`;
+  }
+
+  get testUrl(): string {
+    return `http://${this.loadBalancer.loadBalancerDnsName}:${this.testPort}/`;
+  }
+}

@@ -1,0 +1,211 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { aslPath, readAsl, STATE_MACHINE_NAMES, type StateMachineName } from '../private/asl';
+import { permissionsFor } from '../private/state-machine-permissions';
+import { substitutionsFor } from '../private/substitutions';
+import { defaultTargetGroupPrefix, TARGET_GROUP_PREFIX_MAX } from '../private/target-group-name';
+import { validateIntegerInRange, validateName } from '../private/validate';
+import { TEST_IDLE_MESSAGE } from './bluegreen-load-balancer';
+import type { BlueGreenLoadBalancer } from './bluegreen-load-balancer';
+import type { ExternalFargateService } from './external-fargate-service';
+
+/** Health checks of green target groups. */
+export interface GreenHealthCheckOptions {
+  /**
+   * Path the load balancer probes.
+   * @default '/healthz'
+   */
+  readonly path?: string;
+  /**
+   * Seconds between probes.
+   * @default 10
+   */
+  readonly intervalSeconds?: number;
+  /**
+   * Consecutive successes before a target is healthy.
+   * @default 2
+   */
+  readonly healthyThresholdCount?: number;
+  /**
+   * Consecutive failures before a target is unhealthy.
+   * @default 2
+   */
+  readonly unhealthyThresholdCount?: number;
+}
+
+export interface DeploymentStateMachinesProps {
+  readonly app: ExternalFargateService;
+  readonly loadBalancer: BlueGreenLoadBalancer;
+  readonly vpc: ec2.IVpc;
+  /** Image repository URI, used in input examples of error messages. */
+  readonly imageRepositoryUri: string;
+  /**
+   * Prefix of green target group names; deploy-green appends `-` and 8 hex characters.
+   * @default - `bg-` and the service name, cut to 23 characters
+   */
+  readonly targetGroupNamePrefix?: string;
+  /**
+   * How long deploy-green waits for green to become healthy before it undoes itself. Executions may override it
+   * with `healthTimeoutSeconds`.
+   * @default Duration.minutes(10)
+   */
+  readonly healthTimeout?: Duration;
+  /**
+   * How long old targets drain before their task set stops (ELBv2 deregistration delay of green target groups).
+   * @default Duration.seconds(30)
+   */
+  readonly deregistrationDelay?: Duration;
+  /** @default - see GreenHealthCheckOptions */
+  readonly healthCheck?: GreenHealthCheckOptions;
+  /**
+   * Retention of the execution logs.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The three deployment state machines. Each definition is the file in statemachines/ as it is, with
+ * `definitionSubstitutions` for the stack's ARNs and settings, and each role grants only what its file calls.
+ */
+export class DeploymentStateMachines extends Construct {
+  public readonly deployGreen: sfn.StateMachine;
+  public readonly swap: sfn.StateMachine;
+  public readonly cleanUp: sfn.StateMachine;
+  /** All three by file name, for loops in tests, outputs and the pipeline. */
+  public readonly byName: Readonly<Record<StateMachineName, sfn.StateMachine>>;
+  /** Green target groups are named `<prefix>-<8 hex>`; IAM scopes target group actions to this prefix. */
+  public readonly targetGroupNamePrefix: string;
+
+  constructor(scope: Construct, id: string, props: DeploymentStateMachinesProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const { app, loadBalancer } = props;
+    const serviceName = app.serviceName;
+    const prefix = props.targetGroupNamePrefix ?? defaultTargetGroupPrefix(serviceName);
+    this.targetGroupNamePrefix = prefix;
+    validateName(
+      'targetGroupNamePrefix',
+      prefix,
+      TARGET_GROUP_PREFIX_MAX,
+      `deploy-green appends '-' and an 8-character deployment id, and ELBv2 target group names are at most 32 characters`,
+    );
+    const healthTimeoutSeconds = (props.healthTimeout ?? Duration.minutes(10)).toSeconds();
+    validateIntegerInRange(
+      'healthTimeout',
+      healthTimeoutSeconds,
+      30,
+      86400,
+      'Give a Duration from 30 seconds to 1 day.',
+    );
+    const deregistrationDelaySeconds = (props.deregistrationDelay ?? Duration.seconds(30)).toSeconds();
+    validateIntegerInRange(
+      'deregistrationDelay',
+      deregistrationDelaySeconds,
+      0,
+      3600,
+      'ELBv2 allows 0 to 3600 seconds.',
+    );
+    const health = {
+      path: props.healthCheck?.path ?? '/healthz',
+      intervalSeconds: props.healthCheck?.intervalSeconds ?? 10,
+      healthyThresholdCount: props.healthCheck?.healthyThresholdCount ?? 2,
+      unhealthyThresholdCount: props.healthCheck?.unhealthyThresholdCount ?? 2,
+    };
+    if (!health.path.startsWith('/')) {
+      throw new Error(`healthCheck.path is '${health.path}', but it must start with '/', for example '/healthz'.`);
+    }
+    validateIntegerInRange('healthCheck.intervalSeconds', health.intervalSeconds, 5, 300, 'ELBv2 allows 5 to 300.');
+    validateIntegerInRange(
+      'healthCheck.healthyThresholdCount',
+      health.healthyThresholdCount,
+      2,
+      10,
+      'ELBv2 allows 2 to 10.',
+    );
+    validateIntegerInRange(
+      'healthCheck.unhealthyThresholdCount',
+      health.unhealthyThresholdCount,
+      2,
+      10,
+      'ELBv2 allows 2 to 10.',
+    );
+
+    const executionRole = app.taskDefinition.obtainExecutionRole();
+    const available: Record<string, string> = {
+      ClusterName: app.cluster.clusterName,
+      ClusterArn: app.cluster.clusterArn,
+      ServiceName: serviceName,
+      ServiceArn: app.service.serviceArn,
+      DesiredCount: String(app.desiredCount),
+      TaskDefinitionFamily: app.taskDefinition.family,
+      TaskRoleArn: app.taskDefinition.taskRole.roleArn,
+      ExecutionRoleArn: executionRole.roleArn,
+      ContainerName: app.containerName,
+      ContainerPort: String(app.containerPort),
+      ImageRepositoryUri: props.imageRepositoryUri,
+      VpcId: props.vpc.vpcId,
+      SubnetIds: props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds.join(','),
+      ServiceSecurityGroupId: app.securityGroup.securityGroupId,
+      ProdRuleArn: loadBalancer.productionRule.listenerRuleArn,
+      TestRuleArn: loadBalancer.testRule.listenerRuleArn,
+      ProdUrl: loadBalancer.productionUrl,
+      TestUrl: loadBalancer.testUrl,
+      TestListenerIdleMessage: TEST_IDLE_MESSAGE,
+      TargetGroupNamePrefix: prefix,
+      HealthCheckPath: health.path,
+      HealthCheckIntervalSeconds: String(health.intervalSeconds),
+      HealthyThresholdCount: String(health.healthyThresholdCount),
+      UnhealthyThresholdCount: String(health.unhealthyThresholdCount),
+      HealthTimeoutSeconds: String(healthTimeoutSeconds),
+      DeregistrationDelaySeconds: String(deregistrationDelaySeconds),
+    };
+
+    const make = (name: StateMachineName, constructId: string): sfn.StateMachine => {
+      const definition = readAsl(name);
+      const logGroup = new logs.LogGroup(this, `${constructId}Logs`, {
+        retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      });
+      const stateMachine = new sfn.StateMachine(this, constructId, {
+        definitionBody: sfn.DefinitionBody.fromFile(aslPath(name)),
+        definitionSubstitutions: substitutionsFor(name, definition, available),
+        stateMachineType: sfn.StateMachineType.STANDARD,
+        tracingEnabled: true,
+        logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+        comment: `ecs-bluegreen ${name} for service ${serviceName}`,
+      });
+      const statements = permissionsFor(JSON.parse(definition), {
+        partition: stack.partition,
+        region: stack.region,
+        account: stack.account,
+        clusterName: app.cluster.clusterName,
+        serviceName,
+        targetGroupNamePrefix: prefix,
+        ruleArns: { ProdRuleArn: available.ProdRuleArn as string, TestRuleArn: available.TestRuleArn as string },
+        passableRoleArns: [app.taskDefinition.taskRole.roleArn, executionRole.roleArn],
+      });
+      for (const statement of statements) {
+        stateMachine.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: statement.actions,
+            resources: statement.resources,
+            conditions: statement.conditions,
+          }),
+        );
+      }
+      return stateMachine;
+    };
+
+    this.deployGreen = make('deploy-green', 'DeployGreen');
+    this.swap = make('swap', 'Swap');
+    this.cleanUp = make('clean-up', 'CleanUp');
+    this.byName = { 'deploy-green': this.deployGreen, swap: this.swap, 'clean-up': this.cleanUp };
+    if (Object.keys(this.byName).length !== STATE_MACHINE_NAMES.length) {
+      throw new Error('Every file in STATE_MACHINE_NAMES needs a state machine here.');
+    }
+  }
+}

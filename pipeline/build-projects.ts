@@ -1,0 +1,55 @@
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface BuildProjectsProps {
+  readonly imageRepository: ecr.IRepository;
+  /** Settings the prepare step writes into the deploy-green input. */
+  readonly deployTarget: { readonly clusterName: string; readonly serviceName: string };
+  /**
+   * Retention of the build logs.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The three CodeBuild projects of the pipeline. Their buildspecs live in the app repository (demo-app/), as in any
+ * app a platform team onboards; these projects only provide the environment each step needs.
+ */
+export class BuildProjects extends Construct {
+  public readonly buildApp: codebuild.PipelineProject;
+  public readonly buildImage: codebuild.PipelineProject;
+  public readonly prepareDeployInput: codebuild.PipelineProject;
+
+  constructor(scope: Construct, id: string, props: BuildProjectsProps) {
+    super(scope, id);
+    const project = (projectId: string, buildspec: string, extra: Partial<codebuild.PipelineProjectProps> = {}) => {
+      const logGroup = new logs.LogGroup(this, `${projectId}Logs`, {
+        retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      });
+      return new codebuild.PipelineProject(this, projectId, {
+        buildSpec: codebuild.BuildSpec.fromSourceFilename(buildspec),
+        environment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0, ...extra.environment },
+        logging: { cloudWatch: { logGroup } },
+        ...extra,
+      });
+    };
+
+    this.buildApp = project('BuildApp', 'buildspec-app.yml');
+    this.buildImage = project('BuildImage', 'buildspec-image.yml', {
+      // Docker builds need a privileged build container.
+      environment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0, privileged: true },
+      environmentVariables: { REPOSITORY_URI: { value: props.imageRepository.repositoryUri } },
+    });
+    props.imageRepository.grantPullPush(this.buildImage);
+
+    this.prepareDeployInput = project('PrepareDeployInput', 'buildspec-prepare.yml', {
+      environmentVariables: {
+        CLUSTER_NAME: { value: props.deployTarget.clusterName },
+        SERVICE_NAME: { value: props.deployTarget.serviceName },
+      },
+    });
+  }
+}

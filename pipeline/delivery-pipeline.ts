@@ -1,0 +1,205 @@
+import { Duration } from 'aws-cdk-lib';
+import * as codecommit from 'aws-cdk-lib/aws-codecommit';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { BuildProjects } from './build-projects';
+
+/** Stage names, in order. They are public API: users and the CLI find approvals by these names. */
+export const PIPELINE_STAGES = [
+  'Source',
+  'BuildApp',
+  'BuildImage',
+  'PrepareDeployInput',
+  'DeployGreen',
+  'ApproveSwap',
+  'Swap',
+  'ApproveCleanUp',
+  'CleanUp',
+] as const;
+
+export interface DeliveryPipelineProps {
+  readonly sourceRepository: codecommit.IRepository;
+  readonly imageRepository: ecr.IRepository;
+  readonly artifactBucket: s3.IBucket;
+  readonly stateMachines: {
+    readonly deployGreen: sfn.IStateMachine;
+    readonly swap: sfn.IStateMachine;
+    readonly cleanUp: sfn.IStateMachine;
+  };
+  readonly clusterName: string;
+  readonly serviceName: string;
+  readonly testUrl: string;
+  readonly productionUrl: string;
+  /**
+   * Branch whose pushes start the pipeline.
+   * @default 'main'
+   */
+  readonly branch?: string;
+  /**
+   * How long green may be tested before the swap approval expires (CodePipeline allows at most 7 days).
+   * @default Duration.days(7)
+   */
+  readonly swapApprovalTimeout?: Duration;
+}
+
+/**
+ * CodePipeline (V2): source, build app, build image, prepare input, deploy-green, approve swap, swap, approve
+ * clean-up, clean-up. The Step Functions actions pass the same minimal input a person would start them with.
+ */
+export class DeliveryPipeline extends Construct {
+  public readonly pipeline: codepipeline.Pipeline;
+  /** Subscribe to this topic to hear when an approval waits. */
+  public readonly approvalTopic: sns.Topic;
+  public readonly builds: BuildProjects;
+  /** The role CodePipeline creates for each action, with the state machine the action starts (if any). */
+  public readonly actionRoles: ReadonlyArray<{ readonly role: iam.IRole; readonly stateMachine?: sfn.IStateMachine }>;
+
+  constructor(scope: Construct, id: string, props: DeliveryPipelineProps) {
+    super(scope, id);
+    const swapTimeout = props.swapApprovalTimeout ?? Duration.days(7);
+    if (swapTimeout.toMinutes() < 5 || swapTimeout.toMinutes() > 7 * 24 * 60) {
+      throw new Error(
+        `swapApprovalTimeout is ${swapTimeout.toHumanString()}, but CodePipeline approvals last from 5 minutes to 7 days. Choose a Duration in that range.`,
+      );
+    }
+    const serviceInput = { cluster: props.clusterName, service: props.serviceName };
+
+    this.approvalTopic = new sns.Topic(this, 'ApprovalTopic', {
+      displayName: `Blue/green approvals for ${props.serviceName}`,
+      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+      enforceSSL: true,
+    });
+    const builds = (this.builds = new BuildProjects(this, 'Builds', {
+      imageRepository: props.imageRepository,
+      deployTarget: { clusterName: props.clusterName, serviceName: props.serviceName },
+    }));
+
+    const source = new codepipeline.Artifact('Source');
+    const app = new codepipeline.Artifact('App');
+    const image = new codepipeline.Artifact('Image');
+    const deployInput = new codepipeline.Artifact('DeployInput');
+    const sourceAction = new actions.CodeCommitSourceAction({
+      actionName: 'CodeCommit',
+      repository: props.sourceRepository,
+      branch: props.branch ?? 'main',
+      output: source,
+    });
+    const commitEnv = { COMMIT_ID: { value: sourceAction.variables.commitId } };
+
+    this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
+      pipelineType: codepipeline.PipelineType.V2,
+      artifactBucket: props.artifactBucket,
+      restartExecutionOnUpdate: false,
+      stages: [
+        { stageName: 'Source', actions: [sourceAction] },
+        {
+          stageName: 'BuildApp',
+          actions: [
+            new actions.CodeBuildAction({
+              actionName: 'BuildApp',
+              project: builds.buildApp,
+              input: source,
+              outputs: [app],
+              environmentVariables: commitEnv,
+            }),
+          ],
+        },
+        {
+          stageName: 'BuildImage',
+          actions: [
+            new actions.CodeBuildAction({
+              actionName: 'BuildImage',
+              project: builds.buildImage,
+              input: app,
+              outputs: [image],
+              environmentVariables: commitEnv,
+            }),
+          ],
+        },
+        {
+          stageName: 'PrepareDeployInput',
+          actions: [
+            new actions.CodeBuildAction({
+              actionName: 'PrepareDeployInput',
+              project: builds.prepareDeployInput,
+              input: source,
+              extraInputs: [image],
+              outputs: [deployInput],
+              environmentVariables: commitEnv,
+            }),
+          ],
+        },
+        {
+          stageName: 'DeployGreen',
+          actions: [
+            new actions.StepFunctionInvokeAction({
+              actionName: 'DeployGreen',
+              stateMachine: props.stateMachines.deployGreen,
+              stateMachineInput: actions.StateMachineInput.filePath(deployInput.atPath('deploy-input.json')),
+            }),
+          ],
+        },
+        {
+          stageName: 'ApproveSwap',
+          actions: [
+            new actions.ManualApprovalAction({
+              actionName: 'ApproveSwap',
+              notificationTopic: this.approvalTopic,
+              externalEntityLink: props.testUrl,
+              additionalInformation: `Green is live on the test listener (${props.testUrl}). Approve to send production traffic to it; reject to discard it.`,
+              timeout: swapTimeout,
+            }),
+          ],
+        },
+        {
+          stageName: 'Swap',
+          actions: [
+            new actions.StepFunctionInvokeAction({
+              actionName: 'Swap',
+              stateMachine: props.stateMachines.swap,
+              stateMachineInput: actions.StateMachineInput.literal(serviceInput),
+            }),
+          ],
+        },
+        {
+          stageName: 'ApproveCleanUp',
+          actions: [
+            new actions.ManualApprovalAction({
+              actionName: 'ApproveCleanUp',
+              notificationTopic: this.approvalTopic,
+              externalEntityLink: props.productionUrl,
+              additionalInformation: `Production (${props.productionUrl}) now serves green while blue still runs. Approve to remove blue; until then a rollback is instant.`,
+            }),
+          ],
+        },
+        {
+          stageName: 'CleanUp',
+          actions: [
+            new actions.StepFunctionInvokeAction({
+              actionName: 'CleanUp',
+              stateMachine: props.stateMachines.cleanUp,
+              stateMachineInput: actions.StateMachineInput.literal(serviceInput),
+            }),
+          ],
+        },
+      ],
+    });
+
+    const invoked: Record<string, sfn.IStateMachine> = {
+      DeployGreen: props.stateMachines.deployGreen,
+      Swap: props.stateMachines.swap,
+      CleanUp: props.stateMachines.cleanUp,
+    };
+    this.actionRoles = this.pipeline.node
+      .findAll()
+      .filter((c): c is iam.Role => c instanceof iam.Role && c.node.id === 'CodePipelineActionRole')
+      .map((role) => ({ role, stateMachine: invoked[role.node.scope?.node.id ?? ''] }));
+  }
+}
