@@ -1,12 +1,21 @@
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 export interface BuildProjectsProps {
   readonly imageRepository: ecr.IRepository;
   /** Settings the prepare step writes into the deploy-green input. */
-  readonly deployTarget: { readonly clusterName: string; readonly serviceName: string };
+  readonly deployTarget: {
+    readonly clusterName: string;
+    readonly serviceName: string;
+    readonly serviceArn: string;
+    readonly taskDefinitionFamily: string;
+    readonly containerName: string;
+    /** Roles the task definition names; registering a revision passes them to ECS. */
+    readonly taskRoleArns: readonly string[];
+  };
   /**
    * Retention of the build logs.
    * @default logs.RetentionDays.ONE_MONTH
@@ -49,7 +58,26 @@ export class BuildProjects extends Construct {
       environmentVariables: {
         CLUSTER_NAME: { value: props.deployTarget.clusterName },
         SERVICE_NAME: { value: props.deployTarget.serviceName },
+        TASK_DEFINITION_FAMILY: { value: props.deployTarget.taskDefinitionFamily },
+        CONTAINER_NAME: { value: props.deployTarget.containerName },
       },
     });
+    // Exactly what demo-app/ci/prepare-deploy-input.js calls.
+    this.prepareDeployInput.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['ecs:DescribeServices'], resources: [props.deployTarget.serviceArn] }),
+    );
+    this.prepareDeployInput.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
+        resources: ['*'],
+      }),
+    );
+    this.prepareDeployInput.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [...props.deployTarget.taskRoleArns],
+        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      }),
+    );
   }
 }

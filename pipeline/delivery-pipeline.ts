@@ -35,6 +35,10 @@ export interface DeliveryPipelineProps {
   };
   readonly clusterName: string;
   readonly serviceName: string;
+  readonly serviceArn: string;
+  readonly taskDefinitionFamily: string;
+  readonly containerName: string;
+  readonly taskRoleArns: readonly string[];
   readonly testUrl: string;
   readonly productionUrl: string;
   /**
@@ -78,7 +82,14 @@ export class DeliveryPipeline extends Construct {
     });
     const builds = (this.builds = new BuildProjects(this, 'Builds', {
       imageRepository: props.imageRepository,
-      deployTarget: { clusterName: props.clusterName, serviceName: props.serviceName },
+      deployTarget: {
+        clusterName: props.clusterName,
+        serviceName: props.serviceName,
+        serviceArn: props.serviceArn,
+        taskDefinitionFamily: props.taskDefinitionFamily,
+        containerName: props.containerName,
+        taskRoleArns: props.taskRoleArns,
+      },
     }));
 
     const source = new codepipeline.Artifact('Source');

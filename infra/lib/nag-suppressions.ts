@@ -100,6 +100,11 @@ export function applyNagSuppressions(stack: BlueGreenStack, artifactBucket: s3.I
     'ecr:GetAuthorizationToken (docker login) has no resource-level permissions.',
     'AwsSolutions-IAM5[Resource::*]',
   );
+  ack(
+    delivery.builds.prepareDeployInput.role as IConstruct,
+    'ecs:DescribeTaskDefinition and ecs:RegisterTaskDefinition have no resource-level permissions.',
+    'AwsSolutions-IAM5[Resource::*]',
+  );
   ack(delivery.pipeline.role, ARTIFACTS, ...s3Actions, bucketObjects);
   for (const actionRole of delivery.actionRoles) {
     ack(actionRole.role, ARTIFACTS, ...s3Actions, bucketObjects);

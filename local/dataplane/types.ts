@@ -28,6 +28,8 @@ export interface TaskLaunchSpec {
   readonly buildTime?: string;
   /** Extra environment for the process (container environment from the task definition). */
   readonly environment?: Readonly<Record<string, string>>;
+  /** Emulated seconds between SIGTERM and SIGKILL on stop (ECS stopTimeout); defaults to 30 as in ECS. */
+  readonly stopTimeoutSeconds?: number;
 }
 
 export interface TaskExit {
@@ -104,6 +106,8 @@ export interface ListenerOptions {
   readonly host?: string;
   readonly port: number;
   readonly route: (request: ListenerRequest) => RouteDecision;
+  /** Command-line option that sets this port, named in PortInUseError; defaults to `--port`. */
+  readonly portOption?: string;
 }
 
 export interface ListenerServer {

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { aslPath, readAsl, STATE_MACHINE_NAMES, type StateMachineName } from '../private/asl';
+import { readAsl, STATE_MACHINE_NAMES, type StateMachineName } from '../private/asl';
 import { permissionsFor } from '../private/state-machine-permissions';
 import { substitutionsFor } from '../private/substitutions';
 import { defaultTargetGroupPrefix, TARGET_GROUP_PREFIX_MAX } from '../private/target-group-name';
@@ -171,7 +171,8 @@ export class DeploymentStateMachines extends Construct {
         retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       });
       const stateMachine = new sfn.StateMachine(this, constructId, {
-        definitionBody: sfn.DefinitionBody.fromFile(aslPath(name)),
+        // Inline (not an S3 asset), so the template itself carries the file byte for byte.
+        definitionBody: sfn.DefinitionBody.fromString(definition),
         definitionSubstitutions: substitutionsFor(name, definition, available),
         stateMachineType: sfn.StateMachineType.STANDARD,
         tracingEnabled: true,

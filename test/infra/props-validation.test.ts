@@ -1,0 +1,35 @@
+import { App } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
+import { BlueGreenStack, type BlueGreenStackProps } from '../../infra/lib/bluegreen-stack';
+
+const build = (props: BlueGreenStackProps) => () => new BlueGreenStack(new App(), 'EcsBlueGreen', props);
+
+describe('bad props fail in the constructor with the value, what is allowed and the fix', () => {
+  test.each([
+    [
+      { testListenerAllowedCidrs: ['10.0.0.0/33'] },
+      /testListenerAllowedCidrs contains '10\.0\.0\.0\/33', which is not an IPv4 CIDR block.*a\.b\.c\.d\/n/,
+    ],
+    [{ testListenerAllowedCidrs: ['office'] }, /'office', which is not an IPv4 CIDR/],
+    [
+      { testListenerAllowedCidrs: ['0.0.0.0/0'] },
+      /'0\.0\.0\.0\/0', which opens the test listener to the whole internet/,
+    ],
+    [{ testListenerAllowedCidrs: [] }, /testListenerAllowedCidrs is empty/],
+    [{ desiredCount: 0 }, /desiredCount is 0, but it must be a whole number from 1 to 1000/],
+    [{ desiredCount: 1.5 }, /desiredCount is 1\.5/],
+    [
+      { serviceName: 'a-very-long-service-name-that-exceeds' },
+      /serviceName is 'a-very-long-service-name-that-exceeds' \(37 characters\), but at most 32/,
+    ],
+    [{ serviceName: 'bad_name' }, /serviceName is 'bad_name', but it may contain only letters, digits and hyphens/],
+    [{ healthTimeout: Duration.seconds(10) }, /healthTimeout is 10, but it must be a whole number from 30 to 86400/],
+    [{ healthCheck: { path: 'healthz' } }, /healthCheck\.path is 'healthz', but it must start with '\/'/],
+  ] as Array<[BlueGreenStackProps, RegExp]>)('%j', (props, message) => {
+    expect(build(props)).toThrow(message);
+  });
+
+  test('a service name whose default target group prefix fits is accepted', () => {
+    expect(build({ serviceName: 'svc-name-with-32-characters-long' })).not.toThrow();
+  });
+});

@@ -1,0 +1,77 @@
+import validator from 'asl-validator';
+import { placeholdersOf, readAsl, sdkIntegrationsOf, STATE_MACHINE_NAMES } from '../../infra/lib/private/asl';
+
+/** Fields that only JSONata state machines use; our definitions are JSONPath (see shared notes). */
+const JSONATA_FIELDS = ['QueryLanguage', 'Arguments', 'Output', 'Assign'];
+
+function walkStates(
+  states: Record<string, Record<string, unknown>>,
+  visit: (name: string, state: Record<string, unknown>) => void,
+): void {
+  for (const [name, state] of Object.entries(states)) {
+    visit(name, state);
+    const nested = (state.ItemProcessor ?? state.Iterator) as
+      { States: Record<string, Record<string, unknown>> } | undefined;
+    if (nested) walkStates(nested.States, visit);
+    for (const branch of (state.Branches as Array<{ States: Record<string, Record<string, unknown>> }> | undefined) ??
+      [])
+      walkStates(branch.States, visit);
+  }
+}
+
+describe.each(STATE_MACHINE_NAMES)('%s.asl.json', (name) => {
+  const text = readAsl(name);
+  const definition = JSON.parse(text) as { States: Record<string, Record<string, unknown>> };
+
+  test('is valid ASL (asl-validator)', () => {
+    const result = validator(structuredClone(definition) as never);
+    expect(result.errors).toEqual([]);
+    expect(result.isValid).toBe(true);
+  });
+
+  test('is JSONPath only, without fields the local runner ignores or mishandles', () => {
+    walkStates(definition.States, (stateName, state) => {
+      for (const field of JSONATA_FIELDS)
+        expect([stateName, field, state[field]]).toEqual([stateName, field, undefined]);
+      expect([stateName, state.ResultPath]).not.toEqual([stateName, '$']);
+      if (state.Type === 'Choice') {
+        for (const rule of state.Choices as Array<Record<string, unknown>>)
+          expect(typeof rule.Condition).toBe('undefined');
+      }
+    });
+  });
+
+  test('calls only ECS and ELBv2 through aws-sdk integrations', () => {
+    const integrations = sdkIntegrationsOf(definition);
+    expect(integrations.length).toBeGreaterThan(0);
+    walkStates(definition.States, (_, state) => {
+      if (state.Type === 'Task')
+        expect(state.Resource).toMatch(/^arn:aws:states:::aws-sdk:(ecs|elasticloadbalancingv2):[a-z][A-Za-z]+$/);
+    });
+  });
+
+  test('every failure path ends in a Fail state that carries an error and a cause', () => {
+    walkStates(definition.States, (stateName, state) => {
+      if (state.Type === 'Fail')
+        expect([stateName, Boolean(state.Error ?? state.ErrorPath), Boolean(state.Cause ?? state.CausePath)]).toEqual([
+          stateName,
+          true,
+          true,
+        ]);
+    });
+  });
+
+  test('uses placeholders only in the ${Name} form CloudFormation substitutes', () => {
+    expect(placeholdersOf(text).size).toBeGreaterThan(0);
+    expect(text).not.toMatch(/\$\{[^A-Za-z]/);
+  });
+});
+
+test('deploy-green creates the target group, the task set, waits for health, then points the test listener', () => {
+  const text = readAsl('deploy-green');
+  const order = ['createTargetGroup', 'createTaskSet', 'describeTaskSets', 'describeTargetHealth', 'modifyRule'].map(
+    (a) => text.indexOf(`:${a}"`),
+  );
+  expect(order.every((i) => i > 0)).toBe(true);
+  expect([...order].sort((a, b) => a - b)).toEqual(order);
+});
