@@ -4,6 +4,9 @@ declare module 'asl-validator' {
     'Error code': string;
     Message: string;
   }
-  function validator(definition: unknown, options?: Record<string, unknown>): { isValid: boolean; errors: AslValidationError[] };
+  function validator(
+    definition: unknown,
+    options?: Record<string, unknown>,
+  ): { isValid: boolean; errors: AslValidationError[] };
   export = validator;
 }

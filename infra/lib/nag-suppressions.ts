@@ -73,6 +73,14 @@ export function applyNagSuppressions(stack: BlueGreenStack, artifactBucket: s3.I
     );
   }
 
+  const testListener = `{"Ref":"${logicalId(stack.loadBalancer.testListener)}"}`;
+  const split = (i: number): string => `{"Fn::Select":[${i},{"Fn::Split":[":listener/",${testListener}]}]}`;
+  ack(
+    stack.stateMachines.deployGreen.role,
+    'deploy-green adds and removes one header-matched rule on the test listener (so ELBv2 health-checks green); rule ids are assigned by ELBv2, so the ARN is pinned to that listener.',
+    `AwsSolutions-IAM5[Resource::${split(0)}:listener-rule/${split(1)}/*]`,
+  );
+
   // --- Pipeline and builds (CDK-generated grants) ---
   const delivery = stack.delivery;
   const projects: codebuild.PipelineProject[] = [

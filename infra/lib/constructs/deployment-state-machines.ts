@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -153,6 +153,7 @@ export class DeploymentStateMachines extends Construct {
       ServiceSecurityGroupId: app.securityGroup.securityGroupId,
       ProdRuleArn: loadBalancer.productionRule.listenerRuleArn,
       TestRuleArn: loadBalancer.testRule.listenerRuleArn,
+      TestListenerArn: loadBalancer.testListener.listenerArn,
       ProdUrl: loadBalancer.productionUrl,
       TestUrl: loadBalancer.testUrl,
       TestListenerIdleMessage: TEST_IDLE_MESSAGE,
@@ -187,6 +188,8 @@ export class DeploymentStateMachines extends Construct {
         serviceName,
         targetGroupNamePrefix: prefix,
         ruleArns: { ProdRuleArn: available.ProdRuleArn as string, TestRuleArn: available.TestRuleArn as string },
+        listenerArns: { TestListenerArn: loadBalancer.testListener.listenerArn },
+        listenerRulePatterns: { TestListenerArn: listenerRulePattern(loadBalancer.testListener.listenerArn) },
         passableRoleArns: [app.taskDefinition.taskRole.roleArn, executionRole.roleArn],
       });
       for (const statement of statements) {
@@ -209,4 +212,14 @@ export class DeploymentStateMachines extends Construct {
       throw new Error('Every file in STATE_MACHINE_NAMES needs a state machine here.');
     }
   }
+}
+
+/** `…:listener/app/NAME/ID/LID` -> `…:listener-rule/app/NAME/ID/LID/*`, the ARNs of that listener's rules. */
+function listenerRulePattern(listenerArn: string): string {
+  return Fn.join('', [
+    Fn.select(0, Fn.split(':listener/', listenerArn)),
+    ':listener-rule/',
+    Fn.select(1, Fn.split(':listener/', listenerArn)),
+    '/*',
+  ]);
 }

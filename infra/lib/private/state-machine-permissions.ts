@@ -15,6 +15,10 @@ export interface PermissionScope {
   readonly targetGroupNamePrefix: string;
   /** Placeholder name -> listener rule ARN, for the rules the definitions modify (`${ProdRuleArn}`, …). */
   readonly ruleArns: Readonly<Record<string, string>>;
+  /** Placeholder name -> listener ARN, for listeners the definitions add rules to (`${TestListenerArn}`). */
+  readonly listenerArns?: Readonly<Record<string, string>>;
+  /** Placeholder name -> ARN pattern of that listener's rules (`…:listener-rule/app/…/*`). */
+  readonly listenerRulePatterns?: Readonly<Record<string, string>>;
   /** Roles a registered task definition names, passed to ECS tasks. */
   readonly passableRoleArns: readonly string[];
 }
@@ -39,7 +43,7 @@ export function iamActionOf(service: string, action: string): string {
 }
 
 /** Resources each action may touch. Actions without resource-level permissions in the IAM reference get `*`. */
-function resourcesFor(iamAction: string, scope: PermissionScope, ruleArns: string[]): string[] {
+function resourcesFor(iamAction: string, scope: PermissionScope, refs: ReferencedResources): string[] {
   const ecsArn = (resource: string): string =>
     `arn:${scope.partition}:ecs:${scope.region}:${scope.account}:${resource}`;
   const service = ecsArn(`service/${scope.clusterName}/${scope.serviceName}`);
@@ -61,7 +65,11 @@ function resourcesFor(iamAction: string, scope: PermissionScope, ruleArns: strin
     case 'elasticloadbalancing:DeleteTargetGroup':
       return [targetGroups];
     case 'elasticloadbalancing:ModifyRule':
-      return ruleArns;
+      return refs.rules;
+    case 'elasticloadbalancing:CreateRule':
+      return [...refs.listeners, ...refs.listenerRules];
+    case 'elasticloadbalancing:DeleteRule':
+      return refs.listenerRules;
     case 'ecs:DescribeTaskDefinition':
     case 'ecs:RegisterTaskDefinition':
     case 'elasticloadbalancing:DescribeRules':
@@ -75,41 +83,69 @@ function resourcesFor(iamAction: string, scope: PermissionScope, ruleArns: strin
   }
 }
 
-/** Rule ARNs a definition passes to ModifyRule, resolved from their `${Placeholder}` names. */
-function modifiedRules(definition: unknown, scope: PermissionScope): string[] {
-  const placeholders = new Set<string>();
+interface ReferencedResources {
+  /** Rules the definition passes to ModifyRule. */
+  readonly rules: string[];
+  /** Listeners the definition adds rules to (CreateRule). */
+  readonly listeners: string[];
+  /** Rule ARN patterns of those listeners (the rules CreateRule makes and DeleteRule removes). */
+  readonly listenerRules: string[];
+}
+
+/** Each `${Placeholder}` a Task passes as `parameter`, for Tasks of the given action; other forms are refused. */
+function placeholdersPassed(definition: unknown, action: string, parameter: string): string[] {
+  const names = new Set<string>();
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
     if (node === null || typeof node !== 'object') return;
     const record = node as Record<string, unknown>;
-    if (record.Type === 'Task' && typeof record.Resource === 'string' && record.Resource.endsWith(':modifyRule')) {
-      const ruleArn = (record.Parameters as Record<string, unknown> | undefined)?.RuleArn;
-      const match = typeof ruleArn === 'string' ? /^\$\{(\w+)\}$/.exec(ruleArn) : null;
+    if (record.Type === 'Task' && typeof record.Resource === 'string' && record.Resource.endsWith(`:${action}`)) {
+      const value = (record.Parameters as Record<string, unknown> | undefined)?.[parameter];
+      const match = typeof value === 'string' ? /^\$\{(\w+)\}$/.exec(value) : null;
       if (!match) {
         throw new Error(
-          `A ModifyRule Task must name its rule as a \${Placeholder} so IAM can scope it; got ${String(ruleArn)}.`,
+          `A ${action} Task must pass ${parameter} as a \${Placeholder} so IAM can scope it; got ${String(value)}.`,
         );
       }
-      placeholders.add(match[1] as string);
+      names.add(match[1] as string);
     }
     Object.values(record).forEach(visit);
   };
   visit(definition);
-  return [...placeholders].sort().map((name) => {
-    const arn = scope.ruleArns[name];
-    if (!arn) throw new Error(`ModifyRule uses \${${name}} but no rule ARN was given for it.`);
-    return arn;
-  });
+  return [...names].sort();
+}
+
+function lookup(table: Readonly<Record<string, string>> | undefined, name: string, what: string): string {
+  const value = table?.[name];
+  if (!value) throw new Error(`The definition uses \${${name}} as a ${what} but no ARN was given for it.`);
+  return value;
+}
+
+function referencedResources(definition: unknown, scope: PermissionScope): ReferencedResources {
+  const listenerNames = placeholdersPassed(definition, 'createRule', 'ListenerArn');
+  return {
+    rules: placeholdersPassed(definition, 'modifyRule', 'RuleArn').map((n) =>
+      lookup(scope.ruleArns, n, 'listener rule'),
+    ),
+    listeners: listenerNames.map((n) => lookup(scope.listenerArns, n, 'listener')),
+    listenerRules: listenerNames.map((n) => lookup(scope.listenerRulePatterns, n, 'listener')),
+  };
 }
 
 export function permissionsFor(definition: unknown, scope: PermissionScope): PermissionStatement[] {
   const actions = [...new Set(sdkIntegrationsOf(definition).map((i) => iamActionOf(i.service, i.action)))].sort();
   // ELBv2 authorizes the tags of CreateTargetGroup separately, as AddTags on the new group.
   if (actions.includes('elasticloadbalancing:CreateTargetGroup')) actions.push('elasticloadbalancing:AddTags');
-  const rules = modifiedRules(definition, scope);
+  const refs = referencedResources(definition, scope);
+  // DeleteRule is only ever used on rules the same definition created, on listeners it names in CreateRule.
+  if (actions.includes('elasticloadbalancing:DeleteRule') && refs.listenerRules.length === 0) {
+    throw new Error(
+      'A definition that calls DeleteRule must also CreateRule on a ${Listener} placeholder, so IAM can scope it.',
+    );
+  }
   const byResources = new Map<string, string[]>();
   for (const action of actions) {
-    const key = JSON.stringify(resourcesFor(action, scope, rules));
+    const key = JSON.stringify(resourcesFor(action, scope, refs));
     byResources.set(key, [...(byResources.get(key) ?? []), action]);
   }
   const statements: PermissionStatement[] = [...byResources].map(([key, grouped]) => ({

@@ -1,0 +1,62 @@
+/**
+ * How each emulated service is spoken on the wire, as the SDK v3 clients speak it. The server uses this to recognise
+ * requests (JSON target prefix or query version) and to shape responses and framework errors for each protocol.
+ */
+export interface ServiceProtocol {
+  readonly serviceId: string;
+  readonly wire: 'json' | 'query';
+  /** JSON: `X-Amz-Target` is `<targetPrefix>.<Operation>`. */
+  readonly targetPrefix?: string;
+  /** JSON: `application/x-amz-json-1.0` or `-1.1`. */
+  readonly contentType: string;
+  /** Query: the `Version` parameter and the XML namespace of responses. */
+  readonly queryVersion?: string;
+  readonly xmlNamespace?: string;
+  /** Error code for constraint violations found before the operation runs (missing member, bad enum, …). */
+  readonly validationErrorCode: string;
+  /** Error code for an operation the service does not have (or we do not emulate). */
+  readonly unknownOperationCode: string;
+}
+
+export const SERVICE_PROTOCOLS: readonly ServiceProtocol[] = [
+  {
+    serviceId: 'ECS',
+    wire: 'json',
+    targetPrefix: 'AmazonEC2ContainerServiceV20141113',
+    contentType: 'application/x-amz-json-1.1',
+    // ECS reports bad parameter values as InvalidParameterException (a modelled ECS error the SDK knows).
+    validationErrorCode: 'InvalidParameterException',
+    unknownOperationCode: 'UnknownOperationException',
+  },
+  {
+    serviceId: 'SFN',
+    wire: 'json',
+    targetPrefix: 'AWSStepFunctions',
+    contentType: 'application/x-amz-json-1.0',
+    validationErrorCode: 'ValidationException',
+    unknownOperationCode: 'UnknownOperationException',
+  },
+  {
+    serviceId: 'Elastic Load Balancing v2',
+    wire: 'query',
+    contentType: 'text/xml',
+    queryVersion: '2015-12-01',
+    xmlNamespace: 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/',
+    validationErrorCode: 'ValidationError',
+    unknownOperationCode: 'InvalidAction',
+  },
+];
+
+/** JSON type errors and unknown members fail in AWS's deserializer, before validation. */
+export const JSON_SERIALIZATION_ERROR = 'SerializationException';
+
+export function protocolForTarget(target: string): { protocol: ServiceProtocol; operation: string } | undefined {
+  const dot = target.lastIndexOf('.');
+  const prefix = target.slice(0, dot);
+  const protocol = SERVICE_PROTOCOLS.find((p) => p.wire === 'json' && p.targetPrefix === prefix);
+  return protocol && dot > 0 ? { protocol, operation: target.slice(dot + 1) } : undefined;
+}
+
+export function protocolForQueryVersion(version: string | undefined): ServiceProtocol | undefined {
+  return SERVICE_PROTOCOLS.find((p) => p.wire === 'query' && p.queryVersion === version);
+}

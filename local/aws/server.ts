@@ -1,0 +1,279 @@
+/**
+ * Local AWS: one HTTP server on 127.0.0.1 that speaks the real wire protocols (JSON 1.0/1.1 with X-Amz-Target, and the
+ * form-encoded query protocol with XML responses), so unmodified SDK v3 clients and the AWS CLI work against it with
+ * an endpoint override. It decodes the request, validates it against the SDK's own schema, consults the fault hook,
+ * invokes the emulated service and encodes the result or error exactly as AWS would.
+ */
+import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PortInUseError } from '../dataplane/types';
+import { CallLog } from './call-log';
+import type { FaultHook } from './faults';
+import { accessKeyFromAuthorization, roleForAccessKey } from './principal';
+import { jsonErrorBody, jsonResultBody } from './protocols/json-response';
+import { decodeQueryBody } from './protocols/query-request';
+import { queryErrorXml, queryResultXml } from './protocols/query-response';
+import {
+  JSON_SERIALIZATION_ERROR,
+  protocolForQueryVersion,
+  protocolForTarget,
+  SERVICE_PROTOCOLS,
+  type ServiceProtocol,
+} from './protocols/service-protocols';
+import { AwsError, type EmulatedService } from './service';
+import { schemaForService } from './validation/service-schemas';
+import { validateInput, validationMessage } from './validation/validate';
+
+export interface LocalAwsOptions {
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly services: readonly EmulatedService[];
+  readonly faults?: FaultHook;
+  /** Used when a request's signature names no region. */
+  readonly region?: string;
+  readonly accountId?: string;
+}
+
+export interface LocalAws {
+  /** `http://127.0.0.1:PORT`, to pass as `endpoint` to SDK clients. */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly callLog: CallLog;
+  close(): Promise<void>;
+}
+
+interface HttpReply {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The region from a SigV4 credential scope: `Credential=AKID/20260101/us-east-1/ecs/aws4_request`. */
+function regionFromAuthorization(header: string | undefined): string | undefined {
+  return /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\//.exec(header ?? '')?.[1];
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function asAwsError(error: unknown): AwsError {
+  if (error instanceof AwsError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new AwsError('InternalFailure', `The request processing has failed: ${message}`, 500, 'server');
+}
+
+class Dispatcher {
+  readonly callLog = new CallLog();
+  private readonly callCounts = new Map<string, number>();
+  private readonly services: ReadonlyMap<string, EmulatedService>;
+
+  constructor(private readonly options: LocalAwsOptions) {
+    for (const service of options.services) {
+      if (!SERVICE_PROTOCOLS.some((p) => p.serviceId === service.serviceId)) {
+        throw new Error(
+          `Local AWS cannot serve '${service.serviceId}': known services are ${SERVICE_PROTOCOLS.map((p) => p.serviceId).join(', ')}`,
+        );
+      }
+    }
+    this.services = new Map(options.services.map((s) => [s.serviceId, s]));
+  }
+
+  async handle(req: http.IncomingMessage): Promise<HttpReply> {
+    const body = await readBody(req);
+    const authorization = req.headers['authorization'];
+    const accessKey = accessKeyFromAuthorization(authorization);
+    const principal = accessKey === undefined ? undefined : roleForAccessKey(accessKey);
+    const region = regionFromAuthorization(authorization) ?? this.options.region ?? 'us-east-1';
+    const target = req.headers['x-amz-target'];
+    if (typeof target === 'string') return this.handleJson(target, body, principal, region);
+    // The query protocol is a form POST; a GET carries the same parameters in the URL.
+    const queryString = body === '' ? new URL(req.url ?? '/', 'http://local').search.slice(1) : body;
+    return this.handleQuery(queryString, principal, region);
+  }
+
+  private async handleJson(
+    target: string,
+    body: string,
+    principal: string | undefined,
+    region: string,
+  ): Promise<HttpReply> {
+    const found = protocolForTarget(target);
+    const protocol = found?.protocol ?? SERVICE_PROTOCOLS.find((p) => p.serviceId === 'ECS');
+    const requestId = randomUUID();
+    const reply = (result: unknown): HttpReply => ({
+      status: 200,
+      contentType: protocol?.contentType ?? 'application/x-amz-json-1.1',
+      body: jsonResultBody(result),
+      headers: { 'x-amzn-requestid': requestId },
+    });
+    const replyError = (error: AwsError): HttpReply => ({
+      status: error.httpStatus,
+      contentType: protocol?.contentType ?? 'application/x-amz-json-1.1',
+      body: jsonErrorBody(error),
+      headers: { 'x-amzn-requestid': requestId, 'x-amzn-errortype': error.code },
+    });
+    if (!found) {
+      return replyError(new AwsError('UnknownOperationException', `Unknown operation ${target}`, 400));
+    }
+    let input: unknown;
+    try {
+      input = body.trim() === '' ? {} : JSON.parse(body);
+    } catch {
+      return replyError(new AwsError(JSON_SERIALIZATION_ERROR, 'Request body is not valid JSON', 400));
+    }
+    try {
+      return reply(await this.invoke(found.protocol, found.operation, input, principal, region));
+    } catch (error) {
+      return replyError(asAwsError(error));
+    }
+  }
+
+  private async handleQuery(body: string, principal: string | undefined, region: string): Promise<HttpReply> {
+    const request = decodeQueryBody(body);
+    const protocol = protocolForQueryVersion(request.version);
+    const xmlns = protocol?.xmlNamespace ?? 'http://local-aws/';
+    const requestId = randomUUID();
+    try {
+      if (!protocol || !request.action) {
+        throw new AwsError(
+          'InvalidAction',
+          `The action ${request.action ?? '(none)'} with version ${request.version ?? '(none)'} is not valid for this web service.`,
+          400,
+        );
+      }
+      const result = await this.invoke(protocol, request.action, request.params, principal, region);
+      return {
+        status: 200,
+        contentType: 'text/xml',
+        body: queryResultXml(request.action, result, requestId, xmlns),
+        headers: { 'x-amzn-requestid': requestId },
+      };
+    } catch (error) {
+      const awsError = asAwsError(error);
+      return {
+        status: awsError.httpStatus,
+        contentType: 'text/xml',
+        body: queryErrorXml(awsError, requestId, xmlns),
+        headers: { 'x-amzn-requestid': requestId },
+      };
+    }
+  }
+
+  /** Validates, applies the fault hook, invokes the service, and records the call whatever happens. */
+  private async invoke(
+    protocol: ServiceProtocol,
+    operation: string,
+    rawInput: unknown,
+    principal: string | undefined,
+    region: string,
+  ): Promise<unknown> {
+    const started = Date.now();
+    const service = this.services.get(protocol.serviceId);
+    let input: Record<string, unknown> =
+      rawInput !== null && typeof rawInput === 'object' ? (rawInput as Record<string, unknown>) : {};
+    const record = (outcome: { ok: true } | { ok: false; errorCode: string }): void =>
+      this.callLog.record({
+        time: new Date(started).toISOString(),
+        service: protocol.serviceId,
+        operation,
+        principal,
+        input,
+        outcome,
+        durationMs: Date.now() - started,
+      });
+    try {
+      const operationSchema = schemaForService(protocol.serviceId)?.operation(operation);
+      if (!service || !service.operations.has(operation) || !operationSchema) {
+        throw new AwsError(
+          protocol.unknownOperationCode,
+          `Operation ${operation} is not supported by local ${protocol.serviceId}`,
+          400,
+        );
+      }
+      input = this.validated(protocol, operationSchema.input, rawInput);
+      const count = (this.callCounts.get(`${protocol.serviceId}:${operation}`) ?? 0) + 1;
+      this.callCounts.set(`${protocol.serviceId}:${operation}`, count);
+      const fault = this.options.faults?.beforeInvoke({
+        service: protocol.serviceId,
+        operation,
+        input,
+        principal,
+        n: count,
+      });
+      if (fault) throw fault;
+      const result = await service.invoke(operation, input, {
+        principal,
+        region,
+        accountId: this.options.accountId ?? '123456789012',
+      });
+      record({ ok: true });
+      return result;
+    } catch (error) {
+      record({ ok: false, errorCode: asAwsError(error).code });
+      throw error;
+    }
+  }
+
+  private validated(
+    protocol: ServiceProtocol,
+    shape: Parameters<typeof validateInput>[0],
+    rawInput: unknown,
+  ): Record<string, unknown> {
+    const schema = schemaForService(protocol.serviceId);
+    if (!schema) return rawInput as Record<string, unknown>;
+    const { value, issues } = validateInput(shape, rawInput, { wire: protocol.wire, enums: schema.enums });
+    if (issues.length === 0) return value;
+    // JSON services reject wrong types and unknown members while deserializing, before any validation.
+    const deserialization = protocol.wire === 'json' && issues.some((i) => i.kind === 'type' || i.kind === 'unknown');
+    const reported = deserialization ? issues.filter((i) => i.kind === 'type' || i.kind === 'unknown') : issues;
+    const code = deserialization ? JSON_SERIALIZATION_ERROR : protocol.validationErrorCode;
+    throw new AwsError(code, validationMessage(reported), 400);
+  }
+}
+
+export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
+  const host = options.host ?? '127.0.0.1';
+  const dispatcher = new Dispatcher(options);
+  const server = http.createServer((req, res) => {
+    dispatcher.handle(req).then(
+      (reply) => {
+        res.writeHead(reply.status, {
+          'content-type': reply.contentType,
+          'content-length': Buffer.byteLength(reply.body),
+          ...reply.headers,
+        });
+        res.end(reply.body);
+      },
+      (error: unknown) => {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(error));
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port, '--port') : error),
+    );
+    server.listen(options.port, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `http://${host}:${port}`,
+    port,
+    callLog: dispatcher.callLog,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,87 @@
+// @ts-check
+/**
+ * The process behind one local ECS task: a tiny HTTP server standing in for the demo-app container.
+ *
+ * Plain CommonJS JavaScript on purpose: `node server.js` starts in ~50 ms, where running a .ts entry through tsx costs
+ * ~300 ms more per task, and blue/green tests start many tasks. Only Node built-ins, no build step.
+ *
+ * Started by local/dataplane/task-process.ts with child_process.fork; argv[2] is the JSON config below. It reports
+ * `{ type: 'listening', port }` over IPC once it listens, and exits when the IPC channel closes, so a task can never
+ * outlive the emulator that started it (even if the parent is SIGKILLed).
+ *
+ * @typedef {object} TaskServerConfig
+ * @property {'healthy' | 'crash-on-start' | 'unhealthy'} behaviour
+ * @property {string} colour
+ * @property {string} commit
+ * @property {string} buildTime
+ * @property {number} startupWallMs  wall milliseconds to wait before listening (slow start, already scaled)
+ * @property {string} templatePath   demo-app/index.html
+ * @property {string} host
+ */
+'use strict';
+
+const fs = require('fs');
+const http = require('http');
+
+/** @type {TaskServerConfig} */
+const config = JSON.parse(process.argv[2] ?? '{}');
+
+// The parent going away (exit, crash, SIGKILL) closes the IPC channel: stop at once, as the container would.
+process.on('disconnect', () => process.exit(0));
+
+if (config.behaviour === 'crash-on-start') {
+  console.error(`demo-app: simulated crash on start (colour ${config.colour}, commit ${config.commit})`);
+  process.exit(1);
+}
+
+/** @param {string} text */
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+// Stamp the page once, as the real build does with sed.
+const page = fs
+  .readFileSync(config.templatePath, 'utf8')
+  .replaceAll('%%COLOUR%%', escapeHtml(config.colour))
+  .replaceAll('%%COMMIT%%', escapeHtml(config.commit))
+  .replaceAll('%%BUILD_TIME%%', escapeHtml(config.buildTime));
+const version = `${config.colour}/${config.commit}`;
+const healthStatus = config.behaviour === 'unhealthy' ? 500 : 200;
+
+let stopping = false;
+
+const server = http.createServer((req, res) => {
+  res.setHeader('X-App-Version', version);
+  // While stopping, tell keep-alive clients (the listener's agent) to drop this connection after the response.
+  if (stopping) res.setHeader('Connection', 'close');
+  const path = (req.url ?? '/').split('?')[0];
+  if (path === '/healthz') {
+    res.writeHead(healthStatus, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(healthStatus === 200 ? 'ok\n' : 'unhealthy\n');
+  } else if (path === '/' || path === '/index.html') {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(req.method === 'HEAD' ? undefined : page);
+  } else {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('not found\n');
+  }
+});
+// Longer than the listener's idle timeout, as AWS recommends for targets behind an ALB, so the proxy (not the target)
+// closes idle keep-alive connections and never reuses a socket the target is closing.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
+
+process.on('SIGTERM', () => {
+  stopping = true;
+  // Finish in-flight requests, drop idle keep-alive sockets, then exit 0 like a well-behaved container.
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+});
+
+setTimeout(() => {
+  server.listen(0, config.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    process.send?.({ type: 'listening', port });
+  });
+}, config.startupWallMs);

@@ -1,0 +1,83 @@
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  StartExecutionCommand,
+  type HistoryEvent,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+
+export interface ExecutionResult {
+  readonly executionArn: string;
+  readonly status: string;
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly history: HistoryEvent[];
+}
+
+export interface RunOptions {
+  /** Called once for each new history event, in order. */
+  readonly onEvent?: (event: HistoryEvent) => void;
+  /** Wall milliseconds between polls. */
+  readonly pollMs?: number;
+  readonly name?: string;
+}
+
+/** Starts an execution and follows it to the end through the public API (as a user's tooling would). */
+export async function runExecution(
+  sfn: SFNClient,
+  stateMachineArn: string,
+  input: unknown,
+  options: RunOptions = {},
+): Promise<ExecutionResult> {
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input), name: options.name }),
+  );
+  if (!executionArn) throw new Error(`StartExecution on ${stateMachineArn} returned no executionArn.`);
+  return followExecution(sfn, executionArn, options);
+}
+
+export async function followExecution(
+  sfn: SFNClient,
+  executionArn: string,
+  options: RunOptions = {},
+): Promise<ExecutionResult> {
+  let seen = 0;
+  const history: HistoryEvent[] = [];
+  for (;;) {
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const events = await allEvents(sfn, executionArn);
+    for (const event of events.slice(seen)) {
+      history.push(event);
+      options.onEvent?.(event);
+    }
+    seen = events.length;
+    if (described.status !== 'RUNNING') {
+      return {
+        executionArn,
+        status: described.status ?? 'UNKNOWN',
+        output: described.output ? (JSON.parse(described.output) as unknown) : undefined,
+        error: described.error,
+        cause: described.cause,
+        history,
+      };
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 100));
+  }
+}
+
+async function allEvents(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+/** Names of the states entered, in order (from StateEntered events). */
+export function statesEntered(history: readonly HistoryEvent[]): string[] {
+  return history.flatMap((e) => (e.stateEnteredEventDetails?.name ? [e.stateEnteredEventDetails.name] : []));
+}

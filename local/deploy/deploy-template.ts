@@ -1,0 +1,309 @@
+/**
+ * Stands up the synthesized stack (cdk.out) in local AWS through the real SDK clients, so the state machines that
+ * run locally are the shipped definitions with their DefinitionSubstitutions resolved, exactly as CloudFormation
+ * would. Resource types are split into those local AWS creates through its APIs and those it only names (VPC,
+ * IAM, …); a type in neither list fails the deploy, so the stack and the local set-up cannot drift apart silently.
+ */
+import {
+  ECSClient,
+  CreateClusterCommand,
+  RegisterTaskDefinitionCommand,
+  CreateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import type { ContainerDefinition } from '@aws-sdk/client-ecs';
+import {
+  ElasticLoadBalancingV2Client,
+  CreateLoadBalancerCommand,
+  CreateListenerCommand,
+  CreateRuleCommand,
+  type Action,
+  type RuleCondition,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { SFNClient, CreateStateMachineCommand } from '@aws-sdk/client-sfn';
+import {
+  resolveString,
+  resolveValue,
+  substituteDefinition,
+  type PhysicalResource,
+  type ResolveContext,
+} from './cfn-resolver';
+import { localClientConfig } from './client-config';
+
+export interface CfnTemplate {
+  readonly Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; DependsOn?: unknown }>;
+  readonly Outputs?: Record<string, { Value: unknown }>;
+}
+
+/** Types local AWS creates through its emulated APIs, in creation order. */
+export const EMULATED_TYPES = [
+  'AWS::ECS::Cluster',
+  'AWS::ECS::TaskDefinition',
+  'AWS::ECS::Service',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  'AWS::ElasticLoadBalancingV2::Listener',
+  'AWS::ElasticLoadBalancingV2::ListenerRule',
+  'AWS::StepFunctions::StateMachine',
+] as const;
+
+/** Types local AWS does not run but whose names and ARNs the emulated resources refer to. */
+export const NAMED_ONLY_TYPES = new Set([
+  'AWS::CDK::Metadata',
+  'AWS::CodeBuild::Project',
+  'AWS::CodeCommit::Repository',
+  'AWS::CodePipeline::Pipeline',
+  'AWS::EC2::EIP',
+  'AWS::EC2::FlowLog',
+  'AWS::EC2::InternetGateway',
+  'AWS::EC2::NatGateway',
+  'AWS::EC2::Route',
+  'AWS::EC2::RouteTable',
+  'AWS::EC2::SecurityGroup',
+  'AWS::EC2::SecurityGroupEgress',
+  'AWS::EC2::SecurityGroupIngress',
+  'AWS::EC2::Subnet',
+  'AWS::EC2::SubnetRouteTableAssociation',
+  'AWS::EC2::VPC',
+  'AWS::EC2::VPCGatewayAttachment',
+  'AWS::ECR::Repository',
+  'AWS::Events::Rule',
+  'AWS::IAM::Policy',
+  'AWS::IAM::Role',
+  'AWS::Lambda::Function',
+  'AWS::Logs::LogGroup',
+  'AWS::S3::Bucket',
+  'AWS::S3::BucketPolicy',
+  'AWS::SNS::Topic',
+  'AWS::SNS::TopicPolicy',
+  'Custom::S3AutoDeleteObjects',
+]);
+
+export interface DeployOptions {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** Local URL of each ALB listener port, used where the template builds URLs from the load balancer's DNS name. */
+  readonly listenerUrl: (albPort: number) => string;
+}
+
+export interface DeployedStack {
+  readonly outputs: Record<string, string>;
+  readonly resources: ReadonlyMap<string, PhysicalResource>;
+  /** Each state machine's definition as created locally (substitutions applied), by logical id. */
+  readonly definitions: Readonly<Record<string, string>>;
+}
+
+export async function deployTemplate(template: CfnTemplate, options: DeployOptions): Promise<DeployedStack> {
+  const unknown = Object.entries(template.Resources).filter(
+    ([, r]) => !NAMED_ONLY_TYPES.has(r.Type) && !(EMULATED_TYPES as readonly string[]).includes(r.Type),
+  );
+  if (unknown.length > 0) {
+    throw new Error(
+      `The stack has resource types local AWS does not know: ${unknown.map(([id, r]) => `${id} (${r.Type})`).join(', ')}. ` +
+        'Add each to EMULATED_TYPES (and create it) or NAMED_ONLY_TYPES in local/deploy/deploy-template.ts.',
+    );
+  }
+  const { region, accountId } = options;
+  const resources = new Map<string, PhysicalResource>();
+  const ctx: ResolveContext = { resources, region, accountId };
+  const config = localClientConfig(options.endpoint, region);
+  const ecs = new ECSClient(config);
+  const elbv2 = new ElasticLoadBalancingV2Client(config);
+  const sfn = new SFNClient(config);
+  const definitions: Record<string, string> = {};
+  const albPorts = new Map<string, number>();
+
+  for (const [id, r] of Object.entries(template.Resources)) {
+    if (NAMED_ONLY_TYPES.has(r.Type)) resources.set(id, namedOnly(id, r.Type, r.Properties ?? {}, region, accountId));
+  }
+  const ofType = (type: string): Array<[string, Record<string, unknown>]> =>
+    Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === type)
+      .map(([id, r]) => [id, r.Properties ?? {}]);
+  const str = (props: Record<string, unknown>, key: string, id: string): string =>
+    resolveString(props[key], ctx, `${id}.${key}`);
+
+  try {
+    for (const [id, props] of ofType('AWS::ECS::Cluster')) {
+      const name = typeof props.ClusterName === 'string' ? props.ClusterName : `EcsBlueGreen-${id}`;
+      const { cluster } = await ecs.send(new CreateClusterCommand({ clusterName: name }));
+      resources.set(id, { ref: name, attributes: { Arn: cluster?.clusterArn ?? '' } });
+    }
+    for (const [id, props] of ofType('AWS::ECS::TaskDefinition')) {
+      const resolved = resolveValue(props, ctx, id) as Record<string, unknown>;
+      const { taskDefinition } = await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: String(resolved.Family),
+          cpu: resolved.Cpu as string,
+          memory: resolved.Memory as string,
+          networkMode: resolved.NetworkMode as 'awsvpc',
+          requiresCompatibilities: resolved.RequiresCompatibilities as ['FARGATE'],
+          taskRoleArn: resolved.TaskRoleArn as string,
+          executionRoleArn: resolved.ExecutionRoleArn as string,
+          containerDefinitions: (resolved.ContainerDefinitions as Array<Record<string, unknown>>).map(
+            toContainerDefinition,
+          ),
+        }),
+      );
+      resources.set(id, {
+        ref: taskDefinition?.taskDefinitionArn ?? '',
+        attributes: { TaskDefinitionArn: taskDefinition?.taskDefinitionArn ?? '' },
+      });
+    }
+    for (const [id, props] of ofType('AWS::ECS::Service')) {
+      const resolved = resolveValue(props, ctx, id) as Record<string, unknown>;
+      const { service } = await ecs.send(
+        new CreateServiceCommand({
+          cluster: String(resolved.Cluster),
+          serviceName: String(resolved.ServiceName),
+          desiredCount: Number(resolved.DesiredCount ?? 1),
+          deploymentController: { type: (resolved.DeploymentController as { Type: 'EXTERNAL' }).Type },
+        }),
+      );
+      resources.set(id, { ref: service?.serviceArn ?? '', attributes: { Name: service?.serviceName ?? '' } });
+    }
+    for (const [id] of ofType('AWS::ElasticLoadBalancingV2::LoadBalancer')) {
+      const { LoadBalancers } = await elbv2.send(
+        new CreateLoadBalancerCommand({
+          Name: id.slice(0, 32).replace(/-+$/, ''),
+          Type: 'application',
+          Scheme: 'internet-facing',
+        }),
+      );
+      const lb = LoadBalancers?.[0];
+      resources.set(id, {
+        ref: lb?.LoadBalancerArn ?? '',
+        attributes: { DNSName: `${id}.local`, LoadBalancerFullName: lb?.LoadBalancerName ?? '' },
+      });
+    }
+    for (const [id, props] of ofType('AWS::ElasticLoadBalancingV2::Listener')) {
+      const port = Number(props.Port);
+      const { Listeners } = await elbv2.send(
+        new CreateListenerCommand({
+          LoadBalancerArn: str(props, 'LoadBalancerArn', id),
+          Port: port,
+          Protocol: 'HTTP',
+          DefaultActions: resolveValue(props.DefaultActions, ctx, id) as Action[],
+        }),
+      );
+      const arn = Listeners?.[0]?.ListenerArn ?? '';
+      albPorts.set(arn, port);
+      resources.set(id, { ref: arn, attributes: { ListenerArn: arn } });
+    }
+    for (const [id, props] of ofType('AWS::ElasticLoadBalancingV2::ListenerRule')) {
+      const { Rules } = await elbv2.send(
+        new CreateRuleCommand({
+          ListenerArn: str(props, 'ListenerArn', id),
+          Priority: Number(props.Priority),
+          Conditions: resolveValue(props.Conditions, ctx, id) as RuleCondition[],
+          Actions: resolveValue(props.Actions, ctx, id) as Action[],
+        }),
+      );
+      const arn = Rules?.[0]?.RuleArn ?? '';
+      resources.set(id, { ref: arn, attributes: { RuleArn: arn } });
+    }
+    // URLs: the template builds them from the ALB's DNS name and listener port; locally each listener has its own port.
+    const localUrls = (value: string): string =>
+      value.replace(/http:\/\/[A-Za-z0-9]+\.local(?::(\d+))?\//g, (_, port: string | undefined) =>
+        options.listenerUrl(Number(port ?? 80)),
+      );
+    for (const [id, props] of ofType('AWS::StepFunctions::StateMachine')) {
+      const substitutions = Object.fromEntries(
+        Object.entries((props.DefinitionSubstitutions ?? {}) as Record<string, unknown>).map(([k, v]) => [
+          k,
+          localUrls(resolveString(v, ctx, `${id}.DefinitionSubstitutions.${k}`)),
+        ]),
+      );
+      const definition = substituteDefinition(String(props.DefinitionString), substitutions);
+      definitions[id] = definition;
+      const { stateMachineArn } = await sfn.send(
+        new CreateStateMachineCommand({ name: id, definition, roleArn: str(props, 'RoleArn', id), type: 'STANDARD' }),
+      );
+      resources.set(id, { ref: stateMachineArn ?? '', attributes: { Arn: stateMachineArn ?? '', Name: id } });
+    }
+    const outputs = Object.fromEntries(
+      Object.entries(template.Outputs ?? {}).flatMap(([name, output]) => {
+        try {
+          return [[name, localUrls(resolveString(output.Value, ctx, `Outputs.${name}`))]];
+        } catch {
+          return []; // outputs of named-only resources that have no local meaning (pipeline, topic…) are skipped
+        }
+      }),
+    );
+    return { outputs, resources, definitions };
+  } finally {
+    ecs.destroy();
+    elbv2.destroy();
+    sfn.destroy();
+  }
+}
+
+/** Deterministic names and ARNs for resources local AWS does not run. */
+function namedOnly(
+  id: string,
+  type: string,
+  props: Record<string, unknown>,
+  region: string,
+  accountId: string,
+): PhysicalResource {
+  const short = id
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 12);
+  switch (type) {
+    case 'AWS::IAM::Role':
+      return {
+        ref: id,
+        attributes: { Arn: `arn:aws:iam::${accountId}:role/${id}`, RoleId: `AROA${short.toUpperCase()}` },
+      };
+    case 'AWS::ECR::Repository': {
+      const name = typeof props.RepositoryName === 'string' ? props.RepositoryName : 'demo-app';
+      return { ref: name, attributes: { Arn: `arn:aws:ecr:${region}:${accountId}:repository/${name}` } };
+    }
+    case 'AWS::EC2::VPC':
+      return { ref: `vpc-${short}`, attributes: { CidrBlock: '10.0.0.0/16', VpcId: `vpc-${short}` } };
+    case 'AWS::EC2::SecurityGroup':
+      return { ref: `sg-${short}`, attributes: { GroupId: `sg-${short}` } };
+    case 'AWS::Logs::LogGroup':
+      return {
+        ref: `/local/${id}`,
+        attributes: { Arn: `arn:aws:logs:${region}:${accountId}:log-group:/local/${id}:*` },
+      };
+    case 'AWS::CodeCommit::Repository':
+      return {
+        ref: id,
+        attributes: {
+          Name: String(props.RepositoryName ?? id),
+          Arn: `arn:aws:codecommit:${region}:${accountId}:${id}`,
+        },
+      };
+    default:
+      return { ref: `${short}-local`, attributes: { Arn: `arn:aws:local:${region}:${accountId}:${id}` } };
+  }
+}
+
+/** CloudFormation container definition (PascalCase) to the ECS API shape (camelCase), for the fields CDK emits. */
+function toContainerDefinition(cfn: Record<string, unknown>): ContainerDefinition {
+  const portMappings = (cfn.PortMappings as Array<Record<string, unknown>> | undefined)?.map((p) => ({
+    containerPort: Number(p.ContainerPort),
+    protocol: (p.Protocol as 'tcp' | undefined) ?? 'tcp',
+  }));
+  const log = cfn.LogConfiguration as { LogDriver: string; Options?: Record<string, string> } | undefined;
+  const known = new Set(['Name', 'Image', 'Essential', 'PortMappings', 'LogConfiguration', 'Environment']);
+  const extra = Object.keys(cfn).filter((k) => !known.has(k));
+  if (extra.length > 0) {
+    throw new Error(
+      `Container definition fields ${extra.join(', ')} are not mapped locally; extend toContainerDefinition in local/deploy/deploy-template.ts.`,
+    );
+  }
+  return {
+    name: String(cfn.Name),
+    image: String(cfn.Image),
+    essential: cfn.Essential !== false,
+    portMappings,
+    environment: (cfn.Environment as Array<{ Name: string; Value: string }> | undefined)?.map((e) => ({
+      name: e.Name,
+      value: e.Value,
+    })),
+    logConfiguration: log ? { logDriver: log.LogDriver as 'awslogs', options: log.Options } : undefined,
+  };
+}

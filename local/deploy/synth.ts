@@ -1,0 +1,15 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { createApp, STACK_NAME } from '../../infra/lib/create-app';
+import type { CfnTemplate } from './deploy-template';
+
+export const CDK_OUT = path.join(__dirname, '..', '..', 'cdk.out');
+
+/** Synthesizes the real app (with cdk-nag) into cdk.out, as `cdk synth` does, and returns the stack's template. */
+export function synthTemplate(context: Record<string, unknown> = {}, outdir = CDK_OUT): CfnTemplate {
+  const { app } = createApp(new App({ outdir, context }));
+  const assembly = app.synth();
+  const artifact = assembly.getStackByName(STACK_NAME);
+  return JSON.parse(fs.readFileSync(path.join(outdir, artifact.templateFile), 'utf8')) as CfnTemplate;
+}

@@ -1,0 +1,61 @@
+/** ListTasks and DescribeTasks. Stopped tasks stay describable, as on AWS (for a while there). */
+import { shortName, taskArn } from './arns';
+import { invalidParameter } from './errors';
+import { optionalNumber, optionalString, stringList } from './input';
+import type { OperationHandler } from './operation-context';
+import { taskToWire } from './wire';
+
+export const listTasks: OperationHandler = ({ store }, input) => {
+  const cluster = store.cluster(optionalString(input, 'cluster'));
+  const serviceName = optionalString(input, 'serviceName');
+  if (serviceName !== undefined) store.service(cluster, serviceName);
+  const startedBy = optionalString(input, 'startedBy');
+  const family = optionalString(input, 'family');
+  const launchType = optionalString(input, 'launchType');
+  const desiredStatus = optionalString(input, 'desiredStatus') ?? 'RUNNING';
+  const taskArns = [...store.tasks.values()]
+    .filter((t) => t.clusterName === cluster.name)
+    .filter((t) => serviceName === undefined || t.serviceName === shortName(serviceName))
+    .filter((t) => startedBy === undefined || t.taskSetId === startedBy)
+    .filter((t) => family === undefined || shortName(t.taskDefinitionArn).split(':')[0] === family)
+    .filter((t) => launchType === undefined || t.launchType === launchType)
+    .filter((t) => t.desiredStatus === desiredStatus)
+    .map((t) => t.arn);
+  return paginate(taskArns, optionalNumber(input, 'maxResults'), optionalString(input, 'nextToken'));
+};
+
+/** ListTasks pages of up to 100 ARNs; the token is the offset of the next page. */
+function paginate(
+  taskArns: string[],
+  maxResults = 100,
+  nextToken?: string,
+): { taskArns: string[]; nextToken?: string } {
+  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 100) {
+    throw invalidParameter('maxResults must be between 1 and 100.');
+  }
+  const start = nextToken === undefined ? 0 : Number(Buffer.from(nextToken, 'base64url').toString('utf8'));
+  if (!Number.isInteger(start) || start < 0) throw invalidParameter('Invalid nextToken.');
+  const end = start + maxResults;
+  const page = taskArns.slice(start, end);
+  return end < taskArns.length
+    ? { taskArns: page, nextToken: Buffer.from(String(end)).toString('base64url') }
+    : { taskArns: page };
+}
+
+export const describeTasks: OperationHandler = ({ store }, input) => {
+  const cluster = store.cluster(optionalString(input, 'cluster'));
+  const requested = stringList(input, 'tasks') ?? [];
+  if (requested.length === 0) throw invalidParameter('Tasks cannot be empty.');
+  if (requested.length > 100) throw invalidParameter('Tasks cannot have more than 100 elements.');
+  const tasks: unknown[] = [];
+  const failures: unknown[] = [];
+  for (const ref of requested) {
+    const task = store.tasks.get(shortName(ref));
+    if (task === undefined || task.clusterName !== cluster.name) {
+      failures.push({ arn: ref.startsWith('arn:') ? ref : taskArn(store.scope, cluster.name, ref), reason: 'MISSING' });
+    } else {
+      tasks.push(taskToWire(store, task));
+    }
+  }
+  return { tasks, failures };
+};

@@ -1,0 +1,96 @@
+/**
+ * The composition root of local AWS: one clock, one private network, the ECS, ELBv2 and Step Functions emulators
+ * wired to each other and to the real data plane, behind one HTTP endpoint on 127.0.0.1.
+ */
+import { createClock, type Clock } from './aws/clock';
+import { LocalNetwork } from './aws/network';
+import { startLocalAws, type LocalAws } from './aws/server';
+import { launchTask } from './dataplane/task-process';
+import { createEcsService, type LocalEcs } from './ecs/ecs-service';
+import { createElbv2Service, type Elbv2Service } from './elbv2/service';
+import { createStepFunctionsService, type StepFunctionsService } from './stepfunctions/service';
+
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '123456789012';
+
+export interface LocalPorts {
+  /** The AWS API endpoint (ECS, ELBv2 and Step Functions). 0 picks a free port. */
+  readonly api: number;
+  /** Local port of each ALB listener port, e.g. { 80: 8000, 8080: 8080 }. 0 picks a free port. */
+  readonly listeners: Readonly<Record<number, number>>;
+}
+
+export const DEFAULT_PORTS: LocalPorts = { api: 4566, listeners: { 80: 8000, 8080: 8080 } };
+
+export interface LocalAwsStackOptions {
+  readonly ports?: LocalPorts;
+  /** Wall seconds per emulated second; 1 is real time. */
+  readonly timeScale?: number;
+  readonly faults?: Parameters<typeof startLocalAws>[0]['faults'];
+}
+
+export interface RunningLocalAws {
+  readonly endpoint: string;
+  readonly clock: Clock;
+  readonly server: LocalAws;
+  readonly ecs: LocalEcs;
+  readonly elbv2: Elbv2Service;
+  readonly sfn: StepFunctionsService;
+  /** Local port each ALB listener port was given (known once the listener exists). */
+  listenerPort(albPort: number): number;
+  close(): Promise<void>;
+}
+
+export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Promise<RunningLocalAws> {
+  const ports = options.ports ?? DEFAULT_PORTS;
+  const clock = createClock(options.timeScale ?? 1);
+  const network = new LocalNetwork();
+  const region = LOCAL_REGION;
+  const accountId = LOCAL_ACCOUNT;
+  const listenerPort = (albPort: number): number => {
+    const local = ports.listeners[albPort];
+    if (local === undefined) {
+      throw new Error(
+        `No local port is configured for ALB listener port ${albPort}; add it to the listener ports option.`,
+      );
+    }
+    return local;
+  };
+  const elbv2 = createElbv2Service({ clock, network, region, accountId, listenerPort });
+  const ecs = createEcsService({ clock, network, targets: elbv2.targetGroups, launchTask, region, accountId });
+  let endpoint = '';
+  const sfn = createStepFunctionsService({ clock, region, accountId, endpoint: () => endpoint });
+  let server: LocalAws;
+  try {
+    server = await startLocalAws({
+      port: ports.api,
+      services: [ecs, elbv2.service, sfn],
+      faults: options.faults,
+      region,
+      accountId,
+    });
+  } catch (error) {
+    await Promise.allSettled([sfn.close(), ecs.close(), elbv2.close()]);
+    throw error;
+  }
+  endpoint = server.endpoint;
+  return {
+    endpoint,
+    clock,
+    server,
+    ecs,
+    elbv2,
+    sfn,
+    listenerPort: (albPort) => {
+      const listener = elbv2.state().listeners.find((l) => l.port === albPort);
+      return listener?.localPort ?? listenerPort(albPort);
+    },
+    close: async () => {
+      // Executions first (they call the others), then tasks, then listeners and the API.
+      await sfn.close();
+      await ecs.close();
+      await elbv2.close();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * Runs an `arn:aws:states:::aws-sdk:<service>:<action>` Task: the real SDK v3 client, pointed at local AWS and signed
+ * as the state machine's role, with Step Functions' naming on both sides.
+ */
+import { accessKeyForRole } from '../aws/principal';
+import { fromSdkOutput, toSdkInput, UnknownParameterError } from './sdk-naming';
+import type { SdkAction } from './sdk-services';
+import { LocalRuntimeError, taskErrorFromSdk } from './task-errors';
+
+export interface SdkCallContext {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly roleArn: string;
+  readonly abortSignal: AbortSignal;
+}
+
+export async function callSdkAction(sdk: SdkAction, parameters: unknown, context: SdkCallContext): Promise<unknown> {
+  let input: unknown;
+  try {
+    input = toSdkInput(parameters ?? {}, sdk.schema.input);
+  } catch (error) {
+    if (error instanceof UnknownParameterError) {
+      throw new LocalRuntimeError(`${sdk.service.arnName}:${sdk.action}: ${error.message}`);
+    }
+    throw error;
+  }
+  const client = sdk.service.createClient({
+    endpoint: context.endpoint,
+    region: context.region,
+    credentials: { accessKeyId: accessKeyForRole(context.roleArn), secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  try {
+    const output = await client.send(new sdk.command(input), { abortSignal: context.abortSignal });
+    return fromSdkOutput(output, sdk.schema.output);
+  } catch (error) {
+    throw taskErrorFromSdk(sdk.service, error);
+  } finally {
+    client.destroy();
+  }
+}

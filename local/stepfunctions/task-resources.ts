@@ -1,0 +1,28 @@
+/**
+ * What a Task's Resource means locally. Every Task gets a handler generated from its Resource; anything we cannot
+ * run is rejected when the state machine is created, never left to the library's default (a real Lambda Invoke,
+ * whose failure a `States.ALL` Catch would silently swallow).
+ */
+import { sdkActionForResource, type SdkAction } from './sdk-services';
+
+export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+
+export type TaskResource =
+  | { readonly kind: 'aws-sdk'; readonly sdk: SdkAction; readonly resourceType: string; readonly resource: string }
+  | { readonly kind: 'lambda'; readonly resourceType: 'lambda'; readonly resource: 'invoke' };
+
+export function parseTaskResource(resource: unknown): TaskResource | { readonly problem: string } {
+  if (typeof resource !== 'string') return { problem: 'Resource must be a string' };
+  if (resource === LAMBDA_INVOKE) return { kind: 'lambda', resourceType: 'lambda', resource: 'invoke' };
+  if (resource.startsWith('arn:aws:states:::aws-sdk:')) {
+    const sdk = sdkActionForResource(resource);
+    if ('problem' in sdk) return sdk;
+    // History events name the integration as AWS does: resourceType `aws-sdk:ecs`, resource `createTaskSet`.
+    return { kind: 'aws-sdk', sdk, resourceType: `aws-sdk:${sdk.service.arnName}`, resource: sdk.action };
+  }
+  return {
+    problem:
+      `Resource '${resource}' is not supported by local Step Functions ` +
+      `(supported: arn:aws:states:::aws-sdk:ecs:<action>, arn:aws:states:::aws-sdk:elasticloadbalancingv2:<action>, ${LAMBDA_INVOKE})`,
+  };
+}
