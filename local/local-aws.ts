@@ -26,6 +26,8 @@ export interface LocalAwsStackOptions {
   readonly ports?: LocalPorts;
   /** Wall seconds per emulated second; 1 is real time. */
   readonly timeScale?: number;
+  /** Option names shown in port-in-use errors, e.g. { api: '--port', 80: '--prod-port' }. */
+  readonly portOptions?: { readonly api?: string; readonly listeners?: Readonly<Record<number, string>> };
   readonly faults?: Parameters<typeof startLocalAws>[0]['faults'];
 }
 
@@ -56,7 +58,9 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
     }
     return local;
   };
-  const elbv2 = createElbv2Service({ clock, network, region, accountId, listenerPort });
+  const listenerPortOption = (albPort: number): string =>
+    options.portOptions?.listeners?.[albPort] ?? `the local port of listener ${albPort}`;
+  const elbv2 = createElbv2Service({ clock, network, region, accountId, listenerPort, listenerPortOption });
   const ecs = createEcsService({ clock, network, targets: elbv2.targetGroups, launchTask, region, accountId });
   let endpoint = '';
   const sfn = createStepFunctionsService({ clock, region, accountId, endpoint: () => endpoint });

@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   const stack = await startLocalStack(template, {
     timeScale: options.timeScale,
     ports: { api: options.port, listeners: { 80: options.prodPort, 8080: options.testPort } },
+    portOptions: { api: '--port', listeners: { 80: '--prod-port', 8080: '--test-port' } },
   });
   let closing = false;
   const shutdown = async (code: number): Promise<void> => {

@@ -26,6 +26,8 @@ import { schemaForService } from './validation/service-schemas';
 import { validateInput, validationMessage } from './validation/validate';
 
 export interface LocalAwsOptions {
+  /** The command-line option that changes the API port, named in the port-in-use error. @default '--port' */
+  readonly portOption?: string;
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port: number;
@@ -261,7 +263,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port, '--port') : error),
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port, options.portOption ?? '--port') : error),
     );
     server.listen(options.port, host, () => resolve());
   });

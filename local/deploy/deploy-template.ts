@@ -90,6 +90,8 @@ export interface DeployedStack {
   readonly resources: ReadonlyMap<string, PhysicalResource>;
   /** Each state machine's definition as created locally (substitutions applied), by logical id. */
   readonly definitions: Readonly<Record<string, string>>;
+  /** The resolved DefinitionSubstitutions of each state machine, by logical id. */
+  readonly substitutions: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 export async function deployTemplate(template: CfnTemplate, options: DeployOptions): Promise<DeployedStack> {
@@ -110,6 +112,7 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
   const elbv2 = new ElasticLoadBalancingV2Client(config);
   const sfn = new SFNClient(config);
   const definitions: Record<string, string> = {};
+  const resolvedSubstitutions: Record<string, Record<string, string>> = {};
   const albPorts = new Map<string, number>();
 
   for (const [id, r] of Object.entries(template.Resources)) {
@@ -215,6 +218,7 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
       );
       const definition = substituteDefinition(String(props.DefinitionString), substitutions);
       definitions[id] = definition;
+      resolvedSubstitutions[id] = substitutions;
       const { stateMachineArn } = await sfn.send(
         new CreateStateMachineCommand({ name: id, definition, roleArn: str(props, 'RoleArn', id), type: 'STANDARD' }),
       );
@@ -229,7 +233,7 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
         }
       }),
     );
-    return { outputs, resources, definitions };
+    return { outputs, resources, definitions, substitutions: resolvedSubstitutions };
   } finally {
     ecs.destroy();
     elbv2.destroy();

@@ -40,6 +40,8 @@ export interface Elbv2ModelOptions {
   readonly accountId: string;
   /** Where an ALB listener port (80, 8080, …) really listens on this machine. */
   readonly listenerPort: (albPort: number) => number;
+  /** The command-line option that changes a listener's local port, named in port-in-use errors. */
+  readonly listenerPortOption?: (albPort: number) => string;
   readonly dataPlane: Elbv2DataPlane;
 }
 
@@ -274,6 +276,7 @@ export class Elbv2Model implements TargetGroupRegistry {
     try {
       return await this.options.dataPlane.startListener({
         port: localPort,
+        portOption: this.options.listenerPortOption?.(albPort),
         route: (request) => {
           const listener = this.listeners.get(listenerArn);
           if (!listener) return { kind: 'fixed', statusCode: 503, contentType: 'text/plain', body: 'Listener deleted' };

@@ -1,0 +1,71 @@
+import type { LocalStack } from './local-stack';
+
+/** Where a controller-owned rule sends traffic right now. */
+export type RuleTarget =
+  | { readonly kind: 'fixed'; readonly statusCode: string }
+  | { readonly kind: 'forward'; readonly targetGroupArns: string[] };
+
+export interface ServiceView {
+  readonly desiredCount: number;
+  readonly taskSets: ReadonlyArray<{
+    readonly arn: string;
+    readonly status: string;
+    readonly stabilityStatus: string;
+    readonly runningCount: number;
+    readonly computedDesiredCount: number;
+    readonly targetGroupArn?: string;
+  }>;
+  readonly production: RuleTarget;
+  readonly test: RuleTarget;
+  /** Rules on the listeners besides the two controller-owned ones (e.g. a header rule left behind). */
+  readonly extraRules: number;
+  readonly targetGroups: ReadonlyArray<{ readonly arn: string; readonly name: string; readonly states: string[] }>;
+}
+
+function ruleTarget(actions: ReadonlyArray<Record<string, unknown>>): RuleTarget {
+  const action = actions[0] ?? {};
+  if (action.Type === 'fixed-response') {
+    return { kind: 'fixed', statusCode: String((action.FixedResponseConfig as { StatusCode: string }).StatusCode) };
+  }
+  const groups =
+    (action.ForwardConfig as { TargetGroups: Array<{ TargetGroupArn: string }> } | undefined)?.TargetGroups ?? [];
+  return { kind: 'forward', targetGroupArns: groups.map((g) => g.TargetGroupArn) };
+}
+
+/** The emulator's own view of the service and its two listeners: what tests assert on after each step. */
+export function observe(stack: LocalStack): ServiceView {
+  const ecs = stack.aws.ecs.state();
+  const elb = stack.aws.elbv2.state();
+  const service = ecs.services.find((s) => s.name === stack.service.service);
+  if (!service) throw new Error(`Service ${stack.service.service} is not in local ECS.`);
+  const listener = (albPort: number) => {
+    const found = elb.listeners.find((l) => l.port === albPort);
+    if (!found) throw new Error(`No listener on ALB port ${albPort}.`);
+    return found;
+  };
+  const controllerRule = (albPort: number) => {
+    const rule = listener(albPort).rules.find((r) => r.Priority === '1');
+    if (!rule) throw new Error(`No controller-owned rule (priority 1) on listener ${albPort}.`);
+    return ruleTarget(rule.Actions as Array<Record<string, unknown>>);
+  };
+  const ruleCount = (albPort: number) => listener(albPort).rules.filter((r) => r.IsDefault !== true).length;
+  return {
+    desiredCount: service.desiredCount,
+    taskSets: service.taskSets.map((ts) => ({
+      arn: ts.arn,
+      status: ts.status,
+      stabilityStatus: ts.stabilityStatus,
+      runningCount: ts.runningCount,
+      computedDesiredCount: ts.computedDesiredCount,
+      targetGroupArn: ts.targetGroupArns[0],
+    })),
+    production: controllerRule(80),
+    test: controllerRule(8080),
+    extraRules: ruleCount(80) + ruleCount(8080) - 2,
+    targetGroups: elb.targetGroups.map((tg) => ({
+      arn: tg.arn,
+      name: tg.name,
+      states: tg.targets.map((t) => t.health.state),
+    })),
+  };
+}

@@ -1,0 +1,148 @@
+import * as net from 'net';
+import { readAsl, STATE_MACHINE_NAMES } from '../../../infra/lib/private/asl';
+import { deployTemplate, EMULATED_TYPES, NAMED_ONLY_TYPES } from '../../../local/deploy/deploy-template';
+import { resolveValue, substituteDefinition, UnresolvableError } from '../../../local/deploy/cfn-resolver';
+import type { LocalStack } from '../../../local/demo/local-stack';
+import { startLocalAwsStack } from '../../../local/local-aws';
+import { stackTemplate, startTestStack } from '../demo/harness';
+
+describe('the local set-up follows the synthesized stack', () => {
+  let stack: LocalStack;
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(async () => stack?.close());
+
+  test('every resource type of the stack is either created locally or deliberately only named', () => {
+    const types = new Set(Object.values(stackTemplate().Resources).map((r) => r.Type));
+    for (const type of types)
+      expect([type, NAMED_ONLY_TYPES.has(type) || (EMULATED_TYPES as readonly string[]).includes(type)]).toEqual([
+        type,
+        true,
+      ]);
+  });
+
+  test('the local state machines run the shipped files byte for byte, with the stack’s substitutions', () => {
+    const template = stackTemplate();
+    const machines = Object.entries(template.Resources).filter(
+      ([, r]) => r.Type === 'AWS::StepFunctions::StateMachine',
+    );
+    expect(machines).toHaveLength(STATE_MACHINE_NAMES.length);
+    const files = STATE_MACHINE_NAMES.map(readAsl);
+    for (const [id, resource] of machines) {
+      const props = resource.Properties as {
+        DefinitionString: string;
+        DefinitionSubstitutions: Record<string, unknown>;
+      };
+      expect(files).toContain(props.DefinitionString);
+      const local = stack.deployed.definitions[id] ?? '';
+      const substitutions = stack.deployed.substitutions[id] ?? {};
+      // Exactly CloudFormation's Fn::Sub of the file: same keys as the template, values resolved to local ARNs/URLs.
+      expect(Object.keys(substitutions).sort()).toEqual(Object.keys(props.DefinitionSubstitutions).sort());
+      expect(local).toBe(substituteDefinition(props.DefinitionString, substitutions));
+      expect(local).not.toMatch(/\$\{\w+\}/);
+    }
+  });
+
+  test('listeners, rules, the EXTERNAL service and its desired count match the template', () => {
+    const elb = stack.aws.elbv2.state();
+    expect(elb.listeners.map((l) => l.port).sort((a, b) => a - b)).toEqual([80, 8080]);
+    const templateRules = Object.values(stackTemplate().Resources).filter(
+      (r) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule',
+    );
+    expect(elb.listeners.flatMap((l) => l.rules.filter((r) => r.IsDefault !== true))).toHaveLength(
+      templateRules.length,
+    );
+    const service = stack.aws.ecs.state().services[0];
+    expect(service).toMatchObject({ name: 'demo-app', desiredCount: 0 });
+  });
+
+  test('a resource type local AWS does not know fails the deploy and names it', async () => {
+    const template = stackTemplate();
+    const drifted = {
+      ...template,
+      Resources: { ...template.Resources, NewThing: { Type: 'AWS::DynamoDB::Table', Properties: {} } },
+    };
+    await expect(
+      deployTemplate(drifted, {
+        endpoint: stack.aws.endpoint,
+        region: 'us-east-1',
+        accountId: '123456789012',
+        listenerUrl: () => '',
+      }),
+    ).rejects.toThrow(/NewThing \(AWS::DynamoDB::Table\).*Add each to EMULATED_TYPES/);
+  });
+});
+
+describe('cfn-resolver', () => {
+  const ctx = {
+    resources: new Map([
+      ['Repo', { ref: 'demo-app', attributes: { Arn: 'arn:aws:ecr:us-east-1:123456789012:repository/demo-app' } }],
+    ]),
+    region: 'us-east-1',
+    accountId: '123456789012',
+  };
+  test('resolves Ref, GetAtt, Join, Select, Split and pseudo parameters', () => {
+    const uri = {
+      'Fn::Join': [
+        '',
+        [
+          { 'Fn::Select': [4, { 'Fn::Split': [':', { 'Fn::GetAtt': ['Repo', 'Arn'] }] }] },
+          '.dkr.ecr.',
+          { Ref: 'AWS::Region' },
+          '.',
+          { Ref: 'AWS::URLSuffix' },
+          '/',
+          { Ref: 'Repo' },
+        ],
+      ],
+    };
+    expect(resolveValue(uri, ctx)).toBe('123456789012.dkr.ecr.us-east-1.amazonaws.com/demo-app');
+  });
+  test('fails loudly on what it cannot resolve', () => {
+    expect(() => resolveValue({ Ref: 'Missing' }, ctx)).toThrow(UnresolvableError);
+    expect(() => resolveValue({ 'Fn::ImportValue': 'x' }, ctx)).toThrow(
+      /Fn::ImportValue, which local AWS does not resolve/,
+    );
+    expect(() => substituteDefinition('{"a":"${B}"}', {})).toThrow(/\$\{B\}/);
+  });
+});
+
+describe('ports', () => {
+  const occupy = async (): Promise<{ port: number; close: () => Promise<void> }> => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    return { port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  };
+
+  test('a taken API port names the port and the option that changes it', async () => {
+    const taken = await occupy();
+    try {
+      await expect(
+        startLocalAwsStack({
+          ports: { api: taken.port, listeners: { 80: 0, 8080: 0 } },
+          portOptions: { api: '--port' },
+        }),
+      ).rejects.toThrow(
+        `Port ${taken.port} on 127.0.0.1 is already in use. Free it, or choose another port with --port.`,
+      );
+    } finally {
+      await taken.close();
+    }
+  });
+
+  test('a taken listener port names the port and its option', async () => {
+    const taken = await occupy();
+    try {
+      await expect(
+        startTestStack({
+          ports: { api: 0, listeners: { 80: 0, 8080: taken.port } },
+          portOptions: { listeners: { 8080: '--test-port' } },
+        }),
+      ).rejects.toThrow(new RegExp(`Port ${taken.port} .* --test-port`));
+    } finally {
+      await taken.close();
+    }
+  });
+});
