@@ -122,6 +122,8 @@ describe('state machines', () => {
         targetGroupNamePrefix: 'bg-s',
         ruleArns: { ProdRuleArn: 'p', TestRuleArn: 't' },
         passableRoleArns: ['x'],
+        listenerArns: { TestListenerArn: 'l' },
+        listenerRulePatterns: { TestListenerArn: 'l/*' },
       }).flatMap((s) => s.actions);
       // What the role has beyond the definition's calls is only what Step Functions itself needs (logs, X-Ray).
       const extras = [...granted].filter((a) => !expected.includes(a));

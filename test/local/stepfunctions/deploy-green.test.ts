@@ -88,6 +88,8 @@ afterEach(async () => {
   aws.reply('CreateTargetGroup', {
     result: { TargetGroups: [{ TargetGroupArn: 'arn:tg-green', TargetGroupName: 'green' }] },
   });
+  aws.reply('CreateRule', { result: { Rules: [{ RuleArn: 'arn:rule-health', Priority: '100' }] } });
+  aws.reply('DeleteRule', { result: {} });
   aws.reply('CreateTaskSet', { result: { taskSet } });
   aws.reply('DescribeTaskSets', { result: { taskSets: [taskSet], failures: [] } });
   aws.reply('DescribeTargetHealth', {

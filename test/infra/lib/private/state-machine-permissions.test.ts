@@ -53,7 +53,7 @@ test('refuses a ModifyRule whose rule is not a known placeholder, and an action 
       { States: { A: task('arn:aws:states:::aws-sdk:elasticloadbalancingv2:modifyRule', { 'RuleArn.$': '$.rule' }) } },
       scope,
     ),
-  ).toThrow(/must name its rule as a \$\{Placeholder\}/);
+  ).toThrow(/A modifyRule Task must pass RuleArn as a \$\{Placeholder\}/);
   expect(() => permissionsFor({ States: { A: task('arn:aws:states:::aws-sdk:ecs:deleteService') } }, scope)).toThrow(
     /No resource scope is defined for ecs:DeleteService/,
   );
@@ -74,4 +74,24 @@ test('grants iam:PassRole only to ECS tasks, and only when a task definition is 
       (s) => s.actions,
     ),
   ).not.toContain('iam:PassRole');
+});
+
+test('CreateRule and DeleteRule are scoped to the listener the definition adds rules to', () => {
+  const definition = {
+    States: {
+      A: task('arn:aws:states:::aws-sdk:elasticloadbalancingv2:createRule', { ListenerArn: '${TestListenerArn}' }),
+      B: task('arn:aws:states:::aws-sdk:elasticloadbalancingv2:deleteRule', { 'RuleArn.$': '$.rule' }),
+    },
+  };
+  const statements = permissionsFor(definition, {
+    ...scope,
+    listenerArns: { TestListenerArn: 'arn:listener/test' },
+    listenerRulePatterns: { TestListenerArn: 'arn:listener-rule/test/*' },
+  });
+  const find = (action: string) => statements.find((s) => s.actions.includes(action));
+  expect(find('elasticloadbalancing:CreateRule')?.resources).toEqual(['arn:listener/test', 'arn:listener-rule/test/*']);
+  expect(find('elasticloadbalancing:DeleteRule')?.resources).toEqual(['arn:listener-rule/test/*']);
+  expect(() => permissionsFor({ States: { B: definition.States.B } }, scope)).toThrow(
+    /DeleteRule must also CreateRule/,
+  );
 });
