@@ -11,6 +11,8 @@ export interface ImageBehaviourRow {
   readonly behaviour: TaskBehaviour;
   /** Emulated seconds before the process listens, unless the tag says otherwise (`slow-N`). */
   readonly startupSeconds: number;
+  /** `flapping` only: emulated seconds of each passing and each failing /healthz period, unless a `flap-N` tag part. */
+  readonly flapSeconds?: number;
   readonly example: string;
   readonly description: string;
 }
@@ -45,6 +47,16 @@ export const IMAGE_BEHAVIOURS: readonly ImageBehaviourRow[] = [
     startupSeconds: 60,
     example: 'local/slow-start:green-slow-90',
     description: 'Healthy, but listens only after 60 emulated seconds (or N with a `slow-N` tag part).',
+  },
+  {
+    repository: 'flapping',
+    behaviour: 'flapping',
+    startupSeconds: 0,
+    flapSeconds: 30,
+    example: 'local/flapping:green-flap-30',
+    description:
+      '/healthz passes for 30 emulated seconds (or N with a `flap-N` tag part) from the moment it listens, then fails ' +
+      'for as long, and so on, so targets flap between healthy and unhealthy; pages always answer 200.',
   },
 ];
 
@@ -128,7 +140,8 @@ export function resolveImage(image: string): ImageSpec {
   return {
     behaviour: row.behaviour,
     colour: colourOf(reference, tagParts),
-    startupSeconds: slowStartSeconds(tagParts) ?? row.startupSeconds,
+    startupSeconds: secondsAfter('slow', tagParts) ?? row.startupSeconds,
+    ...(row.behaviour === 'flapping' && { flapSeconds: Math.max(1, secondsAfter('flap', tagParts) ?? row.flapSeconds ?? 30) }),
   };
 }
 
@@ -140,9 +153,12 @@ function colourOf(reference: ImageReference, tagParts: readonly string[]): strin
   return FALLBACK_COLOURS[hash(identity) % FALLBACK_COLOURS.length] ?? DEFAULT_COLOUR;
 }
 
-/** `slow-90` anywhere in the tag (`green-slow-90`) means 90 emulated seconds of start-up, for any repository. */
-function slowStartSeconds(tagParts: readonly string[]): number | undefined {
-  const index = tagParts.indexOf('slow');
+/**
+ * The number after a tag part: `slow-90` anywhere in the tag (`green-slow-90`) means 90 emulated seconds of start-up,
+ * for any repository; `flap-20` sets the flapping period of the `flapping` repository.
+ */
+function secondsAfter(word: 'slow' | 'flap', tagParts: readonly string[]): number | undefined {
+  const index = tagParts.indexOf(word);
   const seconds = index >= 0 ? Number(tagParts[index + 1]) : NaN;
   return Number.isInteger(seconds) && seconds >= 0 ? seconds : undefined;
 }

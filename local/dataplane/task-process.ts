@@ -36,6 +36,7 @@ export async function launchTask(spec: TaskLaunchSpec, clock: Clock): Promise<Lo
         commit: spec.commit,
         buildTime: spec.buildTime ?? new Date(clock.now()).toISOString(),
         startupWallMs: clock.wallMs(imageSpec.startupSeconds),
+        flapWallMs: clock.wallMs(imageSpec.flapSeconds ?? 0),
         templatePath: PAGE_TEMPLATE,
         host: TASK_HOST,
       }),

@@ -11,7 +11,9 @@ export type TaskBehaviour =
   /** The process exits with code 1 right after start, before it listens. */
   | 'crash-on-start'
   /** Serves pages, but /healthz answers 500, so health checks fail. */
-  | 'unhealthy';
+  | 'unhealthy'
+  /** Serves pages; /healthz passes for `flapSeconds`, then fails for `flapSeconds`, and so on. */
+  | 'flapping';
 
 export interface ImageSpec {
   readonly behaviour: TaskBehaviour;
@@ -19,6 +21,8 @@ export interface ImageSpec {
   readonly colour: string;
   /** Emulated seconds the process waits before it starts listening (slow start). */
   readonly startupSeconds: number;
+  /** `flapping` only: emulated seconds of each passing and each failing /healthz period. */
+  readonly flapSeconds?: number;
 }
 
 export interface TaskLaunchSpec {

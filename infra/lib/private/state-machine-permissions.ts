@@ -92,22 +92,26 @@ interface ReferencedResources {
   readonly listenerRules: string[];
 }
 
-/** Each `${Placeholder}` a Task passes as `parameter`, for Tasks of the given action; other forms are refused. */
-function placeholdersPassed(definition: unknown, action: string, parameter: string): string[] {
+/**
+ * Each `${Placeholder}` a Task of the given action passes as `parameter`. A dynamic value (`Parameter.$`) is
+ * allowed only when `allowDynamic` says the definition made that resource itself (e.g. a rule it created).
+ */
+function placeholdersPassed(definition: unknown, action: string, parameter: string, allowDynamic = false): string[] {
   const names = new Set<string>();
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
     if (node === null || typeof node !== 'object') return;
     const record = node as Record<string, unknown>;
     if (record.Type === 'Task' && typeof record.Resource === 'string' && record.Resource.endsWith(`:${action}`)) {
-      const value = (record.Parameters as Record<string, unknown> | undefined)?.[parameter];
+      const parameters = (record.Parameters as Record<string, unknown> | undefined) ?? {};
+      const value = parameters[parameter];
       const match = typeof value === 'string' ? /^\$\{(\w+)\}$/.exec(value) : null;
-      if (!match) {
+      if (match) names.add(match[1] as string);
+      else if (!(allowDynamic && `${parameter}.$` in parameters)) {
         throw new Error(
           `A ${action} Task must pass ${parameter} as a \${Placeholder} so IAM can scope it; got ${String(value)}.`,
         );
       }
-      names.add(match[1] as string);
     }
     Object.values(record).forEach(visit);
   };
@@ -123,10 +127,13 @@ function lookup(table: Readonly<Record<string, string>> | undefined, name: strin
 
 function referencedResources(definition: unknown, scope: PermissionScope): ReferencedResources {
   const listenerNames = placeholdersPassed(definition, 'createRule', 'ListenerArn');
+  // Rules the definition creates may be modified by the ARN it got back; IAM scopes those to the listener's rules.
+  const createsRules = listenerNames.length > 0;
+  const rules = placeholdersPassed(definition, 'modifyRule', 'RuleArn', createsRules).map((n) =>
+    lookup(scope.ruleArns, n, 'listener rule'),
+  );
   return {
-    rules: placeholdersPassed(definition, 'modifyRule', 'RuleArn').map((n) =>
-      lookup(scope.ruleArns, n, 'listener rule'),
-    ),
+    rules: createsRules ? [...rules, ...listenerNames.map((n) => lookup(scope.listenerRulePatterns, n, 'listener'))] : rules,
     listeners: listenerNames.map((n) => lookup(scope.listenerArns, n, 'listener')),
     listenerRules: listenerNames.map((n) => lookup(scope.listenerRulePatterns, n, 'listener')),
   };

@@ -10,11 +10,12 @@
  * outlive the emulator that started it (even if the parent is SIGKILLed).
  *
  * @typedef {object} TaskServerConfig
- * @property {'healthy' | 'crash-on-start' | 'unhealthy'} behaviour
+ * @property {'healthy' | 'crash-on-start' | 'unhealthy' | 'flapping'} behaviour
  * @property {string} colour
  * @property {string} commit
  * @property {string} buildTime
  * @property {number} startupWallMs  wall milliseconds to wait before listening (slow start, already scaled)
+ * @property {number} [flapWallMs]    flapping: wall milliseconds of each passing and each failing /healthz period
  * @property {string} templatePath   demo-app/index.html
  * @property {string} host
  */
@@ -46,7 +47,18 @@ const page = fs
   .replaceAll('%%COMMIT%%', escapeHtml(config.commit))
   .replaceAll('%%BUILD_TIME%%', escapeHtml(config.buildTime));
 const version = `${config.colour}/${config.commit}`;
-const healthStatus = config.behaviour === 'unhealthy' ? 500 : 200;
+/** Wall time the server started listening; flapping periods count from it, passing first. */
+let listeningSince = 0;
+
+/** @returns {number} the /healthz status right now */
+function healthStatus() {
+  if (config.behaviour === 'unhealthy') return 500;
+  if (config.behaviour === 'flapping') {
+    const period = Math.max(1, config.flapWallMs ?? 0);
+    return Math.floor((Date.now() - listeningSince) / period) % 2 === 0 ? 200 : 500;
+  }
+  return 200;
+}
 
 let stopping = false;
 
@@ -56,8 +68,9 @@ const server = http.createServer((req, res) => {
   if (stopping) res.setHeader('Connection', 'close');
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/healthz') {
-    res.writeHead(healthStatus, { 'Content-Type': 'text/plain; charset=utf-8' });
-    res.end(healthStatus === 200 ? 'ok\n' : 'unhealthy\n');
+    const status = healthStatus();
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(status === 200 ? 'ok\n' : 'unhealthy\n');
   } else if (path === '/' || path === '/index.html') {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(req.method === 'HEAD' ? undefined : page);
@@ -80,6 +93,7 @@ process.on('SIGTERM', () => {
 
 setTimeout(() => {
   server.listen(0, config.host, () => {
+    listeningSince = Date.now();
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
     process.send?.({ type: 'listening', port });

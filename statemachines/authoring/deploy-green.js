@@ -1,0 +1,781 @@
+const { retry, catchTo, rejectStatic, ecs, elb } = require('./common');
+const fmtReject = (error, format, next = 'FailInvalidInput') => ({
+  Type: 'Pass',
+  Parameters: { Error: error, 'Cause.$': format },
+  ResultPath: '$.failure',
+  Next: next,
+});
+
+const def = {
+  Comment:
+    'deploy-green: start a green task set beside blue behind its own target group, wait until it is healthy, then point the test listener at it. Undoes everything it made when a later step fails.',
+  StartAt: 'ValidateInput',
+  States: {
+    ValidateInput: {
+      Type: 'Choice',
+      Comment: 'Check the input before touching anything; each field gets its own error naming the fix.',
+      Choices: [
+        { Not: { Variable: '$.cluster', IsPresent: true }, Next: 'RejectCluster' },
+        { Not: { Variable: '$.cluster', IsString: true }, Next: 'RejectCluster' },
+        { Not: { Variable: '$.service', IsPresent: true }, Next: 'RejectService' },
+        { Not: { Variable: '$.service', IsString: true }, Next: 'RejectService' },
+        { Not: { Variable: '$.commit', IsPresent: true }, Next: 'RejectCommit' },
+        { Not: { Variable: '$.commit', IsString: true }, Next: 'RejectCommit' },
+        {
+          And: [
+            { Not: { Variable: '$.image', IsPresent: true } },
+            { Not: { Variable: '$.taskDefinition', IsPresent: true } },
+          ],
+          Next: 'RejectMissingImage',
+        },
+        {
+          And: [
+            { Variable: '$.image', IsPresent: true },
+            { Variable: '$.taskDefinition', IsPresent: true },
+          ],
+          Next: 'RejectImageAndTaskDefinition',
+        },
+        {
+          And: [{ Variable: '$.image', IsPresent: true }, { Not: { Variable: '$.image', IsString: true } }],
+          Next: 'RejectImage',
+        },
+        {
+          And: [
+            { Variable: '$.taskDefinition', IsPresent: true },
+            { Not: { Variable: '$.taskDefinition', IsString: true } },
+          ],
+          Next: 'RejectTaskDefinition',
+        },
+        {
+          And: [
+            { Variable: '$.healthTimeoutSeconds', IsPresent: true },
+            { Not: { Variable: '$.healthTimeoutSeconds', IsNumeric: true } },
+          ],
+          Next: 'RejectHealthTimeout',
+        },
+        {
+          And: [
+            { Variable: '$.healthTimeoutSeconds', IsPresent: true },
+            {
+              Or: [
+                { Variable: '$.healthTimeoutSeconds', NumericLessThan: 30 },
+                { Variable: '$.healthTimeoutSeconds', NumericGreaterThan: 86400 },
+              ],
+            },
+          ],
+          Next: 'RejectHealthTimeout',
+        },
+        {
+          And: [
+            { Not: { Variable: '$.cluster', StringEquals: '${ClusterName}' } },
+            { Not: { Variable: '$.cluster', StringEquals: '${ClusterArn}' } },
+          ],
+          Next: 'RejectWrongCluster',
+        },
+        {
+          And: [
+            { Not: { Variable: '$.service', StringEquals: '${ServiceName}' } },
+            { Not: { Variable: '$.service', StringEquals: '${ServiceArn}' } },
+          ],
+          Next: 'RejectWrongService',
+        },
+      ],
+      Default: 'ChooseHealthTimeout',
+    },
+    RejectCluster: rejectStatic(
+      'Input field \'cluster\' is required and must be a string: the name or ARN of the ECS cluster, e.g. "cluster": "${ClusterName}".',
+    ),
+    RejectService: rejectStatic(
+      'Input field \'service\' is required and must be a string: the name or ARN of the ECS service, e.g. "service": "${ServiceName}".',
+    ),
+    RejectCommit: rejectStatic(
+      'Input field \'commit\' is required and must be a string: the git commit being deployed, e.g. "commit": "3f2c1ab".',
+    ),
+    RejectMissingImage: rejectStatic(
+      "Input needs 'image' (a container image URI, e.g. \"${ImageRepositoryUri}:3f2c1ab\") or 'taskDefinition' (a task definition ARN of family ${TaskDefinitionFamily}); neither was given.",
+    ),
+    RejectImageAndTaskDefinition: rejectStatic(
+      "Input has both 'image' and 'taskDefinition'; give exactly one of them.",
+    ),
+    RejectImage: rejectStatic(
+      'Input field \'image\' must be a string: a container image URI such as "${ImageRepositoryUri}:3f2c1ab".',
+    ),
+    RejectTaskDefinition: rejectStatic(
+      "Input field 'taskDefinition' must be a string: a task definition ARN or family:revision of family ${TaskDefinitionFamily}.",
+    ),
+    RejectHealthTimeout: rejectStatic(
+      "Input field 'healthTimeoutSeconds' must be a number from 30 to 86400 (seconds to wait for green to become healthy); omit it to use the default of ${HealthTimeoutSeconds}.",
+    ),
+    RejectWrongCluster: fmtReject(
+      'BlueGreen.InvalidInput',
+      'States.Format(\'Input field cluster is {} but this state machine deploys only to cluster ${ClusterName}. Use "cluster": "${ClusterName}", or start the state machine of the stack that owns {}.\', $.cluster, $.cluster)',
+    ),
+    RejectWrongService: fmtReject(
+      'BlueGreen.InvalidInput',
+      'States.Format(\'Input field service is {} but this state machine deploys only service ${ServiceName}. Use "service": "${ServiceName}", or start the state machine of the stack that owns {}.\', $.service, $.service)',
+    ),
+    FailInvalidInput: {
+      Type: 'Fail',
+      Comment: 'Nothing was changed.',
+      ErrorPath: '$.failure.Error',
+      CausePath: '$.failure.Cause',
+    },
+
+    ChooseHealthTimeout: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.healthTimeoutSeconds', IsPresent: true, Next: 'UseGivenHealthTimeout' }],
+      Default: 'UseDefaultHealthTimeout',
+    },
+    UseGivenHealthTimeout: {
+      Type: 'Pass',
+      Parameters: { 'healthTimeoutSeconds.$': '$.healthTimeoutSeconds' },
+      ResultPath: '$.limits',
+      Next: 'NameDeployment',
+    },
+    UseDefaultHealthTimeout: {
+      Type: 'Pass',
+      Parameters: { 'healthTimeoutSeconds.$': "States.StringToJson('${HealthTimeoutSeconds}')" },
+      ResultPath: '$.limits',
+      Next: 'NameDeployment',
+    },
+    NameDeployment: {
+      Type: 'Pass',
+      Comment:
+        'A short random id makes the target group name unique per deployment (ELBv2 names are at most 32 characters), even when the same commit is deployed twice. The client token makes CreateTaskSet safe to retry.',
+      Parameters: {
+        'id.$': "States.ArrayGetItem(States.StringSplit(States.UUID(), '-'), 0)",
+        'clientToken.$': 'States.UUID()',
+        'execution.$': '$$.Execution.Name',
+      },
+      ResultPath: '$.deployment',
+      Next: 'DescribeService',
+    },
+
+    DescribeService: {
+      Type: 'Task',
+      Resource: ecs('describeServices'),
+      Parameters: { 'Cluster.$': '$.cluster', 'Services.$': 'States.Array($.service)' },
+      ResultSelector: { 'services.$': '$.Services', 'failures.$': '$.Failures' },
+      ResultPath: '$.current',
+      Retry: retry,
+      Catch: catchTo('FailBeforeChanges'),
+      Next: 'CheckService',
+    },
+    CheckService: {
+      Type: 'Choice',
+      Choices: [
+        { Not: { Variable: '$.current.services[0]', IsPresent: true }, Next: 'RejectServiceNotFound' },
+        { Not: { Variable: '$.current.services[0].Status', StringEquals: 'ACTIVE' }, Next: 'RejectServiceNotFound' },
+        {
+          Not: { Variable: '$.current.services[0].DeploymentController.Type', StringEquals: 'EXTERNAL' },
+          Next: 'RejectWrongController',
+        },
+        { Variable: '$.current.services[0].TaskSets[1]', IsPresent: true, Next: 'ListBlockingTaskSets' },
+      ],
+      Default: 'DescribeTestRule',
+    },
+    RejectServiceNotFound: fmtReject(
+      'BlueGreen.ServiceNotFound',
+      "States.Format('ECS service {} was not found (or is not ACTIVE) in cluster {}: {}. Deploy the stack first, or check the names.', $.service, $.cluster, States.JsonToString($.current.failures))",
+      'FailBeforeChangesWithCause',
+    ),
+    RejectWrongController: fmtReject(
+      'BlueGreen.InvalidService',
+      "States.Format('ECS service {} does not use the EXTERNAL deployment controller; blue/green task sets need it.', $.service)",
+      'FailBeforeChangesWithCause',
+    ),
+    ListBlockingTaskSets: {
+      Type: 'Pass',
+      Parameters: {
+        'deployments.$': '$.current.services[0].TaskSets[*].ExternalId',
+        'statuses.$': '$.current.services[0].TaskSets[*].Status',
+      },
+      ResultPath: '$.blocking',
+      Next: 'RejectDeploymentInProgress',
+    },
+    RejectDeploymentInProgress: fmtReject(
+      'BlueGreen.DeploymentInProgress',
+      "States.Format('Service {} already has a green deployment (task sets started by {} with status {}). One deployment at a time: finish it with swap and clean-up, or discard it with abort, then deploy again. Nothing was changed.', $.service, States.JsonToString($.blocking.deployments), States.JsonToString($.blocking.statuses))",
+      'FailBeforeChangesWithCause',
+    ),
+
+    DescribeTestRule: {
+      Type: 'Task',
+      Resource: elb('describeRules'),
+      Parameters: { RuleArns: ['${TestRuleArn}'] },
+      ResultSelector: { 'actions.$': '$.Rules[0].Actions' },
+      ResultPath: '$.testRule',
+      Retry: retry,
+      Catch: catchTo('FailBeforeChanges'),
+      Next: 'CheckTestRuleIsClosed',
+    },
+    CheckTestRuleIsClosed: {
+      Type: 'Choice',
+      Comment:
+        'The test listener forwards only while a green is under test (until clean-up closes it), so a forward here means another deployment is in flight.',
+      Choices: [{ Variable: '$.testRule.actions[0].Type', StringEquals: 'forward', Next: 'RejectTestListenerBusy' }],
+      Default: 'IsServiceScaledToZero',
+    },
+    IsServiceScaledToZero: {
+      Type: 'Choice',
+      Comment:
+        'A fresh stack creates the service with desiredCount 0 (CloudFormation cannot wait for tasks that only task sets run). The controller owns the count from then on: it sets the configured count once and afterwards leaves it to scaling.',
+      Choices: [{ Variable: '$.current.services[0].DesiredCount', NumericEquals: 0, Next: 'SetServiceDesiredCount' }],
+      Default: 'AcquireDeploymentLock',
+    },
+    SetServiceDesiredCount: {
+      Type: 'Task',
+      Resource: ecs('updateService'),
+      Parameters: {
+        'Cluster.$': '$.cluster',
+        'Service.$': '$.service',
+        'DesiredCount.$': "States.StringToJson('${DesiredCount}')",
+      },
+      ResultPath: null,
+      Retry: retry,
+      Catch: catchTo('FailBeforeChanges'),
+      Next: 'AcquireDeploymentLock',
+    },
+    AcquireDeploymentLock: {
+      Type: 'Task',
+      Resource: elb('createRule'),
+      Comment:
+        'One deployment at a time, atomically: ELBv2 allows one rule per priority on a listener, so of two deploy-green runs started together only one can create this rule. It matches only requests carrying this deployment id and later forwards them to green, which also makes ELBv2 health-check green (it checks only target groups a listener uses).',
+      Parameters: {
+        ListenerArn: '${TestListenerArn}',
+        Priority: 100,
+        Conditions: [
+          {
+            Field: 'http-header',
+            HttpHeaderConfig: { HttpHeaderName: 'X-Bluegreen-Deployment', 'Values.$': 'States.Array($.deployment.id)' },
+          },
+        ],
+        Actions: [
+          {
+            Type: 'fixed-response',
+            FixedResponseConfig: {
+              StatusCode: '503',
+              ContentType: 'text/plain',
+              'MessageBody.$': "States.Format('Deployment {} ({}) is starting.', $.deployment.id, $.commit)",
+            },
+          },
+        ],
+      },
+      ResultSelector: { 'arn.$': '$.Rules[0].RuleArn' },
+      ResultPath: '$.deploymentRule',
+      Retry: retry,
+      Catch: [
+        {
+          ErrorEquals: ['ElasticLoadBalancingV2.PriorityInUseException'],
+          ResultPath: '$.error',
+          Next: 'DescribeLockHolder',
+        },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FailBeforeChanges' },
+      ],
+      Next: 'RecheckTestRule',
+    },
+    DescribeLockHolder: {
+      Type: 'Task',
+      Resource: elb('describeRules'),
+      Parameters: { ListenerArn: '${TestListenerArn}' },
+      ResultSelector: { 'headers.$': '$.Rules[*].Conditions[*].HttpHeaderConfig.Values' },
+      ResultPath: '$.lockHolder',
+      Retry: retry,
+      Catch: catchTo('FailBeforeChanges'),
+      Next: 'RejectLockHeld',
+    },
+    RejectLockHeld: fmtReject(
+      'BlueGreen.DeploymentInProgress',
+      "States.Format('Another deployment of service {} is in flight (deployment ids on the test listener: {}). One deployment at a time: wait for it, or abort it, then deploy again. Nothing was changed.', $.service, States.JsonToString($.lockHolder.headers))",
+      'FailBeforeChangesWithCause',
+    ),
+    RecheckTestRule: {
+      Type: 'Task',
+      Resource: elb('describeRules'),
+      Comment:
+        'Double-checked: a deployment that finished between our first check and taking the lock has opened the test listener by now.',
+      Parameters: { RuleArns: ['${TestRuleArn}'] },
+      ResultSelector: { 'actions.$': '$.Rules[0].Actions' },
+      ResultPath: '$.testRule',
+      Retry: retry,
+      Catch: catchTo('UndoDetachHealthRule'),
+      Next: 'IsTestRuleStillClosed',
+    },
+    IsTestRuleStillClosed: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.testRule.actions[0].Type', StringEquals: 'forward', Next: 'NoteTestListenerTaken' }],
+      Default: 'ChooseTaskDefinitionSource',
+    },
+    NoteTestListenerTaken: {
+      Type: 'Pass',
+      Parameters: {
+        Error: 'BlueGreen.DeploymentInProgress',
+        'Cause.$':
+          "States.Format('Another deployment of service {} opened the test listener while this one started ({}). One deployment at a time.', $.service, States.JsonToString($.testRule.actions))",
+      },
+      ResultPath: '$.error',
+      Next: 'UndoDetachHealthRule',
+    },
+    RejectTestListenerBusy: fmtReject(
+      'BlueGreen.DeploymentInProgress',
+      "States.Format('The test listener of service {} still forwards to a deployment ({}). One deployment at a time: run swap and clean-up, or abort, then deploy again. Nothing was changed.', $.service, States.JsonToString($.testRule.actions))",
+      'FailBeforeChangesWithCause',
+    ),
+
+    ChooseTaskDefinitionSource: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.taskDefinition', IsPresent: true, Next: 'DescribeGivenTaskDefinition' }],
+      Default: 'DescribeTemplateTaskDefinition',
+    },
+    DescribeGivenTaskDefinition: {
+      Type: 'Task',
+      Resource: ecs('describeTaskDefinition'),
+      Parameters: { 'TaskDefinition.$': '$.taskDefinition' },
+      ResultSelector: { 'arn.$': '$.TaskDefinition.TaskDefinitionArn', 'family.$': '$.TaskDefinition.Family' },
+      ResultPath: '$.greenTaskDefinition',
+      Retry: retry,
+      Catch: catchTo('NoteUnknownTaskDefinition'),
+      Next: 'CheckTaskDefinitionFamily',
+    },
+    NoteUnknownTaskDefinition: {
+      Type: 'Pass',
+      Parameters: {
+        Error: 'BlueGreen.InvalidInput',
+        'Cause.$':
+          "States.Format('Input field taskDefinition is {} but ECS cannot describe it ({}). Give a registered task definition of family ${TaskDefinitionFamily}, or give image instead.', $.taskDefinition, $.error.Cause)",
+      },
+      ResultPath: '$.error',
+      Next: 'UndoDetachHealthRule',
+    },
+    CheckTaskDefinitionFamily: {
+      Type: 'Choice',
+      Choices: [
+        {
+          Not: { Variable: '$.greenTaskDefinition.family', StringEquals: '${TaskDefinitionFamily}' },
+          Next: 'RejectWrongFamily',
+        },
+      ],
+      Default: 'CreateGreenTargetGroup',
+    },
+    RejectWrongFamily: {
+      Type: 'Pass',
+      Parameters: {
+        Error: 'BlueGreen.InvalidInput',
+        'Cause.$':
+          "States.Format('Input field taskDefinition is {} of family {}, but this service runs family ${TaskDefinitionFamily}. Register a revision of ${TaskDefinitionFamily}, or give image instead.', $.taskDefinition, $.greenTaskDefinition.family)",
+      },
+      ResultPath: '$.error',
+      Next: 'UndoDetachHealthRule',
+    },
+    DescribeTemplateTaskDefinition: {
+      Type: 'Task',
+      Resource: ecs('describeTaskDefinition'),
+      Comment: 'The latest revision of the family is the template; only the app container image changes.',
+      Parameters: { TaskDefinition: '${TaskDefinitionFamily}' },
+      ResultSelector: {
+        'containers.$': '$.TaskDefinition.ContainerDefinitions',
+        'cpu.$': '$.TaskDefinition.Cpu',
+        'memory.$': '$.TaskDefinition.Memory',
+      },
+      ResultPath: '$.template',
+      Retry: retry,
+      Catch: catchTo('UndoDetachHealthRule'),
+      Next: 'SetAppImage',
+    },
+    SetAppImage: {
+      Type: 'Map',
+      ItemsPath: '$.template.containers',
+      ItemSelector: { 'container.$': '$$.Map.Item.Value', override: { 'Image.$': '$.image' } },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'IsAppContainer',
+        States: {
+          IsAppContainer: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.container.Name', StringEquals: '${ContainerName}', Next: 'ReplaceImage' }],
+            Default: 'KeepContainer',
+          },
+          ReplaceImage: {
+            Type: 'Pass',
+            Parameters: { 'container.$': 'States.JsonMerge($.container, $.override, false)' },
+            OutputPath: '$.container',
+            End: true,
+          },
+          KeepContainer: { Type: 'Pass', OutputPath: '$.container', End: true },
+        },
+      },
+      ResultPath: '$.template.containers',
+      Next: 'RegisterGreenTaskDefinition',
+    },
+    RegisterGreenTaskDefinition: {
+      Type: 'Task',
+      Resource: ecs('registerTaskDefinition'),
+      Parameters: {
+        Family: '${TaskDefinitionFamily}',
+        'ContainerDefinitions.$': '$.template.containers',
+        TaskRoleArn: '${TaskRoleArn}',
+        ExecutionRoleArn: '${ExecutionRoleArn}',
+        NetworkMode: 'awsvpc',
+        RequiresCompatibilities: ['FARGATE'],
+        'Cpu.$': '$.template.cpu',
+        'Memory.$': '$.template.memory',
+      },
+      ResultSelector: { 'arn.$': '$.TaskDefinition.TaskDefinitionArn', 'family.$': '$.TaskDefinition.Family' },
+      ResultPath: '$.greenTaskDefinition',
+      Retry: retry,
+      Catch: catchTo('UndoDetachHealthRule'),
+      Next: 'CreateGreenTargetGroup',
+    },
+
+    CreateGreenTargetGroup: {
+      Type: 'Task',
+      Resource: elb('createTargetGroup'),
+      Parameters: {
+        'Name.$': "States.Format('${TargetGroupNamePrefix}-{}', $.deployment.id)",
+        Protocol: 'HTTP',
+        'Port.$': "States.StringToJson('${ContainerPort}')",
+        VpcId: '${VpcId}',
+        TargetType: 'ip',
+        HealthCheckPath: '${HealthCheckPath}',
+        'HealthCheckIntervalSeconds.$': "States.StringToJson('${HealthCheckIntervalSeconds}')",
+        'HealthyThresholdCount.$': "States.StringToJson('${HealthyThresholdCount}')",
+        'UnhealthyThresholdCount.$': "States.StringToJson('${UnhealthyThresholdCount}')",
+        Matcher: { HttpCode: '200' },
+        Tags: [
+          { Key: 'bluegreen:service', Value: '${ServiceName}' },
+          { Key: 'bluegreen:commit', 'Value.$': '$.commit' },
+          { Key: 'bluegreen:deployment', 'Value.$': '$.deployment.execution' },
+        ],
+      },
+      ResultSelector: { 'arn.$': '$.TargetGroups[0].TargetGroupArn', 'name.$': '$.TargetGroups[0].TargetGroupName' },
+      ResultPath: '$.greenTargetGroup',
+      Retry: retry,
+      Catch: catchTo('UndoDetachHealthRule'),
+      Next: 'SetGreenDeregistrationDelay',
+    },
+    SetGreenDeregistrationDelay: {
+      Type: 'Task',
+      Resource: elb('modifyTargetGroupAttributes'),
+      Comment: 'Clean-up waits for this delay before it deletes the old target group, so keep it short.',
+      Parameters: {
+        'TargetGroupArn.$': '$.greenTargetGroup.arn',
+        Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '${DeregistrationDelaySeconds}' }],
+      },
+      ResultPath: null,
+      Retry: retry,
+      Catch: catchTo('UndoDetachHealthRule'),
+      Next: 'AttachGreenForHealthChecks',
+    },
+    AttachGreenForHealthChecks: {
+      Type: 'Task',
+      Resource: elb('modifyRule'),
+      Comment:
+        'The deployment rule now forwards its header to green: ELBv2 starts health-checking green, and testers can reach it with the header before the test listener opens.',
+      Parameters: {
+        'RuleArn.$': '$.deploymentRule.arn',
+        Actions: [
+          {
+            Type: 'forward',
+            ForwardConfig: { TargetGroups: [{ 'TargetGroupArn.$': '$.greenTargetGroup.arn', Weight: 1 }] },
+          },
+        ],
+      },
+      ResultPath: null,
+      Retry: retry,
+      Catch: catchTo('UndoDetachHealthRule'),
+      Next: 'CreateGreenTaskSet',
+    },
+    CreateGreenTaskSet: {
+      Type: 'Task',
+      Resource: ecs('createTaskSet'),
+      Parameters: {
+        'Cluster.$': '$.cluster',
+        'Service.$': '$.service',
+        'TaskDefinition.$': '$.greenTaskDefinition.arn',
+        'ExternalId.$': '$.deployment.execution',
+        'ClientToken.$': '$.deployment.clientToken',
+        LaunchType: 'FARGATE',
+        NetworkConfiguration: {
+          AwsvpcConfiguration: {
+            'Subnets.$': "States.StringSplit('${SubnetIds}', ',')",
+            'SecurityGroups.$': "States.Array('${ServiceSecurityGroupId}')",
+            AssignPublicIp: 'DISABLED',
+          },
+        },
+        LoadBalancers: [
+          {
+            'TargetGroupArn.$': '$.greenTargetGroup.arn',
+            ContainerName: '${ContainerName}',
+            'ContainerPort.$': "States.StringToJson('${ContainerPort}')",
+          },
+        ],
+        Scale: { Unit: 'PERCENT', Value: 100 },
+      },
+      ResultSelector: { 'arn.$': '$.TaskSet.TaskSetArn', 'id.$': '$.TaskSet.Id' },
+      ResultPath: '$.greenTaskSet',
+      Retry: retry,
+      Catch: catchTo('UndoDetachHealthRule'),
+      Next: 'StartHealthWait',
+    },
+
+    StartHealthWait: { Type: 'Pass', Result: { elapsedSeconds: 0 }, ResultPath: '$.health', Next: 'WaitForGreen' },
+    WaitForGreen: { Type: 'Wait', Seconds: 10, Next: 'DescribeGreenTaskSet' },
+    DescribeGreenTaskSet: {
+      Type: 'Task',
+      Resource: ecs('describeTaskSets'),
+      Parameters: {
+        'Cluster.$': '$.cluster',
+        'Service.$': '$.service',
+        'TaskSets.$': 'States.Array($.greenTaskSet.arn)',
+      },
+      ResultSelector: { 'taskSets.$': '$.TaskSets' },
+      ResultPath: '$.health.ecs',
+      Retry: retry,
+      Catch: catchTo('UndoDetachHealthRule'),
+      Next: 'DescribeGreenTargetHealth',
+    },
+    DescribeGreenTargetHealth: {
+      Type: 'Task',
+      Resource: elb('describeTargetHealth'),
+      Parameters: { 'TargetGroupArn.$': '$.greenTargetGroup.arn' },
+      ResultSelector: { 'states.$': '$.TargetHealthDescriptions[*].TargetHealth.State' },
+      ResultPath: '$.health.elb',
+      Retry: retry,
+      Catch: catchTo('UndoDetachHealthRule'),
+      Next: 'CheckGreenTaskSetExists',
+    },
+    CheckGreenTaskSetExists: {
+      Type: 'Choice',
+      Choices: [{ Not: { Variable: '$.health.ecs.taskSets[0]', IsPresent: true }, Next: 'NoteGreenTaskSetVanished' }],
+      Default: 'SummarizeGreenHealth',
+    },
+    NoteGreenTaskSetVanished: {
+      Type: 'Pass',
+      Parameters: {
+        Error: 'BlueGreen.GreenTaskSetMissing',
+        Cause: 'The green task set disappeared while deploy-green waited for it to become healthy.',
+      },
+      ResultPath: '$.error',
+      Next: 'UndoDetachHealthRule',
+    },
+    SummarizeGreenHealth: {
+      Type: 'Pass',
+      Parameters: {
+        'elapsedSeconds.$': '$.health.elapsedSeconds',
+        'stability.$': '$.health.ecs.taskSets[0].StabilityStatus',
+        'running.$': '$.health.ecs.taskSets[0].RunningCount',
+        'desired.$': '$.health.ecs.taskSets[0].ComputedDesiredCount',
+        'registered.$': 'States.ArrayLength($.health.elb.states)',
+        'distinctStates.$': 'States.ArrayLength(States.ArrayUnique($.health.elb.states))',
+        'anyHealthy.$': "States.ArrayContains($.health.elb.states, 'healthy')",
+        'states.$': '$.health.elb.states',
+      },
+      ResultPath: '$.health',
+      Next: 'IsGreenHealthy',
+    },
+    IsGreenHealthy: {
+      Type: 'Choice',
+      Comment:
+        'Healthy means all of: the task set is STEADY_STATE, every desired task runs, one target per task is registered, and every target state is healthy (a single distinct state, and it is healthy).',
+      Choices: [
+        {
+          And: [
+            { Variable: '$.health.stability', StringEquals: 'STEADY_STATE' },
+            { Variable: '$.health.desired', NumericGreaterThan: 0 },
+            { Variable: '$.health.running', NumericEqualsPath: '$.health.desired' },
+            { Variable: '$.health.registered', NumericEqualsPath: '$.health.desired' },
+            { Variable: '$.health.distinctStates', NumericEquals: 1 },
+            { Variable: '$.health.anyHealthy', BooleanEquals: true },
+          ],
+          Next: 'PointTestListenerAtGreen',
+        },
+        {
+          Variable: '$.health.elapsedSeconds',
+          NumericGreaterThanEqualsPath: '$.limits.healthTimeoutSeconds',
+          Next: 'NoteGreenNotHealthy',
+        },
+      ],
+      Default: 'CountHealthWait',
+    },
+    CountHealthWait: {
+      Type: 'Pass',
+      Parameters: { 'elapsedSeconds.$': 'States.MathAdd($.health.elapsedSeconds, 10)' },
+      ResultPath: '$.health',
+      Next: 'WaitForGreen',
+    },
+    NoteGreenNotHealthy: {
+      Type: 'Pass',
+      Parameters: {
+        Error: 'BlueGreen.GreenNotHealthy',
+        'Cause.$':
+          "States.Format('Green did not become healthy within {} seconds: task set {}, {} of {} tasks running, target states {}.', $.limits.healthTimeoutSeconds, $.health.stability, $.health.running, $.health.desired, States.JsonToString($.health.states))",
+      },
+      ResultPath: '$.error',
+      Next: 'UndoDetachHealthRule',
+    },
+
+    PointTestListenerAtGreen: {
+      Type: 'Task',
+      Resource: elb('modifyRule'),
+      Parameters: {
+        RuleArn: '${TestRuleArn}',
+        Actions: [
+          {
+            Type: 'forward',
+            ForwardConfig: { TargetGroups: [{ 'TargetGroupArn.$': '$.greenTargetGroup.arn', Weight: 1 }] },
+          },
+        ],
+      },
+      ResultPath: null,
+      Retry: retry,
+      Catch: catchTo('UndoRestoreTestListener'),
+      Next: 'DetachGreenHealthRule',
+    },
+    DetachGreenHealthRule: {
+      Type: 'Task',
+      Resource: elb('deleteRule'),
+      Comment: 'The test rule now keeps green in use, so the header rule is no longer needed.',
+      Parameters: { 'RuleArn.$': '$.deploymentRule.arn' },
+      ResultPath: null,
+      Retry: retry,
+      Catch: catchTo('UndoRestoreTestListener'),
+      Next: 'Ready',
+    },
+    Ready: {
+      Type: 'Pass',
+      Comment:
+        'The output names what swap and abort will act on; they read the same facts from AWS again and do not depend on it.',
+      Parameters: {
+        'cluster.$': '$.cluster',
+        'service.$': '$.service',
+        'commit.$': '$.commit',
+        green: {
+          'taskSetArn.$': '$.greenTaskSet.arn',
+          'targetGroupArn.$': '$.greenTargetGroup.arn',
+          'taskDefinitionArn.$': '$.greenTaskDefinition.arn',
+        },
+        testUrl: '${TestUrl}',
+        'message.$':
+          "States.Format('Green ({}) is healthy and serves the test listener at ${TestUrl}. Next: swap, or abort.', $.commit)",
+      },
+      End: true,
+    },
+
+    UndoRestoreTestListener: {
+      Type: 'Task',
+      Resource: elb('modifyRule'),
+      Comment: 'Put the test rule back exactly as it was before this deployment.',
+      Parameters: { RuleArn: '${TestRuleArn}', 'Actions.$': '$.testRule.actions' },
+      ResultPath: null,
+      Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 }],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
+      Next: 'UndoDetachHealthRule',
+    },
+    UndoDetachHealthRule: {
+      Type: 'Choice',
+      Comment: 'Undo steps run only for what exists: each is guarded by what the forward path recorded.',
+      Choices: [{ Variable: '$.deploymentRule.arn', IsPresent: true, Next: 'UndoDeleteHealthRule' }],
+      Default: 'UndoHasGreenTaskSet',
+    },
+    UndoDeleteHealthRule: {
+      Type: 'Task',
+      Resource: elb('deleteRule'),
+      Parameters: { 'RuleArn.$': '$.deploymentRule.arn' },
+      ResultPath: null,
+      Retry: [
+        { ErrorEquals: ['ElasticLoadBalancingV2.RuleNotFoundException'], MaxAttempts: 0 },
+        { ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 },
+      ],
+      Catch: [
+        {
+          ErrorEquals: ['ElasticLoadBalancingV2.RuleNotFoundException'],
+          ResultPath: null,
+          Next: 'UndoHasGreenTaskSet',
+        },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' },
+      ],
+      Next: 'UndoHasGreenTaskSet',
+    },
+    UndoHasGreenTaskSet: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.greenTaskSet.arn', IsPresent: true, Next: 'UndoDeleteGreenTaskSet' }],
+      Default: 'UndoHasGreenTargetGroup',
+    },
+    UndoHasGreenTargetGroup: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.greenTargetGroup.arn', IsPresent: true, Next: 'UndoDeleteGreenTargetGroup' }],
+      Default: 'FailUndone',
+    },
+    UndoDeleteGreenTaskSet: {
+      Type: 'Task',
+      Resource: ecs('deleteTaskSet'),
+      Parameters: {
+        'Cluster.$': '$.cluster',
+        'Service.$': '$.service',
+        'TaskSet.$': '$.greenTaskSet.arn',
+        Force: true,
+      },
+      ResultPath: null,
+      Retry: [
+        { ErrorEquals: ['Ecs.TaskSetNotFoundException'], MaxAttempts: 0 },
+        { ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 },
+      ],
+      Catch: [
+        { ErrorEquals: ['Ecs.TaskSetNotFoundException'], ResultPath: null, Next: 'UndoHasGreenTargetGroup' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' },
+      ],
+      Next: 'UndoHasGreenTargetGroup',
+    },
+    UndoDeleteGreenTargetGroup: {
+      Type: 'Task',
+      Resource: elb('deleteTargetGroup'),
+      Comment:
+        'Retried while ELBv2 still reports the group in use (the test rule change or task deregistration settling).',
+      Parameters: { 'TargetGroupArn.$': '$.greenTargetGroup.arn' },
+      ResultPath: null,
+      Retry: [
+        { ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'], MaxAttempts: 0 },
+        { ErrorEquals: ['States.ALL'], IntervalSeconds: 3, MaxAttempts: 8, BackoffRate: 1.5 },
+      ],
+      Catch: [
+        { ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'], ResultPath: null, Next: 'FailUndone' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' },
+      ],
+      Next: 'FailUndone',
+    },
+    FailUndone: {
+      Type: 'Pass',
+      Parameters: {
+        'Error.$': '$.error.Error',
+        'Cause.$':
+          "States.Format('{} Undone: everything this deployment made (its deployment rule, and the green task set and target group if they existed) was removed, and the test listener is as it was before; production was never touched.', $.error.Cause)",
+      },
+      ResultPath: '$.failure',
+      Next: 'FailDeployment',
+    },
+    FailDeployment: { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
+    FailUndo: {
+      Type: 'Pass',
+      Parameters: {
+        Error: 'BlueGreen.UndoFailed',
+        'Cause.$':
+          "States.Format('Deployment failed ({}: {}) and undoing it failed too ({}: {}). Production was never touched. Run the abort state machine to remove the green task set and target group.', $.error.Error, $.error.Cause, $.undoError.Error, $.undoError.Cause)",
+      },
+      ResultPath: '$.failure',
+      Next: 'FailDeployment',
+    },
+    FailBeforeChanges: {
+      Type: 'Pass',
+      Parameters: { 'Error.$': '$.error.Error', 'Cause.$': "States.Format('{} Nothing was changed.', $.error.Cause)" },
+      ResultPath: '$.failure',
+      Next: 'FailDeployment',
+    },
+    FailBeforeChangesWithCause: {
+      Type: 'Fail',
+      Comment: 'Nothing was changed.',
+      ErrorPath: '$.failure.Error',
+      CausePath: '$.failure.Cause',
+    },
+  },
+};
+module.exports = def;

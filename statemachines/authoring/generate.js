@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// Writes statemachines/<name>.asl.json from these authoring modules, which share the retry policy, input checks
+// and task set lookups. The .asl.json files are what CDK deploys; test/statemachines/authoring.test.ts fails when
+// they and these modules disagree. Run: node statemachines/authoring/generate.js
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const NAMES = ['deploy-green', 'swap', 'clean-up'];
+
+function render(name) {
+  return JSON.stringify(require(path.join(__dirname, `${name}.js`)), null, 2) + '\n';
+}
+
+module.exports = { NAMES, render };
+if (require.main === module) {
+  for (const name of NAMES) fs.writeFileSync(path.join(__dirname, '..', `${name}.asl.json`), render(name));
+}

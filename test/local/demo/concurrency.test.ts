@@ -1,0 +1,43 @@
+import { runExecution, statesEntered } from '../../../local/demo/executions';
+import type { LocalStack } from '../../../local/demo/local-stack';
+import { observe } from '../../../local/demo/observe';
+import { startTestStack } from './harness';
+
+let stack: LocalStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => stack?.close());
+
+test('two deploy-green executions started in the same instant: exactly one proceeds, the other touches nothing', async () => {
+  const repo = stack.deployed.outputs.ImageRepositoryUri ?? '';
+  const start = (colour: string, commit: string) =>
+    runExecution(stack.sfn, stack.stateMachines.deployGreen, { ...stack.service, image: `${repo}:${colour}`, commit });
+  const results = await Promise.all([start('blue', 'aaaaaaa'), start('green', 'bbbbbbb')]);
+
+  const winners = results.filter((r) => r.status === 'SUCCEEDED');
+  const losers = results.filter((r) => r.status === 'FAILED');
+  expect(winners).toHaveLength(1);
+  expect(losers).toHaveLength(1);
+  const [loser] = losers;
+  expect(loser?.error).toBe('BlueGreen.DeploymentInProgress');
+  // The cause names the deployment that holds the lock (its id is the winner's target group suffix).
+  const winnerTargetGroup = observe(stack).targetGroups[0]?.name ?? '';
+  const winnerId = winnerTargetGroup.split('-').pop() ?? '';
+  expect(winnerId).toMatch(/^[0-9a-f]{8}$/);
+  expect(loser?.cause).toContain(winnerId);
+  expect(loser?.cause).toMatch(/Nothing was changed/);
+  const loserStates = statesEntered(loser?.history ?? []);
+  // Both passed the up-front checks; the atomic lock (one rule per listener priority) decided.
+  expect(loserStates).toContain('AcquireDeploymentLock');
+  expect(loserStates).toContain('DescribeLockHolder');
+  for (const creating of ['CreateGreenTargetGroup', 'RegisterGreenTaskDefinition', 'CreateGreenTaskSet']) {
+    expect(loserStates).not.toContain(creating);
+  }
+
+  const view = observe(stack);
+  expect(view.taskSets).toHaveLength(1);
+  expect(view.targetGroups).toHaveLength(1);
+  expect(view.extraRules).toBe(0);
+  expect(view.test).toEqual({ kind: 'forward', targetGroupArns: [view.taskSets[0]?.targetGroupArn] });
+});
