@@ -3,6 +3,11 @@
  * wired to each other and to the real data plane, behind one HTTP endpoint on 127.0.0.1.
  */
 import { createClock, type Clock } from './aws/clock';
+import {
+  createCloudFormationService,
+  registerLocalCloudFormation,
+  type LocalCloudFormation,
+} from './cloudformation/service';
 import { LocalNetwork } from './aws/network';
 import { startLocalAws, type LocalAws } from './aws/server';
 import { launchTask } from './dataplane/task-process';
@@ -29,6 +34,8 @@ export interface LocalAwsStackOptions {
   /** Option names shown in port-in-use errors, e.g. { api: '--port', 80: '--prod-port' }. */
   readonly portOptions?: { readonly api?: string; readonly listeners?: Readonly<Record<number, string>> };
   readonly faults?: Parameters<typeof startLocalAws>[0]['faults'];
+  /** Opt-in least-privilege enforcement of signed calls (local/iam/enforce.ts); off by default. */
+  readonly authorize?: Parameters<typeof startLocalAws>[0]['authorize'];
 }
 
 export interface RunningLocalAws {
@@ -38,6 +45,8 @@ export interface RunningLocalAws {
   readonly ecs: LocalEcs;
   readonly elbv2: Elbv2Service;
   readonly sfn: StepFunctionsService;
+  /** DescribeStacks for the stack deployed into this local AWS (local/deploy registers its outputs). */
+  readonly cloudformation: LocalCloudFormation;
   /** Local port each ALB listener port was given (known once the listener exists). */
   listenerPort(albPort: number): number;
   close(): Promise<void>;
@@ -64,12 +73,14 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
   const ecs = createEcsService({ clock, network, targets: elbv2.targetGroups, launchTask, region, accountId });
   let endpoint = '';
   const sfn = createStepFunctionsService({ clock, region, accountId, endpoint: () => endpoint });
+  const cloudformation = createCloudFormationService({ region, accountId });
   let server: LocalAws;
   try {
     server = await startLocalAws({
       port: ports.api,
-      services: [ecs, elbv2.service, sfn],
+      services: [ecs, elbv2.service, sfn, cloudformation],
       faults: options.faults,
+      authorize: options.authorize,
       region,
       accountId,
     });
@@ -78,6 +89,7 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
     throw error;
   }
   endpoint = server.endpoint;
+  const unregisterCloudFormation = registerLocalCloudFormation(endpoint, cloudformation);
   return {
     endpoint,
     clock,
@@ -85,12 +97,14 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
     ecs,
     elbv2,
     sfn,
+    cloudformation,
     listenerPort: (albPort) => {
       const listener = elbv2.state().listeners.find((l) => l.port === albPort);
       return listener?.localPort ?? listenerPort(albPort);
     },
     close: async () => {
       // Executions first (they call the others), then tasks, then listeners and the API.
+      unregisterCloudFormation();
       await sfn.close();
       await ecs.close();
       await elbv2.close();

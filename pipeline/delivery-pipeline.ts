@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { ApprovalOutcomes } from './approval-outcomes';
 import { BuildProjects } from './build-projects';
 
 /** Stage names, in order. They are public API: users and the CLI find approvals by these names. */
@@ -32,6 +33,8 @@ export interface DeliveryPipelineProps {
     readonly deployGreen: sfn.IStateMachine;
     readonly swap: sfn.IStateMachine;
     readonly cleanUp: sfn.IStateMachine;
+    readonly rollback: sfn.IStateMachine;
+    readonly abort: sfn.IStateMachine;
   };
   readonly clusterName: string;
   readonly serviceName: string;
@@ -62,6 +65,8 @@ export class DeliveryPipeline extends Construct {
   /** Subscribe to this topic to hear when an approval waits. */
   public readonly approvalTopic: sns.Topic;
   public readonly builds: BuildProjects;
+  /** Rejecting the swap approval aborts; rejecting the clean-up approval rolls back. */
+  public readonly approvalOutcomes: ApprovalOutcomes;
   /** The role CodePipeline creates for each action, with the state machine the action starts (if any). */
   public readonly actionRoles: ReadonlyArray<{ readonly role: iam.IRole; readonly stateMachine?: sfn.IStateMachine }>;
 
@@ -201,6 +206,13 @@ export class DeliveryPipeline extends Construct {
           ],
         },
       ],
+    });
+
+    this.approvalOutcomes = new ApprovalOutcomes(this, 'ApprovalOutcomes', {
+      pipeline: this.pipeline,
+      abort: props.stateMachines.abort,
+      rollback: props.stateMachines.rollback,
+      serviceInput,
     });
 
     const invoked: Record<string, sfn.IStateMachine> = {

@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DeliveryPipeline } from '../../pipeline/delivery-pipeline';
 import { BlueGreenLoadBalancer } from './constructs/bluegreen-load-balancer';
+import { DeploymentFunctions, DEPLOYMENT_FUNCTIONS_ID } from './constructs/deployment-functions';
 import { DeploymentStateMachines, type GreenHealthCheckOptions } from './constructs/deployment-state-machines';
 import { ExternalFargateService } from './constructs/external-fargate-service';
 import { applyNagSuppressions } from './nag-suppressions';
@@ -55,6 +56,8 @@ export class BlueGreenStack extends Stack {
   public readonly app: ExternalFargateService;
   public readonly loadBalancer: BlueGreenLoadBalancer;
   public readonly stateMachines: DeploymentStateMachines;
+  /** validate-input and smoke-test, invoked by deploy-green. */
+  public readonly deploymentFunctions: DeploymentFunctions;
   public readonly delivery: DeliveryPipeline;
 
   constructor(scope: Construct, id: string, props: BlueGreenStackProps = {}) {
@@ -112,7 +115,12 @@ export class BlueGreenStack extends Stack {
       containerPort: this.app.containerPort,
       testListenerAllowedCidrs: props.testListenerAllowedCidrs,
     });
+    this.deploymentFunctions = new DeploymentFunctions(this, DEPLOYMENT_FUNCTIONS_ID, {
+      vpc,
+      loadBalancer: this.loadBalancer,
+    });
     this.stateMachines = new DeploymentStateMachines(this, 'StateMachines', {
+      functions: this.deploymentFunctions,
       app: this.app,
       loadBalancer: this.loadBalancer,
       vpc,
@@ -145,6 +153,8 @@ export class BlueGreenStack extends Stack {
       DeployGreenStateMachineArn: this.stateMachines.deployGreen.stateMachineArn,
       SwapStateMachineArn: this.stateMachines.swap.stateMachineArn,
       CleanUpStateMachineArn: this.stateMachines.cleanUp.stateMachineArn,
+      RollbackStateMachineArn: this.stateMachines.rollback.stateMachineArn,
+      AbortStateMachineArn: this.stateMachines.abort.stateMachineArn,
       PipelineName: this.delivery.pipeline.pipelineName,
       ApprovalTopicArn: this.delivery.approvalTopic.topicArn,
       SourceRepositoryCloneUrl: sourceRepository.repositoryCloneUrlGrc,

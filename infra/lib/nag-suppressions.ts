@@ -75,10 +75,18 @@ export function applyNagSuppressions(stack: BlueGreenStack, artifactBucket: s3.I
 
   const testListener = `{"Ref":"${logicalId(stack.loadBalancer.testListener)}"}`;
   const split = (i: number): string => `{"Fn::Select":[${i},{"Fn::Split":[":listener/",${testListener}]}]}`;
+  for (const machine of [stack.stateMachines.deployGreen, stack.stateMachines.rollback, stack.stateMachines.abort]) {
+    ack(
+      machine.role,
+      'Deployment rules (the lock and health-check rule deploy-green adds at priority 100) get ids from ELBv2; the ARN is pinned to the test listener. deploy-green adds and removes its own; abort and rollback remove ones an interrupted run left.',
+      `AwsSolutions-IAM5[Resource::${split(0)}:listener-rule/${split(1)}/*]`,
+    );
+  }
+
   ack(
     stack.stateMachines.deployGreen.role,
-    'deploy-green adds and removes one header-matched rule on the test listener (so ELBv2 health-checks green); rule ids are assigned by ELBv2, so the ARN is pinned to that listener.',
-    `AwsSolutions-IAM5[Resource::${split(0)}:listener-rule/${split(1)}/*]`,
+    'deploy-green registers new revisions of the service’s task definition family; revision numbers are assigned by ECS, so the ARN is pinned to the family.',
+    arn('ecs', `task-definition/${stack.app.taskDefinition.family}:*`),
   );
 
   // --- Pipeline and builds (CDK-generated grants) ---

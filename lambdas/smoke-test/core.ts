@@ -65,7 +65,8 @@ function parseEvent(event: unknown): { testUrl: string; settings: SmokeTestSetti
     const raw = (event as { smokeTest?: { paths?: unknown } } | null)?.smokeTest?.paths;
     const problems = parsed.error.issues.map((issue) => {
       const [field, ...rest] = issue.path;
-      const message = field === 'smokeTest' && rest.length > 0 ? smokeTestProblem(rest, issue.message, raw) : issue.message;
+      const message =
+        field === 'smokeTest' && rest.length > 0 ? smokeTestProblem(rest, issue.message, raw) : issue.message;
       return issue.code === 'unrecognized_keys' ? `smokeTest has unknown fields ${issue.keys.join(', ')}.` : message;
     });
     throw new BlueGreenError(INVALID_INPUT, [
@@ -83,7 +84,11 @@ export function joinUrl(base: string, path: string): string {
 const excerpt = (body: string): string => show(body.replace(/\s+/g, ' ').trim(), 160);
 
 /** What is wrong with one response, or undefined when it is what the smoke test expects. */
-function responseProblem(response: HttpResponse, expectStatus: number, pattern: RegExp | undefined): string | undefined {
+function responseProblem(
+  response: HttpResponse,
+  expectStatus: number,
+  pattern: RegExp | undefined,
+): string | undefined {
   if (response.status !== expectStatus) {
     return `answered ${response.status} with body ${excerpt(response.body)}, but ${expectStatus} was expected`;
   }
@@ -139,7 +144,10 @@ export async function runSmokeTest(event: unknown, deps: SmokeTestDeps): Promise
   const expectation = `${settings.expectStatus}${pattern ? ` and a body matching /${pattern.source}/` : ''}`;
   if (failed.length > 0) {
     throw new BlueGreenError(SMOKE_TEST_FAILED, [
-      ...failed.map((r) => `Smoke test of ${r.path} (GET ${r.url}) failed after ${r.attempts} of ${settings.attempts} tries: it ${r.problem}.`),
+      ...failed.map(
+        (r) =>
+          `Smoke test of ${r.path} (GET ${r.url}) failed after ${r.attempts} of ${settings.attempts} tries: it ${r.problem}.`,
+      ),
       `Expected every path to answer ${expectation}. Fix green (or the smokeTest settings in the input) and deploy again.`,
     ]);
   }

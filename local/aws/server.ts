@@ -25,6 +25,17 @@ import { AwsError, type EmulatedService } from './service';
 import { schemaForService } from './validation/service-schemas';
 import { validateInput, validationMessage } from './validation/validate';
 
+/**
+ * Optional authorization of signed calls (see local/iam/enforce.ts): return an AwsError (AccessDenied) to refuse the
+ * call before the service runs it. Called after input validation, only for calls signed as a role.
+ */
+export type AuthorizeHook = (call: {
+  readonly service: string;
+  readonly operation: string;
+  readonly input: Record<string, unknown>;
+  readonly principal: string;
+}) => AwsError | undefined;
+
 export interface LocalAwsOptions {
   /** The command-line option that changes the API port, named in the port-in-use error. @default '--port' */
   readonly portOption?: string;
@@ -33,6 +44,8 @@ export interface LocalAwsOptions {
   readonly port: number;
   readonly services: readonly EmulatedService[];
   readonly faults?: FaultHook;
+  /** Least-privilege enforcement; without it every call is allowed. */
+  readonly authorize?: AuthorizeHook;
   /** Used when a request's signature names no region. */
   readonly region?: string;
   readonly accountId?: string;
@@ -202,6 +215,11 @@ class Dispatcher {
         );
       }
       input = this.validated(protocol, operationSchema.input, rawInput);
+      const denied =
+        principal === undefined
+          ? undefined
+          : this.options.authorize?.({ service: protocol.serviceId, operation, input, principal });
+      if (denied) throw denied;
       const count = (this.callCounts.get(`${protocol.serviceId}:${operation}`) ?? 0) + 1;
       this.callCounts.set(`${protocol.serviceId}:${operation}`, count);
       const fault = this.options.faults?.beforeInvoke({

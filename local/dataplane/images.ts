@@ -141,7 +141,9 @@ export function resolveImage(image: string): ImageSpec {
     behaviour: row.behaviour,
     colour: colourOf(reference, tagParts),
     startupSeconds: secondsAfter('slow', tagParts) ?? row.startupSeconds,
-    ...(row.behaviour === 'flapping' && { flapSeconds: Math.max(1, secondsAfter('flap', tagParts) ?? row.flapSeconds ?? 30) }),
+    ...(row.behaviour === 'flapping' && {
+      flapSeconds: Math.max(1, secondsAfter('flap', tagParts) ?? row.flapSeconds ?? 30),
+    }),
   };
 }
 

@@ -17,7 +17,13 @@ export interface LocalStack {
   readonly urls: { readonly production: string; readonly test: string };
   /** The minimal input every state machine takes. */
   readonly service: { readonly cluster: string; readonly service: string };
-  readonly stateMachines: { readonly deployGreen: string; readonly swap: string; readonly cleanUp: string };
+  readonly stateMachines: {
+    readonly deployGreen: string;
+    readonly swap: string;
+    readonly cleanUp: string;
+    readonly rollback: string;
+    readonly abort: string;
+  };
   close(): Promise<void>;
 }
 
@@ -30,6 +36,7 @@ export async function startLocalStack(template: CfnTemplate, options: LocalAwsSt
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       listenerUrl,
+      registerLambda: (name, handler) => aws.sfn.registerLambda(name, handler),
     });
     const output = (name: string): string => {
       const value = deployed.outputs[name];
@@ -47,6 +54,8 @@ export async function startLocalStack(template: CfnTemplate, options: LocalAwsSt
         deployGreen: output('DeployGreenStateMachineArn'),
         swap: output('SwapStateMachineArn'),
         cleanUp: output('CleanUpStateMachineArn'),
+        rollback: output('RollbackStateMachineArn'),
+        abort: output('AbortStateMachineArn'),
       },
       close: async () => {
         sfn.destroy();

@@ -16,14 +16,14 @@ export function demoSteps(stack: LocalStack, imageRepositoryUri: string): DemoSt
     {
       title: 'Deploy blue (first release)',
       stateMachine: 'deployGreen',
-      input: { ...service, image: `${imageRepositoryUri}:blue`, commit: 'b1ue000' },
+      input: { ...service, image: `${imageRepositoryUri}:blue`, commit: 'b10e000' },
     },
     { title: 'Swap: production serves blue', stateMachine: 'swap', input: service },
     { title: 'Clean up', stateMachine: 'cleanUp', input: service },
     {
       title: 'Deploy green beside blue',
       stateMachine: 'deployGreen',
-      input: { ...service, image: `${imageRepositoryUri}:green`, commit: '9ee0000' },
+      input: { ...service, image: `${imageRepositoryUri}:green`, commit: '9ee0a00' },
     },
     { title: 'Swap: production serves green', stateMachine: 'swap', input: service },
     { title: 'Clean up: blue is removed', stateMachine: 'cleanUp', input: service },

@@ -3,6 +3,8 @@
  * run locally are the shipped definitions with their DefinitionSubstitutions resolved, exactly as CloudFormation
  * would. Resource types are split into those local AWS creates through its APIs and those it only names (VPC,
  * IAM, …); a type in neither list fails the deploy, so the stack and the local set-up cannot drift apart silently.
+ * Lambda functions that have a local handler (local-lambdas.ts: the DeploymentFunctions) are registered with local
+ * Step Functions and run in-process; other AWS::Lambda::Function resources stay named-only.
  */
 import {
   ECSClient,
@@ -27,7 +29,10 @@ import {
   type PhysicalResource,
   type ResolveContext,
 } from './cfn-resolver';
+import type { LocalLambda } from '../stepfunctions/lambda-task';
 import { localClientConfig } from './client-config';
+import { localLambdaFor } from './local-lambdas';
+import { DEFAULT_STACK_NAME, localCloudFormationAt } from '../cloudformation/service';
 
 export interface CfnTemplate {
   readonly Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; DependsOn?: unknown }>;
@@ -83,6 +88,14 @@ export interface DeployOptions {
   readonly accountId: string;
   /** Local URL of each ALB listener port, used where the template builds URLs from the load balancer's DNS name. */
   readonly listenerUrl: (albPort: number) => string;
+  /**
+   * Registers a Lambda function with local Step Functions (`sfn.registerLambda`). The template's functions that have
+   * a local handler (local/deploy/local-lambdas.ts) are created through it; without it, such a template fails to
+   * deploy, because its state machines would fail only when they invoke the function.
+   */
+  readonly registerLambda?: (functionName: string, handler: LocalLambda) => void;
+  /** Name under which local CloudFormation's DescribeStacks reports the stack's outputs. @default 'EcsBlueGreen' */
+  readonly stackName?: string;
 }
 
 export interface DeployedStack {
@@ -92,6 +105,8 @@ export interface DeployedStack {
   readonly definitions: Readonly<Record<string, string>>;
   /** The resolved DefinitionSubstitutions of each state machine, by logical id. */
   readonly substitutions: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** ARN of each Lambda function that runs locally (registered with local Step Functions), by logical id. */
+  readonly functions: Readonly<Record<string, string>>;
 }
 
 export async function deployTemplate(template: CfnTemplate, options: DeployOptions): Promise<DeployedStack> {
@@ -102,6 +117,19 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
     throw new Error(
       `The stack has resource types local AWS does not know: ${unknown.map(([id, r]) => `${id} (${r.Type})`).join(', ')}. ` +
         'Add each to EMULATED_TYPES (and create it) or NAMED_ONLY_TYPES in local/deploy/deploy-template.ts.',
+    );
+  }
+  // Lambda functions with a local handler run in-process: named like CloudFormation names them (here simply the
+  // logical id) and registered with local Step Functions, so lambda:invoke Tasks run the shipped handler code.
+  const functions: Record<string, string> = {};
+  const localFunctions = Object.entries(template.Resources).flatMap(([id, r]) => {
+    const handler = r.Type === 'AWS::Lambda::Function' ? localLambdaFor(id) : undefined;
+    return handler ? [{ id, handler }] : [];
+  });
+  if (localFunctions.length > 0 && options.registerLambda === undefined) {
+    throw new Error(
+      `The stack has Lambda functions that run locally (${localFunctions.map((f) => f.id).join(', ')}) but deployTemplate got no registerLambda option. ` +
+        'Pass registerLambda: (name, handler) => aws.sfn.registerLambda(name, handler).',
     );
   }
   const { region, accountId } = options;
@@ -117,6 +145,12 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
 
   for (const [id, r] of Object.entries(template.Resources)) {
     if (NAMED_ONLY_TYPES.has(r.Type)) resources.set(id, namedOnly(id, r.Type, r.Properties ?? {}, region, accountId));
+  }
+  for (const { id, handler } of localFunctions) {
+    const arn = `arn:aws:lambda:${region}:${accountId}:function:${id}`;
+    options.registerLambda?.(id, handler);
+    functions[id] = arn;
+    resources.set(id, { ref: id, attributes: { Arn: arn } });
   }
   const ofType = (type: string): Array<[string, Record<string, unknown>]> =>
     Object.entries(template.Resources)
@@ -233,7 +267,9 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
         }
       }),
     );
-    return { outputs, resources, definitions, substitutions: resolvedSubstitutions };
+    // Local CloudFormation (when this endpoint has one) answers DescribeStacks with these outputs, as on AWS.
+    localCloudFormationAt(options.endpoint)?.putStack({ name: options.stackName ?? DEFAULT_STACK_NAME, outputs });
+    return { outputs, resources, definitions, substitutions: resolvedSubstitutions, functions };
   } finally {
     ecs.destroy();
     elbv2.destroy();

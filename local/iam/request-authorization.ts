@@ -107,7 +107,9 @@ function ecsRequests(operation: string, input: Readonly<Record<string, unknown>>
       return [{ action, resource: '*' }];
     case 'RegisterTaskDefinition': {
       const resource = arn(`task-definition/${required(input, 'family', action)}:*`);
-      const passed = ['taskRoleArn', 'executionRoleArn'].flatMap((k) => (str(input, k) ? [str(input, k) as string] : []));
+      const passed = ['taskRoleArn', 'executionRoleArn'].flatMap((k) =>
+        str(input, k) ? [str(input, k) as string] : [],
+      );
       return [
         { action, resource },
         ...tagOnCreate(resource),

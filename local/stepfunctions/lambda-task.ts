@@ -40,10 +40,12 @@ export async function invokeLocalLambda(
   try {
     payload = await handler(jsonClone(event));
   } catch (error) {
-    // As Lambda reports it: the error's type is the Step Functions error, its message the cause.
+    // As Lambda reports it: the error's type is the Step Functions error, and the cause is the runtime's error
+    // payload as a JSON string ({"errorType","errorMessage","trace"}), which ASL unwraps with States.StringToJson.
     const errorType = error instanceof Error ? error.name : 'Error';
-    const message = error instanceof Error ? error.message : String(error);
-    throw new TaskFailure(errorType, message);
+    const errorMessage = error instanceof Error ? error.message : String(error);
+    const trace = error instanceof Error && error.stack !== undefined ? error.stack.split('\n') : [];
+    throw new TaskFailure(errorType, JSON.stringify({ errorType, errorMessage, trace }));
   }
   return { Payload: jsonRoundTrip(payload), StatusCode: 200, ExecutedVersion: '$LATEST' };
 }

@@ -10,7 +10,7 @@ import { checkDefinition } from './definition-check';
 import type { JsonObject } from './definition-walk';
 import { LocalExecution, type ExecutionSnapshot, type ExecutionStatus } from './execution';
 import { detailsMember, type HistoryEvent } from './history';
-import type { LocalLambda } from './lambda-task';
+import { lambdaFunctionName, type LocalLambda } from './lambda-task';
 import { paginate } from './pagination';
 import { planRun, type RunPlan } from './run-plan';
 
@@ -29,6 +29,12 @@ export interface StepFunctionsService extends EmulatedService {
   executions(): ExecutionSnapshot[];
   /** Resolves when the execution has ended (and its history is complete). */
   waitForExecution(executionArn: string): Promise<ExecutionSnapshot>;
+  /**
+   * Makes `lambda:invoke` Tasks with this FunctionName (a name, partial ARN or ARN; qualifiers are ignored) run
+   * `handler`, also in executions already running. Registering a name again replaces its handler, as an update of
+   * the function's code would.
+   */
+  registerLambda(functionNameOrArn: string, handler: LocalLambda): void;
   /** Stops running executions and waits for them to end. */
   close(): Promise<void>;
 }
@@ -114,7 +120,8 @@ function wireEvent(event: HistoryEvent, includeData: boolean): Record<string, un
 
 export function createStepFunctionsService(options: StepFunctionsServiceOptions): StepFunctionsService {
   const { clock, region, accountId } = options;
-  const lambdas = options.lambdas ?? {};
+  // Shared with every execution, so functions registered later are visible to them.
+  const lambdas: Record<string, LocalLambda> = { ...options.lambdas };
   const stateMachines = new Map<string, StateMachineRecord>();
   const executions = new Map<string, LocalExecution>();
   // Library events carry wall-clock times; history reports emulated time on the same scale as the Clock.
@@ -401,6 +408,16 @@ export function createStepFunctionsService(options: StepFunctionsServiceOptions)
       const found = execution(arn);
       await found.done;
       return found.snapshot();
+    },
+    registerLambda(functionNameOrArn: string, handler: LocalLambda) {
+      const name = lambdaFunctionName(functionNameOrArn);
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
+        throw new Error(
+          `Cannot register Lambda function '${functionNameOrArn}': its name '${name}' must be 1-64 letters, digits, '-' or '_'. Give a function name or ARN.`,
+        );
+      }
+      // defineProperty, so even a function named __proto__ is an own entry and never the object's prototype.
+      Object.defineProperty(lambdas, name, { value: handler, enumerable: true, writable: true, configurable: true });
     },
     async close() {
       const all = [...executions.values()];

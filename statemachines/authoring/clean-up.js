@@ -72,116 +72,21 @@ const def = {
       Catch: c.catchTo('FailCleanUp'),
       Next: 'RemoveOldTaskSets',
     },
-    RemoveOldTaskSets: {
-      Type: 'Map',
-      ItemsPath: '$.current.services[0].TaskSets',
-      MaxConcurrency: 2,
-      ItemSelector: {
-        'taskSet.$': '$$.Map.Item.Value',
-        'live.$': '$.live',
+    RemoveOldTaskSets: c.removeTaskSetsMap('SweepDescribeService', 'FailCleanUp'),
+    ...c.sweepOrphanTargetGroupsStates('IsAnythingLive', 'FailCleanUp'),
+    IsAnythingLive: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.live.taskSetId', IsPresent: true, Next: 'CleanedUp' }],
+      Default: 'NothingLiveToKeep',
+    },
+    NothingLiveToKeep: {
+      Type: 'Pass',
+      Parameters: {
         'cluster.$': '$.cluster',
         'service.$': '$.service',
+        message: 'Clean-up complete: the test listener is closed; no version is live, and none was removed.',
       },
-      ItemProcessor: {
-        ProcessorConfig: { Mode: 'INLINE' },
-        StartAt: 'IsOldTaskSet',
-        States: {
-          IsOldTaskSet: {
-            Type: 'Choice',
-            Choices: [
-              { Not: { Variable: '$.live.taskSetArn', IsPresent: true }, Next: 'IsAlreadyDraining' },
-              { Variable: '$.taskSet.TaskSetArn', StringEqualsPath: '$.live.taskSetArn', Next: 'KeepLiveTaskSet' },
-            ],
-            Default: 'IsAlreadyDraining',
-          },
-          IsAlreadyDraining: {
-            Type: 'Choice',
-            Comment: 'A re-run after a partial clean-up finds the task set already DRAINING: just wait for it.',
-            Choices: [{ Variable: '$.taskSet.Status', StringEquals: 'DRAINING', Next: 'StartDrainWait' }],
-            Default: 'DeleteOldTaskSet',
-          },
-          KeepLiveTaskSet: { Type: 'Pass', Parameters: { removed: false }, End: true },
-          DeleteOldTaskSet: {
-            Type: 'Task',
-            Resource: c.ecs('deleteTaskSet'),
-            Parameters: {
-              'Cluster.$': '$.cluster',
-              'Service.$': '$.service',
-              'TaskSet.$': '$.taskSet.TaskSetArn',
-              Force: true,
-            },
-            ResultPath: null,
-            Retry: c.retry,
-            Catch: [{ ErrorEquals: ['Ecs.TaskSetNotFoundException'], ResultPath: null, Next: 'StartDrainWait' }],
-            Next: 'StartDrainWait',
-          },
-          StartDrainWait: { Type: 'Pass', Result: { elapsedSeconds: 0 }, ResultPath: '$.drain', Next: 'WaitForDrain' },
-          WaitForDrain: { Type: 'Wait', Seconds: 15, Next: 'DescribeOldTaskSet' },
-          DescribeOldTaskSet: {
-            Type: 'Task',
-            Resource: c.ecs('describeTaskSets'),
-            Parameters: {
-              'Cluster.$': '$.cluster',
-              'Service.$': '$.service',
-              'TaskSets.$': 'States.Array($.taskSet.TaskSetArn)',
-            },
-            ResultSelector: { 'taskSets.$': '$.TaskSets' },
-            ResultPath: '$.drain.ecs',
-            Retry: c.retry,
-            Next: 'IsDrained',
-          },
-          IsDrained: {
-            Type: 'Choice',
-            Comment:
-              'ECS removes a deleted task set once its targets have drained and its tasks stopped; only then is the target group free to delete.',
-            Choices: [
-              { Not: { Variable: '$.drain.ecs.taskSets[0]', IsPresent: true }, Next: 'HasOldTargetGroup' },
-              { Variable: '$.drain.elapsedSeconds', NumericGreaterThanEquals: 3600, Next: 'DrainTimedOut' },
-            ],
-            Default: 'CountDrainWait',
-          },
-          CountDrainWait: {
-            Type: 'Pass',
-            Parameters: { 'elapsedSeconds.$': 'States.MathAdd($.drain.elapsedSeconds, 15)' },
-            ResultPath: '$.drain',
-            Next: 'WaitForDrain',
-          },
-          DrainTimedOut: {
-            Type: 'Fail',
-            Error: 'BlueGreen.DrainTimeout',
-            Cause: 'An old task set was still draining after an hour. Production is unaffected; re-run clean-up later.',
-          },
-          HasOldTargetGroup: {
-            Type: 'Choice',
-            Choices: [
-              { Variable: '$.taskSet.LoadBalancers[0].TargetGroupArn', IsPresent: true, Next: 'DeleteOldTargetGroup' },
-            ],
-            Default: 'Removed',
-          },
-          DeleteOldTargetGroup: {
-            Type: 'Task',
-            Resource: c.elb('deleteTargetGroup'),
-            Parameters: { 'TargetGroupArn.$': '$.taskSet.LoadBalancers[0].TargetGroupArn' },
-            ResultPath: null,
-            Retry: [
-              { ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'], MaxAttempts: 0 },
-              { ErrorEquals: ['States.ALL'], IntervalSeconds: 3, MaxAttempts: 8, BackoffRate: 1.5 },
-            ],
-            Catch: [
-              {
-                ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'],
-                ResultPath: null,
-                Next: 'Removed',
-              },
-            ],
-            Next: 'Removed',
-          },
-          Removed: { Type: 'Pass', Parameters: { removed: true, 'taskSetArn.$': '$.taskSet.TaskSetArn' }, End: true },
-        },
-      },
-      ResultPath: '$.removed',
-      Catch: c.catchTo('FailCleanUp'),
-      Next: 'CleanedUp',
+      End: true,
     },
     CleanedUp: {
       Type: 'Pass',
@@ -190,7 +95,7 @@ const def = {
         'service.$': '$.service',
         'removed.$': '$.removed',
         'message.$':
-          "States.Format('Clean-up complete: the test listener is closed and only the production task set remains ({}).', States.JsonToString($.live))",
+          "States.Format('Clean-up complete: the test listener is closed and only the production task set remains ({}).', $.live.taskSetId)",
       },
       End: true,
     },

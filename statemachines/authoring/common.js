@@ -187,7 +187,433 @@ function locateTaskSetStates(prefix, rulePath, resultPath, next) {
   };
 }
 
+/**
+ * A Map over the service's task sets that deletes every one except `$.live` (when found), waits until ECS has
+ * drained and removed it, then deletes its target group. Used by clean-up, abort and rollback.
+ */
+function removeTaskSetsMap(next, onError) {
+  return {
+    Type: 'Map',
+    ItemsPath: '$.current.services[0].TaskSets',
+    MaxConcurrency: 2,
+    ItemSelector: {
+      'taskSet.$': '$$.Map.Item.Value',
+      'live.$': '$.live',
+      'cluster.$': '$.cluster',
+      'service.$': '$.service',
+    },
+    ItemProcessor: {
+      ProcessorConfig: { Mode: 'INLINE' },
+      StartAt: 'IsOldTaskSet',
+      States: {
+        IsOldTaskSet: {
+          Type: 'Choice',
+          Choices: [
+            { Not: { Variable: '$.live.taskSetArn', IsPresent: true }, Next: 'IsAlreadyDraining' },
+            { Variable: '$.taskSet.TaskSetArn', StringEqualsPath: '$.live.taskSetArn', Next: 'KeepLiveTaskSet' },
+          ],
+          Default: 'IsAlreadyDraining',
+        },
+        IsAlreadyDraining: {
+          Type: 'Choice',
+          Comment: 'A re-run after a partial clean-up finds the task set already DRAINING: just wait for it.',
+          Choices: [{ Variable: '$.taskSet.Status', StringEquals: 'DRAINING', Next: 'StartDrainWait' }],
+          Default: 'DeleteOldTaskSet',
+        },
+        KeepLiveTaskSet: { Type: 'Pass', Parameters: { removed: false }, End: true },
+        DeleteOldTaskSet: {
+          Type: 'Task',
+          Resource: ecs('deleteTaskSet'),
+          Parameters: {
+            'Cluster.$': '$.cluster',
+            'Service.$': '$.service',
+            'TaskSet.$': '$.taskSet.TaskSetArn',
+            Force: true,
+          },
+          ResultPath: null,
+          Retry: retry,
+          Catch: [{ ErrorEquals: ['Ecs.TaskSetNotFoundException'], ResultPath: null, Next: 'StartDrainWait' }],
+          Next: 'StartDrainWait',
+        },
+        StartDrainWait: { Type: 'Pass', Result: { elapsedSeconds: 0 }, ResultPath: '$.drain', Next: 'WaitForDrain' },
+        WaitForDrain: { Type: 'Wait', Seconds: 15, Next: 'DescribeOldTaskSet' },
+        DescribeOldTaskSet: {
+          Type: 'Task',
+          Resource: ecs('describeTaskSets'),
+          Parameters: {
+            'Cluster.$': '$.cluster',
+            'Service.$': '$.service',
+            'TaskSets.$': 'States.Array($.taskSet.TaskSetArn)',
+          },
+          ResultSelector: { 'taskSets.$': '$.TaskSets' },
+          ResultPath: '$.drain.ecs',
+          Retry: retry,
+          Next: 'IsDrained',
+        },
+        IsDrained: {
+          Type: 'Choice',
+          Comment:
+            'ECS removes a deleted task set once its targets have drained and its tasks stopped; only then is the target group free to delete.',
+          Choices: [
+            { Not: { Variable: '$.drain.ecs.taskSets[0]', IsPresent: true }, Next: 'HasOldTargetGroup' },
+            { Variable: '$.drain.elapsedSeconds', NumericGreaterThanEquals: 3600, Next: 'DrainTimedOut' },
+          ],
+          Default: 'CountDrainWait',
+        },
+        CountDrainWait: {
+          Type: 'Pass',
+          Parameters: { 'elapsedSeconds.$': 'States.MathAdd($.drain.elapsedSeconds, 15)' },
+          ResultPath: '$.drain',
+          Next: 'WaitForDrain',
+        },
+        DrainTimedOut: {
+          Type: 'Fail',
+          Error: 'BlueGreen.DrainTimeout',
+          Cause: 'An old task set was still draining after an hour. Production is unaffected; re-run clean-up later.',
+        },
+        HasOldTargetGroup: {
+          Type: 'Choice',
+          Choices: [
+            { Variable: '$.taskSet.LoadBalancers[0].TargetGroupArn', IsPresent: true, Next: 'DeleteOldTargetGroup' },
+          ],
+          Default: 'Removed',
+        },
+        DeleteOldTargetGroup: {
+          Type: 'Task',
+          Resource: elb('deleteTargetGroup'),
+          Parameters: { 'TargetGroupArn.$': '$.taskSet.LoadBalancers[0].TargetGroupArn' },
+          ResultPath: null,
+          Retry: [
+            { ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'], MaxAttempts: 0 },
+            { ErrorEquals: ['States.ALL'], IntervalSeconds: 3, MaxAttempts: 8, BackoffRate: 1.5 },
+          ],
+          Catch: [
+            {
+              ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'],
+              ResultPath: null,
+              Next: 'Removed',
+            },
+          ],
+          Next: 'Removed',
+        },
+        Removed: { Type: 'Pass', Parameters: { removed: true, 'taskSetArn.$': '$.taskSet.TaskSetArn' }, End: true },
+      },
+    },
+    ResultPath: '$.removed',
+    Catch: catchTo(onError),
+    Next: next,
+  };
+}
+
+/** ModifyRule: the test rule answers a fixed response again (nothing under test). */
+function closeTestListener(next, onError) {
+  return {
+    Type: 'Task',
+    Resource: elb('modifyRule'),
+    Parameters: {
+      RuleArn: '${TestRuleArn}',
+      Actions: [
+        {
+          Type: 'fixed-response',
+          FixedResponseConfig: {
+            StatusCode: '503',
+            ContentType: 'text/plain',
+            MessageBody: '${TestListenerIdleMessage}',
+          },
+        },
+      ],
+    },
+    ResultPath: null,
+    Retry: retry,
+    Catch: catchTo(onError),
+    Next: next,
+  };
+}
+
+/**
+ * Removes deployment rules (the lock/health-check rules deploy-green adds at priority 100 of the test listener) left
+ * by an interrupted deploy-green, and the target group such a rule forwards to when no task set uses it.
+ */
+function releaseDeploymentRulesStates(next, onError) {
+  return {
+    ListDeploymentRules: {
+      Type: 'Task',
+      Resource: elb('describeRules'),
+      Parameters: { ListenerArn: '${TestListenerArn}' },
+      ResultSelector: { 'rules.$': '$.Rules' },
+      ResultPath: '$.listenerRules',
+      Retry: retry,
+      Catch: catchTo(onError),
+      Next: 'ListTaskSetTargetGroups',
+    },
+    ListTaskSetTargetGroups: {
+      Type: 'Pass',
+      Parameters: { 'arns.$': '$.current.services[0].TaskSets[*].LoadBalancers[0].TargetGroupArn' },
+      ResultPath: '$.taskSetTargetGroups',
+      Next: 'RemoveDeploymentRules',
+    },
+    RemoveDeploymentRules: {
+      Type: 'Map',
+      ItemsPath: '$.listenerRules.rules',
+      MaxConcurrency: 1,
+      ItemSelector: { 'rule.$': '$$.Map.Item.Value', 'inUse.$': '$.taskSetTargetGroups.arns' },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'IsDeploymentRule',
+        States: {
+          IsDeploymentRule: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.rule.Priority', StringEquals: '100', Next: 'DeleteDeploymentRule' }],
+            Default: 'NotADeploymentRule',
+          },
+          NotADeploymentRule: { Type: 'Pass', Parameters: { removed: false }, End: true },
+          DeleteDeploymentRule: {
+            Type: 'Task',
+            Resource: elb('deleteRule'),
+            Parameters: { 'RuleArn.$': '$.rule.RuleArn' },
+            ResultPath: null,
+            Retry: retry,
+            Catch: [
+              {
+                ErrorEquals: ['ElasticLoadBalancingV2.RuleNotFoundException'],
+                ResultPath: null,
+                Next: 'ForwardsToOrphan',
+              },
+            ],
+            Next: 'ForwardsToOrphan',
+          },
+          ForwardsToOrphan: {
+            Type: 'Choice',
+            Comment: 'A target group only this rule used (its task set is gone) would otherwise be left behind.',
+            Choices: [
+              {
+                Not: { Variable: '$.rule.Actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn', IsPresent: true },
+                Next: 'DeploymentRuleRemoved',
+              },
+              { Variable: '$.inUse[0]', IsPresent: true, Next: 'IsOrphanInUse' },
+            ],
+            Default: 'DeleteOrphanTargetGroup',
+          },
+          IsOrphanInUse: {
+            Type: 'Pass',
+            Parameters: {
+              'inUse.$':
+                'States.ArrayContains($.inUse, $.rule.Actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn)',
+            },
+            ResultPath: '$.orphan',
+            Next: 'IsOrphan',
+          },
+          IsOrphan: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.orphan.inUse', BooleanEquals: true, Next: 'DeploymentRuleRemoved' }],
+            Default: 'DeleteOrphanTargetGroup',
+          },
+          DeleteOrphanTargetGroup: {
+            Type: 'Task',
+            Resource: elb('deleteTargetGroup'),
+            Parameters: { 'TargetGroupArn.$': '$.rule.Actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn' },
+            ResultPath: null,
+            Retry: [
+              { ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'], MaxAttempts: 0 },
+              { ErrorEquals: ['States.ALL'], IntervalSeconds: 3, MaxAttempts: 8, BackoffRate: 1.5 },
+            ],
+            Catch: [
+              {
+                ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'],
+                ResultPath: null,
+                Next: 'DeploymentRuleRemoved',
+              },
+            ],
+            Next: 'DeploymentRuleRemoved',
+          },
+          DeploymentRuleRemoved: {
+            Type: 'Pass',
+            Parameters: { removed: true, 'ruleArn.$': '$.rule.RuleArn' },
+            End: true,
+          },
+        },
+      },
+      ResultPath: '$.removedRules',
+      Catch: catchTo(onError),
+      Next: next,
+    },
+  };
+}
+
+/**
+ * DescribeTargetHealth, then the list of target states (`<resultPath>.states`, empty when no target is registered).
+ * The wildcard path is taken only once a first target exists: on an empty list it would be a States.Runtime error,
+ * which no Catch can handle.
+ */
+function targetStatesStates({ describe, tgPath, resultPath, next, onError }) {
+  const base = describe.replace(/^Describe/, '').replace(/TargetHealth$/, '');
+  return {
+    [describe]: {
+      Type: 'Task',
+      Resource: elb('describeTargetHealth'),
+      Parameters: { 'TargetGroupArn.$': tgPath },
+      ResultSelector: { 'targets.$': '$.TargetHealthDescriptions' },
+      ResultPath: resultPath,
+      Retry: retry,
+      Catch: catchTo(onError),
+      Next: `Any${base}Targets`,
+    },
+    [`Any${base}Targets`]: {
+      Type: 'Choice',
+      Choices: [{ Variable: `${resultPath}.targets[0]`, IsPresent: true, Next: `${base}TargetStates` }],
+      Default: `No${base}Targets`,
+    },
+    [`${base}TargetStates`]: {
+      Type: 'Pass',
+      Parameters: { 'states.$': `${resultPath}.targets[*].TargetHealth.State` },
+      ResultPath: resultPath,
+      Next: next,
+    },
+    [`No${base}Targets`]: { Type: 'Pass', Result: { states: [] }, ResultPath: resultPath, Next: next },
+  };
+}
+
+/**
+ * Deletes green target groups (named `<prefix>-…`) that nothing uses any more: no listener rule forwards to them
+ * (ELBv2 lists no load balancer for them) and no task set has them. A clean-up, abort or rollback interrupted after
+ * ECS removed a task set but before its target group was deleted leaves exactly such a group; a re-run finds it here.
+ * Skipped while a deployment rule exists (a deploy-green is in flight and its new group may not be in use yet).
+ */
+function sweepOrphanTargetGroupsStates(next, onError) {
+  return {
+    SweepDescribeService: {
+      Type: 'Task',
+      Resource: ecs('describeServices'),
+      Parameters: { 'Cluster.$': '$.cluster', 'Services.$': 'States.Array($.service)' },
+      ResultSelector: { 'taskSets.$': '$.Services[0].TaskSets' },
+      ResultPath: '$.sweep',
+      Retry: retry,
+      Catch: catchTo(onError),
+      Next: 'SweepListTestRules',
+    },
+    SweepListTestRules: {
+      Type: 'Task',
+      Resource: elb('describeRules'),
+      Parameters: { ListenerArn: '${TestListenerArn}' },
+      ResultSelector: { 'rules.$': 'States.JsonToString($.Rules)' },
+      ResultPath: '$.sweep.testRules',
+      Retry: retry,
+      Catch: catchTo(onError),
+      Next: 'SweepIsDeploymentInFlight',
+    },
+    SweepIsDeploymentInFlight: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.sweep.testRules.rules', StringMatches: '*"Priority":"100"*', Next: next }],
+      Default: 'SweepHasTaskSets',
+    },
+    SweepHasTaskSets: {
+      Type: 'Choice',
+      Comment:
+        'Wildcard paths only over a non-empty list (on an empty one they are an uncatchable States.Runtime error).',
+      Choices: [{ Variable: '$.sweep.taskSets[0]', IsPresent: true, Next: 'SweepCollectInUse' }],
+      Default: 'SweepNothingInUse',
+    },
+    SweepCollectInUse: {
+      Type: 'Pass',
+      Parameters: { 'arns.$': '$.sweep.taskSets[*].LoadBalancers[0].TargetGroupArn' },
+      ResultPath: '$.sweep.inUse',
+      Next: 'SweepDescribeTargetGroups',
+    },
+    SweepNothingInUse: {
+      Type: 'Pass',
+      Result: { arns: [] },
+      ResultPath: '$.sweep.inUse',
+      Next: 'SweepDescribeTargetGroups',
+    },
+    SweepDescribeTargetGroups: {
+      Type: 'Task',
+      Resource: elb('describeTargetGroups'),
+      Parameters: { PageSize: 400 },
+      ResultSelector: { 'groups.$': '$.TargetGroups' },
+      ResultPath: '$.sweep.all',
+      Retry: retry,
+      Catch: catchTo(onError),
+      Next: 'SweepOrphans',
+    },
+    SweepOrphans: {
+      Type: 'Map',
+      ItemsPath: '$.sweep.all.groups',
+      MaxConcurrency: 2,
+      ItemSelector: { 'group.$': '$$.Map.Item.Value', 'inUse.$': '$.sweep.inUse.arns' },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'SweepIsOurs',
+        States: {
+          SweepIsOurs: {
+            Type: 'Choice',
+            Choices: [
+              {
+                Not: { Variable: '$.group.TargetGroupName', StringMatches: '${TargetGroupNamePrefix}-*' },
+                Next: 'SweepKeepGroup',
+              },
+              { Variable: '$.group.LoadBalancerArns[0]', IsPresent: true, Next: 'SweepKeepGroup' },
+            ],
+            Default: 'SweepIsUsedByTaskSet',
+          },
+          SweepIsUsedByTaskSet: {
+            Type: 'Pass',
+            Parameters: { 'used.$': 'States.ArrayContains($.inUse, $.group.TargetGroupArn)' },
+            ResultPath: '$.check',
+            Next: 'SweepIsOrphan',
+          },
+          SweepIsOrphan: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.check.used', BooleanEquals: true, Next: 'SweepKeepGroup' }],
+            Default: 'SweepDeleteOrphanGroup',
+          },
+          SweepDeleteOrphanGroup: {
+            Type: 'Task',
+            Resource: elb('deleteTargetGroup'),
+            Parameters: { 'TargetGroupArn.$': '$.group.TargetGroupArn' },
+            ResultPath: null,
+            Retry: [
+              {
+                ErrorEquals: [
+                  'ElasticLoadBalancingV2.TargetGroupNotFoundException',
+                  'ElasticLoadBalancingV2.ResourceInUseException',
+                ],
+                MaxAttempts: 0,
+              },
+              ...retry,
+            ],
+            Catch: [
+              {
+                ErrorEquals: [
+                  'ElasticLoadBalancingV2.TargetGroupNotFoundException',
+                  'ElasticLoadBalancingV2.ResourceInUseException',
+                ],
+                ResultPath: null,
+                Next: 'SweepKeepGroup',
+              },
+            ],
+            Next: 'SweepOrphanDeleted',
+          },
+          SweepOrphanDeleted: {
+            Type: 'Pass',
+            Parameters: { deleted: true, 'targetGroupArn.$': '$.group.TargetGroupArn' },
+            End: true,
+          },
+          SweepKeepGroup: { Type: 'Pass', Parameters: { deleted: false }, End: true },
+        },
+      },
+      ResultPath: '$.sweep.results',
+      Catch: catchTo(onError),
+      Next: next,
+    },
+  };
+}
+
 module.exports = {
+  sweepOrphanTargetGroupsStates,
+  targetStatesStates,
+  closeTestListener,
+  releaseDeploymentRulesStates,
+  removeTaskSetsMap,
   TRANSIENT,
   retry,
   undoRetry,

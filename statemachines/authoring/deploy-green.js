@@ -1,4 +1,4 @@
-const { retry, catchTo, rejectStatic, ecs, elb } = require('./common');
+const { retry, catchTo, ecs, elb, targetStatesStates } = require('./common');
 const fmtReject = (error, format, next = 'FailInvalidInput') => ({
   Type: 'Pass',
   Parameters: { Error: error, 'Cause.$': format },
@@ -9,62 +9,54 @@ const fmtReject = (error, format, next = 'FailInvalidInput') => ({
 const def = {
   Comment:
     'deploy-green: start a green task set beside blue behind its own target group, wait until it is healthy, then point the test listener at it. Undoes everything it made when a later step fails.',
-  StartAt: 'ValidateInput',
+  StartAt: 'CheckInputFields',
   States: {
+    CheckInputFields: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Comment:
+        'validate-input (lambdas/) checks every field with rules ASL cannot express (hex commit, image URI, task definition reference) and names each offending field, its value and the fix. Its output is the normalized input.',
+      Parameters: { FunctionName: '${ValidateInputFunctionArn}', 'Payload.$': '$' },
+      OutputPath: '$.Payload',
+      TimeoutSeconds: 30,
+      Retry: [
+        {
+          ErrorEquals: [
+            'Lambda.ServiceException',
+            'Lambda.AWSLambdaException',
+            'Lambda.SdkClientException',
+            'Lambda.TooManyRequestsException',
+            'Lambda.ClientExecutionTimeoutException',
+          ],
+          IntervalSeconds: 1,
+          MaxAttempts: 3,
+          BackoffRate: 2,
+          JitterStrategy: 'FULL',
+        },
+      ],
+      Catch: [
+        { ErrorEquals: ['BlueGreen.InvalidInput'], ResultPath: '$.failure', Next: 'ReadInvalidInputPayload' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FailBeforeChanges' },
+      ],
+      Next: 'ValidateInput',
+    },
+    ReadInvalidInputPayload: {
+      Type: 'Pass',
+      Comment: "A function error's Cause is the runtime's JSON error payload; keep only its message.",
+      Parameters: { 'Error.$': '$.failure.Error', 'payload.$': 'States.StringToJson($.failure.Cause)' },
+      ResultPath: '$.failure',
+      Next: 'NoteInvalidInput',
+    },
+    NoteInvalidInput: {
+      Type: 'Pass',
+      Parameters: { 'Error.$': '$.failure.Error', 'Cause.$': '$.failure.payload.errorMessage' },
+      ResultPath: '$.failure',
+      Next: 'FailInvalidInput',
+    },
     ValidateInput: {
       Type: 'Choice',
-      Comment: 'Check the input before touching anything; each field gets its own error naming the fix.',
+      Comment: 'The input is well-formed (validate-input); it must also name the service this state machine deploys.',
       Choices: [
-        { Not: { Variable: '$.cluster', IsPresent: true }, Next: 'RejectCluster' },
-        { Not: { Variable: '$.cluster', IsString: true }, Next: 'RejectCluster' },
-        { Not: { Variable: '$.service', IsPresent: true }, Next: 'RejectService' },
-        { Not: { Variable: '$.service', IsString: true }, Next: 'RejectService' },
-        { Not: { Variable: '$.commit', IsPresent: true }, Next: 'RejectCommit' },
-        { Not: { Variable: '$.commit', IsString: true }, Next: 'RejectCommit' },
-        {
-          And: [
-            { Not: { Variable: '$.image', IsPresent: true } },
-            { Not: { Variable: '$.taskDefinition', IsPresent: true } },
-          ],
-          Next: 'RejectMissingImage',
-        },
-        {
-          And: [
-            { Variable: '$.image', IsPresent: true },
-            { Variable: '$.taskDefinition', IsPresent: true },
-          ],
-          Next: 'RejectImageAndTaskDefinition',
-        },
-        {
-          And: [{ Variable: '$.image', IsPresent: true }, { Not: { Variable: '$.image', IsString: true } }],
-          Next: 'RejectImage',
-        },
-        {
-          And: [
-            { Variable: '$.taskDefinition', IsPresent: true },
-            { Not: { Variable: '$.taskDefinition', IsString: true } },
-          ],
-          Next: 'RejectTaskDefinition',
-        },
-        {
-          And: [
-            { Variable: '$.healthTimeoutSeconds', IsPresent: true },
-            { Not: { Variable: '$.healthTimeoutSeconds', IsNumeric: true } },
-          ],
-          Next: 'RejectHealthTimeout',
-        },
-        {
-          And: [
-            { Variable: '$.healthTimeoutSeconds', IsPresent: true },
-            {
-              Or: [
-                { Variable: '$.healthTimeoutSeconds', NumericLessThan: 30 },
-                { Variable: '$.healthTimeoutSeconds', NumericGreaterThan: 86400 },
-              ],
-            },
-          ],
-          Next: 'RejectHealthTimeout',
-        },
         {
           And: [
             { Not: { Variable: '$.cluster', StringEquals: '${ClusterName}' } },
@@ -82,30 +74,6 @@ const def = {
       ],
       Default: 'ChooseHealthTimeout',
     },
-    RejectCluster: rejectStatic(
-      'Input field \'cluster\' is required and must be a string: the name or ARN of the ECS cluster, e.g. "cluster": "${ClusterName}".',
-    ),
-    RejectService: rejectStatic(
-      'Input field \'service\' is required and must be a string: the name or ARN of the ECS service, e.g. "service": "${ServiceName}".',
-    ),
-    RejectCommit: rejectStatic(
-      'Input field \'commit\' is required and must be a string: the git commit being deployed, e.g. "commit": "3f2c1ab".',
-    ),
-    RejectMissingImage: rejectStatic(
-      "Input needs 'image' (a container image URI, e.g. \"${ImageRepositoryUri}:3f2c1ab\") or 'taskDefinition' (a task definition ARN of family ${TaskDefinitionFamily}); neither was given.",
-    ),
-    RejectImageAndTaskDefinition: rejectStatic(
-      "Input has both 'image' and 'taskDefinition'; give exactly one of them.",
-    ),
-    RejectImage: rejectStatic(
-      'Input field \'image\' must be a string: a container image URI such as "${ImageRepositoryUri}:3f2c1ab".',
-    ),
-    RejectTaskDefinition: rejectStatic(
-      "Input field 'taskDefinition' must be a string: a task definition ARN or family:revision of family ${TaskDefinitionFamily}.",
-    ),
-    RejectHealthTimeout: rejectStatic(
-      "Input field 'healthTimeoutSeconds' must be a number from 30 to 86400 (seconds to wait for green to become healthy); omit it to use the default of ${HealthTimeoutSeconds}.",
-    ),
     RejectWrongCluster: fmtReject(
       'BlueGreen.InvalidInput',
       'States.Format(\'Input field cluster is {} but this state machine deploys only to cluster ${ClusterName}. Use "cluster": "${ClusterName}", or start the state machine of the stack that owns {}.\', $.cluster, $.cluster)',
@@ -234,8 +202,9 @@ const def = {
       ResultPath: null,
       Retry: retry,
       Catch: catchTo('FailBeforeChanges'),
-      Next: 'AcquireDeploymentLock',
+      Next: 'NoteScaledFromZero',
     },
+    NoteScaledFromZero: { Type: 'Pass', Result: true, ResultPath: '$.scaledFromZero', Next: 'AcquireDeploymentLock' },
     AcquireDeploymentLock: {
       Type: 'Task',
       Resource: elb('createRule'),
@@ -278,7 +247,7 @@ const def = {
       Type: 'Task',
       Resource: elb('describeRules'),
       Parameters: { ListenerArn: '${TestListenerArn}' },
-      ResultSelector: { 'headers.$': '$.Rules[*].Conditions[*].HttpHeaderConfig.Values' },
+      ResultSelector: { 'conditions.$': '$.Rules[*].Conditions' },
       ResultPath: '$.lockHolder',
       Retry: retry,
       Catch: catchTo('FailBeforeChanges'),
@@ -286,7 +255,7 @@ const def = {
     },
     RejectLockHeld: fmtReject(
       'BlueGreen.DeploymentInProgress',
-      "States.Format('Another deployment of service {} is in flight (deployment ids on the test listener: {}). One deployment at a time: wait for it, or abort it, then deploy again. Nothing was changed.', $.service, States.JsonToString($.lockHolder.headers))",
+      "States.Format('Another deployment of service {} is in flight (deployment rule conditions on the test listener: {}). One deployment at a time: wait for it, or abort it, then deploy again. Nothing was changed.', $.service, States.JsonToString($.lockHolder.conditions))",
       'FailBeforeChangesWithCause',
     ),
     RecheckTestRule: {
@@ -534,16 +503,13 @@ const def = {
       Catch: catchTo('UndoDetachHealthRule'),
       Next: 'DescribeGreenTargetHealth',
     },
-    DescribeGreenTargetHealth: {
-      Type: 'Task',
-      Resource: elb('describeTargetHealth'),
-      Parameters: { 'TargetGroupArn.$': '$.greenTargetGroup.arn' },
-      ResultSelector: { 'states.$': '$.TargetHealthDescriptions[*].TargetHealth.State' },
-      ResultPath: '$.health.elb',
-      Retry: retry,
-      Catch: catchTo('UndoDetachHealthRule'),
-      Next: 'CheckGreenTaskSetExists',
-    },
+    ...targetStatesStates({
+      describe: 'DescribeGreenTargetHealth',
+      tgPath: '$.greenTargetGroup.arn',
+      resultPath: '$.health.elb',
+      next: 'CheckGreenTaskSetExists',
+      onError: 'UndoDetachHealthRule',
+    }),
     CheckGreenTaskSetExists: {
       Type: 'Choice',
       Choices: [{ Not: { Variable: '$.health.ecs.taskSets[0]', IsPresent: true }, Next: 'NoteGreenTaskSetVanished' }],
@@ -629,7 +595,57 @@ const def = {
       ResultPath: null,
       Retry: retry,
       Catch: catchTo('UndoRestoreTestListener'),
+      Next: 'ChooseSmokeTest',
+    },
+    ChooseSmokeTest: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.smokeTest', IsPresent: true, Next: 'SmokeTestGreen' }],
+      Default: 'DetachGreenHealthRule',
+    },
+    SmokeTestGreen: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Comment:
+        'Optional HTTP checks through the test listener (paths, expected status, body pattern); a failure undoes the deployment.',
+      Parameters: {
+        FunctionName: '${SmokeTestFunctionArn}',
+        Payload: { testUrl: '${TestUrl}', 'smokeTest.$': '$.smokeTest' },
+      },
+      ResultSelector: { 'message.$': '$.Payload.message', 'paths.$': '$.Payload.paths' },
+      ResultPath: '$.smokeTestResult',
+      TimeoutSeconds: 180,
+      Retry: [
+        {
+          ErrorEquals: [
+            'Lambda.ServiceException',
+            'Lambda.AWSLambdaException',
+            'Lambda.SdkClientException',
+            'Lambda.TooManyRequestsException',
+            'Lambda.ClientExecutionTimeoutException',
+          ],
+          IntervalSeconds: 1,
+          MaxAttempts: 3,
+          BackoffRate: 2,
+          JitterStrategy: 'FULL',
+        },
+      ],
+      Catch: [
+        { ErrorEquals: ['BlueGreen.SmokeTestFailed'], ResultPath: '$.error', Next: 'ReadSmokeTestPayload' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'UndoRestoreTestListener' },
+      ],
       Next: 'DetachGreenHealthRule',
+    },
+    ReadSmokeTestPayload: {
+      Type: 'Pass',
+      Parameters: { 'Error.$': '$.error.Error', 'payload.$': 'States.StringToJson($.error.Cause)' },
+      ResultPath: '$.error',
+      Next: 'NoteSmokeTestFailed',
+    },
+    NoteSmokeTestFailed: {
+      Type: 'Pass',
+      Parameters: { 'Error.$': '$.error.Error', 'Cause.$': '$.error.payload.errorMessage' },
+      ResultPath: '$.error',
+      Next: 'UndoRestoreTestListener',
     },
     DetachGreenHealthRule: {
       Type: 'Task',
@@ -704,7 +720,7 @@ const def = {
     UndoHasGreenTargetGroup: {
       Type: 'Choice',
       Choices: [{ Variable: '$.greenTargetGroup.arn', IsPresent: true, Next: 'UndoDeleteGreenTargetGroup' }],
-      Default: 'FailUndone',
+      Default: 'UndoScaleBackToZero',
     },
     UndoDeleteGreenTaskSet: {
       Type: 'Task',
@@ -738,9 +754,29 @@ const def = {
         { ErrorEquals: ['States.ALL'], IntervalSeconds: 3, MaxAttempts: 8, BackoffRate: 1.5 },
       ],
       Catch: [
-        { ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'], ResultPath: null, Next: 'FailUndone' },
+        {
+          ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'],
+          ResultPath: null,
+          Next: 'UndoScaleBackToZero',
+        },
         { ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' },
       ],
+      Next: 'UndoScaleBackToZero',
+    },
+    UndoScaleBackToZero: {
+      Type: 'Choice',
+      Comment:
+        'A first deployment raised the service from 0 tasks; a failed one puts it back, so the service is as it was found.',
+      Choices: [{ Variable: '$.scaledFromZero', IsPresent: true, Next: 'UndoRestoreDesiredCount' }],
+      Default: 'FailUndone',
+    },
+    UndoRestoreDesiredCount: {
+      Type: 'Task',
+      Resource: ecs('updateService'),
+      Parameters: { 'Cluster.$': '$.cluster', 'Service.$': '$.service', DesiredCount: 0 },
+      ResultPath: null,
+      Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 }],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
       Next: 'FailUndone',
     },
     FailUndone: {

@@ -6,7 +6,7 @@
 const fs = require('fs');
 const path = require('path');
 
-const NAMES = ['deploy-green', 'swap', 'clean-up'];
+const NAMES = ['deploy-green', 'swap', 'clean-up', 'rollback', 'abort'];
 
 function render(name) {
   return JSON.stringify(require(path.join(__dirname, `${name}.js`)), null, 2) + '\n';

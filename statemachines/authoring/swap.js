@@ -24,17 +24,13 @@ const def = {
       "States.Format('Service {} has no green deployment under test (the test listener forwards to {}). Run deploy-green first. Nothing was changed.', $.service, States.JsonToString($.testRule.actions))",
       'FailBeforeChangesWithCause',
     ),
-    DescribeGreenTargetHealth: {
-      Type: 'Task',
-      Resource: c.elb('describeTargetHealth'),
-      Comment: 'Last gate: never send production to a green that is not healthy right now.',
-      Parameters: { 'TargetGroupArn.$': '$.green.targetGroupArn' },
-      ResultSelector: { 'states.$': '$.TargetHealthDescriptions[*].TargetHealth.State' },
-      ResultPath: '$.greenHealth',
-      Retry: c.retry,
-      Catch: c.catchTo('FailBeforeChanges'),
-      Next: 'SummarizeGreenHealth',
-    },
+    ...c.targetStatesStates({
+      describe: 'DescribeGreenTargetHealth',
+      tgPath: '$.green.targetGroupArn',
+      resultPath: '$.greenHealth',
+      next: 'SummarizeGreenHealth',
+      onError: 'FailBeforeChanges',
+    }),
     SummarizeGreenHealth: {
       Type: 'Pass',
       Parameters: {

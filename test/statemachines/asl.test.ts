@@ -41,12 +41,16 @@ describe.each(STATE_MACHINE_NAMES)('%s.asl.json', (name) => {
     });
   });
 
-  test('calls only ECS and ELBv2 through aws-sdk integrations', () => {
+  test('calls only ECS and ELBv2 (aws-sdk integrations) and our own functions (lambda:invoke by placeholder ARN)', () => {
     const integrations = sdkIntegrationsOf(definition);
     expect(integrations.length).toBeGreaterThan(0);
     walkStates(definition.States, (_, state) => {
-      if (state.Type === 'Task')
+      if (state.Type !== 'Task') return;
+      if (state.Resource === 'arn:aws:states:::lambda:invoke') {
+        expect((state.Parameters as { FunctionName: string }).FunctionName).toMatch(/^\$\{\w+FunctionArn\}$/);
+      } else {
         expect(state.Resource).toMatch(/^arn:aws:states:::aws-sdk:(ecs|elasticloadbalancingv2):[a-z][A-Za-z]+$/);
+      }
     });
   });
 

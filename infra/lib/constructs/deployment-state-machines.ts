@@ -4,13 +4,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { readAsl, STATE_MACHINE_NAMES, type StateMachineName } from '../private/asl';
+import { placeholdersOf, readAsl, STATE_MACHINE_NAMES, type StateMachineName } from '../private/asl';
 import { permissionsFor } from '../private/state-machine-permissions';
 import { substitutionsFor } from '../private/substitutions';
 import { defaultTargetGroupPrefix, TARGET_GROUP_PREFIX_MAX } from '../private/target-group-name';
 import { validateIntegerInRange, validateName } from '../private/validate';
 import { TEST_IDLE_MESSAGE } from './bluegreen-load-balancer';
 import type { BlueGreenLoadBalancer } from './bluegreen-load-balancer';
+import type { DeploymentFunctions } from './deployment-functions';
 import type { ExternalFargateService } from './external-fargate-service';
 
 /** Health checks of green target groups. */
@@ -41,6 +42,8 @@ export interface DeploymentStateMachinesProps {
   readonly app: ExternalFargateService;
   readonly loadBalancer: BlueGreenLoadBalancer;
   readonly vpc: ec2.IVpc;
+  /** validate-input and smoke-test; deploy-green invokes them by ARN. */
+  readonly functions: DeploymentFunctions;
   /** Image repository URI, used in input examples of error messages. */
   readonly imageRepositoryUri: string;
   /**
@@ -69,13 +72,17 @@ export interface DeploymentStateMachinesProps {
 }
 
 /**
- * The three deployment state machines. Each definition is the file in statemachines/ as it is, with
+ * The deployment state machines (deploy-green, swap, clean-up, rollback, abort). Each definition is the file in statemachines/ as it is, with
  * `definitionSubstitutions` for the stack's ARNs and settings, and each role grants only what its file calls.
  */
 export class DeploymentStateMachines extends Construct {
   public readonly deployGreen: sfn.StateMachine;
   public readonly swap: sfn.StateMachine;
   public readonly cleanUp: sfn.StateMachine;
+  /** After a swap and before clean-up: production back to blue, blue primary, green removed. */
+  public readonly rollback: sfn.StateMachine;
+  /** Before a swap: discard green, leave blue untouched. */
+  public readonly abort: sfn.StateMachine;
   /** All three by file name, for loops in tests, outputs and the pipeline. */
   public readonly byName: Readonly<Record<StateMachineName, sfn.StateMachine>>;
   /** Green target groups are named `<prefix>-<8 hex>`; IAM scopes target group actions to this prefix. */
@@ -164,7 +171,10 @@ export class DeploymentStateMachines extends Construct {
       UnhealthyThresholdCount: String(health.unhealthyThresholdCount),
       HealthTimeoutSeconds: String(healthTimeoutSeconds),
       DeregistrationDelaySeconds: String(deregistrationDelaySeconds),
+      ValidateInputFunctionArn: props.functions.validateInput.functionArn,
+      SmokeTestFunctionArn: props.functions.smokeTest.functionArn,
     };
+    const functionPlaceholders = ['ValidateInputFunctionArn', 'SmokeTestFunctionArn'];
 
     const make = (name: StateMachineName, constructId: string): sfn.StateMachine => {
       const definition = readAsl(name);
@@ -187,6 +197,7 @@ export class DeploymentStateMachines extends Construct {
         clusterName: app.cluster.clusterName,
         serviceName,
         targetGroupNamePrefix: prefix,
+        taskDefinitionFamily: app.taskDefinition.family,
         ruleArns: { ProdRuleArn: available.ProdRuleArn as string, TestRuleArn: available.TestRuleArn as string },
         listenerArns: { TestListenerArn: loadBalancer.testListener.listenerArn },
         listenerRulePatterns: { TestListenerArn: listenerRulePattern(loadBalancer.testListener.listenerArn) },
@@ -201,13 +212,30 @@ export class DeploymentStateMachines extends Construct {
           }),
         );
       }
+      // Lambda Tasks: only the functions this definition invokes, by unqualified ARN.
+      const invoked = functionPlaceholders
+        .filter((name) => placeholdersOf(definition).has(name))
+        .map((name) => available[name] as string);
+      if (invoked.length > 0) {
+        stateMachine.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: invoked }),
+        );
+      }
       return stateMachine;
     };
 
     this.deployGreen = make('deploy-green', 'DeployGreen');
     this.swap = make('swap', 'Swap');
     this.cleanUp = make('clean-up', 'CleanUp');
-    this.byName = { 'deploy-green': this.deployGreen, swap: this.swap, 'clean-up': this.cleanUp };
+    this.rollback = make('rollback', 'Rollback');
+    this.abort = make('abort', 'Abort');
+    this.byName = {
+      'deploy-green': this.deployGreen,
+      swap: this.swap,
+      'clean-up': this.cleanUp,
+      rollback: this.rollback,
+      abort: this.abort,
+    };
     if (Object.keys(this.byName).length !== STATE_MACHINE_NAMES.length) {
       throw new Error('Every file in STATE_MACHINE_NAMES needs a state machine here.');
     }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 /** The shipped state machines. Their files are the deployed definitions; CDK only substitutes `${…}` placeholders. */
-export const STATE_MACHINE_NAMES = ['deploy-green', 'swap', 'clean-up'] as const;
+export const STATE_MACHINE_NAMES = ['deploy-green', 'swap', 'clean-up', 'rollback', 'abort'] as const;
 export type StateMachineName = (typeof STATE_MACHINE_NAMES)[number];
 
 export const STATEMACHINES_DIR = path.join(__dirname, '..', '..', '..', 'statemachines');

@@ -13,6 +13,8 @@ export interface PermissionScope {
   readonly clusterName: string;
   readonly serviceName: string;
   readonly targetGroupNamePrefix: string;
+  /** Family of the service's task definitions (RegisterTaskDefinition is scoped to its revisions). */
+  readonly taskDefinitionFamily: string;
   /** Placeholder name -> listener rule ARN, for the rules the definitions modify (`${ProdRuleArn}`, …). */
   readonly ruleArns: Readonly<Record<string, string>>;
   /** Placeholder name -> listener ARN, for listeners the definitions add rules to (`${TestListenerArn}`). */
@@ -50,15 +52,19 @@ function resourcesFor(iamAction: string, scope: PermissionScope, refs: Reference
   const taskSets = ecsArn(`task-set/${scope.clusterName}/${scope.serviceName}/*`);
   const targetGroups = `arn:${scope.partition}:elasticloadbalancing:${scope.region}:${scope.account}:targetgroup/${scope.targetGroupNamePrefix}-*/*`;
   switch (iamAction) {
+    // Resource types per the IAM Service Authorization Reference: the service for service-level calls, the task
+    // set (a new one matches task-set/CLUSTER/SERVICE/*) for task set calls.
     case 'ecs:DescribeServices':
     case 'ecs:UpdateService':
+    case 'ecs:UpdateServicePrimaryTaskSet':
       return [service];
     case 'ecs:CreateTaskSet':
     case 'ecs:DescribeTaskSets':
     case 'ecs:DeleteTaskSet':
     case 'ecs:UpdateTaskSet':
-    case 'ecs:UpdateServicePrimaryTaskSet':
-      return [service, taskSets];
+      return [taskSets];
+    case 'ecs:RegisterTaskDefinition':
+      return [ecsArn(`task-definition/${scope.taskDefinitionFamily}:*`)];
     case 'elasticloadbalancing:CreateTargetGroup':
     case 'elasticloadbalancing:AddTags':
     case 'elasticloadbalancing:ModifyTargetGroupAttributes':
@@ -67,11 +73,10 @@ function resourcesFor(iamAction: string, scope: PermissionScope, refs: Reference
     case 'elasticloadbalancing:ModifyRule':
       return refs.rules;
     case 'elasticloadbalancing:CreateRule':
-      return [...refs.listeners, ...refs.listenerRules];
+      return refs.listeners;
     case 'elasticloadbalancing:DeleteRule':
       return refs.listenerRules;
     case 'ecs:DescribeTaskDefinition':
-    case 'ecs:RegisterTaskDefinition':
     case 'elasticloadbalancing:DescribeRules':
     case 'elasticloadbalancing:DescribeTargetHealth':
     case 'elasticloadbalancing:DescribeTargetGroups':
@@ -84,11 +89,11 @@ function resourcesFor(iamAction: string, scope: PermissionScope, refs: Reference
 }
 
 interface ReferencedResources {
-  /** Rules the definition passes to ModifyRule. */
+  /** Rules the definition passes to ModifyRule (by placeholder, or rules it created itself). */
   readonly rules: string[];
   /** Listeners the definition adds rules to (CreateRule). */
   readonly listeners: string[];
-  /** Rule ARN patterns of those listeners (the rules CreateRule makes and DeleteRule removes). */
+  /** Rule ARN patterns of the listeners whose rules DeleteRule may remove. */
   readonly listenerRules: string[];
 }
 
@@ -119,6 +124,29 @@ function placeholdersPassed(definition: unknown, action: string, parameter: stri
   return [...names].sort();
 }
 
+/** `${Placeholder}` listeners passed to DescribeRules (which also accepts RuleArns instead). */
+function listenerPlaceholdersListed(definition: unknown): string[] {
+  return sdkTasksOf(definition, 'describeRules').flatMap((parameters) => {
+    const match = typeof parameters.ListenerArn === 'string' ? /^\$\{(\w+)\}$/.exec(parameters.ListenerArn) : null;
+    return match ? [match[1] as string] : [];
+  });
+}
+
+function sdkTasksOf(definition: unknown, action: string): Array<Record<string, unknown>> {
+  const found: Array<Record<string, unknown>> = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    if (record.Type === 'Task' && typeof record.Resource === 'string' && record.Resource.endsWith(`:${action}`)) {
+      found.push((record.Parameters as Record<string, unknown> | undefined) ?? {});
+    }
+    Object.values(record).forEach(visit);
+  };
+  visit(definition);
+  return found;
+}
+
 function lookup(table: Readonly<Record<string, string>> | undefined, name: string, what: string): string {
   const value = table?.[name];
   if (!value) throw new Error(`The definition uses \${${name}} as a ${what} but no ARN was given for it.`);
@@ -126,16 +154,20 @@ function lookup(table: Readonly<Record<string, string>> | undefined, name: strin
 }
 
 function referencedResources(definition: unknown, scope: PermissionScope): ReferencedResources {
-  const listenerNames = placeholdersPassed(definition, 'createRule', 'ListenerArn');
-  // Rules the definition creates may be modified by the ARN it got back; IAM scopes those to the listener's rules.
-  const createsRules = listenerNames.length > 0;
-  const rules = placeholdersPassed(definition, 'modifyRule', 'RuleArn', createsRules).map((n) =>
+  // Listeners the definition adds rules to; it may modify those rules by the ARN it got back.
+  const creating = placeholdersPassed(definition, 'createRule', 'ListenerArn');
+  // Listeners whose rules it deletes: the ones it created, and ones it lists to remove deployment rules that an
+  // interrupted run left (abort, rollback).
+  const deleting = [...new Set([...creating, ...listenerPlaceholdersListed(definition)])].sort();
+  const rules = placeholdersPassed(definition, 'modifyRule', 'RuleArn', creating.length > 0).map((n) =>
     lookup(scope.ruleArns, n, 'listener rule'),
   );
+  const rulePatterns = (names: string[]): string[] =>
+    names.map((n) => lookup(scope.listenerRulePatterns, n, 'listener'));
   return {
-    rules: createsRules ? [...rules, ...listenerNames.map((n) => lookup(scope.listenerRulePatterns, n, 'listener'))] : rules,
-    listeners: listenerNames.map((n) => lookup(scope.listenerArns, n, 'listener')),
-    listenerRules: listenerNames.map((n) => lookup(scope.listenerRulePatterns, n, 'listener')),
+    rules: [...rules, ...rulePatterns(creating)],
+    listeners: creating.map((n) => lookup(scope.listenerArns, n, 'listener')),
+    listenerRules: rulePatterns(deleting),
   };
 }
 

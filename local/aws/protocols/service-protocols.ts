@@ -45,6 +45,16 @@ export const SERVICE_PROTOCOLS: readonly ServiceProtocol[] = [
     validationErrorCode: 'ValidationError',
     unknownOperationCode: 'InvalidAction',
   },
+  {
+    // Only DescribeStacks (local/cloudformation), so tools discover the locally deployed stack as on AWS.
+    serviceId: 'CloudFormation',
+    wire: 'query',
+    contentType: 'text/xml',
+    queryVersion: '2010-05-15',
+    xmlNamespace: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
+    validationErrorCode: 'ValidationError',
+    unknownOperationCode: 'InvalidAction',
+  },
 ];
 
 /** JSON type errors and unknown members fail in AWS's deserializer, before validation. */

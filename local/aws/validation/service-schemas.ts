@@ -15,6 +15,7 @@ export const SDK_PACKAGES: Readonly<Record<string, string>> = {
   ECS: '@aws-sdk/client-ecs',
   SFN: '@aws-sdk/client-sfn',
   'Elastic Load Balancing v2': '@aws-sdk/client-elastic-load-balancing-v2',
+  CloudFormation: '@aws-sdk/client-cloudformation',
 };
 
 const loaded = new Map<string, ServiceSchema>();

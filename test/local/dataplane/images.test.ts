@@ -75,7 +75,7 @@ describe('resolveImage', () => {
 
   it('has a row for every behaviour and only CSS colour names', () => {
     expect(new Set(IMAGE_BEHAVIOURS.map((row) => row.behaviour))).toEqual(
-      new Set(['healthy', 'crash-on-start', 'unhealthy']),
+      new Set(['healthy', 'crash-on-start', 'unhealthy', 'flapping']),
     );
     for (const colour of FALLBACK_COLOURS) expect(COLOUR_WORDS).toContain(colour);
   });

@@ -31,7 +31,7 @@ test('a fresh stack answers with clear fixed responses and runs nothing', async 
 });
 
 test('first deploy-green: sets the desired count, waits for health, then opens the test listener only', async () => {
-  const result = await run('deployGreen', { ...stack.service, image: `${repo}:blue`, commit: 'b1ue000' });
+  const result = await run('deployGreen', { ...stack.service, image: `${repo}:blue`, commit: 'b10e000' });
   expect(result.status).toBe('SUCCEEDED');
   const states = statesEntered(result.history);
   expect(states).toContain('SetServiceDesiredCount');
@@ -79,7 +79,7 @@ test('first clean-up: closes the test listener and keeps the live task set', asy
 
 test('second deploy-green: green runs beside blue; test serves green while production still serves blue', async () => {
   const blue = observe(stack).taskSets[0];
-  const result = await run('deployGreen', { ...stack.service, image: `${repo}:green`, commit: '9ee0000' });
+  const result = await run('deployGreen', { ...stack.service, image: `${repo}:green`, commit: '9ee0a00' });
   expect(result.status).toBe('SUCCEEDED');
   expect(statesEntered(result.history)).not.toContain('SetServiceDesiredCount');
   const view = observe(stack);
@@ -132,8 +132,13 @@ test('second clean-up: blue and its target group are gone, nothing is left over'
 test('bad input names the field and changes nothing', async () => {
   const before = observe(stack);
   const cases: Array<[Record<string, unknown>, RegExp]> = [
-    [{ ...stack.service, commit: 'abc1234' }, /Input needs 'image'.*or 'taskDefinition'/],
-    [{ ...stack.service, image: `${repo}:x` }, /Input field 'commit' is required/],
+    [{ ...stack.service, commit: 'abc1234' }, /image and taskDefinition are both missing but exactly one is required/],
+    [{ ...stack.service, image: `${repo}:x` }, /commit is missing but must be 7-40 hexadecimal characters/],
+    [
+      { ...stack.service, image: 'Not An Image', commit: 'xyz' },
+      /commit is 'xyz' but must be 7-40 hexadecimal.*image is 'Not An Image' but must be a container image URI/,
+    ],
+    [{ ...stack.service, image: `${repo}:x`, commit: 'abc1234', healthTimeoutSeconds: 5 }, /healthTimeoutSeconds/],
     [
       { cluster: stack.service.cluster, service: 'nope', image: `${repo}:x`, commit: 'abc1234' },
       /Input field service is nope/,

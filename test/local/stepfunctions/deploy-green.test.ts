@@ -10,6 +10,7 @@ import { accessKeyForRole } from '../../../local/aws/principal';
 import { createStepFunctionsService, type StepFunctionsService } from '../../../local/stepfunctions/service';
 import { startFakeAwsEndpoint, type FakeAwsEndpoint } from './fake-aws-endpoint';
 import { createMachine, eventTypes, ROLE, runToEnd } from './harness';
+import { handler as validateInputHandler } from '../../../lambdas/validate-input/handler';
 
 const shipped = path.join(__dirname, '../../../statemachines/deploy-green.asl.json');
 const placeholders: Record<string, string> = {
@@ -37,6 +38,8 @@ beforeEach(async () => {
     region: 'us-east-1',
     accountId: '123456789012',
     endpoint: () => aws.url,
+    // The shipped definition validates its input with the real validate-input function first.
+    lambdas: { 'local-ValidateInputFunctionArn': validateInputHandler as (event: unknown) => Promise<unknown> },
   });
 });
 
@@ -108,7 +111,7 @@ afterEach(async () => {
   ) as unknown;
   const arn = await createMachine(sfn, 'deploy-green', definition);
 
-  const execution = await runToEnd(sfn, arn, { cluster: 'prod', service: 'web', commit: 'abc123', image: 'nginx:1' });
+  const execution = await runToEnd(sfn, arn, { cluster: 'prod', service: 'web', commit: 'abc1234', image: 'nginx:1' });
 
   expect({ status: execution.status, error: execution.error, cause: execution.cause }).toEqual({
     status: 'SUCCEEDED',

@@ -159,7 +159,7 @@ describe('local Step Functions API', () => {
       });
     });
 
-    it("surfaces a thrown error's name as the Error and its message as the Cause", async () => {
+    it("surfaces a thrown error's name as the Error and the runtime's error payload (JSON) as the Cause", async () => {
       const arn = await createMachine(sfn, 'exploder', {
         StartAt: 'Explode',
         States: {
@@ -173,7 +173,14 @@ describe('local Step Functions API', () => {
           Handled: { Type: 'Pass', End: true },
         },
       });
-      expect(outputOf(await runToEnd(sfn, arn))).toEqual({ caught: { Error: 'FuseError', Cause: 'the fuse was lit' } });
+      // The Cause is the Lambda runtime's error payload as a JSON string, as Step Functions reports it.
+      const { caught } = outputOf(await runToEnd(sfn, arn)) as { caught: { Error: string; Cause: string } };
+      expect(caught.Error).toBe('FuseError');
+      expect(JSON.parse(caught.Cause)).toEqual({
+        errorType: 'FuseError',
+        errorMessage: 'the fuse was lit',
+        trace: expect.arrayContaining([expect.stringMatching(/^FuseError: the fuse was lit/)]) as unknown,
+      });
     });
 
     it('fails loudly for a function that is not registered, even under a States.ALL Catch', async () => {

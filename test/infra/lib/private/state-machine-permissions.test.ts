@@ -11,6 +11,7 @@ const scope: PermissionScope = {
   clusterName: 'c',
   serviceName: 's',
   targetGroupNamePrefix: 'bg-s',
+  taskDefinitionFamily: 'fam',
   ruleArns: { ProdRuleArn: 'arn:prod-rule', TestRuleArn: 'arn:test-rule' },
   passableRoleArns: ['arn:role/task'],
 };
@@ -39,7 +40,7 @@ test('scopes each action to this service, including Tasks nested in Map states',
   const statements = permissionsFor(definition, scope);
   const find = (action: string) => statements.find((s) => s.actions.includes(action));
   expect(find('ecs:DescribeServices')?.resources).toEqual(['arn:aws:ecs:eu-west-1:111122223333:service/c/s']);
-  expect(find('ecs:DeleteTaskSet')?.resources).toContain('arn:aws:ecs:eu-west-1:111122223333:task-set/c/s/*');
+  expect(find('ecs:DeleteTaskSet')?.resources).toEqual(['arn:aws:ecs:eu-west-1:111122223333:task-set/c/s/*']);
   expect(find('elasticloadbalancing:ModifyRule')?.resources).toEqual(['arn:test-rule']);
   expect(find('elasticloadbalancing:AddTags')?.resources).toEqual([
     'arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/bg-s-*/*',
@@ -89,7 +90,7 @@ test('CreateRule and DeleteRule are scoped to the listener the definition adds r
     listenerRulePatterns: { TestListenerArn: 'arn:listener-rule/test/*' },
   });
   const find = (action: string) => statements.find((s) => s.actions.includes(action));
-  expect(find('elasticloadbalancing:CreateRule')?.resources).toEqual(['arn:listener/test', 'arn:listener-rule/test/*']);
+  expect(find('elasticloadbalancing:CreateRule')?.resources).toEqual(['arn:listener/test']);
   expect(find('elasticloadbalancing:DeleteRule')?.resources).toEqual(['arn:listener-rule/test/*']);
   expect(() => permissionsFor({ States: { B: definition.States.B } }, scope)).toThrow(
     /DeleteRule must also CreateRule/,

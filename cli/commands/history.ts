@@ -1,0 +1,74 @@
+/** history: the last N executions of each state machine, newest first, with duration and outcome. Read-only. */
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type { Context } from '../context';
+import { EXIT, type ExitCode } from '../exit-codes';
+import { formatDuration, shortArn, table } from '../format';
+import { MACHINES, type MachineKind } from '../machines';
+
+export interface HistoryRow {
+  readonly machine: MachineKind;
+  readonly executionArn: string;
+  readonly name: string;
+  readonly status: string;
+  readonly startedAt?: string;
+  readonly durationSeconds?: number;
+  readonly error?: string;
+}
+
+export async function historyCommand(ctx: Context, count: number): Promise<ExitCode> {
+  const stack = await ctx.stack();
+  const sfn = new SFNClient(ctx.config());
+  try {
+    const now = Date.now();
+    const rows: HistoryRow[] = (
+      await Promise.all(
+        MACHINES.map(async (machine) => {
+          const { executions } = await sfn.send(
+            new ListExecutionsCommand({ stateMachineArn: stack.machines[machine], maxResults: count }),
+          );
+          return Promise.all(
+            (executions ?? []).slice(0, count).map(async (e): Promise<HistoryRow> => {
+              const end = e.stopDate?.getTime() ?? now;
+              let error: string | undefined;
+              if (e.status === 'FAILED' || e.status === 'TIMED_OUT' || e.status === 'ABORTED') {
+                error = (await sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn }))).error;
+              }
+              return {
+                machine,
+                executionArn: e.executionArn ?? '',
+                name: e.name ?? shortArn(e.executionArn),
+                status: e.status ?? '?',
+                startedAt: e.startDate?.toISOString(),
+                durationSeconds: e.startDate ? Math.round((end - e.startDate.getTime()) / 100) / 10 : undefined,
+                ...(error !== undefined && { error }),
+              };
+            }),
+          );
+        }),
+      )
+    ).flat();
+    if (ctx.options.json) {
+      ctx.out(JSON.stringify(rows));
+      return EXIT.ok;
+    }
+    if (rows.length === 0) {
+      ctx.out('No executions yet.');
+      return EXIT.ok;
+    }
+    ctx.out(
+      table([
+        ['MACHINE', 'STARTED', 'DURATION', 'OUTCOME', 'EXECUTION'],
+        ...rows.map((r) => [
+          r.machine,
+          r.startedAt?.replace(/\.\d+Z$/, 'Z') ?? '-',
+          r.durationSeconds === undefined ? '-' : formatDuration(r.durationSeconds * 1000),
+          r.error ? `${r.status} ${r.error}` : r.status,
+          r.executionArn,
+        ]),
+      ]),
+    );
+    return EXIT.ok;
+  } finally {
+    sfn.destroy();
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * deploy, swap, cleanup, rollback, abort (start an execution and follow it) and watch (follow one already running).
+ * The result goes to stdout (deploy: the test URL; others: the state machine's message; --json: one JSON document);
+ * the live view or event log, the failure and what was undone go to stderr.
+ */
+import { execFileSync } from 'node:child_process';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { Context } from '../context';
+import { EXIT, UsageError, type ExitCode } from '../exit-codes';
+import { formatDuration } from '../format';
+import { MACHINE_COMMAND, machineOfExecution, type MachineKind } from '../machines';
+import { followExecution, type FollowOutcome } from '../poller';
+import { createPrinter } from '../printer';
+import type { Progress } from '../progress';
+
+export interface DeployFlags {
+  readonly image?: string;
+  readonly taskDefinition?: string;
+  readonly commit?: string;
+  readonly healthTimeout?: number;
+}
+
+function gitCommit(cwd: string): string | undefined {
+  try {
+    const out = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    });
+    const commit = out.toString('utf8').trim();
+    return commit === '' ? undefined : commit;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks deploy's flags before anything touches AWS; returns the state machine input minus cluster and service. */
+export function deployInput(flags: DeployFlags, cwd: string): Record<string, unknown> {
+  if (flags.image !== undefined && flags.taskDefinition !== undefined) {
+    throw new UsageError('Give either --image or --task-definition, not both.');
+  }
+  if (flags.image === undefined && flags.taskDefinition === undefined) {
+    throw new UsageError('deploy needs --image URI (a container image) or --task-definition ARN.');
+  }
+  const commit = flags.commit ?? gitCommit(cwd);
+  if (commit === undefined) {
+    throw new UsageError(
+      "deploy needs --commit SHA here: 'git rev-parse --short HEAD' found no commit in this directory.",
+    );
+  }
+  return {
+    ...(flags.image !== undefined ? { image: flags.image } : { taskDefinition: flags.taskDefinition }),
+    commit,
+    ...(flags.healthTimeout !== undefined && { healthTimeoutSeconds: flags.healthTimeout }),
+  };
+}
+
+export async function startCommand(
+  ctx: Context,
+  machine: MachineKind,
+  extraInput: Record<string, unknown> = {},
+): Promise<ExitCode> {
+  const stack = await ctx.stack();
+  const sfn = new SFNClient(ctx.config());
+  try {
+    const input = { cluster: stack.cluster, service: stack.service, ...extraInput };
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: stack.machines[machine], input: JSON.stringify(input) }),
+    );
+    if (!executionArn) throw new Error(`StartExecution of ${machine} returned no execution ARN.`);
+    if (!ctx.options.wait) {
+      if (ctx.options.json)
+        ctx.out(JSON.stringify({ command: MACHINE_COMMAND[machine], executionArn, status: 'RUNNING' }));
+      else ctx.out(executionArn);
+      if (!ctx.options.json) ctx.err(`Started ${machine}. Follow it with: bluegreen watch ${executionArn}`);
+      return EXIT.ok;
+    }
+    return await follow(ctx, sfn, machine, executionArn, false, stack.testUrl);
+  } finally {
+    sfn.destroy();
+  }
+}
+
+export async function watchCommand(ctx: Context, executionArn: string): Promise<ExitCode> {
+  if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/.test(executionArn)) {
+    throw new UsageError(
+      `'${executionArn}' is not a Step Functions execution ARN (arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME).`,
+    );
+  }
+  const sfn = new SFNClient(ctx.config());
+  try {
+    await ctx.checkCredentials(sfn);
+    try {
+      await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ExecutionDoesNotExist') {
+        throw new UsageError(`Execution ${executionArn} does not exist in ${ctx.where()}.`);
+      }
+      throw error;
+    }
+    return await follow(ctx, sfn, machineOfExecution(executionArn), executionArn, true, undefined);
+  } finally {
+    sfn.destroy();
+  }
+}
+
+async function follow(
+  ctx: Context,
+  sfn: SFNClient,
+  machine: MachineKind | undefined,
+  executionArn: string,
+  resumed: boolean,
+  testUrl: string | undefined,
+): Promise<ExitCode> {
+  const printer = createPrinter(ctx.mode, ctx.io.stderr, { animate: true, columns: ctx.io.columns });
+  printer.started({ machine, executionArn, resumed });
+  let outcome: FollowOutcome;
+  try {
+    outcome = await followExecution(sfn, executionArn, {
+      machine,
+      pollMs: ctx.options.pollInterval ?? 2000,
+      timeoutMs: ctx.options.timeout === undefined ? undefined : ctx.options.timeout * 1000,
+      signal: ctx.io.signal,
+      onUpdate: (progress, entries) => printer.update(progress, entries),
+    });
+  } finally {
+    printer.stop();
+  }
+  return report(ctx, outcome, executionArn, testUrl);
+}
+
+export function resultDocument(
+  progress: Progress,
+  executionArn: string,
+  testUrl: string | undefined,
+): Record<string, unknown> {
+  const url = typeof progress.output?.testUrl === 'string' ? progress.output.testUrl : testUrl;
+  return {
+    command: progress.machine ? MACHINE_COMMAND[progress.machine] : undefined,
+    machine: progress.machine,
+    executionArn,
+    status: progress.status,
+    durationSeconds: Math.round(progress.elapsedMs / 100) / 10,
+    ...(progress.message !== undefined && { message: progress.message }),
+    ...(progress.machine === 'deploy-green' &&
+      progress.status === 'SUCCEEDED' &&
+      url !== undefined && { testUrl: url }),
+    ...(progress.error !== undefined && { error: progress.error }),
+    ...(progress.cause !== undefined && { cause: progress.cause }),
+    ...(progress.undone !== undefined && { undone: progress.undone }),
+    ...(progress.currentState !== undefined &&
+      progress.status === 'RUNNING' && { currentState: progress.currentState }),
+    next: progress.next,
+    ...(progress.output !== undefined && { output: progress.output }),
+  };
+}
+
+export function report(
+  ctx: Context,
+  outcome: FollowOutcome,
+  executionArn: string,
+  testUrl: string | undefined,
+): ExitCode {
+  const { progress } = outcome;
+  const name = progress.machine ?? 'execution';
+  if (outcome.kind !== 'ended') {
+    const why = outcome.kind === 'timeout' ? `--timeout ${ctx.options.timeout ?? 0}s passed` : 'Interrupted';
+    if (ctx.options.json)
+      ctx.out(JSON.stringify({ ...resultDocument(progress, executionArn, testUrl), followed: outcome.kind }));
+    ctx.err(
+      `${why}: stopped following ${name} (${progress.currentState ?? 'starting'}, ${formatDuration(progress.elapsedMs)}); it keeps running.\n` +
+        `Resume with: bluegreen watch ${executionArn}`,
+    );
+    return outcome.kind === 'timeout' ? EXIT.timeout : EXIT.interrupted;
+  }
+  if (ctx.options.json) ctx.out(JSON.stringify(resultDocument(progress, executionArn, testUrl)));
+  const next = progress.next.length > 0 ? `Next: ${progress.next.join(', or ')}` : undefined;
+  if (progress.status === 'SUCCEEDED') {
+    if (!ctx.options.json) {
+      const url = typeof progress.output?.testUrl === 'string' ? progress.output.testUrl : testUrl;
+      const isDeploy = progress.machine === 'deploy-green' && url !== undefined;
+      // stdout carries the result once: the test URL for deploy (its message then goes to stderr), else the message.
+      ctx.err(
+        `✓ ${name} succeeded in ${formatDuration(progress.elapsedMs)}.${isDeploy && progress.message ? ` ${progress.message}` : ''}`,
+      );
+      if (next) ctx.err(next);
+      ctx.out(isDeploy ? url : (progress.message ?? 'SUCCEEDED'));
+    }
+    return EXIT.ok;
+  }
+  if (!ctx.options.json) {
+    ctx.err(
+      `✗ ${name} ${progress.status} after ${formatDuration(progress.elapsedMs)}: ${progress.error ?? 'no error given'}`,
+    );
+    if (progress.cause) ctx.err(`  ${progress.cause}`);
+    if (progress.undone) ctx.err(`Undone: ${progress.undone}`);
+    if (next) ctx.err(next);
+  }
+  return EXIT.failed;
+}

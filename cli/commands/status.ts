@@ -1,0 +1,270 @@
+/**
+ * status: what production and the test listener serve (the X-App-Version header of each URL, colour/commit, and
+ * where each listener's controller-owned rule forwards), the task sets with their status, stability and counts,
+ * target health per target group, and any execution in flight. Read-only.
+ */
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import {
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+  type Action,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type { Context, StackInfo } from '../context';
+import { EXIT, UsageError, type ExitCode } from '../exit-codes';
+import { formatDuration, shortArn, table } from '../format';
+import { MACHINES, type MachineKind } from '../machines';
+
+export interface Probe {
+  readonly url: string;
+  readonly status?: number;
+  /** The X-App-Version header: `colour/commit`. */
+  readonly version?: string;
+  readonly error?: string;
+}
+
+export type RuleView =
+  | { readonly kind: 'forward'; readonly targetGroupArns: string[] }
+  | { readonly kind: 'fixed'; readonly statusCode: string }
+  | { readonly kind: 'unknown' };
+
+export interface TaskSetView {
+  readonly id: string;
+  readonly arn: string;
+  readonly status: string;
+  readonly stability: string;
+  readonly running: number;
+  readonly desired: number;
+  readonly taskDefinition: string;
+  readonly targetGroupArn?: string;
+  readonly targetGroupName?: string;
+  /** Target states: { healthy: 2 } */
+  readonly targets: Readonly<Record<string, number>>;
+  readonly role: string;
+}
+
+export interface StatusView {
+  readonly stack: string;
+  readonly production: Probe & { readonly rule: RuleView };
+  readonly test: Probe & { readonly rule: RuleView };
+  readonly taskSets: readonly TaskSetView[];
+  readonly inFlight: ReadonlyArray<{
+    readonly machine: MachineKind;
+    readonly executionArn: string;
+    readonly startedAt?: string;
+  }>;
+}
+
+export async function probe(url: string, timeoutMs = 3000): Promise<Probe> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+    await response.arrayBuffer();
+    return { url, status: response.status, version: response.headers.get('x-app-version') ?? undefined };
+  } catch (error) {
+    return {
+      url,
+      error:
+        error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error),
+    };
+  }
+}
+
+function ruleView(actions: readonly Action[] | undefined): RuleView {
+  const action = actions?.[0];
+  if (!action) return { kind: 'unknown' };
+  if (action.Type === 'fixed-response')
+    return { kind: 'fixed', statusCode: action.FixedResponseConfig?.StatusCode ?? '?' };
+  const arns = action.ForwardConfig?.TargetGroups?.flatMap((t) => (t.TargetGroupArn ? [t.TargetGroupArn] : [])) ?? [];
+  return {
+    kind: 'forward',
+    targetGroupArns: arns.length > 0 ? arns : action.TargetGroupArn ? [action.TargetGroupArn] : [],
+  };
+}
+
+export async function gatherStatus(ctx: Context, stack: StackInfo): Promise<StatusView> {
+  const ecs = new ECSClient(ctx.config());
+  const elb = new ElasticLoadBalancingV2Client(ctx.config());
+  const sfn = new SFNClient(ctx.config());
+  try {
+    const [prodProbe, testProbe, described, inFlight] = await Promise.all([
+      probe(stack.productionUrl),
+      probe(stack.testUrl),
+      ecs.send(new DescribeServicesCommand({ cluster: stack.cluster, services: [stack.service] })),
+      Promise.all(
+        MACHINES.map(async (machine) => {
+          const { executions } = await sfn.send(
+            new ListExecutionsCommand({
+              stateMachineArn: stack.machines[machine],
+              statusFilter: 'RUNNING',
+              maxResults: 10,
+            }),
+          );
+          return (executions ?? []).map((e) => ({
+            machine,
+            executionArn: e.executionArn ?? '',
+            startedAt: e.startDate?.toISOString(),
+          }));
+        }),
+      ),
+    ]);
+    const service = described.services?.[0];
+    if (!service) throw new UsageError(`Service ${stack.service} was not found in cluster ${stack.cluster}.`);
+    const taskSets = service.taskSets ?? [];
+    const tgArns = [
+      ...new Set(
+        taskSets.flatMap((ts) => ts.loadBalancers?.map((lb) => lb.targetGroupArn ?? '') ?? []).filter((a) => a !== ''),
+      ),
+    ];
+    const groups =
+      tgArns.length > 0
+        ? ((await elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: tgArns }))).TargetGroups ?? [])
+        : [];
+    const health = new Map(
+      await Promise.all(
+        tgArns.map(async (arn) => {
+          const { TargetHealthDescriptions } = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
+          const counts: Record<string, number> = {};
+          for (const d of TargetHealthDescriptions ?? []) {
+            const state = d.TargetHealth?.State ?? 'unknown';
+            counts[state] = (counts[state] ?? 0) + 1;
+          }
+          return [arn, counts] as const;
+        }),
+      ),
+    );
+    // The listeners: through the load balancer a task set's target group is attached to, else by the URL's host name.
+    let lbArn = groups.flatMap((g) => g.LoadBalancerArns ?? [])[0];
+    if (!lbArn) {
+      const host = new URL(stack.productionUrl).hostname;
+      const { LoadBalancers } = await elb.send(new DescribeLoadBalancersCommand({}));
+      lbArn = LoadBalancers?.find((lb) => lb.DNSName?.toLowerCase() === host.toLowerCase())?.LoadBalancerArn;
+    }
+    let prodRule: RuleView = { kind: 'unknown' };
+    let testRule: RuleView = { kind: 'unknown' };
+    if (lbArn) {
+      const { Listeners } = await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn }));
+      for (const listener of Listeners ?? []) {
+        const { Rules } = await elb.send(new DescribeRulesCommand({ ListenerArn: listener.ListenerArn }));
+        const rule = ruleView(Rules?.find((r) => r.Priority === '1')?.Actions);
+        if (listener.Port === 8080) testRule = rule;
+        else prodRule = rule;
+      }
+    }
+    const servesRole = (tg: string | undefined): string => {
+      const roles = [
+        prodRule.kind === 'forward' && tg && prodRule.targetGroupArns.includes(tg) ? 'production' : undefined,
+        testRule.kind === 'forward' && tg && testRule.targetGroupArns.includes(tg) ? 'test' : undefined,
+      ].filter((r) => r !== undefined);
+      return roles.length > 0 ? roles.join('+') : '-';
+    };
+    return {
+      stack: stack.name,
+      production: { ...prodProbe, rule: prodRule },
+      test: { ...testProbe, rule: testRule },
+      taskSets: taskSets.map((ts) => {
+        const tg = ts.loadBalancers?.[0]?.targetGroupArn;
+        return {
+          id: ts.id ?? shortArn(ts.taskSetArn),
+          arn: ts.taskSetArn ?? '',
+          status: ts.status ?? '?',
+          stability: ts.stabilityStatus ?? '?',
+          running: ts.runningCount ?? 0,
+          desired: ts.computedDesiredCount ?? 0,
+          taskDefinition: shortArn(ts.taskDefinition),
+          targetGroupArn: tg,
+          targetGroupName: groups.find((g) => g.TargetGroupArn === tg)?.TargetGroupName,
+          targets: (tg && health.get(tg)) || {},
+          role: servesRole(tg),
+        };
+      }),
+      inFlight: inFlight.flat(),
+    };
+  } finally {
+    ecs.destroy();
+    elb.destroy();
+    sfn.destroy();
+  }
+}
+
+function describeRule(rule: RuleView, taskSets: readonly TaskSetView[]): string {
+  if (rule.kind === 'fixed') return `fixed response ${rule.statusCode}`;
+  if (rule.kind === 'unknown') return '-';
+  return rule.targetGroupArns
+    .map((arn) => {
+      const ts = taskSets.find((t) => t.targetGroupArn === arn);
+      return ts ? `task set ${ts.id}` : `target group ${shortArn(arn)}`;
+    })
+    .join(', ');
+}
+
+function describeProbe(p: Probe): string {
+  if (p.error) return `unreachable (${p.error})`;
+  return p.version ? `${p.version} (HTTP ${p.status})` : `HTTP ${p.status ?? '?'}, no X-App-Version`;
+}
+
+export function renderStatus(view: StatusView, now: Date = new Date()): string {
+  const targets = (t: Readonly<Record<string, number>>): string =>
+    Object.entries(t)
+      .map(([state, n]) => `${n} ${state}`)
+      .join(', ') || 'none';
+  const lines = [
+    `Stack ${view.stack}`,
+    '',
+    table([
+      ['LISTENER', 'SERVES (colour/commit)', 'RULE FORWARDS TO', 'URL'],
+      [
+        'production',
+        describeProbe(view.production),
+        describeRule(view.production.rule, view.taskSets),
+        view.production.url,
+      ],
+      ['test', describeProbe(view.test), describeRule(view.test.rule, view.taskSets), view.test.url],
+    ]),
+    '',
+    view.taskSets.length === 0
+      ? 'No task sets: nothing is deployed yet.'
+      : table([
+          [
+            'TASK SET',
+            'STATUS',
+            'STABILITY',
+            'RUNNING/DESIRED',
+            'SERVES',
+            'TASK DEFINITION',
+            'TARGET GROUP',
+            'TARGETS',
+          ],
+          ...view.taskSets.map((ts) => [
+            ts.id,
+            ts.status,
+            ts.stability,
+            `${ts.running}/${ts.desired}`,
+            ts.role,
+            ts.taskDefinition,
+            ts.targetGroupName ?? shortArn(ts.targetGroupArn),
+            targets(ts.targets),
+          ]),
+        ]),
+    '',
+    view.inFlight.length === 0
+      ? 'In flight: none'
+      : `In flight:\n${view.inFlight
+          .map(
+            (e) =>
+              `  ${e.machine} ${e.executionArn}${e.startedAt ? ` (running ${formatDuration(now.getTime() - new Date(e.startedAt).getTime())})` : ''}`,
+          )
+          .join('\n')}`,
+  ];
+  return lines.join('\n');
+}
+
+export async function statusCommand(ctx: Context): Promise<ExitCode> {
+  const stack = await ctx.stack();
+  const view = await gatherStatus(ctx, stack);
+  ctx.out(ctx.options.json ? JSON.stringify(view) : renderStatus(view));
+  return EXIT.ok;
+}

@@ -1,0 +1,186 @@
+/**
+ * What every command needs: the global options, the I/O streams, SDK client settings (region, profile, endpoint,
+ * local credentials), a credentials check that runs before any AWS call, and the stack's outputs from
+ * CloudFormation DescribeStacks.
+ */
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { UsageError } from './exit-codes';
+import { MACHINE_OUTPUT, MACHINES, type MachineKind } from './machines';
+import type { PrinterMode, Writer } from './printer';
+
+type CloudFormationModule = typeof import('@aws-sdk/client-cloudformation');
+/** Loaded on use, so `--help` and usage errors do not load the SDK. */
+function cloudFormationModule(): CloudFormationModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy CommonJS load
+  return require('@aws-sdk/client-cloudformation') as CloudFormationModule;
+}
+
+export const LOCAL_ENDPOINT = 'http://127.0.0.1:4566';
+export const DEFAULT_STACK = 'EcsBlueGreen';
+
+export interface CliIo {
+  readonly stdout: Writer;
+  readonly stderr: Writer;
+  /** Whether stderr is a terminal (live view) or not (plain event log). */
+  readonly stderrIsTTY: boolean;
+  /** Terminal width, for the live line. */
+  readonly columns?: number;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** Aborted on Ctrl-C: stop following (the execution keeps running). */
+  readonly signal?: AbortSignal;
+}
+
+export interface GlobalOptions {
+  readonly stack: string;
+  readonly region?: string;
+  readonly profile?: string;
+  readonly endpointUrl?: string;
+  readonly local?: boolean;
+  readonly json?: boolean;
+  readonly wait: boolean;
+  /** Seconds. */
+  readonly timeout?: number;
+  /** Milliseconds between polls (hidden option). */
+  readonly pollInterval?: number;
+}
+
+export interface ClientSettings {
+  readonly region?: string;
+  readonly profile?: string;
+  readonly endpoint?: string;
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
+export interface StackInfo {
+  readonly name: string;
+  readonly outputs: Readonly<Record<string, string>>;
+  readonly productionUrl: string;
+  readonly testUrl: string;
+  readonly cluster: string;
+  readonly service: string;
+  readonly machines: Readonly<Record<MachineKind, string>>;
+  readonly pipelineName: string | undefined;
+}
+
+export class Context {
+  readonly settings: ClientSettings;
+  readonly mode: PrinterMode;
+  private credentialsChecked = false;
+
+  constructor(
+    readonly options: GlobalOptions,
+    readonly io: CliIo,
+  ) {
+    const endpoint = options.endpointUrl ?? (options.local ? LOCAL_ENDPOINT : io.env.AWS_ENDPOINT_URL);
+    this.settings = {
+      endpoint: endpoint === '' ? undefined : endpoint,
+      region:
+        options.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? (options.local ? 'us-east-1' : undefined),
+      profile: options.local ? undefined : options.profile,
+      credentials: options.local ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined,
+    };
+    this.mode = options.json ? 'json' : io.stderrIsTTY ? 'tty' : 'plain';
+  }
+
+  /** SDK client configuration (all clients share it). */
+  config(): Record<string, unknown> {
+    const { region, profile, endpoint, credentials } = this.settings;
+    return {
+      ...(region !== undefined && { region }),
+      ...(profile !== undefined && { profile }),
+      ...(endpoint !== undefined && { endpoint }),
+      ...(credentials !== undefined && { credentials }),
+    };
+  }
+
+  where(): string {
+    const region = this.settings.region ?? 'the default region';
+    return this.settings.endpoint ? `${region} at ${this.settings.endpoint}` : region;
+  }
+
+  /** Fails with a usage error when no region or no credentials can be found (never for --local). */
+  async checkCredentials(client: {
+    config: { region: () => Promise<string>; credentials: () => Promise<unknown> };
+  }): Promise<void> {
+    if (this.credentialsChecked) return;
+    try {
+      await client.config.region();
+    } catch {
+      throw new UsageError('No AWS region: pass --region, set AWS_REGION, or use --local for local AWS.');
+    }
+    try {
+      const credentials = (await client.config.credentials()) as { accessKeyId?: string } | undefined;
+      if (!credentials?.accessKeyId) throw new Error('empty credentials');
+    } catch (error) {
+      const detail = error instanceof Error ? ` (${error.message.split('\n')[0]})` : '';
+      throw new UsageError(
+        `No AWS credentials${detail}: set AWS_PROFILE or pass --profile, run 'aws configure' or 'aws sso login', or use --local for local AWS.`,
+      );
+    }
+    this.credentialsChecked = true;
+  }
+
+  cloudFormation(): CloudFormationClient {
+    return new (cloudFormationModule().CloudFormationClient)(this.config());
+  }
+
+  /** The stack's outputs; an unknown stack or a stack without the outputs the CLI needs is a usage error. */
+  async stack(): Promise<StackInfo> {
+    const { DescribeStacksCommand } = cloudFormationModule();
+    const cfn = this.cloudFormation();
+    await this.checkCredentials(cfn);
+    const name = this.options.stack;
+    let outputs: Record<string, string>;
+    try {
+      const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: name }));
+      outputs = Object.fromEntries(
+        (Stacks?.[0]?.Outputs ?? []).flatMap((o) =>
+          o.OutputKey && o.OutputValue !== undefined ? [[o.OutputKey, o.OutputValue]] : [],
+        ),
+      );
+    } catch (error) {
+      const err = error as { name?: string; message?: string };
+      if (err.name === 'ValidationError' && /does not exist/.test(err.message ?? '')) {
+        throw new UsageError(
+          `Stack ${name} does not exist in ${this.where()}: deploy it with 'npx cdk deploy', or pass --stack, --region or --profile.`,
+        );
+      }
+      const code = (error as { code?: string }).code;
+      if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+        const local = this.options.local ? ' Is local AWS running (npm start -- --keep)?' : '';
+        throw new UsageError(`Cannot reach AWS at ${this.settings.endpoint ?? this.where()} (${code}).${local}`);
+      }
+      throw error;
+    } finally {
+      cfn.destroy();
+    }
+    const need = (key: string): string => {
+      const value = outputs[key];
+      if (value === undefined) {
+        throw new UsageError(
+          `Stack ${name} has no output ${key}: is it an ecs-bluegreen stack? (--stack picks another)`,
+        );
+      }
+      return value;
+    };
+    return {
+      name,
+      outputs,
+      productionUrl: need('ProductionUrl'),
+      testUrl: need('TestUrl'),
+      cluster: need('ClusterName'),
+      service: need('ServiceName'),
+      machines: Object.fromEntries(MACHINES.map((m) => [m, need(MACHINE_OUTPUT[m])])) as Record<MachineKind, string>,
+      pipelineName: outputs.PipelineName,
+    };
+  }
+
+  out(text: string): void {
+    this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  err(text: string): void {
+    this.io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+}

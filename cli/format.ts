@@ -1,0 +1,33 @@
+/** Small text helpers shared by the printer and the commands. */
+
+/** 4s, 42s, 1m 05s, 1h 02m. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** Left-aligned columns separated by two spaces, header first. */
+export function table(rows: ReadonlyArray<readonly string[]>): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** The last part of an ARN (task set id, target group name/id, execution name). */
+export function shortArn(arn: string | undefined): string {
+  if (!arn) return '-';
+  const family = /:task-definition\/(.+)$/.exec(arn)?.[1];
+  if (family) return family;
+  const parts = arn.split(/[:/]/);
+  return parts[parts.length - 1] ?? arn;
+}

@@ -1,0 +1,178 @@
+/**
+ * The `bluegreen` CLI: starts the blue/green state machines of a deployed ecs-bluegreen stack and follows them,
+ * answers the pipeline's manual approvals, and shows what runs where. `runCli` is the whole program with its I/O
+ * passed in (tests call it in-process); cli/bin/bluegreen.js runs it on the real process.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Context, DEFAULT_STACK, type CliIo, type GlobalOptions } from './context';
+import { EXIT, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes';
+import type { MachineKind } from './machines';
+
+/** Command modules load on use, so `--help` and usage errors do not pay for the AWS SDK clients. */
+function load<T>(path: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy CommonJS load
+  return require(path) as T;
+}
+
+const positiveInt =
+  (what: string, min = 1, max = Number.MAX_SAFE_INTEGER) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${what} must be a whole number from ${min} to ${max}.`);
+    }
+    return n;
+  };
+
+const HELP_FOOTER = `
+Examples:
+  bluegreen deploy --image 123456789012.dkr.ecr.us-east-1.amazonaws.com/demo-app:3f2c1ab
+  bluegreen status
+  bluegreen swap && bluegreen cleanup
+  bluegreen --local deploy --image local/demo-app:orange --commit abc1234
+
+Results go to stdout, progress and errors to stderr. On a terminal the progress is a live line; otherwise (or with
+--json) it is an event log, one line (one JSON object) per state entered.
+Ctrl-C stops following but not the execution; resume with 'bluegreen watch ARN'.
+
+${EXIT_CODES_HELP}
+`;
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let code: ExitCode = EXIT.ok;
+  const program = new Command()
+    .name('bluegreen')
+    .description('Blue/green deployments for Amazon ECS with the ecs-bluegreen Step Functions state machines.')
+    .option('--stack <name>', 'CloudFormation stack to use', DEFAULT_STACK)
+    .option('--region <region>', 'AWS region (default: AWS_REGION or the profile)')
+    .option('--profile <name>', 'AWS profile from ~/.aws/config')
+    .option('--endpoint-url <url>', 'AWS API endpoint (AWS_ENDPOINT_URL does the same)')
+    .option('--local', 'use local AWS (npm start -- --keep): http://127.0.0.1:4566 with dummy credentials')
+    .option('--json', 'machine-readable: a JSON document on stdout, JSON event lines on stderr')
+    .option('--no-wait', 'start the execution, print its ARN and return without following it')
+    .option(
+      '--timeout <seconds>',
+      'stop following after this long (exit 3; the execution keeps running)',
+      positiveInt('--timeout'),
+    )
+    .addOption(
+      new Option('--poll-interval <ms>', 'milliseconds between polls')
+        .argParser(positiveInt('--poll-interval', 10))
+        .hideHelp(),
+    )
+    .version(load<{ version: string }>('../package.json').version, '--version', 'print the version')
+    .addHelpText('after', HELP_FOOTER)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      // One line: commander puts its "(Did you mean …?)" suggestion on a line of its own.
+      outputError: (text, write) =>
+        write(
+          `${text
+            .replace(/^error: /, 'bluegreen: ')
+            .replace(/\n\(Did you mean/, ' (Did you mean')
+            .trimEnd()}\n`,
+        ),
+    });
+
+  const context = (command: Command): Context => new Context(command.optsWithGlobals<GlobalOptions>(), io);
+  const startAction = (machine: MachineKind) => async (_opts: unknown, command: Command) => {
+    const { startCommand } = load<typeof import('./commands/run')>('./commands/run');
+    code = await startCommand(context(command), machine);
+  };
+
+  program
+    .command('deploy')
+    .description('start deploy-green and follow it; on success print the test URL')
+    .option('--image <uri>', 'container image to deploy (a new task definition revision is registered)')
+    .option('--task-definition <arn>', 'registered task definition to deploy instead of --image')
+    .option('--commit <sha>', 'commit being deployed (default: git rev-parse --short HEAD)')
+    .option(
+      '--health-timeout <seconds>',
+      'how long green may take to become healthy (30-86400)',
+      positiveInt('--health-timeout', 30, 86400),
+    )
+    .action(
+      async (
+        opts: { image?: string; taskDefinition?: string; commit?: string; healthTimeout?: number },
+        command: Command,
+      ) => {
+        const { deployInput, startCommand } = load<typeof import('./commands/run')>('./commands/run');
+        const input = deployInput(opts, io.cwd);
+        code = await startCommand(context(command), 'deploy-green', input);
+      },
+    );
+  program.command('swap').description('start swap (production → green) and follow it').action(startAction('swap'));
+  program
+    .command('cleanup')
+    .description('start clean-up (remove the old version) and follow it')
+    .action(startAction('clean-up'));
+  program
+    .command('rollback')
+    .description('start rollback (production → previous version) and follow it')
+    .action(startAction('rollback'));
+  program
+    .command('abort')
+    .description('start abort (discard green before a swap) and follow it')
+    .action(startAction('abort'));
+  for (const [name, decision] of [
+    ['approve', 'Approved'],
+    ['reject', 'Rejected'],
+  ] as const) {
+    program
+      .command(name)
+      .description(`${name} the pipeline's pending manual approval (ApproveSwap or ApproveCleanUp)`)
+      .option('--comment <text>', 'summary recorded with the answer')
+      .option('--stage <name>', 'which approval, when more than one is pending')
+      .action(async (opts: { comment?: string; stage?: string }, command: Command) => {
+        const { approveCommand } = load<typeof import('./commands/approve')>('./commands/approve');
+        code = await approveCommand(context(command), decision, opts);
+      });
+  }
+  program
+    .command('status')
+    .description('what production and test serve, task sets, target health, executions in flight')
+    .action(async (_opts: unknown, command: Command) => {
+      const { statusCommand } = load<typeof import('./commands/status')>('./commands/status');
+      code = await statusCommand(context(command));
+    });
+  program
+    .command('history')
+    .description('the last executions of each state machine with duration and outcome')
+    .option('-n, --number <n>', 'executions per state machine', positiveInt('-n', 1, 1000), 5)
+    .action(async (opts: { number: number }, command: Command) => {
+      const { historyCommand } = load<typeof import('./commands/history')>('./commands/history');
+      code = await historyCommand(context(command), opts.number);
+    });
+  program
+    .command('watch')
+    .description('follow a running execution (e.g. after Ctrl-C)')
+    .argument('<execution-arn>', 'the execution ARN')
+    .action(async (arn: string, _opts: unknown, command: Command) => {
+      const { watchCommand } = load<typeof import('./commands/run')>('./commands/run');
+      code = await watchCommand(context(command), arn);
+    });
+
+  try {
+    if (argv.length === 0) {
+      program.outputHelp({ error: true });
+      return EXIT.usage;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      io.stderr.write(`bluegreen: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    const err = error as { name?: string; message?: string; code?: string };
+    const detail = err.message || err.code || String(error);
+    io.stderr.write(`bluegreen: ${err.name && err.name !== 'Error' ? `${err.name}: ` : ''}${detail.split('\n')[0]}\n`);
+    return EXIT.failed;
+  }
+}

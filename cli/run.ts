@@ -1,0 +1,32 @@
+/** Runs the CLI on the real process: stdio, environment, Ctrl-C (stop following, exit 130) and the exit code. */
+import { runCli } from './main';
+
+const controller = new AbortController();
+let interrupts = 0;
+process.on('SIGINT', () => {
+  interrupts += 1;
+  // The first Ctrl-C stops following (the command prints how to resume); a second one exits at once.
+  if (interrupts > 1) process.exit(130);
+  controller.abort();
+});
+
+runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stderrIsTTY: process.stderr.isTTY === true,
+  columns: process.stderr.columns,
+  env: process.env,
+  cwd: process.cwd(),
+  signal: controller.signal,
+}).then(
+  (result) => {
+    const code = controller.signal.aborted ? 130 : result;
+    process.exitCode = code;
+    // Keep-alive sockets of the SDK clients must not hold the process open.
+    setImmediate(() => process.exit(code));
+  },
+  (error: unknown) => {
+    process.stderr.write(`bluegreen: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,63 @@
+/**
+ * fast-check arbitraries for fault plans over the deploy-green → swap → clean-up flow: which API calls fail (service,
+ * operation, call number, error kind, how many calls in a row) and what green does on the data plane.
+ */
+import fc from 'fast-check';
+import type { ApiFault, FaultPlan, GreenBehaviour } from './fault-plan';
+import { API_ERROR_KINDS, type FaultService } from './wire-errors';
+
+/** The operations the three state machines call once a version is live (UpdateService only runs on a first deploy). */
+export const FLOW_OPERATIONS: ReadonlyArray<readonly [FaultService, string]> = [
+  ['ECS', 'DescribeServices'],
+  ['ECS', 'DescribeTaskDefinition'],
+  ['ECS', 'RegisterTaskDefinition'],
+  ['ECS', 'CreateTaskSet'],
+  ['ECS', 'DescribeTaskSets'],
+  ['ECS', 'UpdateServicePrimaryTaskSet'],
+  ['ECS', 'DeleteTaskSet'],
+  ['Elastic Load Balancing v2', 'DescribeRules'],
+  ['Elastic Load Balancing v2', 'CreateRule'],
+  ['Elastic Load Balancing v2', 'ModifyRule'],
+  ['Elastic Load Balancing v2', 'DeleteRule'],
+  ['Elastic Load Balancing v2', 'CreateTargetGroup'],
+  ['Elastic Load Balancing v2', 'ModifyTargetGroupAttributes'],
+  ['Elastic Load Balancing v2', 'DescribeTargetHealth'],
+  ['Elastic Load Balancing v2', 'DeleteTargetGroup'],
+];
+
+export const apiFaultArbitrary: fc.Arbitrary<ApiFault> = fc
+  .record({
+    target: fc.constantFrom(...FLOW_OPERATIONS),
+    kind: fc.constantFrom(...API_ERROR_KINDS),
+    call: fc.integer({ min: 1, max: 4 }),
+    // Mostly short bursts retries absorb; sometimes exactly enough to exhaust a 5-retry policy, or every call.
+    length: fc.oneof(
+      { weight: 6, arbitrary: fc.integer({ min: 1, max: 3 }) },
+      { weight: 1, arbitrary: fc.constant(6) },
+      { weight: 1, arbitrary: fc.constant(Infinity) },
+    ),
+  })
+  .map(({ target: [service, operation], kind, call, length }) => ({
+    service,
+    operation,
+    kind,
+    call,
+    through: length === Infinity ? Infinity : call + length - 1,
+  }));
+
+/** Mostly healthy, as a real pipeline's green is; each data-plane fault kind otherwise. */
+export const greenArbitrary: fc.Arbitrary<GreenBehaviour> = fc.oneof(
+  { weight: 4, arbitrary: fc.constant({ kind: 'healthy' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'unhealthy' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'crash-on-start' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 5, max: 45 }).map((seconds) => ({ kind: 'slow-start' as const, seconds })),
+  },
+  { weight: 1, arbitrary: fc.integer({ min: 15, max: 40 }).map((seconds) => ({ kind: 'flapping' as const, seconds })) },
+);
+
+export const faultPlanArbitrary: fc.Arbitrary<FaultPlan> = fc.record({
+  api: fc.array(apiFaultArbitrary, { minLength: 0, maxLength: 2 }),
+  green: greenArbitrary,
+});

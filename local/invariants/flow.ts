@@ -1,0 +1,189 @@
+/**
+ * Runs deploy-green → swap → clean-up under a fault plan with every invariant checked: (a) continuously by the
+ * production monitor, (b) and (c) after each execution. Stops at the first failed step (as the pipeline would); a
+ * failed clean-up is re-run once without faults, since its cause promises it is safe to re-run.
+ */
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { statesEntered, type ExecutionResult } from '../demo/executions';
+import type { LocalStack } from '../demo/local-stack';
+import { observe, type ServiceView } from '../demo/observe';
+import { greenImage, type FaultInjector, type FaultPlan, type InjectedFault } from '../faults/fault-plan';
+import { startProductionMonitor, type ProductionMonitorOptions, type ProductionViolation } from './production-monitor';
+import { expectsTidyState, orphanProblems, truthProblems, type Machine, type TruthOptions } from './state-checks';
+
+export interface StepRecord {
+  readonly machine: Machine;
+  /** True for the fault-free re-run of a failed clean-up. */
+  readonly rerun: boolean;
+  readonly result: ExecutionResult;
+  readonly states: string[];
+  readonly before: ServiceView;
+  readonly after: ServiceView;
+  /** (b): empty when nothing is orphaned, or when (b) does not apply (undo failed, partial clean-up). */
+  readonly orphans: string[];
+  /** (c) */
+  readonly untruths: string[];
+  /** Wall ms of the execution, and of waiting for DRAINING task sets afterwards. */
+  readonly wallMs: number;
+  readonly drainWallMs: number;
+}
+
+export interface FlowResult {
+  readonly steps: StepRecord[];
+  /** (a), every episode. */
+  readonly violations: ProductionViolation[];
+  readonly injected: InjectedFault[];
+  /** Every problem found, in words: `[step] problem` and `[production] violation`. */
+  readonly problems: string[];
+  readonly monitorStats: { readonly checks: number; readonly probes: number };
+  readonly wallMs: number;
+}
+
+export interface FlowOptions {
+  readonly injector: FaultInjector;
+  readonly plan: FaultPlan;
+  /** Commit deployed as green. @default 'f1a7000' */
+  readonly commit?: string;
+  /** Colour word of the green image. @default 'green' */
+  readonly colour?: string;
+  /** deploy-green's healthTimeoutSeconds (30 to 86400). @default 60 */
+  readonly healthTimeoutSeconds?: number;
+  /** Steps to run, in order. @default all three */
+  readonly machines?: readonly Machine[];
+  /** Emulated seconds to keep watching production after the last step. @default 0 */
+  readonly settleSeconds?: number;
+  readonly monitor?: Omit<ProductionMonitorOptions, 'injector'>;
+  /** Re-run a failed clean-up once, without faults. @default true */
+  readonly rerunFailedCleanUp?: boolean;
+  /**
+   * Emulated seconds to wait after an execution for DRAINING task sets to disappear before the state is judged: a
+   * deleted task set is DRAINING until its tasks stopped, and the state machines do not always wait for that.
+   * @default 300
+   */
+  readonly drainSeconds?: number;
+}
+
+export async function runFlow(stack: LocalStack, options: FlowOptions): Promise<FlowResult> {
+  const started = Date.now();
+  const { injector, plan } = options;
+  const steps: StepRecord[] = [];
+  injector.arm(plan);
+  const monitor = startProductionMonitor(stack, { ...options.monitor, injector });
+  try {
+    for (const machine of options.machines ?? (['deployGreen', 'swap', 'cleanUp'] as const)) {
+      const input =
+        machine === 'deployGreen'
+          ? {
+              ...stack.service,
+              image: greenImage(plan.green, options.colour ?? 'green'),
+              commit: options.commit ?? 'f1a7000',
+              healthTimeoutSeconds: options.healthTimeoutSeconds ?? 60,
+            }
+          : stack.service;
+      const drainSeconds = options.drainSeconds ?? 300;
+      const truth = { greenMayFlap: plan.green?.kind === 'flapping' };
+      let step = await runStep(stack, machine, input, false, drainSeconds, truth);
+      steps.push(step);
+      monitor.checkNow(`after ${machine}`);
+      if (step.result.status !== 'SUCCEEDED' && machine === 'cleanUp' && options.rerunFailedCleanUp !== false) {
+        injector.disarm();
+        step = await runStep(stack, machine, input, true, drainSeconds, truth);
+        steps.push(step);
+        monitor.checkNow(`after ${machine} re-run`);
+      }
+      if (step.result.status !== 'SUCCEEDED') break;
+    }
+    injector.disarm();
+    if (options.settleSeconds) await stack.aws.clock.sleep(options.settleSeconds);
+  } finally {
+    injector.disarm();
+  }
+  const violations = await monitor.stop();
+  const problems = [
+    ...steps.flatMap((s) =>
+      [...s.orphans.map((p) => `(b) ${p}`), ...s.untruths.map((p) => `(c) ${p}`)].map(
+        (p) => `[${s.machine}${s.rerun ? ' re-run' : ''} ${s.result.status}] ${p}`,
+      ),
+    ),
+    ...violations.map((v) => `[production] (a) ${v.kind}: ${v.message} (seen ${v.count}× from ${v.source})`),
+  ];
+  return {
+    steps,
+    violations,
+    injected: injector.injected(),
+    problems,
+    monitorStats: monitor.stats(),
+    wallMs: Date.now() - started,
+  };
+}
+
+async function runStep(
+  stack: LocalStack,
+  machine: Machine,
+  input: unknown,
+  rerun: boolean,
+  drainSeconds: number,
+  truth: TruthOptions,
+): Promise<StepRecord> {
+  const before = observe(stack);
+  const started = Date.now();
+  const result = await runToEnd(stack, stack.stateMachines[machine], input);
+  const ended = Date.now();
+  await waitForDrained(stack, drainSeconds);
+  const after = observe(stack);
+  return {
+    machine,
+    rerun,
+    result,
+    states: statesEntered(result.history),
+    before,
+    after,
+    orphans: expectsTidyState(machine, result) ? orphanProblems(after) : [],
+    untruths: truthProblems(machine, result, before, after, truth),
+    wallMs: ended - started,
+    drainWallMs: Date.now() - ended,
+  };
+}
+
+/** Waits (up to `seconds` emulated seconds) until no task set is DRAINING. */
+export async function waitForDrained(stack: LocalStack, seconds: number): Promise<void> {
+  const deadline = Date.now() + stack.aws.clock.wallMs(seconds);
+  while (observe(stack).taskSets.some((ts) => ts.status === 'DRAINING') && Date.now() < deadline) {
+    await stack.aws.clock.sleep(1);
+  }
+}
+
+/**
+ * Starts an execution and waits for its end through the public API, polling only DescribeExecution (cheap) and
+ * reading the history once at the end: runExecution re-reads the whole history on every poll, which dominates the
+ * cost of long executions in a property test.
+ */
+async function runToEnd(stack: LocalStack, stateMachineArn: string, input: unknown): Promise<ExecutionResult> {
+  const { executionArn } = await stack.sfn.send(
+    new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }),
+  );
+  if (!executionArn) throw new Error(`StartExecution on ${stateMachineArn} returned no executionArn.`);
+  for (;;) {
+    const described = await stack.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (described.status !== 'RUNNING') {
+      const history: ExecutionResult['history'] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await stack.sfn.send(
+          new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }),
+        );
+        history.push(...(page.events ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return {
+        executionArn,
+        status: described.status ?? 'UNKNOWN',
+        output: described.output ? (JSON.parse(described.output) as unknown) : undefined,
+        error: described.error,
+        cause: described.cause,
+        history,
+      };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

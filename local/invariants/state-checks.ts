@@ -1,0 +1,269 @@
+/**
+ * Invariants (b) "nothing orphaned" and (c) "the status tells the truth", checked on the emulator's state once an
+ * execution has ended. Each check returns a list of problems in plain words (empty = the invariant holds).
+ */
+import type { ExecutionResult } from '../demo/executions';
+import type { ServiceView } from '../demo/observe';
+import { lastTaskOutput } from './history';
+
+export type Machine = 'deployGreen' | 'swap' | 'cleanUp';
+
+/** What each task set is for, derived from where the two controller-owned rules forward. */
+export interface Roles {
+  /** PRIMARY, and production forwards to its target group. */
+  readonly live?: string;
+  /** ACTIVE, the test rule forwards to its target group, and production does not. */
+  readonly underTest?: string;
+  /** After a swap and before clean-up: the previous live task set, ACTIVE, kept for a rollback. */
+  readonly standby?: string;
+  /** Everything else. */
+  readonly others: readonly string[];
+}
+
+export function roles(view: ServiceView): Roles {
+  const forwardsTo = (rule: ServiceView['production'], arn: string | undefined): boolean =>
+    rule.kind === 'forward' && arn !== undefined && rule.targetGroupArns.includes(arn);
+  const live = view.taskSets.find((ts) => ts.status === 'PRIMARY' && forwardsTo(view.production, ts.targetGroupArn));
+  const underTest = view.taskSets.find(
+    (ts) =>
+      ts.status === 'ACTIVE' &&
+      forwardsTo(view.test, ts.targetGroupArn) &&
+      !forwardsTo(view.production, ts.targetGroupArn),
+  );
+  // Swapped but not cleaned up: the test rule still forwards to what production serves.
+  const swapped = live !== undefined && forwardsTo(view.test, live.targetGroupArn);
+  const rest = view.taskSets.filter((ts) => ts !== live && ts !== underTest);
+  const standby = swapped && rest.length === 1 && rest[0]?.status === 'ACTIVE' ? rest[0] : undefined;
+  return {
+    ...(live && { live: live.arn }),
+    ...(underTest && { underTest: underTest.arn }),
+    ...(standby && { standby: standby.arn }),
+    others: rest.filter((ts) => ts !== standby).map((ts) => ts.arn),
+  };
+}
+
+/**
+ * (b) Nothing orphaned, for the state after a completed step or a failed-and-undone one:
+ * - the target groups are exactly the task sets' target groups (none without a task set, none missing);
+ * - the listeners have no rules besides the two controller-owned ones;
+ * - every task set is the live one (PRIMARY, production forwards to it), the green under test, or (between swap and
+ *   clean-up only) the previous live one kept for a rollback; and at most one is PRIMARY.
+ */
+export function orphanProblems(view: ServiceView): string[] {
+  const problems: string[] = [];
+  const taskSetGroups = new Set(view.taskSets.flatMap((ts) => (ts.targetGroupArn ? [ts.targetGroupArn] : [])));
+  for (const tg of view.targetGroups) {
+    if (!taskSetGroups.has(tg.arn)) problems.push(`target group ${tg.name} is used by no task set`);
+  }
+  for (const ts of view.taskSets) {
+    if (!ts.targetGroupArn) problems.push(`task set ${ts.arn} has no target group`);
+    else if (!view.targetGroups.some((tg) => tg.arn === ts.targetGroupArn)) {
+      problems.push(`task set ${ts.arn} uses target group ${ts.targetGroupArn}, which does not exist`);
+    }
+  }
+  if (view.extraRules !== 0) problems.push(`${view.extraRules} listener rule(s) besides the two controller-owned ones`);
+  const primaries = view.taskSets.filter((ts) => ts.status === 'PRIMARY');
+  if (primaries.length > 1) problems.push(`${primaries.length} PRIMARY task sets`);
+  for (const arn of roles(view).others) {
+    const ts = view.taskSets.find((t) => t.arn === arn);
+    problems.push(`task set ${arn} (${ts?.status}) is neither live, nor under test, nor kept for a rollback`);
+  }
+  for (const rule of ['production', 'test'] as const) {
+    const target = view[rule];
+    if (target.kind !== 'forward') continue;
+    for (const arn of target.targetGroupArns) {
+      if (!taskSetGroups.has(arn)) problems.push(`the ${rule} rule forwards to ${arn}, which no task set uses`);
+    }
+  }
+  return problems;
+}
+
+/** The part of a view a step promises to keep or restore: what exists and where the rules point, not health. */
+export function durableState(view: ServiceView) {
+  return {
+    desiredCount: view.desiredCount,
+    taskSets: view.taskSets
+      .map((ts) => ({ arn: ts.arn, status: ts.status, targetGroupArn: ts.targetGroupArn }))
+      .sort((a, b) => a.arn.localeCompare(b.arn)),
+    production: view.production,
+    test: view.test,
+    extraRules: view.extraRules,
+    targetGroups: view.targetGroups.map((tg) => tg.arn).sort(),
+  };
+}
+
+/** How a FAILED execution's cause says it left things. */
+export type FailureClaim = 'nothing-changed' | 'undone' | 'undo-failed' | 'clean-up-partial' | 'unclear';
+
+export function failureClaim(machine: Machine, cause: string | undefined): FailureClaim {
+  const text = cause ?? '';
+  if (/nothing was changed/i.test(text)) return 'nothing-changed';
+  if (/ Undone: /.test(text)) return 'undone';
+  if (/failed too|Run the abort|Run rollback now/.test(text)) return 'undo-failed';
+  if (
+    machine === 'cleanUp' &&
+    /Clean-up stopped part-way; production is unaffected and clean-up is safe to re-run/.test(text)
+  )
+    return 'clean-up-partial';
+  return 'unclear';
+}
+
+/** Whether (b) applies to the state after this execution: it completed, or it failed and says it undid everything. */
+export function expectsTidyState(machine: Machine, result: ExecutionResult): boolean {
+  if (result.status === 'SUCCEEDED') return true;
+  const claim = failureClaim(machine, result.cause);
+  return claim === 'nothing-changed' || claim === 'undone';
+}
+
+export interface TruthOptions {
+  /**
+   * Green's health may change on its own after the gate (a flapping image): then a SUCCEEDED deploy-green is judged
+   * by what its last health poll saw (history) only, not by the target health a moment later.
+   */
+  readonly greenMayFlap?: boolean;
+}
+
+const ERROR_NAME = /^(BlueGreen|Ecs|ElasticLoadBalancingV2|States)\.[A-Za-z0-9]+$/;
+
+/**
+ * (c) The status tells the truth, for one execution given the state just before and just after it:
+ * - deploy-green SUCCEEDED: the green it names is ACTIVE, STEADY_STATE, runs every desired task, one healthy target
+ *   per task, and the test rule (only) forwards to it; production did not move;
+ * - swap SUCCEEDED: production forwards to the green that was under test, and it is PRIMARY;
+ * - clean-up SUCCEEDED: only the live task set and its target group are left, and the test rule is closed;
+ * - FAILED: the error has a service or BlueGreen name, the cause is non-empty and says what was undone; "Nothing was
+ *   changed" and "Undone" mean the durable state equals the state before; a partial clean-up left production as it
+ *   was.
+ */
+export function truthProblems(
+  machine: Machine,
+  result: ExecutionResult,
+  before: ServiceView,
+  after: ServiceView,
+  options: TruthOptions = {},
+): string[] {
+  const problems: string[] = [];
+  if (result.status === 'SUCCEEDED') {
+    if (machine === 'deployGreen') problems.push(...deployGreenSucceeded(result, before, after, options));
+    if (machine === 'swap') problems.push(...swapSucceeded(before, after));
+    if (machine === 'cleanUp') problems.push(...cleanUpSucceeded(after));
+    return problems;
+  }
+  if (result.status !== 'FAILED') return [`execution ended ${result.status}`];
+  if (!ERROR_NAME.test(result.error ?? '')) problems.push(`error ${JSON.stringify(result.error)} names no service`);
+  if (!result.cause || result.cause.trim() === '') problems.push('the cause is empty');
+  const claim = failureClaim(machine, result.cause);
+  const same = JSON.stringify(durableState(before)) === JSON.stringify(durableState(after));
+  switch (claim) {
+    case 'nothing-changed':
+    case 'undone':
+      if (!same) {
+        problems.push(
+          `the cause says ${claim === 'undone' ? 'everything was undone' : 'nothing was changed'}, but the state ` +
+            `changed: ${describeChange(before, after)}`,
+        );
+      }
+      break;
+    case 'clean-up-partial':
+      if (JSON.stringify(after.production) !== JSON.stringify(before.production)) {
+        problems.push('the cause says production is unaffected, but the production rule changed');
+      }
+      if (roles(after).live !== roles(before).live)
+        problems.push('the cause says production is unaffected, but the live task set changed');
+      break;
+    case 'undo-failed':
+      break;
+    case 'unclear':
+      problems.push(`the cause does not say what was undone: ${JSON.stringify(result.cause)}`);
+  }
+  return problems;
+}
+
+function deployGreenSucceeded(
+  result: ExecutionResult,
+  before: ServiceView,
+  after: ServiceView,
+  options: TruthOptions,
+): string[] {
+  const problems = gateProblems(result);
+  const output = (result.output ?? {}) as { green?: { taskSetArn?: string; targetGroupArn?: string } };
+  const green = after.taskSets.find((ts) => ts.arn === output.green?.taskSetArn);
+  if (!green) return [`the green task set it names (${output.green?.taskSetArn}) does not exist`];
+  if (green.status !== 'ACTIVE') problems.push(`green is ${green.status}, not ACTIVE`);
+  if (green.targetGroupArn !== output.green?.targetGroupArn) problems.push('the output names another target group');
+  if (!options.greenMayFlap) {
+    if (green.stabilityStatus !== 'STEADY_STATE') problems.push(`green is ${green.stabilityStatus}`);
+    if (!(green.computedDesiredCount > 0 && green.runningCount === green.computedDesiredCount)) {
+      problems.push(`green runs ${green.runningCount} of ${green.computedDesiredCount} tasks`);
+    }
+    const states = after.targetGroups.find((tg) => tg.arn === green.targetGroupArn)?.states ?? [];
+    if (states.length !== green.computedDesiredCount || states.some((s) => s !== 'healthy')) {
+      problems.push(`green's targets are ${JSON.stringify(states)}, not one healthy target per task`);
+    }
+  }
+  if (JSON.stringify(after.test) !== JSON.stringify({ kind: 'forward', targetGroupArns: [green.targetGroupArn] })) {
+    problems.push(`the test rule forwards to ${JSON.stringify(after.test)}, not to green`);
+  }
+  if (JSON.stringify(after.production) !== JSON.stringify(before.production)) problems.push('production moved');
+  return problems;
+}
+
+/** What deploy-green's last health poll saw (history): STEADY_STATE, every task running, every target healthy. */
+function gateProblems(result: ExecutionResult): string[] {
+  const ecs = lastTaskOutput(result.history, 'DescribeGreenTaskSet') as
+    | { TaskSets?: Array<{ StabilityStatus?: string; RunningCount?: number; ComputedDesiredCount?: number }> }
+    | undefined;
+  const elb = lastTaskOutput(result.history, 'DescribeGreenTargetHealth') as
+    { TargetHealthDescriptions?: Array<{ TargetHealth?: { State?: string } }> } | undefined;
+  const taskSet = ecs?.TaskSets?.[0];
+  const states = (elb?.TargetHealthDescriptions ?? []).map((d) => d.TargetHealth?.State);
+  const desired = taskSet?.ComputedDesiredCount ?? 0;
+  const problems: string[] = [];
+  if (!taskSet) return ['the history shows no health poll of green'];
+  if (taskSet.StabilityStatus !== 'STEADY_STATE') problems.push(`the last poll saw green ${taskSet.StabilityStatus}`);
+  if (!(desired > 0 && taskSet.RunningCount === desired)) {
+    problems.push(`the last poll saw ${taskSet.RunningCount} of ${desired} tasks running`);
+  }
+  if (states.length !== desired || states.some((s) => s !== 'healthy')) {
+    problems.push(`the last poll saw target states ${JSON.stringify(states)}`);
+  }
+  return problems;
+}
+
+function swapSucceeded(before: ServiceView, after: ServiceView): string[] {
+  const green = before.taskSets.find((ts) => ts.arn === roles(before).underTest);
+  const greenNow = after.taskSets.find((ts) => ts.arn === green?.arn);
+  if (!green || !greenNow) {
+    // A re-run after a completed swap: production must still serve the live task set.
+    return roles(after).live === roles(before).live && roles(after).live !== undefined
+      ? []
+      : ['swap succeeded without a green under test, and production does not serve the same live task set'];
+  }
+  const problems: string[] = [];
+  if (
+    JSON.stringify(after.production) !== JSON.stringify({ kind: 'forward', targetGroupArns: [green.targetGroupArn] })
+  ) {
+    problems.push(`production forwards to ${JSON.stringify(after.production)}, not to green`);
+  }
+  if (greenNow.status !== 'PRIMARY') problems.push(`green is ${greenNow.status}, not PRIMARY`);
+  return problems;
+}
+
+function cleanUpSucceeded(after: ServiceView): string[] {
+  const problems: string[] = [];
+  const live = roles(after).live;
+  if (after.test.kind !== 'fixed') problems.push('the test rule still forwards');
+  if (after.taskSets.length > 1 || (after.taskSets.length === 1 && after.taskSets[0]?.arn !== live)) {
+    problems.push(`task sets left besides the live one: ${after.taskSets.filter((ts) => ts.arn !== live).length}`);
+  }
+  return problems;
+}
+
+function describeChange(before: ServiceView, after: ServiceView): string {
+  const a = durableState(before);
+  const b = durableState(after);
+  return (Object.keys(a) as Array<keyof typeof a>)
+    .filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key]))
+    .map((key) => `${key} ${JSON.stringify(a[key])} → ${JSON.stringify(b[key])}`)
+    .join('; ');
+}

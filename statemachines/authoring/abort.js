@@ -1,0 +1,93 @@
+const c = require('./common');
+
+/** abort: before a swap, discard green (and anything an interrupted deploy-green left) and leave blue untouched. */
+module.exports = {
+  Comment:
+    'abort: before a swap, discard green: close the test listener, remove deployment rules, delete every task set production does not use and its target group. Blue and production are untouched. Idempotent.',
+  StartAt: 'ValidateInput',
+  States: {
+    ...c.serviceIdentityStates('abort', 'LiveLocate'),
+    ...c.locateTaskSetStates('Live', '$.prodRule', '$.live', 'CheckNotSwapped'),
+    CheckNotSwapped: {
+      Type: 'Choice',
+      Comment: 'Once production serves green, discarding "green" would remove what is live: that is rollback.',
+      Choices: [
+        { Not: { Variable: '$.testRule.actions[0].Type', StringEquals: 'forward' }, Next: 'IsTestListenerOpen' },
+        { Not: { Variable: '$.prodRule.actions[0].Type', StringEquals: 'forward' }, Next: 'IsTestListenerOpen' },
+        {
+          Variable: '$.testRule.actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn',
+          StringEqualsPath: '$.prodRule.actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn',
+          Next: 'RejectAlreadySwapped',
+        },
+      ],
+      Default: 'IsTestListenerOpen',
+    },
+    RejectAlreadySwapped: c.fmtReject(
+      'BlueGreen.AlreadySwapped',
+      "States.Format('Production of service {} already serves the deployment under test; abort would remove the live version. Run rollback to go back to the previous version, or clean-up to keep this one. Nothing was changed.', $.service)",
+      'FailBeforeChangesWithCause',
+    ),
+    IsTestListenerOpen: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.testRule.actions[0].Type', StringEquals: 'forward', Next: 'CloseTestListener' }],
+      Default: 'ListDeploymentRules',
+    },
+    CloseTestListener: c.closeTestListener('ListDeploymentRules', 'FailAbort'),
+    ...c.releaseDeploymentRulesStates('RemoveOldTaskSets', 'FailAbort'),
+    RemoveOldTaskSets: c.removeTaskSetsMap('SweepDescribeService', 'FailAbort'),
+    ...c.sweepOrphanTargetGroupsStates('SummarizeAbort', 'FailAbort'),
+    SummarizeAbort: {
+      Type: 'Pass',
+      Comment: 'Map results as text: a pattern match works on empty lists too, where a wildcard path would not.',
+      Parameters: {
+        'taskSets.$': 'States.JsonToString($.removed)',
+        'rules.$': 'States.JsonToString($.removedRules)',
+        'testWasOpen.$': '$.testRule.actions[0].Type',
+      },
+      ResultPath: '$.summary',
+      Next: 'WasAnythingAborted',
+    },
+    WasAnythingAborted: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.summary.taskSets', StringMatches: '*"removed":true*', Next: 'Aborted' },
+        { Variable: '$.summary.rules', StringMatches: '*"removed":true*', Next: 'Aborted' },
+        { Variable: '$.summary.testWasOpen', StringEquals: 'forward', Next: 'Aborted' },
+      ],
+      Default: 'NothingToAbort',
+    },
+    Aborted: {
+      Type: 'Pass',
+      Parameters: {
+        'cluster.$': '$.cluster',
+        'service.$': '$.service',
+        changed: true,
+        'removed.$': '$.removed',
+        message:
+          'Aborted: green was discarded (test listener closed; its deployment rule, task set and target group removed). Production is unchanged.',
+      },
+      End: true,
+    },
+    NothingToAbort: {
+      Type: 'Pass',
+      Parameters: {
+        'cluster.$': '$.cluster',
+        'service.$': '$.service',
+        changed: false,
+        message: 'Nothing to abort: no green deployment exists. Nothing was changed.',
+      },
+      End: true,
+    },
+    FailAbort: {
+      Type: 'Pass',
+      Parameters: {
+        'Error.$': '$.error.Error',
+        'Cause.$':
+          "States.Format('{} Abort stopped part-way; production is unaffected and abort is safe to re-run.', $.error.Cause)",
+      },
+      ResultPath: '$.failure',
+      Next: 'FailAbortWithCause',
+    },
+    FailAbortWithCause: c.fail('Production is unaffected.'),
+  },
+};

@@ -1,0 +1,239 @@
+const c = require('./common');
+
+const forwardTo = (tgPath) => [
+  { Type: 'forward', ForwardConfig: { TargetGroups: [{ 'TargetGroupArn.$': tgPath, Weight: 1 }] } },
+];
+const ts = (i) => `$.current.services[0].TaskSets[${i}]`;
+const pickPrevious = (i) => ({
+  Type: 'Pass',
+  Parameters: {
+    'taskSetArn.$': `${ts(i)}.TaskSetArn`,
+    'taskSetId.$': `${ts(i)}.Id`,
+    'status.$': `${ts(i)}.Status`,
+    'targetGroupArn.$': `${ts(i)}.LoadBalancers[0].TargetGroupArn`,
+  },
+  ResultPath: '$.previous',
+  Next: 'IsPreviousUsable',
+});
+
+/** rollback: after a swap and before clean-up, while blue still runs: production back to blue, blue primary, green removed. */
+module.exports = {
+  Comment:
+    'rollback: after a swap and before clean-up (blue still runs): check blue is healthy, send production back to it, make it primary again, then remove green. Idempotent: with nothing to roll back it succeeds and says so.',
+  StartAt: 'ValidateInput',
+  States: {
+    ...c.serviceIdentityStates('rollback', 'LiveLocate'),
+    ...c.locateTaskSetStates('Live', '$.prodRule', '$.live', 'CheckRollbackPreconditions'),
+    CheckRollbackPreconditions: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.live.found', BooleanEquals: false, Next: 'NothingToRollBack' },
+        { Not: { Variable: '$.current.services[0].TaskSets[1]', IsPresent: true }, Next: 'NothingToRollBack' },
+        { Not: { Variable: '$.testRule.actions[0].Type', StringEquals: 'forward' }, Next: 'FindPrevious' },
+        {
+          Variable: '$.testRule.actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn',
+          StringEqualsPath: '$.prodRule.actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn',
+          Next: 'FindPrevious',
+        },
+      ],
+      Default: 'RejectNotSwapped',
+    },
+    RejectNotSwapped: c.fmtReject(
+      'BlueGreen.NotSwapped',
+      "States.Format('Service {} has a green under test that production does not serve yet, so there is nothing to roll back. Run abort to discard green. Nothing was changed.', $.service)",
+      'FailBeforeChangesWithCause',
+    ),
+    NothingToRollBack: {
+      Type: 'Pass',
+      Parameters: {
+        'cluster.$': '$.cluster',
+        'service.$': '$.service',
+        changed: false,
+        message:
+          'Nothing to roll back: there is no previous version still running (clean-up already removed it, or nothing was ever swapped). Nothing was changed.',
+      },
+      End: true,
+    },
+    FindPrevious: {
+      Type: 'Choice',
+      Choices: [{ Variable: `${ts(0)}.TaskSetArn`, StringEqualsPath: '$.live.taskSetArn', Next: 'PreviousIsSecond' }],
+      Default: 'PreviousIsFirst',
+    },
+    PreviousIsFirst: pickPrevious(0),
+    PreviousIsSecond: pickPrevious(1),
+    IsPreviousUsable: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.previous.status', StringEquals: 'DRAINING', Next: 'RejectPreviousDraining' }],
+      Default: 'PointTestListenerAtPrevious',
+    },
+    RejectPreviousDraining: c.fmtReject(
+      'BlueGreen.PreviousDraining',
+      "States.Format('The previous version (task set {}) is already being removed by a clean-up; it cannot take production back. Deploy it again instead. Nothing was changed.', $.previous.taskSetId)",
+      'FailBeforeChangesWithCause',
+    ),
+    PointTestListenerAtPrevious: {
+      Type: 'Task',
+      Resource: c.elb('modifyRule'),
+      Comment:
+        'Blue has taken no traffic since the swap, so ELBv2 stopped checking it (Target.NotInUse). The test listener puts it back in use, and we wait for it to be healthy before production goes back.',
+      Parameters: { RuleArn: '${TestRuleArn}', Actions: forwardTo('$.previous.targetGroupArn') },
+      ResultPath: null,
+      Retry: c.retry,
+      Catch: c.catchTo('FailBeforeChanges'),
+      Next: 'StartPreviousHealthWait',
+    },
+    StartPreviousHealthWait: {
+      Type: 'Pass',
+      Result: { elapsedSeconds: 0 },
+      ResultPath: '$.health',
+      Next: 'WaitForPrevious',
+    },
+    WaitForPrevious: { Type: 'Wait', Seconds: 5, Next: 'DescribePreviousTargetHealth' },
+    ...c.targetStatesStates({
+      describe: 'DescribePreviousTargetHealth',
+      tgPath: '$.previous.targetGroupArn',
+      resultPath: '$.health.elb',
+      next: 'SummarizePreviousHealth',
+      onError: 'UndoRestoreTestListener',
+    }),
+    SummarizePreviousHealth: {
+      Type: 'Pass',
+      Parameters: {
+        'elapsedSeconds.$': '$.health.elapsedSeconds',
+        'registered.$': 'States.ArrayLength($.health.elb.states)',
+        'distinctStates.$': 'States.ArrayLength(States.ArrayUnique($.health.elb.states))',
+        'anyHealthy.$': "States.ArrayContains($.health.elb.states, 'healthy')",
+        'states.$': '$.health.elb.states',
+      },
+      ResultPath: '$.health',
+      Next: 'IsPreviousHealthy',
+    },
+    IsPreviousHealthy: {
+      Type: 'Choice',
+      Choices: [
+        {
+          And: [
+            { Variable: '$.health.registered', NumericGreaterThan: 0 },
+            { Variable: '$.health.distinctStates', NumericEquals: 1 },
+            { Variable: '$.health.anyHealthy', BooleanEquals: true },
+          ],
+          Next: 'PointProductionAtPrevious',
+        },
+        { Variable: '$.health.elapsedSeconds', NumericGreaterThanEquals: 300, Next: 'NotePreviousNotHealthy' },
+      ],
+      Default: 'CountPreviousHealthWait',
+    },
+    CountPreviousHealthWait: {
+      Type: 'Pass',
+      Parameters: { 'elapsedSeconds.$': 'States.MathAdd($.health.elapsedSeconds, 5)' },
+      ResultPath: '$.health',
+      Next: 'WaitForPrevious',
+    },
+    NotePreviousNotHealthy: {
+      Type: 'Pass',
+      Parameters: {
+        Error: 'BlueGreen.PreviousNotHealthy',
+        'Cause.$':
+          "States.Format('The previous version (task set {}) did not become healthy within 300 seconds (target states {}), so production stays on the current version.', $.previous.taskSetId, States.JsonToString($.health.states))",
+      },
+      ResultPath: '$.error',
+      Next: 'UndoRestoreTestListener',
+    },
+    PointProductionAtPrevious: {
+      Type: 'Task',
+      Resource: c.elb('modifyRule'),
+      Parameters: { RuleArn: '${ProdRuleArn}', Actions: forwardTo('$.previous.targetGroupArn') },
+      ResultPath: null,
+      Retry: c.retry,
+      Catch: c.catchTo('UndoRestoreProduction'),
+      Next: 'MakePreviousPrimary',
+    },
+    MakePreviousPrimary: {
+      Type: 'Task',
+      Resource: c.ecs('updateServicePrimaryTaskSet'),
+      Parameters: { 'Cluster.$': '$.cluster', 'Service.$': '$.service', 'PrimaryTaskSet.$': '$.previous.taskSetArn' },
+      ResultPath: null,
+      Retry: c.retry,
+      Catch: c.catchTo('UndoRestoreProduction'),
+      Next: 'CloseTestListener',
+    },
+    CloseTestListener: c.closeTestListener('PreviousIsLive', 'FailAfterSwitch'),
+    PreviousIsLive: {
+      Type: 'Pass',
+      Comment: 'From here on the previous version is live: remove everything else (green) exactly as clean-up does.',
+      Parameters: {
+        found: true,
+        'taskSetArn.$': '$.previous.taskSetArn',
+        'taskSetId.$': '$.previous.taskSetId',
+        status: 'PRIMARY',
+        'targetGroupArn.$': '$.previous.targetGroupArn',
+      },
+      ResultPath: '$.live',
+      Next: 'RemoveOldTaskSets',
+    },
+    RemoveOldTaskSets: c.removeTaskSetsMap('SweepDescribeService', 'FailAfterSwitch'),
+    ...c.sweepOrphanTargetGroupsStates('RolledBack', 'FailAfterSwitch'),
+    RolledBack: {
+      Type: 'Pass',
+      Parameters: {
+        'cluster.$': '$.cluster',
+        'service.$': '$.service',
+        changed: true,
+        'primaryTaskSetArn.$': '$.previous.taskSetArn',
+        'message.$':
+          "States.Format('Rolled back: production serves task set {} again at ${ProdUrl}, and it is primary; the newer version was removed.', $.previous.taskSetId)",
+      },
+      End: true,
+    },
+    UndoRestoreProduction: {
+      Type: 'Task',
+      Resource: c.elb('modifyRule'),
+      Comment: 'Production goes back to what it served before this rollback started.',
+      Parameters: { RuleArn: '${ProdRuleArn}', 'Actions.$': '$.prodRule.actions' },
+      ResultPath: null,
+      Retry: c.undoRetry,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
+      Next: 'UndoRestoreTestListener',
+    },
+    UndoRestoreTestListener: {
+      Type: 'Task',
+      Resource: c.elb('modifyRule'),
+      Parameters: { RuleArn: '${TestRuleArn}', 'Actions.$': '$.testRule.actions' },
+      ResultPath: null,
+      Retry: c.undoRetry,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
+      Next: 'FailUndone',
+    },
+    FailUndone: {
+      Type: 'Pass',
+      Parameters: {
+        'Error.$': '$.error.Error',
+        'Cause.$':
+          "States.Format('{} Undone: production and the test listener are as they were before the rollback started; both versions still run.', $.error.Cause)",
+      },
+      ResultPath: '$.failure',
+      Next: 'FailRollback',
+    },
+    FailUndo: {
+      Type: 'Pass',
+      Parameters: {
+        Error: 'BlueGreen.UndoFailed',
+        'Cause.$':
+          "States.Format('Rollback failed ({}: {}) and restoring the listeners failed too ({}: {}). Both versions still run; re-run rollback.', $.error.Error, $.error.Cause, $.undoError.Error, $.undoError.Cause)",
+      },
+      ResultPath: '$.failure',
+      Next: 'FailRollback',
+    },
+    FailAfterSwitch: {
+      Type: 'Pass',
+      Parameters: {
+        'Error.$': '$.error.Error',
+        'Cause.$':
+          "States.Format('{} Production already serves the previous version again; removing the newer one stopped part-way. Re-run rollback (or clean-up) to finish.', $.error.Cause)",
+      },
+      ResultPath: '$.failure',
+      Next: 'FailRollback',
+    },
+    FailRollback: c.fail('See the cause for what was undone.'),
+  },
+};

@@ -1,0 +1,271 @@
+/**
+ * The bluegreen CLI end to end: the committed bin shim runs as a child process against local AWS (started here with
+ * the synthesized stack, on free ports, 100× faster than real time), and discovers the stack through local
+ * CloudFormation exactly as on AWS. Asserts stdout, stderr and exit codes, and what the URLs serve.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { LocalStack } from '../../local/demo/local-stack';
+import { probe } from '../../local/demo/probe';
+import { startTestStack } from '../local/demo/harness';
+import { runBin, startBin, userEnv } from './run-bin';
+
+jest.setTimeout(120_000);
+
+let stack: LocalStack;
+let args: (...rest: string[]) => string[];
+const notGit = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-cli-'));
+const ESC = String.fromCharCode(27);
+const ARN_LINE = /bluegreen watch (arn:aws:states:\S+)/;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  args = (...rest) => ['--endpoint-url', stack.aws.endpoint, '--poll-interval', '50', ...rest];
+});
+afterAll(async () => {
+  await stack?.close();
+  fs.rmSync(notGit, { recursive: true, force: true });
+});
+
+const starts = (): number => stack.aws.server.callLog.entries({ operation: 'StartExecution' }).length;
+
+describe('usage errors: one line on stderr, exit 2, no execution started', () => {
+  test.each([
+    ['an unknown flag', ['deploy', '--imag', 'x'], /^bluegreen: unknown option '--imag'/],
+    ['an unknown command', ['deplyo'], /^bluegreen: unknown command 'deplyo'/],
+    [
+      'deploy without an image',
+      ['deploy', '--commit', 'abc1234'],
+      /^bluegreen: deploy needs --image URI .* or --task-definition ARN\.$/,
+    ],
+    [
+      'both image and task definition',
+      ['deploy', '--image', 'a', '--task-definition', 'b', '--commit', 'c'],
+      /either --image or --task-definition/,
+    ],
+    [
+      'a health timeout under 30 s',
+      ['deploy', '--image', 'a', '--commit', 'c', '--health-timeout', '10'],
+      /--health-timeout must be a whole number from 30 to 86400/,
+    ],
+    [
+      'a stack that does not exist',
+      ['--stack', 'Nope', 'swap'],
+      /^bluegreen: Stack Nope does not exist in us-east-1 at http:\/\/127\.0\.0\.1:\d+/,
+    ],
+    ['watch of something that is not an execution ARN', ['watch', 'nope'], /is not a Step Functions execution ARN/],
+  ])('%s', async (_what, rest, line) => {
+    const before = starts();
+    const result = await runBin(args(...rest));
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr.trimEnd()).toMatch(line);
+    expect(starts()).toBe(before);
+  });
+
+  test('deploy without --commit outside a git repository', async () => {
+    const result = await runBin(args('deploy', '--image', 'local/demo-app:blue'), { cwd: notGit });
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(/^bluegreen: deploy needs --commit SHA here/);
+  });
+
+  test('no credentials (and not --local)', async () => {
+    const env = userEnv({
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      HOME: notGit,
+      AWS_CONFIG_FILE: path.join(notGit, 'none'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(notGit, 'none'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    const before = starts();
+    const result = await runBin(args('swap'), { env });
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(/^bluegreen: No AWS credentials.*--local for local AWS\.\n$/);
+    expect(starts()).toBe(before);
+  });
+
+  test('AWS_ENDPOINT_URL has the effect of --endpoint-url; --local needs no credentials', async () => {
+    const viaEnv = await runBin(['--poll-interval', '50', 'history', '-n', '1'], {
+      env: userEnv({ AWS_ENDPOINT_URL: stack.aws.endpoint }),
+    });
+    expect(viaEnv).toMatchObject({ code: 0, stdout: 'No executions yet.\n', stderr: '' });
+    const local = await runBin(['--local', '--endpoint-url', stack.aws.endpoint, 'history'], {
+      env: userEnv({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_REGION: undefined }),
+    });
+    expect(local).toMatchObject({ code: 0, stdout: 'No executions yet.\n' });
+  });
+
+  test('--help documents the commands and the exit codes', async () => {
+    const result = await runBin(['--help']);
+    expect(result.code).toBe(0);
+    for (const word of [
+      'deploy',
+      'swap',
+      'cleanup',
+      'rollback',
+      'abort',
+      'approve',
+      'reject',
+      'status',
+      'history',
+      'watch',
+    ]) {
+      expect(result.stdout).toContain(`  ${word}`);
+    }
+    expect(result.stdout).toMatch(
+      /Exit codes:\n\s+0\s+success\n\s+1\s+the deployment failed[\s\S]*\n\s+2\s+usage error[\s\S]*\n\s+3\s+--timeout[\s\S]*\n\s+130\s+interrupted/,
+    );
+  });
+});
+
+describe('a release: deploy → status → swap → cleanup', () => {
+  test('deploy follows deploy-green and prints the test URL on stdout', async () => {
+    const result = await runBin(args('deploy', '--image', 'local/demo-app:blue', '--commit', 'b1e0000'));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${stack.urls.test}\n`);
+    expect(result.stderr).toMatch(/^Started deploy-green: arn:aws:states:us-east-1:123456789012:execution:\S+\n/);
+    // Off a terminal: a plain event log, one line per state, no redraws.
+    expect(result.stderr).toMatch(/\] CreateGreenTaskSet\n[\s\S]*\] PointTestListenerAtGreen\n/);
+    expect(result.stderr).not.toContain('\r');
+    expect(result.stderr).not.toContain(ESC);
+    expect(result.stderr).toMatch(/✓ deploy-green succeeded in .*\nNext: bluegreen swap, or bluegreen abort\n$/);
+    expect(await probe(stack.urls.test)).toMatchObject({ status: 200, colour: 'blue' });
+  });
+
+  test('status shows test serving the new task set, healthy and steady, production still closed', async () => {
+    const result = await runBin(args('status'));
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const lines = result.stdout.split('\n');
+    expect(lines.find((l) => l.startsWith('production'))).toMatch(/HTTP 503.*fixed response 503/);
+    expect(lines.find((l) => l.startsWith('test'))).toMatch(/blue\/\S+ \(HTTP 200\)\s+task set ecs-svc\/\d+/);
+    expect(lines.find((l) => l.startsWith('ecs-svc/'))).toMatch(/ACTIVE\s+STEADY_STATE\s+2\/2\s+test\s+.*2 healthy$/);
+    expect(result.stdout).toMatch(/In flight: none/);
+  });
+
+  test('status --json is one JSON document', async () => {
+    const result = await runBin(args('--json', 'status'));
+    const view = JSON.parse(result.stdout) as { taskSets: Array<{ status: string; targets: Record<string, number> }> };
+    expect(view.taskSets).toEqual([expect.objectContaining({ status: 'ACTIVE', targets: { healthy: 2 } })]);
+  });
+
+  test('swap moves production; stdout is the state machine message', async () => {
+    const result = await runBin(args('swap'));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /^Production now serves task set ecs-svc\/\d+ at http:\/\/127\.0\.0\.1:\d+\/\. .*\n$/,
+    );
+    expect(result.stderr).toMatch(/Next: bluegreen cleanup, or bluegreen rollback\n$/);
+    expect(await probe(stack.urls.production)).toMatchObject({ status: 200, colour: 'blue' });
+  });
+
+  test('cleanup closes the test listener', async () => {
+    const result = await runBin(args('cleanup'));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Clean-up complete/);
+    expect((await probe(stack.urls.test)).status).toBe(503);
+  });
+});
+
+describe('failures', () => {
+  test('a deploy whose green never becomes healthy: exit 1, error, cause and what was undone on stderr', async () => {
+    const result = await runBin(
+      args('deploy', '--image', 'local/unhealthy:red', '--commit', 'bad0001', '--health-timeout', '30'),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /✗ deploy-green FAILED after .*: BlueGreen\.GreenNotHealthy\n {2}Green did not become healthy within 30 seconds/,
+    );
+    expect(result.stderr).toMatch(/\nUndone: everything this deployment made .*production was never touched\.\n/);
+    expect(result.stderr).toMatch(/\nNext: bluegreen deploy\n$/);
+    expect(await probe(stack.urls.production)).toMatchObject({ status: 200, colour: 'blue' });
+  });
+
+  test('--json: a failure is a result document on stdout too, with the error and what was undone; exit 1', async () => {
+    // No green is under test after the clean-up and the undone deploy: swap refuses and changes nothing.
+    const result = await runBin(args('--json', 'swap'));
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      command: 'swap',
+      status: 'FAILED',
+      error: expect.stringMatching(/^BlueGreen\./),
+      undone: 'nothing: no change was made.',
+      next: expect.arrayContaining(['bluegreen deploy']),
+    });
+    expect(await probe(stack.urls.production)).toMatchObject({ status: 200, colour: 'blue' });
+  });
+
+  test('--json: a result document on stdout, JSON event lines on stderr', async () => {
+    const result = await runBin(args('--json', 'rollback'));
+    // Nothing was swapped since the last clean-up: rollback has nothing to do and says so (it succeeds).
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(doc).toMatchObject({
+      command: 'rollback',
+      status: 'SUCCEEDED',
+      message: expect.stringMatching(/^Nothing to roll back/),
+    });
+    const events = result.stderr
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string });
+    expect(events[0]?.event).toBe('started');
+    expect(events.slice(1).every((e) => e.event === 'state' || e.event === 'task-failed')).toBe(true);
+  });
+});
+
+describe('following: Ctrl-C, --timeout, watch, --no-wait', () => {
+  let executionArn = '';
+
+  test('Ctrl-C stops following, not the execution, and says how to resume (exit 130)', async () => {
+    const run = startBin(args('deploy', '--image', 'local/slow-start:green-slow-600', '--commit', '510e000'));
+    await run.stderrMatches(/\] WaitForGreen\n/);
+    run.child.kill('SIGINT');
+    const result = await run.done;
+    expect(result.code).toBe(130);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /Interrupted: stopped following deploy-green .*; it keeps running\.\nResume with: bluegreen watch arn:/,
+    );
+    executionArn = ARN_LINE.exec(result.stderr)?.[1] ?? '';
+    expect(stack.aws.server.callLog.entries({ operation: 'StopExecution' })).toHaveLength(0);
+  });
+
+  test('watch --timeout: exit 3, the execution keeps running', async () => {
+    const result = await runBin(args('--timeout', '1', 'watch', executionArn));
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^Watching deploy-green: arn:/);
+    expect(result.stderr).toMatch(
+      /--timeout 1s passed: stopped following deploy-green .*\nResume with: bluegreen watch arn:/,
+    );
+  });
+
+  test('watch follows it to the end and prints the test URL', async () => {
+    const result = await runBin(args('watch', executionArn));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${stack.urls.test}\n`);
+  });
+
+  test('--no-wait prints the execution ARN and returns; watch picks it up', async () => {
+    const started = await runBin(args('--no-wait', 'abort'));
+    expect(started.code).toBe(0);
+    expect(started.stdout).toMatch(/^arn:aws:states:us-east-1:123456789012:execution:\S*Abort\S*\n$/);
+    const watched = await runBin(args('watch', started.stdout.trim()));
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toMatch(/^Aborted: green was discarded/);
+    expect((await probe(stack.urls.test)).status).toBe(503);
+  });
+
+  test('history lists each execution with its outcome', async () => {
+    const result = await runBin(args('history', '-n', '3'));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^MACHINE\s+STARTED\s+DURATION\s+OUTCOME\s+EXECUTION\n/);
+    expect(result.stdout).toMatch(/\ndeploy-green\s+\S+\s+\S+( \S+)?\s+FAILED BlueGreen\.GreenNotHealthy\s+arn:/);
+    expect(result.stdout).toMatch(/\nabort\s+.*SUCCEEDED/);
+    const json = JSON.parse((await runBin(args('--json', 'history', '-n', '1'))).stdout) as Array<{ machine: string }>;
+    expect(json.map((r) => r.machine).sort()).toEqual(['abort', 'clean-up', 'deploy-green', 'rollback', 'swap']);
+  });
+});

@@ -1,0 +1,119 @@
+import { authorizationsFor, UnmappedOperationError } from '../../../local/iam/request-authorization';
+import { integrationAuthorizations } from '../../../local/iam/least-privilege';
+
+const scope = { region: 'us-east-1', accountId: '123456789012' };
+const ecs = (operation: string, input: Record<string, unknown>) =>
+  authorizationsFor({ service: 'ECS', operation, input }, scope);
+const elb = (operation: string, input: Record<string, unknown>) =>
+  authorizationsFor({ service: 'Elastic Load Balancing v2', operation, input }, scope);
+
+const ECS = 'arn:aws:ecs:us-east-1:123456789012';
+const ELB = 'arn:aws:elasticloadbalancing:us-east-1:123456789012';
+const LISTENER = `${ELB}:listener/app/alb/0123456789abcdef/fedcba9876543210`;
+const RULE = `${ELB}:listener-rule/app/alb/0123456789abcdef/fedcba9876543210/1111222233334444`;
+
+describe('request → IAM authorization (Service Authorization Reference resource types)', () => {
+  test('service-level ECS calls authorize on the service ARN, whatever form the request names it in', () => {
+    expect(ecs('DescribeServices', { cluster: `${ECS}:cluster/c1`, services: ['a', `${ECS}:service/c1/b`] })).toEqual([
+      { action: 'ecs:DescribeServices', resource: `${ECS}:service/c1/a` },
+      { action: 'ecs:DescribeServices', resource: `${ECS}:service/c1/b` },
+    ]);
+    expect(ecs('UpdateService', { service: 'a' })).toEqual([
+      { action: 'ecs:UpdateService', resource: `${ECS}:service/default/a` },
+    ]);
+    expect(ecs('UpdateServicePrimaryTaskSet', { cluster: 'c1', service: 'a', primaryTaskSet: 'ecs-svc/1' })).toEqual([
+      { action: 'ecs:UpdateServicePrimaryTaskSet', resource: `${ECS}:service/c1/a` },
+    ]);
+  });
+
+  test('task-set calls authorize on the task set (a new one: task-set/CLUSTER/SERVICE/*)', () => {
+    expect(ecs('CreateTaskSet', { cluster: 'c1', service: 'a', taskDefinition: 'fam:1' })).toEqual([
+      { action: 'ecs:CreateTaskSet', resource: `${ECS}:task-set/c1/a/*` },
+    ]);
+    expect(ecs('DeleteTaskSet', { cluster: 'c1', service: 'a', taskSet: 'ecs-svc/123' })).toEqual([
+      { action: 'ecs:DeleteTaskSet', resource: `${ECS}:task-set/c1/a/ecs-svc/123` },
+    ]);
+    const arn = `${ECS}:task-set/c1/a/ecs-svc/456`;
+    expect(ecs('DescribeTaskSets', { cluster: 'c1', service: 'a', taskSets: [arn] })).toEqual([
+      { action: 'ecs:DescribeTaskSets', resource: arn },
+    ]);
+    expect(ecs('CreateTaskSet', { cluster: 'c1', service: 'a', tags: [{ key: 'k', value: 'v' }] })).toContainEqual({
+      action: 'ecs:TagResource',
+      resource: `${ECS}:task-set/c1/a/*`,
+      context: { 'ecs:CreateAction': 'CreateTaskSet' },
+    });
+  });
+
+  test('RegisterTaskDefinition passes each role it names to ecs-tasks.amazonaws.com', () => {
+    const requests = ecs('RegisterTaskDefinition', {
+      family: 'fam',
+      taskRoleArn: 'arn:aws:iam::123456789012:role/Task',
+      executionRoleArn: 'arn:aws:iam::123456789012:role/Exec',
+    });
+    expect(requests).toEqual([
+      { action: 'ecs:RegisterTaskDefinition', resource: `${ECS}:task-definition/fam:*` },
+      ...['Task', 'Exec'].map((r) => ({
+        action: 'iam:PassRole',
+        resource: `arn:aws:iam::123456789012:role/${r}`,
+        context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+      })),
+    ]);
+    expect(ecs('DescribeTaskDefinition', { taskDefinition: 'fam' })).toEqual([
+      { action: 'ecs:DescribeTaskDefinition', resource: '*' },
+    ]);
+  });
+
+  test('ELBv2: target groups by ARN (new: targetgroup/NAME/*), CreateRule on the listener, rules by rule ARN', () => {
+    expect(elb('CreateTargetGroup', { Name: 'bg-app-1a2b3c4d', Tags: [{ Key: 'k', Value: 'v' }] })).toEqual([
+      { action: 'elasticloadbalancing:CreateTargetGroup', resource: `${ELB}:targetgroup/bg-app-1a2b3c4d/*` },
+      { action: 'elasticloadbalancing:AddTags', resource: `${ELB}:targetgroup/bg-app-1a2b3c4d/*` },
+    ]);
+    expect(elb('CreateTargetGroup', { Name: 'x' })).toHaveLength(1);
+    const tg = `${ELB}:targetgroup/bg-app-1a2b3c4d/0011223344556677`;
+    expect(elb('DeleteTargetGroup', { TargetGroupArn: tg })).toEqual([
+      { action: 'elasticloadbalancing:DeleteTargetGroup', resource: tg },
+    ]);
+    expect(elb('CreateRule', { ListenerArn: LISTENER, Priority: 100 })).toEqual([
+      { action: 'elasticloadbalancing:CreateRule', resource: LISTENER },
+    ]);
+    expect(elb('ModifyRule', { RuleArn: RULE })).toEqual([
+      { action: 'elasticloadbalancing:ModifyRule', resource: RULE },
+    ]);
+    expect(elb('DescribeTargetHealth', { TargetGroupArn: tg })).toEqual([
+      { action: 'elasticloadbalancing:DescribeTargetHealth', resource: '*' },
+    ]);
+  });
+
+  test('an operation without a mapping fails loudly', () => {
+    expect(() => ecs('DeleteService', { service: 'a' })).toThrow(UnmappedOperationError);
+    expect(() => authorizationsFor({ service: 'SFN', operation: 'StartExecution', input: {} }, scope)).toThrow(
+      /No IAM authorization mapping for SFN StartExecution/,
+    );
+    expect(() => elb('ModifyRule', {})).toThrow(/has no RuleArn/);
+  });
+});
+
+describe('integrations Step Functions runs itself (not in the call log)', () => {
+  const scheduled = (resourceType: string, resource: string, parameters: unknown) => ({
+    taskScheduledEventDetails: { resourceType, resource, parameters: JSON.stringify(parameters) },
+  });
+
+  test('lambda:invoke is lambda:InvokeFunction on the function ARN; aws-sdk Tasks are left to the call log', () => {
+    const history = [
+      scheduled('lambda', 'invoke', { FunctionName: 'validate', Payload: {} }),
+      scheduled('lambda', 'invoke', { FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:smoke:live' }),
+      scheduled('aws-sdk:ecs', 'describeServices', { Cluster: 'c' }),
+      {},
+    ];
+    expect(integrationAuthorizations(history, scope).map((a) => a.request)).toEqual([
+      { action: 'lambda:InvokeFunction', resource: 'arn:aws:lambda:us-east-1:123456789012:function:validate' },
+      { action: 'lambda:InvokeFunction', resource: 'arn:aws:lambda:us-east-1:123456789012:function:smoke:live' },
+    ]);
+  });
+
+  test('an integration without a mapping fails loudly', () => {
+    expect(() => integrationAuthorizations([scheduled('sns', 'publish', { TopicArn: 'x' })], scope)).toThrow(
+      /No IAM mapping for the Step Functions integration sns:publish/,
+    );
+  });
+});

@@ -1,0 +1,3 @@
+import { defineFaultProperty } from './property';
+
+defineFaultProperty(20261123);

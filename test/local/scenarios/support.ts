@@ -1,0 +1,132 @@
+import {
+  DeleteRuleCommand,
+  DeleteTargetGroupCommand,
+  DescribeRulesCommand,
+  ElasticLoadBalancingV2Client,
+  ModifyRuleCommand,
+  type Action,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DeleteTaskSetCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { localClientConfig } from '../../../local/deploy/client-config';
+import type { LocalStack } from '../../../local/demo/local-stack';
+import { observe } from '../../../local/demo/observe';
+import { FaultInjector } from '../../../local/faults/fault-plan';
+import { runFlow, type FlowResult } from '../../../local/invariants/flow';
+import { roles } from '../../../local/invariants/state-checks';
+import { LOCAL_REGION } from '../../../local/local-aws';
+import { startTestStack } from '../demo/harness';
+
+export interface FaultStack {
+  readonly stack: LocalStack;
+  readonly injector: FaultInjector;
+  /** The test rule's actions before any deployment (the fixed 503), to restore after a case left a green behind. */
+  readonly idleTestActions: Action[];
+  close(): Promise<void>;
+}
+
+/**
+ * A local stack whose API calls go through a FaultInjector (no faults until a plan is armed). `desiredCount` sets the
+ * service's count before any deployment (deploy-green then keeps it), e.g. 1 task per version for faster cases.
+ */
+export async function startFaultStack(timeScale = 0.01, desiredCount?: number): Promise<FaultStack> {
+  const injector = new FaultInjector();
+  const stack = await startTestStack({ faults: injector, timeScale });
+  const elb = new ElasticLoadBalancingV2Client(localClientConfig(stack.aws.endpoint, LOCAL_REGION));
+  const testRuleArn = testRule(stack);
+  const described = await elb.send(new DescribeRulesCommand({ RuleArns: [testRuleArn] }));
+  elb.destroy();
+  if (desiredCount !== undefined) {
+    const ecs = new ECSClient(localClientConfig(stack.aws.endpoint, LOCAL_REGION));
+    await ecs.send(new UpdateServiceCommand({ ...stack.service, desiredCount }));
+    ecs.destroy();
+  }
+  return {
+    stack,
+    injector,
+    idleTestActions: described.Rules?.[0]?.Actions ?? [],
+    close: () => stack.close(),
+  };
+}
+
+function testRule(stack: LocalStack): string {
+  const listener = stack.aws.elbv2.state().listeners.find((l) => l.port === 8080);
+  const rule = listener?.rules.find((r) => r.Priority === '1');
+  if (!rule) throw new Error('No controller-owned test rule.');
+  return rule.RuleArn as string;
+}
+
+/** A healthy release (blue), fault-free, so production is live afterwards. */
+export async function releaseBlue(fs: FaultStack, colour = 'blue'): Promise<FlowResult> {
+  const flow = await runFlow(fs.stack, {
+    injector: fs.injector,
+    plan: {},
+    colour,
+    commit: 'b1ee000',
+    monitor: { probeGapMs: 0 },
+  });
+  const failed = flow.steps.find((s) => s.result.status !== 'SUCCEEDED');
+  if (failed) {
+    throw new Error(`Releasing ${colour} failed at ${failed.machine}: ${failed.result.error} ${failed.result.cause}`);
+  }
+  return flow;
+}
+
+/**
+ * Back to "one live version, nothing else" without the state machines, whatever a case left behind (an UndoFailed
+ * leaves green's target group, say): close the test rule, delete extra rules, every task set but the live one, and
+ * every target group but the live one's. Test-side calls are not signed as a role, so no fault plan touches them.
+ */
+export async function discardNonLive(fs: FaultStack): Promise<void> {
+  const { stack } = fs;
+  const view = observe(stack);
+  const live = roles(view).live;
+  const extra = view.taskSets.filter((ts) => ts.arn !== live);
+  const liveGroup = view.taskSets.find((ts) => ts.arn === live)?.targetGroupArn;
+  const strayGroups = view.targetGroups.filter((tg) => tg.arn !== liveGroup).map((tg) => tg.arn);
+  if (extra.length === 0 && view.test.kind === 'fixed' && view.extraRules === 0 && strayGroups.length === 0) return;
+  const config = localClientConfig(stack.aws.endpoint, LOCAL_REGION);
+  const elb = new ElasticLoadBalancingV2Client(config);
+  const ecs = new ECSClient(config);
+  try {
+    await elb.send(new ModifyRuleCommand({ RuleArn: testRule(stack), Actions: fs.idleTestActions }));
+    for (const listener of stack.aws.elbv2.state().listeners) {
+      for (const rule of listener.rules) {
+        if (rule.IsDefault !== true && rule.Priority !== '1') {
+          await elb.send(new DeleteRuleCommand({ RuleArn: rule.RuleArn as string }));
+        }
+      }
+    }
+    for (const ts of extra) {
+      await ecs.send(new DeleteTaskSetCommand({ ...stack.service, taskSet: ts.arn, force: true }));
+    }
+    for (;;) {
+      const now = observe(stack);
+      if (!now.taskSets.some((ts) => extra.some((e) => e.arn === ts.arn))) break;
+      await stack.aws.clock.sleep(5);
+    }
+    for (const arn of strayGroups) await elb.send(new DeleteTargetGroupCommand({ TargetGroupArn: arn }));
+  } finally {
+    elb.destroy();
+    ecs.destroy();
+  }
+}
+
+/** The problems of a flow as one readable string, for `expect(...).toEqual([])` failures. */
+export function problemsOf(flow: FlowResult): string[] {
+  return flow.problems;
+}
+
+/**
+ * Back to a healthy baseline after a case: faults off, nothing but the live version, and the live version healthy
+ * (a faulty green that went live, e.g. flapping, is replaced by a fault-free release).
+ */
+export async function restoreBaseline(fs: FaultStack): Promise<void> {
+  fs.injector.disarm();
+  await discardNonLive(fs);
+  const view = observe(fs.stack);
+  const live = view.taskSets.find((ts) => ts.arn === roles(view).live);
+  const running = fs.stack.aws.ecs.state().tasks.filter((t) => t.lastStatus === 'RUNNING');
+  const liveIsHealthyImage =
+    live !== undefined && running.length > 0 && running.every((t) => /\/demo-app:/.test(t.image));
+  if (!liveIsHealthyImage) await releaseBlue(fs);
+}
