@@ -51,27 +51,7 @@ const def = {
       "States.Format('Production forwards to task set {} but it is {} rather than PRIMARY: a swap did not finish. Run swap again to finish it, or rollback. Nothing was changed.', $.live.taskSetId, $.live.status)",
       'FailBeforeChangesWithCause',
     ),
-    CloseTestListener: {
-      Type: 'Task',
-      Resource: c.elb('modifyRule'),
-      Parameters: {
-        RuleArn: '${TestRuleArn}',
-        Actions: [
-          {
-            Type: 'fixed-response',
-            FixedResponseConfig: {
-              StatusCode: '503',
-              ContentType: 'text/plain',
-              MessageBody: '${TestListenerIdleMessage}',
-            },
-          },
-        ],
-      },
-      ResultPath: null,
-      Retry: c.retry,
-      Catch: c.catchTo('FailCleanUp'),
-      Next: 'RemoveOldTaskSets',
-    },
+    CloseTestListener: c.closeTestListener('RemoveOldTaskSets', 'FailCleanUp'),
     RemoveOldTaskSets: c.removeTaskSetsMap('SweepDescribeService', 'FailCleanUp'),
     ...c.sweepOrphanTargetGroupsStates('IsAnythingLive', 'FailCleanUp'),
     IsAnythingLive: {

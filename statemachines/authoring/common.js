@@ -7,6 +7,22 @@ const TRANSIENT = [
   'States.Timeout',
 ];
 const retry = [{ ErrorEquals: TRANSIENT, IntervalSeconds: 2, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: 'FULL' }];
+/** Transient Lambda service errors (not errors the function itself throws). */
+const lambdaRetry = [
+  {
+    ErrorEquals: [
+      'Lambda.ServiceException',
+      'Lambda.AWSLambdaException',
+      'Lambda.SdkClientException',
+      'Lambda.TooManyRequestsException',
+      'Lambda.ClientExecutionTimeoutException',
+    ],
+    IntervalSeconds: 1,
+    MaxAttempts: 3,
+    BackoffRate: 2,
+    JitterStrategy: 'FULL',
+  },
+];
 const undoRetry = [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 }];
 const catchTo = (next) => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next }];
 const ecs = (a) => `arn:aws:states:::aws-sdk:ecs:${a}`;
@@ -609,6 +625,7 @@ function sweepOrphanTargetGroupsStates(next, onError) {
 }
 
 module.exports = {
+  lambdaRetry,
   sweepOrphanTargetGroupsStates,
   targetStatesStates,
   closeTestListener,

@@ -1,4 +1,4 @@
-const { retry, catchTo, ecs, elb, targetStatesStates } = require('./common');
+const { retry, lambdaRetry, catchTo, ecs, elb, targetStatesStates } = require('./common');
 const fmtReject = (error, format, next = 'FailInvalidInput') => ({
   Type: 'Pass',
   Parameters: { Error: error, 'Cause.$': format },
@@ -19,21 +19,7 @@ const def = {
       Parameters: { FunctionName: '${ValidateInputFunctionArn}', 'Payload.$': '$' },
       OutputPath: '$.Payload',
       TimeoutSeconds: 30,
-      Retry: [
-        {
-          ErrorEquals: [
-            'Lambda.ServiceException',
-            'Lambda.AWSLambdaException',
-            'Lambda.SdkClientException',
-            'Lambda.TooManyRequestsException',
-            'Lambda.ClientExecutionTimeoutException',
-          ],
-          IntervalSeconds: 1,
-          MaxAttempts: 3,
-          BackoffRate: 2,
-          JitterStrategy: 'FULL',
-        },
-      ],
+      Retry: lambdaRetry,
       Catch: [
         { ErrorEquals: ['BlueGreen.InvalidInput'], ResultPath: '$.failure', Next: 'ReadInvalidInputPayload' },
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FailBeforeChanges' },
@@ -614,21 +600,7 @@ const def = {
       ResultSelector: { 'message.$': '$.Payload.message', 'paths.$': '$.Payload.paths' },
       ResultPath: '$.smokeTestResult',
       TimeoutSeconds: 180,
-      Retry: [
-        {
-          ErrorEquals: [
-            'Lambda.ServiceException',
-            'Lambda.AWSLambdaException',
-            'Lambda.SdkClientException',
-            'Lambda.TooManyRequestsException',
-            'Lambda.ClientExecutionTimeoutException',
-          ],
-          IntervalSeconds: 1,
-          MaxAttempts: 3,
-          BackoffRate: 2,
-          JitterStrategy: 'FULL',
-        },
-      ],
+      Retry: lambdaRetry,
       Catch: [
         { ErrorEquals: ['BlueGreen.SmokeTestFailed'], ResultPath: '$.error', Next: 'ReadSmokeTestPayload' },
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'UndoRestoreTestListener' },
