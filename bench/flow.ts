@@ -1,0 +1,375 @@
+/**
+ * One measured deployment on a running local stack: steady load on production through deploy-green → swap →
+ * clean-up (and on the test URL during deploy-green), the controller's own overhead read from the emulator, and
+ * (optionally) the two failure paths: a green that never becomes healthy, and a rollback after a swap.
+ */
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import type { CallRecord } from '../local/aws/call-log';
+import { runExecution, type ExecutionResult } from '../local/demo/executions';
+import type { LocalStack } from '../local/demo/local-stack';
+import { observe } from '../local/demo/observe';
+import { startLoad } from './load';
+import type { LoadSamples } from './load-worker';
+import { windowStats, type WindowStats } from './stats';
+
+export const PRICE_PER_TRANSITION_USD = 0.025 / 1000;
+type Machine = keyof LocalStack['stateMachines'];
+
+export interface MachineCost {
+  readonly stateTransitions: number;
+  /** AWS API calls the controller made (call log), by principal (role name). */
+  readonly apiCallsByPrincipal: Record<string, number>;
+  readonly apiCalls: number;
+  readonly costUsd: number;
+  readonly wallMs: number;
+}
+
+export interface FlowMeasurement {
+  readonly baselineMs: number;
+  readonly production: {
+    readonly baseline: WindowStats;
+    readonly deployGreen: WindowStats;
+    readonly swap: WindowStats;
+    readonly cleanUp: WindowStats;
+    readonly whole: WindowStats;
+  };
+  readonly cutover: {
+    /** Wall ms relative to the swap's StartExecution. */
+    readonly blueFirstMs: number;
+    readonly blueLastMs: number;
+    readonly greenFirstMs: number;
+    readonly greenLastMs: number;
+    /** Blue responses completed after the first green one (completion order; in-flight requests). */
+    readonly blueAfterGreenByCompletion: number;
+    /** Blue responses to requests sent after a green response had already been received: the goal is 0. */
+    readonly violations: number;
+    /** Responses from neither version (e.g. fixed responses), and errors, during the swap. */
+    readonly otherResponses: number;
+  };
+  readonly test: WindowStats & {
+    readonly fixed503: number;
+    readonly green2xx: number;
+    readonly other: number;
+    /** Wall ms from the test rule's ModifyRule completing to the first green response on the test URL. */
+    readonly firstGreenAfterOpenMs: number;
+  };
+  readonly overhead: {
+    /** Wall ms from the last green target turning healthy (emulator) to deploy-green's ModifyRule on the test rule. */
+    readonly healthyToReadyWallMs: number;
+    readonly healthyToReadyEmulatedS: number;
+    /** …of which: waiting for the next health poll (healthy → the DescribeTargetHealth that saw it). */
+    readonly healthyToGateCallWallMs: number;
+    /** Wall ms from the swap's StartExecution to the production ModifyRule completing (API level). */
+    readonly swapToProductionRuleWallMs: number;
+    /** Wall ms from the swap's StartExecution to the first green response on production (client level). */
+    readonly swapToFirstGreenWallMs: number;
+    /** Controller API calls from the swap's start up to and including the production ModifyRule. */
+    readonly swapCriticalPathCalls: number;
+    readonly swapCriticalPathOperations: string[];
+  };
+  readonly machines: Record<'deployGreen' | 'swap' | 'cleanUp' | 'flow', MachineCost>;
+}
+
+export interface FailureMeasurement {
+  /** Wall ms / emulated s from deploy-green (never-healthy image) starting to its last undo call completing. */
+  readonly unhealthyToUndoneWallMs: number;
+  readonly unhealthyToUndoneEmulatedS: number;
+  readonly unhealthyError: string;
+  /** From rollback's StartExecution to the production ModifyRule back to blue completing (API level). */
+  readonly rollbackToProductionRuleWallMs: number;
+  /** From rollback's StartExecution to the last green response on production (client level: only blue after). */
+  readonly rollbackToLastGreenWallMs: number;
+  readonly rollbackTotalWallMs: number;
+  /** Production during both failure paths. */
+  readonly production: WindowStats;
+  readonly machines: Record<'failedDeployGreen' | 'rollback', MachineCost>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const endOf = (c: CallRecord): number => Date.parse(c.time) + c.durationMs;
+const roleName = (principal: string | undefined): string => principal?.split('/').pop() ?? 'unsigned (bench client)';
+
+function transitions(history: readonly HistoryEvent[]): number {
+  return history.filter((e) => (e.type ?? '').endsWith('StateEntered')).length;
+}
+
+/** Controller calls = calls signed by a role (the state machines'); the bench's own SFN polling is unsigned. */
+function controllerCalls(stack: LocalStack, from: number, to: number): CallRecord[] {
+  return stack.aws.server.callLog.entries().filter((c) => {
+    const t = Date.parse(c.time);
+    return c.principal !== undefined && t >= from && t <= to;
+  });
+}
+
+function machineCost(stack: LocalStack, results: ReadonlyArray<[ExecutionResult, number, number]>): MachineCost {
+  const byPrincipal: Record<string, number> = {};
+  let stateTransitions = 0;
+  let apiCalls = 0;
+  let wallMs = 0;
+  for (const [result, from, to] of results) {
+    stateTransitions += transitions(result.history);
+    wallMs += to - from;
+    for (const call of controllerCalls(stack, from, to)) {
+      const name = roleName(call.principal);
+      byPrincipal[name] = (byPrincipal[name] ?? 0) + 1;
+      apiCalls++;
+    }
+  }
+  return {
+    stateTransitions,
+    apiCallsByPrincipal: byPrincipal,
+    apiCalls,
+    costUsd: stateTransitions * PRICE_PER_TRANSITION_USD,
+    wallMs,
+  };
+}
+
+async function timed(
+  stack: LocalStack,
+  machine: Machine,
+  input: Record<string, unknown>,
+): Promise<[ExecutionResult, number, number]> {
+  const from = Date.now();
+  const result = await runExecution(stack.sfn, stack.stateMachines[machine], input, { pollMs: 20 });
+  return [result, from, Date.now()];
+}
+
+function expectStatus([result]: [ExecutionResult, number, number], status: string, what: string): void {
+  if (result.status !== status) {
+    throw new Error(`${what}: expected ${status}, got ${result.status} ${result.error ?? ''} ${result.cause ?? ''}`);
+  }
+}
+
+function ruleArn(stack: LocalStack, albPort: number): string {
+  const listener = stack.aws.elbv2.state().listeners.find((l) => l.port === albPort);
+  const rule = listener?.rules.find((r) => r.Priority === '1');
+  if (typeof rule?.RuleArn !== 'string') throw new Error(`No controller-owned rule on listener ${albPort}.`);
+  return rule.RuleArn;
+}
+
+/** Polls the emulator's target health every `everyMs` and remembers when each target of a new group turned healthy. */
+function watchHealth(stack: LocalStack, ignoreArn: string | undefined, everyMs = 2) {
+  const firstHealthy = new Map<string, number>();
+  let groupArn: string | undefined;
+  let targetCount = 0;
+  const timer = setInterval(() => {
+    const now = Date.now();
+    for (const tg of stack.aws.elbv2.state().targetGroups) {
+      if (tg.arn === ignoreArn) continue;
+      groupArn ??= tg.arn;
+      if (tg.arn !== groupArn) continue;
+      targetCount = Math.max(targetCount, tg.targets.length);
+      for (const t of tg.targets) {
+        const key = `${t.id}:${t.port}`;
+        if (t.health.state === 'healthy' && !firstHealthy.has(key)) firstHealthy.set(key, now);
+      }
+    }
+  }, everyMs);
+  return {
+    /** When the last target of the new group first read healthy (wall ms). */
+    stop: (expected: number): number => {
+      clearInterval(timer);
+      if (firstHealthy.size < expected) return NaN;
+      return Math.max(...firstHealthy.values());
+    },
+  };
+}
+
+function commitOf(version: string): string {
+  return version.split('/')[1] ?? '';
+}
+
+export interface FlowOptions {
+  readonly repo: string;
+  readonly desiredCount: number;
+  readonly connections: number;
+  readonly testConnections: number;
+  /** Commit of the live (blue) version and of the one deployed (green). */
+  readonly blueCommit: string;
+  readonly greenCommit: string;
+  readonly greenTag: string;
+  readonly baselineMs: number;
+}
+
+export async function measureFlow(stack: LocalStack, o: FlowOptions): Promise<FlowMeasurement> {
+  const { timeScale } = stack.aws.clock;
+  const liveTg = observe(stack).production;
+  const blueTg = liveTg.kind === 'forward' ? liveTg.targetGroupArns[0] : undefined;
+  const testRule = ruleArn(stack, 8080);
+  const prodRule = ruleArn(stack, 80);
+  stack.aws.server.callLog.clear();
+
+  const prodLoad = await startLoad(stack.urls.production, o.connections);
+  const loadStart = Date.now();
+  await sleep(o.baselineMs);
+  const testLoad = await startLoad(stack.urls.test, o.testConnections);
+  const health = watchHealth(stack, blueTg);
+  const deploy = await timed(stack, 'deployGreen', {
+    ...stack.service,
+    image: `${o.repo}:${o.greenTag}`,
+    commit: o.greenCommit,
+  });
+  const healthyAt = health.stop(o.desiredCount);
+  expectStatus(deploy, 'SUCCEEDED', 'deploy-green');
+  const testSamples = await testLoad.stop();
+  const swap = await timed(stack, 'swap', stack.service);
+  expectStatus(swap, 'SUCCEEDED', 'swap');
+  const clean = await timed(stack, 'cleanUp', stack.service);
+  expectStatus(clean, 'SUCCEEDED', 'clean-up');
+  await sleep(Math.min(1000, o.baselineMs));
+  const loadEnd = Date.now();
+  const prod = await prodLoad.stop();
+
+  const calls = stack.aws.server.callLog.entries();
+  const byController = calls.filter((c) => c.principal !== undefined);
+  const testOpen = byController.find(
+    (c) => c.operation === 'ModifyRule' && c.input.RuleArn === testRule && Date.parse(c.time) >= deploy[1],
+  );
+  const readyAt = testOpen ? endOf(testOpen) : NaN;
+  const gateCall = byController
+    .filter((c) => c.operation === 'DescribeTargetHealth' && Date.parse(c.time) <= (testOpen ? Date.parse(testOpen.time) : 0))
+    .pop();
+  const swapStart = swap[1];
+  const prodSwitch = byController.find(
+    (c) => c.operation === 'ModifyRule' && c.input.RuleArn === prodRule && Date.parse(c.time) >= swapStart,
+  );
+  const critical = byController.filter(
+    (c) => Date.parse(c.time) >= swapStart && prodSwitch !== undefined && Date.parse(c.time) <= Date.parse(prodSwitch.time),
+  );
+
+  const isGreen = (s: LoadSamples, i: number): boolean => commitOf(s.versions[s.version[i] ?? 0] ?? '') === o.greenCommit;
+  const isBlue = (s: LoadSamples, i: number): boolean => commitOf(s.versions[s.version[i] ?? 0] ?? '') === o.blueCommit;
+  let blueFirst = NaN;
+  let blueLast = NaN;
+  let greenFirst = NaN;
+  let greenLast = NaN;
+  for (let i = 0; i < prod.end.length; i++) {
+    const t = prod.end[i] ?? 0;
+    if (isBlue(prod, i)) {
+      if (Number.isNaN(blueFirst)) blueFirst = t;
+      blueLast = t;
+    } else if (isGreen(prod, i)) {
+      if (Number.isNaN(greenFirst)) greenFirst = t;
+      greenLast = t;
+    }
+  }
+  let blueAfterGreenByCompletion = 0;
+  let violations = 0;
+  let otherResponses = 0;
+  for (let i = 0; i < prod.end.length; i++) {
+    const t = prod.end[i] ?? 0;
+    if (isBlue(prod, i) && t > greenFirst) {
+      blueAfterGreenByCompletion++;
+      if (t - (prod.latency[i] ?? 0) > greenFirst) violations++;
+    }
+    if (t >= swap[1] && t < swap[2] && !isBlue(prod, i) && !isGreen(prod, i)) otherResponses++;
+  }
+
+  let fixed503 = 0;
+  let green2xx = 0;
+  let other = 0;
+  let firstTestGreen = NaN;
+  for (let i = 0; i < testSamples.end.length; i++) {
+    const st = testSamples.status[i] ?? 0;
+    if (st === 503 && (testSamples.version[i] ?? 0) === 0) fixed503++;
+    else if (st >= 200 && st < 300 && isGreen(testSamples, i)) {
+      green2xx++;
+      if (Number.isNaN(firstTestGreen)) firstTestGreen = testSamples.end[i] ?? NaN;
+    } else other++;
+  }
+  const relative = (t: number): number => t - swapStart;
+  const toEmulatedS = (ms: number): number => ms / 1000 / timeScale;
+  const testWindow = windowStats(testSamples, deploy[1], Infinity);
+
+  return {
+    baselineMs: o.baselineMs,
+    production: {
+      baseline: windowStats(prod, loadStart + 200, deploy[1]),
+      deployGreen: windowStats(prod, deploy[1], deploy[2]),
+      swap: windowStats(prod, swap[1], swap[2]),
+      cleanUp: windowStats(prod, clean[1], clean[2]),
+      whole: windowStats(prod, loadStart, loadEnd + 1),
+    },
+    cutover: {
+      blueFirstMs: relative(blueFirst),
+      blueLastMs: relative(blueLast),
+      greenFirstMs: relative(greenFirst),
+      greenLastMs: relative(greenLast),
+      blueAfterGreenByCompletion,
+      violations,
+      otherResponses,
+    },
+    test: { ...testWindow, fixed503, green2xx, other, firstGreenAfterOpenMs: firstTestGreen - readyAt },
+    overhead: {
+      healthyToReadyWallMs: readyAt - healthyAt,
+      healthyToReadyEmulatedS: toEmulatedS(readyAt - healthyAt),
+      healthyToGateCallWallMs: gateCall ? Date.parse(gateCall.time) - healthyAt : NaN,
+      swapToProductionRuleWallMs: prodSwitch ? endOf(prodSwitch) - swapStart : NaN,
+      swapToFirstGreenWallMs: greenFirst - swapStart,
+      swapCriticalPathCalls: critical.length,
+      swapCriticalPathOperations: critical.map((c) => c.operation),
+    },
+    machines: {
+      deployGreen: machineCost(stack, [deploy]),
+      swap: machineCost(stack, [swap]),
+      cleanUp: machineCost(stack, [clean]),
+      flow: machineCost(stack, [deploy, swap, clean]),
+    },
+  };
+}
+
+export interface FailureOptions {
+  readonly repo: string;
+  readonly connections: number;
+  readonly blueCommit: string;
+  readonly rollbackCommit: string;
+  readonly rollbackTag: string;
+  readonly failingImage: string;
+}
+
+export async function measureFailure(stack: LocalStack, o: FailureOptions): Promise<FailureMeasurement> {
+  const { timeScale } = stack.aws.clock;
+  const prodRule = ruleArn(stack, 80);
+  stack.aws.server.callLog.clear();
+  const prodLoad = await startLoad(stack.urls.production, o.connections);
+  const loadStart = Date.now();
+
+  const failed = await timed(stack, 'deployGreen', {
+    ...stack.service,
+    image: o.failingImage,
+    commit: 'badbad0',
+    healthTimeoutSeconds: 30,
+  });
+  expectStatus(failed, 'FAILED', 'deploy-green of a never-healthy image');
+  const failedCalls = controllerCalls(stack, failed[1], failed[2]);
+  const lastUndo = failedCalls[failedCalls.length - 1];
+  const undoneAt = lastUndo ? endOf(lastUndo) : NaN;
+
+  expectStatus(
+    await timed(stack, 'deployGreen', { ...stack.service, image: `${o.repo}:${o.rollbackTag}`, commit: o.rollbackCommit }),
+    'SUCCEEDED',
+    'deploy-green before rollback',
+  );
+  expectStatus(await timed(stack, 'swap', stack.service), 'SUCCEEDED', 'swap before rollback');
+  const rollback = await timed(stack, 'rollback', stack.service);
+  expectStatus(rollback, 'SUCCEEDED', 'rollback');
+  const loadEnd = Date.now();
+  const prod = await prodLoad.stop();
+  const back = controllerCalls(stack, rollback[1], rollback[2]).find(
+    (c) => c.operation === 'ModifyRule' && c.input.RuleArn === prodRule,
+  );
+  let lastGreen = NaN;
+  for (let i = 0; i < prod.end.length; i++) {
+    if (commitOf(prod.versions[prod.version[i] ?? 0] ?? '') === o.rollbackCommit) lastGreen = prod.end[i] ?? NaN;
+  }
+  return {
+    unhealthyToUndoneWallMs: undoneAt - failed[1],
+    unhealthyToUndoneEmulatedS: (undoneAt - failed[1]) / 1000 / timeScale,
+    unhealthyError: failed[0].error ?? '',
+    rollbackToProductionRuleWallMs: back ? endOf(back) - rollback[1] : NaN,
+    rollbackToLastGreenWallMs: lastGreen - rollback[1],
+    rollbackTotalWallMs: rollback[2] - rollback[1],
+    production: windowStats(prod, loadStart, loadEnd + 1),
+    machines: { failedDeployGreen: machineCost(stack, [failed]), rollback: machineCost(stack, [rollback]) },
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * `npm run bench`: zero-downtime swap under load, and what the controller itself costs, as figures.
+ *
+ * For each desired count, local AWS is started with the synthesized stack, a blue version is released, and then
+ * `--runs` measured deployments follow (each deploys a new version over the live one under load), each followed by
+ * the two failure paths. Every figure is printed as the median [min–max] over the runs; bench/results.json holds
+ * the same plus every raw run and the machine it ran on.
+ *
+ *   npm run bench -- --runs 3 --desired 1,4,16 --time-scale 0.05 --connections 50 --no-failure
+ */
+import { Command } from 'commander';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { synthTemplate } from '../local/deploy/synth';
+import { runExecution } from '../local/demo/executions';
+import { startLocalStack, type LocalStack } from '../local/demo/local-stack';
+import { measureFailure, measureFlow, PRICE_PER_TRANSITION_USD, type FailureMeasurement, type FlowMeasurement } from './flow';
+import { spread, type Spread } from './stats';
+import { renderTable } from './table';
+
+export interface BenchOptions {
+  readonly runs: number;
+  readonly desiredCounts: number[];
+  readonly timeScale: number;
+  readonly connections: number;
+  readonly testConnections: number;
+  readonly baselineMs: number;
+  readonly failure: boolean;
+  readonly failingImage: string;
+}
+
+export interface DesiredCountResult {
+  readonly desiredCount: number;
+  readonly flows: FlowMeasurement[];
+  readonly failures: FailureMeasurement[];
+  /** Every numeric figure (dotted path) as median/min/max over the runs. */
+  readonly figures: Record<string, Spread>;
+  readonly wallMs: number;
+}
+
+/** Every finite number in a measurement, by dotted path (arrays of strings are skipped). */
+export function flatten(value: unknown, prefix = '', out: Record<string, number> = {}): Record<string, number> {
+  if (typeof value === 'number') out[prefix] = value;
+  else if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  }
+  return out;
+}
+
+function aggregate(items: ReadonlyArray<Record<string, number>>): Record<string, Spread> {
+  const keys = new Set(items.flatMap((i) => Object.keys(i)));
+  const result: Record<string, Spread> = {};
+  for (const key of keys) result[key] = spread(items.map((i) => i[key] ?? NaN));
+  return result;
+}
+
+const hex = (n: number): string => n.toString(16).padStart(7, '0');
+
+async function release(stack: LocalStack, repo: string, commit: string): Promise<void> {
+  const input = { ...stack.service, image: `${repo}:blue-0`, commit };
+  for (const [machine, i] of [
+    ['deployGreen', input],
+    ['swap', stack.service],
+    ['cleanUp', stack.service],
+  ] as const) {
+    const result = await runExecution(stack.sfn, stack.stateMachines[machine], i, { pollMs: 20 });
+    if (result.status !== 'SUCCEEDED') throw new Error(`Releasing blue: ${machine} ${result.status} ${result.cause ?? ''}`);
+  }
+}
+
+export async function benchDesiredCount(
+  desiredCount: number,
+  options: BenchOptions,
+  log: (line: string) => void = () => undefined,
+): Promise<DesiredCountResult> {
+  const started = Date.now();
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-cdk-${desiredCount}-`));
+  const template = synthTemplate({ desiredCount }, outdir);
+  const stack = await startLocalStack(template, {
+    timeScale: options.timeScale,
+    ports: { api: 0, listeners: { 80: 0, 8080: 0 } },
+  });
+  const flows: FlowMeasurement[] = [];
+  const failures: FailureMeasurement[] = [];
+  try {
+    const repo = stack.deployed.outputs.ImageRepositoryUri ?? '';
+    let live = hex(0xb000000 + desiredCount * 0x1000);
+    await release(stack, repo, live);
+    log(`desired ${desiredCount}: blue released (${Date.now() - started} ms)`);
+    for (let run = 1; run <= options.runs; run++) {
+      const next = hex(0xc000000 + desiredCount * 0x1000 + run);
+      const flow = await measureFlow(stack, {
+        repo,
+        desiredCount,
+        connections: options.connections,
+        testConnections: options.testConnections,
+        blueCommit: live,
+        greenCommit: next,
+        greenTag: run % 2 === 1 ? `green-${run}` : `blue-${run}`,
+        baselineMs: options.baselineMs,
+      });
+      flows.push(flow);
+      live = next;
+      const p = flow.production.whole;
+      log(
+        `desired ${desiredCount} run ${run}: ${p.requests} requests, ${p.non2xx} non-2xx, ` +
+          `${p.connectionErrors} errors, ${flow.cutover.violations} order violations`,
+      );
+      if (options.failure) {
+        const failure = await measureFailure(stack, {
+          repo,
+          connections: options.connections,
+          blueCommit: live,
+          rollbackCommit: hex(0xd000000 + desiredCount * 0x1000 + run),
+          rollbackTag: `orange-${run}`,
+          failingImage: options.failingImage,
+        });
+        failures.push(failure);
+        log(
+          `desired ${desiredCount} run ${run}: undo after never-healthy ${failure.unhealthyToUndoneWallMs} ms, ` +
+            `rollback → production rule ${failure.rollbackToProductionRuleWallMs} ms`,
+        );
+      }
+    }
+  } finally {
+    await stack.close();
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+  const figures = {
+    ...aggregate(flows.map((f) => flatten(f))),
+    ...aggregate(failures.map((f) => flatten(f, 'failure'))),
+  };
+  return { desiredCount, flows, failures, figures, wallMs: Date.now() - started };
+}
+
+export function machineInfo(timeScale: number) {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    date: new Date().toISOString(),
+    timeScale,
+  };
+}
+
+async function main(): Promise<void> {
+  const program = new Command()
+    .name('bench')
+    .option('--runs <n>', 'measured runs per desired count', '3')
+    .option('--desired <list>', 'desired counts, comma-separated', '1,4,16')
+    .option('--time-scale <s>', 'wall seconds per emulated second', '0.05')
+    .option('--connections <n>', 'concurrent connections on production', '50')
+    .option('--test-connections <n>', 'concurrent connections on the test URL during deploy-green', '50')
+    .option('--baseline-ms <ms>', 'wall ms of load before deploy-green starts', '2000')
+    .option('--no-failure', 'skip the failure paths (never-healthy green, rollback)')
+    .option('--failing-image <image>', 'image of a green that never becomes healthy', 'local/unhealthy:x')
+    .option('--out <file>', 'where to write the results', path.join(__dirname, 'results.json'))
+    .parse();
+  const o = program.opts<{
+    runs: string;
+    desired: string;
+    timeScale: string;
+    connections: string;
+    testConnections: string;
+    baselineMs: string;
+    failure: boolean;
+    failingImage: string;
+    out: string;
+  }>();
+  const options: BenchOptions = {
+    runs: Number(o.runs),
+    desiredCounts: o.desired.split(',').map(Number),
+    timeScale: Number(o.timeScale),
+    connections: Number(o.connections),
+    testConnections: Number(o.testConnections),
+    baselineMs: Number(o.baselineMs),
+    failure: o.failure,
+    failingImage: o.failingImage,
+  };
+  const started = Date.now();
+  const log = (line: string): void => console.error(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
+  const results: DesiredCountResult[] = [];
+  for (const desiredCount of options.desiredCounts) results.push(await benchDesiredCount(desiredCount, options, log));
+  const machine = machineInfo(options.timeScale);
+  const output = {
+    machine,
+    options,
+    priceUsdPerStateTransition: PRICE_PER_TRANSITION_USD,
+    priceSource: 'AWS Step Functions standard workflows list price, $0.025 per 1,000 state transitions',
+    totalWallMs: Date.now() - started,
+    results,
+  };
+  fs.writeFileSync(o.out, `${JSON.stringify(output, null, 2)}\n`);
+  console.log(renderTable(machine, options, results));
+  console.log(`\nbench finished in ${((Date.now() - started) / 1000).toFixed(1)} s; results in ${o.out}`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

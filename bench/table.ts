@@ -1,0 +1,141 @@
+import type { BenchOptions, DesiredCountResult } from './run';
+import type { Spread } from './stats';
+
+interface Row {
+  readonly label: string;
+  readonly key: string;
+  readonly digits?: number;
+}
+type Section = readonly [string, readonly Row[]];
+
+const phase = (name: string, key: string): Row[] => [
+  { label: `${name}: requests`, key: `production.${key}.requests` },
+  { label: `${name}: req/s`, key: `production.${key}.requestsPerSecond` },
+  { label: `${name}: non-2xx`, key: `production.${key}.non2xx` },
+  { label: `${name}: connection errors`, key: `production.${key}.connectionErrors` },
+  { label: `${name}: p50 ms`, key: `production.${key}.p50Ms`, digits: 1 },
+  { label: `${name}: p99 ms`, key: `production.${key}.p99Ms`, digits: 1 },
+  { label: `${name}: max ms`, key: `production.${key}.maxMs`, digits: 1 },
+];
+
+const machine = (name: string, key: string): Row[] => [
+  { label: `${name}: state transitions`, key: `${key}.stateTransitions` },
+  { label: `${name}: controller API calls`, key: `${key}.apiCalls` },
+  { label: `${name}: Step Functions cost, USD`, key: `${key}.costUsd`, digits: 6 },
+];
+
+const SECTIONS: readonly Section[] = [
+  [
+    'Production under load, whole flow (deploy-green → swap → clean-up)',
+    [...phase('whole flow', 'whole'), ...phase('before (blue only)', 'baseline'), ...phase('during swap', 'swap')],
+  ],
+  [
+    'Production during deploy-green and clean-up',
+    [
+      { label: 'deploy-green: non-2xx', key: 'production.deployGreen.non2xx' },
+      { label: 'deploy-green: connection errors', key: 'production.deployGreen.connectionErrors' },
+      { label: 'deploy-green: p99 ms', key: 'production.deployGreen.p99Ms', digits: 1 },
+      { label: 'clean-up: non-2xx', key: 'production.cleanUp.non2xx' },
+      { label: 'clean-up: connection errors', key: 'production.cleanUp.connectionErrors' },
+      { label: 'clean-up: p99 ms', key: 'production.cleanUp.p99Ms', digits: 1 },
+    ],
+  ],
+  [
+    'Cutover on production (wall ms relative to swap StartExecution)',
+    [
+      { label: 'blue last seen', key: 'cutover.blueLastMs' },
+      { label: 'green first seen', key: 'cutover.greenFirstMs' },
+      { label: 'blue completions after first green', key: 'cutover.blueAfterGreenByCompletion' },
+      { label: 'blue after green (sent after green seen)', key: 'cutover.violations' },
+      { label: 'other responses during swap', key: 'cutover.otherResponses' },
+    ],
+  ],
+  [
+    'Test URL under load during deploy-green',
+    [
+      { label: 'requests', key: 'test.requests' },
+      { label: '503 fixed response (before it opens)', key: 'test.fixed503' },
+      { label: '2xx from green', key: 'test.green2xx' },
+      { label: 'anything else (goal 0)', key: 'test.other' },
+      { label: 'connection errors', key: 'test.connectionErrors' },
+      { label: 'ModifyRule → first green, ms', key: 'test.firstGreenAfterOpenMs' },
+    ],
+  ],
+  [
+    'Controller overhead',
+    [
+      { label: 'green healthy → deploy-green ready, emulated s', key: 'overhead.healthyToReadyEmulatedS', digits: 2 },
+      { label: 'green healthy → deploy-green ready, wall ms', key: 'overhead.healthyToReadyWallMs' },
+      { label: '…of which waiting for the next poll, wall ms', key: 'overhead.healthyToGateCallWallMs' },
+      { label: 'swap start → production rule moved, wall ms', key: 'overhead.swapToProductionRuleWallMs' },
+      { label: 'swap start → first green response, wall ms', key: 'overhead.swapToFirstGreenWallMs' },
+      { label: 'swap critical path: API calls', key: 'overhead.swapCriticalPathCalls' },
+    ],
+  ],
+  [
+    'Per state machine (Step Functions standard, $0.025 per 1,000 transitions)',
+    [
+      ...machine('deploy-green', 'machines.deployGreen'),
+      ...machine('swap', 'machines.swap'),
+      ...machine('clean-up', 'machines.cleanUp'),
+      ...machine('whole flow', 'machines.flow'),
+    ],
+  ],
+  [
+    'Failure paths',
+    [
+      { label: 'never-healthy green → undo complete, emulated s', key: 'failure.unhealthyToUndoneEmulatedS', digits: 1 },
+      { label: 'never-healthy green → undo complete, wall ms', key: 'failure.unhealthyToUndoneWallMs' },
+      { label: 'rollback start → production rule back, wall ms', key: 'failure.rollbackToProductionRuleWallMs' },
+      { label: 'rollback start → last green response, wall ms', key: 'failure.rollbackToLastGreenWallMs' },
+      { label: 'rollback total, wall ms', key: 'failure.rollbackTotalWallMs' },
+      { label: 'production non-2xx during failure paths', key: 'failure.production.non2xx' },
+      { label: 'production connection errors during failure paths', key: 'failure.production.connectionErrors' },
+      ...machine('failed deploy-green', 'failure.machines.failedDeployGreen'),
+      ...machine('rollback', 'failure.machines.rollback'),
+    ],
+  ],
+];
+
+function format(value: number, digits: number): string {
+  if (!Number.isFinite(value)) return '—';
+  return value.toFixed(digits);
+}
+
+function cell(s: Spread | undefined, digits = 0): string {
+  if (!s || s.n === 0) return '—';
+  if (s.min === s.max) return format(s.median, digits);
+  return `${format(s.median, digits)} [${format(s.min, digits)}–${format(s.max, digits)}]`;
+}
+
+export function renderTable(
+  info: { cpuModel: string; cores: number; node: string; date: string; timeScale: number },
+  options: BenchOptions,
+  results: readonly DesiredCountResult[],
+): string {
+  const header = ['figure (median [min–max])', ...results.map((r) => `desired ${r.desiredCount}`)];
+  const lines: string[][] = [];
+  const sectionAt = new Map<number, string>();
+  for (const [title, rows] of SECTIONS) {
+    sectionAt.set(lines.length, title);
+    for (const row of rows) lines.push([row.label, ...results.map((r) => cell(r.figures[row.key], row.digits))]);
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+  const fmt = (cols: readonly string[]): string =>
+    `| ${cols.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  const out = [
+    `ecs-bluegreen bench — ${info.cpuModel}, ${info.cores} cores, node ${info.node}, ${info.date}`,
+    `timeScale ${info.timeScale} (1 emulated s = ${info.timeScale * 1000} wall ms), ${options.runs} run(s) per desired ` +
+      `count, ${options.connections} connections on production, ${options.testConnections} on test during deploy-green`,
+    '',
+    fmt(header),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+  ];
+  lines.forEach((l, i) => {
+    const title = sectionAt.get(i);
+    if (title) out.push(fmt([`**${title}**`, ...results.map(() => '')]));
+    out.push(fmt(l));
+  });
+  out.push('', `Wall time per desired count: ${results.map((r) => `${r.desiredCount}: ${(r.wallMs / 1000).toFixed(1)} s`).join(', ')}`);
+  return out.join('\n');
+}
