@@ -712,7 +712,53 @@ const def = {
         { ErrorEquals: ['Ecs.TaskSetNotFoundException'], ResultPath: null, Next: 'UndoHasGreenTargetGroup' },
         { ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' },
       ],
-      Next: 'UndoHasGreenTargetGroup',
+      Next: 'UndoStartGreenDrainWait',
+    },
+    UndoStartGreenDrainWait: {
+      Type: 'Pass',
+      Result: { elapsedSeconds: 0 },
+      ResultPath: '$.undoDrain',
+      Next: 'UndoWaitForGreenGone',
+    },
+    UndoWaitForGreenGone: { Type: 'Wait', Seconds: 5, Next: 'UndoDescribeGreenTaskSet' },
+    UndoDescribeGreenTaskSet: {
+      Type: 'Task',
+      Resource: ecs('describeTaskSets'),
+      Comment:
+        'The undo ends only once ECS has removed the green task set, so nothing it made is left behind (not even a DRAINING task set that the next deploy-green would count as in flight).',
+      Parameters: {
+        'Cluster.$': '$.cluster',
+        'Service.$': '$.service',
+        'TaskSets.$': 'States.Array($.greenTaskSet.arn)',
+      },
+      ResultSelector: { 'taskSets.$': '$.TaskSets' },
+      ResultPath: '$.undoDrain.ecs',
+      Retry: retry,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
+      Next: 'UndoIsGreenGone',
+    },
+    UndoIsGreenGone: {
+      Type: 'Choice',
+      Choices: [
+        { Not: { Variable: '$.undoDrain.ecs.taskSets[0]', IsPresent: true }, Next: 'UndoHasGreenTargetGroup' },
+        { Variable: '$.undoDrain.elapsedSeconds', NumericGreaterThanEquals: 900, Next: 'NoteGreenDrainTimeout' },
+      ],
+      Default: 'UndoCountGreenDrainWait',
+    },
+    UndoCountGreenDrainWait: {
+      Type: 'Pass',
+      Parameters: { 'elapsedSeconds.$': 'States.MathAdd($.undoDrain.elapsedSeconds, 5)' },
+      ResultPath: '$.undoDrain',
+      Next: 'UndoWaitForGreenGone',
+    },
+    NoteGreenDrainTimeout: {
+      Type: 'Pass',
+      Parameters: {
+        Error: 'BlueGreen.DrainTimeout',
+        Cause: 'The green task set was still draining 15 minutes after it was deleted.',
+      },
+      ResultPath: '$.undoError',
+      Next: 'FailUndo',
     },
     UndoDeleteGreenTargetGroup: {
       Type: 'Task',
