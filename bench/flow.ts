@@ -10,7 +10,7 @@ import type { LocalStack } from '../local/demo/local-stack';
 import { observe } from '../local/demo/observe';
 import { startLoad } from './load';
 import type { LoadSamples } from './load-worker';
-import { windowStats, type WindowStats } from './stats';
+import { spread, windowStats, type WindowStats } from './stats';
 
 export const PRICE_PER_TRANSITION_USD = 0.025 / 1000;
 type Machine = keyof LocalStack['stateMachines'];
@@ -59,6 +59,9 @@ export interface FlowMeasurement {
     readonly healthyToReadyEmulatedS: number;
     /** …of which: waiting for the next health poll (healthy → the DescribeTargetHealth that saw it). */
     readonly healthyToGateCallWallMs: number;
+    /** deploy-green's health polls (DescribeTargetHealth calls) and the median gap between two, in emulated s. */
+    readonly healthPolls: number;
+    readonly healthPollPeriodEmulatedS: number;
     /** Wall ms from the swap's StartExecution to the production ModifyRule completing (API level). */
     readonly swapToProductionRuleWallMs: number;
     /** Wall ms from the swap's StartExecution to the first green response on production (client level). */
@@ -175,7 +178,8 @@ function watchHealth(stack: LocalStack, ignoreArn: string | undefined, everyMs =
   };
 }
 
-function commitOf(version: string): string {
+/** The image tag in `X-App-Version: colour/tag`: each deployed version has its own tag. */
+function tagOf(version: string): string {
   return version.split('/')[1] ?? '';
 }
 
@@ -184,10 +188,10 @@ export interface FlowOptions {
   readonly desiredCount: number;
   readonly connections: number;
   readonly testConnections: number;
-  /** Commit of the live (blue) version and of the one deployed (green). */
-  readonly blueCommit: string;
-  readonly greenCommit: string;
+  /** Image tag of the live (blue) version, and tag and commit of the one deployed (green). */
+  readonly blueTag: string;
   readonly greenTag: string;
+  readonly greenCommit: string;
   readonly baselineMs: number;
 }
 
@@ -227,18 +231,28 @@ export async function measureFlow(stack: LocalStack, o: FlowOptions): Promise<Fl
   );
   const readyAt = testOpen ? endOf(testOpen) : NaN;
   const gateCall = byController
-    .filter((c) => c.operation === 'DescribeTargetHealth' && Date.parse(c.time) <= (testOpen ? Date.parse(testOpen.time) : 0))
+    .filter(
+      (c) => c.operation === 'DescribeTargetHealth' && Date.parse(c.time) <= (testOpen ? Date.parse(testOpen.time) : 0),
+    )
     .pop();
+  const polls = byController
+    .filter(
+      (c) =>
+        c.operation === 'DescribeTargetHealth' && Date.parse(c.time) >= deploy[1] && Date.parse(c.time) <= deploy[2],
+    )
+    .map((c) => Date.parse(c.time));
+  const gaps = polls.slice(1).map((t, i) => t - (polls[i] ?? t));
   const swapStart = swap[1];
   const prodSwitch = byController.find(
     (c) => c.operation === 'ModifyRule' && c.input.RuleArn === prodRule && Date.parse(c.time) >= swapStart,
   );
   const critical = byController.filter(
-    (c) => Date.parse(c.time) >= swapStart && prodSwitch !== undefined && Date.parse(c.time) <= Date.parse(prodSwitch.time),
+    (c) =>
+      Date.parse(c.time) >= swapStart && prodSwitch !== undefined && Date.parse(c.time) <= Date.parse(prodSwitch.time),
   );
 
-  const isGreen = (s: LoadSamples, i: number): boolean => commitOf(s.versions[s.version[i] ?? 0] ?? '') === o.greenCommit;
-  const isBlue = (s: LoadSamples, i: number): boolean => commitOf(s.versions[s.version[i] ?? 0] ?? '') === o.blueCommit;
+  const isGreen = (s: LoadSamples, i: number): boolean => tagOf(s.versions[s.version[i] ?? 0] ?? '') === o.greenTag;
+  const isBlue = (s: LoadSamples, i: number): boolean => tagOf(s.versions[s.version[i] ?? 0] ?? '') === o.blueTag;
   let blueFirst = NaN;
   let blueLast = NaN;
   let greenFirst = NaN;
@@ -304,6 +318,8 @@ export async function measureFlow(stack: LocalStack, o: FlowOptions): Promise<Fl
       healthyToReadyWallMs: readyAt - healthyAt,
       healthyToReadyEmulatedS: toEmulatedS(readyAt - healthyAt),
       healthyToGateCallWallMs: gateCall ? Date.parse(gateCall.time) - healthyAt : NaN,
+      healthPolls: polls.length,
+      healthPollPeriodEmulatedS: toEmulatedS(spread(gaps).median),
       swapToProductionRuleWallMs: prodSwitch ? endOf(prodSwitch) - swapStart : NaN,
       swapToFirstGreenWallMs: greenFirst - swapStart,
       swapCriticalPathCalls: critical.length,
@@ -321,7 +337,6 @@ export async function measureFlow(stack: LocalStack, o: FlowOptions): Promise<Fl
 export interface FailureOptions {
   readonly repo: string;
   readonly connections: number;
-  readonly blueCommit: string;
   readonly rollbackCommit: string;
   readonly rollbackTag: string;
   readonly failingImage: string;
@@ -346,7 +361,11 @@ export async function measureFailure(stack: LocalStack, o: FailureOptions): Prom
   const undoneAt = lastUndo ? endOf(lastUndo) : NaN;
 
   expectStatus(
-    await timed(stack, 'deployGreen', { ...stack.service, image: `${o.repo}:${o.rollbackTag}`, commit: o.rollbackCommit }),
+    await timed(stack, 'deployGreen', {
+      ...stack.service,
+      image: `${o.repo}:${o.rollbackTag}`,
+      commit: o.rollbackCommit,
+    }),
     'SUCCEEDED',
     'deploy-green before rollback',
   );
@@ -360,7 +379,7 @@ export async function measureFailure(stack: LocalStack, o: FailureOptions): Prom
   );
   let lastGreen = NaN;
   for (let i = 0; i < prod.end.length; i++) {
-    if (commitOf(prod.versions[prod.version[i] ?? 0] ?? '') === o.rollbackCommit) lastGreen = prod.end[i] ?? NaN;
+    if (tagOf(prod.versions[prod.version[i] ?? 0] ?? '') === o.rollbackTag) lastGreen = prod.end[i] ?? NaN;
   }
   return {
     unhealthyToUndoneWallMs: undoneAt - failed[1],

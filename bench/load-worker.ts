@@ -4,6 +4,7 @@
  * load generator does not share an event loop with local AWS, whose listeners proxy the very requests it measures.
  */
 import autocannon from 'autocannon';
+import type { IncomingHttpHeaders } from 'http';
 
 export interface LoadStartMessage {
   readonly type: 'start';
@@ -41,28 +42,33 @@ function start(message: LoadStartMessage): void {
   let n = 0;
   // autocannon calls a request's onResponse synchronously right before it emits 'response' for the same client.
   let lastVersion = 0;
-  const instance = autocannon({
-    url: message.url,
-    connections: message.connections,
-    duration: 3600,
-    timeout: 10,
-    requests: [
-      {
-        method: 'GET',
-        path: '/',
-        onResponse: (_status: number, _body: string, _context: unknown, headers?: Record<string, string>) => {
-          const v = headers?.['x-app-version'] ?? headers?.['X-App-Version'] ?? '';
-          let i = versionIndex.get(v);
-          if (i === undefined) {
-            i = versions.length;
-            versions.push(v);
-            versionIndex.set(v, i);
-          }
-          lastVersion = i;
+  const instance = autocannon(
+    {
+      url: message.url,
+      connections: message.connections,
+      duration: 3600,
+      timeout: 10,
+      requests: [
+        {
+          method: 'GET',
+          path: '/',
+          onResponse: (_status: number, _body: string, _context: object, headers: IncomingHttpHeaders | undefined) => {
+            const raw = headers?.['x-app-version'] ?? headers?.['X-App-Version' as 'x-app-version'];
+            const v = Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? '');
+            let i = versionIndex.get(v);
+            if (i === undefined) {
+              i = versions.length;
+              versions.push(v);
+              versionIndex.set(v, i);
+            }
+            lastVersion = i;
+          },
         },
-      },
-    ],
-  });
+      ],
+    },
+    // With a callback autocannon returns its instance (events, stop) instead of a promise.
+    () => undefined,
+  );
   instance.on('response', (_client, statusCode, _bytes, responseTime) => {
     if (n < cap) {
       end[n] = Date.now();

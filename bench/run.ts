@@ -6,7 +6,7 @@
  * the two failure paths. Every figure is printed as the median [min–max] over the runs; bench/results.json holds
  * the same plus every raw run and the machine it ran on.
  *
- *   npm run bench -- --runs 3 --desired 1,4,16 --time-scale 0.05 --connections 50 --no-failure
+ *   npm run bench -- --runs 5 --desired 1,4,16 --time-scale 0.05 --connections 50 --no-failure
  */
 import { Command } from 'commander';
 import * as fs from 'fs';
@@ -15,7 +15,13 @@ import * as path from 'path';
 import { synthTemplate } from '../local/deploy/synth';
 import { runExecution } from '../local/demo/executions';
 import { startLocalStack, type LocalStack } from '../local/demo/local-stack';
-import { measureFailure, measureFlow, PRICE_PER_TRANSITION_USD, type FailureMeasurement, type FlowMeasurement } from './flow';
+import {
+  measureFailure,
+  measureFlow,
+  PRICE_PER_TRANSITION_USD,
+  type FailureMeasurement,
+  type FlowMeasurement,
+} from './flow';
 import { spread, type Spread } from './stats';
 import { renderTable } from './table';
 
@@ -57,15 +63,16 @@ function aggregate(items: ReadonlyArray<Record<string, number>>): Record<string,
 
 const hex = (n: number): string => n.toString(16).padStart(7, '0');
 
-async function release(stack: LocalStack, repo: string, commit: string): Promise<void> {
-  const input = { ...stack.service, image: `${repo}:blue-0`, commit };
+async function release(stack: LocalStack, repo: string, tag: string, commit: string): Promise<void> {
+  const input = { ...stack.service, image: `${repo}:${tag}`, commit };
   for (const [machine, i] of [
     ['deployGreen', input],
     ['swap', stack.service],
     ['cleanUp', stack.service],
   ] as const) {
     const result = await runExecution(stack.sfn, stack.stateMachines[machine], i, { pollMs: 20 });
-    if (result.status !== 'SUCCEEDED') throw new Error(`Releasing blue: ${machine} ${result.status} ${result.cause ?? ''}`);
+    if (result.status !== 'SUCCEEDED')
+      throw new Error(`Releasing blue: ${machine} ${result.status} ${result.cause ?? ''}`);
   }
 }
 
@@ -85,19 +92,19 @@ export async function benchDesiredCount(
   const failures: FailureMeasurement[] = [];
   try {
     const repo = stack.deployed.outputs.ImageRepositoryUri ?? '';
-    let live = hex(0xb000000 + desiredCount * 0x1000);
-    await release(stack, repo, live);
+    let live = 'blue-0';
+    await release(stack, repo, live, hex(0xb000000 + desiredCount * 0x1000));
     log(`desired ${desiredCount}: blue released (${Date.now() - started} ms)`);
     for (let run = 1; run <= options.runs; run++) {
-      const next = hex(0xc000000 + desiredCount * 0x1000 + run);
+      const next = run % 2 === 1 ? `green-${run}` : `blue-${run}`;
       const flow = await measureFlow(stack, {
         repo,
         desiredCount,
         connections: options.connections,
         testConnections: options.testConnections,
-        blueCommit: live,
-        greenCommit: next,
-        greenTag: run % 2 === 1 ? `green-${run}` : `blue-${run}`,
+        blueTag: live,
+        greenTag: next,
+        greenCommit: hex(0xc000000 + desiredCount * 0x1000 + run),
         baselineMs: options.baselineMs,
       });
       flows.push(flow);
@@ -111,7 +118,6 @@ export async function benchDesiredCount(
         const failure = await measureFailure(stack, {
           repo,
           connections: options.connections,
-          blueCommit: live,
           rollbackCommit: hex(0xd000000 + desiredCount * 0x1000 + run),
           rollbackTag: `orange-${run}`,
           failingImage: options.failingImage,
@@ -150,7 +156,7 @@ export function machineInfo(timeScale: number) {
 async function main(): Promise<void> {
   const program = new Command()
     .name('bench')
-    .option('--runs <n>', 'measured runs per desired count', '3')
+    .option('--runs <n>', 'measured runs per desired count', '5')
     .option('--desired <list>', 'desired counts, comma-separated', '1,4,16')
     .option('--time-scale <s>', 'wall seconds per emulated second', '0.05')
     .option('--connections <n>', 'concurrent connections on production', '50')
@@ -194,8 +200,12 @@ async function main(): Promise<void> {
     totalWallMs: Date.now() - started,
     results,
   };
-  fs.writeFileSync(o.out, `${JSON.stringify(output, null, 2)}\n`);
+  // Written beside and renamed, so an interrupted run never leaves a half-written results file.
+  fs.writeFileSync(`${o.out}.tmp`, `${JSON.stringify(output, null, 2)}\n`);
+  fs.renameSync(`${o.out}.tmp`, o.out);
   console.log(renderTable(machine, options, results));
+  const errors = [...new Set(results.flatMap((r) => r.failures.map((f) => f.unhealthyError)))];
+  if (errors.length) console.log(`Never-healthy deploy-green ended with: ${errors.join(', ')}`);
   console.log(`\nbench finished in ${((Date.now() - started) / 1000).toFixed(1)} s; results in ${o.out}`);
 }
 

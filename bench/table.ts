@@ -58,7 +58,7 @@ const SECTIONS: readonly Section[] = [
       { label: '2xx from green', key: 'test.green2xx' },
       { label: 'anything else (goal 0)', key: 'test.other' },
       { label: 'connection errors', key: 'test.connectionErrors' },
-      { label: 'ModifyRule → first green, ms', key: 'test.firstGreenAfterOpenMs' },
+      { label: 'test rule moved → first green response completes, ms', key: 'test.firstGreenAfterOpenMs' },
     ],
   ],
   [
@@ -67,6 +67,8 @@ const SECTIONS: readonly Section[] = [
       { label: 'green healthy → deploy-green ready, emulated s', key: 'overhead.healthyToReadyEmulatedS', digits: 2 },
       { label: 'green healthy → deploy-green ready, wall ms', key: 'overhead.healthyToReadyWallMs' },
       { label: '…of which waiting for the next poll, wall ms', key: 'overhead.healthyToGateCallWallMs' },
+      { label: 'deploy-green health polls', key: 'overhead.healthPolls' },
+      { label: 'deploy-green poll period, emulated s', key: 'overhead.healthPollPeriodEmulatedS', digits: 2 },
       { label: 'swap start → production rule moved, wall ms', key: 'overhead.swapToProductionRuleWallMs' },
       { label: 'swap start → first green response, wall ms', key: 'overhead.swapToFirstGreenWallMs' },
       { label: 'swap critical path: API calls', key: 'overhead.swapCriticalPathCalls' },
@@ -84,7 +86,11 @@ const SECTIONS: readonly Section[] = [
   [
     'Failure paths',
     [
-      { label: 'never-healthy green → undo complete, emulated s', key: 'failure.unhealthyToUndoneEmulatedS', digits: 1 },
+      {
+        label: 'never-healthy green → undo complete, emulated s',
+        key: 'failure.unhealthyToUndoneEmulatedS',
+        digits: 1,
+      },
       { label: 'never-healthy green → undo complete, wall ms', key: 'failure.unhealthyToUndoneWallMs' },
       { label: 'rollback start → production rule back, wall ms', key: 'failure.rollbackToProductionRuleWallMs' },
       { label: 'rollback start → last green response, wall ms', key: 'failure.rollbackToLastGreenWallMs' },
@@ -136,6 +142,9 @@ export function renderTable(
     if (title) out.push(fmt([`**${title}**`, ...results.map(() => '')]));
     out.push(fmt(l));
   });
-  out.push('', `Wall time per desired count: ${results.map((r) => `${r.desiredCount}: ${(r.wallMs / 1000).toFixed(1)} s`).join(', ')}`);
+  out.push(
+    '',
+    `Wall time per desired count: ${results.map((r) => `${r.desiredCount}: ${(r.wallMs / 1000).toFixed(1)} s`).join(', ')}`,
+  );
   return out.join('\n');
 }

@@ -26,7 +26,10 @@ test('production answers every request during deploy-green → swap → clean-up
   expect(swap.requests).toBeGreaterThan(0);
   expect(flow.cutover.greenFirstMs).toBeGreaterThanOrEqual(0);
   expect({ non2xx: swap.non2xx, connectionErrors: swap.connectionErrors }).toEqual({ non2xx: 0, connectionErrors: 0 });
-  expect({ non2xx: whole.non2xx, connectionErrors: whole.connectionErrors }).toEqual({ non2xx: 0, connectionErrors: 0 });
+  expect({ non2xx: whole.non2xx, connectionErrors: whole.connectionErrors }).toEqual({
+    non2xx: 0,
+    connectionErrors: 0,
+  });
   expect(flow.cutover.violations).toBe(0);
   expect(flow.test.other).toBe(0);
 });
