@@ -47,39 +47,27 @@ const fail = (comment) => ({
 });
 
 /** Input checks and service lookup shared by swap, clean-up, rollback and abort (input: cluster + service). */
-function serviceIdentityStates(name, next) {
+/** Choice rules sending input for another cluster or service to the rejects of identityRejects(). */
+const wrongIdentityRules = () => [
+  {
+    And: [
+      { Not: { Variable: '$.cluster', StringEquals: '${ClusterName}' } },
+      { Not: { Variable: '$.cluster', StringEquals: '${ClusterArn}' } },
+    ],
+    Next: 'RejectWrongCluster',
+  },
+  {
+    And: [
+      { Not: { Variable: '$.service', StringEquals: '${ServiceName}' } },
+      { Not: { Variable: '$.service', StringEquals: '${ServiceArn}' } },
+    ],
+    Next: 'RejectWrongService',
+  },
+];
+
+/** Each state machine acts on the one service of its stack; input naming another gets an error with the fix. */
+function identityRejects(name) {
   return {
-    ValidateInput: {
-      Type: 'Choice',
-      Comment: 'Check the input before touching anything; each field gets its own error naming the fix.',
-      Choices: [
-        { Not: { Variable: '$.cluster', IsPresent: true }, Next: 'RejectCluster' },
-        { Not: { Variable: '$.cluster', IsString: true }, Next: 'RejectCluster' },
-        { Not: { Variable: '$.service', IsPresent: true }, Next: 'RejectService' },
-        { Not: { Variable: '$.service', IsString: true }, Next: 'RejectService' },
-        {
-          And: [
-            { Not: { Variable: '$.cluster', StringEquals: '${ClusterName}' } },
-            { Not: { Variable: '$.cluster', StringEquals: '${ClusterArn}' } },
-          ],
-          Next: 'RejectWrongCluster',
-        },
-        {
-          And: [
-            { Not: { Variable: '$.service', StringEquals: '${ServiceName}' } },
-            { Not: { Variable: '$.service', StringEquals: '${ServiceArn}' } },
-          ],
-          Next: 'RejectWrongService',
-        },
-      ],
-      Default: 'DescribeService',
-    },
-    RejectCluster: rejectStatic(
-      'Input field \'cluster\' is required and must be a string: the name or ARN of the ECS cluster, e.g. "cluster": "${ClusterName}".',
-    ),
-    RejectService: rejectStatic(
-      'Input field \'service\' is required and must be a string: the name or ARN of the ECS service, e.g. "service": "${ServiceName}".',
-    ),
     RejectWrongCluster: fmtReject(
       'BlueGreen.InvalidInput',
       `States.Format('Input field cluster is {} but this state machine acts only on cluster \${ClusterName}. Use "cluster": "\${ClusterName}", or start the ${name} state machine of the stack that owns {}.', $.cluster, $.cluster)`,
@@ -91,6 +79,30 @@ function serviceIdentityStates(name, next) {
       'FailInvalidInput',
     ),
     FailInvalidInput: fail('Nothing was changed.'),
+  };
+}
+
+function serviceIdentityStates(name, next) {
+  return {
+    ValidateInput: {
+      Type: 'Choice',
+      Comment: 'Check the input before touching anything; each field gets its own error naming the fix.',
+      Choices: [
+        { Not: { Variable: '$.cluster', IsPresent: true }, Next: 'RejectCluster' },
+        { Not: { Variable: '$.cluster', IsString: true }, Next: 'RejectCluster' },
+        { Not: { Variable: '$.service', IsPresent: true }, Next: 'RejectService' },
+        { Not: { Variable: '$.service', IsString: true }, Next: 'RejectService' },
+        ...wrongIdentityRules(),
+      ],
+      Default: 'DescribeService',
+    },
+    RejectCluster: rejectStatic(
+      'Input field \'cluster\' is required and must be a string: the name or ARN of the ECS cluster, e.g. "cluster": "${ClusterName}".',
+    ),
+    RejectService: rejectStatic(
+      'Input field \'service\' is required and must be a string: the name or ARN of the ECS service, e.g. "service": "${ServiceName}".',
+    ),
+    ...identityRejects(name),
     DescribeService: {
       Type: 'Task',
       Resource: ecs('describeServices'),
@@ -625,6 +637,8 @@ function sweepOrphanTargetGroupsStates(next, onError) {
 }
 
 module.exports = {
+  wrongIdentityRules,
+  identityRejects,
   lambdaRetry,
   sweepOrphanTargetGroupsStates,
   targetStatesStates,

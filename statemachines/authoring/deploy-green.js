@@ -1,4 +1,13 @@
-const { retry, lambdaRetry, catchTo, ecs, elb, targetStatesStates } = require('./common');
+const {
+  retry,
+  lambdaRetry,
+  catchTo,
+  ecs,
+  elb,
+  targetStatesStates,
+  wrongIdentityRules,
+  identityRejects,
+} = require('./common');
 const fmtReject = (error, format, next = 'FailInvalidInput') => ({
   Type: 'Pass',
   Parameters: { Error: error, 'Cause.$': format },
@@ -42,38 +51,10 @@ const def = {
     ValidateInput: {
       Type: 'Choice',
       Comment: 'The input is well-formed (validate-input); it must also name the service this state machine deploys.',
-      Choices: [
-        {
-          And: [
-            { Not: { Variable: '$.cluster', StringEquals: '${ClusterName}' } },
-            { Not: { Variable: '$.cluster', StringEquals: '${ClusterArn}' } },
-          ],
-          Next: 'RejectWrongCluster',
-        },
-        {
-          And: [
-            { Not: { Variable: '$.service', StringEquals: '${ServiceName}' } },
-            { Not: { Variable: '$.service', StringEquals: '${ServiceArn}' } },
-          ],
-          Next: 'RejectWrongService',
-        },
-      ],
+      Choices: wrongIdentityRules(),
       Default: 'ChooseHealthTimeout',
     },
-    RejectWrongCluster: fmtReject(
-      'BlueGreen.InvalidInput',
-      'States.Format(\'Input field cluster is {} but this state machine deploys only to cluster ${ClusterName}. Use "cluster": "${ClusterName}", or start the state machine of the stack that owns {}.\', $.cluster, $.cluster)',
-    ),
-    RejectWrongService: fmtReject(
-      'BlueGreen.InvalidInput',
-      'States.Format(\'Input field service is {} but this state machine deploys only service ${ServiceName}. Use "service": "${ServiceName}", or start the state machine of the stack that owns {}.\', $.service, $.service)',
-    ),
-    FailInvalidInput: {
-      Type: 'Fail',
-      Comment: 'Nothing was changed.',
-      ErrorPath: '$.failure.Error',
-      CausePath: '$.failure.Cause',
-    },
+    ...identityRejects('deploy-green'),
 
     ChooseHealthTimeout: {
       Type: 'Choice',
