@@ -47,6 +47,29 @@ const fail = (comment) => ({
 });
 
 /** Input checks and service lookup shared by swap, clean-up, rollback and abort (input: cluster + service). */
+/**
+ * DeleteTargetGroup where "already gone" counts as done (a re-run, or a group an earlier step removed); anything else
+ * is retried while ELBv2 may still report the group in use, then goes to `onError` if given.
+ */
+function deleteTargetGroupTask({ tgPath, next, onError, comment }) {
+  return {
+    Type: 'Task',
+    Resource: elb('deleteTargetGroup'),
+    ...(comment ? { Comment: comment } : {}),
+    Parameters: { 'TargetGroupArn.$': tgPath },
+    ResultPath: null,
+    Retry: [
+      { ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'], MaxAttempts: 0 },
+      { ErrorEquals: ['States.ALL'], IntervalSeconds: 3, MaxAttempts: 8, BackoffRate: 1.5 },
+    ],
+    Catch: [
+      { ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'], ResultPath: null, Next: next },
+      ...(onError ? [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: onError }] : []),
+    ],
+    Next: next,
+  };
+}
+
 /** Choice rules sending input for another cluster or service to the rejects of identityRejects(). */
 const wrongIdentityRules = () => [
   {
@@ -306,24 +329,10 @@ function removeTaskSetsMap(next, onError) {
           ],
           Default: 'Removed',
         },
-        DeleteOldTargetGroup: {
-          Type: 'Task',
-          Resource: elb('deleteTargetGroup'),
-          Parameters: { 'TargetGroupArn.$': '$.taskSet.LoadBalancers[0].TargetGroupArn' },
-          ResultPath: null,
-          Retry: [
-            { ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'], MaxAttempts: 0 },
-            { ErrorEquals: ['States.ALL'], IntervalSeconds: 3, MaxAttempts: 8, BackoffRate: 1.5 },
-          ],
-          Catch: [
-            {
-              ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'],
-              ResultPath: null,
-              Next: 'Removed',
-            },
-          ],
-          Next: 'Removed',
-        },
+        DeleteOldTargetGroup: deleteTargetGroupTask({
+          tgPath: '$.taskSet.LoadBalancers[0].TargetGroupArn',
+          next: 'Removed',
+        }),
         Removed: { Type: 'Pass', Parameters: { removed: true, 'taskSetArn.$': '$.taskSet.TaskSetArn' }, End: true },
       },
     },
@@ -436,24 +445,10 @@ function releaseDeploymentRulesStates(next, onError) {
             Choices: [{ Variable: '$.orphan.inUse', BooleanEquals: true, Next: 'DeploymentRuleRemoved' }],
             Default: 'DeleteOrphanTargetGroup',
           },
-          DeleteOrphanTargetGroup: {
-            Type: 'Task',
-            Resource: elb('deleteTargetGroup'),
-            Parameters: { 'TargetGroupArn.$': '$.rule.Actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn' },
-            ResultPath: null,
-            Retry: [
-              { ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'], MaxAttempts: 0 },
-              { ErrorEquals: ['States.ALL'], IntervalSeconds: 3, MaxAttempts: 8, BackoffRate: 1.5 },
-            ],
-            Catch: [
-              {
-                ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'],
-                ResultPath: null,
-                Next: 'DeploymentRuleRemoved',
-              },
-            ],
-            Next: 'DeploymentRuleRemoved',
-          },
+          DeleteOrphanTargetGroup: deleteTargetGroupTask({
+            tgPath: '$.rule.Actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn',
+            next: 'DeploymentRuleRemoved',
+          }),
           DeploymentRuleRemoved: {
             Type: 'Pass',
             Parameters: { removed: true, 'ruleArn.$': '$.rule.RuleArn' },
@@ -637,6 +632,7 @@ function sweepOrphanTargetGroupsStates(next, onError) {
 }
 
 module.exports = {
+  deleteTargetGroupTask,
   wrongIdentityRules,
   identityRejects,
   lambdaRetry,

@@ -7,6 +7,7 @@ const {
   targetStatesStates,
   wrongIdentityRules,
   identityRejects,
+  deleteTargetGroupTask,
 } = require('./common');
 const fmtReject = (error, format, next = 'FailInvalidInput') => ({
   Type: 'Pass',
@@ -741,27 +742,13 @@ const def = {
       ResultPath: '$.undoError',
       Next: 'FailUndo',
     },
-    UndoDeleteGreenTargetGroup: {
-      Type: 'Task',
-      Resource: elb('deleteTargetGroup'),
-      Comment:
+    UndoDeleteGreenTargetGroup: deleteTargetGroupTask({
+      tgPath: '$.greenTargetGroup.arn',
+      next: 'UndoScaleBackToZero',
+      onError: 'FailUndo',
+      comment:
         'Retried while ELBv2 still reports the group in use (the test rule change or task deregistration settling).',
-      Parameters: { 'TargetGroupArn.$': '$.greenTargetGroup.arn' },
-      ResultPath: null,
-      Retry: [
-        { ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'], MaxAttempts: 0 },
-        { ErrorEquals: ['States.ALL'], IntervalSeconds: 3, MaxAttempts: 8, BackoffRate: 1.5 },
-      ],
-      Catch: [
-        {
-          ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'],
-          ResultPath: null,
-          Next: 'UndoScaleBackToZero',
-        },
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' },
-      ],
-      Next: 'UndoScaleBackToZero',
-    },
+    }),
     UndoScaleBackToZero: {
       Type: 'Choice',
       Comment:
