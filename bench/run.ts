@@ -16,6 +16,7 @@ import { synthTemplate } from '../local/deploy/synth';
 import { runExecution } from '../local/demo/executions';
 import { startLocalStack, type LocalStack } from '../local/demo/local-stack';
 import {
+  BENCH_BAKE_SECONDS,
   measureFailure,
   measureFlow,
   PRICE_PER_TRANSITION_USD,
@@ -67,7 +68,7 @@ async function release(stack: LocalStack, repo: string, tag: string, commit: str
   const input = { ...stack.service, image: `${repo}:${tag}`, commit };
   for (const [machine, i] of [
     ['deployGreen', input],
-    ['swap', stack.service],
+    ['swap', { ...stack.service, bakeSeconds: BENCH_BAKE_SECONDS }],
     ['cleanUp', stack.service],
   ] as const) {
     const result = await runExecution(stack.sfn, stack.stateMachines[machine], i, { pollMs: 20 });

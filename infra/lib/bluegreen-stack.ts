@@ -36,6 +36,12 @@ export interface BlueGreenStackProps extends StackProps {
    * @default Duration.minutes(10)
    */
   readonly healthTimeout?: Duration;
+  /**
+   * How long swap watches green under production traffic before the swap counts; green turning unhealthy in that
+   * time sends production back to blue automatically. 0 turns the watch off.
+   * @default Duration.minutes(5)
+   */
+  readonly bakeTime?: Duration;
   /** @default - '/healthz' every 10 s, 2 successes / 2 failures */
   readonly healthCheck?: GreenHealthCheckOptions;
   /**
@@ -126,6 +132,7 @@ export class BlueGreenStack extends Stack {
       vpc,
       imageRepositoryUri: imageRepository.repositoryUri,
       healthTimeout: props.healthTimeout,
+      bakeTime: props.bakeTime,
       healthCheck: props.healthCheck,
     });
     this.delivery = new DeliveryPipeline(this, 'Delivery', {

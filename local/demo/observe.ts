@@ -17,7 +17,9 @@ export interface ServiceView {
   }>;
   readonly production: RuleTarget;
   readonly test: RuleTarget;
-  /** Rules on the listeners besides the two controller-owned ones (e.g. a header rule left behind). */
+  /** The previous-version rule (test listener, priority 2): forwards to the version kept for a rollback, if any. */
+  readonly previous: RuleTarget;
+  /** Rules on the listeners besides the three controller-owned ones (e.g. a header rule left behind). */
   readonly extraRules: number;
   readonly targetGroups: ReadonlyArray<{ readonly arn: string; readonly name: string; readonly states: string[] }>;
 }
@@ -43,9 +45,9 @@ export function observe(stack: LocalStack): ServiceView {
     if (!found) throw new Error(`No listener on ALB port ${albPort}.`);
     return found;
   };
-  const controllerRule = (albPort: number) => {
-    const rule = listener(albPort).rules.find((r) => r.Priority === '1');
-    if (!rule) throw new Error(`No controller-owned rule (priority 1) on listener ${albPort}.`);
+  const controllerRule = (albPort: number, priority = '1') => {
+    const rule = listener(albPort).rules.find((r) => r.Priority === priority);
+    if (!rule) throw new Error(`No controller-owned rule (priority ${priority}) on listener ${albPort}.`);
     return ruleTarget(rule.Actions as Array<Record<string, unknown>>);
   };
   const ruleCount = (albPort: number) => listener(albPort).rules.filter((r) => r.IsDefault !== true).length;
@@ -61,7 +63,8 @@ export function observe(stack: LocalStack): ServiceView {
     })),
     production: controllerRule(80),
     test: controllerRule(8080),
-    extraRules: ruleCount(80) + ruleCount(8080) - 2,
+    previous: controllerRule(8080, '2'),
+    extraRules: ruleCount(80) + ruleCount(8080) - 3,
     targetGroups: elb.targetGroups.map((tg) => ({
       arn: tg.arn,
       name: tg.name,

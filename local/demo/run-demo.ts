@@ -9,6 +9,8 @@ export interface DemoStep {
   readonly input: Record<string, unknown>;
 }
 
+const DEMO_BAKE_SECONDS = 30;
+
 /** The blue→green story `npm start` tells: release blue, then deploy green beside it, test it, swap, clean up. */
 export function demoSteps(stack: LocalStack, imageRepositoryUri: string): DemoStep[] {
   const { service } = stack;
@@ -25,7 +27,12 @@ export function demoSteps(stack: LocalStack, imageRepositoryUri: string): DemoSt
       stateMachine: 'deployGreen',
       input: { ...service, image: `${imageRepositoryUri}:green`, commit: '9ee0a00' },
     },
-    { title: 'Swap: production serves green', stateMachine: 'swap', input: service },
+    {
+      // A short bake keeps the demo quick; the stack's default is 5 minutes.
+      title: `Swap: production serves green, watched for ${DEMO_BAKE_SECONDS} s while blue stays ready`,
+      stateMachine: 'swap',
+      input: { ...service, bakeSeconds: DEMO_BAKE_SECONDS },
+    },
     { title: 'Clean up: blue is removed', stateMachine: 'cleanUp', input: service },
   ];
 }

@@ -3,11 +3,17 @@
  * production monitor, (b) and (c) after each execution. Stops at the first failed step (as the pipeline would); a
  * failed clean-up is re-run once without faults, since its cause promises it is safe to re-run.
  */
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  GetExecutionHistoryCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { statesEntered, type ExecutionResult } from '../demo/executions';
 import type { LocalStack } from '../demo/local-stack';
 import { observe, type ServiceView } from '../demo/observe';
 import { greenImage, type FaultInjector, type FaultPlan, type InjectedFault } from '../faults/fault-plan';
+import { cutoverWindows, excusingWindow, type CutoverWindow } from './cutover';
 import { startProductionMonitor, type ProductionMonitorOptions, type ProductionViolation } from './production-monitor';
 import { expectsTidyState, orphanProblems, truthProblems, type Machine, type TruthOptions } from './state-checks';
 
@@ -26,12 +32,21 @@ export interface StepRecord {
   /** Wall ms of the execution, and of waiting for DRAINING task sets afterwards. */
   readonly wallMs: number;
   readonly drainWallMs: number;
+  /** Wall-clock ms when the execution ended. */
+  readonly endedAt: number;
 }
 
 export interface FlowResult {
   readonly steps: StepRecord[];
-  /** (a), every episode. */
+  /** (a), every episode not excused by a cutover window. */
   readonly violations: ProductionViolation[];
+  /**
+   * A flapping green (the plan's own fault) that degraded only after swap's bake passed: its health is the
+   * application's from then on. Reported, not counted as problems; any other episode counts.
+   */
+  readonly degradedAfterBake: ProductionViolation[];
+  /** Swap and rollback cutover windows (see cutover.ts), and the episodes each excused. */
+  readonly cutovers: ReadonlyArray<{ readonly window: CutoverWindow; readonly excused: ProductionViolation[] }>;
   readonly injected: InjectedFault[];
   /** Every problem found, in words: `[step] problem` and `[production] violation`. */
   readonly problems: string[];
@@ -48,6 +63,8 @@ export interface FlowOptions {
   readonly colour?: string;
   /** deploy-green's healthTimeoutSeconds (30 to 86400). @default 60 */
   readonly healthTimeoutSeconds?: number;
+  /** swap's bakeSeconds (0 to 3600). @default - the stack's default (5 minutes) */
+  readonly bakeSeconds?: number;
   /** Steps to run, in order. @default all three */
   readonly machines?: readonly Machine[];
   /** Emulated seconds to keep watching production after the last step. @default 0 */
@@ -67,6 +84,7 @@ export async function runFlow(stack: LocalStack, options: FlowOptions): Promise<
   const started = Date.now();
   const { injector, plan } = options;
   const steps: StepRecord[] = [];
+  const callsBefore = stack.aws.server.callLog.entries().length;
   injector.arm(plan);
   const monitor = startProductionMonitor(stack, { ...options.monitor, injector });
   try {
@@ -79,7 +97,9 @@ export async function runFlow(stack: LocalStack, options: FlowOptions): Promise<
               commit: options.commit ?? 'f1a7000',
               healthTimeoutSeconds: options.healthTimeoutSeconds ?? 60,
             }
-          : stack.service;
+          : machine === 'swap' && options.bakeSeconds !== undefined
+            ? { ...stack.service, bakeSeconds: options.bakeSeconds }
+            : stack.service;
       const drainSeconds = options.drainSeconds ?? 300;
       const truth = { greenMayFlap: plan.green?.kind === 'flapping' };
       let step = await runStep(stack, machine, input, false, drainSeconds, truth);
@@ -98,7 +118,28 @@ export async function runFlow(stack: LocalStack, options: FlowOptions): Promise<
   } finally {
     injector.disarm();
   }
-  const violations = await monitor.stop();
+  const episodes = await monitor.stop();
+  const [swapRole, rollbackRole] = await Promise.all(
+    [stack.stateMachines.swap, stack.stateMachines.rollback].map((m) => roleOf(stack, m)),
+  );
+  const windows = cutoverWindows(
+    stack.aws.server.callLog.entries().slice(callsBefore),
+    productionRuleArn(stack),
+    new Set([swapRole ?? '', rollbackRole ?? '']),
+    new Set([swapRole ?? '']),
+  );
+  const cutovers = windows.map((window) => ({
+    window,
+    excused: episodes.filter((v) => excusingWindow(v, windows) === window),
+  }));
+  const bakePassed = steps.find((s) => s.machine === 'swap' && s.result.status === 'SUCCEEDED')?.endedAt;
+  const degradedOnItsOwn = (v: ProductionViolation): boolean =>
+    plan.green?.kind === 'flapping' &&
+    v.kind === 'production-no-healthy-target' &&
+    bakePassed !== undefined &&
+    v.firstSeen >= bakePassed;
+  const unexcused = episodes.filter((v) => excusingWindow(v, windows) === undefined);
+  const violations = unexcused.filter((v) => !degradedOnItsOwn(v));
   const problems = [
     ...steps.flatMap((s) =>
       [...s.orphans.map((p) => `(b) ${p}`), ...s.untruths.map((p) => `(c) ${p}`)].map(
@@ -110,11 +151,25 @@ export async function runFlow(stack: LocalStack, options: FlowOptions): Promise<
   return {
     steps,
     violations,
+    degradedAfterBake: unexcused.filter(degradedOnItsOwn),
+    cutovers,
     injected: injector.injected(),
     problems,
     monitorStats: monitor.stats(),
     wallMs: Date.now() - started,
   };
+}
+
+function productionRuleArn(stack: LocalStack): string {
+  const listener = stack.aws.elbv2.state().listeners.find((l) => l.port === 80);
+  const rule = listener?.rules.find((r) => r.Priority === '1');
+  if (!rule) throw new Error('No controller-owned production rule (priority 1 on port 80).');
+  return rule.RuleArn as string;
+}
+
+async function roleOf(stack: LocalStack, stateMachineArn: string): Promise<string> {
+  const described = await stack.sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
+  return described.roleArn ?? '';
 }
 
 async function runStep(
@@ -142,6 +197,7 @@ async function runStep(
     untruths: truthProblems(machine, result, before, after, truth),
     wallMs: ended - started,
     drainWallMs: Date.now() - ended,
+    endedAt: ended,
   };
 }
 

@@ -45,7 +45,8 @@ export function roles(view: ServiceView): Roles {
 /**
  * (b) Nothing orphaned, for the state after a completed step or a failed-and-undone one:
  * - the target groups are exactly the task sets' target groups (none without a task set, none missing);
- * - the listeners have no rules besides the two controller-owned ones;
+ * - the listeners have no rules besides the three controller-owned ones, and the previous-version rule forwards only
+ *   to the previous live task set kept for a rollback (between swap and clean-up);
  * - every task set is the live one (PRIMARY, production forwards to it), the green under test, or (between swap and
  *   clean-up only) the previous live one kept for a rollback; and at most one is PRIMARY.
  */
@@ -61,7 +62,14 @@ export function orphanProblems(view: ServiceView): string[] {
       problems.push(`task set ${ts.arn} uses target group ${ts.targetGroupArn}, which does not exist`);
     }
   }
-  if (view.extraRules !== 0) problems.push(`${view.extraRules} listener rule(s) besides the two controller-owned ones`);
+  if (view.extraRules !== 0) problems.push(`${view.extraRules} listener rule(s) besides the controller-owned ones`);
+  if (view.previous.kind === 'forward') {
+    const standby = view.taskSets.find((ts) => ts.arn === roles(view).standby);
+    const stray = view.previous.targetGroupArns.filter((arn) => arn !== standby?.targetGroupArn);
+    for (const arn of stray) {
+      problems.push(`the previous-version rule forwards to ${arn}, which is not the version kept for a rollback`);
+    }
+  }
   const primaries = view.taskSets.filter((ts) => ts.status === 'PRIMARY');
   if (primaries.length > 1) problems.push(`${primaries.length} PRIMARY task sets`);
   for (const arn of roles(view).others) {
@@ -87,6 +95,7 @@ export function durableState(view: ServiceView) {
       .sort((a, b) => a.arn.localeCompare(b.arn)),
     production: view.production,
     test: view.test,
+    previous: view.previous,
     extraRules: view.extraRules,
     targetGroups: view.targetGroups.map((tg) => tg.arn).sort(),
   };

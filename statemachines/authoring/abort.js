@@ -30,9 +30,10 @@ module.exports = {
     IsTestListenerOpen: {
       Type: 'Choice',
       Choices: [{ Variable: '$.testRule.actions[0].Type', StringEquals: 'forward', Next: 'CloseTestListener' }],
-      Default: 'ListDeploymentRules',
+      Default: 'ReleasePreviousRule',
     },
-    CloseTestListener: c.closeTestListener('ListDeploymentRules', 'FailAbort'),
+    CloseTestListener: c.closeTestListener('ReleasePreviousRule', 'FailAbort'),
+    ReleasePreviousRule: c.resetPreviousRule('ListDeploymentRules', 'FailAbort'),
     ...c.releaseDeploymentRulesStates('RemoveOldTaskSets', 'FailAbort'),
     RemoveOldTaskSets: c.removeTaskSetsMap('SweepDescribeService', 'FailAbort'),
     ...c.sweepOrphanTargetGroupsStates('SummarizeAbort', 'FailAbort'),

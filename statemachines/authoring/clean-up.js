@@ -39,8 +39,21 @@ const def = {
         { Variable: '$.live.found', BooleanEquals: false, Next: 'RejectNothingLive' },
         { Not: { Variable: '$.live.status', StringEquals: 'PRIMARY' }, Next: 'RejectSwapUnfinished' },
       ],
-      Default: 'CloseTestListener',
+      Default: 'DescribeLiveTargetHealth',
     },
+    ...c.fullyHealthyGateStates({
+      name: 'Live',
+      tgPath: '$.live.targetGroupArn',
+      resultPath: '$.liveHealth',
+      healthy: 'CloseTestListener',
+      unhealthy: 'RejectLiveNotHealthy',
+      onError: 'FailBeforeChanges',
+    }),
+    RejectLiveNotHealthy: c.fmtReject(
+      'BlueGreen.LiveNotHealthy',
+      "States.Format('Clean-up refused: the live version (task set {}) is not fully healthy (target states {}), and clean-up would remove the version production could go back to. Run rollback, or re-run clean-up once it is healthy. Nothing was changed.', $.live.taskSetId, States.JsonToString($.liveHealth.states))",
+      'FailBeforeChangesWithCause',
+    ),
     RejectNothingLive: c.fmtReject(
       'BlueGreen.NothingLive',
       "States.Format('Production of service {} does not forward to any task set ({}), so there is no old version to remove. Run swap (or rollback) first. Nothing was changed.', $.service, States.JsonToString($.prodRule.actions))",
@@ -51,7 +64,8 @@ const def = {
       "States.Format('Production forwards to task set {} but it is {} rather than PRIMARY: a swap did not finish. Run swap again to finish it, or rollback. Nothing was changed.', $.live.taskSetId, $.live.status)",
       'FailBeforeChangesWithCause',
     ),
-    CloseTestListener: c.closeTestListener('RemoveOldTaskSets', 'FailCleanUp'),
+    CloseTestListener: c.closeTestListener('ReleasePreviousRule', 'FailCleanUp'),
+    ReleasePreviousRule: c.resetPreviousRule('RemoveOldTaskSets', 'FailCleanUp'),
     RemoveOldTaskSets: c.removeTaskSetsMap('SweepDescribeService', 'FailCleanUp'),
     ...c.sweepOrphanTargetGroupsStates('IsAnythingLive', 'FailCleanUp'),
     IsAnythingLive: {

@@ -368,6 +368,50 @@ function closeTestListener(next, onError) {
 }
 
 /**
+ * ModifyRule: the previous-version rule (test listener, routes no request) forwards to the version production is
+ * about to leave, so ELBv2 keeps health-checking it and a swap undo or a rollback returns production to checked targets.
+ */
+function keepPreviousInUse(tgPath, next, onError) {
+  return {
+    Type: 'Task',
+    Resource: elb('modifyRule'),
+    Parameters: {
+      RuleArn: '${PreviousRuleArn}',
+      Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ 'TargetGroupArn.$': tgPath, Weight: 1 }] } }],
+    },
+    ResultPath: null,
+    Retry: retry,
+    Catch: catchTo(onError),
+    Next: next,
+  };
+}
+
+/** ModifyRule: the previous-version rule answers its fixed response again (no previous version kept). */
+function resetPreviousRule(next, onError, { errorPath = '$.error', retrier = retry } = {}) {
+  return {
+    Type: 'Task',
+    Resource: elb('modifyRule'),
+    Parameters: {
+      RuleArn: '${PreviousRuleArn}',
+      Actions: [
+        {
+          Type: 'fixed-response',
+          FixedResponseConfig: {
+            StatusCode: '503',
+            ContentType: 'text/plain',
+            MessageBody: '${PreviousRuleIdleMessage}',
+          },
+        },
+      ],
+    },
+    ResultPath: null,
+    Retry: retrier,
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: errorPath, Next: onError }],
+    Next: next,
+  };
+}
+
+/**
  * Removes deployment rules (the lock/health-check rules deploy-green adds at priority 100 of the test listener) left
  * by an interrupted deploy-green, and the target group such a rule forwards to when no task set uses it.
  */
@@ -493,6 +537,47 @@ function targetStatesStates({ describe, tgPath, resultPath, next, onError }) {
       Next: next,
     },
     [`No${base}Targets`]: { Type: 'Pass', Result: { states: [] }, ResultPath: resultPath, Next: next },
+  };
+}
+
+/**
+ * A target group is fully healthy: at least one target is registered and every target's state is `healthy`.
+ * Describe → states → summary (at `resultPath`) → Choice to `healthy` or `unhealthy`; read errors go to `onError`.
+ */
+function fullyHealthyGateStates({ name, tgPath, resultPath, healthy, unhealthy, onError }) {
+  return {
+    ...targetStatesStates({
+      describe: `Describe${name}TargetHealth`,
+      tgPath,
+      resultPath,
+      next: `Summarize${name}Health`,
+      onError,
+    }),
+    [`Summarize${name}Health`]: {
+      Type: 'Pass',
+      Parameters: {
+        'registered.$': `States.ArrayLength(${resultPath}.states)`,
+        'distinctStates.$': `States.ArrayLength(States.ArrayUnique(${resultPath}.states))`,
+        'anyHealthy.$': `States.ArrayContains(${resultPath}.states, 'healthy')`,
+        'states.$': `${resultPath}.states`,
+      },
+      ResultPath: resultPath,
+      Next: `Is${name}Healthy`,
+    },
+    [`Is${name}Healthy`]: {
+      Type: 'Choice',
+      Choices: [
+        {
+          And: [
+            { Variable: `${resultPath}.registered`, NumericGreaterThan: 0 },
+            { Variable: `${resultPath}.distinctStates`, NumericEquals: 1 },
+            { Variable: `${resultPath}.anyHealthy`, BooleanEquals: true },
+          ],
+          Next: healthy,
+        },
+      ],
+      Default: unhealthy,
+    },
   };
 }
 
@@ -638,7 +723,10 @@ module.exports = {
   lambdaRetry,
   sweepOrphanTargetGroupsStates,
   targetStatesStates,
+  fullyHealthyGateStates,
   closeTestListener,
+  keepPreviousInUse,
+  resetPreviousRule,
   releaseDeploymentRulesStates,
   removeTaskSetsMap,
   TRANSIENT,

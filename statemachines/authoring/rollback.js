@@ -75,7 +75,7 @@ module.exports = {
       Type: 'Task',
       Resource: c.elb('modifyRule'),
       Comment:
-        'Blue has taken no traffic since the swap, so ELBv2 stopped checking it (Target.NotInUse). The test listener puts it back in use, and we wait for it to be healthy before production goes back.',
+        'The previous-version rule has kept blue health-checked since the swap (a swap from an older controller did not set it: then this puts blue back in use). Testers see on the test listener what production is about to serve, and production goes back only once blue is healthy.',
       Parameters: { RuleArn: '${TestRuleArn}', Actions: forwardTo('$.previous.targetGroupArn') },
       ResultPath: null,
       Retry: c.retry,
@@ -157,7 +157,8 @@ module.exports = {
       Catch: c.catchTo('UndoRestoreProduction'),
       Next: 'CloseTestListener',
     },
-    CloseTestListener: c.closeTestListener('PreviousIsLive', 'FailAfterSwitch'),
+    CloseTestListener: c.closeTestListener('ReleasePreviousRule', 'FailAfterSwitch'),
+    ReleasePreviousRule: c.resetPreviousRule('PreviousIsLive', 'FailAfterSwitch'),
     PreviousIsLive: {
       Type: 'Pass',
       Comment: 'From here on the previous version is live: remove everything else (green) exactly as clean-up does.',

@@ -4,10 +4,38 @@ const forwardTo = (tgPath) => [
 ];
 const def = {
   Comment:
-    'swap: point the production listener at green, then make green the primary task set. Blue keeps running until clean-up, so rollback stays instant. Undoes the listener change if making green primary fails.',
+    'swap: keep blue health-checked, point the production listener at green, make green the primary task set, then watch green under production traffic for the bake time. Blue keeps running until clean-up, so rollback stays instant. Undoes everything if a step fails or green turns unhealthy during the bake.',
   StartAt: 'ValidateInput',
   States: {
-    ...c.serviceIdentityStates('swap', 'GreenLocate'),
+    ...c.serviceIdentityStates('swap', 'ChooseBakeTime'),
+    ChooseBakeTime: {
+      Type: 'Choice',
+      Comment: 'bakeSeconds (optional): how long to watch green under production traffic before the swap counts.',
+      Choices: [
+        { Not: { Variable: '$.bakeSeconds', IsPresent: true }, Next: 'UseDefaultBakeTime' },
+        { Not: { Variable: '$.bakeSeconds', IsNumeric: true }, Next: 'RejectBakeSeconds' },
+        { Variable: '$.bakeSeconds', NumericLessThan: 0, Next: 'RejectBakeSeconds' },
+        { Variable: '$.bakeSeconds', NumericGreaterThan: 3600, Next: 'RejectBakeSeconds' },
+      ],
+      Default: 'UseGivenBakeTime',
+    },
+    RejectBakeSeconds: c.fmtReject(
+      'BlueGreen.InvalidInput',
+      'States.Format(\'Input field bakeSeconds is {} but must be a number of seconds from 0 to 3600 (how long swap watches green under production traffic), e.g. "bakeSeconds": ${BakeSeconds}. Leave it out for the default of ${BakeSeconds}.\', States.JsonToString($.bakeSeconds))',
+      'FailInvalidInput',
+    ),
+    UseGivenBakeTime: {
+      Type: 'Pass',
+      Parameters: { 'bakeSeconds.$': '$.bakeSeconds' },
+      ResultPath: '$.limits',
+      Next: 'GreenLocate',
+    },
+    UseDefaultBakeTime: {
+      Type: 'Pass',
+      Parameters: { 'bakeSeconds.$': "States.StringToJson('${BakeSeconds}')" },
+      ResultPath: '$.limits',
+      Next: 'GreenLocate',
+    },
     ...c.locateTaskSetStates('Green', '$.testRule', '$.green', 'BlueLocate'),
     ...c.locateTaskSetStates('Blue', '$.prodRule', '$.blue', 'CheckSwapPreconditions'),
     CheckSwapPreconditions: {
@@ -24,38 +52,26 @@ const def = {
       "States.Format('Service {} has no green deployment under test (the test listener forwards to {}). Run deploy-green first. Nothing was changed.', $.service, States.JsonToString($.testRule.actions))",
       'FailBeforeChangesWithCause',
     ),
-    ...c.targetStatesStates({
-      describe: 'DescribeGreenTargetHealth',
+    ...c.fullyHealthyGateStates({
+      name: 'Green',
       tgPath: '$.green.targetGroupArn',
       resultPath: '$.greenHealth',
-      next: 'SummarizeGreenHealth',
+      healthy: 'IsThereBlue',
+      unhealthy: 'RejectGreenUnhealthy',
       onError: 'FailBeforeChanges',
     }),
-    SummarizeGreenHealth: {
-      Type: 'Pass',
-      Parameters: {
-        'registered.$': 'States.ArrayLength($.greenHealth.states)',
-        'distinctStates.$': 'States.ArrayLength(States.ArrayUnique($.greenHealth.states))',
-        'anyHealthy.$': "States.ArrayContains($.greenHealth.states, 'healthy')",
-        'states.$': '$.greenHealth.states',
-      },
-      ResultPath: '$.greenHealth',
-      Next: 'IsGreenHealthy',
-    },
-    IsGreenHealthy: {
+    RejectGreenUnhealthy: c.fmtReject(
+      'BlueGreen.GreenNotHealthy',
+      "States.Format('Swap refused: green target group {} is not fully healthy (target states {}). Production still serves blue; nothing was changed. Fix green or run abort.', $.green.targetGroupArn, States.JsonToString($.greenHealth.states))",
+      'FailBeforeChangesWithCause',
+    ),
+    IsThereBlue: {
       Type: 'Choice',
-      Choices: [
-        {
-          And: [
-            { Variable: '$.greenHealth.registered', NumericGreaterThan: 0 },
-            { Variable: '$.greenHealth.distinctStates', NumericEquals: 1 },
-            { Variable: '$.greenHealth.anyHealthy', BooleanEquals: true },
-          ],
-          Next: 'PointProductionAtGreen',
-        },
-      ],
-      Default: 'RejectGreenUnhealthy',
+      Comment: 'The first release has no blue to keep.',
+      Choices: [{ Variable: '$.blue.found', BooleanEquals: true, Next: 'KeepBlueInUse' }],
+      Default: 'PointProductionAtGreen',
     },
+    KeepBlueInUse: c.keepPreviousInUse('$.blue.targetGroupArn', 'PointProductionAtGreen', 'UndoReleasePreviousRule'),
     RejectGreenUnhealthy: c.fmtReject(
       'BlueGreen.GreenNotHealthy',
       "States.Format('Swap refused: green target group {} is not fully healthy (target states {}). Production still serves blue; nothing was changed. Fix green or run abort.', $.green.targetGroupArn, States.JsonToString($.greenHealth.states))",
@@ -77,7 +93,51 @@ const def = {
       ResultPath: null,
       Retry: c.retry,
       Catch: c.catchTo('UndoRestoreProduction'),
-      Next: 'Swapped',
+      Next: 'IsThereBlueToReturnTo',
+    },
+    IsThereBlueToReturnTo: {
+      Type: 'Choice',
+      Comment: 'The bake can only undo a swap that has a previous version to return to (not the first release).',
+      Choices: [{ Variable: '$.blue.found', BooleanEquals: true, Next: 'StartBake' }],
+      Default: 'Swapped',
+    },
+    StartBake: {
+      Type: 'Pass',
+      Parameters: { elapsedSeconds: 0, 'seconds.$': '$.limits.bakeSeconds' },
+      ResultPath: '$.bake',
+      Next: 'IsBakeOver',
+    },
+    IsBakeOver: {
+      Type: 'Choice',
+      Comment:
+        'Health checked once is not health: a green that degrades under production traffic is caught here, while blue is still checked and ready.',
+      Choices: [{ Variable: '$.bake.elapsedSeconds', NumericGreaterThanEqualsPath: '$.bake.seconds', Next: 'Swapped' }],
+      Default: 'WaitBake',
+    },
+    WaitBake: { Type: 'Wait', Seconds: 10, Next: 'DescribeBakingGreenTargetHealth' },
+    ...c.fullyHealthyGateStates({
+      name: 'BakingGreen',
+      tgPath: '$.green.targetGroupArn',
+      resultPath: '$.bake.health',
+      healthy: 'CountBake',
+      unhealthy: 'NoteGreenUnhealthyAfterSwap',
+      onError: 'UndoRestoreProduction',
+    }),
+    CountBake: {
+      Type: 'Pass',
+      Parameters: { 'elapsedSeconds.$': 'States.MathAdd($.bake.elapsedSeconds, 10)', 'seconds.$': '$.bake.seconds' },
+      ResultPath: '$.bake',
+      Next: 'IsBakeOver',
+    },
+    NoteGreenUnhealthyAfterSwap: {
+      Type: 'Pass',
+      Parameters: {
+        Error: 'BlueGreen.GreenUnhealthyAfterSwap',
+        'Cause.$':
+          "States.Format('Green (task set {}) became unhealthy {} seconds into the {}-second bake after the swap (target states {}). Green still runs on the test listener: fix it and deploy again, or run abort.', $.green.taskSetId, States.MathAdd($.bake.elapsedSeconds, 10), $.bake.seconds, States.JsonToString($.bake.health.states))",
+      },
+      ResultPath: '$.error',
+      Next: 'UndoRestoreProduction',
     },
     EnsureGreenPrimary: {
       Type: 'Task',
@@ -122,14 +182,33 @@ const def = {
       ResultPath: null,
       Retry: c.undoRetry,
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
-      Next: 'FailUndone',
+      Next: 'WasGreenMadePrimary',
     },
+    WasGreenMadePrimary: {
+      Type: 'Choice',
+      Comment: 'Only a swap that got as far as the bake made green primary (and only with a blue to return to).',
+      Choices: [{ Variable: '$.bake', IsPresent: true, Next: 'UndoMakeBluePrimary' }],
+      Default: 'UndoReleasePreviousRule',
+    },
+    UndoMakeBluePrimary: {
+      Type: 'Task',
+      Resource: c.ecs('updateServicePrimaryTaskSet'),
+      Parameters: { 'Cluster.$': '$.cluster', 'Service.$': '$.service', 'PrimaryTaskSet.$': '$.blue.taskSetArn' },
+      ResultPath: null,
+      Retry: c.undoRetry,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
+      Next: 'UndoReleasePreviousRule',
+    },
+    UndoReleasePreviousRule: c.resetPreviousRule('FailUndone', 'FailUndo', {
+      errorPath: '$.undoError',
+      retrier: c.undoRetry,
+    }),
     FailUndone: {
       Type: 'Pass',
       Parameters: {
         'Error.$': '$.error.Error',
         'Cause.$':
-          "States.Format('{} Undone: production was put back on its previous target and the primary task set was left unchanged.', $.error.Cause)",
+          "States.Format('{} Undone: production is back on what it served before the swap (kept health-checked throughout), the primary task set is as it was, and the previous-version rule is reset.', $.error.Cause)",
       },
       ResultPath: '$.failure',
       Next: 'FailSwap',

@@ -41,12 +41,27 @@ describe('load balancer', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 8080, Protocol: 'HTTP' });
   });
 
-  test('each listener has one controller-owned rule answering a fixed response until a version is live', () => {
+  test('the controller-owned rules (production, test, previous version) answer a fixed response until a version is live', () => {
     const rules = resources('AWS::ElasticLoadBalancingV2::ListenerRule');
-    expect(rules).toHaveLength(2);
+    expect(rules.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'LoadBalancerPreviousVersionRule',
+      'LoadBalancerProductionRule',
+      'LoadBalancerTestRule',
+    ]);
     for (const [, rule] of rules) {
       expect(rule.Properties.Actions).toEqual([expect.objectContaining({ Type: 'fixed-response' })]);
     }
+  });
+
+  test('the previous-version rule sits behind the test rule, so it keeps a target group in use without routing to it', () => {
+    const byId = Object.fromEntries(
+      resources('AWS::ElasticLoadBalancingV2::ListenerRule').map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), r]),
+    );
+    const test = byId.LoadBalancerTestRule?.Properties;
+    const previous = byId.LoadBalancerPreviousVersionRule?.Properties;
+    expect(previous?.ListenerArn).toEqual(test?.ListenerArn);
+    expect(previous?.Priority as number).toBeGreaterThan(test?.Priority as number);
+    expect(test?.Conditions).toEqual([{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }]);
   });
 
   const ingressOf = (tmpl: typeof template): Array<Record<string, unknown>> =>
@@ -125,7 +140,7 @@ describe('state machines', () => {
         serviceName: 's',
         targetGroupNamePrefix: 'bg-s',
         taskDefinitionFamily: 'f',
-        ruleArns: { ProdRuleArn: 'p', TestRuleArn: 't' },
+        ruleArns: { ProdRuleArn: 'p', TestRuleArn: 't', PreviousRuleArn: 'v' },
         passableRoleArns: ['x'],
         listenerArns: { TestListenerArn: 'l' },
         listenerRulePatterns: { TestListenerArn: 'l/*' },

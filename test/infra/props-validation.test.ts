@@ -24,6 +24,7 @@ describe('bad props fail in the constructor with the value, what is allowed and 
     ],
     [{ serviceName: 'bad_name' }, /serviceName is 'bad_name', but it may contain only letters, digits and hyphens/],
     [{ healthTimeout: Duration.seconds(10) }, /healthTimeout is 10, but it must be a whole number from 30 to 86400/],
+    [{ bakeTime: Duration.hours(2) }, /bakeTime is 7200, but it must be a whole number from 0 to 3600/],
     [{ healthCheck: { path: 'healthz' } }, /healthCheck\.path is 'healthz', but it must start with '\/'/],
   ] as Array<[BlueGreenStackProps, RegExp]>)('%j', (props, message) => {
     expect(build(props)).toThrow(message);

@@ -8,6 +8,10 @@ export const PRODUCTION_IDLE_MESSAGE =
   'No version is live yet: approve the swap of the first deployment to release it.';
 export const TEST_IDLE_MESSAGE =
   'No green deployment is under test. Push a commit or start deploy-green to create one.';
+export const PREVIOUS_VERSION_IDLE_MESSAGE =
+  'No previous version is kept: nothing was swapped since the last clean-up.';
+/** Header of the previous-version rule on the test listener (see `previousVersionRule`). */
+export const PREVIOUS_VERSION_HEADER = 'X-Bluegreen-Version';
 
 export interface BlueGreenLoadBalancerProps {
   readonly vpc: ec2.IVpc;
@@ -34,8 +38,9 @@ export interface BlueGreenLoadBalancerProps {
 
 /**
  * An internet-facing ALB with a production listener and a restricted test listener. Each listener has one rule that
- * the deployment state machines own (they switch it between target groups with ModifyRule); the rules start with a
- * fixed response so a fresh stack answers clearly before the first release.
+ * the deployment state machines own (they switch it between target groups with ModifyRule), and the test listener a
+ * third, the previous-version rule; the rules start with a fixed response so a fresh stack answers clearly before the
+ * first release.
  */
 export class BlueGreenLoadBalancer extends Construct {
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
@@ -43,6 +48,13 @@ export class BlueGreenLoadBalancer extends Construct {
   public readonly testListener: elbv2.ApplicationListener;
   public readonly productionRule: elbv2.ApplicationListenerRule;
   public readonly testRule: elbv2.ApplicationListenerRule;
+  /**
+   * Keeps the version production served before a swap attached to the load balancer until clean-up or rollback.
+   * ELBv2 health-checks only target groups that some rule uses, so without it blue's targets would go `unused` the
+   * moment production moves to green, and a swap undo or a rollback would send production to targets nobody has
+   * checked. It sits behind the test rule (priority 1, every path), so it routes no request: it exists for health.
+   */
+  public readonly previousVersionRule: elbv2.ApplicationListenerRule;
   public readonly productionPort: number;
   public readonly testPort: number;
 
@@ -104,6 +116,15 @@ export class BlueGreenLoadBalancer extends Construct {
       priority: 1,
       conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
       action: elbv2.ListenerAction.fixedResponse(503, { contentType: 'text/plain', messageBody: TEST_IDLE_MESSAGE }),
+    });
+    this.previousVersionRule = new elbv2.ApplicationListenerRule(this, 'PreviousVersionRule', {
+      listener: this.testListener,
+      priority: 2,
+      conditions: [elbv2.ListenerCondition.httpHeader(PREVIOUS_VERSION_HEADER, ['previous'])],
+      action: elbv2.ListenerAction.fixedResponse(503, {
+        contentType: 'text/plain',
+        messageBody: PREVIOUS_VERSION_IDLE_MESSAGE,
+      }),
     });
 
     props.taskSecurityGroup.connections.allowFrom(

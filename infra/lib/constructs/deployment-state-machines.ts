@@ -9,7 +9,7 @@ import { permissionsFor } from '../private/state-machine-permissions';
 import { substitutionsFor } from '../private/substitutions';
 import { defaultTargetGroupPrefix, TARGET_GROUP_PREFIX_MAX } from '../private/target-group-name';
 import { validateIntegerInRange, validateName } from '../private/validate';
-import { TEST_IDLE_MESSAGE } from './bluegreen-load-balancer';
+import { PREVIOUS_VERSION_IDLE_MESSAGE, TEST_IDLE_MESSAGE } from './bluegreen-load-balancer';
 import type { BlueGreenLoadBalancer } from './bluegreen-load-balancer';
 import type { DeploymentFunctions } from './deployment-functions';
 import type { ExternalFargateService } from './external-fargate-service';
@@ -57,6 +57,13 @@ export interface DeploymentStateMachinesProps {
    * @default Duration.minutes(10)
    */
   readonly healthTimeout?: Duration;
+  /**
+   * How long swap watches green under production traffic after the swap (target health every 10 seconds, blue kept
+   * health-checked); green turning unhealthy in that time sends production back to blue. 0 turns the watch off.
+   * Executions may override it with `bakeSeconds`.
+   * @default Duration.minutes(5)
+   */
+  readonly bakeTime?: Duration;
   /**
    * How long old targets drain before their task set stops (ELBv2 deregistration delay of green target groups).
    * @default Duration.seconds(30)
@@ -109,6 +116,8 @@ export class DeploymentStateMachines extends Construct {
       86400,
       'Give a Duration from 30 seconds to 1 day.',
     );
+    const bakeSeconds = (props.bakeTime ?? Duration.minutes(5)).toSeconds();
+    validateIntegerInRange('bakeTime', bakeSeconds, 0, 3600, 'Give a Duration from 0 (no watch) to 1 hour.');
     const deregistrationDelaySeconds = (props.deregistrationDelay ?? Duration.seconds(30)).toSeconds();
     validateIntegerInRange(
       'deregistrationDelay',
@@ -160,16 +169,19 @@ export class DeploymentStateMachines extends Construct {
       ServiceSecurityGroupId: app.securityGroup.securityGroupId,
       ProdRuleArn: loadBalancer.productionRule.listenerRuleArn,
       TestRuleArn: loadBalancer.testRule.listenerRuleArn,
+      PreviousRuleArn: loadBalancer.previousVersionRule.listenerRuleArn,
       TestListenerArn: loadBalancer.testListener.listenerArn,
       ProdUrl: loadBalancer.productionUrl,
       TestUrl: loadBalancer.testUrl,
       TestListenerIdleMessage: TEST_IDLE_MESSAGE,
+      PreviousRuleIdleMessage: PREVIOUS_VERSION_IDLE_MESSAGE,
       TargetGroupNamePrefix: prefix,
       HealthCheckPath: health.path,
       HealthCheckIntervalSeconds: String(health.intervalSeconds),
       HealthyThresholdCount: String(health.healthyThresholdCount),
       UnhealthyThresholdCount: String(health.unhealthyThresholdCount),
       HealthTimeoutSeconds: String(healthTimeoutSeconds),
+      BakeSeconds: String(bakeSeconds),
       DeregistrationDelaySeconds: String(deregistrationDelaySeconds),
       ValidateInputFunctionArn: props.functions.validateInput.functionArn,
       SmokeTestFunctionArn: props.functions.smokeTest.functionArn,
@@ -198,7 +210,11 @@ export class DeploymentStateMachines extends Construct {
         serviceName,
         targetGroupNamePrefix: prefix,
         taskDefinitionFamily: app.taskDefinition.family,
-        ruleArns: { ProdRuleArn: available.ProdRuleArn as string, TestRuleArn: available.TestRuleArn as string },
+        ruleArns: {
+          ProdRuleArn: available.ProdRuleArn as string,
+          TestRuleArn: available.TestRuleArn as string,
+          PreviousRuleArn: available.PreviousRuleArn as string,
+        },
         listenerArns: { TestListenerArn: loadBalancer.testListener.listenerArn },
         listenerRulePatterns: { TestListenerArn: listenerRulePattern(loadBalancer.testListener.listenerArn) },
         passableRoleArns: [app.taskDefinition.taskRole.roleArn, executionRole.roleArn],

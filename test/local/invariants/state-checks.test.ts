@@ -27,6 +27,7 @@ const underTest: ServiceView = {
   taskSets: [ts('blue', 'PRIMARY'), ts('green', 'ACTIVE')],
   production: forward('blue'),
   test: forward('green'),
+  previous: fixed,
   extraRules: 0,
   targetGroups: [tg('blue'), tg('green')],
 };
@@ -76,9 +77,16 @@ describe('(b) orphanProblems and roles', () => {
       ...underTest,
       taskSets: [ts('blue', 'ACTIVE'), ts('green', 'PRIMARY')],
       production: forward('green'),
+      previous: forward('blue'),
     };
     expect(roles(swapped)).toEqual({ live: 'arn:ts/green', standby: 'arn:ts/blue', others: [] });
     expect(orphanProblems(swapped)).toEqual([]);
+  });
+
+  test('flags a previous-version rule that forwards to anything but the version kept for a rollback', () => {
+    expect(orphanProblems({ ...underTest, previous: forward('blue') })).toEqual([
+      'the previous-version rule forwards to arn:tg/blue, which is not the version kept for a rollback',
+    ]);
   });
 
   test('flags a target group without a task set, a leftover rule, a task set nothing uses', () => {
@@ -91,7 +99,7 @@ describe('(b) orphanProblems and roles', () => {
     };
     expect(orphanProblems(view)).toEqual([
       'target group stray is used by no task set',
-      '1 listener rule(s) besides the two controller-owned ones',
+      '1 listener rule(s) besides the controller-owned ones',
       'task set arn:ts/old (ACTIVE) is neither live, nor under test, nor kept for a rollback',
     ]);
   });

@@ -4,21 +4,22 @@ import type { ApiFault, FaultPlan } from '../../../local/faults/fault-plan';
 import { STEP_FUNCTIONS_ERROR_NAMES } from '../../../local/faults/wire-errors';
 import { runFlow, type FlowResult } from '../../../local/invariants/flow';
 import { lastTaskOutput, taskAttempts } from '../../../local/invariants/history';
-import { KNOWN_ISSUES, unexplainedProblems } from './known-issues';
 import { releaseBlue, restoreBaseline, startFaultStack, type FaultStack } from './support';
 
 /**
  * Fault scenarios over deploy-green → swap → clean-up on local AWS (one synthesized template for the whole file):
  * API faults (throttling, 5xx, a documented non-retryable error) at the Nth call of an operation, and data-plane
- * faults (green that never gets healthy, starts slowly or flaps). Every scenario asserts the invariants (a)–(c) —
- * minus the known issues, each of which has its own strict `test.failing` scenario below — and the exact error
- * names in the execution history.
+ * faults (green that never gets healthy, starts slowly or flaps). Every scenario asserts the invariants (a)–(c)
+ * strictly (the only excused moments are swap's cutover and bake windows, local/invariants/cutover.ts) and the exact
+ * error names in the execution history.
  */
 const ECS = 'ECS' as const;
 const ELB = 'Elastic Load Balancing v2' as const;
 const RETRYABLE_ELB = 'ElasticLoadBalancingV2.ElasticLoadBalancingV2Exception';
 /** 1 emulated second = 5 wall ms; one task per version keeps each case cheap. */
 const TIME_SCALE = 0.005;
+/** swap's bake for cases whose green does not change health on its own (the flapping cases size their own). */
+const BAKE = 20;
 
 describe('with a version live', () => {
   let fs: FaultStack;
@@ -31,8 +32,8 @@ describe('with a version live', () => {
 
   async function flowWith(...api: ApiFault[]): Promise<{ flow: FlowResult; plan: FaultPlan }> {
     const plan: FaultPlan = { api };
-    const flow = await runFlow(fs.stack, { injector: fs.injector, plan });
-    expect(unexplainedProblems(flow, plan)).toEqual([]);
+    const flow = await runFlow(fs.stack, { injector: fs.injector, bakeSeconds: BAKE, plan });
+    expect(flow.problems).toEqual([]);
     return { flow, plan };
   }
 
@@ -210,8 +211,13 @@ describe('with a version live', () => {
   describe('data-plane faults', () => {
     test('green that runs but fails health checks: GreenNotHealthy after the timeout, undone, production never touched', async () => {
       const plan: FaultPlan = { green: { kind: 'unhealthy' } };
-      const flow = await runFlow(fs.stack, { injector: fs.injector, plan, healthTimeoutSeconds: 60 });
-      expect(unexplainedProblems(flow, plan)).toEqual([]);
+      const flow = await runFlow(fs.stack, {
+        injector: fs.injector,
+        bakeSeconds: BAKE,
+        plan,
+        healthTimeoutSeconds: 60,
+      });
+      expect(flow.problems).toEqual([]);
       expect(flow.violations).toEqual([]);
       const [deploy, ...rest] = flow.steps;
       expect(rest).toEqual([]);
@@ -227,9 +233,8 @@ describe('with a version live', () => {
 
     test('green that flaps: production moves only after a poll that saw every green target healthy', async () => {
       const plan: FaultPlan = { green: { kind: 'flapping', seconds: 30 } };
-      const flow = await runFlow(fs.stack, { injector: fs.injector, plan });
-      // Everything but the known point-in-time gate issue holds (see known-issues.test.ts for that one, strictly).
-      expect(unexplainedProblems(flow, plan)).toEqual([]);
+      const flow = await runFlow(fs.stack, { injector: fs.injector, bakeSeconds: 120, plan });
+      expect(flow.problems).toEqual([]);
       for (const step of flow.steps) {
         if (step.machine === 'swap' && step.states.includes('PointProductionAtGreen')) {
           const health = lastTaskOutput(step.result.history, 'DescribeGreenTargetHealth') as {
@@ -240,7 +245,7 @@ describe('with a version live', () => {
           );
         }
         if (step.machine === 'swap' && step.result.status === 'FAILED') {
-          expect(step.result.error).toBe('BlueGreen.GreenNotHealthy');
+          expect(['BlueGreen.GreenNotHealthy', 'BlueGreen.GreenUnhealthyAfterSwap']).toContain(step.result.error);
           expect(step.after.production).toEqual(step.before.production);
         }
       }
@@ -248,8 +253,13 @@ describe('with a version live', () => {
 
     test('green that crashes on start: no target ever registers; GreenNotHealthy after the timeout, undone', async () => {
       const plan: FaultPlan = { green: { kind: 'crash-on-start' } };
-      const flow = await runFlow(fs.stack, { injector: fs.injector, plan, healthTimeoutSeconds: 60 });
-      expect(unexplainedProblems(flow, plan)).toEqual([]);
+      const flow = await runFlow(fs.stack, {
+        injector: fs.injector,
+        bakeSeconds: BAKE,
+        plan,
+        healthTimeoutSeconds: 60,
+      });
+      expect(flow.problems).toEqual([]);
       expect(flow.violations).toEqual([]);
       const [deploy, ...rest] = flow.steps;
       expect(rest).toEqual([]);
@@ -260,8 +270,13 @@ describe('with a version live', () => {
 
     test('slow green, healthy after most of the timeout: deploy-green waits for it and the flow completes', async () => {
       const plan: FaultPlan = { green: { kind: 'slow-start', seconds: 40 } };
-      const flow = await runFlow(fs.stack, { injector: fs.injector, plan, healthTimeoutSeconds: 60 });
-      expect(unexplainedProblems(flow, plan)).toEqual([]);
+      const flow = await runFlow(fs.stack, {
+        injector: fs.injector,
+        bakeSeconds: BAKE,
+        plan,
+        healthTimeoutSeconds: 60,
+      });
+      expect(flow.problems).toEqual([]);
       expect(flow.steps.map((s) => s.result.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
       // It polled at least once while green was not listening yet.
       expect(flow.steps[0]?.states.filter((s) => s === 'CountHealthWait').length).toBeGreaterThanOrEqual(2);
@@ -269,72 +284,114 @@ describe('with a version live', () => {
 
     test('slow green that needs longer than the timeout: GreenNotHealthy, undone', async () => {
       const plan: FaultPlan = { green: { kind: 'slow-start', seconds: 120 } };
-      const flow = await runFlow(fs.stack, { injector: fs.injector, plan, healthTimeoutSeconds: 60 });
-      expect(unexplainedProblems(flow, plan)).toEqual([]);
+      const flow = await runFlow(fs.stack, {
+        injector: fs.injector,
+        bakeSeconds: BAKE,
+        plan,
+        healthTimeoutSeconds: 60,
+      });
+      expect(flow.problems).toEqual([]);
       expect(flow.steps.map((s) => [s.result.status, s.result.error])).toEqual([
         ['FAILED', 'BlueGreen.GreenNotHealthy'],
       ]);
     });
   });
 
-  describe('known issues (strict; failing until the state machines are fixed)', () => {
-    const strict = (flow: FlowResult) => flow.problems;
-    const issue = (id: string) => {
-      const found = KNOWN_ISSUES.find((k) => k.id === id);
-      if (!found) throw new Error(`No known issue ${id}`);
-      return found.scenario;
-    };
-
-    test('every known issue has its scenario here', () => {
-      expect(KNOWN_ISSUES.map((k) => k.scenario).sort()).toEqual(
-        [
-          'swap keeps production on a PRIMARY task set at every moment',
-          'a failed swap leaves production on healthy targets the whole time',
-          'a flapping green never leaves production without a healthy target',
-        ].sort(),
-      );
-    });
-
-    test.failing(issue('swap-moves-production-before-primary'), async () => {
-      const flow = await runFlow(fs.stack, { injector: fs.injector, plan: {} });
+  describe('fixed issues (kept as regression tests)', () => {
+    test('production leaves the PRIMARY task set only inside the swap cutover: two adjacent calls of the swap role', async () => {
+      const flow = await runFlow(fs.stack, { injector: fs.injector, bakeSeconds: BAKE, plan: {} });
       expect(flow.steps.map((s) => s.result.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
-      expect(strict(flow)).toEqual([]);
+      expect(flow.problems).toEqual([]);
+      // The check made right before MakeGreenPrimary always sees green forwarded-to but ACTIVE: the window is real,
+      // and it is excused only because it closed with the very next call of the same role.
+      // The bake that follows (two polls) saw nothing to react to, so its watch stays open and excuses nothing.
+      expect(
+        flow.cutovers.map((c) => [c.window.kind, c.window.closedBy, c.window.callsBetween, c.excused.length > 0]),
+      ).toEqual([
+        ['cutover', 'UpdateServicePrimaryTaskSet', 0, true],
+        ['watch', undefined, 2, false],
+      ]);
     });
 
-    test.failing(issue('swap-undo-reattaches-blue-unchecked'), async () => {
+    test('a failed swap leaves production on healthy targets the whole time (blue stays health-checked)', async () => {
       const plan: FaultPlan = {
         api: [{ service: 'ECS', operation: 'UpdateServicePrimaryTaskSet', kind: 'client-error', call: 1 }],
       };
-      const flow = await runFlow(fs.stack, { injector: fs.injector, plan });
+      const flow = await runFlow(fs.stack, { injector: fs.injector, bakeSeconds: BAKE, plan });
       expect(flow.violations.filter((v) => v.kind === 'production-no-healthy-target')).toEqual([]);
+      // Blue was attached to the previous-version rule before production left it, and released only after it came back.
+      const swap = step(flow, 'swap');
+      expect(swap.result.error).toBe('Ecs.ClientException');
+      const order = ['KeepBlueInUse', 'PointProductionAtGreen', 'UndoRestoreProduction', 'UndoReleasePreviousRule'];
+      expect(swap.states.filter((s) => order.includes(s))).toEqual(order);
+      expect(swap.after.previous).toEqual(swap.before.previous);
     });
-  });
 
-  describe('fixed issues (kept as regression tests)', () => {
     test('clean-up that failed after deleting the old task set removes its target group when re-run', async () => {
-      const swapped = await runFlow(fs.stack, { injector: fs.injector, plan: {}, machines: ['deployGreen', 'swap'] });
+      const swapped = await runFlow(fs.stack, {
+        injector: fs.injector,
+        bakeSeconds: BAKE,
+        plan: {},
+        machines: ['deployGreen', 'swap'],
+      });
       expect(swapped.steps.map((s) => s.result.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
       // Every drain poll of clean-up is throttled, so it fails after deleting blue's task set; the re-run is fault-free.
       const plan: FaultPlan = {
         api: [{ service: ECS, operation: 'DescribeTaskSets', kind: 'throttling', call: 1, through: Infinity }],
       };
-      const flow = await runFlow(fs.stack, { injector: fs.injector, plan, machines: ['cleanUp'] });
+      const flow = await runFlow(fs.stack, { injector: fs.injector, bakeSeconds: BAKE, plan, machines: ['cleanUp'] });
       expect(flow.steps.map((s) => `${s.result.status} ${s.result.error ?? ''}`)).toEqual([
         'FAILED Ecs.EcsException',
         'SUCCEEDED ',
       ]);
       expect(flow.problems).toEqual([]);
     });
-  });
 
-  describe('known issues, continued', () => {
-    const issue = (id: string) => KNOWN_ISSUES.find((k) => k.id === id)?.scenario ?? 'missing';
-    test.failing(issue('point-in-time-health-gate'), async () => {
-      // Healthy for the first 150 s (long enough to pass deploy-green's and swap's gates), then unhealthy for 150 s.
+    test('a green that turns unhealthy after the swap: the bake sends production back to blue, which stayed checked', async () => {
+      // Healthy for the first 150 s (long enough to pass deploy-green's and swap's gates), then unhealthy for 150 s;
+      // the stack's default bake (5 minutes) is watching when it turns.
       const plan: FaultPlan = { green: { kind: 'flapping', seconds: 150 } };
-      const flow = await runFlow(fs.stack, { injector: fs.injector, plan, settleSeconds: 330 });
-      expect(flow.steps.map((s) => s.result.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
-      expect(flow.violations.filter((v) => v.kind === 'production-no-healthy-target')).toEqual([]);
+      const live = await probe(fs.stack.urls.production);
+      const flow = await runFlow(fs.stack, { injector: fs.injector, plan, settleSeconds: 60 });
+      expect(statuses(flow)).toEqual(['deployGreen:SUCCEEDED', 'swap:FAILED']);
+      const swap = step(flow, 'swap');
+      expect(swap.result.error).toBe('BlueGreen.GreenUnhealthyAfterSwap');
+      expect(swap.result.cause).toMatch(/ Undone: production is back on what it served before the swap/);
+      const undo = ['NoteGreenUnhealthyAfterSwap', 'UndoRestoreProduction', 'UndoMakeBluePrimary'];
+      expect(swap.states.filter((s) => undo.includes(s))).toEqual(undo);
+      expect(swap.after.production).toEqual(swap.before.production);
+      // Strict: the only moments production was not on a healthy PRIMARY task set are the two cutovers and the
+      // watch that reacted (between green's targets turning unhealthy and production moving back).
+      expect(flow.problems).toEqual([]);
+      expect(flow.cutovers.map((c) => [c.window.kind, c.window.closedBy])).toEqual([
+        ['cutover', 'UpdateServicePrimaryTaskSet'],
+        ['watch', 'ModifyRule'],
+        ['cutover', 'UpdateServicePrimaryTaskSet'],
+      ]);
+      expect(flow.cutovers[1]?.excused.map((v) => v.kind)).toEqual(['production-no-healthy-target']);
+      expect(await probe(fs.stack.urls.production)).toMatchObject({
+        status: 200,
+        colour: live.colour,
+        commit: live.commit,
+      });
+    });
+
+    test('clean-up refuses while the live version is unhealthy, so the version production could go back to stays', async () => {
+      // A bake of 0 lets the swap pass at once; the green then turns unhealthy before clean-up.
+      const swapped = await runFlow(fs.stack, {
+        injector: fs.injector,
+        plan: { green: { kind: 'flapping', seconds: 150 } },
+        bakeSeconds: 0,
+        machines: ['deployGreen', 'swap'],
+        settleSeconds: 200,
+      });
+      expect(swapped.steps.map((s) => s.result.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+      const flow = await runFlow(fs.stack, { injector: fs.injector, plan: {}, machines: ['cleanUp'] });
+      const cleanUp = step(flow, 'cleanUp');
+      expect([cleanUp.result.status, cleanUp.result.error]).toEqual(['FAILED', 'BlueGreen.LiveNotHealthy']);
+      expect(cleanUp.result.cause).toMatch(/Run rollback/);
+      expect(cleanUp.after.taskSets).toEqual(cleanUp.before.taskSets);
+      expect(cleanUp.untruths).toEqual([]);
     });
   });
 });
@@ -349,7 +406,7 @@ describe('first deploy', () => {
   test('a failed first deploy-green that says everything was undone leaves the service as it found it (desired count back to 0)', async () => {
     fs = await startFaultStack(TIME_SCALE);
     const plan: FaultPlan = { api: [{ service: ECS, operation: 'CreateTaskSet', kind: 'client-error', call: 1 }] };
-    const flow = await runFlow(fs.stack, { injector: fs.injector, plan });
+    const flow = await runFlow(fs.stack, { injector: fs.injector, bakeSeconds: BAKE, plan });
     expect(flow.steps[0]?.result.cause).toMatch(/ Undone: /);
     expect(flow.problems).toEqual([]);
   });
@@ -357,8 +414,8 @@ describe('first deploy', () => {
   test('first deploy with ECS throttling on UpdateService: the desired count is set on retry and the release goes live', async () => {
     fs = await startFaultStack(0.005);
     const plan: FaultPlan = { api: [{ service: 'ECS', operation: 'UpdateService', kind: 'throttling', call: 1 }] };
-    const flow = await runFlow(fs.stack, { injector: fs.injector, plan, colour: 'blue' });
-    expect(unexplainedProblems(flow, plan)).toEqual([]);
+    const flow = await runFlow(fs.stack, { injector: fs.injector, bakeSeconds: BAKE, plan, colour: 'blue' });
+    expect(flow.problems).toEqual([]);
     const deploy = flow.steps[0];
     expect(deploy?.result.error ?? deploy?.result.status).not.toBe('States.Runtime');
     expect(flow.steps.map((s) => s.result.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
@@ -375,14 +432,14 @@ describe('first deploy', () => {
     const plan: FaultPlan = {
       api: [{ service: 'Elastic Load Balancing v2', operation: 'CreateTargetGroup', kind: 'client-error', call: 1 }],
     };
-    const flow = await runFlow(fs.stack, { injector: fs.injector, plan });
+    const flow = await runFlow(fs.stack, { injector: fs.injector, bakeSeconds: BAKE, plan });
     const deploy = flow.steps[0];
     expect([deploy?.result.status, deploy?.result.error]).toEqual([
       'FAILED',
       'ElasticLoadBalancingV2.OperationNotPermittedException',
     ]);
     expect(deploy?.states).toEqual(expect.arrayContaining(['UndoDeleteHealthRule', 'FailUndone']));
-    expect(unexplainedProblems(flow, plan)).toEqual([]);
+    expect(flow.problems).toEqual([]);
     expect(flow.violations).toEqual([]);
     const after = observe(fs.stack);
     expect([after.taskSets, after.targetGroups, after.production, after.test, after.extraRules]).toEqual([

@@ -21,6 +21,8 @@ export interface FaultStack {
   readonly injector: FaultInjector;
   /** The test rule's actions before any deployment (the fixed 503), to restore after a case left a green behind. */
   readonly idleTestActions: Action[];
+  /** The previous-version rule's actions before any swap (its fixed 503). */
+  readonly idlePreviousActions: Action[];
   close(): Promise<void>;
 }
 
@@ -32,8 +34,7 @@ export async function startFaultStack(timeScale = 0.01, desiredCount?: number): 
   const injector = new FaultInjector();
   const stack = await startTestStack({ faults: injector, timeScale });
   const elb = new ElasticLoadBalancingV2Client(localClientConfig(stack.aws.endpoint, LOCAL_REGION));
-  const testRuleArn = testRule(stack);
-  const described = await elb.send(new DescribeRulesCommand({ RuleArns: [testRuleArn] }));
+  const described = await elb.send(new DescribeRulesCommand({ RuleArns: [testRule(stack), testRule(stack, '2')] }));
   elb.destroy();
   if (desiredCount !== undefined) {
     const ecs = new ECSClient(localClientConfig(stack.aws.endpoint, LOCAL_REGION));
@@ -43,15 +44,17 @@ export async function startFaultStack(timeScale = 0.01, desiredCount?: number): 
   return {
     stack,
     injector,
-    idleTestActions: described.Rules?.[0]?.Actions ?? [],
+    idleTestActions: described.Rules?.find((r) => r.Priority === '1')?.Actions ?? [],
+    idlePreviousActions: described.Rules?.find((r) => r.Priority === '2')?.Actions ?? [],
     close: () => stack.close(),
   };
 }
 
-function testRule(stack: LocalStack): string {
+/** A controller-owned rule of the test listener: the test rule (priority 1) or the previous-version rule (2). */
+function testRule(stack: LocalStack, priority = '1'): string {
   const listener = stack.aws.elbv2.state().listeners.find((l) => l.port === 8080);
-  const rule = listener?.rules.find((r) => r.Priority === '1');
-  if (!rule) throw new Error('No controller-owned test rule.');
+  const rule = listener?.rules.find((r) => r.Priority === priority);
+  if (!rule) throw new Error(`No controller-owned rule at priority ${priority} of the test listener.`);
   return rule.RuleArn as string;
 }
 
@@ -83,15 +86,17 @@ export async function discardNonLive(fs: FaultStack): Promise<void> {
   const extra = view.taskSets.filter((ts) => ts.arn !== live);
   const liveGroup = view.taskSets.find((ts) => ts.arn === live)?.targetGroupArn;
   const strayGroups = view.targetGroups.filter((tg) => tg.arn !== liveGroup).map((tg) => tg.arn);
-  if (extra.length === 0 && view.test.kind === 'fixed' && view.extraRules === 0 && strayGroups.length === 0) return;
+  const tidy = view.test.kind === 'fixed' && view.previous.kind === 'fixed' && view.extraRules === 0;
+  if (extra.length === 0 && tidy && strayGroups.length === 0) return;
   const config = localClientConfig(stack.aws.endpoint, LOCAL_REGION);
   const elb = new ElasticLoadBalancingV2Client(config);
   const ecs = new ECSClient(config);
   try {
     await elb.send(new ModifyRuleCommand({ RuleArn: testRule(stack), Actions: fs.idleTestActions }));
+    await elb.send(new ModifyRuleCommand({ RuleArn: testRule(stack, '2'), Actions: fs.idlePreviousActions }));
     for (const listener of stack.aws.elbv2.state().listeners) {
       for (const rule of listener.rules) {
-        if (rule.IsDefault !== true && rule.Priority !== '1') {
+        if (rule.IsDefault !== true && rule.Priority !== '1' && !(listener.port === 8080 && rule.Priority === '2')) {
           await elb.send(new DeleteRuleCommand({ RuleArn: rule.RuleArn as string }));
         }
       }

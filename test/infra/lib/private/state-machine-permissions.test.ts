@@ -12,7 +12,7 @@ const scope: PermissionScope = {
   serviceName: 's',
   targetGroupNamePrefix: 'bg-s',
   taskDefinitionFamily: 'fam',
-  ruleArns: { ProdRuleArn: 'arn:prod-rule', TestRuleArn: 'arn:test-rule' },
+  ruleArns: { ProdRuleArn: 'arn:prod-rule', TestRuleArn: 'arn:test-rule', PreviousRuleArn: 'arn:previous-rule' },
   passableRoleArns: ['arn:role/task'],
 };
 const task = (resource: string, parameters: Record<string, unknown> = {}) => ({
