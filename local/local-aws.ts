@@ -1,6 +1,7 @@
 /**
- * The composition root of local AWS: one clock, one private network, the ECS, ELBv2 and Step Functions emulators
- * wired to each other and to the real data plane, behind one HTTP endpoint on 127.0.0.1.
+ * The composition root of local AWS: one clock, one private network, the ECS, ELBv2, Step Functions and CodePipeline
+ * emulators wired to each other and to the real data plane, behind one HTTP endpoint on 127.0.0.1, plus an in-process
+ * EventBridge bus that CodePipeline's state changes go to.
  */
 import { createClock, type Clock } from './aws/clock';
 import {
@@ -9,6 +10,8 @@ import {
   type LocalCloudFormation,
 } from './cloudformation/service';
 import { LocalNetwork } from './aws/network';
+import { createCodePipelineService, type LocalCodePipeline } from './codepipeline/service';
+import { createEventBus, registerLocalEventBus, type LocalEventBus } from './events/event-bus';
 import { startLocalAws, type LocalAws } from './aws/server';
 import { launchTask } from './dataplane/task-process';
 import { createEcsService, type LocalEcs } from './ecs/ecs-service';
@@ -19,7 +22,7 @@ export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '123456789012';
 
 export interface LocalPorts {
-  /** The AWS API endpoint (ECS, ELBv2 and Step Functions). 0 picks a free port. */
+  /** The AWS API endpoint (ECS, ELBv2, Step Functions, CodePipeline). 0 picks a free port. */
   readonly api: number;
   /** Local port of each ALB listener port, e.g. { 80: 8000, 8080: 8080 }. 0 picks a free port. */
   readonly listeners: Readonly<Record<number, number>>;
@@ -47,6 +50,10 @@ export interface RunningLocalAws {
   readonly sfn: StepFunctionsService;
   /** DescribeStacks for the stack deployed into this local AWS (local/deploy registers its outputs). */
   readonly cloudformation: LocalCloudFormation;
+  /** Pipelines (local/deploy creates the template's) and their executions, approvals included. */
+  readonly codepipeline: LocalCodePipeline;
+  /** EventBridge rules (local/deploy puts the template's) over the events local services emit. */
+  readonly events: LocalEventBus;
   /** Local port each ALB listener port was given (known once the listener exists). */
   listenerPort(albPort: number): number;
   close(): Promise<void>;
@@ -74,22 +81,31 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
   let endpoint = '';
   const sfn = createStepFunctionsService({ clock, region, accountId, endpoint: () => endpoint });
   const cloudformation = createCloudFormationService({ region, accountId });
+  const events = createEventBus({ region, accountId, endpoint: () => endpoint });
+  const codepipeline = createCodePipelineService({
+    clock,
+    region,
+    accountId,
+    endpoint: () => endpoint,
+    emit: (event) => events.putEvent(event),
+  });
   let server: LocalAws;
   try {
     server = await startLocalAws({
       port: ports.api,
-      services: [ecs, elbv2.service, sfn, cloudformation],
+      services: [ecs, elbv2.service, sfn, cloudformation, codepipeline],
       faults: options.faults,
       authorize: options.authorize,
       region,
       accountId,
     });
   } catch (error) {
-    await Promise.allSettled([sfn.close(), ecs.close(), elbv2.close()]);
+    await Promise.allSettled([codepipeline.close(), events.close(), sfn.close(), ecs.close(), elbv2.close()]);
     throw error;
   }
   endpoint = server.endpoint;
   const unregisterCloudFormation = registerLocalCloudFormation(endpoint, cloudformation);
+  const unregisterEvents = registerLocalEventBus(endpoint, events);
   return {
     endpoint,
     clock,
@@ -98,13 +114,19 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
     elbv2,
     sfn,
     cloudformation,
+    codepipeline,
+    events,
     listenerPort: (albPort) => {
       const listener = elbv2.state().listeners.find((l) => l.port === albPort);
       return listener?.localPort ?? listenerPort(albPort);
     },
     close: async () => {
-      // Executions first (they call the others), then tasks, then listeners and the API.
+      // Pipelines and rules first (they start executions), executions next (they call the others), then tasks,
+      // then listeners and the API.
       unregisterCloudFormation();
+      unregisterEvents();
+      await codepipeline.close();
+      await events.close();
       await sfn.close();
       await ecs.close();
       await elbv2.close();

@@ -27,7 +27,12 @@ async function main(): Promise<void> {
   const program = new Command()
     .name('npm start --')
     .description('Run a blue/green deployment of the real stack against local AWS.')
-    .option('--port <port>', 'AWS API endpoint port (ECS, ELBv2, Step Functions)', port, DEFAULT_PORTS.api)
+    .option(
+      '--port <port>',
+      'AWS API endpoint port (ECS, ELBv2, Step Functions, CodePipeline)',
+      port,
+      DEFAULT_PORTS.api,
+    )
     .option(
       '--prod-port <port>',
       'local port of the production listener (:80 on AWS)',
@@ -79,6 +84,9 @@ async function main(): Promise<void> {
       `    --state-machine-arn ${stack.stateMachines.deployGreen} \\`,
       `    --input '${JSON.stringify({ ...stack.service, image: `${imageRepositoryUri}:orange`, commit: 'abc1234' })}'`,
       '  (any access key works, e.g. AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local)',
+      'or run the pipeline and answer its approvals:',
+      `  aws --endpoint-url ${stack.aws.endpoint} --region us-east-1 codepipeline start-pipeline-execution --name ${stack.pipelineName}`,
+      `  npx bluegreen --local${options.port === DEFAULT_PORTS.api ? '' : ` --endpoint-url ${stack.aws.endpoint}`} approve   # or: reject --comment 'why'`,
       '',
     ].join('\n'),
   );

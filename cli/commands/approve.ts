@@ -33,7 +33,7 @@ export async function pendingApprovals(client: CodePipelineClient, pipelineName:
     const name = (error as { name?: string }).name;
     if (name === 'PipelineNotFoundException') throw new UsageError(`Pipeline ${pipelineName} does not exist.`);
     if (name === 'UnknownOperationException') {
-      // Local AWS emulates no CodePipeline: the pipeline and its approvals exist only on AWS.
+      // An endpoint without CodePipeline (local AWS has one since local/codepipeline; other emulators may not).
       throw new UsageError(
         `This endpoint has no CodePipeline, so pipeline ${pipelineName} has no approvals to answer.`,
       );

@@ -1,4 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { deployInputBuild } from '../codepipeline/local-build';
 import { deployTemplate, type CfnTemplate, type DeployedStack } from '../deploy/deploy-template';
 import { localClientConfig } from '../deploy/client-config';
 import {
@@ -24,6 +25,8 @@ export interface LocalStack {
     readonly rollback: string;
     readonly abort: string;
   };
+  /** The delivery pipeline in local CodePipeline (start executions with local/demo/pipeline.ts). */
+  readonly pipelineName: string;
   close(): Promise<void>;
 }
 
@@ -43,13 +46,20 @@ export async function startLocalStack(template: CfnTemplate, options: LocalAwsSt
       if (!value) throw new Error(`The deployed stack has no output ${name}.`);
       return value;
     };
+    const service = { cluster: output('ClusterName'), service: output('ServiceName') };
+    const pipelineName = output('PipelineName');
+    // What the pipeline's builds would produce: the deploy-green input for the commit's image.
+    aws.codepipeline.setLocalBuild(
+      pipelineName,
+      deployInputBuild({ ...service, imageRepositoryUri: output('ImageRepositoryUri') }),
+    );
     const sfn = new SFNClient(localClientConfig(aws.endpoint, LOCAL_REGION));
     return {
       aws,
       deployed,
       sfn,
       urls: { production: output('ProductionUrl'), test: output('TestUrl') },
-      service: { cluster: output('ClusterName'), service: output('ServiceName') },
+      service,
       stateMachines: {
         deployGreen: output('DeployGreenStateMachineArn'),
         swap: output('SwapStateMachineArn'),
@@ -57,6 +67,7 @@ export async function startLocalStack(template: CfnTemplate, options: LocalAwsSt
         rollback: output('RollbackStateMachineArn'),
         abort: output('AbortStateMachineArn'),
       },
+      pipelineName,
       close: async () => {
         sfn.destroy();
         await aws.close();

@@ -4,7 +4,9 @@
  * would. Resource types are split into those local AWS creates through its APIs and those it only names (VPC,
  * IAM, …); a type in neither list fails the deploy, so the stack and the local set-up cannot drift apart silently.
  * Lambda functions that have a local handler (local-lambdas.ts: the DeploymentFunctions) are registered with local
- * Step Functions and run in-process; other AWS::Lambda::Function resources stay named-only.
+ * Step Functions and run in-process; other AWS::Lambda::Function resources stay named-only. The pipeline is created
+ * in local CodePipeline through its API, and the EventBridge rules are put on local AWS's in-process event bus, so
+ * rejecting an approval starts what the rule's target says.
  */
 import {
   ECSClient,
@@ -22,6 +24,7 @@ import {
   type RuleCondition,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SFNClient, CreateStateMachineCommand } from '@aws-sdk/client-sfn';
+import { CodePipelineClient, CreatePipelineCommand, type PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import {
   resolveString,
   resolveValue,
@@ -33,6 +36,7 @@ import type { LocalLambda } from '../stepfunctions/lambda-task';
 import { localClientConfig } from './client-config';
 import { localLambdaFor } from './local-lambdas';
 import { DEFAULT_STACK_NAME, localCloudFormationAt } from '../cloudformation/service';
+import { localEventBusAt, type LocalEventTarget } from '../events/event-bus';
 
 export interface CfnTemplate {
   readonly Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; DependsOn?: unknown }>;
@@ -48,6 +52,8 @@ export const EMULATED_TYPES = [
   'AWS::ElasticLoadBalancingV2::Listener',
   'AWS::ElasticLoadBalancingV2::ListenerRule',
   'AWS::StepFunctions::StateMachine',
+  'AWS::CodePipeline::Pipeline',
+  'AWS::Events::Rule',
 ] as const;
 
 /** Types local AWS does not run but whose names and ARNs the emulated resources refer to. */
@@ -55,7 +61,6 @@ export const NAMED_ONLY_TYPES = new Set([
   'AWS::CDK::Metadata',
   'AWS::CodeBuild::Project',
   'AWS::CodeCommit::Repository',
-  'AWS::CodePipeline::Pipeline',
   'AWS::EC2::EIP',
   'AWS::EC2::FlowLog',
   'AWS::EC2::InternetGateway',
@@ -70,7 +75,6 @@ export const NAMED_ONLY_TYPES = new Set([
   'AWS::EC2::VPC',
   'AWS::EC2::VPCGatewayAttachment',
   'AWS::ECR::Repository',
-  'AWS::Events::Rule',
   'AWS::IAM::Policy',
   'AWS::IAM::Role',
   'AWS::Lambda::Function',
@@ -107,6 +111,8 @@ export interface DeployedStack {
   readonly substitutions: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** ARN of each Lambda function that runs locally (registered with local Step Functions), by logical id. */
   readonly functions: Readonly<Record<string, string>>;
+  /** Name of each pipeline created in local CodePipeline, by logical id. */
+  readonly pipelines: Readonly<Record<string, string>>;
 }
 
 export async function deployTemplate(template: CfnTemplate, options: DeployOptions): Promise<DeployedStack> {
@@ -132,13 +138,23 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
         'Pass registerLambda: (name, handler) => aws.sfn.registerLambda(name, handler).',
     );
   }
+  const eventBus = localEventBusAt(options.endpoint);
+  const rules = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Events::Rule');
+  if (rules.length > 0 && !eventBus) {
+    throw new Error(
+      `The stack has EventBridge rules (${rules.map(([id]) => id).join(', ')}) but ${options.endpoint} has no local event bus: deploy into local AWS started with startLocalAwsStack.`,
+    );
+  }
   const { region, accountId } = options;
+  const stackName = options.stackName ?? DEFAULT_STACK_NAME;
   const resources = new Map<string, PhysicalResource>();
   const ctx: ResolveContext = { resources, region, accountId };
   const config = localClientConfig(options.endpoint, region);
   const ecs = new ECSClient(config);
   const elbv2 = new ElasticLoadBalancingV2Client(config);
   const sfn = new SFNClient(config);
+  const codepipeline = new CodePipelineClient(config);
+  const pipelines: Record<string, string> = {};
   const definitions: Record<string, string> = {};
   const resolvedSubstitutions: Record<string, Record<string, string>> = {};
   const albPorts = new Map<string, number>();
@@ -258,6 +274,20 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
       );
       resources.set(id, { ref: stateMachineArn ?? '', attributes: { Arn: stateMachineArn ?? '', Name: id } });
     }
+    for (const [id, props] of ofType('AWS::CodePipeline::Pipeline')) {
+      // CloudFormation names a pipeline STACK-LogicalId-RANDOM; locally without the random part.
+      const name = typeof props.Name === 'string' ? props.Name : `${stackName}-${id}`;
+      const resolved = mapStrings(resolveValue(props, ctx, id), localUrls) as Record<string, unknown>;
+      await codepipeline.send(new CreatePipelineCommand({ pipeline: toPipelineDeclaration(name, resolved, id) }));
+      pipelines[id] = name;
+      resources.set(id, { ref: name, attributes: { Version: '1' } });
+    }
+    for (const [id, props] of ofType('AWS::Events::Rule')) {
+      const name = typeof props.Name === 'string' ? props.Name : `${stackName}-${id}`.slice(0, 64);
+      const resolved = resolveValue(props, ctx, id) as Record<string, unknown>;
+      eventBus?.putRule(toEventRule(name, resolved, id));
+      resources.set(id, { ref: name, attributes: { Arn: `arn:aws:events:${region}:${accountId}:rule/${name}` } });
+    }
     const outputs = Object.fromEntries(
       Object.entries(template.Outputs ?? {}).flatMap(([name, output]) => {
         try {
@@ -268,13 +298,118 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
       }),
     );
     // Local CloudFormation (when this endpoint has one) answers DescribeStacks with these outputs, as on AWS.
-    localCloudFormationAt(options.endpoint)?.putStack({ name: options.stackName ?? DEFAULT_STACK_NAME, outputs });
-    return { outputs, resources, definitions, substitutions: resolvedSubstitutions, functions };
+    localCloudFormationAt(options.endpoint)?.putStack({ name: stackName, outputs });
+    return { outputs, resources, definitions, substitutions: resolvedSubstitutions, functions, pipelines };
   } finally {
     ecs.destroy();
     elbv2.destroy();
     sfn.destroy();
+    codepipeline.destroy();
   }
+}
+
+function mapStrings(value: unknown, fn: (s: string) => string): unknown {
+  if (typeof value === 'string') return fn(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, fn)]));
+  }
+  return value;
+}
+
+/** Fails, naming the resource and the keys, when CloudFormation properties have keys we do not map. */
+function onlyKeys(value: Record<string, unknown>, known: readonly string[], where: string): void {
+  const extra = Object.keys(value).filter((k) => !known.includes(k));
+  if (extra.length > 0) {
+    throw new Error(
+      `${where} has ${extra.join(', ')}, which local AWS does not map; extend local/deploy/deploy-template.ts.`,
+    );
+  }
+}
+
+/** AWS::CodePipeline::Pipeline properties (PascalCase) to the CreatePipeline declaration (camelCase). */
+function toPipelineDeclaration(name: string, props: Record<string, unknown>, id: string): PipelineDeclaration {
+  // RestartExecutionOnUpdate is CloudFormation's own; it has no API counterpart.
+  onlyKeys(
+    props,
+    ['Name', 'RoleArn', 'Stages', 'ArtifactStore', 'PipelineType', 'ExecutionMode', 'RestartExecutionOnUpdate'],
+    id,
+  );
+  const store = props.ArtifactStore as { Type: 'S3'; Location: string } | undefined;
+  const stages = props.Stages as Array<Record<string, unknown>>;
+  return {
+    name,
+    roleArn: String(props.RoleArn),
+    ...(store && { artifactStore: { type: store.Type, location: store.Location } }),
+    ...(props.PipelineType !== undefined && { pipelineType: props.PipelineType as 'V2' }),
+    ...(props.ExecutionMode !== undefined && { executionMode: props.ExecutionMode as 'SUPERSEDED' }),
+    stages: stages.map((stage, s) => {
+      onlyKeys(stage, ['Name', 'Actions'], `${id}.Stages[${s}]`);
+      return {
+        name: String(stage.Name),
+        actions: (stage.Actions as Array<Record<string, unknown>>).map((action, a) => {
+          const where = `${id}.Stages[${s}].Actions[${a}]`;
+          onlyKeys(
+            action,
+            [
+              'Name',
+              'ActionTypeId',
+              'Configuration',
+              'InputArtifacts',
+              'OutputArtifacts',
+              'RoleArn',
+              'RunOrder',
+              'Namespace',
+              'Region',
+              'TimeoutInMinutes',
+            ],
+            where,
+          );
+          const type = action.ActionTypeId as { Category: 'Source'; Owner: 'AWS'; Provider: string; Version: string };
+          const artifacts = (list: unknown) =>
+            (list as Array<{ Name: string }> | undefined)?.map((x) => ({ name: x.Name }));
+          // Configuration values are strings in the API; CloudFormation accepts any JSON (e.g. PollForSourceChanges: false).
+          const configuration = action.Configuration as Record<string, unknown> | undefined;
+          return {
+            name: String(action.Name),
+            actionTypeId: {
+              category: type.Category,
+              owner: type.Owner,
+              provider: type.Provider,
+              version: type.Version,
+            },
+            ...(configuration && {
+              configuration: Object.fromEntries(
+                Object.entries(configuration).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+              ),
+            }),
+            ...(action.InputArtifacts !== undefined && { inputArtifacts: artifacts(action.InputArtifacts) }),
+            ...(action.OutputArtifacts !== undefined && { outputArtifacts: artifacts(action.OutputArtifacts) }),
+            ...(action.RoleArn !== undefined && { roleArn: String(action.RoleArn) }),
+            ...(action.RunOrder !== undefined && { runOrder: Number(action.RunOrder) }),
+            ...(action.Namespace !== undefined && { namespace: String(action.Namespace) }),
+            ...(action.Region !== undefined && { region: String(action.Region) }),
+            ...(action.TimeoutInMinutes !== undefined && { timeoutInMinutes: Number(action.TimeoutInMinutes) }),
+          };
+        }),
+      };
+    }),
+  };
+}
+
+/** AWS::Events::Rule properties to a rule on local AWS's event bus. */
+function toEventRule(name: string, props: Record<string, unknown>, id: string) {
+  onlyKeys(props, ['Name', 'Description', 'EventPattern', 'State', 'Targets'], id);
+  const targets = ((props.Targets ?? []) as Array<Record<string, unknown>>).map((target, t): LocalEventTarget => {
+    onlyKeys(target, ['Id', 'Arn', 'RoleArn', 'Input'], `${id}.Targets[${t}]`);
+    return {
+      id: String(target.Id),
+      arn: String(target.Arn),
+      ...(target.RoleArn !== undefined && { roleArn: String(target.RoleArn) }),
+      ...(target.Input !== undefined && { input: String(target.Input) }),
+    };
+  });
+  return { name, eventPattern: props.EventPattern, state: props.State as 'ENABLED' | 'DISABLED' | undefined, targets };
 }
 
 /** Deterministic names and ARNs for resources local AWS does not run. */

@@ -37,6 +37,15 @@ export const SERVICE_PROTOCOLS: readonly ServiceProtocol[] = [
     unknownOperationCode: 'UnknownOperationException',
   },
   {
+    // The approvals API and local pipeline executions (local/codepipeline).
+    serviceId: 'CodePipeline',
+    wire: 'json',
+    targetPrefix: 'CodePipeline_20150709',
+    contentType: 'application/x-amz-json-1.1',
+    validationErrorCode: 'ValidationException',
+    unknownOperationCode: 'UnknownOperationException',
+  },
+  {
     serviceId: 'Elastic Load Balancing v2',
     wire: 'query',
     contentType: 'text/xml',

@@ -1,5 +1,8 @@
 import * as net from 'net';
+import { CodePipelineClient, GetPipelineCommand } from '@aws-sdk/client-codepipeline';
 import { readAsl, STATE_MACHINE_NAMES } from '../../../infra/lib/private/asl';
+import { PIPELINE_STAGES } from '../../../pipeline/delivery-pipeline';
+import { localClientConfig } from '../../../local/deploy/client-config';
 import { deployTemplate, EMULATED_TYPES, NAMED_ONLY_TYPES } from '../../../local/deploy/deploy-template';
 import { resolveValue, substituteDefinition, UnresolvableError } from '../../../local/deploy/cfn-resolver';
 import type { LocalStack } from '../../../local/demo/local-stack';
@@ -55,6 +58,70 @@ describe('the local set-up follows the synthesized stack', () => {
     );
     const service = stack.aws.ecs.state().services[0];
     expect(service).toMatchObject({ name: 'demo-app', desiredCount: 0 });
+  });
+
+  test('the pipeline is created in local CodePipeline from the template’s stages, with local ARNs and URLs', async () => {
+    const [id] =
+      Object.entries(stackTemplate().Resources).find(([, r]) => r.Type === 'AWS::CodePipeline::Pipeline') ?? [];
+    expect(stack.pipelineName).toBe(`EcsBlueGreen-${id}`);
+    expect(stack.deployed.outputs.PipelineName).toBe(stack.pipelineName);
+    const client = new CodePipelineClient(localClientConfig(stack.aws.endpoint, 'us-east-1'));
+    const { pipeline } = await client
+      .send(new GetPipelineCommand({ name: stack.pipelineName }))
+      .finally(() => client.destroy());
+    expect(pipeline?.stages?.map((s) => s.name)).toEqual([...PIPELINE_STAGES]);
+    const action = (stage: string) => pipeline?.stages?.find((s) => s.name === stage)?.actions?.[0];
+    expect(action('Source')?.configuration?.PollForSourceChanges).toBe('false');
+    expect(action('DeployGreen')?.configuration).toEqual({
+      StateMachineArn: stack.stateMachines.deployGreen,
+      InputType: 'FilePath',
+      Input: 'DeployInput::deploy-input.json',
+    });
+    expect(JSON.parse(action('Swap')?.configuration?.Input ?? '')).toEqual(stack.service);
+    expect(action('CleanUp')?.configuration?.StateMachineArn).toBe(stack.stateMachines.cleanUp);
+    expect(action('ApproveSwap')).toMatchObject({
+      actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' },
+      timeoutInMinutes: 10080,
+      configuration: expect.objectContaining({ ExternalEntityLink: stack.urls.test }),
+    });
+    expect(action('ApproveCleanUp')?.configuration?.ExternalEntityLink).toBe(stack.urls.production);
+  });
+
+  test('the EventBridge rules are on the local event bus: a rejected approval starts abort or rollback', () => {
+    const rules = stack.aws.events.rules();
+    const onRejected = (stage: string) =>
+      rules.find((r) => JSON.stringify(r.eventPattern).includes(`"stage":["${stage}"]`));
+    for (const [stage, machine] of [
+      ['ApproveSwap', stack.stateMachines.abort],
+      ['ApproveCleanUp', stack.stateMachines.rollback],
+    ] as const) {
+      const rule = onRejected(stage);
+      expect(rule?.eventPattern).toEqual({
+        source: ['aws.codepipeline'],
+        'detail-type': ['CodePipeline Action Execution State Change'],
+        detail: { pipeline: [stack.pipelineName], stage: [stage], action: [stage], state: ['FAILED'] },
+      });
+      expect(rule?.targets).toEqual([
+        {
+          id: 'Target0',
+          arn: machine,
+          roleArn: expect.stringMatching(/^arn:aws:iam::123456789012:role\//),
+          input: JSON.stringify(stack.service),
+        },
+      ]);
+    }
+  });
+
+  test('a stack with EventBridge rules needs local AWS’s event bus', async () => {
+    await expect(
+      deployTemplate(stackTemplate(), {
+        endpoint: 'http://127.0.0.1:9',
+        region: 'us-east-1',
+        accountId: '123456789012',
+        listenerUrl: () => '',
+        registerLambda: () => undefined,
+      }),
+    ).rejects.toThrow(/EventBridge rules \(.*OnSwapRejected.*\) but http:\/\/127\.0\.0\.1:9 has no local event bus/);
   });
 
   test('a resource type local AWS does not know fails the deploy and names it', async () => {
