@@ -104,7 +104,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         code = await startCommand(context(command), 'deploy-green', input);
       },
     );
-  program.command('swap').description('start swap (production → green) and follow it').action(startAction('swap'));
+  program
+    .command('swap')
+    .description('start swap (production → green, then watch green for the bake time) and follow it')
+    .option(
+      '--bake-seconds <seconds>',
+      'how long to watch green under production traffic before the swap counts (default: the stack’s, 300)',
+      positiveInt('--bake-seconds', 0, 3600),
+    )
+    .action(async (opts: { bakeSeconds?: number }, command: Command) => {
+      const { startCommand } = load<typeof import('./commands/run')>('./commands/run');
+      const input = opts.bakeSeconds !== undefined ? { bakeSeconds: opts.bakeSeconds } : {};
+      code = await startCommand(context(command), 'swap', input);
+    });
   program
     .command('cleanup')
     .description('start clean-up (remove the old version) and follow it')

@@ -1,12 +1,13 @@
 /**
  * Renders a followed execution. Three modes, chosen by the caller:
- * - `tty`: stderr is a terminal: each new state on its own line, and one redrawn status line (spinner, current
- *   state, elapsed) under them;
+ * - `tty`: stderr is a terminal (and not CI): each new state on its own permanent line, and under them a live
+ *   spinner line (ora, see live-view.ts) with the current state and the elapsed time;
  * - `plain`: stderr is not a terminal (CI, pipes): one line per new state, nothing redrawn;
  * - `json`: one JSON object per event on stderr, for machines.
  * Everything here goes to stderr; the result itself (URL, message, JSON document) is the command's, on stdout.
  */
 import { formatDuration } from './format';
+import { oraSpinner, type Spinner, type TerminalStream } from './live-view';
 import type { MachineKind } from './machines';
 import type { LogEntry, Progress } from './progress';
 
@@ -14,6 +15,8 @@ export type PrinterMode = 'tty' | 'plain' | 'json';
 
 export interface Writer {
   write(text: string): unknown;
+  /** The terminal's width, when it is one (Node's tty streams). */
+  readonly columns?: number;
 }
 
 export interface Printer {
@@ -23,13 +26,11 @@ export interface Printer {
     readonly resumed: boolean;
   }): void;
   update(progress: Progress, entries: readonly LogEntry[]): void;
-  /** Clears the live line; call before the final summary. */
-  stop(): void;
+  /** Erases the live line and stops its timer (nothing keeps the process alive); call before the final summary. */
+  close(): void;
   /** A free-form log line (plain and tty) or event (json). */
   note(text: string, fields?: Record<string, unknown>): void;
 }
-
-const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /** Whether an entry belongs in the human log: each state the first time, Wait states on every tick, failed tasks. */
 export function isLogged(entry: LogEntry): boolean {
@@ -46,10 +47,11 @@ export function entryLine(entry: LogEntry): string {
   return `${at} ${entry.state ?? ''}${times}`;
 }
 
-export function statusLine(progress: Progress, frame: string): string {
-  const state = progress.currentState ? ` ${progress.currentState}` : ' starting';
-  const times = progress.currentStateCount > 1 ? ` (#${progress.currentStateCount})` : '';
-  return `${frame} ${progress.machine ?? 'execution'}${state}${times} · ${formatDuration(progress.elapsedMs)}`;
+/** The live line's text beside the spinner (the elapsed time follows it, see createPrinter). */
+export function statusText(machine: MachineKind | undefined, progress: Progress | undefined): string {
+  const state = progress?.currentState ?? 'starting';
+  const times = progress && progress.currentStateCount > 1 ? ` (#${progress.currentStateCount})` : '';
+  return `${machine ?? 'execution'} ${state}${times}`;
 }
 
 function oneLine(text: string, max: number): string {
@@ -70,29 +72,21 @@ export function jsonEvent(entry: LogEntry, machine: MachineKind | undefined): Re
   };
 }
 
-export function createPrinter(
-  mode: PrinterMode,
-  err: Writer,
-  options: { readonly animate?: boolean; readonly columns?: number } = {},
-): Printer {
+export interface PrinterOptions {
+  /** The terminal's width when `err` does not say (tty mode). */
+  readonly columns?: number;
+  /** Makes the live line (tty mode); by default an ora spinner on `err`. */
+  readonly spinner?: (stream: TerminalStream, columns: number | undefined) => Spinner;
+  /** Wall clock in ms, for the elapsed time between polls (tests). */
+  readonly now?: () => number;
+}
+
+/** Room after the text for the elapsed time (" · 59m 59s") and the spinner frame, so the live line never wraps. */
+const SUFFIX_ROOM = 14;
+
+export function createPrinter(mode: PrinterMode, err: Writer, options: PrinterOptions = {}): Printer {
+  if (mode === 'tty') return livePrinter(err, options);
   let machine: MachineKind | undefined;
-  let last: Progress | undefined;
-  let frame = 0;
-  let live = false;
-  let timer: NodeJS.Timeout | undefined;
-  const clear = (): void => {
-    if (live) err.write('\r\x1b[2K');
-    live = false;
-  };
-  const draw = (): void => {
-    if (!last) return;
-    clear();
-    // Never wider than the terminal: a wrapped line could not be erased with \r.
-    const line = statusLine(last, FRAMES[frame % FRAMES.length] ?? '*');
-    const max = Math.max(20, (options.columns ?? 80) - 1);
-    err.write(line.length > max ? `${line.slice(0, max - 1)}…` : line);
-    live = true;
-  };
   return {
     started(info) {
       machine = info.machine;
@@ -103,44 +97,62 @@ export function createPrinter(
         return;
       }
       err.write(`${info.resumed ? 'Watching' : 'Started'} ${machine ?? 'execution'}: ${info.executionArn}\n`);
-      if (mode === 'tty' && options.animate) {
-        timer = setInterval(() => {
-          frame += 1;
-          draw();
-        }, 120);
-        timer.unref();
-      }
     },
-    update(progress, entries) {
+    update(_progress, entries) {
       if (mode === 'json') {
         for (const entry of entries)
           if (entry.kind !== 'end') err.write(`${JSON.stringify(jsonEvent(entry, machine))}\n`);
         return;
       }
-      const lines = entries.filter(isLogged).map(entryLine);
-      if (mode === 'tty') {
-        clear();
-        for (const line of lines) err.write(`${line}\n`);
-        last = progress;
-        if (progress.status === 'RUNNING') draw();
-        return;
-      }
-      for (const line of lines) err.write(`${line}\n`);
+      for (const entry of entries.filter(isLogged)) err.write(`${entryLine(entry)}\n`);
     },
-    stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      clear();
-    },
+    close() {},
     note(text, fields) {
-      if (mode === 'json') {
-        err.write(`${JSON.stringify({ event: 'note', message: text, ...fields })}\n`);
-        return;
-      }
-      const wasLive = live;
-      clear();
-      err.write(`${text}\n`);
-      if (wasLive) draw();
+      if (mode === 'json') err.write(`${JSON.stringify({ event: 'note', message: text, ...fields })}\n`);
+      else err.write(`${text}\n`);
+    },
+  };
+}
+
+/** tty mode: the plain log's lines, permanent, above a spinner line with the current state and elapsed time. */
+function livePrinter(err: Writer, options: PrinterOptions): Printer {
+  const now = options.now ?? Date.now;
+  const spinner = (options.spinner ?? oraSpinner)(err, options.columns);
+  let machine: MachineKind | undefined;
+  let last: Progress | undefined;
+  let lastAt = 0;
+  let shownMs = 0;
+  // Polls come every few seconds: between them the clock runs on from the last poll's elapsed time, never backwards.
+  const elapsed = (): string => {
+    if (!last) return '';
+    const ms = last.status === 'RUNNING' ? last.elapsedMs + Math.max(0, now() - lastAt) : last.elapsedMs;
+    shownMs = Math.max(shownMs, ms);
+    return `· ${formatDuration(shownMs)}`;
+  };
+  const fit = (text: string): string => {
+    const max = Math.max(10, spinner.columns - SUFFIX_ROOM);
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  };
+  return {
+    started(info) {
+      machine = info.machine;
+      spinner.log(`${info.resumed ? 'Watching' : 'Started'} ${machine ?? 'execution'}: ${info.executionArn}`);
+      spinner.start(fit(statusText(machine, undefined)), elapsed);
+    },
+    update(progress, entries) {
+      last = progress;
+      lastAt = now();
+      // The text first: the spinner redrawn under the new lines shows where they lead.
+      if (progress.status === 'RUNNING') spinner.setText(fit(statusText(machine, progress)));
+      else spinner.stop();
+      const lines = entries.filter(isLogged).map(entryLine);
+      if (lines.length > 0) spinner.log(...lines);
+    },
+    close() {
+      spinner.stop();
+    },
+    note(text) {
+      spinner.log(text);
     },
   };
 }

@@ -1,19 +1,25 @@
 /** Runs the CLI on the real process: stdio, environment, Ctrl-C (stop following, exit 130) and the exit code. */
+import { liveViewWanted, stopAllSpinners } from './live-view';
 import { runCli } from './main';
 
 const controller = new AbortController();
 let interrupts = 0;
 process.on('SIGINT', () => {
   interrupts += 1;
-  // The first Ctrl-C stops following (the command prints how to resume); a second one exits at once.
-  if (interrupts > 1) process.exit(130);
+  // The first Ctrl-C stops following (the spinner stops, the command prints how to resume); a second one exits at once.
+  if (interrupts > 1) {
+    // No spinner frame may stay behind: the shell prompt would land next to it.
+    stopAllSpinners();
+    process.exit(130);
+  }
   controller.abort();
 });
 
 runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
-  stderrIsTTY: process.stderr.isTTY === true,
+  // "TTY" here means: show the live view (a terminal, not CI, not a dumb terminal).
+  stderrIsTTY: liveViewWanted(process.stderr, process.env),
   columns: process.stderr.columns,
   env: process.env,
   cwd: process.cwd(),

@@ -112,10 +112,10 @@ async function follow(
   resumed: boolean,
   testUrl: string | undefined,
 ): Promise<ExitCode> {
-  const printer = createPrinter(ctx.mode, ctx.io.stderr, { animate: true, columns: ctx.io.columns });
-  printer.started({ machine, executionArn, resumed });
+  const printer = createPrinter(ctx.mode, ctx.io.stderr, { columns: ctx.io.columns });
   let outcome: FollowOutcome;
   try {
+    printer.started({ machine, executionArn, resumed });
     outcome = await followExecution(sfn, executionArn, {
       machine,
       pollMs: ctx.options.pollInterval ?? 2000,
@@ -124,7 +124,8 @@ async function follow(
       onUpdate: (progress, entries) => printer.update(progress, entries),
     });
   } finally {
-    printer.stop();
+    // Every way out (end, --timeout, Ctrl-C, an AWS error) stops the spinner before the summary or error is written.
+    printer.close();
   }
   return report(ctx, outcome, executionArn, testUrl);
 }

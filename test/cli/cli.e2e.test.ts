@@ -9,7 +9,8 @@ import * as path from 'path';
 import type { LocalStack } from '../../local/demo/local-stack';
 import { probe } from '../../local/demo/probe';
 import { startTestStack } from '../local/demo/harness';
-import { runBin, startBin, userEnv } from './run-bin';
+import { hasScript, runBin, startBin, startBinInPty, userEnv } from './run-bin';
+import { screen } from './terminal-screen';
 
 jest.setTimeout(120_000);
 
@@ -18,6 +19,7 @@ let args: (...rest: string[]) => string[];
 const notGit = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-cli-'));
 const ESC = String.fromCharCode(27);
 const ARN_LINE = /bluegreen watch (arn:aws:states:\S+)/;
+const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] deploy-green \w+/;
 
 beforeAll(async () => {
   stack = await startTestStack();
@@ -49,6 +51,7 @@ describe('usage errors: one line on stderr, exit 2, no execution started', () =>
       ['deploy', '--image', 'a', '--commit', 'c', '--health-timeout', '10'],
       /--health-timeout must be a whole number from 30 to 86400/,
     ],
+    ['a bake over an hour', ['swap', '--bake-seconds', '7200'], /--bake-seconds must be a whole number from 0 to 3600/],
     [
       'a stack that does not exist',
       ['--stack', 'Nope', 'swap'],
@@ -267,5 +270,51 @@ describe('following: Ctrl-C, --timeout, watch, --no-wait', () => {
     expect(result.stdout).toMatch(/\nabort\s+.*SUCCEEDED/);
     const json = JSON.parse((await runBin(args('--json', 'history', '-n', '1'))).stdout) as Array<{ machine: string }>;
     expect(json.map((r) => r.machine).sort()).toEqual(['abort', 'clean-up', 'deploy-green', 'rollback', 'swap']);
+  });
+});
+
+(hasScript() ? describe : describe.skip)('on a terminal (a pseudo-terminal from script)', () => {
+  let executionArn = '';
+
+  test('Ctrl-C at the terminal stops the spinner and says how to resume (exit 130), at once', async () => {
+    const run = startBinInPty(args('deploy', '--image', 'local/slow-start:teal-slow-600', '--commit', '7e1a000'));
+    await run.stderrMatches(/\] WaitForGreen\r\n/);
+    await run.stderrMatches(SPINNER);
+    const interrupted = Date.now();
+    run.interrupt();
+    const result = await run.done;
+    executionArn = ARN_LINE.exec(result.stdout)?.[1] ?? '';
+    expect(result.code).toBe(130);
+    expect(Date.now() - interrupted).toBeLessThan(5000);
+    const shown = screen(result.stdout);
+    // Where it stopped depends on timing: somewhere in the health-wait loop.
+    expect(shown.slice(-2)).toEqual([
+      expect.stringMatching(/^Interrupted: stopped following deploy-green \(\w+, \S+( \S+)?\); it keeps running\.$/),
+      expect.stringMatching(/^Resume with: bluegreen watch arn:aws:states:\S+$/),
+    ]);
+    expect(shown.filter((line) => SPINNER.test(line))).toEqual([]);
+    expect(stack.aws.server.callLog.entries({ operation: 'StopExecution' })).toHaveLength(0);
+  });
+
+  test('watch shows the live view to the end: exit 0 in bounded time, state lines kept, spinner gone', async () => {
+    const started = Date.now();
+    const result = await startBinInPty(args('watch', executionArn)).done;
+    expect(result.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    // ora drew the spinner, one line high (the regression: erasing "Infinity" lines on a pty without a size).
+    expect(result.stdout).toMatch(SPINNER);
+    expect(result.stdout.split(`${ESC}[1A`)).toHaveLength(1);
+    // What the terminal shows at the end: every state line, the summary and the URL; no spinner; the cursor back.
+    const shown = screen(result.stdout);
+    expect(shown[0]).toBe(`Watching deploy-green: ${executionArn}`);
+    expect(shown).toContainEqual(expect.stringMatching(/^\[\s*\S+\] WaitForGreen \(#2\)$/));
+    expect(shown.slice(-4)).toEqual([
+      expect.stringMatching(/^\[\s*\S+( \S+)?\] Ready$/),
+      expect.stringMatching(/^✓ deploy-green succeeded in /),
+      'Next: bluegreen swap, or bluegreen abort',
+      stack.urls.test,
+    ]);
+    expect(shown.filter((line) => SPINNER.test(line))).toEqual([]);
+    expect(result.stdout.lastIndexOf(`${ESC}[?25h`)).toBeGreaterThan(result.stdout.lastIndexOf(`${ESC}[?25l`));
   });
 });

@@ -1,6 +1,8 @@
-import { createPrinter, type PrinterMode } from '../../cli/printer';
+import type { Spinner } from '../../cli/live-view';
+import { createPrinter, entryLine, isLogged, type Printer, type PrinterMode } from '../../cli/printer';
 import { buildProgress, logEntries } from '../../cli/progress';
-import { syntheticHistory } from './history-fixtures';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { recordedHistory, syntheticHistory } from './history-fixtures';
 
 const ESC = String.fromCharCode(27);
 const ARN = 'arn:aws:states:us-east-1:123456789012:execution:StateMachinesDeployGreen1234:run-1';
@@ -12,11 +14,8 @@ const loop = syntheticHistory([
   'DescribeGreenTaskSet',
 ]);
 
-function render(mode: PrinterMode, columns?: number): string {
-  let text = '';
-  const printer = createPrinter(mode, { write: (s: string) => (text += s) }, { columns });
-  printer.started({ machine: 'deploy-green', executionArn: ARN, resumed: false });
-  // Two polls: the first sees three events' worth of history, the second the rest.
+/** Feeds the loop to the printer as the poller would: two polls, each with the entries it has not seen. */
+function feedLoop(printer: Printer): void {
   const firstPoll = loop.slice(0, 3);
   printer.update(buildProgress('deploy-green', firstPoll, new Date('2026-01-01T00:00:02Z')), logEntries(firstPoll));
   const seen = Math.max(...logEntries(firstPoll).map((e) => e.id));
@@ -24,8 +23,15 @@ function render(mode: PrinterMode, columns?: number): string {
     buildProgress('deploy-green', loop, new Date('2026-01-01T00:01:15Z')),
     logEntries(loop).filter((e) => e.id > seen),
   );
+}
+
+function render(mode: Exclude<PrinterMode, 'tty'>): string {
+  let text = '';
+  const printer = createPrinter(mode, { write: (s: string) => (text += s) });
+  printer.started({ machine: 'deploy-green', executionArn: ARN, resumed: false });
+  feedLoop(printer);
   printer.note('a note');
-  printer.stop();
+  printer.close();
   return text;
 }
 
@@ -59,26 +65,121 @@ test('json: one JSON object per line, every state entry included', () => {
   expect(events[events.length - 1]).toEqual({ event: 'note', message: 'a note' });
 });
 
-test('tty: state lines above a redrawn status line with the current state and elapsed time, cleared at the end', () => {
-  const text = render('tty');
-  expect(text).toContain('[    4s] WaitForGreen (#2)\n');
-  // The live line is drawn after each update and erased (\r + clear line) before anything else is written.
-  expect(text).toMatch(/\S deploy-green DescribeGreenTaskSet \(#2\) · 1m 15s/);
-  expect(text).toContain('\r\x1b[2K');
-  expect(text.endsWith('\r\x1b[2K')).toBe(true);
-  const visible = text.split('\n').map((l) => l.split(`\r${ESC}[2K`).pop() ?? '');
-  expect(visible).toContain('a note');
-});
+/** Stands in for the ora spinner: records what the printer asks of it, and what the live line would show. */
+class FakeSpinner implements Spinner {
+  isSpinning = false;
+  starts = 0;
+  stops = 0;
+  text = '';
+  /** Each permanent line, and whether the spinner was on screen under it when it was written. */
+  readonly logged: Array<{ line: string; aboveSpinner: boolean }> = [];
+  private suffix: () => string = () => '';
 
-test('tty: the live line never wraps (it could not be erased)', () => {
-  const text = render('tty', 30);
-  // What each erase wipes: the text since the last newline before it.
-  const live = text
-    .split(`\r${ESC}[2K`)
-    .slice(0, -1)
-    .map((part) => part.split('\n').pop() ?? '')
-    .filter((part) => part !== '');
-  expect(live.length).toBeGreaterThan(0);
-  for (const line of live) expect(line.length).toBeLessThanOrEqual(29);
-  expect(live[live.length - 1]).toMatch(/…$/);
+  constructor(readonly columns = 80) {}
+
+  start(text: string, suffix?: () => string): void {
+    this.starts += 1;
+    this.isSpinning = true;
+    this.text = text;
+    this.suffix = suffix ?? (() => '');
+  }
+  setText(text: string): void {
+    this.text = text;
+  }
+  log(...lines: string[]): void {
+    for (const line of lines) this.logged.push({ line, aboveSpinner: this.isSpinning });
+  }
+  stop(): void {
+    this.stops += 1;
+    this.isSpinning = false;
+  }
+  /** The live line as ora would draw it (frame, text, suffix), or undefined when nothing spins. */
+  live(): string | undefined {
+    return this.isSpinning ? `⠋ ${this.text} ${this.suffix()}`.trimEnd() : undefined;
+  }
+}
+
+function livePrinter(columns = 80): { printer: Printer; spinner: FakeSpinner; clock: { ms: number } } {
+  const spinner = new FakeSpinner(columns);
+  const clock = { ms: 0 };
+  const direct = (): never => {
+    throw new Error('tty mode writes through the spinner only');
+  };
+  const printer = createPrinter('tty', { write: direct }, { spinner: () => spinner, now: () => clock.ms });
+  return { printer, spinner, clock };
+}
+
+/** Polls `history` in `polls` growing slices, the way followExecution hands it to the printer. */
+function replay(printer: Printer, history: readonly HistoryEvent[], polls: number): void {
+  let seen = 0;
+  for (let i = 1; i <= polls; i += 1) {
+    const part = history.slice(0, Math.ceil((history.length * i) / polls));
+    const fresh = logEntries(part).filter((e) => e.id > seen);
+    seen = Math.max(seen, ...fresh.map((e) => e.id));
+    printer.update(buildProgress('deploy-green', part, new Date()), fresh);
+  }
+}
+
+describe('tty: the live view', () => {
+  test('shows the current state and an elapsed time that ticks between polls', () => {
+    const { printer, spinner, clock } = livePrinter();
+    printer.started({ machine: 'deploy-green', executionArn: ARN, resumed: false });
+    expect(spinner.live()).toBe('⠋ deploy-green starting');
+    const firstPoll = loop.slice(0, 3);
+    printer.update(buildProgress('deploy-green', firstPoll, new Date('2026-01-01T00:00:02Z')), logEntries(firstPoll));
+    expect(spinner.live()).toBe('⠋ deploy-green WaitForGreen · 2s');
+    clock.ms += 3000;
+    expect(spinner.live()).toBe('⠋ deploy-green WaitForGreen · 5s');
+    printer.update(buildProgress('deploy-green', loop, new Date('2026-01-01T00:01:15Z')), []);
+    expect(spinner.live()).toBe('⠋ deploy-green DescribeGreenTaskSet (#2) · 1m 15s');
+    printer.close();
+    expect(spinner.live()).toBeUndefined();
+  });
+
+  test('every state entered is a permanent line above the spinner, once and in order', () => {
+    const { printer, spinner } = livePrinter();
+    const history = recordedHistory('deploy-green-succeeded');
+    printer.started({ machine: 'deploy-green', executionArn: ARN, resumed: false });
+    replay(printer, history, 7);
+    const expected = logEntries(history).filter(isLogged).map(entryLine);
+    expect(expected.length).toBeGreaterThan(20);
+    expect(spinner.logged.map((l) => l.line)).toEqual([`Started deploy-green: ${ARN}`, ...expected]);
+    // Lines of a poll that saw the execution still running go above the spinner; the end stops it first.
+    expect(spinner.logged.filter((l) => l.aboveSpinner).length).toBeGreaterThan(expected.length / 2);
+    expect(spinner.isSpinning).toBe(false);
+  });
+
+  test('the spinner stops on every way out, and close() may run more than once', () => {
+    // Ended: the poll that sees the end stops the spinner, before the summary is written.
+    const ended = livePrinter();
+    ended.printer.started({ machine: 'deploy-green', executionArn: ARN, resumed: false });
+    replay(ended.printer, recordedHistory('deploy-green-not-healthy'), 3);
+    expect(ended.spinner.isSpinning).toBe(false);
+    // Interrupted or timed out while running: close() stops it.
+    const running = livePrinter();
+    running.printer.started({ machine: 'deploy-green', executionArn: ARN, resumed: true });
+    running.printer.update(buildProgress('deploy-green', loop, new Date()), logEntries(loop));
+    expect(running.spinner.isSpinning).toBe(true);
+    running.printer.close();
+    running.printer.close();
+    expect(running.spinner).toMatchObject({ isSpinning: false, starts: 1 });
+    expect(running.spinner.logged[0]?.line).toBe(`Watching deploy-green: ${ARN}`);
+  });
+
+  test('notes are permanent lines too', () => {
+    const { printer, spinner } = livePrinter();
+    printer.started({ machine: 'swap', executionArn: ARN, resumed: false });
+    printer.note('a note');
+    expect(spinner.logged[1]).toEqual({ line: 'a note', aboveSpinner: true });
+  });
+
+  test('the live line fits the terminal, so it never wraps', () => {
+    const { printer, spinner, clock } = livePrinter(30);
+    printer.started({ machine: 'deploy-green', executionArn: ARN, resumed: false });
+    printer.update(buildProgress('deploy-green', loop, new Date('2026-01-01T00:01:15Z')), logEntries(loop));
+    clock.ms += 3_600_000;
+    const line = spinner.live() ?? '';
+    expect(line).toMatch(/^⠋ deploy-green \S*… · 1h 01m$/);
+    expect(line.length).toBeLessThan(30);
+  });
 });
