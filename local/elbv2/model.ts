@@ -567,7 +567,20 @@ export class Elbv2Model implements TargetGroupRegistry {
         (wantedNames.length === 0 || wantedNames.includes(tg.name)) &&
         (lbArn === undefined || this.listenersUsing(tg.arn).some((l) => l.loadBalancerArn === lbArn)),
     );
-    return { TargetGroups: selected.map((tg) => this.describeTargetGroup(tg)) };
+    // Pages as ELBv2 does: at most PageSize (1-400, default 400) per call, an opaque NextMarker while more remain.
+    const pageSize = typeof input['PageSize'] === 'number' ? input['PageSize'] : 400;
+    const marker = str(input['Marker']);
+    const decoded = marker === undefined ? 'tg:0' : Buffer.from(marker, 'base64url').toString('utf8');
+    const start = /^tg:\d+$/.test(decoded) ? Number(decoded.slice(3)) : NaN;
+    if (!Number.isInteger(start) || start > selected.length) {
+      throw new AwsError('ValidationError', `Invalid marker '${marker}': pass the NextMarker of the previous call.`);
+    }
+    const page = selected.slice(start, start + pageSize);
+    const next = start + page.length;
+    return {
+      TargetGroups: page.map((tg) => this.describeTargetGroup(tg)),
+      ...(next < selected.length && { NextMarker: Buffer.from(`tg:${next}`, 'utf8').toString('base64url') }),
+    };
   }
 
   async modifyTargetGroup(input: Input): Promise<Input> {

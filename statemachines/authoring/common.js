@@ -586,6 +586,7 @@ function fullyHealthyGateStates({ name, tgPath, resultPath, healthy, unhealthy, 
  * (ELBv2 lists no load balancer for them) and no task set has them. A clean-up, abort or rollback interrupted after
  * ECS removed a task set but before its target group was deleted leaves exactly such a group; a re-run finds it here.
  * Skipped while a deployment rule exists (a deploy-green is in flight and its new group may not be in use yet).
+ * Reads every page of DescribeTargetGroups.
  */
 function sweepOrphanTargetGroupsStates(next, onError) {
   return {
@@ -636,16 +637,31 @@ function sweepOrphanTargetGroupsStates(next, onError) {
     SweepDescribeTargetGroups: {
       Type: 'Task',
       Resource: elb('describeTargetGroups'),
-      Parameters: { PageSize: 400 },
-      ResultSelector: { 'groups.$': '$.TargetGroups' },
-      ResultPath: '$.sweep.all',
+      Comment:
+        'Pages of 100: an account can have thousands of target groups, and a page of 400 descriptions can exceed the 256 KiB state payload limit.',
+      Parameters: { PageSize: 100 },
+      ResultPath: '$.sweep.page',
       Retry: retry,
       Catch: catchTo(onError),
       Next: 'SweepOrphans',
     },
+    SweepNextPage: {
+      Type: 'Task',
+      Resource: elb('describeTargetGroups'),
+      Parameters: { PageSize: 100, 'Marker.$': '$.sweep.page.NextMarker' },
+      ResultPath: '$.sweep.page',
+      Retry: retry,
+      Catch: catchTo(onError),
+      Next: 'SweepOrphans',
+    },
+    SweepMorePages: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.sweep.page.NextMarker', IsPresent: true, Next: 'SweepNextPage' }],
+      Default: next,
+    },
     SweepOrphans: {
       Type: 'Map',
-      ItemsPath: '$.sweep.all.groups',
+      ItemsPath: '$.sweep.page.TargetGroups',
       MaxConcurrency: 2,
       ItemSelector: { 'group.$': '$$.Map.Item.Value', 'inUse.$': '$.sweep.inUse.arns' },
       ItemProcessor: {
@@ -709,9 +725,9 @@ function sweepOrphanTargetGroupsStates(next, onError) {
           SweepKeepGroup: { Type: 'Pass', Parameters: { deleted: false }, End: true },
         },
       },
-      ResultPath: '$.sweep.results',
+      ResultPath: null,
       Catch: catchTo(onError),
-      Next: next,
+      Next: 'SweepMorePages',
     },
   };
 }

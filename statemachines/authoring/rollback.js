@@ -22,7 +22,18 @@ module.exports = {
     'rollback: after a swap and before clean-up (blue still runs): check blue is healthy, send production back to it, make it primary again, then remove green. Idempotent: with nothing to roll back it succeeds and says so.',
   StartAt: 'ValidateInput',
   States: {
-    ...c.serviceIdentityStates('rollback', 'LiveLocate'),
+    ...c.serviceIdentityStates('rollback', 'DescribePreviousRule'),
+    DescribePreviousRule: {
+      Type: 'Task',
+      Resource: c.elb('describeRules'),
+      Comment: 'Tells an interrupted rollback (test listener already on the previous version) from a green under test.',
+      Parameters: { RuleArns: ['${PreviousRuleArn}'] },
+      ResultSelector: { 'actions.$': '$.Rules[0].Actions' },
+      ResultPath: '$.previousRule',
+      Retry: c.retry,
+      Catch: c.catchTo('FailBeforeChanges'),
+      Next: 'LiveLocate',
+    },
     ...c.locateTaskSetStates('Live', '$.prodRule', '$.live', 'CheckRollbackPreconditions'),
     CheckRollbackPreconditions: {
       Type: 'Choice',
@@ -33,6 +44,15 @@ module.exports = {
         {
           Variable: '$.testRule.actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn',
           StringEqualsPath: '$.prodRule.actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn',
+          Next: 'FindPrevious',
+        },
+        {
+          Not: { Variable: '$.previousRule.actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn', IsPresent: true },
+          Next: 'RejectNotSwapped',
+        },
+        {
+          Variable: '$.testRule.actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn',
+          StringEqualsPath: '$.previousRule.actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn',
           Next: 'FindPrevious',
         },
       ],

@@ -1,4 +1,12 @@
+import {
+  CreateTargetGroupCommand,
+  DeleteTargetGroupCommand,
+  ElasticLoadBalancingV2Client,
+  ModifyRuleCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { localClientConfig } from '../../../local/deploy/client-config';
 import { runExecution, statesEntered } from '../../../local/demo/executions';
+import { LOCAL_REGION } from '../../../local/local-aws';
 import type { LocalStack } from '../../../local/demo/local-stack';
 import { observe } from '../../../local/demo/observe';
 import { probe } from '../../../local/demo/probe';
@@ -104,4 +112,63 @@ test('rollback after a swap: blue health-checked again, production back on blue,
   const again = await run('rollback');
   expect(again.status).toBe('SUCCEEDED');
   expect(again.output).toMatchObject({ changed: false });
+});
+
+test('a rollback interrupted after it pointed the test listener at blue finishes when re-run (not mistaken for a green under test)', async () => {
+  expect((await deploy('teal', '7ea1000')).status).toBe('SUCCEEDED');
+  expect((await run('swap', { ...stack.service, bakeSeconds: 0 })).status).toBe('SUCCEEDED');
+  const swapped = observe(stack);
+  const blue = swapped.taskSets.find((ts) => ts.status === 'ACTIVE');
+  expect(swapped.previous).toEqual({ kind: 'forward', targetGroupArns: [blue?.targetGroupArn] });
+  // What rollback's first change does, as if the execution stopped right after it.
+  const testRule = stack.aws.elbv2
+    .state()
+    .listeners.find((l) => l.port === 8080)
+    ?.rules.find((r) => r.Priority === '1');
+  const elb = new ElasticLoadBalancingV2Client(localClientConfig(stack.aws.endpoint, LOCAL_REGION));
+  await elb.send(
+    new ModifyRuleCommand({
+      RuleArn: testRule?.RuleArn as string,
+      Actions: [
+        { Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: blue?.targetGroupArn, Weight: 1 }] } },
+      ],
+    }),
+  );
+  elb.destroy();
+  const result = await run('rollback');
+  expect([result.status, result.error]).toEqual(['SUCCEEDED', undefined]);
+  const view = observe(stack);
+  expect(view.taskSets).toEqual([expect.objectContaining({ arn: blue?.arn, status: 'PRIMARY' })]);
+  expect([view.production, view.test, view.previous]).toEqual([
+    { kind: 'forward', targetGroupArns: [blue?.targetGroupArn] },
+    { kind: 'fixed', statusCode: '503' },
+    { kind: 'fixed', statusCode: '503' },
+  ]);
+});
+
+test('the orphan sweep reads every page: a green target group left past the first 100 is removed, others kept', async () => {
+  const elb = new ElasticLoadBalancingV2Client(localClientConfig(stack.aws.endpoint, LOCAL_REGION));
+  const live = observe(stack).targetGroups[0]?.name ?? '';
+  const prefix = live.slice(0, live.lastIndexOf('-'));
+  const create = async (name: string) =>
+    (
+      await elb.send(
+        new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 80, VpcId: 'vpc-1', TargetType: 'ip' }),
+      )
+    ).TargetGroups?.[0]?.TargetGroupArn ?? '';
+  try {
+    // Someone else's 150 groups first, so the orphan (ours by name, used by nothing) lands on the second page.
+    const others: string[] = [];
+    for (let i = 0; i < 150; i++) others.push(await create(`other-team-${i}`));
+    const orphan = await create(`${prefix}-0rphan00`);
+    const abort = await run('abort');
+    expect(abort.status).toBe('SUCCEEDED');
+    expect(statesEntered(abort.history).filter((s) => s === 'SweepNextPage')).toHaveLength(1);
+    const names = stack.aws.elbv2.state().targetGroups.map((tg) => tg.arn);
+    expect(names).not.toContain(orphan);
+    expect(others.every((arn) => names.includes(arn))).toBe(true);
+    for (const arn of others) await elb.send(new DeleteTargetGroupCommand({ TargetGroupArn: arn }));
+  } finally {
+    elb.destroy();
+  }
 });

@@ -143,6 +143,24 @@ describe('load balancers', () => {
 });
 
 describe('target groups', () => {
+  it('pages DescribeTargetGroups with PageSize and NextMarker, each group exactly once', async () => {
+    const created: string[] = [];
+    for (let i = 0; i < 5; i++) created.push(await createTargetGroup(name(`page${i}`)));
+    const seen: string[] = [];
+    let marker: string | undefined;
+    let calls = 0;
+    do {
+      const page = await client.send(new DescribeTargetGroupsCommand({ PageSize: 2, Marker: marker }));
+      expect(page.TargetGroups?.length).toBeLessThanOrEqual(2);
+      seen.push(...(page.TargetGroups ?? []).map((tg) => tg.TargetGroupArn ?? ''));
+      marker = page.NextMarker;
+      calls++;
+    } while (marker !== undefined && calls < 100);
+    expect(seen.filter((arn) => created.includes(arn)).sort()).toEqual([...created].sort());
+    expect(new Set(seen).size).toBe(seen.length);
+    await expectError(client.send(new DescribeTargetGroupsCommand({ Marker: 'bogus' })), 'ValidationError');
+  });
+
   it('creates an HTTP/ip target group with the ELBv2 health check defaults', async () => {
     const tgName = name('blue');
     const arn = await createTargetGroup(tgName);
