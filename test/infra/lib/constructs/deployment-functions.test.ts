@@ -24,7 +24,7 @@ describe('DeploymentFunctions in the stack', () => {
   test('both are bundled Node.js 20 functions with X-Ray tracing and source maps', () => {
     for (const fn of [functions.validateInput, functions.smokeTest]) {
       expect(fnProps(fn)).toMatchObject({
-        Runtime: 'nodejs20.x',
+        Runtime: 'nodejs24.x',
         Handler: 'index.handler',
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
