@@ -9,8 +9,9 @@
  * ACTIVE (not DRAINING or missing). A window that never closes (the undo itself failed) excuses nothing.
  *
  * The second: a green that degrades after the swap's gate. swap then watches green (the bake) and, when it turns
- * unhealthy, moves production back to blue; between the targets turning unhealthy and that move, production forwards
- * to a group without a healthy target (ELBv2 fails open, so requests are still answered). A
+ * unhealthy, moves production back to blue. The watch counts from the moment production moved to green (green may
+ * turn between the gate's last read and the cutover's end, and only the bake can see that). Until the move back,
+ * production forwards to a group without a healthy target (ELBv2 fails open, so requests are still answered). A
  * `production-no-healthy-target` episode is excused only when it lies wholly inside a watch that ended with the
  * swap role moving production back: the controller saw it and reacted. A watch that ends without reacting (the bake
  * passed, or the swap stopped) excuses nothing.
@@ -64,7 +65,9 @@ export function cutoverWindows(
       open.delete(principal);
       // A swap that made green primary now watches it; moving production back ends the watch (and opens a cutover).
       if (makesPrimary(call) && watchers.has(principal) && !undo) {
-        open.set(principal, { kind: 'watch', startMs: endOf(call), callsBetween: 0 });
+        // The watch covers green from the moment production moved to it: green may turn between the gate's last
+        // read and the cutover's end, and only the bake can see that.
+        open.set(principal, { kind: 'watch', startMs: current.startMs, callsBetween: 0 });
       }
     } else if (current?.kind === 'watch' && movesProduction(call)) {
       windows.push({ principal, ...current, endMs: endOf(call), closedBy: 'ModifyRule' });

@@ -105,48 +105,27 @@ module.exports = {
     StartPreviousHealthWait: {
       Type: 'Pass',
       Result: { elapsedSeconds: 0 },
-      ResultPath: '$.health',
+      ResultPath: '$.wait',
       Next: 'WaitForPrevious',
     },
     WaitForPrevious: { Type: 'Wait', Seconds: 5, Next: 'DescribePreviousTargetHealth' },
-    ...c.targetStatesStates({
-      describe: 'DescribePreviousTargetHealth',
+    ...c.fullyHealthyGateStates({
+      name: 'Previous',
       tgPath: '$.previous.targetGroupArn',
-      resultPath: '$.health.elb',
-      next: 'SummarizePreviousHealth',
+      resultPath: '$.health',
+      healthy: 'PointProductionAtPrevious',
+      unhealthy: 'HasPreviousHealthTimedOut',
       onError: 'UndoRestoreTestListener',
     }),
-    SummarizePreviousHealth: {
-      Type: 'Pass',
-      Parameters: {
-        'elapsedSeconds.$': '$.health.elapsedSeconds',
-        'registered.$': 'States.ArrayLength($.health.elb.states)',
-        'distinctStates.$': 'States.ArrayLength(States.ArrayUnique($.health.elb.states))',
-        'anyHealthy.$': "States.ArrayContains($.health.elb.states, 'healthy')",
-        'states.$': '$.health.elb.states',
-      },
-      ResultPath: '$.health',
-      Next: 'IsPreviousHealthy',
-    },
-    IsPreviousHealthy: {
+    HasPreviousHealthTimedOut: {
       Type: 'Choice',
-      Choices: [
-        {
-          And: [
-            { Variable: '$.health.registered', NumericGreaterThan: 0 },
-            { Variable: '$.health.distinctStates', NumericEquals: 1 },
-            { Variable: '$.health.anyHealthy', BooleanEquals: true },
-          ],
-          Next: 'PointProductionAtPrevious',
-        },
-        { Variable: '$.health.elapsedSeconds', NumericGreaterThanEquals: 300, Next: 'NotePreviousNotHealthy' },
-      ],
+      Choices: [{ Variable: '$.wait.elapsedSeconds', NumericGreaterThanEquals: 300, Next: 'NotePreviousNotHealthy' }],
       Default: 'CountPreviousHealthWait',
     },
     CountPreviousHealthWait: {
       Type: 'Pass',
-      Parameters: { 'elapsedSeconds.$': 'States.MathAdd($.health.elapsedSeconds, 5)' },
-      ResultPath: '$.health',
+      Parameters: { 'elapsedSeconds.$': 'States.MathAdd($.wait.elapsedSeconds, 5)' },
+      ResultPath: '$.wait',
       Next: 'WaitForPrevious',
     },
     NotePreviousNotHealthy: {

@@ -99,7 +99,7 @@ describe('watch windows (swap bake)', () => {
     const windows = cutoverWindows(bake, PROD, roles, roles);
     expect(windows.map((w) => [w.kind, w.startMs - T0, (w.endMs ?? 0) - T0, w.closedBy])).toEqual([
       ['cutover', 10, 22, 'UpdateServicePrimaryTaskSet'],
-      ['watch', 22, 202, 'ModifyRule'],
+      ['watch', 10, 202, 'ModifyRule'],
       ['cutover', 200, 232, 'UpdateServicePrimaryTaskSet'],
     ]);
     expect(excusingWindow(noHealthy(150, 201), windows)?.kind).toBe('watch');
