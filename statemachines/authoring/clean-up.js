@@ -39,7 +39,13 @@ const def = {
         { Variable: '$.live.found', BooleanEquals: false, Next: 'RejectNothingLive' },
         { Not: { Variable: '$.live.status', StringEquals: 'PRIMARY' }, Next: 'RejectSwapUnfinished' },
       ],
-      Default: 'DescribeLiveTargetHealth',
+      Default: 'IsThereAnOldVersion',
+    },
+    IsThereAnOldVersion: {
+      Type: 'Choice',
+      Comment: 'The live version must be healthy before the one production could go back to is removed.',
+      Choices: [{ Variable: '$.current.services[0].TaskSets[1]', IsPresent: true, Next: 'DescribeLiveTargetHealth' }],
+      Default: 'CloseTestListener',
     },
     ...c.fullyHealthyGateStates({
       name: 'Live',

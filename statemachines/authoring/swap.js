@@ -72,11 +72,6 @@ const def = {
       Default: 'PointProductionAtGreen',
     },
     KeepBlueInUse: c.keepPreviousInUse('$.blue.targetGroupArn', 'PointProductionAtGreen', 'UndoReleasePreviousRule'),
-    RejectGreenUnhealthy: c.fmtReject(
-      'BlueGreen.GreenNotHealthy',
-      "States.Format('Swap refused: green target group {} is not fully healthy (target states {}). Production still serves blue; nothing was changed. Fix green or run abort.', $.green.targetGroupArn, States.JsonToString($.greenHealth.states))",
-      'FailBeforeChangesWithCause',
-    ),
     PointProductionAtGreen: {
       Type: 'Task',
       Resource: c.elb('modifyRule'),

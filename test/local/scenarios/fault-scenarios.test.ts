@@ -1,3 +1,4 @@
+import { runExecution } from '../../../local/demo/executions';
 import { observe } from '../../../local/demo/observe';
 import { probe } from '../../../local/demo/probe';
 import type { ApiFault, FaultPlan } from '../../../local/faults/fault-plan';
@@ -392,6 +393,11 @@ describe('with a version live', () => {
       expect(cleanUp.result.cause).toMatch(/Run rollback/);
       expect(cleanUp.after.taskSets).toEqual(cleanUp.before.taskSets);
       expect(cleanUp.untruths).toEqual([]);
+      // What the refusal says to do works: rollback returns production to the version clean-up kept.
+      const blue = cleanUp.before.taskSets.find((ts) => ts.status === 'ACTIVE');
+      const rollback = await runExecution(fs.stack.sfn, fs.stack.stateMachines.rollback, fs.stack.service);
+      expect(rollback.status).toBe('SUCCEEDED');
+      expect(observe(fs.stack).production).toEqual({ kind: 'forward', targetGroupArns: [blue?.targetGroupArn] });
     });
   });
 });
