@@ -54,8 +54,20 @@ module.exports = {
         { Variable: '$.summary.taskSets', StringMatches: '*"removed":true*', Next: 'Aborted' },
         { Variable: '$.summary.rules', StringMatches: '*"removed":true*', Next: 'Aborted' },
         { Variable: '$.summary.testWasOpen', StringEquals: 'forward', Next: 'Aborted' },
+        { Variable: '$.sweep.sweptAny', BooleanEquals: true, Next: 'SweptLeftovers' },
       ],
       Default: 'NothingToAbort',
+    },
+    SweptLeftovers: {
+      Type: 'Pass',
+      Parameters: {
+        'cluster.$': '$.cluster',
+        'service.$': '$.service',
+        changed: true,
+        message:
+          'Nothing to abort: no green deployment exists. Target groups an interrupted run left behind (used by no listener and no task set) were deleted. Production is unchanged.',
+      },
+      End: true,
     },
     Aborted: {
       Type: 'Pass',

@@ -594,7 +594,7 @@ function sweepOrphanTargetGroupsStates(next, onError) {
       Type: 'Task',
       Resource: ecs('describeServices'),
       Parameters: { 'Cluster.$': '$.cluster', 'Services.$': 'States.Array($.service)' },
-      ResultSelector: { 'taskSets.$': '$.Services[0].TaskSets' },
+      ResultSelector: { 'taskSets.$': '$.Services[0].TaskSets', sweptAny: false },
       ResultPath: '$.sweep',
       Retry: retry,
       Catch: catchTo(onError),
@@ -725,10 +725,18 @@ function sweepOrphanTargetGroupsStates(next, onError) {
           SweepKeepGroup: { Type: 'Pass', Parameters: { deleted: false }, End: true },
         },
       },
-      ResultPath: null,
+      ResultSelector: { 'text.$': 'States.JsonToString($)' },
+      ResultPath: '$.sweep.pageResult',
       Catch: catchTo(onError),
-      Next: 'SweepMorePages',
+      Next: 'SweepDidDelete',
     },
+    SweepDidDelete: {
+      Type: 'Choice',
+      Comment: 'So a caller can say truthfully whether the sweep changed anything.',
+      Choices: [{ Variable: '$.sweep.pageResult.text', StringMatches: '*"deleted":true*', Next: 'SweepNoteDeleted' }],
+      Default: 'SweepMorePages',
+    },
+    SweepNoteDeleted: { Type: 'Pass', Result: true, ResultPath: '$.sweep.sweptAny', Next: 'SweepMorePages' },
   };
 }
 

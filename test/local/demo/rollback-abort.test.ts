@@ -164,6 +164,11 @@ test('the orphan sweep reads every page: a green target group left past the firs
     const abort = await run('abort');
     expect(abort.status).toBe('SUCCEEDED');
     expect(statesEntered(abort.history).filter((s) => s === 'SweepNextPage')).toHaveLength(1);
+    // The status tells the truth: something was deleted, so it does not say "Nothing was changed".
+    expect(abort.output).toMatchObject({
+      changed: true,
+      message: expect.stringMatching(/interrupted run left behind/),
+    });
     const names = stack.aws.elbv2.state().targetGroups.map((tg) => tg.arn);
     expect(names).not.toContain(orphan);
     expect(others.every((arn) => names.includes(arn))).toBe(true);
