@@ -105,6 +105,43 @@ function identityRejects(name) {
   };
 }
 
+/** DescribeServices of the input's service into `$.current`; read errors fail before any change. */
+function describeServiceTask(next) {
+  return {
+    Type: 'Task',
+    Resource: ecs('describeServices'),
+    Parameters: { 'Cluster.$': '$.cluster', 'Services.$': 'States.Array($.service)' },
+    ResultSelector: { 'services.$': '$.Services', 'failures.$': '$.Failures' },
+    ResultPath: '$.current',
+    Retry: retry,
+    Catch: catchTo('FailBeforeChanges'),
+    Next: next,
+  };
+}
+
+function serviceNotFoundReject() {
+  return fmtReject(
+    'BlueGreen.ServiceNotFound',
+    "States.Format('ECS service {} was not found (or is not ACTIVE) in cluster {}: {}. Deploy the stack first, or check the names.', $.service, $.cluster, States.JsonToString($.current.failures))",
+    'FailBeforeChangesWithCause',
+  );
+}
+
+/** DescribeRules of one controller-owned rule (by its placeholder) into `<resultPath>.actions`. */
+function describeRuleTask(ruleArn, resultPath, next, { comment, onError = 'FailBeforeChanges' } = {}) {
+  return {
+    Type: 'Task',
+    Resource: elb('describeRules'),
+    ...(comment ? { Comment: comment } : {}),
+    Parameters: { RuleArns: [ruleArn] },
+    ResultSelector: { 'actions.$': '$.Rules[0].Actions' },
+    ResultPath: resultPath,
+    Retry: retry,
+    Catch: catchTo(onError),
+    Next: next,
+  };
+}
+
 function serviceIdentityStates(name, next) {
   return {
     ValidateInput: {
@@ -126,16 +163,7 @@ function serviceIdentityStates(name, next) {
       'Input field \'service\' is required and must be a string: the name or ARN of the ECS service, e.g. "service": "${ServiceName}".',
     ),
     ...identityRejects(name),
-    DescribeService: {
-      Type: 'Task',
-      Resource: ecs('describeServices'),
-      Parameters: { 'Cluster.$': '$.cluster', 'Services.$': 'States.Array($.service)' },
-      ResultSelector: { 'services.$': '$.Services', 'failures.$': '$.Failures' },
-      ResultPath: '$.current',
-      Retry: retry,
-      Catch: catchTo('FailBeforeChanges'),
-      Next: 'CheckService',
-    },
+    DescribeService: describeServiceTask('CheckService'),
     CheckService: {
       Type: 'Choice',
       Choices: [
@@ -145,36 +173,14 @@ function serviceIdentityStates(name, next) {
       ],
       Default: 'DescribeProductionRule',
     },
-    RejectServiceNotFound: fmtReject(
-      'BlueGreen.ServiceNotFound',
-      "States.Format('ECS service {} was not found (or is not ACTIVE) in cluster {}: {}. Deploy the stack first, or check the names.', $.service, $.cluster, States.JsonToString($.current.failures))",
-      'FailBeforeChangesWithCause',
-    ),
+    RejectServiceNotFound: serviceNotFoundReject(),
     RejectTooManyTaskSets: fmtReject(
       'BlueGreen.UnexpectedState',
       "States.Format('Service {} has more than two task sets ({}); this controller keeps at most blue and green. Remove the extra task sets by hand, then retry.', $.service, States.JsonToString($.current.services[0].TaskSets[*].TaskSetArn))",
       'FailBeforeChangesWithCause',
     ),
-    DescribeProductionRule: {
-      Type: 'Task',
-      Resource: elb('describeRules'),
-      Parameters: { RuleArns: ['${ProdRuleArn}'] },
-      ResultSelector: { 'actions.$': '$.Rules[0].Actions' },
-      ResultPath: '$.prodRule',
-      Retry: retry,
-      Catch: catchTo('FailBeforeChanges'),
-      Next: 'DescribeTestRule',
-    },
-    DescribeTestRule: {
-      Type: 'Task',
-      Resource: elb('describeRules'),
-      Parameters: { RuleArns: ['${TestRuleArn}'] },
-      ResultSelector: { 'actions.$': '$.Rules[0].Actions' },
-      ResultPath: '$.testRule',
-      Retry: retry,
-      Catch: catchTo('FailBeforeChanges'),
-      Next: next,
-    },
+    DescribeProductionRule: describeRuleTask('${ProdRuleArn}', '$.prodRule', 'DescribeTestRule'),
+    DescribeTestRule: describeRuleTask('${TestRuleArn}', '$.testRule', next),
     FailBeforeChanges: {
       Type: 'Pass',
       Parameters: { 'Error.$': '$.error.Error', 'Cause.$': "States.Format('{} Nothing was changed.', $.error.Cause)" },
@@ -763,5 +769,8 @@ module.exports = {
   fmtReject,
   fail,
   serviceIdentityStates,
+  describeServiceTask,
+  serviceNotFoundReject,
+  describeRuleTask,
   locateTaskSetStates,
 };

@@ -8,6 +8,9 @@ const {
   wrongIdentityRules,
   identityRejects,
   deleteTargetGroupTask,
+  describeServiceTask,
+  serviceNotFoundReject,
+  describeRuleTask,
 } = require('./common');
 const fmtReject = (error, format, next = 'FailInvalidInput') => ({
   Type: 'Pass',
@@ -87,16 +90,7 @@ const def = {
       Next: 'DescribeService',
     },
 
-    DescribeService: {
-      Type: 'Task',
-      Resource: ecs('describeServices'),
-      Parameters: { 'Cluster.$': '$.cluster', 'Services.$': 'States.Array($.service)' },
-      ResultSelector: { 'services.$': '$.Services', 'failures.$': '$.Failures' },
-      ResultPath: '$.current',
-      Retry: retry,
-      Catch: catchTo('FailBeforeChanges'),
-      Next: 'CheckService',
-    },
+    DescribeService: describeServiceTask('CheckService'),
     CheckService: {
       Type: 'Choice',
       Choices: [
@@ -110,11 +104,7 @@ const def = {
       ],
       Default: 'DescribeTestRule',
     },
-    RejectServiceNotFound: fmtReject(
-      'BlueGreen.ServiceNotFound',
-      "States.Format('ECS service {} was not found (or is not ACTIVE) in cluster {}: {}. Deploy the stack first, or check the names.', $.service, $.cluster, States.JsonToString($.current.failures))",
-      'FailBeforeChangesWithCause',
-    ),
+    RejectServiceNotFound: serviceNotFoundReject(),
     RejectWrongController: fmtReject(
       'BlueGreen.InvalidService',
       "States.Format('ECS service {} does not use the EXTERNAL deployment controller; blue/green task sets need it.', $.service)",
@@ -135,16 +125,7 @@ const def = {
       'FailBeforeChangesWithCause',
     ),
 
-    DescribeTestRule: {
-      Type: 'Task',
-      Resource: elb('describeRules'),
-      Parameters: { RuleArns: ['${TestRuleArn}'] },
-      ResultSelector: { 'actions.$': '$.Rules[0].Actions' },
-      ResultPath: '$.testRule',
-      Retry: retry,
-      Catch: catchTo('FailBeforeChanges'),
-      Next: 'CheckTestRuleIsClosed',
-    },
+    DescribeTestRule: describeRuleTask('${TestRuleArn}', '$.testRule', 'CheckTestRuleIsClosed'),
     CheckTestRuleIsClosed: {
       Type: 'Choice',
       Comment:
@@ -226,18 +207,11 @@ const def = {
       "States.Format('Another deployment of service {} is in flight (deployment rule conditions on the test listener: {}). One deployment at a time: wait for it, or abort it, then deploy again. Nothing was changed.', $.service, States.JsonToString($.lockHolder.conditions))",
       'FailBeforeChangesWithCause',
     ),
-    RecheckTestRule: {
-      Type: 'Task',
-      Resource: elb('describeRules'),
-      Comment:
+    RecheckTestRule: describeRuleTask('${TestRuleArn}', '$.testRule', 'IsTestRuleStillClosed', {
+      comment:
         'Double-checked: a deployment that finished between our first check and taking the lock has opened the test listener by now.',
-      Parameters: { RuleArns: ['${TestRuleArn}'] },
-      ResultSelector: { 'actions.$': '$.Rules[0].Actions' },
-      ResultPath: '$.testRule',
-      Retry: retry,
-      Catch: catchTo('UndoDetachHealthRule'),
-      Next: 'IsTestRuleStillClosed',
-    },
+      onError: 'UndoDetachHealthRule',
+    }),
     IsTestRuleStillClosed: {
       Type: 'Choice',
       Choices: [{ Variable: '$.testRule.actions[0].Type', StringEquals: 'forward', Next: 'NoteTestListenerTaken' }],

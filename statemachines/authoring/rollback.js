@@ -23,17 +23,9 @@ module.exports = {
   StartAt: 'ValidateInput',
   States: {
     ...c.serviceIdentityStates('rollback', 'DescribePreviousRule'),
-    DescribePreviousRule: {
-      Type: 'Task',
-      Resource: c.elb('describeRules'),
-      Comment: 'Tells an interrupted rollback (test listener already on the previous version) from a green under test.',
-      Parameters: { RuleArns: ['${PreviousRuleArn}'] },
-      ResultSelector: { 'actions.$': '$.Rules[0].Actions' },
-      ResultPath: '$.previousRule',
-      Retry: c.retry,
-      Catch: c.catchTo('FailBeforeChanges'),
-      Next: 'LiveLocate',
-    },
+    DescribePreviousRule: c.describeRuleTask('${PreviousRuleArn}', '$.previousRule', 'LiveLocate', {
+      comment: 'Tells an interrupted rollback (test listener already on the previous version) from a green under test.',
+    }),
     ...c.locateTaskSetStates('Live', '$.prodRule', '$.live', 'CheckRollbackPreconditions'),
     CheckRollbackPreconditions: {
       Type: 'Choice',
