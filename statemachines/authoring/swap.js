@@ -106,7 +106,10 @@ const def = {
       Type: 'Choice',
       Comment:
         'Health checked once is not health: a green that degrades under production traffic is caught here, while blue is still checked and ready.',
-      Choices: [{ Variable: '$.bake.elapsedSeconds', NumericGreaterThanEqualsPath: '$.bake.seconds', Next: 'Swapped' }],
+      Choices: [
+        { Variable: '$.bake.seconds', NumericLessThanEquals: 0, Next: 'Swapped' },
+        { Variable: '$.bake.elapsedSeconds', NumericGreaterThanEqualsPath: '$.bake.seconds', Next: 'SwappedAfterBake' },
+      ],
       Default: 'WaitBake',
     },
     WaitBake: { Type: 'Wait', Seconds: 10, Next: 'DescribeBakingGreenTargetHealth' },
@@ -166,6 +169,20 @@ const def = {
         'previousProductionActions.$': '$.prodRule.actions',
         'message.$':
           "States.Format('Production now serves task set {} at ${ProdUrl}. Blue keeps running until clean-up. Next: clean-up, or rollback.', $.green.taskSetId)",
+      },
+      End: true,
+    },
+    SwappedAfterBake: {
+      Type: 'Pass',
+      Parameters: {
+        'cluster.$': '$.cluster',
+        'service.$': '$.service',
+        changed: true,
+        'primaryTaskSetArn.$': '$.green.taskSetArn',
+        'previousProductionActions.$': '$.prodRule.actions',
+        'bakeSeconds.$': '$.bake.seconds',
+        'message.$':
+          "States.Format('Production now serves task set {} at ${ProdUrl}; it stayed fully healthy through a {}-second bake under production traffic. Blue keeps running until clean-up. Next: clean-up, or rollback.', $.green.taskSetId, $.bake.seconds)",
       },
       End: true,
     },

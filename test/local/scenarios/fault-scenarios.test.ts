@@ -312,6 +312,10 @@ describe('with a version live', () => {
         ['cutover', 'UpdateServicePrimaryTaskSet', 0, true],
         ['watch', undefined, 2, false],
       ]);
+      expect(step(flow, 'swap').result.output).toMatchObject({
+        bakeSeconds: BAKE,
+        message: expect.stringMatching(new RegExp(`stayed fully healthy through a ${BAKE}-second bake`)),
+      });
     });
 
     test('a failed swap leaves production on healthy targets the whole time (blue stays health-checked)', async () => {
