@@ -16,10 +16,11 @@ export function accessDenied(service: string, principal: string, action: string,
     ? 'with an explicit deny in an identity-based policy'
     : `because no identity-based policy allows the ${action} action`;
   const message = `User: ${principal} is not authorized to perform: ${action} on resource: ${resource} ${reason}`;
-  // ECS (JSON) uses AccessDeniedException; the ELBv2 query protocol uses AccessDenied with HTTP 403.
-  return service === 'ECS'
-    ? new AwsError('AccessDeniedException', message, 400)
-    : new AwsError('AccessDenied', message, 403);
+  // The JSON protocols (ECS, Step Functions, CodePipeline) use AccessDeniedException; ELBv2's query protocol uses
+  // AccessDenied with HTTP 403.
+  return service === 'Elastic Load Balancing v2'
+    ? new AwsError('AccessDenied', message, 403)
+    : new AwsError('AccessDeniedException', message, 400);
 }
 
 /**

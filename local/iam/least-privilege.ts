@@ -5,6 +5,7 @@
  * - `checkCalls`: calls a role signed that IAM would refuse (AccessDenied on AWS), with call, role, action, resource.
  * - `unusedGrants`: actions a role grants that no call used (over-grant), resources listed for an action that no
  *   call of that action touched, and `*` resources where every call named a specific ARN (could be narrowed).
+ * - `trusts`: whether a role's trust policy lets the principal that assumed it (a role, or a service) do so.
  */
 import type { CallRecord } from '../aws/call-log';
 import {
@@ -18,7 +19,7 @@ import {
   type SourcedStatement,
 } from './policy';
 import { authorizationsFor, type AccountScope } from './request-authorization';
-import type { RolePolicies } from './template-policies';
+import type { RolePolicies, TrustedPrincipals } from './template-policies';
 
 export interface AuthorizedCall {
   /** What made the authorization: an API call from the call log, or a Task Step Functions ran itself. */
@@ -100,22 +101,38 @@ export function integrationAuthorizations(
 /**
  * Evaluates every call signed by one of `roles` (unsigned calls are ignored, unknown operations throw), and the
  * integrations Step Functions ran itself in the given executions.
+ *
+ * `assumedBy` maps a role to the role that assumes it before signing as it (a pipeline action role → the pipeline's
+ * service role): the first call signed as the assumed role also authorizes sts:AssumeRole on it for the assuming role,
+ * which must be one of `roles`.
  */
 export function checkCalls(
   calls: readonly CallRecord[],
   roles: readonly RolePolicies[],
   scope: AccountScope,
   executions: readonly ExecutionRecord[] = [],
+  assumedBy: ReadonlyMap<string, string> = new Map(),
 ): CallCheck {
   const byArn = new Map(roles.map((r) => [r.roleArn, r]));
   const authorized: AuthorizedCall[] = [];
   const otherPrincipals: CallRecord[] = [];
+  const assumed = new Set<string>();
   for (const call of calls) {
     if (call.principal === undefined) continue;
     const role = byArn.get(call.principal);
     if (!role) {
       otherPrincipals.push(call);
       continue;
+    }
+    const assumerArn = assumedBy.get(role.roleArn);
+    if (assumerArn !== undefined && !assumed.has(role.roleArn)) {
+      assumed.add(role.roleArn);
+      const assumer = byArn.get(assumerArn);
+      if (!assumer) throw new Error(`${role.roleArn} is assumed by ${assumerArn}, which is not given.`);
+      const request = { action: 'sts:AssumeRole', resource: role.roleArn };
+      const { decision, matched } = evaluate(assumer.statements, request);
+      const source = `${roleName(assumerArn)} assumed ${roleName(role.roleArn)} to sign ${describeCall(call)}`;
+      authorized.push({ source, call, role: assumer, request, decision, matched });
     }
     for (const request of authorizationsFor(call, scope)) {
       const { decision, matched } = evaluate(role.statements, request);
@@ -140,6 +157,25 @@ export function checkCalls(
         `on ${a.request.resource}${a.request.context ? ` with ${JSON.stringify(a.request.context)}` : ''}`,
     }));
   return { authorized, violations, otherPrincipals };
+}
+
+/** Who assumes a role: a role (by ARN) or an AWS service principal (`events.amazonaws.com`). */
+export type AssumingPrincipal = { readonly role: string } | { readonly service: string };
+
+/**
+ * Whether a trust policy lets `principal` assume the role, as IAM reads the Principal element: a service by name; a
+ * role by its ARN, or through its account (`arn:aws:iam::ACCOUNT:root` or the bare account id, which then leaves the
+ * decision to the caller's own policies), or `*`.
+ */
+export function trusts(trusted: TrustedPrincipals, principal: AssumingPrincipal): boolean {
+  if ('service' in principal) return trusted.services.includes(principal.service);
+  const account = /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(principal.role)?.[1];
+  return trusted.aws.some(
+    (p) =>
+      p === '*' ||
+      p === principal.role ||
+      (account !== undefined && (p === account || p.endsWith(`:iam::${account}:root`))),
+  );
 }
 
 export type UnusedGrantKind =

@@ -1,9 +1,10 @@
 /**
- * What IAM authorizes for each ECS and ELBv2 API call our flows make: the IAM action(s) and the resource ARN each is
- * evaluated against, derived from the request the way the Service Authorization Reference lists the resource types
- * (docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html and
- * list_awselasticloadbalancingv2.html; the machine-readable copy in github.com/iann0036/iam-dataset
- * aws/iam_definition.json was used to read the tables):
+ * What IAM authorizes for each ECS, ELBv2, Step Functions and CodePipeline API call our flows make: the IAM action(s)
+ * and the resource ARN each is evaluated against, derived from the request the way the Service Authorization Reference
+ * lists the resource types (docs.aws.amazon.com/service-authorization/latest/reference/
+ * list_amazonelasticcontainerservice.html, list_awselasticloadbalancingv2.html, list_awsstepfunctions.html and
+ * list_awscodepipeline.html; the machine-readable copy in github.com/iann0036/iam-dataset aws/iam_definition.json was
+ * used to read the tables):
  *
  * | API call | IAM action → resource type (SAR) |
  * | --- | --- |
@@ -15,6 +16,9 @@
  * | elbv2 CreateRule | listener/app* (the listener the rule is added to) |
  * | elbv2 ModifyRule, DeleteRule, SetRulePriorities | listener-rule/app* |
  * | elbv2 Describe* | none (`*`) |
+ * | sfn StartExecution, DescribeStateMachine | statemachine* (the ARN as given: version and alias ARNs included) |
+ * | sfn DescribeExecution | execution* |
+ * | codepipeline StartPipelineExecution | pipeline* (`arn:aws:codepipeline:REGION:ACCOUNT:NAME`) |
  *
  * Resources that do not exist yet (the task set CreateTaskSet makes, the target group CreateTargetGroup makes) are
  * named with `*` for the id AWS has not assigned: `task-set/CLUSTER/SERVICE/*`, `targetgroup/NAME/*`,
@@ -25,10 +29,10 @@
 import type { AuthorizationRequest } from './policy';
 
 export interface ApiCall {
-  /** The SDK service id as local AWS records it: `ECS`, `Elastic Load Balancing v2`. */
+  /** The SDK service id as local AWS records it: `ECS`, `Elastic Load Balancing v2`, `SFN`, `CodePipeline`. */
   readonly service: string;
   readonly operation: string;
-  /** Wire member names: camelCase for ECS, PascalCase for ELBv2. */
+  /** Wire member names: camelCase for ECS, Step Functions and CodePipeline, PascalCase for ELBv2. */
   readonly input: Readonly<Record<string, unknown>>;
 }
 
@@ -171,6 +175,36 @@ function elbv2Requests(operation: string, input: Readonly<Record<string, unknown
   }
 }
 
+/** Step Functions calls of the pipeline's StepFunctions actions and of EventBridge targets. */
+function sfnRequests(operation: string, input: Readonly<Record<string, unknown>>) {
+  const action = `states:${operation}`;
+  switch (operation) {
+    case 'StartExecution':
+    case 'DescribeStateMachine':
+      return [{ action, resource: required(input, 'stateMachineArn', action) }];
+    case 'DescribeExecution':
+      return [{ action, resource: required(input, 'executionArn', action) }];
+    default:
+      return undefined;
+  }
+}
+
+/** CodePipeline calls of EventBridge targets (a source change starting the pipeline). */
+function codePipelineRequests(operation: string, input: Readonly<Record<string, unknown>>, scope: AccountScope) {
+  const action = `codepipeline:${operation}`;
+  switch (operation) {
+    case 'StartPipelineExecution':
+      return [
+        {
+          action,
+          resource: `arn:aws:codepipeline:${scope.region}:${scope.accountId}:${required(input, 'name', action)}`,
+        },
+      ];
+    default:
+      return undefined;
+  }
+}
+
 /** The authorizations IAM evaluates for one API call, in order. Unknown operations throw UnmappedOperationError. */
 export function authorizationsFor(call: ApiCall, scope: AccountScope): AuthorizationRequest[] {
   const requests =
@@ -178,7 +212,11 @@ export function authorizationsFor(call: ApiCall, scope: AccountScope): Authoriza
       ? ecsRequests(call.operation, call.input, scope)
       : call.service === 'Elastic Load Balancing v2'
         ? elbv2Requests(call.operation, call.input, scope)
-        : undefined;
+        : call.service === 'SFN'
+          ? sfnRequests(call.operation, call.input)
+          : call.service === 'CodePipeline'
+            ? codePipelineRequests(call.operation, call.input, scope)
+            : undefined;
   if (requests === undefined) throw new UnmappedOperationError(call);
   return requests;
 }

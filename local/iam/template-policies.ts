@@ -86,3 +86,147 @@ export function stateMachineRoles(template: CfnTemplate, scope: TemplateScope): 
       return { ...policies, stateMachineLogicalId: id, stateMachineArn };
     });
 }
+
+/** An action of a pipeline that names its own role: CodePipeline assumes it (with the pipeline's role) to act. */
+export interface PipelineActionRole extends RolePolicies {
+  readonly stageName: string;
+  readonly actionName: string;
+  /** `Category/Owner/Provider`, e.g. `Invoke/AWS/StepFunctions`. */
+  readonly actionType: string;
+  /** The state machine a StepFunctions action starts (its `StateMachineArn`, resolved). */
+  readonly stateMachineArn?: string;
+}
+
+export interface PipelineRoles {
+  /** Logical id of the AWS::CodePipeline::Pipeline. */
+  readonly pipelineLogicalId: string;
+  /** The pipeline's service role: artifacts, and sts:AssumeRole on the action roles. */
+  readonly pipelineRole: RolePolicies;
+  /** Every action with a RoleArn, in stage order (an action without one runs as the pipeline role). */
+  readonly actions: readonly PipelineActionRole[];
+}
+
+/** A role an AWS::Events::Rule target names: EventBridge assumes it to invoke the target. */
+export interface RuleTargetRole extends RolePolicies {
+  /** Logical id of the AWS::Events::Rule. */
+  readonly ruleLogicalId: string;
+  readonly targetId: string;
+  /** The target's ARN (state machine, pipeline…), resolved. */
+  readonly targetArn: string;
+}
+
+/** The role a `RoleArn` property references, checked to resolve to the ARN local AWS gave that role. */
+function referencedRole(template: CfnTemplate, roleRef: unknown, where: string, scope: TemplateScope): RolePolicies {
+  const roleLogicalId = referencedLogicalId(roleRef);
+  if (!roleLogicalId) throw new Error(`${where} is not a reference to a role.`);
+  const policies = rolePolicies(template, roleLogicalId, scope);
+  const resolved = resolveString(roleRef, scope, where);
+  if (resolved !== policies.roleArn) throw new Error(`${where} resolves to ${resolved}, not ${policies.roleArn}.`);
+  return policies;
+}
+
+/**
+ * Every pipeline in the template with its service role and the role of each action: new pipelines, stages and actions
+ * are picked up automatically.
+ */
+export function pipelineRoles(template: CfnTemplate, scope: TemplateScope): PipelineRoles[] {
+  return Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::CodePipeline::Pipeline')
+    .map(([id, r]) => {
+      const props = r.Properties ?? {};
+      const stages = (props.Stages ?? []) as Array<{ Name: string; Actions?: Array<Record<string, unknown>> }>;
+      const actions = stages.flatMap((stage) =>
+        (stage.Actions ?? []).flatMap((action): PipelineActionRole[] => {
+          if (action.RoleArn === undefined) return [];
+          const name = String(action.Name);
+          const type = (action.ActionTypeId ?? {}) as Record<string, unknown>;
+          const where = `${id} ${stage.Name}/${name}`;
+          const role = referencedRole(template, action.RoleArn, `${where} RoleArn`, scope);
+          const stateMachine = ((action.Configuration ?? {}) as Record<string, unknown>).StateMachineArn;
+          return [
+            {
+              ...role,
+              stageName: stage.Name,
+              actionName: name,
+              actionType: `${String(type.Category)}/${String(type.Owner)}/${String(type.Provider)}`,
+              ...(stateMachine !== undefined && {
+                stateMachineArn: resolveString(stateMachine, scope, `${where} StateMachineArn`),
+              }),
+            },
+          ];
+        }),
+      );
+      return {
+        pipelineLogicalId: id,
+        pipelineRole: referencedRole(template, props.RoleArn, `${id}.RoleArn`, scope),
+        actions,
+      };
+    });
+}
+
+/** Every target role of every EventBridge rule in the template (targets without a role are skipped). */
+export function ruleTargetRoles(template: CfnTemplate, scope: TemplateScope): RuleTargetRole[] {
+  return Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::Events::Rule')
+    .flatMap(([id, r]) =>
+      ((r.Properties?.Targets ?? []) as Array<Record<string, unknown>>).flatMap((target, t): RuleTargetRole[] => {
+        if (target.RoleArn === undefined) return [];
+        const where = `${id}.Targets[${t}]`;
+        return [
+          {
+            ...referencedRole(template, target.RoleArn, `${where}.RoleArn`, scope),
+            ruleLogicalId: id,
+            targetId: String(target.Id),
+            targetArn: resolveString(target.Arn, scope, `${where}.Arn`),
+          },
+        ];
+      }),
+    );
+}
+
+/** Who a role's trust policy lets assume it (sts:AssumeRole): AWS principals (ARNs) and service principals. */
+export interface TrustedPrincipals {
+  readonly aws: readonly string[];
+  readonly services: readonly string[];
+}
+
+/**
+ * The principals a role's AssumeRolePolicyDocument allows to call sts:AssumeRole. Anything this cannot judge from the
+ * template alone (Deny, NotPrincipal, NotAction, Condition, federated principals) fails loudly.
+ */
+export function trustedPrincipals(
+  template: CfnTemplate,
+  roleLogicalId: string,
+  scope: TemplateScope,
+): TrustedPrincipals {
+  const role = template.Resources[roleLogicalId];
+  if (role?.Type !== 'AWS::IAM::Role') throw new Error(`${roleLogicalId} is not an AWS::IAM::Role in the template.`);
+  const where = `${roleLogicalId}.AssumeRolePolicyDocument`;
+  const document = resolveValue(role.Properties?.AssumeRolePolicyDocument, scope, where) as { Statement?: unknown };
+  const statements = [document.Statement].flat().filter((s) => s !== undefined) as Array<Record<string, unknown>>;
+  const aws: string[] = [];
+  const services: string[] = [];
+  const list = (value: unknown): string[] =>
+    value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
+  statements.forEach((statement, index) => {
+    const at = `${roleLogicalId} trust policy statement ${index}`;
+    for (const unsupported of ['NotPrincipal', 'NotAction', 'Condition']) {
+      if (statement[unsupported] !== undefined) {
+        throw new Error(`${at} has ${unsupported}; local IAM cannot judge it.`);
+      }
+    }
+    if (statement.Effect !== 'Allow') throw new Error(`${at} is not an Allow; local IAM cannot judge it.`);
+    if (!list(statement.Action).some((a) => a.toLowerCase() === 'sts:assumerole')) return;
+    // `"Principal": "*"` is everyone, as `{ "AWS": "*" }`.
+    const given = statement.Principal === '*' ? { AWS: '*' } : (statement.Principal ?? {});
+    const principal = given as Record<string, unknown>;
+    for (const key of Object.keys(principal)) {
+      if (key !== 'AWS' && key !== 'Service') {
+        throw new Error(`${at} has a ${key} principal; local IAM cannot judge it.`);
+      }
+    }
+    aws.push(...list(principal.AWS));
+    services.push(...list(principal.Service));
+  });
+  return { aws, services };
+}

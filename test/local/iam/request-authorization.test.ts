@@ -1,4 +1,5 @@
 import { authorizationsFor, UnmappedOperationError } from '../../../local/iam/request-authorization';
+import { iamAuthorizer } from '../../../local/iam/enforce';
 import { integrationAuthorizations } from '../../../local/iam/least-privilege';
 
 const scope = { region: 'us-east-1', accountId: '123456789012' };
@@ -6,6 +7,8 @@ const ecs = (operation: string, input: Record<string, unknown>) =>
   authorizationsFor({ service: 'ECS', operation, input }, scope);
 const elb = (operation: string, input: Record<string, unknown>) =>
   authorizationsFor({ service: 'Elastic Load Balancing v2', operation, input }, scope);
+const sfn = (operation: string, input: Record<string, unknown>) =>
+  authorizationsFor({ service: 'SFN', operation, input }, scope);
 
 const ECS = 'arn:aws:ecs:us-east-1:123456789012';
 const ELB = 'arn:aws:elasticloadbalancing:us-east-1:123456789012';
@@ -84,11 +87,48 @@ describe('request → IAM authorization (Service Authorization Reference resourc
     ]);
   });
 
+  test('Step Functions and CodePipeline (pipeline actions, EventBridge targets): the state machine, execution, pipeline', () => {
+    const machine = 'arn:aws:states:us-east-1:123456789012:stateMachine:Swap';
+    const execution = 'arn:aws:states:us-east-1:123456789012:execution:Swap:0b1c2d3e';
+    expect(sfn('StartExecution', { stateMachineArn: machine, input: '{}' })).toEqual([
+      { action: 'states:StartExecution', resource: machine },
+    ]);
+    expect(sfn('DescribeStateMachine', { stateMachineArn: machine })).toEqual([
+      { action: 'states:DescribeStateMachine', resource: machine },
+    ]);
+    expect(sfn('DescribeExecution', { executionArn: execution })).toEqual([
+      { action: 'states:DescribeExecution', resource: execution },
+    ]);
+    expect(
+      authorizationsFor({ service: 'CodePipeline', operation: 'StartPipelineExecution', input: { name: 'p1' } }, scope),
+    ).toEqual([
+      { action: 'codepipeline:StartPipelineExecution', resource: 'arn:aws:codepipeline:us-east-1:123456789012:p1' },
+    ]);
+  });
+
+  test('enforcement answers AccessDeniedException on the JSON protocols, AccessDenied 403 on ELBv2', () => {
+    const role = 'arn:aws:iam::123456789012:role/Events';
+    const roles = [{ roleLogicalId: 'Events', roleArn: role, statements: [] }];
+    const authorize = iamAuthorizer(() => roles, scope);
+    const machine = 'arn:aws:states:us-east-1:123456789012:stateMachine:Abort';
+    expect(
+      authorize({ service: 'SFN', operation: 'StartExecution', input: { stateMachineArn: machine }, principal: role }),
+    ).toMatchObject({
+      code: 'AccessDeniedException',
+      httpStatus: 400,
+      message: expect.stringMatching(/not authorized to perform: states:StartExecution on resource: .*:Abort/),
+    });
+    expect(
+      authorize({ service: 'Elastic Load Balancing v2', operation: 'DescribeRules', input: {}, principal: role }),
+    ).toMatchObject({ code: 'AccessDenied', httpStatus: 403 });
+  });
+
   test('an operation without a mapping fails loudly', () => {
     expect(() => ecs('DeleteService', { service: 'a' })).toThrow(UnmappedOperationError);
-    expect(() => authorizationsFor({ service: 'SFN', operation: 'StartExecution', input: {} }, scope)).toThrow(
-      /No IAM authorization mapping for SFN StartExecution/,
+    expect(() => authorizationsFor({ service: 'SFN', operation: 'StopExecution', input: {} }, scope)).toThrow(
+      /No IAM authorization mapping for SFN StopExecution/,
     );
+    expect(() => sfn('StartExecution', {})).toThrow(/has no stateMachineArn/);
     expect(() => elb('ModifyRule', {})).toThrow(/has no RuleArn/);
   });
 });
