@@ -3,7 +3,7 @@ import { observe } from '../../../local/demo/observe';
 import { probe } from '../../../local/demo/probe';
 import type { ApiFault, FaultPlan } from '../../../local/faults/fault-plan';
 import { STEP_FUNCTIONS_ERROR_NAMES } from '../../../local/faults/wire-errors';
-import { runFlow, type FlowResult } from '../../../local/invariants/flow';
+import { runFlow, type FlowOptions, type FlowResult } from '../../../local/invariants/flow';
 import { lastTaskOutput, taskAttempts } from '../../../local/invariants/history';
 import { releaseBlue, restoreBaseline, startFaultStack, type FaultStack } from './support';
 
@@ -31,9 +31,13 @@ describe('with a version live', () => {
   afterAll(async () => fs?.close());
   afterEach(async () => restoreBaseline(fs));
 
+  /** A flow on this stack with the short bake; `extra` overrides any option. */
+  const flowOf = (plan: FaultPlan, extra: Partial<FlowOptions> = {}): Promise<FlowResult> =>
+    runFlow(fs.stack, { injector: fs.injector, bakeSeconds: BAKE, plan, ...extra });
+
   async function flowWith(...api: ApiFault[]): Promise<{ flow: FlowResult; plan: FaultPlan }> {
     const plan: FaultPlan = { api };
-    const flow = await runFlow(fs.stack, { injector: fs.injector, bakeSeconds: BAKE, plan });
+    const flow = await flowOf(plan);
     expect(flow.problems).toEqual([]);
     return { flow, plan };
   }
@@ -212,12 +216,7 @@ describe('with a version live', () => {
   describe('data-plane faults', () => {
     test('green that runs but fails health checks: GreenNotHealthy after the timeout, undone, production never touched', async () => {
       const plan: FaultPlan = { green: { kind: 'unhealthy' } };
-      const flow = await runFlow(fs.stack, {
-        injector: fs.injector,
-        bakeSeconds: BAKE,
-        plan,
-        healthTimeoutSeconds: 60,
-      });
+      const flow = await flowOf(plan, { healthTimeoutSeconds: 60 });
       expect(flow.problems).toEqual([]);
       expect(flow.violations).toEqual([]);
       const [deploy, ...rest] = flow.steps;
@@ -234,7 +233,7 @@ describe('with a version live', () => {
 
     test('green that flaps: production moves only after a poll that saw every green target healthy', async () => {
       const plan: FaultPlan = { green: { kind: 'flapping', seconds: 30 } };
-      const flow = await runFlow(fs.stack, { injector: fs.injector, bakeSeconds: 120, plan });
+      const flow = await flowOf(plan, { bakeSeconds: 120 });
       expect(flow.problems).toEqual([]);
       for (const step of flow.steps) {
         if (step.machine === 'swap' && step.states.includes('PointProductionAtGreen')) {
@@ -254,12 +253,7 @@ describe('with a version live', () => {
 
     test('green that crashes on start: no target ever registers; GreenNotHealthy after the timeout, undone', async () => {
       const plan: FaultPlan = { green: { kind: 'crash-on-start' } };
-      const flow = await runFlow(fs.stack, {
-        injector: fs.injector,
-        bakeSeconds: BAKE,
-        plan,
-        healthTimeoutSeconds: 60,
-      });
+      const flow = await flowOf(plan, { healthTimeoutSeconds: 60 });
       expect(flow.problems).toEqual([]);
       expect(flow.violations).toEqual([]);
       const [deploy, ...rest] = flow.steps;
@@ -271,12 +265,7 @@ describe('with a version live', () => {
 
     test('slow green, healthy after most of the timeout: deploy-green waits for it and the flow completes', async () => {
       const plan: FaultPlan = { green: { kind: 'slow-start', seconds: 40 } };
-      const flow = await runFlow(fs.stack, {
-        injector: fs.injector,
-        bakeSeconds: BAKE,
-        plan,
-        healthTimeoutSeconds: 60,
-      });
+      const flow = await flowOf(plan, { healthTimeoutSeconds: 60 });
       expect(flow.problems).toEqual([]);
       expect(flow.steps.map((s) => s.result.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
       // It polled at least once while green was not listening yet.
@@ -285,12 +274,7 @@ describe('with a version live', () => {
 
     test('slow green that needs longer than the timeout: GreenNotHealthy, undone', async () => {
       const plan: FaultPlan = { green: { kind: 'slow-start', seconds: 120 } };
-      const flow = await runFlow(fs.stack, {
-        injector: fs.injector,
-        bakeSeconds: BAKE,
-        plan,
-        healthTimeoutSeconds: 60,
-      });
+      const flow = await flowOf(plan, { healthTimeoutSeconds: 60 });
       expect(flow.problems).toEqual([]);
       expect(flow.steps.map((s) => [s.result.status, s.result.error])).toEqual([
         ['FAILED', 'BlueGreen.GreenNotHealthy'],
@@ -300,7 +284,7 @@ describe('with a version live', () => {
 
   describe('fixed issues (kept as regression tests)', () => {
     test('production leaves the PRIMARY task set only inside the swap cutover: two adjacent calls of the swap role', async () => {
-      const flow = await runFlow(fs.stack, { injector: fs.injector, bakeSeconds: BAKE, plan: {} });
+      const flow = await flowOf({});
       expect(flow.steps.map((s) => s.result.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
       expect(flow.problems).toEqual([]);
       // The check made right before MakeGreenPrimary always sees green forwarded-to but ACTIVE: the window is real,
@@ -322,7 +306,7 @@ describe('with a version live', () => {
       const plan: FaultPlan = {
         api: [{ service: 'ECS', operation: 'UpdateServicePrimaryTaskSet', kind: 'client-error', call: 1 }],
       };
-      const flow = await runFlow(fs.stack, { injector: fs.injector, bakeSeconds: BAKE, plan });
+      const flow = await flowOf(plan);
       expect(flow.violations.filter((v) => v.kind === 'production-no-healthy-target')).toEqual([]);
       // Blue was attached to the previous-version rule before production left it, and released only after it came back.
       const swap = step(flow, 'swap');
@@ -333,18 +317,13 @@ describe('with a version live', () => {
     });
 
     test('clean-up that failed after deleting the old task set removes its target group when re-run', async () => {
-      const swapped = await runFlow(fs.stack, {
-        injector: fs.injector,
-        bakeSeconds: BAKE,
-        plan: {},
-        machines: ['deployGreen', 'swap'],
-      });
+      const swapped = await flowOf({}, { machines: ['deployGreen', 'swap'] });
       expect(swapped.steps.map((s) => s.result.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
       // Every drain poll of clean-up is throttled, so it fails after deleting blue's task set; the re-run is fault-free.
       const plan: FaultPlan = {
         api: [{ service: ECS, operation: 'DescribeTaskSets', kind: 'throttling', call: 1, through: Infinity }],
       };
-      const flow = await runFlow(fs.stack, { injector: fs.injector, bakeSeconds: BAKE, plan, machines: ['cleanUp'] });
+      const flow = await flowOf(plan, { machines: ['cleanUp'] });
       expect(flow.steps.map((s) => `${s.result.status} ${s.result.error ?? ''}`)).toEqual([
         'FAILED Ecs.EcsException',
         'SUCCEEDED ',
