@@ -38,7 +38,7 @@ export interface StepRecord {
 
 export interface FlowResult {
   readonly steps: StepRecord[];
-  /** (a), every episode not excused by a cutover window. */
+  /** (a), every episode not excused by a cutover or watch window (cutover.ts) and not in `degradedAfterBake`. */
   readonly violations: ProductionViolation[];
   /**
    * A flapping green (the plan's own fault) that degraded only after swap's bake passed: its health is the
