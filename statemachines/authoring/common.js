@@ -348,30 +348,36 @@ function removeTaskSetsMap(next, onError) {
   };
 }
 
-/** ModifyRule: the test rule answers a fixed response again (nothing under test). */
-function closeTestListener(next, onError) {
+/** ModifyRule: a controller-owned rule answers its idle fixed 503 again (the text CDK gave it, so nothing drifts). */
+function fixedResponseRuleTask(ruleArn, message, next, onError, { errorPath = '$.error', retrier = retry } = {}) {
   return {
     Type: 'Task',
     Resource: elb('modifyRule'),
     Parameters: {
-      RuleArn: '${TestRuleArn}',
+      RuleArn: ruleArn,
       Actions: [
         {
           Type: 'fixed-response',
-          FixedResponseConfig: {
-            StatusCode: '503',
-            ContentType: 'text/plain',
-            MessageBody: '${TestListenerIdleMessage}',
-          },
+          FixedResponseConfig: { StatusCode: '503', ContentType: 'text/plain', MessageBody: message },
         },
       ],
     },
     ResultPath: null,
-    Retry: retry,
-    Catch: catchTo(onError),
+    Retry: retrier,
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: errorPath, Next: onError }],
     Next: next,
   };
 }
+
+/** The test rule answers a fixed response again (nothing under test). */
+function closeTestListener(next, onError) {
+  return fixedResponseRuleTask('${TestRuleArn}', '${TestListenerIdleMessage}', next, onError);
+}
+
+/** A rule forwarding to one target group (weight 1), as the controller-owned rules do once a version is in them. */
+const forwardTo = (tgPath) => [
+  { Type: 'forward', ForwardConfig: { TargetGroups: [{ 'TargetGroupArn.$': tgPath, Weight: 1 }] } },
+];
 
 /**
  * ModifyRule: the previous-version rule (test listener, routes no request) forwards to the version production is
@@ -383,7 +389,7 @@ function keepPreviousInUse(tgPath, next, onError) {
     Resource: elb('modifyRule'),
     Parameters: {
       RuleArn: '${PreviousRuleArn}',
-      Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ 'TargetGroupArn.$': tgPath, Weight: 1 }] } }],
+      Actions: forwardTo(tgPath),
     },
     ResultPath: null,
     Retry: retry,
@@ -392,27 +398,21 @@ function keepPreviousInUse(tgPath, next, onError) {
   };
 }
 
-/** ModifyRule: the previous-version rule answers its fixed response again (no previous version kept). */
-function resetPreviousRule(next, onError, { errorPath = '$.error', retrier = retry } = {}) {
+/** The previous-version rule answers its fixed response again (no previous version kept). */
+function resetPreviousRule(next, onError, options) {
+  return fixedResponseRuleTask('${PreviousRuleArn}', '${PreviousRuleIdleMessage}', next, onError, options);
+}
+
+/** UpdateServicePrimaryTaskSet: the task set at `taskSetPath` becomes primary. */
+function makePrimaryTask(taskSetPath, next, { comment, retrier = retry, catches }) {
   return {
     Type: 'Task',
-    Resource: elb('modifyRule'),
-    Parameters: {
-      RuleArn: '${PreviousRuleArn}',
-      Actions: [
-        {
-          Type: 'fixed-response',
-          FixedResponseConfig: {
-            StatusCode: '503',
-            ContentType: 'text/plain',
-            MessageBody: '${PreviousRuleIdleMessage}',
-          },
-        },
-      ],
-    },
+    Resource: ecs('updateServicePrimaryTaskSet'),
+    ...(comment ? { Comment: comment } : {}),
+    Parameters: { 'Cluster.$': '$.cluster', 'Service.$': '$.service', 'PrimaryTaskSet.$': taskSetPath },
     ResultPath: null,
     Retry: retrier,
-    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: errorPath, Next: onError }],
+    Catch: catches,
     Next: next,
   };
 }
@@ -757,6 +757,8 @@ module.exports = {
   closeTestListener,
   keepPreviousInUse,
   resetPreviousRule,
+  forwardTo,
+  makePrimaryTask,
   releaseDeploymentRulesStates,
   removeTaskSetsMap,
   TRANSIENT,

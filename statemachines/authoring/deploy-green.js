@@ -11,6 +11,7 @@ const {
   describeServiceTask,
   serviceNotFoundReject,
   describeRuleTask,
+  forwardTo,
 } = require('./common');
 const fmtReject = (error, format, next = 'FailInvalidInput') => ({
   Type: 'Pass',
@@ -384,12 +385,7 @@ const def = {
         'The deployment rule now forwards its header to green: ELBv2 starts health-checking green, and testers can reach it with the header before the test listener opens.',
       Parameters: {
         'RuleArn.$': '$.deploymentRule.arn',
-        Actions: [
-          {
-            Type: 'forward',
-            ForwardConfig: { TargetGroups: [{ 'TargetGroupArn.$': '$.greenTargetGroup.arn', Weight: 1 }] },
-          },
-        ],
+        Actions: forwardTo('$.greenTargetGroup.arn'),
       },
       ResultPath: null,
       Retry: retry,
@@ -527,12 +523,7 @@ const def = {
       Resource: elb('modifyRule'),
       Parameters: {
         RuleArn: '${TestRuleArn}',
-        Actions: [
-          {
-            Type: 'forward',
-            ForwardConfig: { TargetGroups: [{ 'TargetGroupArn.$': '$.greenTargetGroup.arn', Weight: 1 }] },
-          },
-        ],
+        Actions: forwardTo('$.greenTargetGroup.arn'),
       },
       ResultPath: null,
       Retry: retry,

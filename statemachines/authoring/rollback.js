@@ -1,8 +1,5 @@
 const c = require('./common');
 
-const forwardTo = (tgPath) => [
-  { Type: 'forward', ForwardConfig: { TargetGroups: [{ 'TargetGroupArn.$': tgPath, Weight: 1 }] } },
-];
 const ts = (i) => `$.current.services[0].TaskSets[${i}]`;
 const pickPrevious = (i) => ({
   Type: 'Pass',
@@ -88,7 +85,7 @@ module.exports = {
       Resource: c.elb('modifyRule'),
       Comment:
         'The previous-version rule has kept blue health-checked since the swap (a swap from an older controller did not set it: then this puts blue back in use). Testers see on the test listener what production is about to serve, and production goes back only once blue is healthy.',
-      Parameters: { RuleArn: '${TestRuleArn}', Actions: forwardTo('$.previous.targetGroupArn') },
+      Parameters: { RuleArn: '${TestRuleArn}', Actions: c.forwardTo('$.previous.targetGroupArn') },
       ResultPath: null,
       Retry: c.retry,
       Catch: c.catchTo('FailBeforeChanges'),
@@ -133,21 +130,15 @@ module.exports = {
     PointProductionAtPrevious: {
       Type: 'Task',
       Resource: c.elb('modifyRule'),
-      Parameters: { RuleArn: '${ProdRuleArn}', Actions: forwardTo('$.previous.targetGroupArn') },
+      Parameters: { RuleArn: '${ProdRuleArn}', Actions: c.forwardTo('$.previous.targetGroupArn') },
       ResultPath: null,
       Retry: c.retry,
       Catch: c.catchTo('UndoRestoreProduction'),
       Next: 'MakePreviousPrimary',
     },
-    MakePreviousPrimary: {
-      Type: 'Task',
-      Resource: c.ecs('updateServicePrimaryTaskSet'),
-      Parameters: { 'Cluster.$': '$.cluster', 'Service.$': '$.service', 'PrimaryTaskSet.$': '$.previous.taskSetArn' },
-      ResultPath: null,
-      Retry: c.retry,
-      Catch: c.catchTo('UndoRestoreProduction'),
-      Next: 'CloseTestListener',
-    },
+    MakePreviousPrimary: c.makePrimaryTask('$.previous.taskSetArn', 'CloseTestListener', {
+      catches: c.catchTo('UndoRestoreProduction'),
+    }),
     CloseTestListener: c.closeTestListener('ReleasePreviousRule', 'FailAfterSwitch'),
     ReleasePreviousRule: c.resetPreviousRule('PreviousIsLive', 'FailAfterSwitch'),
     PreviousIsLive: {

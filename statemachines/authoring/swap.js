@@ -1,7 +1,4 @@
 const c = require('./common');
-const forwardTo = (tgPath) => [
-  { Type: 'forward', ForwardConfig: { TargetGroups: [{ 'TargetGroupArn.$': tgPath, Weight: 1 }] } },
-];
 const def = {
   Comment:
     'swap: keep blue health-checked, point the production listener at green, make green the primary task set, then watch green under production traffic for the bake time. Blue keeps running until clean-up, so rollback stays instant. Undoes everything if a step fails or green turns unhealthy during the bake.',
@@ -75,21 +72,15 @@ const def = {
     PointProductionAtGreen: {
       Type: 'Task',
       Resource: c.elb('modifyRule'),
-      Parameters: { RuleArn: '${ProdRuleArn}', Actions: forwardTo('$.green.targetGroupArn') },
+      Parameters: { RuleArn: '${ProdRuleArn}', Actions: c.forwardTo('$.green.targetGroupArn') },
       ResultPath: null,
       Retry: c.retry,
       Catch: c.catchTo('UndoRestoreProduction'),
       Next: 'MakeGreenPrimary',
     },
-    MakeGreenPrimary: {
-      Type: 'Task',
-      Resource: c.ecs('updateServicePrimaryTaskSet'),
-      Parameters: { 'Cluster.$': '$.cluster', 'Service.$': '$.service', 'PrimaryTaskSet.$': '$.green.taskSetArn' },
-      ResultPath: null,
-      Retry: c.retry,
-      Catch: c.catchTo('UndoRestoreProduction'),
-      Next: 'IsThereBlueToReturnTo',
-    },
+    MakeGreenPrimary: c.makePrimaryTask('$.green.taskSetArn', 'IsThereBlueToReturnTo', {
+      catches: c.catchTo('UndoRestoreProduction'),
+    }),
     IsThereBlueToReturnTo: {
       Type: 'Choice',
       Comment: 'The bake can only undo a swap that has a previous version to return to (not the first release).',
@@ -137,16 +128,10 @@ const def = {
       ResultPath: '$.error',
       Next: 'UndoRestoreProduction',
     },
-    EnsureGreenPrimary: {
-      Type: 'Task',
-      Resource: c.ecs('updateServicePrimaryTaskSet'),
-      Comment: 'Production already forwards to green (a re-run after a swap): only make sure green is primary.',
-      Parameters: { 'Cluster.$': '$.cluster', 'Service.$': '$.service', 'PrimaryTaskSet.$': '$.green.taskSetArn' },
-      ResultPath: null,
-      Retry: c.retry,
-      Catch: c.catchTo('FailBeforeChanges'),
-      Next: 'AlreadySwapped',
-    },
+    EnsureGreenPrimary: c.makePrimaryTask('$.green.taskSetArn', 'AlreadySwapped', {
+      comment: 'Production already forwards to green (a re-run after a swap): only make sure green is primary.',
+      catches: c.catchTo('FailBeforeChanges'),
+    }),
     AlreadySwapped: {
       Type: 'Pass',
       Parameters: {
@@ -202,15 +187,10 @@ const def = {
       Choices: [{ Variable: '$.bake', IsPresent: true, Next: 'UndoMakeBluePrimary' }],
       Default: 'UndoReleasePreviousRule',
     },
-    UndoMakeBluePrimary: {
-      Type: 'Task',
-      Resource: c.ecs('updateServicePrimaryTaskSet'),
-      Parameters: { 'Cluster.$': '$.cluster', 'Service.$': '$.service', 'PrimaryTaskSet.$': '$.blue.taskSetArn' },
-      ResultPath: null,
-      Retry: c.undoRetry,
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
-      Next: 'UndoReleasePreviousRule',
-    },
+    UndoMakeBluePrimary: c.makePrimaryTask('$.blue.taskSetArn', 'UndoReleasePreviousRule', {
+      retrier: c.undoRetry,
+      catches: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
+    }),
     UndoReleasePreviousRule: c.resetPreviousRule('FailUndone', 'FailUndo', {
       errorPath: '$.undoError',
       retrier: c.undoRetry,
