@@ -162,6 +162,7 @@ export class BlueGreenStack extends Stack {
       CleanUpStateMachineArn: this.stateMachines.cleanUp.stateMachineArn,
       RollbackStateMachineArn: this.stateMachines.rollback.stateMachineArn,
       AbortStateMachineArn: this.stateMachines.abort.stateMachineArn,
+      DeploymentTableName: this.stateMachines.deploymentTable.tableName,
       PipelineName: this.delivery.pipeline.pipelineName,
       ApprovalTopicArn: this.delivery.approvalTopic.topicArn,
       SourceRepositoryCloneUrl: sourceRepository.repositoryCloneUrlGrc,

@@ -1,13 +1,31 @@
 const c = require('./common');
+const lease = require('./lease');
 
 /** abort: before a swap, discard green (and anything an interrupted deploy-green left) and leave blue untouched. */
-module.exports = {
+module.exports = lease.withLeaseRelease({
   Comment:
     'abort: before a swap, discard green: close the test listener, remove deployment rules, delete every task set production does not use and its target group. Blue and production are untouched. Idempotent.',
   StartAt: 'ValidateInput',
   States: {
-    ...c.serviceIdentityStates('abort', 'LiveLocate'),
-    ...c.locateTaskSetStates('Live', '$.prodRule', '$.live', 'CheckNotSwapped'),
+    ...c.serviceIdentityStates('abort', 'LiveLocate', 'discarding green'),
+    ...c.locateTaskSetStates('Live', '$.prodRule', '$.live', 'CheckAbortRecord'),
+    CheckAbortRecord: {
+      Type: 'Choice',
+      Comment: 'After a swap started, green may be what production serves: going back is rollback, not abort.',
+      Choices: [
+        {
+          Or: [
+            { Variable: '$.lease.record.phase', StringEquals: 'swapping' },
+            { Variable: '$.lease.record.phase', StringEquals: 'baking' },
+          ],
+          Next: 'RejectSwapUnfinished',
+        },
+        { Variable: '$.lease.record.phase', StringEquals: 'rolling-back', Next: 'RejectRollbackUnfinished' },
+        { Variable: '$.lease.record.phase', StringEquals: 'swapped', Next: 'RejectAlreadySwapped' },
+      ],
+      Default: 'CheckNotSwapped',
+    },
+    ...lease.unfinishedRejects(['swap', 'rollback']),
     CheckNotSwapped: {
       Type: 'Choice',
       Comment: 'Once production serves green, discarding "green" would remove what is live: that is rollback.',
@@ -36,7 +54,14 @@ module.exports = {
     ReleasePreviousRule: c.resetPreviousRule('ListDeploymentRules', 'FailAbort'),
     ...c.releaseDeploymentRulesStates('RemoveOldTaskSets', 'FailAbort'),
     RemoveOldTaskSets: c.removeTaskSetsMap('SweepDescribeService', 'FailAbort'),
-    ...c.sweepOrphanTargetGroupsStates('SummarizeAbort', 'FailAbort'),
+    ...c.sweepOrphanTargetGroupsStates('IsAnythingLive', 'FailAbort'),
+    IsAnythingLive: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.live.found', BooleanEquals: true, Next: 'NoteAbortedToStable' }],
+      Default: 'NoteAbortedToNone',
+    },
+    ...lease.recordStates('AbortedToStable', { phase: 'stable', 'live.$': '$.live' }, 'SummarizeAbort', 'FailAbort'),
+    ...lease.recordStates('AbortedToNone', { phase: 'none' }, 'SummarizeAbort', 'FailAbort'),
     SummarizeAbort: {
       Type: 'Pass',
       Comment: 'Map results as text: a pattern match works on empty lists too, where a wildcard path would not.',
@@ -103,4 +128,4 @@ module.exports = {
     },
     FailAbortWithCause: c.fail('Production is unaffected.'),
   },
-};
+});

@@ -1,11 +1,29 @@
 const c = require('./common');
+const lease = require('./lease');
 const def = {
   Comment:
     'clean-up: close the test listener, delete every task set that production no longer uses, and delete its target group once its tasks have drained. Safe to re-run after any partial failure.',
   StartAt: 'ValidateInput',
   States: {
-    ...c.serviceIdentityStates('clean-up', 'LiveLocate'),
-    ...c.locateTaskSetStates('Live', '$.prodRule', '$.live', 'CheckNothingUnderTest'),
+    ...c.serviceIdentityStates('clean-up', 'LiveLocate', 'removing the previous version'),
+    ...c.locateTaskSetStates('Live', '$.prodRule', '$.live', 'CheckCleanUpRecord'),
+    CheckCleanUpRecord: {
+      Type: 'Choice',
+      Comment:
+        'An unfinished swap (its bake never completed) or rollback must be finished first: removing "the old version" now would remove the one production may have to go back to.',
+      Choices: [
+        {
+          Or: [
+            { Variable: '$.lease.record.phase', StringEquals: 'swapping' },
+            { Variable: '$.lease.record.phase', StringEquals: 'baking' },
+          ],
+          Next: 'RejectSwapUnfinished',
+        },
+        { Variable: '$.lease.record.phase', StringEquals: 'rolling-back', Next: 'RejectRollbackUnfinished' },
+      ],
+      Default: 'CheckNothingUnderTest',
+    },
+    ...lease.unfinishedRejects(['swap', 'rollback']),
     CheckNothingUnderTest: {
       Type: 'Choice',
       Comment:
@@ -76,9 +94,11 @@ const def = {
     ...c.sweepOrphanTargetGroupsStates('IsAnythingLive', 'FailCleanUp'),
     IsAnythingLive: {
       Type: 'Choice',
-      Choices: [{ Variable: '$.live.taskSetId', IsPresent: true, Next: 'CleanedUp' }],
-      Default: 'NothingLiveToKeep',
+      Choices: [{ Variable: '$.live.taskSetId', IsPresent: true, Next: 'NoteCleanedUp' }],
+      Default: 'NoteNothingLiveToKeep',
     },
+    ...lease.recordStates('CleanedUp', { phase: 'stable', 'live.$': '$.live' }, 'CleanedUp', 'FailCleanUp'),
+    ...lease.recordStates('NothingLiveToKeep', { phase: 'none' }, 'NothingLiveToKeep', 'FailCleanUp'),
     NothingLiveToKeep: {
       Type: 'Pass',
       Parameters: {
@@ -112,4 +132,4 @@ const def = {
     FailCleanUpWithCause: c.fail('Production is unaffected.'),
   },
 };
-module.exports = def;
+module.exports = lease.withLeaseRelease(def);

@@ -46,7 +46,6 @@ const fail = (comment) => ({
   CausePath: '$.failure.Cause',
 });
 
-/** Input checks and service lookup shared by swap, clean-up, rollback and abort (input: cluster + service). */
 /**
  * DeleteTargetGroup where "already gone" counts as done (a re-run, or a group an earlier step removed); anything else
  * is retried while ELBv2 may still report the group in use, then goes to `onError` if given.
@@ -67,6 +66,44 @@ function deleteTargetGroupTask({ tgPath, next, onError, comment }) {
       ...(onError ? [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: onError }] : []),
     ],
     Next: next,
+  };
+}
+
+/**
+ * DescribeTags of the resource at `arnPath`, then `ours` only when it carries both owner tags of this stack and
+ * service (bluegreen:stack, bluegreen:service) that every resource the controller creates gets. A look-alike name
+ * or priority is never enough. Read errors go to `onError` (or fail the enclosing Map when none is given).
+ */
+function ownerTagsCheckStates({ prefix, arnPath, resultPath, ours, notOurs, onError }) {
+  return {
+    [`${prefix}DescribeTags`]: {
+      Type: 'Task',
+      Resource: elb('describeTags'),
+      Parameters: { 'ResourceArns.$': `States.Array(${arnPath})` },
+      ResultSelector: {
+        'stack.$': "$.TagDescriptions[0].Tags[?(@.Key == 'bluegreen:stack')].Value",
+        'service.$': "$.TagDescriptions[0].Tags[?(@.Key == 'bluegreen:service')].Value",
+      },
+      ResultPath: resultPath,
+      Retry: retry,
+      ...(onError ? { Catch: catchTo(onError) } : {}),
+      Next: `${prefix}IsOurs`,
+    },
+    [`${prefix}IsOurs`]: {
+      Type: 'Choice',
+      Choices: [
+        { Not: { Variable: `${resultPath}.stack[0]`, IsPresent: true }, Next: notOurs },
+        { Not: { Variable: `${resultPath}.service[0]`, IsPresent: true }, Next: notOurs },
+        {
+          And: [
+            { Variable: `${resultPath}.stack[0]`, StringEquals: '${StackName}' },
+            { Variable: `${resultPath}.service[0]`, StringEquals: '${ServiceName}' },
+          ],
+          Next: ours,
+        },
+      ],
+      Default: notOurs,
+    },
   };
 }
 
@@ -142,7 +179,13 @@ function describeRuleTask(ruleArn, resultPath, next, { comment, onError = 'FailB
   };
 }
 
-function serviceIdentityStates(name, next) {
+/**
+ * Input checks, the lease (statemachines/authoring/lease.js) and the service lookup shared by swap, clean-up, rollback
+ * and abort. `operation` says what the machine does, for the error another operation gets while it holds the lease.
+ */
+function serviceIdentityStates(name, next, operation) {
+  // Required here, not at the top: lease.js itself uses catchTo and fmtReject from this module.
+  const { acquireLeaseStates, startLeaseState } = require('./lease');
   return {
     ValidateInput: {
       Type: 'Choice',
@@ -154,8 +197,10 @@ function serviceIdentityStates(name, next) {
         { Not: { Variable: '$.service', IsString: true }, Next: 'RejectService' },
         ...wrongIdentityRules(),
       ],
-      Default: 'DescribeService',
+      Default: 'StartLease',
     },
+    StartLease: startLeaseState('AcquireLease'),
+    ...acquireLeaseStates({ machine: name, operation, next: 'DescribeService' }),
     RejectCluster: rejectStatic(
       'Input field \'cluster\' is required and must be a string: the name or ARN of the ECS cluster, e.g. "cluster": "${ClusterName}".',
     ),
@@ -450,9 +495,16 @@ function releaseDeploymentRulesStates(next, onError) {
         States: {
           IsDeploymentRule: {
             Type: 'Choice',
-            Choices: [{ Variable: '$.rule.Priority', StringEquals: '100', Next: 'DeleteDeploymentRule' }],
+            Choices: [{ Variable: '$.rule.Priority', StringEquals: '100', Next: 'DeploymentRuleDescribeTags' }],
             Default: 'NotADeploymentRule',
           },
+          ...ownerTagsCheckStates({
+            prefix: 'DeploymentRule',
+            arnPath: '$.rule.RuleArn',
+            resultPath: '$.tags',
+            ours: 'DeleteDeploymentRule',
+            notOurs: 'NotADeploymentRule',
+          }),
           NotADeploymentRule: { Type: 'Pass', Parameters: { removed: false }, End: true },
           DeleteDeploymentRule: {
             Type: 'Task',
@@ -588,11 +640,11 @@ function fullyHealthyGateStates({ name, tgPath, resultPath, healthy, unhealthy, 
 }
 
 /**
- * Deletes green target groups (named `<prefix>-…`) that nothing uses any more: no listener rule forwards to them
- * (ELBv2 lists no load balancer for them) and no task set has them. A clean-up, abort or rollback interrupted after
- * ECS removed a task set but before its target group was deleted leaves exactly such a group; a re-run finds it here.
- * Skipped while a deployment rule exists (a deploy-green is in flight and its new group may not be in use yet).
- * Reads every page of DescribeTargetGroups.
+ * Deletes green target groups this stack made for this service (owner tags; the `<prefix>-` name only narrows the
+ * candidates) that nothing uses any more: no listener rule forwards to them (ELBv2 lists no load balancer for them)
+ * and no task set has them. A clean-up, abort or rollback interrupted after ECS removed a task set but before its
+ * target group was deleted, or a stopped deploy-green, leaves exactly such a group; a re-run finds it here. No
+ * deploy-green can be in flight meanwhile (the caller holds the lease). Reads every page of DescribeTargetGroups.
  */
 function sweepOrphanTargetGroupsStates(next, onError) {
   return {
@@ -604,22 +656,7 @@ function sweepOrphanTargetGroupsStates(next, onError) {
       ResultPath: '$.sweep',
       Retry: retry,
       Catch: catchTo(onError),
-      Next: 'SweepListTestRules',
-    },
-    SweepListTestRules: {
-      Type: 'Task',
-      Resource: elb('describeRules'),
-      Parameters: { ListenerArn: '${TestListenerArn}' },
-      ResultSelector: { 'rules.$': 'States.JsonToString($.Rules)' },
-      ResultPath: '$.sweep.testRules',
-      Retry: retry,
-      Catch: catchTo(onError),
-      Next: 'SweepIsDeploymentInFlight',
-    },
-    SweepIsDeploymentInFlight: {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.sweep.testRules.rules', StringMatches: '*"Priority":"100"*', Next: next }],
-      Default: 'SweepHasTaskSets',
+      Next: 'SweepHasTaskSets',
     },
     SweepHasTaskSets: {
       Type: 'Choice',
@@ -694,8 +731,15 @@ function sweepOrphanTargetGroupsStates(next, onError) {
           SweepIsOrphan: {
             Type: 'Choice',
             Choices: [{ Variable: '$.check.used', BooleanEquals: true, Next: 'SweepKeepGroup' }],
-            Default: 'SweepDeleteOrphanGroup',
+            Default: 'SweepGroupDescribeTags',
           },
+          ...ownerTagsCheckStates({
+            prefix: 'SweepGroup',
+            arnPath: '$.group.TargetGroupArn',
+            resultPath: '$.tags',
+            ours: 'SweepDeleteOrphanGroup',
+            notOurs: 'SweepKeepGroup',
+          }),
           SweepDeleteOrphanGroup: {
             Type: 'Task',
             Resource: elb('deleteTargetGroup'),
@@ -748,6 +792,7 @@ function sweepOrphanTargetGroupsStates(next, onError) {
 
 module.exports = {
   deleteTargetGroupTask,
+  ownerTagsCheckStates,
   wrongIdentityRules,
   identityRejects,
   lambdaRetry,
@@ -755,6 +800,7 @@ module.exports = {
   targetStatesStates,
   fullyHealthyGateStates,
   closeTestListener,
+  fixedResponseRuleTask,
   keepPreviousInUse,
   resetPreviousRule,
   forwardTo,

@@ -12,7 +12,14 @@ const {
   serviceNotFoundReject,
   describeRuleTask,
   forwardTo,
+  ownerTagsCheckStates,
 } = require('./common');
+const lease = require('./lease');
+/** Whose a created resource is: sweeps and IAM conditions select by these, never by name. */
+const OWNER_TAGS = [
+  { Key: 'bluegreen:stack', Value: '${StackName}' },
+  { Key: 'bluegreen:service', Value: '${ServiceName}' },
+];
 const fmtReject = (error, format, next = 'FailInvalidInput') => ({
   Type: 'Pass',
   Parameters: { Error: error, 'Cause.$': format },
@@ -88,8 +95,10 @@ const def = {
         'execution.$': '$$.Execution.Name',
       },
       ResultPath: '$.deployment',
-      Next: 'DescribeService',
+      Next: 'StartLease',
     },
+    StartLease: lease.startLeaseState('AcquireLease'),
+    ...lease.acquireLeaseStates({ machine: 'deploy-green', operation: 'deploying green', next: 'DescribeService' }),
 
     DescribeService: describeServiceTask('CheckService'),
     CheckService: {
@@ -101,8 +110,47 @@ const def = {
           Not: { Variable: '$.current.services[0].DeploymentController.Type', StringEquals: 'EXTERNAL' },
           Next: 'RejectWrongController',
         },
-        { Variable: '$.current.services[0].TaskSets[1]', IsPresent: true, Next: 'ListBlockingTaskSets' },
       ],
+      Default: 'CheckDeployRecord',
+    },
+    CheckDeployRecord: {
+      Type: 'Choice',
+      Comment:
+        'The deployment record says what is in flight, so the refusal can name the one command that moves on. An interrupted deploy-green (phase deploying; this run holds the lease, so that run is over) may go on only if it left no task set and no open test listener behind.',
+      Choices: [
+        {
+          Or: [
+            { Variable: '$.lease.record.phase', StringEquals: 'swapping' },
+            { Variable: '$.lease.record.phase', StringEquals: 'baking' },
+          ],
+          Next: 'RejectSwapUnfinished',
+        },
+        { Variable: '$.lease.record.phase', StringEquals: 'rolling-back', Next: 'RejectRollbackUnfinished' },
+        { Variable: '$.lease.record.phase', StringEquals: 'swapped', Next: 'RejectPreviousKept' },
+        {
+          And: [
+            { Variable: '$.lease.record.phase', StringEquals: 'deploying' },
+            { Variable: '$.current.services[0].TaskSets[1]', IsPresent: true },
+          ],
+          Next: 'RejectInterruptedDeployment',
+        },
+      ],
+      Default: 'CheckOneDeploymentAtATime',
+    },
+    ...lease.unfinishedRejects(['swap', 'rollback']),
+    RejectPreviousKept: fmtReject(
+      'BlueGreen.DeploymentInProgress',
+      "States.Format('Service {} still keeps the previous version (task set {}) for rollback after a swap. Run clean-up to keep the new version (or rollback to go back), then deploy again. Nothing was changed.', $.service, $.lease.record.previous.taskSetArn)",
+      'FailBeforeChangesWithCause',
+    ),
+    RejectInterruptedDeployment: fmtReject(
+      'BlueGreen.DeploymentInProgress',
+      "States.Format('An earlier deploy-green of service {} ({}) did not finish and left a green task set behind. Run abort to remove it, then deploy again. Nothing was changed.', $.service, $.lease.record.updatedBy)",
+      'FailBeforeChangesWithCause',
+    ),
+    CheckOneDeploymentAtATime: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.current.services[0].TaskSets[1]', IsPresent: true, Next: 'ListBlockingTaskSets' }],
       Default: 'DescribeTestRule',
     },
     RejectServiceNotFound: serviceNotFoundReject(),
@@ -132,14 +180,20 @@ const def = {
       Comment:
         'The test listener forwards only while a green is under test (until clean-up closes it), so a forward here means another deployment is in flight.',
       Choices: [{ Variable: '$.testRule.actions[0].Type', StringEquals: 'forward', Next: 'RejectTestListenerBusy' }],
-      Default: 'IsServiceScaledToZero',
+      Default: 'NoteDeploying',
     },
+    ...lease.recordStates(
+      'Deploying',
+      { phase: 'deploying', 'green.$': '$.deployment', 'commit.$': '$.commit' },
+      'IsServiceScaledToZero',
+      'FailBeforeChanges',
+    ),
     IsServiceScaledToZero: {
       Type: 'Choice',
       Comment:
         'A fresh stack creates the service with desiredCount 0 (CloudFormation cannot wait for tasks that only task sets run). The controller owns the count from then on: it sets the configured count once and afterwards leaves it to scaling.',
       Choices: [{ Variable: '$.current.services[0].DesiredCount', NumericEquals: 0, Next: 'SetServiceDesiredCount' }],
-      Default: 'AcquireDeploymentLock',
+      Default: 'CreateDeploymentRule',
     },
     SetServiceDesiredCount: {
       Type: 'Task',
@@ -154,12 +208,12 @@ const def = {
       Catch: catchTo('FailBeforeChanges'),
       Next: 'NoteScaledFromZero',
     },
-    NoteScaledFromZero: { Type: 'Pass', Result: true, ResultPath: '$.scaledFromZero', Next: 'AcquireDeploymentLock' },
-    AcquireDeploymentLock: {
+    NoteScaledFromZero: { Type: 'Pass', Result: true, ResultPath: '$.scaledFromZero', Next: 'CreateDeploymentRule' },
+    CreateDeploymentRule: {
       Type: 'Task',
       Resource: elb('createRule'),
       Comment:
-        'One deployment at a time, atomically: ELBv2 allows one rule per priority on a listener, so of two deploy-green runs started together only one can create this rule. It matches only requests carrying this deployment id and later forwards them to green, which also makes ELBv2 health-check green (it checks only target groups a listener uses).',
+        "It matches only requests carrying this deployment id and later forwards them to green, which makes ELBv2 health-check green (it checks only target groups a listener uses). One deployment at a time is the lease; a rule already at this priority is this run's own (an answer lost after the rule was made) or one an interrupted run left.",
       Parameters: {
         ListenerArn: '${TestListenerArn}',
         Priority: 100,
@@ -179,6 +233,7 @@ const def = {
             },
           },
         ],
+        Tags: OWNER_TAGS,
       },
       ResultSelector: { 'arn.$': '$.Rules[0].RuleArn' },
       ResultPath: '$.deploymentRule',
@@ -187,27 +242,77 @@ const def = {
         {
           ErrorEquals: ['ElasticLoadBalancingV2.PriorityInUseException'],
           ResultPath: '$.error',
-          Next: 'DescribeLockHolder',
+          Next: 'DescribeDeploymentRules',
         },
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FailBeforeChanges' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'UndoDetachHealthRule' },
       ],
       Next: 'RecheckTestRule',
     },
-    DescribeLockHolder: {
+    DescribeDeploymentRules: {
       Type: 'Task',
       Resource: elb('describeRules'),
       Parameters: { ListenerArn: '${TestListenerArn}' },
-      ResultSelector: { 'conditions.$': '$.Rules[*].Conditions' },
-      ResultPath: '$.lockHolder',
+      ResultSelector: { 'rules.$': "$.Rules[?(@.Priority == '100')]" },
+      ResultPath: '$.existingRule',
       Retry: retry,
-      Catch: catchTo('FailBeforeChanges'),
-      Next: 'RejectLockHeld',
+      Catch: catchTo('UndoDetachHealthRule'),
+      Next: 'WhoseDeploymentRule',
     },
-    RejectLockHeld: fmtReject(
-      'BlueGreen.DeploymentInProgress',
-      "States.Format('Another deployment of service {} is in flight (deployment rule conditions on the test listener: {}). One deployment at a time: wait for it, or abort it, then deploy again. Nothing was changed.', $.service, States.JsonToString($.lockHolder.conditions))",
-      'FailBeforeChangesWithCause',
-    ),
+    WhoseDeploymentRule: {
+      Type: 'Choice',
+      Choices: [
+        { Not: { Variable: '$.existingRule.rules[0].RuleArn', IsPresent: true }, Next: 'CreateDeploymentRule' },
+        {
+          Variable: '$.existingRule.rules[0].Conditions[0].HttpHeaderConfig.Values[0]',
+          StringEqualsPath: '$.deployment.id',
+          Next: 'AdoptOwnDeploymentRule',
+        },
+      ],
+      Default: 'StaleRuleDescribeTags',
+    },
+    AdoptOwnDeploymentRule: {
+      Type: 'Pass',
+      Comment: 'CreateRule succeeded but its answer was lost: the rule with this deployment id is ours.',
+      Parameters: { 'arn.$': '$.existingRule.rules[0].RuleArn' },
+      ResultPath: '$.deploymentRule',
+      Next: 'RecheckTestRule',
+    },
+    ...ownerTagsCheckStates({
+      prefix: 'StaleRule',
+      arnPath: '$.existingRule.rules[0].RuleArn',
+      resultPath: '$.existingRule.tags',
+      ours: 'RemoveStaleDeploymentRule',
+      notOurs: 'NoteForeignRule',
+      onError: 'UndoDetachHealthRule',
+    }),
+    NoteForeignRule: {
+      Type: 'Pass',
+      Parameters: {
+        Error: 'BlueGreen.ForeignRule',
+        'Cause.$':
+          "States.Format('The test listener already has a rule at priority 100 ({}) that this controller did not make (it lacks the tags bluegreen:stack=${StackName} and bluegreen:service=${ServiceName}). The controller never touches it: move it to another priority, then deploy again.', $.existingRule.rules[0].RuleArn)",
+      },
+      ResultPath: '$.error',
+      Next: 'UndoDetachHealthRule',
+    },
+    RemoveStaleDeploymentRule: {
+      Type: 'Task',
+      Resource: elb('deleteRule'),
+      Comment:
+        'Left by a deploy-green that was stopped: it holds no lease any more (this run does), so the rule is stale. Its target group, if any, is swept by the next clean-up, abort or rollback.',
+      Parameters: { 'RuleArn.$': '$.existingRule.rules[0].RuleArn' },
+      ResultPath: null,
+      Retry: retry,
+      Catch: [
+        {
+          ErrorEquals: ['ElasticLoadBalancingV2.RuleNotFoundException'],
+          ResultPath: null,
+          Next: 'CreateDeploymentRule',
+        },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'UndoDetachHealthRule' },
+      ],
+      Next: 'CreateDeploymentRule',
+    },
     RecheckTestRule: describeRuleTask('${TestRuleArn}', '$.testRule', 'IsTestRuleStillClosed', {
       comment:
         'Double-checked: a deployment that finished between our first check and taking the lock has opened the test listener by now.',
@@ -326,6 +431,7 @@ const def = {
         Family: '${TaskDefinitionFamily}',
         'ContainerDefinitions.$': '$.template.containers',
         TaskRoleArn: '${TaskRoleArn}',
+        Tags: OWNER_TAGS,
         ExecutionRoleArn: '${ExecutionRoleArn}',
         NetworkMode: 'awsvpc',
         RequiresCompatibilities: ['FARGATE'],
@@ -354,7 +460,7 @@ const def = {
         'UnhealthyThresholdCount.$': "States.StringToJson('${UnhealthyThresholdCount}')",
         Matcher: { HttpCode: '200' },
         Tags: [
-          { Key: 'bluegreen:service', Value: '${ServiceName}' },
+          ...OWNER_TAGS,
           { Key: 'bluegreen:commit', 'Value.$': '$.commit' },
           { Key: 'bluegreen:deployment', 'Value.$': '$.deployment.execution' },
         ],
@@ -417,6 +523,7 @@ const def = {
           },
         ],
         Scale: { Unit: 'PERCENT', Value: 100 },
+        Tags: OWNER_TAGS,
       },
       ResultSelector: { 'arn.$': '$.TaskSet.TaskSetArn', 'id.$': '$.TaskSet.Id' },
       ResultPath: '$.greenTaskSet',
@@ -574,8 +681,24 @@ const def = {
       ResultPath: null,
       Retry: retry,
       Catch: catchTo('UndoRestoreTestListener'),
-      Next: 'Ready',
+      Next: 'NoteTesting',
     },
+    ...lease.recordStates(
+      'Testing',
+      {
+        phase: 'testing',
+        green: {
+          found: true,
+          'taskSetArn.$': '$.greenTaskSet.arn',
+          'taskSetId.$': '$.greenTaskSet.id',
+          'targetGroupArn.$': '$.greenTargetGroup.arn',
+          'taskDefinitionArn.$': '$.greenTaskDefinition.arn',
+          'commit.$': '$.commit',
+        },
+      },
+      'Ready',
+      'UndoRestoreTestListener',
+    ),
     Ready: {
       Type: 'Pass',
       Comment:
@@ -719,7 +842,7 @@ const def = {
       Comment:
         'A first deployment raised the service from 0 tasks; a failed one puts it back, so the service is as it was found.',
       Choices: [{ Variable: '$.scaledFromZero', IsPresent: true, Next: 'UndoRestoreDesiredCount' }],
-      Default: 'FailUndone',
+      Default: 'NoteRestoredRecord',
     },
     UndoRestoreDesiredCount: {
       Type: 'Task',
@@ -728,8 +851,11 @@ const def = {
       ResultPath: null,
       Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 }],
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
-      Next: 'FailUndone',
+      Next: 'NoteRestoredRecord',
     },
+    ...lease.recordStates('RestoredRecord', '$.lease.record', 'FailUndone', 'FailUndone', {
+      errorPath: '$.recordError',
+    }),
     FailUndone: {
       Type: 'Pass',
       Parameters: {
@@ -765,4 +891,4 @@ const def = {
     },
   },
 };
-module.exports = def;
+module.exports = lease.withLeaseRelease(def);

@@ -14,5 +14,15 @@ function render(name) {
 
 module.exports = { NAMES, render };
 if (require.main === module) {
-  for (const name of NAMES) fs.writeFileSync(path.join(__dirname, '..', `${name}.asl.json`), render(name));
+  // Formatted as `npm run lint` checks it (Prettier keeps short arrays on one line, JSON.stringify does not).
+  const prettier = require('prettier');
+  void (async () => {
+    for (const name of NAMES) {
+      const file = path.join(__dirname, '..', `${name}.asl.json`);
+      fs.writeFileSync(
+        file,
+        await prettier.format(render(name), { ...(await prettier.resolveConfig(file)), filepath: file }),
+      );
+    }
+  })();
 }

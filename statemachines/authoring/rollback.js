@@ -1,52 +1,77 @@
 const c = require('./common');
+const lease = require('./lease');
 
 const ts = (i) => `$.current.services[0].TaskSets[${i}]`;
 const pickPrevious = (i) => ({
   Type: 'Pass',
   Parameters: {
+    found: true,
     'taskSetArn.$': `${ts(i)}.TaskSetArn`,
     'taskSetId.$': `${ts(i)}.Id`,
     'status.$': `${ts(i)}.Status`,
     'targetGroupArn.$': `${ts(i)}.LoadBalancers[0].TargetGroupArn`,
   },
   ResultPath: '$.previous',
-  Next: 'IsPreviousUsable',
+  Next: 'CheckPreviousMatchesRecord',
 });
+const SWAP_PHASES = ['swapping', 'baking', 'swapped', 'rolling-back'].map((phase) => ({
+  Variable: '$.lease.record.phase',
+  StringEquals: phase,
+}));
 
 /** rollback: after a swap and before clean-up, while blue still runs: production back to blue, blue primary, green removed. */
-module.exports = {
+module.exports = lease.withLeaseRelease({
   Comment:
     'rollback: after a swap and before clean-up (blue still runs): check blue is healthy, send production back to it, make it primary again, then remove green. Idempotent: with nothing to roll back it succeeds and says so.',
   StartAt: 'ValidateInput',
   States: {
-    ...c.serviceIdentityStates('rollback', 'DescribePreviousRule'),
-    DescribePreviousRule: c.describeRuleTask('${PreviousRuleArn}', '$.previousRule', 'LiveLocate', {
-      comment: 'Tells an interrupted rollback (test listener already on the previous version) from a green under test.',
-    }),
-    ...c.locateTaskSetStates('Live', '$.prodRule', '$.live', 'CheckRollbackPreconditions'),
-    CheckRollbackPreconditions: {
+    ...c.serviceIdentityStates('rollback', 'LiveLocate', 'moving production back to the previous version'),
+    ...c.locateTaskSetStates('Live', '$.prodRule', '$.live', 'CheckRollbackRecord'),
+    CheckRollbackRecord: {
       Type: 'Choice',
+      Comment:
+        'The direction comes from the deployment record (the version live before the swap), never from which task set production does not serve: after a partial rollback that would be the newer version.',
       Choices: [
+        { Or: SWAP_PHASES, Next: 'HasRecordedPrevious' },
         { Variable: '$.live.found', BooleanEquals: false, Next: 'NothingToRollBack' },
         { Not: { Variable: '$.current.services[0].TaskSets[1]', IsPresent: true }, Next: 'NothingToRollBack' },
-        { Not: { Variable: '$.testRule.actions[0].Type', StringEquals: 'forward' }, Next: 'FindPrevious' },
+        { Not: { Variable: '$.testRule.actions[0].Type', StringEquals: 'forward' }, Next: 'RejectRecordDrift' },
         {
           Variable: '$.testRule.actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn',
           StringEqualsPath: '$.prodRule.actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn',
-          Next: 'FindPrevious',
-        },
-        {
-          Not: { Variable: '$.previousRule.actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn', IsPresent: true },
-          Next: 'RejectNotSwapped',
-        },
-        {
-          Variable: '$.testRule.actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn',
-          StringEqualsPath: '$.previousRule.actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn',
-          Next: 'FindPrevious',
+          Next: 'RejectRecordDrift',
         },
       ],
       Default: 'RejectNotSwapped',
     },
+    HasRecordedPrevious: {
+      Type: 'Choice',
+      Comment: 'A first release has no previous version to go back to.',
+      Choices: [
+        { Not: { Variable: '$.lease.record.previous.found', IsPresent: true }, Next: 'NothingToRollBack' },
+        { Variable: '$.lease.record.previous.found', BooleanEquals: true, Next: 'FindRecordedPrevious' },
+      ],
+      Default: 'NothingToRollBack',
+    },
+    FindRecordedPrevious: {
+      Type: 'Choice',
+      Choices: [
+        { Not: { Variable: `${ts(0)}.TaskSetArn`, IsPresent: true }, Next: 'RejectRecordDrift' },
+        {
+          Variable: `${ts(0)}.TaskSetArn`,
+          StringEqualsPath: '$.lease.record.previous.taskSetArn',
+          Next: 'PreviousIsFirst',
+        },
+        { Not: { Variable: `${ts(1)}.TaskSetArn`, IsPresent: true }, Next: 'RejectRecordDrift' },
+        {
+          Variable: `${ts(1)}.TaskSetArn`,
+          StringEqualsPath: '$.lease.record.previous.taskSetArn',
+          Next: 'PreviousIsSecond',
+        },
+      ],
+      Default: 'RejectRecordDrift',
+    },
+    RejectRecordDrift: lease.recordDriftReject(),
     RejectNotSwapped: c.fmtReject(
       'BlueGreen.NotSwapped',
       "States.Format('Service {} has a green under test that production does not serve yet, so there is nothing to roll back. Run abort to discard green. Nothing was changed.', $.service)",
@@ -63,18 +88,30 @@ module.exports = {
       },
       End: true,
     },
-    FindPrevious: {
-      Type: 'Choice',
-      Choices: [{ Variable: `${ts(0)}.TaskSetArn`, StringEqualsPath: '$.live.taskSetArn', Next: 'PreviousIsSecond' }],
-      Default: 'PreviousIsFirst',
-    },
     PreviousIsFirst: pickPrevious(0),
     PreviousIsSecond: pickPrevious(1),
+    CheckPreviousMatchesRecord: {
+      Type: 'Choice',
+      Choices: [
+        { Not: { Variable: '$.previous.targetGroupArn', IsPresent: true }, Next: 'RejectRecordDrift' },
+        {
+          Not: { Variable: '$.previous.targetGroupArn', StringEqualsPath: '$.lease.record.previous.targetGroupArn' },
+          Next: 'RejectRecordDrift',
+        },
+      ],
+      Default: 'IsPreviousUsable',
+    },
     IsPreviousUsable: {
       Type: 'Choice',
       Choices: [{ Variable: '$.previous.status', StringEquals: 'DRAINING', Next: 'RejectPreviousDraining' }],
-      Default: 'PointTestListenerAtPrevious',
+      Default: 'NoteRollingBack',
     },
+    ...lease.recordStates(
+      'RollingBack',
+      { phase: 'rolling-back', 'previous.$': '$.lease.record.previous', 'from.$': '$.live' },
+      'PointTestListenerAtPrevious',
+      'FailBeforeChanges',
+    ),
     RejectPreviousDraining: c.fmtReject(
       'BlueGreen.PreviousDraining',
       "States.Format('The previous version (task set {}) is already being removed by a clean-up; it cannot take production back. Deploy it again instead. Nothing was changed.', $.previous.taskSetId)",
@@ -155,7 +192,8 @@ module.exports = {
       Next: 'RemoveOldTaskSets',
     },
     RemoveOldTaskSets: c.removeTaskSetsMap('SweepDescribeService', 'FailAfterSwitch'),
-    ...c.sweepOrphanTargetGroupsStates('RolledBack', 'FailAfterSwitch'),
+    ...c.sweepOrphanTargetGroupsStates('NoteRolledBack', 'FailAfterSwitch'),
+    ...lease.recordStates('RolledBack', { phase: 'stable', 'live.$': '$.previous' }, 'RolledBack', 'FailAfterSwitch'),
     RolledBack: {
       Type: 'Pass',
       Parameters: {
@@ -219,4 +257,4 @@ module.exports = {
     },
     FailRollback: c.fail('See the cause for what was undone.'),
   },
-};
+});

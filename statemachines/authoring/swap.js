@@ -1,10 +1,11 @@
 const c = require('./common');
+const lease = require('./lease');
 const def = {
   Comment:
     'swap: keep blue health-checked, point the production listener at green, make green the primary task set, then watch green under production traffic for the bake time. Blue keeps running until clean-up, so rollback stays instant. Undoes everything if a step fails or green turns unhealthy during the bake.',
   StartAt: 'ValidateInput',
   States: {
-    ...c.serviceIdentityStates('swap', 'ChooseBakeTime'),
+    ...c.serviceIdentityStates('swap', 'ChooseBakeTime', 'moving production to green and baking it'),
     ChooseBakeTime: {
       Type: 'Choice',
       Comment: 'bakeSeconds (optional): how long to watch green under production traffic before the swap counts.',
@@ -34,7 +35,67 @@ const def = {
       Next: 'GreenLocate',
     },
     ...c.locateTaskSetStates('Green', '$.testRule', '$.green', 'BlueLocate'),
-    ...c.locateTaskSetStates('Blue', '$.prodRule', '$.blue', 'CheckSwapPreconditions'),
+    ...c.locateTaskSetStates('Blue', '$.prodRule', '$.blue', 'CheckSwapRecord'),
+    CheckSwapRecord: {
+      Type: 'Choice',
+      Comment:
+        'The deployment record says whether a swap was interrupted (Stop, or a failed undo): then this run finishes it, baking again, instead of reading production (already on green) as a completed swap.',
+      Choices: [
+        { Variable: '$.lease.record.phase', StringEquals: 'rolling-back', Next: 'RejectRollbackUnfinished' },
+        {
+          Or: [
+            { Variable: '$.lease.record.phase', StringEquals: 'swapping' },
+            { Variable: '$.lease.record.phase', StringEquals: 'baking' },
+          ],
+          Next: 'ResumeSwap',
+        },
+      ],
+      Default: 'CheckSwapPreconditions',
+    },
+    ...lease.unfinishedRejects(['rollback']),
+    ResumeSwap: {
+      Type: 'Choice',
+      Choices: [
+        { Not: { Variable: '$.green.found', BooleanEquals: true }, Next: 'RejectRecordDrift' },
+        {
+          Not: { Variable: '$.green.taskSetArn', StringEqualsPath: '$.lease.record.green.taskSetArn' },
+          Next: 'RejectRecordDrift',
+        },
+        { Variable: '$.lease.record.previous.found', BooleanEquals: true, Next: 'ResumeListTaskSets' },
+      ],
+      Default: 'ResumeWithoutBlue',
+    },
+    ResumeListTaskSets: {
+      Type: 'Pass',
+      Parameters: { 'arns.$': '$.current.services[0].TaskSets[*].TaskSetArn' },
+      ResultPath: '$.resume',
+      Next: 'ResumeCheckBlue',
+    },
+    ResumeCheckBlue: {
+      Type: 'Pass',
+      Parameters: { 'blueExists.$': 'States.ArrayContains($.resume.arns, $.lease.record.previous.taskSetArn)' },
+      ResultPath: '$.resume',
+      Next: 'IsRecordedBlueThere',
+    },
+    IsRecordedBlueThere: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.resume.blueExists', BooleanEquals: true, Next: 'UseRecordedBlue' }],
+      Default: 'RejectRecordDrift',
+    },
+    UseRecordedBlue: {
+      Type: 'Pass',
+      Comment: 'Production may already forward to green: the version to keep (and to go back to) is the recorded one.',
+      InputPath: '$.lease.record.previous',
+      ResultPath: '$.blue',
+      Next: 'DescribeGreenTargetHealth',
+    },
+    ResumeWithoutBlue: {
+      Type: 'Pass',
+      Result: { found: false },
+      ResultPath: '$.blue',
+      Next: 'DescribeGreenTargetHealth',
+    },
+    RejectRecordDrift: lease.recordDriftReject(),
     CheckSwapPreconditions: {
       Type: 'Choice',
       Choices: [
@@ -53,7 +114,7 @@ const def = {
       name: 'Green',
       tgPath: '$.green.targetGroupArn',
       resultPath: '$.greenHealth',
-      healthy: 'IsThereBlue',
+      healthy: 'NoteSwapping',
       unhealthy: 'RejectGreenUnhealthy',
       onError: 'FailBeforeChanges',
     }),
@@ -61,6 +122,12 @@ const def = {
       'BlueGreen.GreenNotHealthy',
       "States.Format('Swap refused: green target group {} is not fully healthy (target states {}). Production still serves blue; nothing was changed. Fix green or run abort.', $.green.targetGroupArn, States.JsonToString($.greenHealth.states))",
       'FailBeforeChangesWithCause',
+    ),
+    ...lease.recordStates(
+      'Swapping',
+      { phase: 'swapping', 'green.$': '$.green', 'previous.$': '$.blue' },
+      'IsThereBlue',
+      'FailBeforeChanges',
     ),
     IsThereBlue: {
       Type: 'Choice',
@@ -84,9 +151,15 @@ const def = {
     IsThereBlueToReturnTo: {
       Type: 'Choice',
       Comment: 'The bake can only undo a swap that has a previous version to return to (not the first release).',
-      Choices: [{ Variable: '$.blue.found', BooleanEquals: true, Next: 'StartBake' }],
-      Default: 'Swapped',
+      Choices: [{ Variable: '$.blue.found', BooleanEquals: true, Next: 'NoteBaking' }],
+      Default: 'NoteSwappedNoBake',
     },
+    ...lease.recordStates(
+      'Baking',
+      { phase: 'baking', 'green.$': '$.green', 'previous.$': '$.blue', 'bakeSeconds.$': '$.limits.bakeSeconds' },
+      'StartBake',
+      'UndoRestoreProduction',
+    ),
     StartBake: {
       Type: 'Pass',
       Parameters: { elapsedSeconds: 0, 'seconds.$': '$.limits.bakeSeconds' },
@@ -98,8 +171,12 @@ const def = {
       Comment:
         'Health checked once is not health: a green that degrades under production traffic is caught here, while blue is still checked and ready.',
       Choices: [
-        { Variable: '$.bake.seconds', NumericLessThanEquals: 0, Next: 'Swapped' },
-        { Variable: '$.bake.elapsedSeconds', NumericGreaterThanEqualsPath: '$.bake.seconds', Next: 'SwappedAfterBake' },
+        { Variable: '$.bake.seconds', NumericLessThanEquals: 0, Next: 'NoteSwappedNoBake' },
+        {
+          Variable: '$.bake.elapsedSeconds',
+          NumericGreaterThanEqualsPath: '$.bake.seconds',
+          Next: 'NoteSwappedAfterBake',
+        },
       ],
       Default: 'WaitBake',
     },
@@ -144,6 +221,28 @@ const def = {
       },
       End: true,
     },
+    ...lease.recordStates(
+      'SwappedNoBake',
+      { phase: 'swapped', 'live.$': '$.green', 'previous.$': '$.blue' },
+      'Swapped',
+      'FailRecordAfterSwap',
+    ),
+    ...lease.recordStates(
+      'SwappedAfterBake',
+      { phase: 'swapped', 'live.$': '$.green', 'previous.$': '$.blue' },
+      'SwappedAfterBake',
+      'FailRecordAfterSwap',
+    ),
+    FailRecordAfterSwap: {
+      Type: 'Pass',
+      Parameters: {
+        'Error.$': '$.error.Error',
+        'Cause.$':
+          "States.Format('{} The swap itself completed (production serves green, and green is primary), but the deployment record could not be updated. Re-run swap: it checks green again, bakes again and records the result.', $.error.Cause)",
+      },
+      ResultPath: '$.failure',
+      Next: 'FailSwap',
+    },
     Swapped: {
       Type: 'Pass',
       Parameters: {
@@ -172,15 +271,28 @@ const def = {
       End: true,
     },
     UndoRestoreProduction: {
+      Type: 'Choice',
+      Comment:
+        'Production goes back to blue (kept health-checked), or to the fixed response before the first release. Not to what this run found: a resumed swap found production already on green.',
+      Choices: [{ Variable: '$.blue.found', BooleanEquals: true, Next: 'UndoProductionToBlue' }],
+      Default: 'UndoProductionToIdle',
+    },
+    UndoProductionToBlue: {
       Type: 'Task',
       Resource: c.elb('modifyRule'),
-      Comment: 'Put production back exactly as it was (blue, or the fixed response before the first release).',
-      Parameters: { RuleArn: '${ProdRuleArn}', 'Actions.$': '$.prodRule.actions' },
+      Parameters: { RuleArn: '${ProdRuleArn}', Actions: c.forwardTo('$.blue.targetGroupArn') },
       ResultPath: null,
       Retry: c.undoRetry,
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
       Next: 'WasGreenMadePrimary',
     },
+    UndoProductionToIdle: c.fixedResponseRuleTask(
+      '${ProdRuleArn}',
+      '${ProductionIdleMessage}',
+      'WasGreenMadePrimary',
+      'FailUndo',
+      { errorPath: '$.undoError', retrier: c.undoRetry },
+    ),
     WasGreenMadePrimary: {
       Type: 'Choice',
       Comment: 'Only a swap that got as far as the bake made green primary (and only with a blue to return to).',
@@ -191,9 +303,12 @@ const def = {
       retrier: c.undoRetry,
       catches: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
     }),
-    UndoReleasePreviousRule: c.resetPreviousRule('FailUndone', 'FailUndo', {
+    UndoReleasePreviousRule: c.resetPreviousRule('NoteUndoneToTesting', 'FailUndo', {
       errorPath: '$.undoError',
       retrier: c.undoRetry,
+    }),
+    ...lease.recordStates('UndoneToTesting', { phase: 'testing', 'green.$': '$.green' }, 'FailUndone', 'FailUndone', {
+      errorPath: '$.recordError',
     }),
     FailUndone: {
       Type: 'Pass',
@@ -218,4 +333,4 @@ const def = {
     FailSwap: c.fail('See the cause for what was undone.'),
   },
 };
-module.exports = def;
+module.exports = lease.withLeaseRelease(def);

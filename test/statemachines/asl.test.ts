@@ -41,15 +41,20 @@ describe.each(STATE_MACHINE_NAMES)('%s.asl.json', (name) => {
     });
   });
 
-  test('calls only ECS and ELBv2 (aws-sdk integrations) and our own functions (lambda:invoke by placeholder ARN)', () => {
+  test('calls only ECS, ELBv2 and Step Functions (aws-sdk integrations), the deployment table (DynamoDB) and our own functions (lambda:invoke by placeholder ARN)', () => {
     const integrations = sdkIntegrationsOf(definition);
     expect(integrations.length).toBeGreaterThan(0);
     walkStates(definition.States, (_, state) => {
       if (state.Type !== 'Task') return;
       if (state.Resource === 'arn:aws:states:::lambda:invoke') {
         expect((state.Parameters as { FunctionName: string }).FunctionName).toMatch(/^\$\{\w+FunctionArn\}$/);
+      } else if (String(state.Resource).startsWith('arn:aws:states:::dynamodb:')) {
+        expect(state.Resource).toMatch(/^arn:aws:states:::dynamodb:(getItem|updateItem)$/);
+        expect((state.Parameters as { TableName: string }).TableName).toBe('${DeploymentTableName}');
       } else {
-        expect(state.Resource).toMatch(/^arn:aws:states:::aws-sdk:(ecs|elasticloadbalancingv2):[a-z][A-Za-z]+$/);
+        expect(state.Resource).toMatch(
+          /^arn:aws:states:::aws-sdk:(ecs:[a-z][A-Za-z]+|elasticloadbalancingv2:[a-z][A-Za-z]+|sfn:describeExecution)$/,
+        );
       }
     });
   });

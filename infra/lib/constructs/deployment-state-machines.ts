@@ -1,4 +1,5 @@
-import { Duration, Fn, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,7 +10,7 @@ import { permissionsFor } from '../private/state-machine-permissions';
 import { substitutionsFor } from '../private/substitutions';
 import { defaultTargetGroupPrefix, TARGET_GROUP_PREFIX_MAX } from '../private/target-group-name';
 import { validateIntegerInRange, validateName } from '../private/validate';
-import { PREVIOUS_VERSION_IDLE_MESSAGE, TEST_IDLE_MESSAGE } from './bluegreen-load-balancer';
+import { PREVIOUS_VERSION_IDLE_MESSAGE, PRODUCTION_IDLE_MESSAGE, TEST_IDLE_MESSAGE } from './bluegreen-load-balancer';
 import type { BlueGreenLoadBalancer } from './bluegreen-load-balancer';
 import type { DeploymentFunctions } from './deployment-functions';
 import type { ExternalFargateService } from './external-fargate-service';
@@ -94,6 +95,11 @@ export class DeploymentStateMachines extends Construct {
   public readonly byName: Readonly<Record<StateMachineName, sfn.StateMachine>>;
   /** Green target groups are named `<prefix>-<8 hex>`; IAM scopes target group actions to this prefix. */
   public readonly targetGroupNamePrefix: string;
+  /**
+   * One item per service: the lease (one operation at a time) and the deployment record (phase, live, previous and
+   * green versions) that every state machine decides from (statemachines/authoring/lease.js).
+   */
+  public readonly deploymentTable: dynamodb.Table;
 
   constructor(scope: Construct, id: string, props: DeploymentStateMachinesProps) {
     super(scope, id);
@@ -151,8 +157,24 @@ export class DeploymentStateMachines extends Construct {
       'ELBv2 allows 2 to 10.',
     );
 
+    this.deploymentTable = new dynamodb.Table(this, 'DeploymentRecord', {
+      partitionKey: { name: 'service', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // The record describes resources this stack owns; `cdk destroy` removes them all, so it goes too.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Fixed names, so each role can be granted DescribeExecution on the others' executions (to tell a stale lease
+    // holder) without a CloudFormation dependency cycle between the five state machines.
+    const stateMachineNameOf = (name: StateMachineName): string => `${stack.stackName}-${name}`;
+    for (const name of STATE_MACHINE_NAMES) {
+      validateName('stack name', stateMachineNameOf(name), 80, 'state machine names are at most 80 characters');
+    }
+
     const executionRole = app.taskDefinition.obtainExecutionRole();
     const available: Record<string, string> = {
+      StackName: stack.stackName,
+      DeploymentTableName: this.deploymentTable.tableName,
       ClusterName: app.cluster.clusterName,
       ClusterArn: app.cluster.clusterArn,
       ServiceName: serviceName,
@@ -173,6 +195,7 @@ export class DeploymentStateMachines extends Construct {
       TestListenerArn: loadBalancer.testListener.listenerArn,
       ProdUrl: loadBalancer.productionUrl,
       TestUrl: loadBalancer.testUrl,
+      ProductionIdleMessage: PRODUCTION_IDLE_MESSAGE,
       TestListenerIdleMessage: TEST_IDLE_MESSAGE,
       PreviousRuleIdleMessage: PREVIOUS_VERSION_IDLE_MESSAGE,
       TargetGroupNamePrefix: prefix,
@@ -194,6 +217,7 @@ export class DeploymentStateMachines extends Construct {
         retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       });
       const stateMachine = new sfn.StateMachine(this, constructId, {
+        stateMachineName: stateMachineNameOf(name),
         // Inline (not an S3 asset), so the template itself carries the file byte for byte.
         definitionBody: sfn.DefinitionBody.fromString(definition),
         definitionSubstitutions: substitutionsFor(name, definition, available),
@@ -218,6 +242,9 @@ export class DeploymentStateMachines extends Construct {
         listenerArns: { TestListenerArn: loadBalancer.testListener.listenerArn },
         listenerRulePatterns: { TestListenerArn: listenerRulePattern(loadBalancer.testListener.listenerArn) },
         passableRoleArns: [app.taskDefinition.taskRole.roleArn, executionRole.roleArn],
+        stackName: stack.stackName,
+        deploymentTableArn: this.deploymentTable.tableArn,
+        stateMachineNames: STATE_MACHINE_NAMES.map(stateMachineNameOf),
       });
       for (const statement of statements) {
         stateMachine.addToRolePolicy(

@@ -1,0 +1,357 @@
+/**
+ * One operation per service at a time, and the deployment record every machine decides from.
+ *
+ * Both live in one DynamoDB item per service (key: the service ARN), written only through Step Functions' optimized
+ * DynamoDB integration with conditional writes:
+ * - `lease`: {holder, machine, operation, since}. Taken before the first read that a decision depends on, given back
+ *   on every exit (success and failure alike). A second operation finds it held and fails before any change, naming
+ *   the holder. A holder that is no longer RUNNING (stopped, timed out, failed without giving it back) is taken over,
+ *   and the taking execution says so in its output. Every conditional write names this execution as the holder, so a
+ *   retry after a lost answer recognises its own earlier write.
+ * - `record`: JSON text {phase, green, previous, live, updatedBy}. Written at each phase change, only by the lease
+ *   holder (the write is conditioned on the lease: a taken-over execution can no longer write).
+ */
+const { catchTo, fmtReject } = require('./common');
+
+const ddb = (action) => `arn:aws:states:::dynamodb:${action}`;
+const KEY = { service: { S: '${ServiceArn}' } };
+const TABLE = '${DeploymentTableName}';
+
+/**
+ * Errors of the optimized DynamoDB integration worth retrying: throttling and 5xx surface as the base exception or
+ * the modelled throughput/internal errors. ConditionalCheckFailed is an answer, never retried.
+ */
+const DDB_TRANSIENT = [
+  'DynamoDB.AmazonDynamoDBException',
+  'DynamoDB.InternalServerErrorException',
+  'DynamoDB.ProvisionedThroughputExceededException',
+  'DynamoDB.RequestLimitExceeded',
+  'DynamoDB.ThrottlingException',
+];
+const ddbRetry = [
+  { ErrorEquals: DDB_TRANSIENT, IntervalSeconds: 1, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: 'FULL' },
+];
+const CONDITION_FAILED = 'DynamoDB.ConditionalCheckFailedException';
+/** A lease re-taken (lost answer) or taken over by the same execution: the item's holder is this execution. */
+const HOLDER_IS_ME = '#lease.#holder = :me';
+const NAMES = { '#lease': 'lease', '#holder': 'holder', '#record': 'record' };
+
+/** The lease value this execution writes. */
+const leaseValue = (machine, operation) => ({
+  M: {
+    holder: { 'S.$': '$$.Execution.Id' },
+    machine: { S: machine },
+    operation: { S: operation },
+    since: { 'S.$': '$$.Execution.StartTime' },
+  },
+});
+
+/** The first record a service gets (no version live yet, nothing in flight). */
+const EMPTY_RECORD = '{"phase":"none"}';
+
+/**
+ * AcquireLease → (held?) ReadLeaseHolder → DescribeLeaseHolder → RUNNING: refuse, nothing changed; otherwise
+ * TakeOverLease. `$.lease` ends as {record, takenOverFrom}: the parsed deployment record, and the stale holder this
+ * execution took the lease from (null when the lease was free).
+ */
+function acquireLeaseStates({ machine, operation, next }) {
+  const acquireParameters = (condition, extraValues) => ({
+    TableName: TABLE,
+    Key: KEY,
+    UpdateExpression: 'SET #lease = :lease, #record = if_not_exists(#record, :empty)',
+    ConditionExpression: condition,
+    ExpressionAttributeNames: NAMES,
+    ExpressionAttributeValues: {
+      ':lease': leaseValue(machine, operation),
+      ':me': { 'S.$': '$$.Execution.Id' },
+      ':empty': { S: EMPTY_RECORD },
+      ...extraValues,
+    },
+    ReturnValues: 'ALL_NEW',
+  });
+  return {
+    AcquireLease: {
+      Type: 'Task',
+      Resource: ddb('updateItem'),
+      Comment:
+        'One operation per service: the lease is free, or already ours (a retry after a lost answer). Taken before anything is read that a decision depends on.',
+      Parameters: acquireParameters(`attribute_not_exists(#lease) OR ${HOLDER_IS_ME}`, {}),
+      ResultSelector: { 'record.$': 'States.StringToJson($.Attributes.record.S)', takenOverFrom: null },
+      ResultPath: '$.lease',
+      Retry: ddbRetry,
+      Catch: [
+        { ErrorEquals: [CONDITION_FAILED], ResultPath: '$.leaseError', Next: 'ReadLeaseHolder' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FailBeforeChanges' },
+      ],
+      Next: next,
+    },
+    ReadLeaseHolder: {
+      Type: 'Task',
+      Resource: ddb('getItem'),
+      Parameters: { TableName: TABLE, Key: KEY, ConsistentRead: true },
+      ResultSelector: { 'item.$': '$.Item' },
+      ResultPath: '$.leaseHolder',
+      Retry: ddbRetry,
+      Catch: catchTo('FailBeforeChanges'),
+      Next: 'IsLeaseStillHeld',
+    },
+    IsLeaseStillHeld: {
+      Type: 'Choice',
+      Comment: 'The holder may have given the lease back between our write and this read: then try again.',
+      Choices: [{ Variable: '$.leaseHolder.item.lease.M.holder.S', IsPresent: true, Next: 'DescribeLeaseHolder' }],
+      Default: 'CountLeaseAttempt',
+    },
+    CountLeaseAttempt: {
+      Type: 'Pass',
+      Parameters: { 'n.$': 'States.MathAdd($.leaseAttempts.n, 1)' },
+      ResultPath: '$.leaseAttempts',
+      Next: 'MayRetryLease',
+    },
+    MayRetryLease: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.leaseAttempts.n', NumericLessThan: 4, Next: 'AcquireLease' }],
+      Default: 'RejectLeaseContended',
+    },
+    RejectLeaseContended: fmtReject(
+      'BlueGreen.OperationInProgress',
+      "States.Format('Service {} is being taken by other operations right now (the lease changed hands {} times while this one tried). One operation per service at a time: run this again once they have finished. Nothing was changed.', '${ServiceName}', $.leaseAttempts.n)",
+      'FailBeforeChangesWithCause',
+    ),
+    DescribeLeaseHolder: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::aws-sdk:sfn:describeExecution',
+      Comment:
+        'A lease whose holder is no longer RUNNING (stopped, timed out, failed without giving it back) is stale.',
+      Parameters: { 'ExecutionArn.$': '$.leaseHolder.item.lease.M.holder.S' },
+      ResultSelector: { 'status.$': '$.Status' },
+      ResultPath: '$.leaseHolder.execution',
+      Retry: [
+        {
+          ErrorEquals: ['Sfn.SfnException', 'Sfn.ThrottlingException'],
+          IntervalSeconds: 1,
+          MaxAttempts: 5,
+          BackoffRate: 2,
+          JitterStrategy: 'FULL',
+        },
+      ],
+      Catch: [
+        {
+          ErrorEquals: ['Sfn.ExecutionDoesNotExistException'],
+          ResultPath: '$.leaseHolder.execution',
+          Next: 'NoteHolderGone',
+        },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FailBeforeChanges' },
+      ],
+      Next: 'IsLeaseHolderRunning',
+    },
+    NoteHolderGone: {
+      Type: 'Pass',
+      Comment: 'Step Functions keeps a closed execution for 90 days: a holder that no longer exists is not running.',
+      Result: { status: 'DOES_NOT_EXIST' },
+      ResultPath: '$.leaseHolder.execution',
+      Next: 'TakeOverLease',
+    },
+    IsLeaseHolderRunning: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.leaseHolder.execution.status', StringEquals: 'RUNNING', Next: 'RejectOperationInProgress' },
+      ],
+      Default: 'TakeOverLease',
+    },
+    RejectOperationInProgress: fmtReject(
+      'BlueGreen.OperationInProgress',
+      "States.Format('Another operation holds service ${ServiceName}: {} ({}), execution {}, running since {}. One operation per service at a time: wait for it to end (bluegreen watch {}), or stop it (aws stepfunctions stop-execution --execution-arn {}) and run this again. Nothing was changed.', $.leaseHolder.item.lease.M.machine.S, $.leaseHolder.item.lease.M.operation.S, $.leaseHolder.item.lease.M.holder.S, $.leaseHolder.item.lease.M.since.S, $.leaseHolder.item.lease.M.holder.S, $.leaseHolder.item.lease.M.holder.S)",
+      'FailBeforeChangesWithCause',
+    ),
+    TakeOverLease: {
+      Type: 'Task',
+      Resource: ddb('updateItem'),
+      Comment:
+        'Only if the stale holder still holds it (or we already took it over and lost the answer): of two executions taking over at once, one wins and the other finds a RUNNING holder.',
+      Parameters: acquireParameters(`#lease.#holder = :stale OR ${HOLDER_IS_ME}`, {
+        ':stale': { 'S.$': '$.leaseHolder.item.lease.M.holder.S' },
+      }),
+      ResultSelector: { 'record.$': 'States.StringToJson($.Attributes.record.S)' },
+      ResultPath: '$.lease',
+      Retry: ddbRetry,
+      Catch: [
+        { ErrorEquals: [CONDITION_FAILED], ResultPath: '$.leaseError', Next: 'CountLeaseAttempt' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FailBeforeChanges' },
+      ],
+      Next: 'NoteLeaseTakenOver',
+    },
+    NoteLeaseTakenOver: {
+      Type: 'Pass',
+      Parameters: {
+        'record.$': '$.lease.record',
+        takenOverFrom: {
+          'execution.$': '$.leaseHolder.item.lease.M.holder.S',
+          'machine.$': '$.leaseHolder.item.lease.M.machine.S',
+          'status.$': '$.leaseHolder.execution.status',
+        },
+      },
+      ResultPath: '$.lease',
+      Next: next,
+    },
+  };
+}
+
+/** The state that starts the lease attempts (so the retry counter exists before AcquireLease runs). */
+function startLeaseState(next) {
+  return { Type: 'Pass', Result: { n: 0 }, ResultPath: '$.leaseAttempts', Next: next };
+}
+
+/** UpdateItem that gives the lease back if this execution still holds it (anything else: nothing to give back). */
+function releaseLeaseTask(next) {
+  return {
+    Type: 'Task',
+    Resource: ddb('updateItem'),
+    Comment:
+      'Give the lease back. Not ours (never taken, or already given back before a lost answer): nothing to do. Any other error leaves a lease whose holder is no longer running, which the next operation takes over.',
+    Parameters: {
+      TableName: TABLE,
+      Key: KEY,
+      UpdateExpression: 'REMOVE #lease',
+      ConditionExpression: HOLDER_IS_ME,
+      ExpressionAttributeNames: { '#lease': 'lease', '#holder': 'holder' },
+      ExpressionAttributeValues: { ':me': { 'S.$': '$$.Execution.Id' } },
+    },
+    ResultPath: null,
+    Retry: ddbRetry,
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: next }],
+    Next: next,
+  };
+}
+
+/**
+ * Writes the deployment record: `Note<name>` builds it at `$.newRecord` from `fields` (Pass Parameters; or, given a
+ * path, the record found there), then `Record<name>` stores it, only while this execution holds the lease.
+ */
+function recordStates(name, fields, next, onError, { errorPath = '$.error' } = {}) {
+  const note =
+    typeof fields === 'string'
+      ? { Type: 'Pass', Comment: 'Puts back the record this execution found.', InputPath: fields }
+      : {
+          Type: 'Pass',
+          Parameters: { ...fields, 'updatedBy.$': '$$.Execution.Id', 'updatedAt.$': '$$.State.EnteredTime' },
+        };
+  return {
+    [`Note${name}`]: { ...note, ResultPath: '$.newRecord', Next: `Record${name}` },
+    [`Record${name}`]: {
+      Type: 'Task',
+      Resource: ddb('updateItem'),
+      Parameters: {
+        TableName: TABLE,
+        Key: KEY,
+        UpdateExpression: 'SET #record = :record',
+        ConditionExpression: HOLDER_IS_ME,
+        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeValues: {
+          ':record': { 'S.$': 'States.JsonToString($.newRecord)' },
+          ':me': { 'S.$': '$$.Execution.Id' },
+        },
+      },
+      ResultPath: null,
+      Retry: ddbRetry,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: errorPath, Next: onError }],
+      Next: next,
+    },
+  };
+}
+
+/**
+ * Refusals for a deployment record left mid-way by an operation that did not finish (stopped, or its undo failed):
+ * the only way forward is to finish that operation. `which` picks them: 'rollback', 'swap'.
+ */
+function unfinishedRejects(which) {
+  const all = {
+    rollback: {
+      RejectRollbackUnfinished: fmtReject(
+        'BlueGreen.RollbackUnfinished',
+        "States.Format('A rollback of service ${ServiceName} did not finish (recorded by {}): production is going back to task set {}. Run rollback again to finish it. Nothing was changed.', $.lease.record.updatedBy, $.lease.record.previous.taskSetArn)",
+        'FailBeforeChangesWithCause',
+      ),
+    },
+    swap: {
+      RejectSwapUnfinished: fmtReject(
+        'BlueGreen.SwapUnfinished',
+        "States.Format('A swap of service ${ServiceName} did not finish (recorded phase {}, by {}): production may already serve green (task set {}) without a completed bake. Run swap again to finish it (it checks green and bakes again), or rollback to go back to the previous version. Nothing was changed.', $.lease.record.phase, $.lease.record.updatedBy, $.lease.record.green.taskSetArn)",
+        'FailBeforeChangesWithCause',
+      ),
+    },
+  };
+  return Object.assign({}, ...which.map((name) => all[name]));
+}
+
+/** Refusal when the deployment record and the listeners disagree: both are reported, and nothing is guessed. */
+function recordDriftReject() {
+  return fmtReject(
+    'BlueGreen.RecordDrift',
+    "States.Format('The deployment record of service ${ServiceName} ({}) disagrees with AWS: production forwards {} and the test listener {}, with task sets {}. The controller does not guess: compare with bluegreen status, then run rollback (back to the recorded previous version) or abort (discard an untested green). Nothing was changed.', States.JsonToString($.lease.record), States.JsonToString($.prodRule.actions), States.JsonToString($.testRule.actions), States.JsonToString($.current.services[0].TaskSets))",
+    'FailBeforeChangesWithCause',
+  );
+}
+
+/**
+ * Gives every exit of a definition the lease release: each top-level Fail state becomes a Pass (same name, so the
+ * history still says which failure it was) that sets `$.failure` and goes to ReleaseLeaseOnFailure → Failed; each
+ * terminal state goes to ReleaseLeaseOnSuccess → Succeeded with its output unchanged, plus `leaseTakenOverFrom`.
+ */
+function withLeaseRelease(def) {
+  const states = {};
+  for (const [name, state] of Object.entries(def.States)) {
+    if (state.Type === 'Fail') {
+      if (
+        state.ErrorPath !== undefined &&
+        (state.ErrorPath !== '$.failure.Error' || state.CausePath !== '$.failure.Cause')
+      ) {
+        throw new Error(`${name}: a Fail state must read $.failure.Error and $.failure.Cause to get the lease release`);
+      }
+      states[name] =
+        state.ErrorPath !== undefined
+          ? { Type: 'Pass', ...(state.Comment ? { Comment: state.Comment } : {}), Next: 'ReleaseLeaseOnFailure' }
+          : {
+              Type: 'Pass',
+              ...(state.Comment ? { Comment: state.Comment } : {}),
+              Parameters: { Error: state.Error, Cause: state.Cause },
+              ResultPath: '$.failure',
+              Next: 'ReleaseLeaseOnFailure',
+            };
+    } else if (state.End === true) {
+      const { End: _end, ...rest } = state;
+      const parameters =
+        rest.Type === 'Pass' && rest.Parameters
+          ? { Parameters: { ...rest.Parameters, 'leaseTakenOverFrom.$': '$.lease.takenOverFrom' } }
+          : {};
+      states[name] = { ...rest, ...parameters, Next: 'ReleaseLeaseOnSuccess' };
+    } else {
+      states[name] = state;
+    }
+  }
+  return {
+    ...def,
+    States: {
+      ...states,
+      ReleaseLeaseOnSuccess: releaseLeaseTask('Succeeded'),
+      Succeeded: { Type: 'Succeed' },
+      ReleaseLeaseOnFailure: releaseLeaseTask('Failed'),
+      Failed: {
+        Type: 'Fail',
+        Comment: 'See the cause for what was undone.',
+        ErrorPath: '$.failure.Error',
+        CausePath: '$.failure.Cause',
+      },
+    },
+  };
+}
+
+module.exports = {
+  acquireLeaseStates,
+  startLeaseState,
+  recordStates,
+  unfinishedRejects,
+  recordDriftReject,
+  withLeaseRelease,
+  ddbRetry,
+  DDB_TRANSIENT,
+};
