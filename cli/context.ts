@@ -61,6 +61,8 @@ export interface StackInfo {
   readonly service: string;
   readonly machines: Readonly<Record<MachineKind, string>>;
   readonly pipelineName: string | undefined;
+  /** DynamoDB table of the lease and deployment record (one item per service, keyed by the service ARN). */
+  readonly deploymentTable: string;
 }
 
 export class Context {
@@ -173,6 +175,7 @@ export class Context {
       service: need('ServiceName'),
       machines: Object.fromEntries(MACHINES.map((m) => [m, need(MACHINE_OUTPUT[m])])) as Record<MachineKind, string>,
       pipelineName: outputs.PipelineName,
+      deploymentTable: need('DeploymentTableName'),
     };
   }
 

@@ -133,8 +133,9 @@ export function recommendedCommands(text: string | undefined, self: MachineKind 
         found.push({ at: offset + (match.index ?? 0), command: `bluegreen ${command}` });
       }
     }
-    if (self && /\bre-run\b(?! (rollback|clean-up|abort|swap))/i.test(sentence)) {
-      const at = offset + sentence.search(/\bre-run\b/i);
+    const again = /\bre-run\b(?! (rollback|clean-up|abort|swap))|\brun this again\b/i;
+    if (self && again.test(sentence)) {
+      const at = offset + sentence.search(again);
       found.push({ at, command: `bluegreen ${MACHINE_COMMAND[self]}` });
     }
   }
@@ -178,6 +179,10 @@ export function buildProgress(
   if (status === 'SUCCEEDED') {
     next = recommendedCommands(message, machine);
     if (next.length === 0 && machine) next = [...DEFAULT_NEXT[machine]];
+  } else if ((status === 'ABORTED' || status === 'TIMED_OUT') && machine) {
+    // Stopped part-way: the same machine run again takes over its lease and finishes or reports what is left
+    // (README "Failure handling", the Stop table).
+    next = [`bluegreen ${MACHINE_COMMAND[machine]}`];
   } else if (status !== 'RUNNING') {
     next = recommendedCommands(cause, machine);
     // A deploy that failed and undid itself is fixed by deploying again (a healthy image, a longer health timeout).

@@ -3,6 +3,7 @@
  * where each listener's controller-owned rule forwards), the task sets with their status, stability and counts,
  * target health per target group, and any execution in flight. Read-only.
  */
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import {
   DescribeListenersCommand,
@@ -47,8 +48,30 @@ export interface TaskSetView {
   readonly role: string;
 }
 
+/** The deployment record the state machines keep (statemachines/authoring/lease.js): phase and versions. */
+export interface DeploymentRecordView {
+  readonly phase: string;
+  readonly live?: { readonly taskSetArn?: string };
+  readonly previous?: { readonly found?: boolean; readonly taskSetArn?: string };
+  readonly green?: { readonly taskSetArn?: string; readonly commit?: string };
+  readonly updatedBy?: string;
+  readonly updatedAt?: string;
+}
+
+/** Who holds the service's lease (one operation at a time), and whether that execution still runs. */
+export interface LeaseView {
+  readonly holder: string;
+  readonly machine: string;
+  readonly operation: string;
+  readonly since: string;
+  /** False when the holder no longer runs: the next operation takes the lease over. */
+  readonly holderRunning: boolean;
+}
+
 export interface StatusView {
   readonly stack: string;
+  readonly record: DeploymentRecordView;
+  readonly lease?: LeaseView;
   readonly production: Probe & { readonly rule: RuleView };
   readonly test: Probe & { readonly rule: RuleView };
   readonly taskSets: readonly TaskSetView[];
@@ -113,6 +136,8 @@ export async function gatherStatus(ctx: Context, stack: StackInfo): Promise<Stat
     ]);
     const service = described.services?.[0];
     if (!service) throw new UsageError(`Service ${stack.service} was not found in cluster ${stack.cluster}.`);
+    const { record, lease } = await readDeploymentItem(ctx, stack, service.serviceArn ?? stack.service);
+    const running = new Set(inFlight.flat().map((e) => e.executionArn));
     const taskSets = service.taskSets ?? [];
     const tgArns = [
       ...new Set(
@@ -163,6 +188,8 @@ export async function gatherStatus(ctx: Context, stack: StackInfo): Promise<Stat
     };
     return {
       stack: stack.name,
+      record,
+      ...(lease ? { lease: { ...lease, holderRunning: running.has(lease.holder) } } : {}),
       production: { ...prodProbe, rule: prodRule },
       test: { ...testProbe, rule: testRule },
       taskSets: taskSets.map((ts) => {
@@ -190,6 +217,59 @@ export async function gatherStatus(ctx: Context, stack: StackInfo): Promise<Stat
   }
 }
 
+async function readDeploymentItem(
+  ctx: Context,
+  stack: StackInfo,
+  serviceArn: string,
+): Promise<{ record: DeploymentRecordView; lease?: Omit<LeaseView, 'holderRunning'> }> {
+  const ddb = new DynamoDBClient(ctx.config());
+  try {
+    const { Item } = await ddb.send(
+      new GetItemCommand({
+        TableName: stack.deploymentTable,
+        Key: { service: { S: serviceArn } },
+        ConsistentRead: true,
+      }),
+    );
+    const text = Item?.record?.S;
+    const record = text ? (JSON.parse(text) as DeploymentRecordView) : { phase: 'none' };
+    const m = Item?.lease?.M;
+    const lease = m
+      ? {
+          holder: m.holder?.S ?? '?',
+          machine: m.machine?.S ?? '?',
+          operation: m.operation?.S ?? '?',
+          since: m.since?.S ?? '?',
+        }
+      : undefined;
+    return { record, ...(lease ? { lease } : {}) };
+  } finally {
+    ddb.destroy();
+  }
+}
+
+/** What each recorded phase means, in the words `status` prints. */
+const PHASE_TEXT: Readonly<Record<string, string>> = {
+  none: 'nothing released yet',
+  deploying: 'deploying green',
+  testing: 'green under test',
+  swapping: 'swapping production to green',
+  baking: 'baking: production serves green, the previous version is kept to go back to',
+  swapped: 'swapped: production serves the new version; the previous one is kept until clean-up',
+  'rolling-back': 'rolling back to the previous version',
+  stable: 'one version live, nothing in flight',
+};
+
+export function describePhase(record: DeploymentRecordView): string {
+  return `${record.phase} (${PHASE_TEXT[record.phase] ?? 'unknown phase'})`;
+}
+
+export function describeLease(lease: LeaseView | undefined): string {
+  if (!lease) return 'free';
+  const who = `${lease.machine} (${lease.operation}) ${lease.holder} since ${lease.since}`;
+  return lease.holderRunning ? `held by ${who}` : `stale: ${who} no longer runs; the next operation takes it over`;
+}
+
 function describeRule(rule: RuleView, taskSets: readonly TaskSetView[]): string {
   if (rule.kind === 'fixed') return `fixed response ${rule.statusCode}`;
   if (rule.kind === 'unknown') return '-';
@@ -213,6 +293,8 @@ export function renderStatus(view: StatusView, now: Date = new Date()): string {
       .join(', ') || 'none';
   const lines = [
     `Stack ${view.stack}`,
+    `Phase: ${describePhase(view.record)}`,
+    `Lease: ${describeLease(view.lease)}`,
     '',
     table([
       ['LISTENER', 'SERVES (colour/commit)', 'RULE FORWARDS TO', 'URL'],
