@@ -130,11 +130,29 @@ const def = {
         {
           And: [
             { Variable: '$.lease.record.phase', StringEquals: 'deploying' },
-            { Variable: '$.current.services[0].TaskSets[1]', IsPresent: true },
+            { Variable: '$.current.services[0].TaskSets[0]', IsPresent: true },
           ],
-          Next: 'RejectInterruptedDeployment',
+          Next: 'ListTaskSetDeployments',
         },
       ],
+      Default: 'CheckOneDeploymentAtATime',
+    },
+    ListTaskSetDeployments: {
+      Type: 'Pass',
+      Comment: 'Task sets carry the execution that made them (ExternalId).',
+      Parameters: { 'ids.$': '$.current.services[0].TaskSets[*].ExternalId' },
+      ResultPath: '$.interrupted',
+      Next: 'FindInterruptedGreen',
+    },
+    FindInterruptedGreen: {
+      Type: 'Pass',
+      Parameters: { 'left.$': 'States.ArrayContains($.interrupted.ids, $.lease.record.green.execution)' },
+      ResultPath: '$.interrupted',
+      Next: 'IsInterruptedGreenLeft',
+    },
+    IsInterruptedGreenLeft: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.interrupted.left', BooleanEquals: true, Next: 'RejectInterruptedDeployment' }],
       Default: 'CheckOneDeploymentAtATime',
     },
     ...lease.unfinishedRejects(['swap', 'rollback']),

@@ -56,21 +56,33 @@ module.exports = lease.withLeaseRelease({
     FindRecordedPrevious: {
       Type: 'Choice',
       Choices: [
-        { Not: { Variable: `${ts(0)}.TaskSetArn`, IsPresent: true }, Next: 'RejectRecordDrift' },
+        { Not: { Variable: `${ts(0)}.TaskSetArn`, IsPresent: true }, Next: 'IsPreviousGone' },
         {
           Variable: `${ts(0)}.TaskSetArn`,
           StringEqualsPath: '$.lease.record.previous.taskSetArn',
           Next: 'PreviousIsFirst',
         },
-        { Not: { Variable: `${ts(1)}.TaskSetArn`, IsPresent: true }, Next: 'RejectRecordDrift' },
+        { Not: { Variable: `${ts(1)}.TaskSetArn`, IsPresent: true }, Next: 'IsPreviousGone' },
         {
           Variable: `${ts(1)}.TaskSetArn`,
           StringEqualsPath: '$.lease.record.previous.taskSetArn',
           Next: 'PreviousIsSecond',
         },
       ],
+      Default: 'IsPreviousGone',
+    },
+    IsPreviousGone: {
+      Type: 'Choice',
+      Comment:
+        'After a completed swap only clean-up removes the previous version: a clean-up stopped before it recorded the result.',
+      Choices: [{ Variable: '$.lease.record.phase', StringEquals: 'swapped', Next: 'RejectPreviousGone' }],
       Default: 'RejectRecordDrift',
     },
+    RejectPreviousGone: c.fmtReject(
+      'BlueGreen.PreviousGone',
+      "States.Format('The previous version of service {} (task set {}) was already removed by a clean-up, so there is nothing to roll back to. Run clean-up to finish it; to go back, deploy that version again. Nothing was changed.', $.service, $.lease.record.previous.taskSetArn)",
+      'FailBeforeChangesWithCause',
+    ),
     RejectRecordDrift: lease.recordDriftReject(),
     RejectNotSwapped: c.fmtReject(
       'BlueGreen.NotSwapped',
