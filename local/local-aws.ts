@@ -1,6 +1,6 @@
 /**
- * The composition root of local AWS: one clock, one private network, the ECS, ELBv2, Step Functions and CodePipeline
- * emulators wired to each other and to the real data plane, behind one HTTP endpoint on 127.0.0.1, plus an in-process
+ * The composition root of local AWS: one clock, one private network, the ECS, ELBv2, Step Functions, CodePipeline and
+ * DynamoDB emulators wired to each other and to the real data plane, behind one HTTP endpoint on 127.0.0.1, plus an in-process
  * EventBridge bus that CodePipeline's state changes go to.
  */
 import { createClock, type Clock } from './aws/clock';
@@ -11,6 +11,7 @@ import {
 } from './cloudformation/service';
 import { LocalNetwork } from './aws/network';
 import { createCodePipelineService, type LocalCodePipeline } from './codepipeline/service';
+import { createDynamoDbService, type LocalDynamoDb } from './dynamodb/dynamodb-service';
 import { createEventBus, registerLocalEventBus, type LocalEventBus } from './events/event-bus';
 import { startLocalAws, type LocalAws } from './aws/server';
 import { launchTask } from './dataplane/task-process';
@@ -22,7 +23,7 @@ export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '123456789012';
 
 export interface LocalPorts {
-  /** The AWS API endpoint (ECS, ELBv2, Step Functions, CodePipeline). 0 picks a free port. */
+  /** The AWS API endpoint (ECS, ELBv2, Step Functions, CodePipeline, DynamoDB). 0 picks a free port. */
   readonly api: number;
   /** Local port of each ALB listener port, e.g. { 80: 8000, 8080: 8080 }. 0 picks a free port. */
   readonly listeners: Readonly<Record<number, number>>;
@@ -48,6 +49,8 @@ export interface RunningLocalAws {
   readonly ecs: LocalEcs;
   readonly elbv2: Elbv2Service;
   readonly sfn: StepFunctionsService;
+  /** Tables and items (local/deploy creates the template's tables). */
+  readonly dynamodb: LocalDynamoDb;
   /** DescribeStacks for the stack deployed into this local AWS (local/deploy registers its outputs). */
   readonly cloudformation: LocalCloudFormation;
   /** Pipelines (local/deploy creates the template's) and their executions, approvals included. */
@@ -81,6 +84,7 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
   let endpoint = '';
   const sfn = createStepFunctionsService({ clock, region, accountId, endpoint: () => endpoint });
   const cloudformation = createCloudFormationService({ region, accountId });
+  const dynamodb = createDynamoDbService({ clock, region, accountId });
   const events = createEventBus({ region, accountId, endpoint: () => endpoint });
   const codepipeline = createCodePipelineService({
     clock,
@@ -93,7 +97,7 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
   try {
     server = await startLocalAws({
       port: ports.api,
-      services: [ecs, elbv2.service, sfn, cloudformation, codepipeline],
+      services: [ecs, elbv2.service, sfn, cloudformation, codepipeline, dynamodb],
       faults: options.faults,
       authorize: options.authorize,
       region,
@@ -113,6 +117,7 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
     ecs,
     elbv2,
     sfn,
+    dynamodb,
     cloudformation,
     codepipeline,
     events,

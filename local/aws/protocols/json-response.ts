@@ -1,6 +1,7 @@
 /**
  * Encodes AWS JSON 1.0/1.1 responses. Timestamps go out as epoch seconds (what the JSON protocols use); errors carry
- * the code both in `__type` and in the `x-amzn-errortype` header, which is where the SDK reads it from first.
+ * the code both in `__type` and in the `x-amzn-errortype` header, which is where the SDK reads it from first, plus any
+ * modelled members of the error (DynamoDB's ConditionalCheckFailedException carries `Item`).
  */
 import type { AwsError } from '../service';
 
@@ -13,5 +14,6 @@ export function jsonResultBody(result: unknown): string {
 }
 
 export function jsonErrorBody(error: AwsError): string {
-  return JSON.stringify({ __type: error.code, message: error.message });
+  const members = (error as { readonly wireMembers?: Readonly<Record<string, unknown>> }).wireMembers;
+  return JSON.stringify({ __type: error.code, message: error.message, ...members });
 }

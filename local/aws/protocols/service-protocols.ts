@@ -46,6 +46,15 @@ export const SERVICE_PROTOCOLS: readonly ServiceProtocol[] = [
     unknownOperationCode: 'UnknownOperationException',
   },
   {
+    // Tables and items (local/dynamodb): the deployment lease and record the state machines keep.
+    serviceId: 'DynamoDB',
+    wire: 'json',
+    targetPrefix: 'DynamoDB_20120810',
+    contentType: 'application/x-amz-json-1.0',
+    validationErrorCode: 'ValidationException',
+    unknownOperationCode: 'UnknownOperationException',
+  },
+  {
     serviceId: 'Elastic Load Balancing v2',
     wire: 'query',
     contentType: 'text/xml',

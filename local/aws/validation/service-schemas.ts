@@ -17,6 +17,7 @@ export const SDK_PACKAGES: Readonly<Record<string, string>> = {
   'Elastic Load Balancing v2': '@aws-sdk/client-elastic-load-balancing-v2',
   CloudFormation: '@aws-sdk/client-cloudformation',
   CodePipeline: '@aws-sdk/client-codepipeline',
+  DynamoDB: '@aws-sdk/client-dynamodb',
 };
 
 const loaded = new Map<string, ServiceSchema>();
