@@ -81,6 +81,13 @@ function featureProblems(definition: JsonObject): string[] {
     if (resource.kind === 'aws-sdk' && state['Parameters'] !== undefined) {
       problems.push(...parameterTemplateProblems(state['Parameters'], resource.sdk.schema.input, `${path}/Parameters`));
     }
+    if (resource.kind === 'dynamodb') {
+      // The optimized integration takes the API's request members; TableName and Key/Item are required by the API.
+      problems.push(
+        ...parameterTemplateProblems(state['Parameters'], resource.task.schema.input, `${path}/Parameters`),
+      );
+      if (!isJsonObject(state['Parameters'])) problems.push(`${path}: dynamodb:${resource.resource} needs Parameters`);
+    }
     if (resource.kind === 'lambda') {
       const parameters = state['Parameters'];
       if (!isJsonObject(parameters) || !('FunctionName' in parameters || 'FunctionName.$' in parameters)) {

@@ -3,6 +3,7 @@
  * builds its history from the library's event log.
  */
 import type { Clock } from '../aws/clock';
+import { createRunContext } from './context-object';
 import { ExecutionHistory, type HistoryEvent, type LibraryEvent } from './history';
 import type { LocalLambda } from './lambda-task';
 import { jsonClone } from './json-clone';
@@ -13,6 +14,7 @@ import { taskHandlers } from './task-handlers';
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
 
 type RunInput = Parameters<StateMachine['run']>[0];
+type RunContext = NonNullable<NonNullable<Parameters<StateMachine['run']>[1]>['context']>;
 
 export interface ExecutionSnapshot {
   readonly executionArn: string;
@@ -98,15 +100,17 @@ export class LocalExecution {
         }),
         waitTimeOverrides: { ...start.plan.waitTimeOverrides },
       },
-      context: {
-        Execution: {
-          Id: start.executionArn,
-          Name: start.name,
-          RoleArn: start.roleArn,
-          StartTime: new Date(this.startDate).toISOString(),
-        },
-        StateMachine: { Id: start.stateMachineArn, Name: start.stateMachineName },
-      },
+      // $$ as AWS gives it, in emulated time, State included (see context-object.ts).
+      context: createRunContext({
+        executionArn: start.executionArn,
+        name: start.name,
+        roleArn: start.roleArn,
+        startTime: this.startDate,
+        input: JSON.parse(start.input) as unknown,
+        stateMachineArn: start.stateMachineArn,
+        stateMachineName: start.stateMachineName,
+        now: () => start.clock.now(),
+      }) as RunContext,
     });
     this.abortRun = run.abort;
     const historyComplete = (async () => {

@@ -4,6 +4,7 @@
  */
 import * as ecs from '@aws-sdk/client-ecs';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
+import * as sfn from '@aws-sdk/client-sfn';
 import { modeledErrors, operationSchema, type OperationSchema } from './sdk-schema';
 
 export interface SdkClientConfig {
@@ -28,6 +29,8 @@ export interface SdkService {
   /** Error code (model name or query error code) → model name. */
   readonly errors: ReadonlyMap<string, string>;
   readonly module: Readonly<Record<string, unknown>>;
+  /** The only actions emulated locally (camelCase); undefined means every action of the API. */
+  readonly actions?: ReadonlySet<string>;
 }
 
 export interface SdkAction {
@@ -45,8 +48,16 @@ function sdkService(
   errorPrefix: string,
   module: Readonly<Record<string, unknown>>,
   createClient: (config: SdkClientConfig) => SdkClient,
+  actions?: readonly string[],
 ): SdkService {
-  return { arnName, errorPrefix, createClient, module, errors: modeledErrors(module) };
+  return {
+    arnName,
+    errorPrefix,
+    createClient,
+    module,
+    errors: modeledErrors(module),
+    ...(actions && { actions: new Set(actions) }),
+  };
 }
 
 export const SDK_SERVICES: ReadonlyMap<string, SdkService> = new Map(
@@ -58,6 +69,10 @@ export const SDK_SERVICES: ReadonlyMap<string, SdkService> = new Map(
       elbv2,
       (config) => new elbv2.ElasticLoadBalancingV2Client(config),
     ),
+    // Only DescribeExecution (checking whether a lease holder still runs). The prefix follows the documented rule
+    // (service name in PascalCase: `Sfn.ExecutionDoesNotExistException`, docs.aws.amazon.com/step-functions/latest/dg/
+    // supported-services-awssdk.html); a public test-state harness asserts that exact name for describeExecution.
+    sdkService('sfn', 'Sfn', sfn, (config) => new sfn.SFNClient(config), ['describeExecution']),
   ].map((service) => [service.arnName, service]),
 );
 
@@ -75,6 +90,11 @@ export function sdkActionForResource(resource: string): SdkAction | { readonly p
   if (!service) {
     return {
       problem: `aws-sdk service '${serviceName}' is not emulated (supported: ${[...SDK_SERVICES.keys()].join(', ')})`,
+    };
+  }
+  if (service.actions && !service.actions.has(action)) {
+    return {
+      problem: `aws-sdk:${serviceName}:${action} is not emulated locally (supported: ${[...service.actions].join(', ')})`,
     };
   }
   const operation = action.charAt(0).toUpperCase() + action.slice(1);

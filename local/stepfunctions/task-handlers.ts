@@ -3,6 +3,7 @@
  * generated from its Resource, plus the Clock-based handlers of rewritten Wait states (see run-plan.ts).
  */
 import type { Clock } from '../aws/clock';
+import { callDynamoDbTask } from './dynamodb-task';
 import type { ExecutionHistory } from './history';
 import { invokeLocalLambda, type LocalLambda } from './lambda-task';
 import type { RunOptions } from './library';
@@ -46,15 +47,18 @@ export function taskHandlers(context: HandlerContext): Handlers {
   for (const [name, resource] of context.plan.tasks) {
     handlers[name] = async (parameters) => {
       const call = context.history.recordTaskCall(name, parameters);
+      const sdkCall = {
+        endpoint: context.endpoint(),
+        region: context.region,
+        roleArn: context.roleArn,
+        abortSignal: context.abortSignal,
+      };
       const result =
         resource.kind === 'aws-sdk'
-          ? await callSdkAction(resource.sdk, parameters, {
-              endpoint: context.endpoint(),
-              region: context.region,
-              roleArn: context.roleArn,
-              abortSignal: context.abortSignal,
-            })
-          : await invokeLocalLambda(context.lambdas, parameters);
+          ? await callSdkAction(resource.sdk, parameters, sdkCall)
+          : resource.kind === 'dynamodb'
+            ? await callDynamoDbTask(resource.task, parameters, sdkCall)
+            : await invokeLocalLambda(context.lambdas, parameters);
       call.result = result;
       return result as JsonValue;
     };

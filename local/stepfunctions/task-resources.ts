@@ -3,12 +3,19 @@
  * run is rejected when the state machine is created, never left to the library's default (a real Lambda Invoke,
  * whose failure a `States.ALL` Catch would silently swallow).
  */
+import { dynamoDbTaskForResource, type DynamoDbTask } from './dynamodb-task';
 import { sdkActionForResource, type SdkAction } from './sdk-services';
 
 export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 
 export type TaskResource =
   | { readonly kind: 'aws-sdk'; readonly sdk: SdkAction; readonly resourceType: string; readonly resource: string }
+  | {
+      readonly kind: 'dynamodb';
+      readonly task: DynamoDbTask;
+      readonly resourceType: 'dynamodb';
+      readonly resource: string;
+    }
   | { readonly kind: 'lambda'; readonly resourceType: 'lambda'; readonly resource: 'invoke' };
 
 export function parseTaskResource(resource: unknown): TaskResource | { readonly problem: string } {
@@ -20,9 +27,16 @@ export function parseTaskResource(resource: unknown): TaskResource | { readonly 
     // History events name the integration as AWS does: resourceType `aws-sdk:ecs`, resource `createTaskSet`.
     return { kind: 'aws-sdk', sdk, resourceType: `aws-sdk:${sdk.service.arnName}`, resource: sdk.action };
   }
+  const dynamodb = dynamoDbTaskForResource(resource);
+  if (dynamodb !== undefined) {
+    if ('problem' in dynamodb) return dynamodb;
+    // The optimized integration: resourceType `dynamodb`, resource `updateItem`.
+    return { kind: 'dynamodb', task: dynamodb, resourceType: 'dynamodb', resource: dynamodb.action };
+  }
   return {
     problem:
       `Resource '${resource}' is not supported by local Step Functions ` +
-      `(supported: arn:aws:states:::aws-sdk:ecs:<action>, arn:aws:states:::aws-sdk:elasticloadbalancingv2:<action>, ${LAMBDA_INVOKE})`,
+      '(supported: arn:aws:states:::aws-sdk:ecs:<action>, arn:aws:states:::aws-sdk:elasticloadbalancingv2:<action>, ' +
+      `arn:aws:states:::aws-sdk:sfn:describeExecution, arn:aws:states:::dynamodb:getItem|putItem|updateItem|deleteItem, ${LAMBDA_INVOKE})`,
   };
 }

@@ -1,0 +1,145 @@
+/**
+ * The Context Object (`$$`) as AWS gives it: `$$.Execution.{Id, Input, Name, RoleArn, StartTime, RedriveCount}`,
+ * `$$.StateMachine.{Id, Name}` and `$$.State.{Name, EnteredTime, RetryCount}`, in emulated time
+ * (docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html).
+ *
+ * aws-local-stepfunctions 3.0.0 builds its own context for every (nested) run: it overwrites `Execution.StartTime`
+ * with the wall-clock time the run started (and `Execution.Input` with a Parallel branch's or Map iteration's input),
+ * and has no `State` at all. Two hooks, installed once by library.ts, correct that for contexts we created:
+ * - jsonpath-plus' `JSONPath` (the library evaluates every `$$.…` path through it) sees, for a context carrying our
+ *   marker, a view whose Execution, StateMachine and State members are ours;
+ * - `StateMachine.prototype.execute` wraps the run's event logger so each StateEntered / StateRetried updates
+ *   `$$.State` synchronously, before the state's InputPath and Parameters are evaluated.
+ * `$$.State` is the most recently entered state of the execution: exact for InputPath and Parameters; a
+ * ResultSelector evaluated while another Parallel branch entered a state would see that state (README divergence).
+ */
+
+const TRACKER = Symbol('localStepFunctionsContextObject');
+
+export interface ContextObjectSource {
+  readonly executionArn: string;
+  readonly name: string;
+  readonly roleArn: string;
+  /** Emulated start time of the execution (ms). */
+  readonly startTime: number;
+  /** The execution's input, parsed. */
+  readonly input: unknown;
+  readonly stateMachineArn: string;
+  readonly stateMachineName: string;
+  /** Emulated now (ms). */
+  readonly now: () => number;
+}
+
+interface StateMember {
+  readonly Name: string;
+  readonly EnteredTime: string;
+  readonly RetryCount: number;
+}
+
+class ContextTracker {
+  private state?: StateMember;
+
+  constructor(private readonly source: ContextObjectSource) {}
+
+  entered(name: string): void {
+    this.state = { Name: name, EnteredTime: new Date(this.source.now()).toISOString(), RetryCount: 0 };
+  }
+
+  retried(name: string): void {
+    if (this.state?.Name !== name) this.entered(name);
+    else this.state = { ...this.state, RetryCount: this.state.RetryCount + 1 };
+  }
+
+  execution(): Record<string, unknown> {
+    const s = this.source;
+    return {
+      Id: s.executionArn,
+      Input: s.input,
+      Name: s.name,
+      RoleArn: s.roleArn,
+      StartTime: new Date(s.startTime).toISOString(),
+      RedriveCount: 0,
+    };
+  }
+
+  /** What `$$` means for the library's context object `libraryContext` (which may add `Map`). */
+  view(libraryContext: Record<string, unknown>): Record<string, unknown> {
+    return {
+      ...libraryContext,
+      Execution: this.execution(),
+      StateMachine: { Id: this.source.stateMachineArn, Name: this.source.stateMachineName },
+      ...(this.state && { State: { ...this.state } }),
+    };
+  }
+}
+
+function trackerOf(value: unknown): ContextTracker | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const tracker = (value as Record<symbol, unknown>)[TRACKER];
+  return tracker instanceof ContextTracker ? tracker : undefined;
+}
+
+/** The `context` run option for one execution; the library copies it (symbol included) into every run's context. */
+export function createRunContext(source: ContextObjectSource): Record<string | symbol, unknown> {
+  const tracker = new ContextTracker(source);
+  return {
+    [TRACKER]: tracker,
+    Execution: tracker.execution(),
+    StateMachine: { Id: source.stateMachineArn, Name: source.stateMachineName },
+  };
+}
+
+type JsonPathFunction = (...args: unknown[]) => unknown;
+type Dispatch = (stateName: string, ...rest: unknown[]) => void;
+interface EventLoggerLike {
+  dispatchStateEnteredEvent: Dispatch;
+  dispatchStateRetriedEvent: Dispatch;
+}
+interface ExecuteOptions {
+  readonly runOptions?: { readonly context?: unknown };
+  readonly eventLogger?: EventLoggerLike;
+}
+type Execute = (this: unknown, input: unknown, options: ExecuteOptions, cleanup: unknown) => unknown;
+
+const INSTALLED = Symbol('localStepFunctionsContextHooks');
+
+/** Installs both hooks once (see the file comment). Fails loudly if the library's internals are not as expected. */
+export function installContextObjectHooks(
+  stateMachinePrototype: object,
+  jsonPathModule: { JSONPath: JsonPathFunction },
+): void {
+  const marked = jsonPathModule as unknown as Record<symbol, unknown>;
+  if (marked[INSTALLED] === true) return;
+  const originalJsonPath = jsonPathModule.JSONPath;
+  const proto = stateMachinePrototype as { execute?: Execute };
+  const originalExecute = proto.execute;
+  if (typeof originalJsonPath !== 'function' || typeof originalExecute !== 'function') {
+    throw new Error('aws-local-stepfunctions internals changed: cannot provide the Context Object ($$) locally');
+  }
+  const patchedJsonPath = function (this: unknown, ...args: unknown[]): unknown {
+    const options = args[0] as { json?: unknown } | undefined;
+    const tracker = trackerOf(options?.json);
+    if (tracker && options) args[0] = { ...options, json: tracker.view(options.json as Record<string, unknown>) };
+    return originalJsonPath.apply(this, args);
+  };
+  Object.assign(patchedJsonPath, originalJsonPath);
+  jsonPathModule.JSONPath = patchedJsonPath;
+  proto.execute = function execute(this: unknown, input, options, cleanup) {
+    const tracker = trackerOf(options.runOptions?.context);
+    const logger = options.eventLogger;
+    if (tracker && logger) {
+      const entered = logger.dispatchStateEnteredEvent.bind(logger);
+      const retried = logger.dispatchStateRetriedEvent.bind(logger);
+      logger.dispatchStateEnteredEvent = (name, ...rest) => {
+        tracker.entered(name);
+        entered(name, ...rest);
+      };
+      logger.dispatchStateRetriedEvent = (name, ...rest) => {
+        tracker.retried(name);
+        retried(name, ...rest);
+      };
+    }
+    return originalExecute.call(this, input, options, cleanup);
+  };
+  marked[INSTALLED] = true;
+}
