@@ -6,7 +6,8 @@
  * Lambda functions that have a local handler (local-lambdas.ts: the DeploymentFunctions) are registered with local
  * Step Functions and run in-process; other AWS::Lambda::Function resources stay named-only. The pipeline is created
  * in local CodePipeline through its API, and the EventBridge rules are put on local AWS's in-process event bus, so
- * rejecting an approval starts what the rule's target says.
+ * rejecting an approval starts what the rule's target says. DynamoDB tables are created in local DynamoDB (`Ref` is the
+ * table name, `Fn::GetAtt Arn` its ARN).
  */
 import {
   ECSClient,
@@ -25,6 +26,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SFNClient, CreateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { CodePipelineClient, CreatePipelineCommand, type PipelineDeclaration } from '@aws-sdk/client-codepipeline';
+import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import {
   resolveString,
   resolveValue,
@@ -51,6 +53,7 @@ export const EMULATED_TYPES = [
   'AWS::ElasticLoadBalancingV2::LoadBalancer',
   'AWS::ElasticLoadBalancingV2::Listener',
   'AWS::ElasticLoadBalancingV2::ListenerRule',
+  'AWS::DynamoDB::Table',
   'AWS::StepFunctions::StateMachine',
   'AWS::CodePipeline::Pipeline',
   'AWS::Events::Rule',
@@ -154,6 +157,7 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
   const elbv2 = new ElasticLoadBalancingV2Client(config);
   const sfn = new SFNClient(config);
   const codepipeline = new CodePipelineClient(config);
+  const dynamodb = new DynamoDBClient(config);
   const pipelines: Record<string, string> = {};
   const definitions: Record<string, string> = {};
   const resolvedSubstitutions: Record<string, Record<string, string>> = {};
@@ -254,6 +258,15 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
       const arn = Rules?.[0]?.RuleArn ?? '';
       resources.set(id, { ref: arn, attributes: { RuleArn: arn } });
     }
+    for (const [id, props] of ofType('AWS::DynamoDB::Table')) {
+      // CloudFormation names a table STACK-LogicalId-RANDOM; locally without the random part.
+      const name = typeof props.TableName === 'string' ? props.TableName : `${stackName}-${id}`;
+      const { TableDescription } = await dynamodb.send(
+        new CreateTableCommand(toCreateTable(name, resolveValue(props, ctx, id) as Record<string, unknown>, id)),
+      );
+      const arn = TableDescription?.TableArn ?? '';
+      resources.set(id, { ref: name, attributes: { Arn: arn } });
+    }
     // URLs: the template builds them from the ALB's DNS name and listener port; locally each listener has its own port.
     const localUrls = (value: string): string =>
       value.replace(/http:\/\/[A-Za-z0-9]+\.local(?::(\d+))?\//g, (_, port: string | undefined) =>
@@ -305,6 +318,7 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
     elbv2.destroy();
     sfn.destroy();
     codepipeline.destroy();
+    dynamodb.destroy();
   }
 }
 
@@ -394,6 +408,42 @@ function toPipelineDeclaration(name: string, props: Record<string, unknown>, id:
         }),
       };
     }),
+  };
+}
+
+/**
+ * AWS::DynamoDB::Table properties (the same PascalCase members as CreateTable) to CreateTable. Properties that do not
+ * change how items are read and written (point-in-time recovery: backups only) are accepted and not emulated; any other
+ * property fails the deploy (see local/dynamodb/README.md).
+ */
+function toCreateTable(name: string, props: Record<string, unknown>, id: string): CreateTableCommandInput {
+  onlyKeys(
+    props,
+    [
+      'TableName',
+      'KeySchema',
+      'AttributeDefinitions',
+      'BillingMode',
+      'ProvisionedThroughput',
+      'PointInTimeRecoverySpecification',
+      'DeletionProtectionEnabled',
+      'Tags',
+    ],
+    id,
+  );
+  return {
+    TableName: name,
+    KeySchema: props.KeySchema as CreateTableCommandInput['KeySchema'],
+    AttributeDefinitions: props.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
+    // CloudFormation's default, like the API's, is PROVISIONED.
+    ...(props.BillingMode !== undefined && { BillingMode: props.BillingMode as 'PAY_PER_REQUEST' }),
+    ...(props.ProvisionedThroughput !== undefined && {
+      ProvisionedThroughput: props.ProvisionedThroughput as CreateTableCommandInput['ProvisionedThroughput'],
+    }),
+    ...(props.DeletionProtectionEnabled !== undefined && {
+      DeletionProtectionEnabled: props.DeletionProtectionEnabled === true || props.DeletionProtectionEnabled === 'true',
+    }),
+    ...(props.Tags !== undefined && { Tags: props.Tags as CreateTableCommandInput['Tags'] }),
   };
 }
 
