@@ -90,8 +90,8 @@ export interface FailureMeasurement {
   readonly machines: Record<'failedDeployGreen' | 'rollback', MachineCost>;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const endOf = (c: CallRecord): number => Date.parse(c.time) + c.durationMs;
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const endOf = (c: CallRecord): number => Date.parse(c.time) + c.durationMs;
 const roleName = (principal: string | undefined): string => principal?.split('/').pop() ?? 'unsigned (bench client)';
 
 function transitions(history: readonly HistoryEvent[]): number {
@@ -99,14 +99,14 @@ function transitions(history: readonly HistoryEvent[]): number {
 }
 
 /** Controller calls = calls signed by a role (the state machines'); the bench's own SFN polling is unsigned. */
-function controllerCalls(stack: LocalStack, from: number, to: number): CallRecord[] {
+export function controllerCalls(stack: LocalStack, from: number, to: number): CallRecord[] {
   return stack.aws.server.callLog.entries().filter((c) => {
     const t = Date.parse(c.time);
     return c.principal !== undefined && t >= from && t <= to;
   });
 }
 
-function machineCost(stack: LocalStack, results: ReadonlyArray<[ExecutionResult, number, number]>): MachineCost {
+export function machineCost(stack: LocalStack, results: ReadonlyArray<[ExecutionResult, number, number]>): MachineCost {
   const byPrincipal: Record<string, number> = {};
   let stateTransitions = 0;
   let apiCalls = 0;
@@ -129,7 +129,7 @@ function machineCost(stack: LocalStack, results: ReadonlyArray<[ExecutionResult,
   };
 }
 
-async function timed(
+export async function timed(
   stack: LocalStack,
   machine: Machine,
   input: Record<string, unknown>,
@@ -139,13 +139,13 @@ async function timed(
   return [result, from, Date.now()];
 }
 
-function expectStatus([result]: [ExecutionResult, number, number], status: string, what: string): void {
+export function expectStatus([result]: [ExecutionResult, number, number], status: string, what: string): void {
   if (result.status !== status) {
     throw new Error(`${what}: expected ${status}, got ${result.status} ${result.error ?? ''} ${result.cause ?? ''}`);
   }
 }
 
-function ruleArn(stack: LocalStack, albPort: number): string {
+export function ruleArn(stack: LocalStack, albPort: number): string {
   const listener = stack.aws.elbv2.state().listeners.find((l) => l.port === albPort);
   const rule = listener?.rules.find((r) => r.Priority === '1');
   if (typeof rule?.RuleArn !== 'string') throw new Error(`No controller-owned rule on listener ${albPort}.`);
@@ -181,7 +181,7 @@ function watchHealth(stack: LocalStack, ignoreArn: string | undefined, everyMs =
 }
 
 /** The image tag in `X-App-Version: colour/tag`: each deployed version has its own tag. */
-function tagOf(version: string): string {
+export function tagOf(version: string): string {
   return version.split('/')[1] ?? '';
 }
 

@@ -3,10 +3,10 @@
  *
  * For each desired count, local AWS is started with the synthesized stack, a blue version is released, and then
  * `--runs` measured deployments follow (each deploys a new version over the live one under load), each followed by
- * the two failure paths. Every figure is printed as the median [min–max] over the runs; bench/results.json holds
- * the same plus every raw run and the machine it ran on.
+ * the two failure paths and a green that crashes during swap's bake (bench/crash.ts). Every figure is printed as the
+ * median [min–max] over the runs; bench/results.json holds the same plus every raw run and the machine it ran on.
  *
- *   npm run bench -- --runs 5 --desired 1,4,16 --time-scale 0.05 --connections 50 --no-failure
+ *   npm run bench -- --runs 5 --desired 1,4,16 --time-scale 0.05 --connections 50 --no-failure --no-crash
  */
 import { Command } from 'commander';
 import * as fs from 'fs';
@@ -23,6 +23,7 @@ import {
   type FailureMeasurement,
   type FlowMeasurement,
 } from './flow';
+import { measureCrash, type CrashMeasurement } from './crash';
 import { spread, type Spread } from './stats';
 import { renderTable } from './table';
 
@@ -35,12 +36,15 @@ export interface BenchOptions {
   readonly baselineMs: number;
   readonly failure: boolean;
   readonly failingImage: string;
+  /** Kill every green task during swap's bake, once per run (bench/crash.ts). */
+  readonly crash: boolean;
 }
 
 export interface DesiredCountResult {
   readonly desiredCount: number;
   readonly flows: FlowMeasurement[];
   readonly failures: FailureMeasurement[];
+  readonly crashes: CrashMeasurement[];
   /** Every numeric figure (dotted path) as median/min/max over the runs. */
   readonly figures: Record<string, Spread>;
   readonly wallMs: number;
@@ -91,6 +95,7 @@ export async function benchDesiredCount(
   });
   const flows: FlowMeasurement[] = [];
   const failures: FailureMeasurement[] = [];
+  const crashes: CrashMeasurement[] = [];
   try {
     const repo = stack.deployed.outputs.ImageRepositoryUri ?? '';
     let live = 'blue-0';
@@ -129,6 +134,24 @@ export async function benchDesiredCount(
             `rollback → production rule ${failure.rollbackToProductionRuleWallMs} ms`,
         );
       }
+      if (options.crash) {
+        const crash = await measureCrash(stack, {
+          repo,
+          desiredCount,
+          connections: options.connections,
+          blueTag: live,
+          crashTag: `red-crash-${run}`,
+          crashCommit: hex(0xe000000 + desiredCount * 0x1000 + run),
+        });
+        crashes.push(crash);
+        const u = crash.untilBlue;
+        log(
+          `desired ${desiredCount} run ${run}: green killed in the bake → swap ${crash.swapStatus} ` +
+            `${crash.swapError}, production on blue ${String(crash.productionOnBlue)}; until blue ` +
+            `${crash.killToFirstBlueWallMs} ms: ${u.requests} requests, ${u.non2xx} non-2xx, ` +
+            `${u.connectionErrors} errors`,
+        );
+      }
     }
   } finally {
     await stack.close();
@@ -137,8 +160,9 @@ export async function benchDesiredCount(
   const figures = {
     ...aggregate(flows.map((f) => flatten(f))),
     ...aggregate(failures.map((f) => flatten(f, 'failure'))),
+    ...aggregate(crashes.map((c) => flatten(c, 'crash'))),
   };
-  return { desiredCount, flows, failures, figures, wallMs: Date.now() - started };
+  return { desiredCount, flows, failures, crashes, figures, wallMs: Date.now() - started };
 }
 
 export function machineInfo(timeScale: number) {
@@ -165,6 +189,7 @@ async function main(): Promise<void> {
     .option('--baseline-ms <ms>', 'wall ms of load before deploy-green starts', '2000')
     .option('--no-failure', 'skip the failure paths (never-healthy green, rollback)')
     .option('--failing-image <image>', 'image of a green that never becomes healthy', 'local/unhealthy:x')
+    .option('--no-crash', "skip the green that crashes during swap's bake")
     .option('--out <file>', 'where to write the results', path.join(__dirname, 'results.json'))
     .parse();
   const o = program.opts<{
@@ -176,6 +201,7 @@ async function main(): Promise<void> {
     baselineMs: string;
     failure: boolean;
     failingImage: string;
+    crash: boolean;
     out: string;
   }>();
   const options: BenchOptions = {
@@ -187,6 +213,7 @@ async function main(): Promise<void> {
     baselineMs: Number(o.baselineMs),
     failure: o.failure,
     failingImage: o.failingImage,
+    crash: o.crash,
   };
   const started = Date.now();
   const log = (line: string): void => console.error(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
@@ -207,6 +234,10 @@ async function main(): Promise<void> {
   console.log(renderTable(machine, options, results));
   const errors = [...new Set(results.flatMap((r) => r.failures.map((f) => f.unhealthyError)))];
   if (errors.length) console.log(`Never-healthy deploy-green ended with: ${errors.join(', ')}`);
+  const crashEnds = [
+    ...new Set(results.flatMap((r) => r.crashes.map((c) => `${c.swapStatus} ${c.swapError || '(no error)'}`))),
+  ];
+  if (crashEnds.length) console.log(`swap with green killed in the bake ended: ${crashEnds.join(', ')}`);
   console.log(`\nbench finished in ${((Date.now() - started) / 1000).toFixed(1)} s; results in ${o.out}`);
 }
 

@@ -1,3 +1,4 @@
+import { GREEN_UNHEALTHY_AFTER_SWAP } from './crash';
 import type { BenchOptions, DesiredCountResult } from './run';
 import type { Spread } from './stats';
 
@@ -5,6 +6,8 @@ interface Row {
   readonly label: string;
   readonly key: string;
   readonly digits?: number;
+  /** Renders the cell from the raw runs instead of the figure at `key` (e.g. "5/5" for a yes/no outcome). */
+  readonly render?: (r: DesiredCountResult) => string;
 }
 type Section = readonly [string, readonly Row[]];
 
@@ -101,6 +104,47 @@ const SECTIONS: readonly Section[] = [
       ...machine('rollback', 'failure.machines.rollback'),
     ],
   ],
+  [
+    "Green crash during swap's bake (every green task SIGKILLed right after the bake's first poll; production under load)",
+    [
+      { label: 'production rule → green, then kill, emulated s', key: 'crash.swapToKillEmulatedS', digits: 2 },
+      { label: 'kill → bake poll that saw it, emulated s', key: 'crash.killToDetectingPollEmulatedS', digits: 2 },
+      {
+        label: 'kill → production rule back on blue, emulated s',
+        key: 'crash.killToProductionRuleBackEmulatedS',
+        digits: 2,
+      },
+      { label: 'kill → production rule back on blue, wall ms', key: 'crash.killToProductionRuleBackWallMs' },
+      { label: 'kill → first blue response, emulated s', key: 'crash.killToFirstBlueEmulatedS', digits: 2 },
+      { label: 'kill → first blue response, wall ms', key: 'crash.killToFirstBlueWallMs' },
+      { label: 'kill → first blue: production requests', key: 'crash.untilBlue.requests' },
+      { label: 'kill → first blue: non-2xx', key: 'crash.untilBlue.non2xx' },
+      { label: '…of which 502 (the dead task could not be reached)', key: 'crash.untilBlue.status502' },
+      { label: '…of which 503 (no registered target left)', key: 'crash.untilBlue.status503' },
+      { label: 'kill → first blue: connection errors', key: 'crash.untilBlue.connectionErrors' },
+      { label: 'kill → first blue: 2xx from green (in flight, or a replacement)', key: 'crash.untilBlue.green2xx' },
+      {
+        label: 'a replacement green task answered before blue was back (runs)',
+        key: 'crash.killToReplacementGreenWallMs',
+        render: (r) =>
+          r.crashes.length ? `${r.crashes.filter((c) => c.replacementGreenAnswered).length}/${r.crashes.length}` : '—',
+      },
+      { label: '…kill → its first answer, wall ms (those runs)', key: 'crash.killToReplacementGreenWallMs' },
+      { label: 'after the first blue response: non-2xx', key: 'crash.afterBlue.non2xx' },
+      { label: 'after the first blue response: connection errors', key: 'crash.afterBlue.connectionErrors' },
+      { label: 'kill → last failed response, wall ms', key: 'crash.killToLastFailureWallMs' },
+      { label: 'before the kill (swap cutover): non-2xx', key: 'crash.beforeKill.non2xx' },
+      {
+        label: `swap ended ${GREEN_UNHEALTHY_AFTER_SWAP}, production on blue (runs)`,
+        key: 'crash.productionOnBlue',
+        render: (r) => {
+          const undone = r.crashes.filter((c) => c.swapError === GREEN_UNHEALTHY_AFTER_SWAP && c.productionOnBlue);
+          return r.crashes.length ? `${undone.length}/${r.crashes.length}` : '—';
+        },
+      },
+      ...machine('swap with its undo', 'crash.machines.swap'),
+    ],
+  ],
 ];
 
 function format(value: number, digits: number): string {
@@ -124,7 +168,9 @@ export function renderTable(
   const sectionAt = new Map<number, string>();
   for (const [title, rows] of SECTIONS) {
     sectionAt.set(lines.length, title);
-    for (const row of rows) lines.push([row.label, ...results.map((r) => cell(r.figures[row.key], row.digits))]);
+    for (const row of rows) {
+      lines.push([row.label, ...results.map((r) => row.render?.(r) ?? cell(r.figures[row.key], row.digits))]);
+    }
   }
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
   const fmt = (cols: readonly string[]): string =>

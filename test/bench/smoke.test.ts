@@ -1,10 +1,13 @@
 /**
- * A short, real version of `npm run bench`: desired count 1, one deployment under a small steady load on production.
- * A regression that drops or fails requests during the swap (or anywhere in the flow) fails CI here.
+ * A short, real version of `npm run bench`: desired count 1, one deployment under a small steady load on production,
+ * then one green crash during swap's bake. A regression that drops or fails requests during the swap (or anywhere in
+ * the flow), or a bake that no longer moves production back to blue after green dies, fails CI here.
  */
-import { benchDesiredCount, type BenchOptions } from '../../bench/run';
+import { GREEN_UNHEALTHY_AFTER_SWAP } from '../../bench/crash';
+import { benchDesiredCount, type BenchOptions, type DesiredCountResult } from '../../bench/run';
 
-jest.setTimeout(120_000);
+// Generous: on a busy 2-core machine the whole run (synth, flow, crash) has taken over 2 minutes; normally ~20 s.
+jest.setTimeout(240_000);
 
 const options: BenchOptions = {
   runs: 1,
@@ -15,10 +18,15 @@ const options: BenchOptions = {
   baselineMs: 500,
   failure: false,
   failingImage: 'local/unhealthy:x',
+  crash: true,
 };
 
-test('production answers every request during deploy-green → swap → clean-up, and never flips back to blue', async () => {
-  const result = await benchDesiredCount(1, options);
+let result: DesiredCountResult;
+beforeAll(async () => {
+  result = await benchDesiredCount(1, options);
+});
+
+test('production answers every request during deploy-green → swap → clean-up, and never flips back to blue', () => {
   const [flow] = result.flows;
   if (!flow) throw new Error('the bench produced no run');
   const { swap, whole } = flow.production;
@@ -32,4 +40,21 @@ test('production answers every request during deploy-green → swap → clean-up
   });
   expect(flow.cutover.violations).toBe(0);
   expect(flow.test.other).toBe(0);
+});
+
+test("green killed during swap's bake: the bake undoes the swap and production ends on blue", () => {
+  const [crash] = result.crashes;
+  if (!crash) throw new Error('the bench produced no crash run');
+  // Outcomes only, no timing: the next bake poll comes one Wait after the kill, long before the killed targets'
+  // deregistration delay (30 emulated s) ends, so it always sees them draining.
+  expect({ status: crash.swapStatus, error: crash.swapError, productionOnBlue: crash.productionOnBlue }).toEqual({
+    status: 'FAILED',
+    error: GREEN_UNHEALTHY_AFTER_SWAP,
+    productionOnBlue: true,
+  });
+  // The crash was real (production failed requests after it) and blue answered afterwards.
+  expect(crash.killedTasks).toBe(1);
+  expect(crash.untilBlue.non2xx + crash.untilBlue.connectionErrors).toBeGreaterThan(0);
+  expect(Number.isFinite(crash.killToFirstBlueWallMs)).toBe(true);
+  expect(crash.beforeKill.non2xx).toBe(0);
 });
