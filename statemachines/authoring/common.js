@@ -75,15 +75,18 @@ function deleteTargetGroupTask({ tgPath, next, onError, comment }) {
  * or priority is never enough. Read errors go to `onError` (or fail the enclosing Map when none is given).
  */
 function ownerTagsCheckStates({ prefix, arnPath, resultPath, ours, notOurs, onError }) {
+  // Matched on the tag list as JSON text ({"Key":…,"Value":…} in the SDK's member order): a JSONPath filter that
+  // matches nothing is a runtime error no Catch handles, and a list may be empty.
+  const tagged = (key, value) => ({
+    Variable: `${resultPath}.tags`,
+    StringMatches: `*{"Key":"${key}","Value":"${value}"}*`,
+  });
   return {
     [`${prefix}DescribeTags`]: {
       Type: 'Task',
       Resource: elb('describeTags'),
       Parameters: { 'ResourceArns.$': `States.Array(${arnPath})` },
-      ResultSelector: {
-        'stack.$': "$.TagDescriptions[0].Tags[?(@.Key == 'bluegreen:stack')].Value",
-        'service.$': "$.TagDescriptions[0].Tags[?(@.Key == 'bluegreen:service')].Value",
-      },
+      ResultSelector: { 'tags.$': 'States.JsonToString($.TagDescriptions[0].Tags)' },
       ResultPath: resultPath,
       Retry: retry,
       ...(onError ? { Catch: catchTo(onError) } : {}),
@@ -92,13 +95,8 @@ function ownerTagsCheckStates({ prefix, arnPath, resultPath, ours, notOurs, onEr
     [`${prefix}IsOurs`]: {
       Type: 'Choice',
       Choices: [
-        { Not: { Variable: `${resultPath}.stack[0]`, IsPresent: true }, Next: notOurs },
-        { Not: { Variable: `${resultPath}.service[0]`, IsPresent: true }, Next: notOurs },
         {
-          And: [
-            { Variable: `${resultPath}.stack[0]`, StringEquals: '${StackName}' },
-            { Variable: `${resultPath}.service[0]`, StringEquals: '${ServiceName}' },
-          ],
+          And: [tagged('bluegreen:stack', '${StackName}'), tagged('bluegreen:service', '${ServiceName}')],
           Next: ours,
         },
       ],
@@ -476,11 +474,23 @@ function releaseDeploymentRulesStates(next, onError) {
       ResultPath: '$.listenerRules',
       Retry: retry,
       Catch: catchTo(onError),
-      Next: 'ListTaskSetTargetGroups',
+      Next: 'AnyTaskSetTargetGroups',
+    },
+    AnyTaskSetTargetGroups: {
+      Type: 'Choice',
+      Comment: 'A wildcard path over an empty list is a runtime error no Catch handles.',
+      Choices: [{ Variable: '$.current.services[0].TaskSets[0]', IsPresent: true, Next: 'ListTaskSetTargetGroups' }],
+      Default: 'NoTaskSetTargetGroups',
     },
     ListTaskSetTargetGroups: {
       Type: 'Pass',
       Parameters: { 'arns.$': '$.current.services[0].TaskSets[*].LoadBalancers[0].TargetGroupArn' },
+      ResultPath: '$.taskSetTargetGroups',
+      Next: 'RemoveDeploymentRules',
+    },
+    NoTaskSetTargetGroups: {
+      Type: 'Pass',
+      Result: { arns: [] },
       ResultPath: '$.taskSetTargetGroups',
       Next: 'RemoveDeploymentRules',
     },

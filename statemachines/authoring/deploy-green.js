@@ -12,7 +12,7 @@ const {
   serviceNotFoundReject,
   describeRuleTask,
   forwardTo,
-  ownerTagsCheckStates,
+  releaseDeploymentRulesStates,
 } = require('./common');
 const lease = require('./lease');
 /** Whose a created resource is: sweeps and IAM conditions select by these, never by name. */
@@ -260,76 +260,35 @@ const def = {
         {
           ErrorEquals: ['ElasticLoadBalancingV2.PriorityInUseException'],
           ResultPath: '$.error',
-          Next: 'DescribeDeploymentRules',
+          Next: 'IsRuleRetried',
         },
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'UndoDetachHealthRule' },
       ],
       Next: 'RecheckTestRule',
     },
-    DescribeDeploymentRules: {
-      Type: 'Task',
-      Resource: elb('describeRules'),
-      Parameters: { ListenerArn: '${TestListenerArn}' },
-      ResultSelector: { 'rules.$': "$.Rules[?(@.Priority == '100')]" },
-      ResultPath: '$.existingRule',
-      Retry: retry,
-      Catch: catchTo('UndoDetachHealthRule'),
-      Next: 'WhoseDeploymentRule',
-    },
-    WhoseDeploymentRule: {
+    IsRuleRetried: {
       Type: 'Choice',
-      Choices: [
-        { Not: { Variable: '$.existingRule.rules[0].RuleArn', IsPresent: true }, Next: 'CreateDeploymentRule' },
-        {
-          Variable: '$.existingRule.rules[0].Conditions[0].HttpHeaderConfig.Values[0]',
-          StringEqualsPath: '$.deployment.id',
-          Next: 'AdoptOwnDeploymentRule',
-        },
-      ],
-      Default: 'StaleRuleDescribeTags',
+      Choices: [{ Variable: '$.ruleRetry', IsPresent: true, Next: 'NoteForeignRule' }],
+      Default: 'CountDeploymentRuleAttempt',
     },
-    AdoptOwnDeploymentRule: {
+    CountDeploymentRuleAttempt: {
       Type: 'Pass',
-      Comment: 'CreateRule succeeded but its answer was lost: the rule with this deployment id is ours.',
-      Parameters: { 'arn.$': '$.existingRule.rules[0].RuleArn' },
-      ResultPath: '$.deploymentRule',
-      Next: 'RecheckTestRule',
+      Comment:
+        "Under the lease, a rule at this priority is this run's own (CreateRule applied, its answer lost) or one a stopped run left: both are removed (owner tags checked) and the rule made again, once.",
+      Parameters: { 'retried.$': '$.error.Error' },
+      ResultPath: '$.ruleRetry',
+      Next: 'ListDeploymentRules',
     },
-    ...ownerTagsCheckStates({
-      prefix: 'StaleRule',
-      arnPath: '$.existingRule.rules[0].RuleArn',
-      resultPath: '$.existingRule.tags',
-      ours: 'RemoveStaleDeploymentRule',
-      notOurs: 'NoteForeignRule',
-      onError: 'UndoDetachHealthRule',
-    }),
+    ...releaseDeploymentRulesStates('CreateDeploymentRule', 'UndoDetachHealthRule'),
     NoteForeignRule: {
       Type: 'Pass',
       Parameters: {
         Error: 'BlueGreen.ForeignRule',
-        'Cause.$':
-          "States.Format('The test listener already has a rule at priority 100 ({}) that this controller did not make (it lacks the tags bluegreen:stack=${StackName} and bluegreen:service=${ServiceName}). The controller never touches it: move it to another priority, then deploy again.', $.existingRule.rules[0].RuleArn)",
+        Cause:
+          'The test listener (${TestListenerArn}) has a rule at priority 100 that this controller did not make (it lacks the tags bluegreen:stack=${StackName} and bluegreen:service=${ServiceName}). The controller never touches it: move it to another priority, then deploy again.',
       },
       ResultPath: '$.error',
       Next: 'UndoDetachHealthRule',
-    },
-    RemoveStaleDeploymentRule: {
-      Type: 'Task',
-      Resource: elb('deleteRule'),
-      Comment:
-        'Left by a deploy-green that was stopped: it holds no lease any more (this run does), so the rule is stale. Its target group, if any, is swept by the next clean-up, abort or rollback.',
-      Parameters: { 'RuleArn.$': '$.existingRule.rules[0].RuleArn' },
-      ResultPath: null,
-      Retry: retry,
-      Catch: [
-        {
-          ErrorEquals: ['ElasticLoadBalancingV2.RuleNotFoundException'],
-          ResultPath: null,
-          Next: 'CreateDeploymentRule',
-        },
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'UndoDetachHealthRule' },
-      ],
-      Next: 'CreateDeploymentRule',
     },
     RecheckTestRule: describeRuleTask('${TestRuleArn}', '$.testRule', 'IsTestRuleStillClosed', {
       comment:

@@ -20,17 +20,17 @@ test('two deploy-green executions started in the same instant: exactly one proce
   expect(winners).toHaveLength(1);
   expect(losers).toHaveLength(1);
   const [loser] = losers;
-  expect(loser?.error).toBe('BlueGreen.DeploymentInProgress');
-  // The cause names the deployment that holds the lock (its id is the winner's target group suffix).
-  const winnerTargetGroup = observe(stack).targetGroups[0]?.name ?? '';
-  const winnerId = winnerTargetGroup.split('-').pop() ?? '';
-  expect(winnerId).toMatch(/^[0-9a-f]{8}$/);
-  expect(loser?.cause).toContain(winnerId);
+  const [winner] = winners;
+  expect(loser?.error).toBe('BlueGreen.OperationInProgress');
+  // The cause names the execution that holds the service's lease, and the commands to wait for it or stop it.
+  expect(loser?.cause).toContain(winner?.executionArn ?? 'no winner');
+  expect(loser?.cause).toMatch(/bluegreen watch .*stop-execution/);
   expect(loser?.cause).toMatch(/Nothing was changed/);
   const loserStates = statesEntered(loser?.history ?? []);
-  // Both passed the up-front checks; the atomic lock (one rule per listener priority) decided.
-  expect(loserStates).toContain('AcquireDeploymentLock');
-  expect(loserStates).toContain('DescribeLockHolder');
+  // Both passed the input checks; the lease (a conditional write) decided, before anything was read or changed.
+  expect(loserStates).toContain('AcquireLease');
+  expect(loserStates).toContain('DescribeLeaseHolder');
+  expect(loserStates).not.toContain('DescribeService');
   for (const creating of ['CreateGreenTargetGroup', 'RegisterGreenTaskDefinition', 'CreateGreenTaskSet']) {
     expect(loserStates).not.toContain(creating);
   }

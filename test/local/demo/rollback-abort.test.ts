@@ -150,19 +150,40 @@ test('the orphan sweep reads every page: a green target group left past the firs
   const elb = new ElasticLoadBalancingV2Client(localClientConfig(stack.aws.endpoint, LOCAL_REGION));
   const live = observe(stack).targetGroups[0]?.name ?? '';
   const prefix = live.slice(0, live.lastIndexOf('-'));
-  const create = async (name: string) =>
+  const stackName = Object.values(stack.deployed.substitutions).find((s) => s.StackName)?.StackName ?? '';
+  const ownerTags = [
+    { Key: 'bluegreen:stack', Value: stackName },
+    { Key: 'bluegreen:service', Value: stack.service.service },
+  ];
+  const create = async (name: string, tags = ownerTags.slice(0, 0)) =>
     (
       await elb.send(
-        new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 80, VpcId: 'vpc-1', TargetType: 'ip' }),
+        new CreateTargetGroupCommand({
+          Name: name,
+          Protocol: 'HTTP',
+          Port: 80,
+          VpcId: 'vpc-1',
+          TargetType: 'ip',
+          ...(tags.length > 0 ? { Tags: tags } : {}),
+        }),
       )
     ).TargetGroups?.[0]?.TargetGroupArn ?? '';
   try {
-    // Someone else's 150 groups first, so the orphan (ours by name, used by nothing) lands on the second page.
+    // Someone else's 150 groups first, so the orphan (ours: owner tags, used by nothing) lands on the second page.
     const others: string[] = [];
     for (let i = 0; i < 150; i++) others.push(await create(`other-team-${i}`));
-    const orphan = await create(`${prefix}-0rphan00`);
+    // Look-alikes by name that the controller never made: no owner tags, or another stack's.
+    others.push(await create(`${prefix}-canary`));
+    others.push(await create(`${prefix}-v2-1a2b3c4d`));
+    others.push(
+      await create(`${prefix}-0ther000`, [
+        { Key: 'bluegreen:stack', Value: 'AnotherStack' },
+        { Key: 'bluegreen:service', Value: stack.service.service },
+      ]),
+    );
+    const orphan = await create(`${prefix}-0rphan00`, ownerTags);
     const abort = await run('abort');
-    expect(abort.status).toBe('SUCCEEDED');
+    expect({ status: abort.status, cause: abort.cause }).toEqual({ status: 'SUCCEEDED', cause: undefined });
     expect(statesEntered(abort.history).filter((s) => s === 'SweepNextPage')).toHaveLength(1);
     // The status tells the truth: something was deleted, so it does not say "Nothing was changed".
     expect(abort.output).toMatchObject({
@@ -171,7 +192,7 @@ test('the orphan sweep reads every page: a green target group left past the firs
     });
     const names = stack.aws.elbv2.state().targetGroups.map((tg) => tg.arn);
     expect(names).not.toContain(orphan);
-    expect(others.every((arn) => names.includes(arn))).toBe(true);
+    expect(others.filter((arn) => !names.includes(arn))).toEqual([]);
     for (const arn of others) await elb.send(new DeleteTargetGroupCommand({ TargetGroupArn: arn }));
   } finally {
     elb.destroy();
