@@ -12,6 +12,11 @@ export interface CallRecord {
   readonly input: Readonly<Record<string, unknown>>;
   readonly outcome: { readonly ok: true } | { readonly ok: false; readonly errorCode: string };
   readonly durationMs: number;
+  /**
+   * Set when a fault hook replaced the answer of this applied call (outcome `ok`): the error code the caller got
+   * instead (`InternalFailure`), or `dropped` when the connection was closed without an answer.
+   */
+  readonly lostResponse?: string;
 }
 
 export class CallLog {

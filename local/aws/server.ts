@@ -9,7 +9,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PortInUseError } from '../dataplane/types';
 import { CallLog } from './call-log';
-import type { FaultHook } from './faults';
+import type { FaultCall, FaultHook, LostResponse } from './faults';
 import { accessKeyFromAuthorization, roleForAccessKey } from './principal';
 import { jsonErrorBody, jsonResultBody } from './protocols/json-response';
 import { decodeQueryBody } from './protocols/query-request';
@@ -60,6 +60,8 @@ export interface LocalAws {
 }
 
 interface HttpReply {
+  /** Close the connection without answering (a lost response). */
+  readonly drop?: true;
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
@@ -79,6 +81,18 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on('error', reject);
   });
 }
+
+/** Thrown by invoke when a fault hook drops the answer of an applied call: the connection closes without a reply. */
+class DroppedResponse extends Error {}
+
+/** Carries a lost response's error past the catch that records failed calls (the call itself was applied). */
+class LostAnswer extends Error {
+  constructor(readonly error: AwsError) {
+    super(error.message);
+  }
+}
+
+const DROPPED: HttpReply = { drop: true, status: 0, contentType: 'text/plain', body: '' };
 
 function asAwsError(error: unknown): AwsError {
   if (error instanceof AwsError) return error;
@@ -148,6 +162,7 @@ class Dispatcher {
     try {
       return reply(await this.invoke(found.protocol, found.operation, input, principal, region));
     } catch (error) {
+      if (error instanceof DroppedResponse) return DROPPED;
       return replyError(asAwsError(error));
     }
   }
@@ -173,6 +188,7 @@ class Dispatcher {
         headers: { 'x-amzn-requestid': requestId },
       };
     } catch (error) {
+      if (error instanceof DroppedResponse) return DROPPED;
       const awsError = asAwsError(error);
       return {
         status: awsError.httpStatus,
@@ -195,7 +211,7 @@ class Dispatcher {
     const service = this.services.get(protocol.serviceId);
     let input: Record<string, unknown> =
       rawInput !== null && typeof rawInput === 'object' ? (rawInput as Record<string, unknown>) : {};
-    const record = (outcome: { ok: true } | { ok: false; errorCode: string }): void =>
+    const record = (outcome: { ok: true } | { ok: false; errorCode: string }, lost?: LostResponse): void =>
       this.callLog.record({
         time: new Date(started).toISOString(),
         service: protocol.serviceId,
@@ -204,6 +220,7 @@ class Dispatcher {
         input,
         outcome,
         durationMs: Date.now() - started,
+        ...(lost && { lostResponse: lost.kind === 'drop' ? 'dropped' : lost.error.code }),
       });
     try {
       const operationSchema = schemaForService(protocol.serviceId)?.operation(operation);
@@ -222,22 +239,27 @@ class Dispatcher {
       if (denied) throw denied;
       const count = (this.callCounts.get(`${protocol.serviceId}:${operation}`) ?? 0) + 1;
       this.callCounts.set(`${protocol.serviceId}:${operation}`, count);
-      const fault = this.options.faults?.beforeInvoke({
-        service: protocol.serviceId,
-        operation,
-        input,
-        principal,
-        n: count,
-      });
+      const call: FaultCall = { service: protocol.serviceId, operation, input, principal, n: count };
+      // Only a hook that holds the call costs a turn of the event loop.
+      const held = this.options.faults?.hold?.(call);
+      const refused = held === undefined ? undefined : await held;
+      if (refused) throw refused;
+      const fault = this.options.faults?.beforeInvoke(call);
       if (fault) throw fault;
       const result = await service.invoke(operation, input, {
         principal,
         region,
         accountId: this.options.accountId ?? '123456789012',
       });
-      record({ ok: true });
+      const lost = this.options.faults?.afterInvoke?.(call);
+      // The call log records what the service did (applied: ok) and, separately, that its answer was lost.
+      record({ ok: true }, lost);
+      if (lost?.kind === 'drop') throw new DroppedResponse();
+      if (lost?.kind === 'error') throw new LostAnswer(lost.error);
       return result;
     } catch (error) {
+      if (error instanceof LostAnswer) throw error.error;
+      if (error instanceof DroppedResponse) throw error;
       record({ ok: false, errorCode: asAwsError(error).code });
       throw error;
     }
@@ -266,6 +288,10 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   const server = http.createServer((req, res) => {
     dispatcher.handle(req).then(
       (reply) => {
+        if (reply.drop) {
+          req.socket.destroy();
+          return;
+        }
         res.writeHead(reply.status, {
           'content-type': reply.contentType,
           'content-length': Buffer.byteLength(reply.body),

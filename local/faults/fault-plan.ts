@@ -7,9 +7,10 @@
  * `startLocalAwsStack({ faults: injector })` once, then `arm(plan)` before each scenario and `disarm()` after it, so a
  * stack can be reused across many property-test cases.
  */
-import type { FaultCall, FaultHook } from '../aws/faults';
-import type { AwsError } from '../aws/service';
+import type { FaultCall, FaultHook, LostResponse } from '../aws/faults';
+import { AwsError } from '../aws/service';
 import {
+  FAULT_SERVICES,
   STEP_FUNCTIONS_ERROR_NAMES,
   wireError,
   wireErrorCode,
@@ -44,8 +45,24 @@ export type GreenBehaviour =
   /** /healthz passes for `seconds`, fails for `seconds`, and so on: targets flap between healthy and unhealthy. */
   | { readonly kind: 'flapping'; readonly seconds: number };
 
+/**
+ * A lost response: the service applies the call, then the caller gets a 5xx (`server-error`, the service's own 500)
+ * or no answer at all (`drop`: the connection is closed). The caller cannot tell it from a call that was never made,
+ * so it retries a change that already happened. Counted like ApiFault (same call numbers).
+ */
+export interface LostResponseFault {
+  /** An SDK service id: a FaultService, or another service local AWS serves (e.g. `DynamoDB`). */
+  readonly service: string;
+  readonly operation: string;
+  readonly answer: 'server-error' | 'drop';
+  readonly call: number;
+  readonly through?: number;
+}
+
 export interface FaultPlan {
   readonly api?: readonly ApiFault[];
+  /** Applied calls whose answer is lost (see LostResponseFault). */
+  readonly lost?: readonly LostResponseFault[];
   /** The green version's data-plane behaviour; the scenario deploys `greenImage(plan.green)`. */
   readonly green?: GreenBehaviour;
 }
@@ -65,8 +82,25 @@ export interface InjectedFault {
   readonly at: number;
 }
 
+/** One lost response the injector caused. */
+export interface LostResponseRecord {
+  readonly service: string;
+  readonly operation: string;
+  readonly n: number;
+  readonly answer: 'server-error' | 'drop';
+  /** Wall-clock time (ms since the epoch). */
+  readonly at: number;
+}
+
 /** Sees every call before the fault plan does (and before the service runs it). */
 export type CallObserver = (call: FaultCall) => void;
+
+/**
+ * Sees every call (all callers) before the fault plan and may hold it: a returned promise delays the call until it
+ * settles, and an error it resolves to answers the call instead of the service. Used for operator actions that must
+ * land at an exact point of an execution (local/faults/operator.ts).
+ */
+export type CallGate = (call: FaultCall) => Promise<AwsError | undefined> | undefined;
 
 export interface FaultInjectorOptions {
   /**
@@ -83,6 +117,10 @@ export class FaultInjector implements FaultHook {
   private readonly counts = new Map<string, number>();
   private readonly log: InjectedFault[] = [];
   private readonly observers = new Set<CallObserver>();
+  private readonly gates = new Set<CallGate>();
+  private readonly lostLog: LostResponseRecord[] = [];
+  /** The counted number of each call in flight, for afterInvoke (the same object is passed to both hooks). */
+  private readonly numbers = new WeakMap<FaultCall, number>();
   private readonly countsCaller: (principal: string | undefined) => boolean;
 
   constructor(options: FaultInjectorOptions = {}) {
@@ -92,9 +130,11 @@ export class FaultInjector implements FaultHook {
   /** Applies `plan` from now on; call numbers and the injected-fault log start again from zero. */
   arm(plan: FaultPlan): void {
     for (const fault of plan.api ?? []) validateFault(fault);
+    for (const fault of plan.lost ?? []) validateFault(fault);
     this.plan = plan;
     this.counts.clear();
     this.log.length = 0;
+    this.lostLog.length = 0;
   }
 
   /** No more faults (the log of what was injected is kept until the next arm). */
@@ -108,6 +148,17 @@ export class FaultInjector implements FaultHook {
     return () => this.observers.delete(observer);
   }
 
+  /** Registers a gate (see CallGate); returns a function that removes it. */
+  gate(gate: CallGate): () => void {
+    this.gates.add(gate);
+    return () => this.gates.delete(gate);
+  }
+
+  /** The lost responses caused since the last arm, in order. */
+  lostResponses(): LostResponseRecord[] {
+    return [...this.lostLog];
+  }
+
   /** The faults injected since the last arm, in order. */
   injected(): InjectedFault[] {
     return [...this.log];
@@ -118,12 +169,36 @@ export class FaultInjector implements FaultHook {
     return this.counts.get(`${service}:${operation}`) ?? 0;
   }
 
+  hold(call: FaultCall): Promise<AwsError | undefined> | undefined {
+    for (const gate of this.gates) {
+      const held = gate(call);
+      if (held) return held;
+    }
+    return undefined;
+  }
+
   beforeInvoke(call: FaultCall): AwsError | undefined {
     for (const observer of this.observers) observer(call);
+    return this.planFault(call);
+  }
+
+  afterInvoke(call: FaultCall): LostResponse | undefined {
+    const n = this.numbers.get(call);
+    if (n === undefined) return undefined;
+    const fault = (this.plan.lost ?? []).find(
+      (f) => f.service === call.service && f.operation === call.operation && n >= f.call && n <= (f.through ?? f.call),
+    );
+    if (!fault) return undefined;
+    this.lostLog.push({ service: call.service, operation: call.operation, n, answer: fault.answer, at: Date.now() });
+    return fault.answer === 'drop' ? { kind: 'drop' } : { kind: 'error', error: lostResponseError(call.service) };
+  }
+
+  private planFault(call: FaultCall): AwsError | undefined {
     if (!this.countsCaller(call.principal)) return undefined;
     const key = `${call.service}:${call.operation}`;
     const n = (this.counts.get(key) ?? 0) + 1;
     this.counts.set(key, n);
+    this.numbers.set(call, n);
     const fault = (this.plan.api ?? []).find(
       (f) => f.service === call.service && f.operation === call.operation && n >= f.call && n <= (f.through ?? f.call),
     );
@@ -141,7 +216,14 @@ export class FaultInjector implements FaultHook {
   }
 }
 
-function validateFault(fault: ApiFault): void {
+/** The 5xx a service answers a lost response with: its own server error, or DynamoDB's / a generic 500. */
+export function lostResponseError(service: string): AwsError {
+  const known = FAULT_SERVICES.find((s) => s === service);
+  if (known) return wireError(known, 'server-error');
+  return new AwsError('InternalServerError', 'Internal server error (injected lost response)', 500);
+}
+
+function validateFault(fault: { readonly call: number; readonly through?: number; readonly operation: string }): void {
   const through = fault.through ?? fault.call;
   if (!Number.isInteger(fault.call) || fault.call < 1) {
     throw new Error(`ApiFault.call must be a whole number from 1 (got ${fault.call} for ${fault.operation}).`);

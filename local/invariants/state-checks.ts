@@ -6,7 +6,10 @@ import type { ExecutionResult } from '../demo/executions';
 import type { ServiceView } from '../demo/observe';
 import { lastTaskOutput } from './history';
 
-export type Machine = 'deployGreen' | 'swap' | 'cleanUp';
+/** The five state machines, by the names LocalStack.stateMachines uses. */
+export type Machine = 'deployGreen' | 'swap' | 'cleanUp' | 'rollback' | 'abort';
+
+export const MACHINES: readonly Machine[] = ['deployGreen', 'swap', 'cleanUp', 'rollback', 'abort'];
 
 /** What each task set is for, derived from where the two controller-owned rules forward. */
 export interface Roles {
@@ -114,6 +117,9 @@ export function failureClaim(machine: Machine, cause: string | undefined): Failu
     /Clean-up stopped part-way; production is unaffected and clean-up is safe to re-run/.test(text)
   )
     return 'clean-up-partial';
+  if (machine === 'abort' && /Abort stopped part-way; production is unaffected and abort is safe to re-run/.test(text))
+    return 'clean-up-partial';
+  if (/still draining after an hour\. Production is unaffected/.test(text)) return 'clean-up-partial';
   return 'unclear';
 }
 
@@ -130,6 +136,11 @@ export interface TruthOptions {
    * by what its last health poll saw (history) only, not by the target health a moment later.
    */
   readonly greenMayFlap?: boolean;
+  /**
+   * Something outside the controller changed the service's desired count during the execution (an autoscaler): a
+   * SUCCEEDED deploy-green is then judged by its last health poll (history), not by the task counts a moment later.
+   */
+  readonly capacityChanged?: boolean;
 }
 
 const ERROR_NAME = /^(BlueGreen|Ecs|ElasticLoadBalancingV2|States)\.[A-Za-z0-9]+$/;
@@ -156,6 +167,8 @@ export function truthProblems(
     if (machine === 'deployGreen') problems.push(...deployGreenSucceeded(result, before, after, options));
     if (machine === 'swap') problems.push(...swapSucceeded(before, after));
     if (machine === 'cleanUp') problems.push(...cleanUpSucceeded(after));
+    if (machine === 'rollback') problems.push(...rollbackSucceeded(result, before, after));
+    if (machine === 'abort') problems.push(...abortSucceeded(result, before, after));
     return problems;
   }
   if (result.status !== 'FAILED') return [`execution ended ${result.status}`];
@@ -200,7 +213,7 @@ function deployGreenSucceeded(
   if (!green) return [`the green task set it names (${output.green?.taskSetArn}) does not exist`];
   if (green.status !== 'ACTIVE') problems.push(`green is ${green.status}, not ACTIVE`);
   if (green.targetGroupArn !== output.green?.targetGroupArn) problems.push('the output names another target group');
-  if (!options.greenMayFlap) {
+  if (!options.greenMayFlap && !options.capacityChanged) {
     if (green.stabilityStatus !== 'STEADY_STATE') problems.push(`green is ${green.stabilityStatus}`);
     if (!(green.computedDesiredCount > 0 && green.runningCount === green.computedDesiredCount)) {
       problems.push(`green runs ${green.runningCount} of ${green.computedDesiredCount} tasks`);
@@ -266,6 +279,57 @@ function cleanUpSucceeded(after: ServiceView): string[] {
     problems.push(`task sets left besides the live one: ${after.taskSets.filter((ts) => ts.arn !== live).length}`);
   }
   return problems;
+}
+
+/** Whether a SUCCEEDED execution's output says it changed nothing (`changed: false`). */
+function changedNothing(result: ExecutionResult): boolean {
+  return (result.output as { changed?: unknown } | undefined)?.changed === false;
+}
+
+/**
+ * rollback SUCCEEDED: production forwards to the version kept for a rollback before it ran (the one live before the
+ * swap), which is PRIMARY, and it is the only task set left; with `changed: false`, nothing durable changed.
+ */
+function rollbackSucceeded(result: ExecutionResult, before: ServiceView, after: ServiceView): string[] {
+  if (changedNothing(result)) return sameExceptSweep(before, after, 'rollback');
+  // The version to go back to: the one task set besides the live one (kept for a rollback, or already on the test
+  // listener when an interrupted rollback is re-run); with none, a re-run found production already back on it.
+  const live = roles(before).live;
+  const others = before.taskSets.filter((ts) => ts.arn !== live && ts.status !== 'DRAINING');
+  const target = others.length === 1 ? others[0] : before.taskSets.find((ts) => ts.arn === live);
+  if (!target) return ['rollback succeeded, but before it there was no version to go back to'];
+  const problems: string[] = [];
+  if (
+    JSON.stringify(after.production) !== JSON.stringify({ kind: 'forward', targetGroupArns: [target.targetGroupArn] })
+  ) {
+    problems.push(`production forwards to ${JSON.stringify(after.production)}, not to the previous version`);
+  }
+  const now = after.taskSets.find((ts) => ts.arn === target.arn);
+  if (now?.status !== 'PRIMARY') problems.push(`the previous version is ${now?.status ?? 'gone'}, not PRIMARY`);
+  const left = after.taskSets.filter((ts) => ts.arn !== target.arn);
+  if (left.length > 0) problems.push(`task sets left besides the previous version: ${left.length}`);
+  return problems;
+}
+
+/** abort SUCCEEDED: production did not move, only the live task set is left and the test rule is closed. */
+function abortSucceeded(result: ExecutionResult, before: ServiceView, after: ServiceView): string[] {
+  if (changedNothing(result)) return sameExceptSweep(before, after, 'abort');
+  const problems: string[] = [];
+  if (JSON.stringify(after.production) !== JSON.stringify(before.production)) problems.push('production moved');
+  if (after.test.kind !== 'fixed') problems.push('the test rule still forwards');
+  const live = roles(after).live;
+  const others = after.taskSets.filter((ts) => ts.arn !== live);
+  if (others.length > 0) problems.push(`task sets left besides the live one: ${others.length}`);
+  return problems;
+}
+
+/** `changed: false` may still have swept target groups no task set used; everything else must be as before. */
+function sameExceptSweep(before: ServiceView, after: ServiceView, machine: Machine): string[] {
+  const a = { ...durableState(before), targetGroups: [] as string[] };
+  const b = { ...durableState(after), targetGroups: [] as string[] };
+  return JSON.stringify(a) === JSON.stringify(b)
+    ? []
+    : [`${machine} says it changed nothing, but the state changed: ${describeChange(before, after)}`];
 }
 
 function describeChange(before: ServiceView, after: ServiceView): string {

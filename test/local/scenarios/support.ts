@@ -79,14 +79,18 @@ export async function releaseBlue(fs: FaultStack, colour = 'blue'): Promise<Flow
  * leaves green's target group, say): close the test rule, delete extra rules, every task set but the live one, and
  * every target group but the live one's. Test-side calls are not signed as a role, so no fault plan touches them.
  */
-export async function discardNonLive(fs: FaultStack): Promise<void> {
+export async function discardNonLive(fs: FaultStack, keep: ReadonlySet<string> = new Set()): Promise<void> {
   const { stack } = fs;
   const view = observe(stack);
   const live = roles(view).live;
   const extra = view.taskSets.filter((ts) => ts.arn !== live);
   const liveGroup = view.taskSets.find((ts) => ts.arn === live)?.targetGroupArn;
-  const strayGroups = view.targetGroups.filter((tg) => tg.arn !== liveGroup).map((tg) => tg.arn);
-  const tidy = view.test.kind === 'fixed' && view.previous.kind === 'fixed' && view.extraRules === 0;
+  const strayGroups = view.targetGroups.filter((tg) => tg.arn !== liveGroup && !keep.has(tg.arn)).map((tg) => tg.arn);
+  const keptRules = stack.aws.elbv2
+    .state()
+    .listeners.flatMap((l) => l.rules)
+    .filter((r) => keep.has(r.RuleArn as string)).length;
+  const tidy = view.test.kind === 'fixed' && view.previous.kind === 'fixed' && view.extraRules === keptRules;
   if (extra.length === 0 && tidy && strayGroups.length === 0) return;
   const config = localClientConfig(stack.aws.endpoint, LOCAL_REGION);
   const elb = new ElasticLoadBalancingV2Client(config);
@@ -96,7 +100,8 @@ export async function discardNonLive(fs: FaultStack): Promise<void> {
     await elb.send(new ModifyRuleCommand({ RuleArn: testRule(stack, '2'), Actions: fs.idlePreviousActions }));
     for (const listener of stack.aws.elbv2.state().listeners) {
       for (const rule of listener.rules) {
-        if (rule.IsDefault !== true && rule.Priority !== '1' && !(listener.port === 8080 && rule.Priority === '2')) {
+        const owned = rule.Priority === '1' || (listener.port === 8080 && rule.Priority === '2');
+        if (rule.IsDefault !== true && !owned && !keep.has(rule.RuleArn as string)) {
           await elb.send(new DeleteRuleCommand({ RuleArn: rule.RuleArn as string }));
         }
       }
