@@ -10,7 +10,8 @@
  *   execution, by its name).
  *
  * Changes are read from each execution's own history (TaskScheduled of a changing action, and the event that ended
- * that attempt), so two executions of the same state machine (same role) are told apart.
+ * that attempt), so two executions of the same state machine (same role) are told apart. An attempt the service
+ * refused with a 4xx (the old lock's CreateRule answered PriorityInUse, say) changed nothing and does not count.
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { ExecutionResult } from '../demo/executions';
@@ -24,6 +25,10 @@ export interface Change {
 }
 
 const CHANGING = /^(create|delete|modify|update|register|deregister|set|add|remove|put|tag|untag|start|stop)/i;
+
+/** Task errors after which the call may still have been applied (unmodeled or server-side errors, timeouts). */
+const MAY_HAVE_APPLIED =
+  /^(Ecs\.(EcsException|ServerException)|ElasticLoadBalancingV2\.ElasticLoadBalancingV2Exception|States\.(Timeout|TaskFailed|ALL))$/;
 
 const time = (event: HistoryEvent): number => (event.timestamp instanceof Date ? event.timestamp.getTime() : 0);
 
@@ -42,7 +47,10 @@ export function changesOf(history: readonly HistoryEvent[]): Change[] {
           : undefined;
     }
     if (pending && /^Task(Succeeded|Failed|TimedOut)$/.test(event.type ?? '')) {
-      changes.push({ ...pending, endMs: time(event) });
+      // An attempt the service refused (a 4xx such as PriorityInUse or TargetGroupNotFound) changed nothing; one that
+      // failed with a 5xx, a throttling code or a timeout may have been applied (a lost answer), so it counts.
+      const error = event.taskFailedEventDetails?.error ?? '';
+      if (event.type !== 'TaskFailed' || MAY_HAVE_APPLIED.test(error)) changes.push({ ...pending, endMs: time(event) });
       pending = undefined;
     }
   }
