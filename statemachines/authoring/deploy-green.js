@@ -123,9 +123,9 @@ const def = {
             { Variable: '$.lease.record.phase', StringEquals: 'swapping' },
             { Variable: '$.lease.record.phase', StringEquals: 'baking' },
           ],
-          Next: 'RejectSwapUnfinished',
+          Next: 'RejectUnfinishedSwap',
         },
-        { Variable: '$.lease.record.phase', StringEquals: 'rolling-back', Next: 'RejectRollbackUnfinished' },
+        { Variable: '$.lease.record.phase', StringEquals: 'rolling-back', Next: 'RejectUnfinishedRollback' },
         { Variable: '$.lease.record.phase', StringEquals: 'swapped', Next: 'RejectPreviousKept' },
         {
           And: [

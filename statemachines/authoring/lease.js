@@ -266,14 +266,14 @@ function recordStates(name, fields, next, onError, { errorPath = '$.error' } = {
 function unfinishedRejects(which) {
   const all = {
     rollback: {
-      RejectRollbackUnfinished: fmtReject(
+      RejectUnfinishedRollback: fmtReject(
         'BlueGreen.RollbackUnfinished',
         "States.Format('A rollback of service ${ServiceName} did not finish (recorded by {}): production is going back to task set {}. Run rollback again to finish it. Nothing was changed.', $.lease.record.updatedBy, $.lease.record.previous.taskSetArn)",
         'FailBeforeChangesWithCause',
       ),
     },
     swap: {
-      RejectSwapUnfinished: fmtReject(
+      RejectUnfinishedSwap: fmtReject(
         'BlueGreen.SwapUnfinished',
         "States.Format('A swap of service ${ServiceName} did not finish (recorded phase {}, by {}): production may already serve green (task set {}) without a completed bake. Run swap again to finish it (it checks green and bakes again), or rollback to go back to the previous version. Nothing was changed.', $.lease.record.phase, $.lease.record.updatedBy, $.lease.record.green.taskSetArn)",
         'FailBeforeChangesWithCause',

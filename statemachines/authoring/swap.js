@@ -41,7 +41,7 @@ const def = {
       Comment:
         'The deployment record says whether a swap was interrupted (Stop, or a failed undo): then this run finishes it, baking again, instead of reading production (already on green) as a completed swap.',
       Choices: [
-        { Variable: '$.lease.record.phase', StringEquals: 'rolling-back', Next: 'RejectRollbackUnfinished' },
+        { Variable: '$.lease.record.phase', StringEquals: 'rolling-back', Next: 'RejectUnfinishedRollback' },
         {
           Or: [
             { Variable: '$.lease.record.phase', StringEquals: 'swapping' },

@@ -1,3 +1,4 @@
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DeleteRuleCommand,
   DeleteTargetGroupCommand,
@@ -121,6 +122,33 @@ export async function discardNonLive(fs: FaultStack, keep: ReadonlySet<string> =
   }
 }
 
+/**
+ * The service's lease and deployment record put back to match what is there now (one live version, or none), as
+ * the state machines would have left them: for a baseline restored around the state machines.
+ */
+export async function resetDeploymentRecord(stack: LocalStack): Promise<void> {
+  const view = observe(stack);
+  const live = view.taskSets.find((ts) => ts.arn === roles(view).live);
+  const serviceArn = stack.aws.ecs.state().services.find((s) => s.name === stack.service.service)?.arn ?? '';
+  const record = live
+    ? {
+        phase: 'stable',
+        live: { found: true, taskSetArn: live.arn, status: 'PRIMARY', targetGroupArn: live.targetGroupArn },
+      }
+    : { phase: 'none' };
+  const ddb = new DynamoDBClient(localClientConfig(stack.aws.endpoint, LOCAL_REGION));
+  try {
+    await ddb.send(
+      new PutItemCommand({
+        TableName: stack.deployed.outputs.DeploymentTableName,
+        Item: { service: { S: serviceArn }, record: { S: JSON.stringify(record) } },
+      }),
+    );
+  } finally {
+    ddb.destroy();
+  }
+}
+
 /** The problems of a flow as one readable string, for `expect(...).toEqual([])` failures. */
 export function problemsOf(flow: FlowResult): string[] {
   return flow.problems;
@@ -133,6 +161,7 @@ export function problemsOf(flow: FlowResult): string[] {
 export async function restoreBaseline(fs: FaultStack): Promise<void> {
   fs.injector.disarm();
   await discardNonLive(fs);
+  await resetDeploymentRecord(fs.stack);
   const view = observe(fs.stack);
   const live = view.taskSets.find((ts) => ts.arn === roles(view).live);
   const running = fs.stack.aws.ecs.state().tasks.filter((t) => t.lastStatus === 'RUNNING');
