@@ -61,8 +61,11 @@ export interface StackInfo {
   readonly service: string;
   readonly machines: Readonly<Record<MachineKind, string>>;
   readonly pipelineName: string | undefined;
-  /** DynamoDB table of the lease and deployment record (one item per service, keyed by the service ARN). */
-  readonly deploymentTable: string;
+  /**
+   * DynamoDB table of the lease and deployment record (one item per service, keyed by the service ARN); absent on a
+   * stack deployed before the controller kept one.
+   */
+  readonly deploymentTable: string | undefined;
 }
 
 export class Context {
@@ -175,7 +178,7 @@ export class Context {
       service: need('ServiceName'),
       machines: Object.fromEntries(MACHINES.map((m) => [m, need(MACHINE_OUTPUT[m])])) as Record<MachineKind, string>,
       pipelineName: outputs.PipelineName,
-      deploymentTable: need('DeploymentTableName'),
+      deploymentTable: outputs.DeploymentTableName,
     };
   }
 

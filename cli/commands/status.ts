@@ -222,6 +222,7 @@ async function readDeploymentItem(
   stack: StackInfo,
   serviceArn: string,
 ): Promise<{ record: DeploymentRecordView; lease?: Omit<LeaseView, 'holderRunning'> }> {
+  if (stack.deploymentTable === undefined) return { record: { phase: 'unknown' } };
   const ddb = new DynamoDBClient(ctx.config());
   try {
     const { Item } = await ddb.send(
@@ -258,6 +259,7 @@ const PHASE_TEXT: Readonly<Record<string, string>> = {
   swapped: 'swapped: production serves the new version; the previous one is kept until clean-up',
   'rolling-back': 'rolling back to the previous version',
   stable: 'one version live, nothing in flight',
+  unknown: 'the stack has no DeploymentTableName output: deploy this version of the stack to get a record',
 };
 
 export function describePhase(record: DeploymentRecordView): string {

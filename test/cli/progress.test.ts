@@ -66,7 +66,8 @@ describe('progress model from recorded histories', () => {
       error: 'States.Aborted',
     });
     expect(progress).toMatchObject({ status: 'ABORTED', error: 'States.Aborted', elapsedMs: 30_000 });
-    expect(progress.next).toEqual(['bluegreen status']);
+    // A stopped run is recovered by running the same machine again (README, the Stop table).
+    expect(progress.next).toEqual(['bluegreen swap']);
   });
 
   test('log entries: one per state entered with its count, failed tasks, and the end', () => {
