@@ -255,7 +255,7 @@ describe('following: Ctrl-C, --timeout, watch, --no-wait', () => {
   test('--no-wait prints the execution ARN and returns; watch picks it up', async () => {
     const started = await runBin(args('--no-wait', 'abort'));
     expect(started.code).toBe(0);
-    expect(started.stdout).toMatch(/^arn:aws:states:us-east-1:123456789012:execution:\S*Abort\S*\n$/);
+    expect(started.stdout).toMatch(/^arn:aws:states:us-east-1:123456789012:execution:\S*-abort:\S+\n$/);
     const watched = await runBin(args('watch', started.stdout.trim()));
     expect(watched.code).toBe(0);
     expect(watched.stdout).toMatch(/^Aborted: green was discarded/);

@@ -144,6 +144,9 @@ describe('state machines', () => {
         passableRoleArns: ['x'],
         listenerArns: { TestListenerArn: 'l' },
         listenerRulePatterns: { TestListenerArn: 'l/*' },
+        stackName: 'st',
+        deploymentTableArn: 'arn:aws:dynamodb:r:a:table/t',
+        stateMachineNames: STATE_MACHINE_NAMES.map((n) => `st-${n}`),
       }).flatMap((s) => s.actions);
       if (/\$\{\w+FunctionArn\}/.test(readAsl(name))) expected.push('lambda:InvokeFunction');
       // What the role has beyond the definition's calls is only what Step Functions itself needs (logs, X-Ray).
