@@ -308,8 +308,9 @@ describe('following: Ctrl-C, --timeout, watch, --no-wait', () => {
     const shown = screen(result.stdout);
     expect(shown[0]).toBe(`Watching deploy-green: ${executionArn}`);
     expect(shown).toContainEqual(expect.stringMatching(/^\[\s*\S+\] WaitForGreen \(#2\)$/));
+    expect(shown).toContainEqual(expect.stringMatching(/^\[\s*\S+( \S+)?\] Ready$/));
     expect(shown.slice(-4)).toEqual([
-      expect.stringMatching(/^\[\s*\S+( \S+)?\] Ready$/),
+      expect.stringMatching(/^\[\s*\S+( \S+)?\] Succeeded$/),
       expect.stringMatching(/^✓ deploy-green succeeded in /),
       'Next: bluegreen swap, or bluegreen abort',
       stack.urls.test,
