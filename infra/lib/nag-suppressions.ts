@@ -4,6 +4,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
 import type { BlueGreenStack } from './bluegreen-stack';
+import { STATE_MACHINE_NAMES } from './private/asl';
 
 /**
  * Every cdk-nag AwsSolutions finding we accept, each with its reason beside it. cdk-nag v3 matches acknowledgments
@@ -58,19 +59,27 @@ export function applyNagSuppressions(stack: BlueGreenStack, artifactBucket: s3.I
   for (const machine of Object.values(stack.stateMachines.byName) as sfn.StateMachine[]) {
     ack(
       machine.role,
-      'Describe* (DescribeRules, DescribeTargetHealth, DescribeTaskDefinition), RegisterTaskDefinition, X-Ray and CloudWatch Logs delivery have no resource-level permissions.',
+      'Describe* (DescribeRules, DescribeTags, DescribeTargetHealth, DescribeTargetGroups, DescribeTaskDefinition), X-Ray and CloudWatch Logs delivery have no resource-level permissions (Service Authorization Reference).',
       'AwsSolutions-IAM5[Resource::*]',
     );
     ack(
       machine.role,
-      'Task set ids are created by ECS at deploy time; the ARN is pinned to this cluster and service.',
+      'Task set ids are created by ECS at deploy time; the ARN is pinned to this cluster and service, CreateTaskSet and its tag-on-create TagResource require this stack’s bluegreen:stack/bluegreen:service request tags, and DeleteTaskSet requires them on the task set (aws:ResourceTag).',
       arn('ecs', `task-set/${cluster}/${stack.app.serviceName}/*`),
     );
     ack(
       machine.role,
-      'Green target group names end in a per-deployment id; the ARN is pinned to this service’s name prefix.',
+      'Green target group names end in a per-deployment id; the ARN is pinned to this service’s name prefix, CreateTargetGroup and its tag-on-create AddTags require this stack’s bluegreen:stack/bluegreen:service request tags, and DeleteTargetGroup/ModifyTargetGroupAttributes require them on the group (aws:ResourceTag), so a look-alike group is refused.',
       arn('elasticloadbalancing', `targetgroup/${stack.stateMachines.targetGroupNamePrefix}-*/*`),
     );
+    // The construct names the state machines `<stack>-<file>` so each role can read the others' executions.
+    for (const name of STATE_MACHINE_NAMES) {
+      ack(
+        machine.role,
+        'Execution names are generated per run; DescribeExecution (is a lease holder still RUNNING?) is pinned to executions of this stack’s five state machines.',
+        arn('states', `execution:${stack.stackName}-${name}:*`),
+      );
+    }
   }
 
   const testListener = `{"Ref":"${logicalId(stack.loadBalancer.testListener)}"}`;
@@ -78,14 +87,14 @@ export function applyNagSuppressions(stack: BlueGreenStack, artifactBucket: s3.I
   for (const machine of [stack.stateMachines.deployGreen, stack.stateMachines.rollback, stack.stateMachines.abort]) {
     ack(
       machine.role,
-      'Deployment rules (the lock and health-check rule deploy-green adds at priority 100) get ids from ELBv2; the ARN is pinned to the test listener. deploy-green adds and removes its own; abort and rollback remove ones an interrupted run left.',
+      'Deployment rules (the lock and health-check rule deploy-green adds at priority 100) get ids from ELBv2; the ARN is pinned to the test listener, and DeleteRule/ModifyRule of such rules require this stack’s bluegreen:stack/bluegreen:service tags on the rule (aws:ResourceTag). deploy-green adds and removes its own; abort and rollback remove ones an interrupted run left.',
       `AwsSolutions-IAM5[Resource::${split(0)}:listener-rule/${split(1)}/*]`,
     );
   }
 
   ack(
     stack.stateMachines.deployGreen.role,
-    'deploy-green registers new revisions of the service’s task definition family; revision numbers are assigned by ECS, so the ARN is pinned to the family.',
+    'deploy-green registers new revisions of the service’s task definition family; revision numbers are assigned by ECS, so the ARN is pinned to the family, and the registration (and its tag-on-create TagResource) requires this stack’s bluegreen:stack/bluegreen:service request tags.',
     arn('ecs', `task-definition/${stack.app.taskDefinition.family}:*`),
   );
 

@@ -282,10 +282,12 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
       const definition = substituteDefinition(String(props.DefinitionString), substitutions);
       definitions[id] = definition;
       resolvedSubstitutions[id] = substitutions;
+      // CloudFormation uses StateMachineName when the template gives one (IAM may scope executions by it).
+      const name = props.StateMachineName === undefined ? id : resolveString(props.StateMachineName, ctx, id);
       const { stateMachineArn } = await sfn.send(
-        new CreateStateMachineCommand({ name: id, definition, roleArn: str(props, 'RoleArn', id), type: 'STANDARD' }),
+        new CreateStateMachineCommand({ name, definition, roleArn: str(props, 'RoleArn', id), type: 'STANDARD' }),
       );
-      resources.set(id, { ref: stateMachineArn ?? '', attributes: { Arn: stateMachineArn ?? '', Name: id } });
+      resources.set(id, { ref: stateMachineArn ?? '', attributes: { Arn: stateMachineArn ?? '', Name: name } });
     }
     for (const [id, props] of ofType('AWS::CodePipeline::Pipeline')) {
       // CloudFormation names a pipeline STACK-LogicalId-RANDOM; locally without the random part.

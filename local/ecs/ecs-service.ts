@@ -16,7 +16,7 @@ import { Scheduler } from './scheduler';
 import { createService, deleteService, describeServices, updateService } from './service-operations';
 import { type EcsSnapshot, snapshot } from './snapshot';
 import { EcsStore } from './store';
-import { listTagsForResource, tagResource, untagResource } from './tag-operations';
+import { listTagsForResource, resourceTags, tagResource, untagResource } from './tag-operations';
 import { deregisterTaskDefinition, describeTaskDefinition, registerTaskDefinition } from './task-definition-operations';
 import { describeTasks, listTasks } from './task-operations';
 import type { LaunchTask } from './task-runner';
@@ -51,6 +51,8 @@ export interface EcsServiceOptions {
 export interface LocalEcs extends EmulatedService {
   /** A plain-data snapshot of clusters, services, task sets, tasks and task definitions. */
   state(): EcsSnapshot;
+  /** The current tags of an existing ECS resource by ARN (for local IAM's aws:ResourceTag), else undefined. */
+  tagsOf(arn: string): Readonly<Record<string, string>> | undefined;
   /** Stops every task process and the scheduler. */
   close(): Promise<void>;
 }
@@ -118,6 +120,7 @@ export function createEcsService(options: EcsServiceOptions): LocalEcs {
       return await Promise.resolve(handler(ctx, input));
     },
     state: () => snapshot(store, options.targets),
+    tagsOf: (arn) => resourceTags(store, arn),
     close: () => scheduler.close(),
   };
 }

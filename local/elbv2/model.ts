@@ -694,6 +694,13 @@ export class Elbv2Model implements TargetGroupRegistry {
     return {};
   }
 
+  /** The current tags of an existing load balancer, listener, rule or target group; undefined if there is none. */
+  tagsOf(arn: string): Readonly<Record<string, string>> | undefined {
+    const exists =
+      this.loadBalancers.has(arn) || this.listeners.has(arn) || this.rules.has(arn) || this.targetGroups.has(arn);
+    return exists ? Object.fromEntries(this.tags.get(arn) ?? []) : undefined;
+  }
+
   describeTags(input: Input): Input {
     const resourceArns = strings(input['ResourceArns']);
     resourceArns.forEach((arn) => this.checkTaggable(arn));

@@ -17,6 +17,8 @@ export interface Elbv2Service {
   readonly service: EmulatedService;
   readonly targetGroups: TargetGroupRegistry;
   state(): Elbv2State;
+  /** The current tags of an existing ELBv2 resource by ARN (for local IAM's aws:ResourceTag), else undefined. */
+  tagsOf(arn: string): Readonly<Record<string, string>> | undefined;
   /** Stops the listeners' HTTP servers and all health checks. */
   close(): Promise<void>;
 }
@@ -61,5 +63,11 @@ export function createElbv2Service(options: Elbv2ServiceOptions): Elbv2Service {
       return run;
     },
   };
-  return { service, targetGroups: model, state: () => model.state(), close: () => model.close() };
+  return {
+    service,
+    targetGroups: model,
+    state: () => model.state(),
+    tagsOf: (arn) => model.tagsOf(arn),
+    close: () => model.close(),
+  };
 }

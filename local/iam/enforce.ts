@@ -7,8 +7,19 @@
 import type { AuthorizeHook } from '../aws/server';
 import { AwsError } from '../aws/service';
 import { evaluate } from './policy';
-import { authorizationsFor, type AccountScope } from './request-authorization';
+import { authorizationsFor, type AccountScope, type ResourceTagLookup } from './request-authorization';
+import type { AuthorizationRecord } from './resource-tags';
 import type { RolePolicies } from './template-policies';
+
+export interface AuthorizerOptions {
+  /** Current resource tags, for `aws:ResourceTag/…` conditions (resource-tags.ts: localResourceTags). */
+  readonly resourceTags?: ResourceTagLookup;
+  /**
+   * Keeps each signed call's authorizations as they were at call time, for the replay (least-privilege.ts); its own
+   * resource tag lookup is used instead of `resourceTags`.
+   */
+  readonly record?: AuthorizationRecord;
+}
 
 /** The error each protocol returns when IAM refuses a call. */
 export function accessDenied(service: string, principal: string, action: string, resource: string, explicit: boolean) {
@@ -25,13 +36,23 @@ export function accessDenied(service: string, principal: string, action: string,
 
 /**
  * An authorize hook over `roles`, read on every call so a test can install or swap policies after the stack is
- * deployed (role ARNs are known only then).
+ * deployed (role ARNs are known only then). Conditions on resource tags see the resource as it is at the call.
  */
-export function iamAuthorizer(roles: () => readonly RolePolicies[], scope: AccountScope): AuthorizeHook {
+export function iamAuthorizer(
+  roles: () => readonly RolePolicies[],
+  scope: AccountScope,
+  options: AuthorizerOptions = {},
+): AuthorizeHook {
   return (call) => {
     const role = roles().find((r) => r.roleArn === call.principal);
-    if (!role) return undefined;
-    for (const request of authorizationsFor(call, scope)) {
+    if (!role) {
+      options.record?.observe(call);
+      return undefined;
+    }
+    const requests = options.record
+      ? options.record.authorize(call)
+      : authorizationsFor(call, scope, { resourceTags: options.resourceTags });
+    for (const request of requests) {
       const { decision } = evaluate(role.statements, request);
       if (decision !== 'Allow') {
         return accessDenied(

@@ -68,9 +68,17 @@ export interface ExecutionRecord {
   readonly history: readonly ScheduledTaskEvent[];
 }
 
+const DYNAMODB_INTEGRATIONS: Readonly<Record<string, string>> = {
+  getItem: 'dynamodb:GetItem',
+  putItem: 'dynamodb:PutItem',
+  updateItem: 'dynamodb:UpdateItem',
+  deleteItem: 'dynamodb:DeleteItem',
+};
+
 /**
  * Integrations Step Functions performs itself with the role, which never reach local AWS's API and so are not in the
- * call log: `lambda:invoke` → lambda:InvokeFunction on the function (ARN as given, qualifier included). aws-sdk
+ * call log: `lambda:invoke` → lambda:InvokeFunction on the function (ARN as given, qualifier included);
+ * `dynamodb:getItem|putItem|updateItem|deleteItem` → dynamodb:<Op> on the table. aws-sdk
  * Tasks are skipped here (the call log has them); any other integration fails loudly until it is mapped.
  */
 export function integrationAuthorizations(
@@ -91,11 +99,31 @@ export function integrationAuthorizations(
           : `arn:aws:lambda:${scope.region}:${scope.accountId}:function:${name}`;
       return [{ request: { action: 'lambda:InvokeFunction', resource }, source: source.slice(0, 300) }];
     }
+    // Optimized DynamoDB integrations: Step Functions calls DynamoDB with the role (dynamodb:GetItem … on the table).
+    // If local Step Functions reaches local DynamoDB through its API signed as the role, the call log maps the same
+    // call again (request-authorization.ts); judging it twice changes nothing.
+    const dynamoDbAction = DYNAMODB_INTEGRATIONS[details.resource ?? ''];
+    if (details.resourceType === 'dynamodb' && dynamoDbAction) {
+      const parameters = JSON.parse(details.parameters ?? '{}') as { TableName?: unknown };
+      const table = String(parameters.TableName);
+      const resource = table.startsWith('arn:')
+        ? table
+        : `arn:aws:dynamodb:${scope.region}:${scope.accountId}:table/${table}`;
+      return [{ request: { action: dynamoDbAction, resource }, source: source.slice(0, 300) }];
+    }
     throw new Error(
       `No IAM mapping for the Step Functions integration ${details.resourceType}:${String(details.resource)}; ` +
         'add it to integrationAuthorizations in local/iam/least-privilege.ts.',
     );
   });
+}
+
+export interface CheckOptions {
+  /**
+   * The authorizations of a logged call, with their condition keys. Default: mapped now, without resource tags; pass
+   * `AuthorizationRecord.of` (resource-tags.ts) to judge each call by the resource tags it met when it was made.
+   */
+  readonly authorizationsOf?: (call: CallRecord) => readonly AuthorizationRequest[];
 }
 
 /**
@@ -112,7 +140,9 @@ export function checkCalls(
   scope: AccountScope,
   executions: readonly ExecutionRecord[] = [],
   assumedBy: ReadonlyMap<string, string> = new Map(),
+  options: CheckOptions = {},
 ): CallCheck {
+  const authorizationsOf = options.authorizationsOf ?? ((call: CallRecord) => authorizationsFor(call, scope));
   const byArn = new Map(roles.map((r) => [r.roleArn, r]));
   const authorized: AuthorizedCall[] = [];
   const otherPrincipals: CallRecord[] = [];
@@ -134,7 +164,7 @@ export function checkCalls(
       const source = `${roleName(assumerArn)} assumed ${roleName(role.roleArn)} to sign ${describeCall(call)}`;
       authorized.push({ source, call, role: assumer, request, decision, matched });
     }
-    for (const request of authorizationsFor(call, scope)) {
+    for (const request of authorizationsOf(call)) {
       const { decision, matched } = evaluate(role.statements, request);
       authorized.push({ source: describeCall(call), call, role, request, decision, matched });
     }

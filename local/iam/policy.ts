@@ -7,10 +7,14 @@
  *   colon-separated ARN segments (`*` alone matches every resource);
  * - `Condition`: every operator block and every key must match (AND), any of a key's values may match (OR); a key
  *   missing from the request context fails a positive operator and passes a negated one; `…IfExists` passes when the
- *   key is missing. Operators outside the supported list fail loudly rather than being guessed.
+ *   key is missing. `ForAllValues:` holds when every value in the request matches some policy value (and when the
+ *   key is missing or empty); `ForAnyValue:` when at least one does (never when it is missing). Operators outside
+ *   the supported list, and condition keys the request context is not built for (see MODELLED_CONDITION_KEYS),
+ *   fail loudly rather than being guessed: a key nobody fills would otherwise pass every negated operator.
  *
- * References: IAM User Guide, "Policy evaluation logic" and "IAM JSON policy elements: Action / Resource / Condition
- * operators" (docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
+ * References: IAM User Guide, "Policy evaluation logic", "IAM JSON policy elements: Action / Resource / Condition
+ * operators" (docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html) and "Single-valued
+ * vs. multivalued context keys" (reference_policies_condition-single-vs-multi-valued-context-keys.html).
  */
 
 export type PolicyValue = string | readonly string[];
@@ -116,6 +120,36 @@ export class UnsupportedPolicyError extends Error {
   }
 }
 
+/**
+ * The condition keys local authorization puts in the request context (request-authorization.ts), matched
+ * case-insensitively; `…/` entries are prefixes (`aws:ResourceTag/bluegreen:stack`). Multivalued keys may be used
+ * only with `ForAllValues:` / `ForAnyValue:`.
+ */
+export const MODELLED_CONDITION_KEYS: ReadonlyArray<{ readonly key: string; readonly multivalued: boolean }> = [
+  { key: 'iam:PassedToService', multivalued: false },
+  { key: 'aws:RequestTag/', multivalued: false },
+  { key: 'aws:ResourceTag/', multivalued: false },
+  { key: 'aws:TagKeys', multivalued: true },
+  { key: 'ecs:CreateAction', multivalued: false },
+  { key: 'elasticloadbalancing:CreateAction', multivalued: false },
+];
+
+function modelledKey(key: string): { readonly key: string; readonly multivalued: boolean } {
+  const lower = key.toLowerCase();
+  const found = MODELLED_CONDITION_KEYS.find((k) =>
+    k.key.endsWith('/')
+      ? lower.startsWith(k.key.toLowerCase()) && lower.length > k.key.length
+      : lower === k.key.toLowerCase(),
+  );
+  if (!found) {
+    throw new UnsupportedPolicyError(
+      `Condition key ${key} is not modelled locally (the request context never carries it), so a condition on it cannot be judged. ` +
+        'Add it to MODELLED_CONDITION_KEYS in local/iam/policy.ts and fill it in local/iam/request-authorization.ts.',
+    );
+  }
+  return found;
+}
+
 function conditionKeyValue(
   context: Readonly<Record<string, PolicyValue>> | undefined,
   key: string,
@@ -126,21 +160,44 @@ function conditionKeyValue(
   return found === undefined ? undefined : asList(context[found]);
 }
 
+const SET_OPERATORS = ['ForAllValues', 'ForAnyValue'] as const;
+
 export function conditionsMatch(
   condition: PolicyStatement['Condition'],
   context: AuthorizationRequest['context'],
 ): boolean {
   if (!condition) return true;
   return Object.entries(condition).every(([rawOperator, keys]) => {
-    if (rawOperator.includes(':')) {
+    const [qualifier, base] = rawOperator.includes(':')
+      ? [rawOperator.slice(0, rawOperator.indexOf(':')), rawOperator.slice(rawOperator.indexOf(':') + 1)]
+      : [undefined, rawOperator];
+    if (qualifier !== undefined && !(SET_OPERATORS as readonly string[]).includes(qualifier)) {
       throw new UnsupportedPolicyError(`Condition set operator ${rawOperator} is not modelled locally.`);
     }
-    const ifExists = rawOperator.endsWith('IfExists');
-    const name = ifExists ? rawOperator.slice(0, -'IfExists'.length) : rawOperator;
+    const ifExists = base.endsWith('IfExists');
+    if (ifExists && qualifier !== undefined) {
+      throw new UnsupportedPolicyError(`Condition operator ${rawOperator} is not modelled locally.`);
+    }
+    const name = ifExists ? base.slice(0, -'IfExists'.length) : base;
     const operator = OPERATORS[name];
     if (!operator) throw new UnsupportedPolicyError(`Condition operator ${rawOperator} is not modelled locally.`);
     return Object.entries(keys).every(([key, policyValues]) => {
+      const { multivalued } = modelledKey(key);
+      if (multivalued !== (qualifier !== undefined)) {
+        throw new UnsupportedPolicyError(
+          multivalued
+            ? `${key} is multivalued: use ForAllValues:${name} or ForAnyValue:${name}, not ${rawOperator}.`
+            : `${key} is single-valued: ${rawOperator} is not modelled for it.`,
+        );
+      }
       const requestValues = conditionKeyValue(context, key);
+      // One request value against the policy values: a positive operator matches any of them, a negated one none.
+      const valueMatches = (r: string): boolean => {
+        const any = asList(policyValues).some((p) => operator.test(p, r));
+        return operator.negated ? !any : any;
+      };
+      if (qualifier === 'ForAllValues') return (requestValues ?? []).every(valueMatches);
+      if (qualifier === 'ForAnyValue') return (requestValues ?? []).some(valueMatches);
       if (requestValues === undefined) return ifExists || operator.negated;
       const any = asList(policyValues).some((p) => requestValues.some((r) => operator.test(p, r)));
       return operator.negated ? !any : any;

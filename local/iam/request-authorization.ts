@@ -19,14 +19,24 @@
  * | sfn StartExecution, DescribeStateMachine | statemachine* (the ARN as given: version and alias ARNs included) |
  * | sfn DescribeExecution | execution* |
  * | codepipeline StartPipelineExecution | pipeline* (`arn:aws:codepipeline:REGION:ACCOUNT:NAME`) |
+ * | dynamodb GetItem, PutItem, UpdateItem, DeleteItem | table* (`arn:aws:dynamodb:REGION:ACCOUNT:table/NAME`) |
  *
  * Resources that do not exist yet (the task set CreateTaskSet makes, the target group CreateTargetGroup makes) are
  * named with `*` for the id AWS has not assigned: `task-set/CLUSTER/SERVICE/*`, `targetgroup/NAME/*`,
  * `task-definition/FAMILY:*`. Tags given on create are authorized separately (ecs:TagResource with
- * ecs:CreateAction, elasticloadbalancing:AddTags), as the ECS and ELB "tag on create" guides describe. An operation
- * not in this table fails loudly: guessing its authorization would make the least-privilege check meaningless.
+ * ecs:CreateAction, elasticloadbalancing:AddTags with elasticloadbalancing:CreateAction), as the ECS and ELB "tag on
+ * create" guides describe. An operation not in this table fails loudly: guessing its authorization would make the
+ * least-privilege check meaningless.
+ *
+ * Condition keys in each request's context, as AWS fills them (SAR condition-key columns):
+ * - `aws:RequestTag/KEY` and `aws:TagKeys` from the tags a create (and its tag action) carries;
+ * - `ecs:CreateAction` / `elasticloadbalancing:CreateAction` on the tag action of a tag-on-create;
+ * - `aws:ResourceTag/KEY` from the current tags of the existing ECS or ELBv2 resource the request names, read through
+ *   `resourceTags` (absent when the resource does not exist, is not ours to look up, or no lookup is given: a
+ *   condition on it then fails, as IAM's does on a missing key);
+ * - `iam:PassedToService` on iam:PassRole.
  */
-import type { AuthorizationRequest } from './policy';
+import type { AuthorizationRequest, PolicyValue } from './policy';
 
 export interface ApiCall {
   /** The SDK service id as local AWS records it: `ECS`, `Elastic Load Balancing v2`, `SFN`, `CodePipeline`. */
@@ -39,6 +49,17 @@ export interface ApiCall {
 export interface AccountScope {
   readonly region: string;
   readonly accountId: string;
+}
+
+/**
+ * The current tags of an emulated resource by ARN, or undefined when the resource does not exist (or is of a kind the
+ * lookup does not know). See resource-tags.ts for the one over local ECS and ELBv2.
+ */
+export type ResourceTagLookup = (arn: string) => Readonly<Record<string, string>> | undefined;
+
+export interface AuthorizationOptions {
+  /** Fills `aws:ResourceTag/…`; without it no request carries resource tags. */
+  readonly resourceTags?: ResourceTagLookup;
 }
 
 export class UnmappedOperationError extends Error {
@@ -57,8 +78,31 @@ const str = (input: Readonly<Record<string, unknown>>, key: string): string | un
 const strings = (input: Readonly<Record<string, unknown>>, key: string): string[] =>
   Array.isArray(input[key]) ? (input[key] as unknown[]).filter((v): v is string => typeof v === 'string') : [];
 
-const hasTags = (input: Readonly<Record<string, unknown>>, key: string): boolean =>
-  Array.isArray(input[key]) && (input[key] as unknown[]).length > 0;
+/** The tags of a request (`tags: [{key, value}]` for ECS, `Tags: [{Key, Value}]` for ELBv2), in order. */
+function requestTags(input: Readonly<Record<string, unknown>>, member: 'tags' | 'Tags'): Array<[string, string]> {
+  const list = input[member];
+  if (!Array.isArray(list)) return [];
+  const [k, v] = member === 'tags' ? ['key', 'value'] : ['Key', 'Value'];
+  return (list as unknown[]).flatMap((tag) => {
+    const t = (tag ?? {}) as Record<string, unknown>;
+    return typeof t[k] === 'string' ? [[t[k], typeof t[v] === 'string' ? t[v] : ''] as [string, string]] : [];
+  });
+}
+
+/** `aws:RequestTag/KEY` for each tag and `aws:TagKeys`, or nothing when the request carries no tags. */
+function requestTagContext(tags: ReadonlyArray<[string, string]>): Record<string, PolicyValue> {
+  if (tags.length === 0) return {};
+  return {
+    ...Object.fromEntries(tags.map(([key, value]) => [`aws:RequestTag/${key}`, value])),
+    'aws:TagKeys': tags.map(([key]) => key),
+  };
+}
+
+/** The request with its context, leaving `context` out when there is nothing in it. */
+function withContext(request: AuthorizationRequest, context: Record<string, PolicyValue>): AuthorizationRequest {
+  const merged = { ...request.context, ...context };
+  return Object.keys(merged).length > 0 ? { ...request, context: merged } : { ...request };
+}
 
 function required(input: Readonly<Record<string, unknown>>, key: string, call: string): string {
   const value = str(input, key);
@@ -85,8 +129,11 @@ function ecsRequests(operation: string, input: Readonly<Record<string, unknown>>
   const taskSetArnOf = (taskSet: string): string =>
     taskSet.startsWith('arn:') ? taskSet : arn(`task-set/${cluster}/${serviceName()}/${taskSet}`);
   const action = `ecs:${operation}`;
+  const tags = requestTagContext(requestTags(input, 'tags'));
   const tagOnCreate = (resource: string): AuthorizationRequest[] =>
-    hasTags(input, 'tags') ? [{ action: 'ecs:TagResource', resource, context: { 'ecs:CreateAction': operation } }] : [];
+    Object.keys(tags).length > 0
+      ? [{ action: 'ecs:TagResource', resource, context: { ...tags, 'ecs:CreateAction': operation } }]
+      : [];
 
   switch (operation) {
     case 'DescribeServices':
@@ -96,7 +143,7 @@ function ecsRequests(operation: string, input: Readonly<Record<string, unknown>>
       return [{ action, resource: serviceArnOf(required(input, 'service', action)) }];
     case 'CreateTaskSet': {
       const resource = arn(`task-set/${cluster}/${serviceName()}/*`);
-      return [{ action, resource }, ...tagOnCreate(resource)];
+      return [withContext({ action, resource }, tags), ...tagOnCreate(resource)];
     }
     case 'DeleteTaskSet':
     case 'UpdateTaskSet':
@@ -115,7 +162,7 @@ function ecsRequests(operation: string, input: Readonly<Record<string, unknown>>
         str(input, k) ? [str(input, k) as string] : [],
       );
       return [
-        { action, resource },
+        withContext({ action, resource }, tags),
         ...tagOnCreate(resource),
         ...passed.map((role) => ({
           action: 'iam:PassRole',
@@ -133,6 +180,17 @@ function elbv2Requests(operation: string, input: Readonly<Record<string, unknown
   const action = `elasticloadbalancing:${operation}`;
   const arn = (resource: string): string =>
     `arn:aws:elasticloadbalancing:${scope.region}:${scope.accountId}:${resource}`;
+  const tags = requestTagContext(requestTags(input, 'Tags'));
+  const tagOnCreate = (resource: string): AuthorizationRequest[] =>
+    Object.keys(tags).length > 0
+      ? [
+          {
+            action: 'elasticloadbalancing:AddTags',
+            resource,
+            context: { ...tags, 'elasticloadbalancing:CreateAction': operation },
+          },
+        ]
+      : [];
   switch (operation) {
     case 'DescribeRules':
     case 'DescribeTargetHealth':
@@ -144,8 +202,7 @@ function elbv2Requests(operation: string, input: Readonly<Record<string, unknown
       return [{ action, resource: '*' }];
     case 'CreateTargetGroup': {
       const resource = arn(`targetgroup/${required(input, 'Name', action)}/*`);
-      const tags = hasTags(input, 'Tags') ? [{ action: 'elasticloadbalancing:AddTags', resource }] : [];
-      return [{ action, resource }, ...tags];
+      return [withContext({ action, resource }, tags), ...tagOnCreate(resource)];
     }
     case 'DeleteTargetGroup':
     case 'ModifyTargetGroup':
@@ -156,8 +213,7 @@ function elbv2Requests(operation: string, input: Readonly<Record<string, unknown
     case 'CreateRule': {
       const listener = required(input, 'ListenerArn', action);
       const rules = `${listener.replace(':listener/', ':listener-rule/')}/*`;
-      const tags = hasTags(input, 'Tags') ? [{ action: 'elasticloadbalancing:AddTags', resource: rules }] : [];
-      return [{ action, resource: listener }, ...tags];
+      return [withContext({ action, resource: listener }, tags), ...tagOnCreate(rules)];
     }
     case 'ModifyRule':
     case 'DeleteRule':
@@ -168,8 +224,13 @@ function elbv2Requests(operation: string, input: Readonly<Record<string, unknown
         resource: String(p.RuleArn),
       }));
     case 'AddTags':
+      return strings(input, 'ResourceArns').map((resource) => withContext({ action, resource }, tags));
     case 'RemoveTags':
-      return strings(input, 'ResourceArns').map((resource) => ({ action, resource }));
+      return strings(input, 'ResourceArns').map((resource) => ({
+        action,
+        resource,
+        context: { 'aws:TagKeys': strings(input, 'TagKeys') },
+      }));
     default:
       return undefined;
   }
@@ -205,8 +266,37 @@ function codePipelineRequests(operation: string, input: Readonly<Record<string, 
   }
 }
 
-/** The authorizations IAM evaluates for one API call, in order. Unknown operations throw UnmappedOperationError. */
-export function authorizationsFor(call: ApiCall, scope: AccountScope): AuthorizationRequest[] {
+/** DynamoDB item calls (Step Functions' optimized dynamodb:* integrations): the table, by name or ARN. */
+function dynamoDbRequests(operation: string, input: Readonly<Record<string, unknown>>, scope: AccountScope) {
+  const action = `dynamodb:${operation}`;
+  switch (operation) {
+    case 'GetItem':
+    case 'PutItem':
+    case 'UpdateItem':
+    case 'DeleteItem': {
+      const table = required(input, 'TableName', action);
+      const resource = table.startsWith('arn:')
+        ? table
+        : `arn:aws:dynamodb:${scope.region}:${scope.accountId}:table/${table}`;
+      return [{ action, resource }];
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A resource ARN that names one existing resource (not `*`, not a pattern for one not created yet). */
+const namesOneResource = (resource: string): boolean => resource.startsWith('arn:') && !resource.includes('*');
+
+/**
+ * The authorizations IAM evaluates for one API call, in order, with their condition keys. Unknown operations throw
+ * UnmappedOperationError.
+ */
+export function authorizationsFor(
+  call: ApiCall,
+  scope: AccountScope,
+  options: AuthorizationOptions = {},
+): AuthorizationRequest[] {
   const requests =
     call.service === 'ECS'
       ? ecsRequests(call.operation, call.input, scope)
@@ -216,7 +306,18 @@ export function authorizationsFor(call: ApiCall, scope: AccountScope): Authoriza
           ? sfnRequests(call.operation, call.input)
           : call.service === 'CodePipeline'
             ? codePipelineRequests(call.operation, call.input, scope)
-            : undefined;
+            : call.service === 'DynamoDB'
+              ? dynamoDbRequests(call.operation, call.input, scope)
+              : undefined;
   if (requests === undefined) throw new UnmappedOperationError(call);
-  return requests;
+  const lookup = options.resourceTags;
+  if (!lookup) return requests;
+  return requests.map((request) => {
+    const tags = namesOneResource(request.resource) ? lookup(request.resource) : undefined;
+    if (!tags) return request;
+    return withContext(
+      request,
+      Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:ResourceTag/${key}`, value])),
+    );
+  });
 }

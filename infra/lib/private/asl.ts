@@ -36,3 +36,23 @@ export function sdkIntegrationsOf(definition: unknown): Array<{ service: string;
   visit(definition);
   return found;
 }
+
+/**
+ * Each optimized service integration Task (`arn:aws:states:::SERVICE:ACTION`, not aws-sdk), e.g. `dynamodb:getItem`
+ * or `lambda:invoke`, including Tasks nested in Map/Parallel. Suffixes such as `.sync` stay part of the action.
+ */
+export function optimizedIntegrationsOf(definition: unknown): Array<{ service: string; action: string }> {
+  const found: Array<{ service: string; action: string }> = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    if (record.Type === 'Task' && typeof record.Resource === 'string') {
+      const match = /^arn:aws:states:::(?!aws-sdk:)([a-z0-9-]+):([A-Za-z0-9.]+)$/.exec(record.Resource);
+      if (match) found.push({ service: match[1] as string, action: match[2] as string });
+    }
+    Object.values(record).forEach(visit);
+  };
+  visit(definition);
+  return found;
+}

@@ -91,6 +91,50 @@ describe('IAM policy evaluation', () => {
     expect(evaluate(statements, { action: 'ecs:UntagResource', resource: '*' }).decision).toBe('Allow');
   });
 
+  test('ForAllValues: every request value must be allowed (a missing key passes); ForAnyValue: at least one', () => {
+    const statements = policy(
+      {
+        Effect: 'Allow',
+        Action: 'ecs:TagResource',
+        Resource: '*',
+        Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['bluegreen:stack', 'bluegreen:service'] } },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'ecs:UntagResource',
+        Resource: '*',
+        Condition: { 'ForAnyValue:StringLike': { 'aws:TagKeys': 'bluegreen:*' } },
+      },
+    );
+    const decide = (action: string, keys?: string[]) =>
+      evaluate(statements, { action, resource: '*', context: keys && { 'aws:TagKeys': keys } }).decision;
+    expect(decide('ecs:TagResource', ['bluegreen:stack'])).toBe('Allow');
+    expect(decide('ecs:TagResource', ['bluegreen:stack', 'owner'])).toBe('ImplicitDeny');
+    expect(decide('ecs:TagResource')).toBe('Allow');
+    expect(decide('ecs:UntagResource', ['owner', 'bluegreen:x'])).toBe('Allow');
+    expect(decide('ecs:UntagResource', ['owner'])).toBe('ImplicitDeny');
+    expect(decide('ecs:UntagResource')).toBe('ImplicitDeny');
+  });
+
+  test('a condition key the request context is not built for fails loudly, even under a negated operator', () => {
+    const statements = policy({
+      Effect: 'Allow',
+      Action: 'ecs:*',
+      Resource: '*',
+      Condition: { StringNotEquals: { 'aws:PrincipalTag/team': 'other' } },
+    });
+    expect(() => evaluate(statements, { action: 'ecs:DeleteTaskSet', resource: '*' })).toThrow(
+      /Condition key aws:PrincipalTag\/team is not modelled locally/,
+    );
+    const multivalued = policy({
+      Effect: 'Allow',
+      Action: 'ecs:*',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:TagKeys': 'bluegreen:stack' } },
+    });
+    expect(() => evaluate(multivalued, { action: 'ecs:TagResource', resource: '*' })).toThrow(/multivalued/);
+  });
+
   test('NotAction and NotResource', () => {
     const statements = policy({ Effect: 'Allow', NotAction: 'ecs:Delete*', NotResource: SERVICE });
     expect(evaluate(statements, { action: 'ecs:DescribeTaskSets', resource: `${SERVICE}x` }).decision).toBe('Allow');

@@ -40,11 +40,18 @@ describe('request → IAM authorization (Service Authorization Reference resourc
     expect(ecs('DescribeTaskSets', { cluster: 'c1', service: 'a', taskSets: [arn] })).toEqual([
       { action: 'ecs:DescribeTaskSets', resource: arn },
     ]);
-    expect(ecs('CreateTaskSet', { cluster: 'c1', service: 'a', tags: [{ key: 'k', value: 'v' }] })).toContainEqual({
-      action: 'ecs:TagResource',
-      resource: `${ECS}:task-set/c1/a/*`,
-      context: { 'ecs:CreateAction': 'CreateTaskSet' },
-    });
+    expect(ecs('CreateTaskSet', { cluster: 'c1', service: 'a', tags: [{ key: 'k', value: 'v' }] })).toEqual([
+      {
+        action: 'ecs:CreateTaskSet',
+        resource: `${ECS}:task-set/c1/a/*`,
+        context: { 'aws:RequestTag/k': 'v', 'aws:TagKeys': ['k'] },
+      },
+      {
+        action: 'ecs:TagResource',
+        resource: `${ECS}:task-set/c1/a/*`,
+        context: { 'aws:RequestTag/k': 'v', 'aws:TagKeys': ['k'], 'ecs:CreateAction': 'CreateTaskSet' },
+      },
+    ]);
   });
 
   test('RegisterTaskDefinition passes each role it names to ecs-tasks.amazonaws.com', () => {
@@ -67,9 +74,26 @@ describe('request → IAM authorization (Service Authorization Reference resourc
   });
 
   test('ELBv2: target groups by ARN (new: targetgroup/NAME/*), CreateRule on the listener, rules by rule ARN', () => {
+    const tags = { 'aws:RequestTag/k': 'v', 'aws:TagKeys': ['k'] };
     expect(elb('CreateTargetGroup', { Name: 'bg-app-1a2b3c4d', Tags: [{ Key: 'k', Value: 'v' }] })).toEqual([
-      { action: 'elasticloadbalancing:CreateTargetGroup', resource: `${ELB}:targetgroup/bg-app-1a2b3c4d/*` },
-      { action: 'elasticloadbalancing:AddTags', resource: `${ELB}:targetgroup/bg-app-1a2b3c4d/*` },
+      {
+        action: 'elasticloadbalancing:CreateTargetGroup',
+        resource: `${ELB}:targetgroup/bg-app-1a2b3c4d/*`,
+        context: tags,
+      },
+      {
+        action: 'elasticloadbalancing:AddTags',
+        resource: `${ELB}:targetgroup/bg-app-1a2b3c4d/*`,
+        context: { ...tags, 'elasticloadbalancing:CreateAction': 'CreateTargetGroup' },
+      },
+    ]);
+    expect(elb('CreateRule', { ListenerArn: LISTENER, Priority: 1, Tags: [{ Key: 'k', Value: 'v' }] })).toEqual([
+      { action: 'elasticloadbalancing:CreateRule', resource: LISTENER, context: tags },
+      {
+        action: 'elasticloadbalancing:AddTags',
+        resource: `${LISTENER.replace(':listener/', ':listener-rule/')}/*`,
+        context: { ...tags, 'elasticloadbalancing:CreateAction': 'CreateRule' },
+      },
     ]);
     expect(elb('CreateTargetGroup', { Name: 'x' })).toHaveLength(1);
     const tg = `${ELB}:targetgroup/bg-app-1a2b3c4d/0011223344556677`;
@@ -85,6 +109,50 @@ describe('request → IAM authorization (Service Authorization Reference resourc
     expect(elb('DescribeTargetHealth', { TargetGroupArn: tg })).toEqual([
       { action: 'elasticloadbalancing:DescribeTargetHealth', resource: '*' },
     ]);
+  });
+
+  test('aws:ResourceTag/… carries the current tags of the one existing resource a request names', () => {
+    const tg = `${ELB}:targetgroup/bg-app-1a2b3c4d/0011223344556677`;
+    const taskSet = `${ECS}:task-set/c1/a/ecs-svc/123`;
+    const tags: Record<string, Record<string, string>> = {
+      [tg]: { 'bluegreen:stack': 'S', 'bluegreen:service': 'a' },
+      [taskSet]: { 'bluegreen:stack': 'S' },
+    };
+    const resourceTags = (arn: string) => tags[arn];
+    const call = (service: string, operation: string, input: Record<string, unknown>) =>
+      authorizationsFor({ service, operation, input }, scope, { resourceTags });
+    expect(call('Elastic Load Balancing v2', 'DeleteTargetGroup', { TargetGroupArn: tg })).toEqual([
+      {
+        action: 'elasticloadbalancing:DeleteTargetGroup',
+        resource: tg,
+        context: { 'aws:ResourceTag/bluegreen:stack': 'S', 'aws:ResourceTag/bluegreen:service': 'a' },
+      },
+    ]);
+    expect(call('ECS', 'DeleteTaskSet', { cluster: 'c1', service: 'a', taskSet: 'ecs-svc/123' })).toEqual([
+      { action: 'ecs:DeleteTaskSet', resource: taskSet, context: { 'aws:ResourceTag/bluegreen:stack': 'S' } },
+    ]);
+    // A resource the lookup does not know (gone, or never existed), and patterns for new resources: no tags.
+    expect(call('Elastic Load Balancing v2', 'DeleteRule', { RuleArn: RULE })).toEqual([
+      { action: 'elasticloadbalancing:DeleteRule', resource: RULE },
+    ]);
+    expect(call('ECS', 'CreateTaskSet', { cluster: 'c1', service: 'a' })).toEqual([
+      { action: 'ecs:CreateTaskSet', resource: `${ECS}:task-set/c1/a/*` },
+    ]);
+  });
+
+  test('DynamoDB item calls authorize on the table', () => {
+    const table = 'arn:aws:dynamodb:us-east-1:123456789012:table/Deployments';
+    for (const operation of ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']) {
+      expect(authorizationsFor({ service: 'DynamoDB', operation, input: { TableName: 'Deployments' } }, scope)).toEqual(
+        [{ action: `dynamodb:${operation}`, resource: table }],
+      );
+    }
+    expect(
+      authorizationsFor({ service: 'DynamoDB', operation: 'GetItem', input: { TableName: table } }, scope),
+    ).toEqual([{ action: 'dynamodb:GetItem', resource: table }]);
+    expect(() => authorizationsFor({ service: 'DynamoDB', operation: 'Scan', input: {} }, scope)).toThrow(
+      UnmappedOperationError,
+    );
   });
 
   test('Step Functions and CodePipeline (pipeline actions, EventBridge targets): the state machine, execution, pipeline', () => {
@@ -148,6 +216,17 @@ describe('integrations Step Functions runs itself (not in the call log)', () => 
     expect(integrationAuthorizations(history, scope).map((a) => a.request)).toEqual([
       { action: 'lambda:InvokeFunction', resource: 'arn:aws:lambda:us-east-1:123456789012:function:validate' },
       { action: 'lambda:InvokeFunction', resource: 'arn:aws:lambda:us-east-1:123456789012:function:smoke:live' },
+    ]);
+  });
+
+  test('dynamodb:getItem and the other item integrations are dynamodb:<Op> on the table', () => {
+    const history = [
+      scheduled('dynamodb', 'getItem', { TableName: 'Deployments', Key: {} }),
+      scheduled('dynamodb', 'deleteItem', { TableName: 'Deployments', Key: {} }),
+    ];
+    expect(integrationAuthorizations(history, scope).map((a) => a.request)).toEqual([
+      { action: 'dynamodb:GetItem', resource: 'arn:aws:dynamodb:us-east-1:123456789012:table/Deployments' },
+      { action: 'dynamodb:DeleteItem', resource: 'arn:aws:dynamodb:us-east-1:123456789012:table/Deployments' },
     ]);
   });
 
