@@ -162,6 +162,7 @@ export async function measureCrash(stack: LocalStack, o: CrashOptions): Promise<
   ]);
   const loadStart = deploy[2];
   let swap: [ExecutionResult, number, number];
+  let trigger: CallRecord;
   let killAt: number;
   let swapToKillMs: number;
   let productionOnBlue: boolean;
@@ -178,7 +179,7 @@ export async function measureCrash(stack: LocalStack, o: CrashOptions): Promise<
       (c) => c.operation === 'ModifyRule' && c.input.RuleArn === prodRule,
       swapRun,
     );
-    await waitForCall(
+    trigger = await waitForCall(
       stack,
       (c) => c.operation === 'DescribeTargetHealth' && Date.parse(c.time) > Date.parse(toGreen.time),
       swapRun,
@@ -204,8 +205,10 @@ export async function measureCrash(stack: LocalStack, o: CrashOptions): Promise<
   const loadEnd = Date.now();
   const prod = await prodLoad.stop();
 
+  // The calls after the poll that triggered the kill, by position in the log: timestamps have millisecond resolution,
+  // and the kill often falls in the same millisecond as that poll.
   const calls = stack.aws.server.callLog.entries().filter((c) => c.principal !== undefined);
-  const afterKill = calls.filter((c) => Date.parse(c.time) >= killAt);
+  const afterKill = calls.slice(calls.indexOf(trigger) + 1);
   const detecting = afterKill.find((c) => c.operation === 'DescribeTargetHealth');
   const ruleBack = afterKill.find((c) => c.operation === 'ModifyRule' && c.input.RuleArn === prodRule);
 
