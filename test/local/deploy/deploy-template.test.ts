@@ -128,7 +128,7 @@ describe('the local set-up follows the synthesized stack', () => {
     const template = stackTemplate();
     const drifted = {
       ...template,
-      Resources: { ...template.Resources, NewThing: { Type: 'AWS::DynamoDB::Table', Properties: {} } },
+      Resources: { ...template.Resources, NewThing: { Type: 'AWS::SQS::Queue', Properties: {} } },
     };
     await expect(
       deployTemplate(drifted, {
@@ -137,7 +137,7 @@ describe('the local set-up follows the synthesized stack', () => {
         accountId: '123456789012',
         listenerUrl: () => '',
       }),
-    ).rejects.toThrow(/NewThing \(AWS::DynamoDB::Table\).*Add each to EMULATED_TYPES/);
+    ).rejects.toThrow(/NewThing \(AWS::SQS::Queue\).*Add each to EMULATED_TYPES/);
   });
 });
 
