@@ -18,7 +18,9 @@ import { observe } from '../../../local/demo/observe';
 import { startLocalPipelineExecution, waitForApproval } from '../../../local/demo/pipeline';
 import { probe } from '../../../local/demo/probe';
 import { localEvent } from '../../../local/events/event-bus';
+import { iamAuthorizer } from '../../../local/iam/enforce';
 import { checkCalls, trusts, unusedGrants, type AssumingPrincipal } from '../../../local/iam/least-privilege';
+import { AuthorizationRecord, localResourceTags } from '../../../local/iam/resource-tags';
 import type { SourcedStatement } from '../../../local/iam/policy';
 import {
   pipelineRoles,
@@ -51,8 +53,17 @@ const stageState = async (stageName: string) =>
     (s) => s.stageName === stageName,
   );
 
+/** Each call's authorizations with the tags its resource had then (aws:ResourceTag), for the replay below. */
+const record = new AuthorizationRecord(
+  { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT },
+  { resourceTags: localResourceTags(() => (stack as LocalStack | undefined)?.aws) },
+);
+
 beforeAll(async () => {
-  stack = await startTestStack();
+  // Nothing is enforced (no roles given): the hook only records what each call was authorized with.
+  stack = await startTestStack({
+    authorize: iamAuthorizer(() => [], { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT }, { record }),
+  });
   client = new CodePipelineClient(localClientConfig(stack.aws.endpoint, 'us-east-1'));
   repo = stack.deployed.outputs.ImageRepositoryUri ?? '';
 });
@@ -299,7 +310,9 @@ describe('least privilege of the pipeline and rule roles, on the runs above', ()
     new Map(pipelines.flatMap((p) => p.actions.map((a) => [a.roleArn, p.pipelineRole.roleArn] as const)));
   /** The runs' calls judged against `roles` and the state machine roles (they signed the flows' ECS/ELBv2 calls). */
   const check = (roles: readonly RolePolicies[] = judged) =>
-    checkCalls(stack.aws.server.callLog.entries(), [...machines, ...roles], scope, [], assumedBy());
+    checkCalls(stack.aws.server.callLog.entries(), [...machines, ...roles], scope, [], assumedBy(), {
+      authorizationsOf: record.of,
+    });
   const signedBy = (role: RolePolicies) =>
     stack.aws.server.callLog
       .entries({ principal: role.roleArn })
@@ -422,7 +435,7 @@ describe('least privilege of the pipeline and rule roles, on the runs above', ()
     const describe = check(withoutDescribe).violations;
     expect(describe.length).toBeGreaterThan(0);
     expect(describe[0]?.message).toMatch(
-      /^SFN DescribeExecution at .*: role DeliveryPipelineSwapCodePipelineActionRole\w+ would get AccessDenied \(no statement allows it\) for states:DescribeExecution on arn:aws:states:us-east-1:123456789012:execution:StateMachinesSwap\w+:[0-9a-f-]+$/,
+      /^SFN DescribeExecution at .*: role DeliveryPipelineSwapCodePipelineActionRole\w+ would get AccessDenied \(no statement allows it\) for states:DescribeExecution on arn:aws:states:us-east-1:123456789012:execution:EcsBlueGreen-swap:[0-9a-f-]+$/,
     );
 
     const swapRole = pipelines[0]?.actions.find((a) => a.actionName === 'Swap')?.roleArn ?? '';
