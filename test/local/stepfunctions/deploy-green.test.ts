@@ -74,6 +74,8 @@ afterEach(async () => {
     },
   });
   aws.reply('DescribeRules', { result: { Rules: [{ RuleArn: 'arn:rule', Actions: [{ Type: 'fixed-response' }] }] } });
+  // The lease and the deployment record (DynamoDB JSON 1.0 through the same fake): a free lease, nothing released yet.
+  aws.reply('UpdateItem', { result: { Attributes: { service: { S: 'arn:svc' }, record: { S: '{"phase":"none"}' } } } });
   aws.reply('DescribeTaskDefinition', {
     result: {
       taskDefinition: {
