@@ -146,12 +146,21 @@ describe('a release: deploy → status → swap → cleanup', () => {
     expect(lines.find((l) => l.startsWith('test'))).toMatch(/blue\/\S+ \(HTTP 200\)\s+task set ecs-svc\/\d+/);
     expect(lines.find((l) => l.startsWith('ecs-svc/'))).toMatch(/ACTIVE\s+STEADY_STATE\s+2\/2\s+test\s+.*2 healthy$/);
     expect(result.stdout).toMatch(/In flight: none/);
+    // The deployment record's phase, and a free lease (deploy-green gave it back).
+    expect(lines).toContain('Phase: testing (green under test)');
+    expect(lines).toContain('Lease: free');
   });
 
   test('status --json is one JSON document', async () => {
     const result = await runBin(args('--json', 'status'));
-    const view = JSON.parse(result.stdout) as { taskSets: Array<{ status: string; targets: Record<string, number> }> };
+    const view = JSON.parse(result.stdout) as {
+      taskSets: Array<{ arn: string; status: string; targets: Record<string, number> }>;
+      record: { phase: string; green: { taskSetArn: string } };
+      lease?: unknown;
+    };
     expect(view.taskSets).toEqual([expect.objectContaining({ status: 'ACTIVE', targets: { healthy: 2 } })]);
+    expect(view.record).toMatchObject({ phase: 'testing', green: { taskSetArn: view.taskSets[0]?.arn } });
+    expect(view.lease).toBeUndefined();
   });
 
   test('swap moves production; stdout is the state machine message', async () => {
