@@ -433,6 +433,7 @@ const def = {
         TargetType: 'ip',
         HealthCheckPath: '${HealthCheckPath}',
         'HealthCheckIntervalSeconds.$': "States.StringToJson('${HealthCheckIntervalSeconds}')",
+        'HealthCheckTimeoutSeconds.$': "States.StringToJson('${HealthCheckTimeoutSeconds}')",
         'HealthyThresholdCount.$': "States.StringToJson('${HealthyThresholdCount}')",
         'UnhealthyThresholdCount.$': "States.StringToJson('${UnhealthyThresholdCount}')",
         Matcher: { HttpCode: '200' },

@@ -26,6 +26,15 @@ describe('bad props fail in the constructor with the value, what is allowed and 
     [{ healthTimeout: Duration.seconds(10) }, /healthTimeout is 10, but it must be a whole number from 30 to 86400/],
     [{ bakeTime: Duration.hours(2) }, /bakeTime is 7200, but it must be a whole number from 0 to 3600/],
     [{ healthCheck: { path: 'healthz' } }, /healthCheck\.path is 'healthz', but it must start with '\/'/],
+    [
+      { healthCheck: { intervalSeconds: 6, timeoutSeconds: 6 } },
+      /healthCheck\.timeoutSeconds is 6, but it must be a whole number from 2 to 5\. .*less than healthCheck\.intervalSeconds \(6\)/,
+    ],
+    [{ testListenerAllowedCidrs: ['0.0.0.0/1', '128.0.0.0/1'] }, /'0\.0\.0\.0\/1', a range larger than a \/8/],
+    [
+      { testListenerAllowedCidrs: Array.from({ length: 256 }, (_, i) => `${i}.0.0.0/8`) },
+      /together cover every IPv4 address, which opens the test listener to the whole internet/,
+    ],
   ] as Array<[BlueGreenStackProps, RegExp]>)('%j', (props, message) => {
     expect(build(props)).toThrow(message);
   });

@@ -28,6 +28,12 @@ export interface GreenHealthCheckOptions {
    */
   readonly intervalSeconds?: number;
   /**
+   * Seconds without an answer before a probe counts as failed. ELBv2 requires it to be less than `intervalSeconds`
+   * (its own default for HTTP, 6, would reject intervals of 5 and 6).
+   * @default - 5, or `intervalSeconds - 1` when the interval is 5
+   */
+  readonly timeoutSeconds?: number;
+  /**
    * Consecutive successes before a target is healthy.
    * @default 2
    */
@@ -142,6 +148,14 @@ export class DeploymentStateMachines extends Construct {
       throw new Error(`healthCheck.path is '${health.path}', but it must start with '/', for example '/healthz'.`);
     }
     validateIntegerInRange('healthCheck.intervalSeconds', health.intervalSeconds, 5, 300, 'ELBv2 allows 5 to 300.');
+    const healthTimeoutOfProbe = props.healthCheck?.timeoutSeconds ?? Math.min(5, health.intervalSeconds - 1);
+    validateIntegerInRange(
+      'healthCheck.timeoutSeconds',
+      healthTimeoutOfProbe,
+      2,
+      Math.min(120, health.intervalSeconds - 1),
+      `ELBv2 allows 2 to 120 and requires it to be less than healthCheck.intervalSeconds (${health.intervalSeconds}): lower it, or raise the interval.`,
+    );
     validateIntegerInRange(
       'healthCheck.healthyThresholdCount',
       health.healthyThresholdCount,
@@ -201,6 +215,7 @@ export class DeploymentStateMachines extends Construct {
       TargetGroupNamePrefix: prefix,
       HealthCheckPath: health.path,
       HealthCheckIntervalSeconds: String(health.intervalSeconds),
+      HealthCheckTimeoutSeconds: String(healthTimeoutOfProbe),
       HealthyThresholdCount: String(health.healthyThresholdCount),
       UnhealthyThresholdCount: String(health.unhealthyThresholdCount),
       HealthTimeoutSeconds: String(healthTimeoutSeconds),

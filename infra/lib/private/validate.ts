@@ -20,6 +20,28 @@ export function isIpv4Cidr(value: string): boolean {
   return [a, b, c, d].every((octet) => Number(octet) <= 255) && Number(prefix) <= 32;
 }
 
+/** The largest range a test-listener CIDR may be (10.0.0.0/8, a whole private network, still fits). */
+const MIN_PREFIX = 8;
+
+/** Whether the union of the CIDR blocks is the whole IPv4 space (e.g. 0.0.0.0/1 and 128.0.0.0/1). */
+export function coversAllOfIpv4(cidrs: readonly string[]): boolean {
+  const ranges = cidrs
+    .map((cidr) => {
+      const [address = '', prefix = '32'] = cidr.split('/');
+      const start = address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+      const size = 2 ** (32 - Number(prefix));
+      const first = Math.floor(start / size) * size;
+      return [first, first + size] as const;
+    })
+    .sort((a, b) => a[0] - b[0]);
+  let covered = 0;
+  for (const [first, end] of ranges) {
+    if (first > covered) return false;
+    covered = Math.max(covered, end);
+  }
+  return covered >= 2 ** 32;
+}
+
 export function validateCidrList(prop: string, cidrs: readonly string[]): void {
   if (cidrs.length === 0) {
     throw new PropValidationError(
@@ -37,6 +59,16 @@ export function validateCidrList(prop: string, cidrs: readonly string[]): void {
         `${prop} contains '${cidr}', which opens the test listener to the whole internet. Green versions are unreleased: list the office or VPN ranges that may test them instead.`,
       );
     }
+    if (Number(cidr.split('/')[1]) < MIN_PREFIX) {
+      throw new PropValidationError(
+        `${prop} contains '${cidr}', a range larger than a /${MIN_PREFIX} (${2 ** (32 - Number(cidr.split('/')[1]))} addresses): that is the public internet in all but name. List the office or VPN ranges that may test green, each /${MIN_PREFIX} or smaller.`,
+      );
+    }
+  }
+  if (coversAllOfIpv4(cidrs)) {
+    throw new PropValidationError(
+      `${prop} (${cidrs.join(', ')}) together cover every IPv4 address, which opens the test listener to the whole internet. List the office or VPN ranges that may test green instead.`,
+    );
   }
 }
 
