@@ -12,6 +12,9 @@ import { Construct } from 'constructs';
 import { ApprovalOutcomes } from './approval-outcomes';
 import { BuildProjects } from './build-projects';
 
+/** CodePipeline's longest manual approval: 60 days. */
+const MAX_APPROVAL_MINUTES = 86_400;
+
 /** Stage names, in order. They are public API: users and the CLI find approvals by these names. */
 export const PIPELINE_STAGES = [
   'Source',
@@ -50,7 +53,8 @@ export interface DeliveryPipelineProps {
    */
   readonly branch?: string;
   /**
-   * How long green may be tested before the swap approval expires (CodePipeline allows at most 7 days).
+   * How long green may be tested before the swap approval expires: CodePipeline allows 5 minutes to 60 days
+   * (86,400 minutes). Longer test windows: start the state machines yourself (Step Functions executions last a year).
    * @default Duration.days(7)
    */
   readonly swapApprovalTimeout?: Duration;
@@ -73,9 +77,10 @@ export class DeliveryPipeline extends Construct {
   constructor(scope: Construct, id: string, props: DeliveryPipelineProps) {
     super(scope, id);
     const swapTimeout = props.swapApprovalTimeout ?? Duration.days(7);
-    if (swapTimeout.toMinutes() < 5 || swapTimeout.toMinutes() > 7 * 24 * 60) {
+    const minutes = swapTimeout.toMinutes({ integral: false });
+    if (!Number.isInteger(minutes) || minutes < 5 || minutes > MAX_APPROVAL_MINUTES) {
       throw new Error(
-        `swapApprovalTimeout is ${swapTimeout.toHumanString()}, but CodePipeline approvals last from 5 minutes to 7 days. Choose a Duration in that range.`,
+        `swapApprovalTimeout is ${swapTimeout.toHumanString()}, but CodePipeline approvals last from 5 minutes to 60 days (86,400 minutes), in whole minutes. Choose a Duration in that range, or start swap yourself for a longer test window.`,
       );
     }
     const serviceInput = { cluster: props.clusterName, service: props.serviceName };

@@ -42,6 +42,11 @@ export interface BlueGreenStackProps extends StackProps {
    * @default Duration.minutes(5)
    */
   readonly bakeTime?: Duration;
+  /**
+   * How long the pipeline's swap approval waits for testers (CodePipeline allows 5 minutes to 60 days).
+   * @default Duration.days(7)
+   */
+  readonly swapApprovalTimeout?: Duration;
   /** @default - '/healthz' every 10 s, 2 successes / 2 failures */
   readonly healthCheck?: GreenHealthCheckOptions;
   /**
@@ -149,6 +154,7 @@ export class BlueGreenStack extends Stack {
       testUrl: this.loadBalancer.testUrl,
       productionUrl: this.loadBalancer.productionUrl,
       branch: props.branch,
+      swapApprovalTimeout: props.swapApprovalTimeout,
     });
 
     // Output IDs are public API: the bluegreen CLI and the README's commands read them.

@@ -25,6 +25,10 @@ describe('bad props fail in the constructor with the value, what is allowed and 
     [{ serviceName: 'bad_name' }, /serviceName is 'bad_name', but it may contain only letters, digits and hyphens/],
     [{ healthTimeout: Duration.seconds(10) }, /healthTimeout is 10, but it must be a whole number from 30 to 86400/],
     [{ bakeTime: Duration.hours(2) }, /bakeTime is 7200, but it must be a whole number from 0 to 3600/],
+    [
+      { swapApprovalTimeout: Duration.days(61) },
+      /swapApprovalTimeout is 61 days, but CodePipeline approvals last from 5 minutes to 60 days/,
+    ],
     [{ healthCheck: { path: 'healthz' } }, /healthCheck\.path is 'healthz', but it must start with '\/'/],
     [
       { healthCheck: { intervalSeconds: 6, timeoutSeconds: 6 } },
@@ -37,6 +41,10 @@ describe('bad props fail in the constructor with the value, what is allowed and 
     ],
   ] as Array<[BlueGreenStackProps, RegExp]>)('%j', (props, message) => {
     expect(build(props)).toThrow(message);
+  });
+
+  test("a swap approval of 60 days (CodePipeline's longest) is accepted", () => {
+    expect(build({ swapApprovalTimeout: Duration.days(60) })).not.toThrow();
   });
 
   test('a service name whose default target group prefix fits is accepted', () => {
