@@ -53,6 +53,8 @@ export class BuildProjects extends Construct {
       environmentVariables: { REPOSITORY_URI: { value: props.imageRepository.repositoryUri } },
     });
     props.imageRepository.grantPullPush(this.buildImage);
+    // A commit released again reuses its image (immutable tags): the build looks it up first.
+    props.imageRepository.grant(this.buildImage, 'ecr:DescribeImages');
 
     this.prepareDeployInput = project('PrepareDeployInput', 'buildspec-prepare.yml', {
       environmentVariables: {
