@@ -1,7 +1,13 @@
 /**
  * What an operator runs after stopping an execution (StopExecution, the console's Stop button): the recovery table
- * the README documents and the operator-plan tests exercise. One place, so both say the same.
+ * the README documents ("After Stop, or a failure, run this") and the operator-plan tests exercise. One place, so both
+ * say the same.
+ *
+ * A recovery may be refused: a re-run deploy-green whose stopped run left its own green task set behind fails with
+ * `BlueGreen.DeploymentInProgress` and names abort ("Run abort to remove it, then deploy again"). The operator then
+ * runs the machine the refusal names (`followRefusal`), and, where it says so, the refused machine again.
  */
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { Machine } from '../invariants/state-checks';
 
 export interface Recovery {
@@ -15,12 +21,15 @@ export const RECOVERY: Readonly<Record<Machine, Recovery>> = {
   deployGreen: {
     commands: ['deployGreen', 'abort'],
     effect:
-      're-run deploy-green: it takes over the stale lease, removes the interrupted green and deploys again; or abort, which removes it',
+      're-run deploy-green: if the stopped run left no green task set, it removes the stale deployment rule and ' +
+      'deploys (the next clean-up, abort or rollback sweeps a target group it left); if it left one, deploy-green ' +
+      'refuses and names abort: run abort, then deploy again. Or abort, which removes green',
   },
   swap: {
     commands: ['swap', 'rollback'],
     effect:
-      're-run swap: it re-checks green, finishes the switch and bakes again; or rollback, to the previous version',
+      're-run swap: it re-checks green, finishes the switch and bakes again from the start; or rollback, to the ' +
+      'recorded previous version',
   },
   cleanUp: { commands: ['cleanUp'], effect: 're-run clean-up: it finishes removing the old version' },
   rollback: {
@@ -29,6 +38,62 @@ export const RECOVERY: Readonly<Record<Machine, Recovery>> = {
   },
   abort: { commands: ['abort'], effect: 're-run abort: it finishes removing green' },
 };
+
+/** What a refusal tells the operator to run next. */
+export interface NextCommand {
+  /** The machine the refusal names. */
+  readonly run: Machine;
+  /** Whether the refusal says to run the refused machine again afterwards ("…, then deploy again"). */
+  readonly thenAgain: boolean;
+}
+
+/**
+ * The refusals that name the command that moves on, by the state that refused (a Fail state turned into a Pass of the
+ * same name by the lease release, so the execution history shows it) and the machine it belongs to.
+ */
+const REFUSALS: ReadonlyArray<{ machine: Machine; state: string; error: string; next: NextCommand }> = [
+  {
+    machine: 'deployGreen',
+    state: 'RejectInterruptedDeployment',
+    error: 'BlueGreen.DeploymentInProgress',
+    next: { run: 'abort', thenAgain: true },
+  },
+  {
+    // A swap stopped before it changed anything, "recovered" with rollback: production never moved, so rollback
+    // refuses and names abort ("Run abort to discard green").
+    machine: 'rollback',
+    state: 'RejectNotSwapped',
+    error: 'BlueGreen.NotSwapped',
+    next: { run: 'abort', thenAgain: false },
+  },
+  {
+    machine: 'deployGreen',
+    state: 'RejectUnfinishedSwap',
+    error: 'BlueGreen.SwapUnfinished',
+    next: { run: 'swap', thenAgain: false },
+  },
+  {
+    machine: 'deployGreen',
+    state: 'RejectUnfinishedRollback',
+    error: 'BlueGreen.RollbackUnfinished',
+    next: { run: 'rollback', thenAgain: false },
+  },
+];
+
+/**
+ * The command a FAILED execution's refusal names (undefined: it names none, or it is no refusal the README lists as
+ * a step of a recovery). Read from the execution history (which refusal state it entered) and the error name.
+ */
+export function followRefusal(
+  machine: Machine,
+  result: { status: string; error?: string; history: readonly HistoryEvent[] },
+): NextCommand | undefined {
+  if (result.status !== 'FAILED') return undefined;
+  const entered = new Set(
+    result.history.flatMap((e) => (e.stateEnteredEventDetails?.name ? [e.stateEnteredEventDetails.name] : [])),
+  );
+  return REFUSALS.find((r) => r.machine === machine && r.error === result.error && entered.has(r.state))?.next;
+}
 
 /** Kebab-case names, as the README and the CLI spell the state machines. */
 export const MACHINE_NAMES: Readonly<Record<Machine, string>> = {

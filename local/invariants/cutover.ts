@@ -3,7 +3,10 @@
  * same task set primary (ECS UpdateServicePrimaryTaskSet) are two calls to two services with no atomic API, so
  * between them production forwards to a task set that is healthy but still ACTIVE. The window is bounded by the
  * execution itself: it opens when the swap (or rollback) role moves production and closes when the same role's next
- * successful UpdateServicePrimaryTaskSet or production ModifyRule (the undo) returns.
+ * successful UpdateServicePrimaryTaskSet or production ModifyRule (the undo) returns. A window closed by a ModifyRule
+ * goes on (same start) until that role's next UpdateServicePrimaryTaskSet: a rollback stopped between moving
+ * production back and making the previous version primary, re-run (the README's recovery), moves production again
+ * and then makes it primary; the whole stretch is one cutover, bounded by the role's own calls.
  *
  * A `production-not-primary` episode is excused only when it lies wholly inside such a window and the task set is
  * ACTIVE (not DRAINING or missing). A window that never closes (the undo itself failed) excuses nothing.
@@ -63,6 +66,12 @@ export function cutoverWindows(
         closedBy: makesPrimary(call) ? 'UpdateServicePrimaryTaskSet' : 'ModifyRule',
       });
       open.delete(principal);
+      // Production moved again before any task set was made primary (an undo moving it back, or a re-run after a
+      // stop moving it where the stopped run had): the cutover goes on, from the same start, until the same role
+      // makes a task set primary; if it never does, the continuation excuses nothing. It never starts a watch.
+      if (movesProduction(call)) {
+        open.set(principal, { kind: 'cutover', startMs: current.startMs, callsBetween: 0, undo: true });
+      }
       // A swap that made green primary now watches it; moving production back ends the watch (and opens a cutover).
       if (makesPrimary(call) && watchers.has(principal) && !undo) {
         // The watch covers green from the moment production moved to it: green may turn between the gate's last

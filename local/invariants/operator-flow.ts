@@ -20,7 +20,7 @@ import { observe, type ServiceView } from '../demo/observe';
 import { greenImage, type FaultInjector, type FaultPlan, type InjectedFault } from '../faults/fault-plan';
 import type { LostResponseRecord } from '../faults/fault-plan';
 import { armAutoscaler, armStop, type AutoscalerAction, type StopAt, type StopOutcome } from '../faults/operator';
-import { RECOVERY } from '../faults/recovery';
+import { followRefusal, RECOVERY } from '../faults/recovery';
 import { cutoverWindows, excusingWindow } from './cutover';
 import { decoyProblems, withoutDecoys, type Decoys } from './decoys';
 import { waitForDrained } from './flow';
@@ -52,8 +52,11 @@ export interface OperatorPlan {
 
 export interface OperatorStep {
   readonly machine: Machine;
-  /** `step` of the template, `recovery` after a stop, `re-run` of a step that failed part-way. */
-  readonly kind: 'step' | 'recovery' | 're-run';
+  /**
+   * `step` of the template, `recovery` after a stop, `follow`: the machine a refused recovery named (and the refused
+   * one again, where the refusal says so), `re-run` of a step that failed part-way.
+   */
+  readonly kind: 'step' | 'recovery' | 'follow' | 're-run';
   readonly result: ExecutionResult;
   readonly states: string[];
   readonly before: ServiceView;
@@ -139,6 +142,12 @@ export async function runOperatorFlow(stack: LocalStack, options: OperatorFlowOp
   const monitor = startProductionMonitor(stack, { ...options.monitor, injector });
   const autoscaler = plan.autoscaler ? armAutoscaler(stack, plan.autoscaler) : undefined;
   let stopped: boolean | undefined = plan.stop ? false : undefined;
+  // README: a deploy-green stopped before its green task set exists may leave green's target group; the next
+  // clean-up, abort or rollback sweeps it. Until one of them has succeeded, (b) excuses a target group no task set
+  // uses (the decoys are not in the view; (f) and the final (b) still require it gone).
+  let unswept = false;
+  const orphans = (after: ServiceView): string[] =>
+    orphanProblems(after).filter((p) => !(unswept && / is used by no task set$/.test(p)));
   let completed = false;
   let abortedInstead = false;
 
@@ -161,7 +170,10 @@ export async function runOperatorFlow(stack: LocalStack, options: OperatorFlowOp
         result.status === 'ABORTED'
           ? []
           : [
-              ...(expectsTidyState(machine, result) ? orphanProblems(after).map((p) => `(b) ${p}`) : []),
+              // A refusal that changed nothing leaves what was there: (b) applies only if that was tidy.
+              ...(expectsTidyState(machine, result) && (result.status === 'SUCCEEDED' || orphans(before).length === 0)
+                ? orphans(after).map((p) => `(b) ${p}`)
+                : []),
               ...truthProblems(machine, result, judgedBefore, after, { capacityChanged }).map((p) => `(c) ${p}`),
             ];
       const step: OperatorStep = {
@@ -177,6 +189,10 @@ export async function runOperatorFlow(stack: LocalStack, options: OperatorFlowOp
         ...(outcome && { stop: outcome }),
       };
       steps.push(step);
+      if (outcome?.stopped && machine === 'deployGreen') unswept = true;
+      if (result.status === 'SUCCEEDED' && (machine === 'cleanUp' || machine === 'abort' || machine === 'rollback')) {
+        unswept = false;
+      }
       monitor.checkNow(`after ${machine}`);
       return step;
     } finally {
@@ -197,6 +213,12 @@ export async function runOperatorFlow(stack: LocalStack, options: OperatorFlowOp
           throw new Error(`${stop.recovery} is not a documented recovery of a stopped ${machine}.`);
         }
         step = await run(stop.recovery, 'recovery');
+        // A refused recovery names the command that moves on: run it, then the refused machine again if it says so.
+        const next = followRefusal(stop.recovery, step.result);
+        if (next) {
+          step = await run(next.run, 'follow');
+          if (next.thenAgain && step.result.status === 'SUCCEEDED') step = await run(stop.recovery, 'follow');
+        }
         if (step.result.status !== 'SUCCEEDED') {
           problems.push(
             `[recovery] the documented recovery of a ${machine} stopped at ${stop.state} (${stop.recovery}) ` +
@@ -204,11 +226,14 @@ export async function runOperatorFlow(stack: LocalStack, options: OperatorFlowOp
           );
           break;
         }
-        if (stop.recovery === 'abort' && machine !== 'abort') {
+        // abort instead of a stopped deploy-green, rollback instead of a stopped swap: the flow ends there, back on the
+        // version live before it.
+        if (stop.recovery !== machine && (stop.recovery === 'abort' || stop.recovery === 'rollback')) {
           abortedInstead = true;
           completed = true;
           break;
         }
+        if (i === machines.length - 1) completed = true;
         continue;
       }
       if (step.result.status !== 'SUCCEEDED' && failureClaim(machine, step.result.cause) === 'clean-up-partial') {

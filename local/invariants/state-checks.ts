@@ -253,7 +253,19 @@ function gateProblems(result: ExecutionResult): string[] {
 }
 
 function swapSucceeded(before: ServiceView, after: ServiceView): string[] {
-  const green = before.taskSets.find((ts) => ts.arn === roles(before).underTest);
+  // The green under test; or, for a swap re-run after one stopped between moving production and making green primary,
+  // the ACTIVE task set production already forwards to (nothing is "live" then).
+  const interrupted =
+    roles(before).live === undefined && before.production.kind === 'forward'
+      ? before.taskSets.find(
+          (ts) =>
+            ts.status === 'ACTIVE' &&
+            ts.targetGroupArn !== undefined &&
+            before.production.kind === 'forward' &&
+            before.production.targetGroupArns.includes(ts.targetGroupArn),
+        )
+      : undefined;
+  const green = before.taskSets.find((ts) => ts.arn === roles(before).underTest) ?? interrupted;
   const greenNow = after.taskSets.find((ts) => ts.arn === green?.arn);
   if (!green || !greenNow) {
     // A re-run after a completed swap: production must still serve the live task set.
@@ -296,7 +308,24 @@ function rollbackSucceeded(result: ExecutionResult, before: ServiceView, after: 
   // listener when an interrupted rollback is re-run); with none, a re-run found production already back on it.
   const live = roles(before).live;
   const others = before.taskSets.filter((ts) => ts.arn !== live && ts.status !== 'DRAINING');
-  const target = others.length === 1 ? others[0] : before.taskSets.find((ts) => ts.arn === live);
+  // A rollback stopped after moving production back and before making that version primary leaves nothing "live"
+  // (production forwards to an ACTIVE task set): the re-run's target is the task set production already forwards to.
+  const forwarded =
+    live === undefined && before.production.kind === 'forward'
+      ? before.taskSets.find(
+          (ts) =>
+            ts.targetGroupArn !== undefined &&
+            before.production.kind === 'forward' &&
+            before.production.targetGroupArns.includes(ts.targetGroupArn),
+        )
+      : undefined;
+  // A swap stopped after recording "swapping" but before production moved leaves green under test and production on
+  // the previous version: rollback goes back to that one (it stays) and removes green.
+  const stillLive = live !== undefined && roles(before).underTest !== undefined ? live : undefined;
+  const target =
+    forwarded ??
+    before.taskSets.find((ts) => ts.arn === stillLive) ??
+    (others.length === 1 ? others[0] : before.taskSets.find((ts) => ts.arn === live));
   if (!target) return ['rollback succeeded, but before it there was no version to go back to'];
   const problems: string[] = [];
   if (

@@ -54,13 +54,30 @@ describe('cutoverWindows', () => {
     ]);
   });
 
+  test("a re-run that moves production again and then makes it primary continues the stopped run's window", () => {
+    const windows = cutoverWindows(
+      [moveProduction(10), moveProduction(500), call(520, 'UpdateServicePrimaryTaskSet')],
+      PROD,
+      roles,
+    );
+    expect(windows.map((w) => [w.kind, w.startMs, w.endMs, w.closedBy])).toEqual([
+      ['cutover', T0 + 10, T0 + 502, 'ModifyRule'],
+      ['cutover', T0 + 10, T0 + 522, 'UpdateServicePrimaryTaskSet'],
+    ]);
+  });
+
   test('a failed UpdateServicePrimaryTaskSet keeps it open until the undo moves production back', () => {
     const windows = cutoverWindows(
       [moveProduction(10), call(40, 'UpdateServicePrimaryTaskSet', {}, SWAP, false), moveProduction(60)],
       PROD,
       roles,
     );
-    expect(windows.map((w) => [w.closedBy, w.endMs, w.callsBetween])).toEqual([['ModifyRule', T0 + 62, 1]]);
+    // The undo's ModifyRule closes the window and a continuation opens (from the same start) that only a later
+    // UpdateServicePrimaryTaskSet of the same role would close; it never does here, so it excuses nothing.
+    expect(windows.map((w) => [w.closedBy, w.endMs, w.callsBetween])).toEqual([
+      ['ModifyRule', T0 + 62, 1],
+      [undefined, undefined, 0],
+    ]);
   });
 
   test('a window that never closes (the undo failed) has no end; other roles and other rules open nothing', () => {

@@ -8,7 +8,7 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { observe, type ServiceView } from '../../../local/demo/observe';
 import { pairProblems, timed } from '../../../local/invariants/concurrency';
 import { cutoverWindows, excusingWindow } from '../../../local/invariants/cutover';
-import { createDecoys, decoyProblems, decoysIntact, withoutDecoys } from '../../../local/invariants/decoys';
+import { decoyArns, decoyProblems, decoysIntact, withoutDecoys } from '../../../local/invariants/decoys';
 import {
   machineInput,
   productionRuleArn,
@@ -20,7 +20,7 @@ import {
 import { startProductionMonitor } from '../../../local/invariants/production-monitor';
 import { orphanProblems, roles, type Machine } from '../../../local/invariants/state-checks';
 import { restoreOperatorBaseline, type OperatorStack } from './operator-support';
-import { discardNonLive } from './support';
+import { discardNonLive, resetDeploymentRecord } from './support';
 
 /** Where the service is: one live version (S0), a green under test (S1), swapped with the previous kept (S2). */
 export type StartState = 'live' | 'testing' | 'swapped';
@@ -42,7 +42,27 @@ export function stateOf(view: ServiceView): StartState | 'other' {
   return 'other';
 }
 
-/** Moves the service to `target` with fault-free executions (bake 0). Throws when a step does not succeed. */
+/**
+ * Back to one live version (S0) with test-side calls, where the state machines are not what is under test: every
+ * task set but the live one removed, both test-listener rules idle, the lease and deployment record put back as the
+ * machines leave them (phase stable). Falls back to the full restore when nothing is live or a decoy was touched.
+ */
+export async function backToLive(os: OperatorStack): Promise<void> {
+  const { stack } = os;
+  const view = withoutDecoys(observe(stack), os.decoys);
+  if (roles(view).live === undefined || !(await decoysIntact(stack, os.decoys))) {
+    await restoreOperatorBaseline(os);
+  } else {
+    await discardNonLive(os, decoyArns(os.decoys));
+  }
+  await resetDeploymentRecord(stack);
+  await waitForSettled(stack, 120);
+}
+
+/**
+ * Moves the service to `target`: back to one live version test-side (backToLive), forward with fault-free executions
+ * (deploy-green to a green under test, swap with bake 0 to swapped). Throws when a step does not succeed.
+ */
 export async function moveTo(os: OperatorStack, target: StartState): Promise<void> {
   const { stack } = os;
   const step = async (machine: Machine) => {
@@ -54,19 +74,63 @@ export async function moveTo(os: OperatorStack, target: StartState): Promise<voi
   for (let i = 0; i < 4; i++) {
     const now = stateOf(withoutDecoys(observe(stack), os.decoys));
     if (now === target) break;
-    if (now === 'other') await restoreOperatorBaseline(os);
-    else if (now === 'live') await step('deployGreen');
-    else if (now === 'testing') await step(target === 'swapped' ? 'swap' : 'abort');
-    else await step('cleanUp');
-  }
-  // A machine that touched a decoy on the way (a finding of its own) must not mask the next trial's findings.
-  if (!(await decoysIntact(stack, os.decoys))) {
-    await discardNonLive(os);
-    os.decoys = await createDecoys(stack, observe(stack));
+    if (now === 'live') await step('deployGreen');
+    else if (now === 'testing' && target === 'swapped') await step('swap');
+    else await backToLive(os);
   }
   await waitForSettled(stack, 120);
   const reached = stateOf(withoutDecoys(observe(stack), os.decoys));
   if (reached !== target) throw new Error(`Could not move the service to ${target} (it is ${reached}).`);
+}
+
+/** One trial of a chain: which pair it counts for, where it starts, and which machine's start is issued first. */
+export interface ChainedTrial {
+  readonly pair: string;
+  readonly label: string;
+  readonly from: StartState;
+  readonly a: Machine;
+  readonly b: Machine;
+}
+
+export interface ChainStats {
+  /** Trials run. */
+  run: number;
+  /** Trials that started where the previous one left the service (no preparation). */
+  chained: number;
+  /** Trials that needed moveTo first. */
+  prepared: number;
+}
+
+/**
+ * Runs every trial, each from its start state, in an order that lets most start where the previous trial left the
+ * service: after each trial the next one is a pending trial whose start state is the current state; only when none is
+ * left for that state is the service moved (moveTo). A trial that reported problems is followed by a full restore,
+ * so whatever it left behind cannot become the next trial's start. `run` returns the trial's problems.
+ */
+export async function runTrialsChained(
+  os: OperatorStack,
+  trials: readonly ChainedTrial[],
+  run: (trial: ChainedTrial) => Promise<string[]>,
+): Promise<ChainStats> {
+  const stats: ChainStats = { run: 0, chained: 0, prepared: 0 };
+  const pending = [...trials];
+  while (pending.length > 0) {
+    const now = stateOf(withoutDecoys(observe(os.stack), os.decoys));
+    let index = pending.findIndex((t) => t.from === now);
+    if (index < 0) {
+      index = 0;
+      await moveTo(os, (pending[0] as ChainedTrial).from);
+      stats.prepared++;
+    } else {
+      stats.chained++;
+    }
+    const [trial] = pending.splice(index, 1);
+    if (!trial) break;
+    const problems = await run(trial);
+    stats.run++;
+    if (problems.length > 0) await backToLive(os);
+  }
+  return stats;
 }
 
 export interface PairTrial {

@@ -1,13 +1,8 @@
 import fc from 'fast-check';
 import { operatorPlanArbitrary, type Pilots } from '../../../local/faults/operator-plan';
 import { runOperatorFlow, type OperatorPlan } from '../../../local/invariants/operator-flow';
-import {
-  describeOperator,
-  restoreOperatorBaseline,
-  runPilots,
-  startOperatorStack,
-  type OperatorStack,
-} from './operator-support';
+import type { PlannedStop } from '../../../local/invariants/operator-flow';
+import { restoreOperatorBaseline, runPilots, startOperatorStack, type OperatorStack } from './operator-support';
 
 /**
  * The operator property: random plans over all five state machines (release, rollback and abort flows) with API
@@ -17,12 +12,128 @@ import {
  * make are never touched.
  *
  * Together with the API-fault property (property.test.ts, 200 plans in CI) CI checks 300 plans: 100 here (OPERATOR_RUNS
- * overrides; 10 locally). Opt-in (OPERATOR_PLANS=1) until the state machines take the per-service lease.
+ * overrides; 10 locally). Before them, one fixed plan per row of the README's recovery table ("After Stop, or a
+ * failure, run this"), so every row is exercised whatever the random plans draw.
  */
 const RUNS = Number(process.env.OPERATOR_RUNS ?? (process.env.CI ? 100 : 10));
 const SEED = 20261209;
 
-describeOperator('operator plans over the five state machines', () => {
+const stop = (s: Omit<PlannedStop, 'occurrence'> & { occurrence?: number }): PlannedStop => ({ occurrence: 1, ...s });
+const NO_FAULTS = { api: [], lost: [] };
+
+/** One plan per row of the README's recovery table (and each alternative recovery it names). */
+const TABLE_ROWS: Array<[string, OperatorPlan]> = [
+  [
+    'any machine before its first change: the next operation takes the lease over',
+    {
+      template: 'release',
+      faults: NO_FAULTS,
+      stop: stop({ machine: 'cleanUp', step: 2, state: 'DescribeService', inFlight: 'refused', recovery: 'cleanUp' }),
+    },
+  ],
+  [
+    'deploy-green before the green task set exists: deploy again (the next clean-up sweeps its target group)',
+    {
+      template: 'release',
+      faults: NO_FAULTS,
+      stop: stop({
+        machine: 'deployGreen',
+        step: 0,
+        state: 'CreateGreenTargetGroup',
+        inFlight: 'applied',
+        recovery: 'deployGreen',
+      }),
+    },
+  ],
+  [
+    'deploy-green after the green task set exists: deploy refuses and names abort; abort, then deploy again',
+    {
+      template: 'release',
+      faults: NO_FAULTS,
+      stop: stop({
+        machine: 'deployGreen',
+        step: 0,
+        state: 'DescribeGreenTaskSet',
+        inFlight: 'refused',
+        recovery: 'deployGreen',
+      }),
+    },
+  ],
+  [
+    'deploy-green after the green task set exists: abort',
+    {
+      template: 'abort',
+      faults: NO_FAULTS,
+      stop: stop({
+        machine: 'deployGreen',
+        step: 0,
+        state: 'PointTestListenerAtGreen',
+        inFlight: 'applied',
+        recovery: 'abort',
+      }),
+    },
+  ],
+  [
+    'swap during the bake: swap again',
+    {
+      template: 'release',
+      faults: NO_FAULTS,
+      stop: stop({
+        machine: 'swap',
+        step: 1,
+        state: 'DescribeBakingGreenTargetHealth',
+        inFlight: 'refused',
+        recovery: 'swap',
+      }),
+    },
+  ],
+  [
+    'swap after production moved: rollback',
+    {
+      template: 'rollback',
+      faults: NO_FAULTS,
+      stop: stop({ machine: 'swap', step: 1, state: 'MakeGreenPrimary', inFlight: 'applied', recovery: 'rollback' }),
+    },
+  ],
+  [
+    'clean-up part-way: clean-up again',
+    {
+      template: 'release',
+      faults: NO_FAULTS,
+      stop: stop({
+        machine: 'cleanUp',
+        step: 2,
+        state: 'ReleasePreviousRule',
+        inFlight: 'applied',
+        recovery: 'cleanUp',
+      }),
+    },
+  ],
+  [
+    'rollback after production moved back: rollback again',
+    {
+      template: 'rollback',
+      faults: NO_FAULTS,
+      stop: stop({
+        machine: 'rollback',
+        step: 2,
+        state: 'MakePreviousPrimary',
+        inFlight: 'refused',
+        recovery: 'rollback',
+      }),
+    },
+  ],
+  [
+    'abort part-way: abort again',
+    {
+      template: 'abort',
+      faults: NO_FAULTS,
+      stop: stop({ machine: 'abort', step: 1, state: 'ReleasePreviousRule', inFlight: 'applied', recovery: 'abort' }),
+    },
+  ],
+];
+
+describe('operator plans over the five state machines', () => {
   let os: OperatorStack;
   let pilots: Pilots;
   beforeAll(async () => {
@@ -30,6 +141,14 @@ describeOperator('operator plans over the five state machines', () => {
     pilots = await runPilots(os);
   }, 300_000);
   afterAll(async () => os?.close());
+
+  test.each(TABLE_ROWS)(
+    'recovery table: %s',
+    async (_row, plan) => {
+      expect(await runCase(os, plan, { mustStop: true })).toEqual([]);
+    },
+    120_000,
+  );
 
   test(`stops with the documented recovery, lost responses and an autoscaler keep every invariant (${RUNS} plans, seed ${SEED})`, async () => {
     const started = Date.now();
@@ -47,7 +166,7 @@ describeOperator('operator plans over the five state machines', () => {
   }, 600_000);
 });
 
-async function runCase(os: OperatorStack, plan: OperatorPlan): Promise<string[]> {
+async function runCase(os: OperatorStack, plan: OperatorPlan, options: { mustStop?: boolean } = {}): Promise<string[]> {
   const flow = await runOperatorFlow(os.stack, {
     injector: os.injector,
     plan,
@@ -56,7 +175,10 @@ async function runCase(os: OperatorStack, plan: OperatorPlan): Promise<string[]>
     monitor: { pollMs: 10, probeGapMs: 25 },
   });
   await restoreOperatorBaseline(os);
-  if (flow.problems.length === 0) return [];
+  const problems = [...flow.problems];
+  if (options.mustStop && !flow.stopped) problems.push('the stop never landed');
+  if (options.mustStop && !flow.completed) problems.push('the flow did not complete, so (f) was not checked');
+  if (problems.length === 0) return [];
   const steps = flow.steps.map(
     (s) =>
       `${s.machine}${s.kind === 'step' ? '' : ` ${s.kind}`}: ${s.result.status} ${s.result.error ?? ''}` +
@@ -64,7 +186,7 @@ async function runCase(os: OperatorStack, plan: OperatorPlan): Promise<string[]>
   );
   return [
     `plan ${JSON.stringify(plan)}`,
-    ...flow.problems,
+    ...problems,
     `steps: ${steps.join('; ')}`,
     `injected: ${JSON.stringify(flow.injected.map((f) => `${f.operation}#${f.n} ${f.wireCode}`))}`,
     `lost responses: ${JSON.stringify(flow.lost.map((f) => `${f.operation}#${f.n} ${f.answer}`))}`,
