@@ -502,7 +502,7 @@ describe('local Step Functions API', () => {
 
     it('validates execution input and names, and unknown ARNs', async () => {
       const arn = await createMachine(sfn, 'greeter', passThenGreet);
-      for (const input of ['{', '[1]', '"text"', 'null']) {
+      for (const input of ['{', '{"a":', 'not json']) {
         expect(await awsErrorOf(sfn.invoke('StartExecution', { stateMachineArn: arn, input }, CTX))).toMatchObject({
           code: 'InvalidExecutionInput',
         });
@@ -521,6 +521,40 @@ describe('local Step Functions API', () => {
       expect(await awsErrorOf(sfn.invoke('DescribeExecution', { executionArn: 'not-an-arn' }, CTX))).toMatchObject({
         code: 'InvalidArn',
       });
+    });
+
+    it('accepts any JSON value as input, as AWS does', async () => {
+      const arn = await createMachine(sfn, 'echo', { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+      for (const input of ['[1,2]', '"text"', '42', 'true', 'null']) {
+        const started = (await sfn.invoke('StartExecution', { stateMachineArn: arn, input }, CTX)) as {
+          executionArn: string;
+        };
+        const done = await sfn.waitForExecution(started.executionArn);
+        expect(done.status).toBe('SUCCEEDED');
+        expect(JSON.parse(done.output ?? '')).toEqual(JSON.parse(input));
+        const described = (await sfn.invoke('DescribeExecution', { executionArn: started.executionArn }, CTX)) as {
+          input: string;
+        };
+        expect(described.input).toBe(input);
+      }
+    });
+
+    it('rejects input over 262144 UTF-8 bytes with ValidationException and accepts exactly that size', async () => {
+      const arn = await createMachine(sfn, 'echo', { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+      // "é" is 2 bytes in UTF-8: 131070 of them plus the quotes are 262142 bytes but only 131072 characters.
+      const tooBig = JSON.stringify('é'.repeat(131_072));
+      expect(tooBig.length).toBeLessThan(262_144);
+      expect(await awsErrorOf(sfn.invoke('StartExecution', { stateMachineArn: arn, input: tooBig }, CTX))).toEqual({
+        code: 'ValidationException',
+        message:
+          "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 262144",
+      });
+      const limit = JSON.stringify('x'.repeat(262_142));
+      expect(Buffer.byteLength(limit)).toBe(262_144);
+      const started = (await sfn.invoke('StartExecution', { stateMachineArn: arn, input: limit }, CTX)) as {
+        executionArn: string;
+      };
+      expect((await sfn.waitForExecution(started.executionArn)).status).toBe('SUCCEEDED');
     });
 
     it('lists executions newest first, filtered by status and paged', async () => {
