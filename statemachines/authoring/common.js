@@ -1,10 +1,17 @@
+/**
+ * Errors worth retrying. Throttling surfaces as each service's base exception (`Ecs.EcsException`,
+ * `ElasticLoadBalancingV2.ElasticLoadBalancingV2Exception`), never as `*.ThrottlingException`; 5xx as the modelled
+ * `Ecs.ServerException`, ELBv2's `InternalFailure` (base exception again), or DescribeTargetHealth's modelled
+ * `HealthUnavailable` (HTTP 500: "The health of the specified targets could not be retrieved due to an internal
+ * error"). No Task here has a timeout, so `States.Timeout` cannot occur. Known limit: ELBv2 codes the model does not
+ * list (AccessDenied, ValidationError) share the base exception with throttling, so they too are retried before
+ * the failure is reported.
+ */
 const TRANSIENT = [
   'Ecs.ServerException',
-  'Ecs.ThrottlingException',
   'Ecs.EcsException',
-  'ElasticLoadBalancingV2.ThrottlingException',
   'ElasticLoadBalancingV2.ElasticLoadBalancingV2Exception',
-  'States.Timeout',
+  'ElasticLoadBalancingV2.HealthUnavailableException',
 ];
 const retry = [{ ErrorEquals: TRANSIENT, IntervalSeconds: 2, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: 'FULL' }];
 /** Transient Lambda service errors (not errors the function itself throws). */

@@ -18,15 +18,15 @@ const KEY = { service: { S: '${ServiceArn}' } };
 const TABLE = '${DeploymentTableName}';
 
 /**
- * Errors of the optimized DynamoDB integration worth retrying: throttling and 5xx surface as the base exception or
- * the modelled throughput/internal errors. ConditionalCheckFailed is an answer, never retried.
+ * Errors of the optimized DynamoDB integration worth retrying (local/dynamodb/README.md, "error naming"): the
+ * modelled throughput and internal errors, and `AmazonDynamoDBException`, the base exception that throttling and
+ * other 5xx surface as. ConditionalCheckFailed is an answer, never retried.
  */
 const DDB_TRANSIENT = [
   'DynamoDB.AmazonDynamoDBException',
   'DynamoDB.InternalServerErrorException',
   'DynamoDB.ProvisionedThroughputExceededException',
   'DynamoDB.RequestLimitExceeded',
-  'DynamoDB.ThrottlingException',
 ];
 const ddbRetry = [
   { ErrorEquals: DDB_TRANSIENT, IntervalSeconds: 1, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: 'FULL' },
@@ -127,7 +127,7 @@ function acquireLeaseStates({ machine, operation, next }) {
       ResultPath: '$.leaseHolder.execution',
       Retry: [
         {
-          ErrorEquals: ['Sfn.SfnException', 'Sfn.ThrottlingException'],
+          ErrorEquals: ['Sfn.SfnException'],
           IntervalSeconds: 1,
           MaxAttempts: 5,
           BackoffRate: 2,

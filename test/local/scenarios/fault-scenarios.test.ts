@@ -1,4 +1,5 @@
 import { runExecution } from '../../../local/demo/executions';
+import { AwsError } from '../../../local/aws/service';
 import { observe } from '../../../local/demo/observe';
 import { probe } from '../../../local/demo/probe';
 import type { ApiFault, FaultPlan } from '../../../local/faults/fault-plan';
@@ -95,6 +96,40 @@ describe('with a version live', () => {
   });
 
   describe('5xx errors are retried and the flow completes', () => {
+    test("DescribeTargetHealth's HealthUnavailable (HTTP 500) at swap's gate and in the bake is retried, not undone", async () => {
+      const deployed = await flowOf({}, { machines: ['deployGreen'] });
+      expect(deployed.steps.map((s) => s.result.status)).toEqual(['SUCCEEDED']);
+      // The modelled 500 of DescribeTargetHealth, on swap's first read of green's health (the gate: read 1, its retry
+      // read 2) and on the bake's first poll (read 3, its retry read 4).
+      let reads = 0;
+      const removeGate = fs.injector.gate((call) =>
+        call.operation === 'DescribeTargetHealth' && call.principal !== undefined && [1, 3].includes(++reads)
+          ? Promise.resolve(
+              new AwsError(
+                'HealthUnavailable',
+                'The health of the specified targets could not be retrieved due to an internal error.',
+                500,
+              ),
+            )
+          : undefined,
+      );
+      try {
+        const flow = await flowOf({}, { machines: ['swap'] });
+        const swap = step(flow, 'swap');
+        expect([swap.result.status, swap.result.error]).toEqual(['SUCCEEDED', undefined]);
+        expect(taskAttempts(swap.result.history, 'DescribeGreenTargetHealth')).toEqual([
+          'ElasticLoadBalancingV2.HealthUnavailableException',
+          'succeeded',
+        ]);
+        expect(taskAttempts(swap.result.history, 'DescribeBakingGreenTargetHealth').slice(0, 2)).toEqual([
+          'ElasticLoadBalancingV2.HealthUnavailableException',
+          'succeeded',
+        ]);
+      } finally {
+        removeGate();
+      }
+    });
+
     test('ECS ServerException on three DescribeTaskSets calls: the health poll retries', async () => {
       const { flow } = await flowWith({
         service: ECS,
