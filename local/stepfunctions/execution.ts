@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../aws/clock';
 import { createRunContext } from './context-object';
+import { allStates } from './definition-walk';
 import { ExecutionHistory, type HistoryEvent, type LibraryEvent } from './history';
 import type { LocalLambda } from './lambda-task';
 import { jsonClone } from './json-clone';
@@ -49,6 +50,28 @@ export interface ExecutionStart {
 
 type Outcome = { readonly ok: true; readonly output: unknown } | { readonly ok: false; readonly error: unknown };
 
+interface Failure {
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/** What aws-local-stepfunctions reports for a Fail state without Error/ErrorPath, and without Cause/CausePath. */
+const LIBRARY_FAIL_ERROR = 'FailStateError';
+const LIBRARY_FAIL_CAUSE = 'Execution failed because of a Fail state';
+
+/** Fail states by name: whether each names an error and a cause (statically or by path). */
+function failStates(definition: Record<string, unknown>): Map<string, { error: boolean; cause: boolean }> {
+  const found = new Map<string, { error: boolean; cause: boolean }>();
+  for (const { name, state } of allStates(definition)) {
+    if (state['Type'] !== 'Fail') continue;
+    found.set(name, {
+      error: state['Error'] !== undefined || state['ErrorPath'] !== undefined,
+      cause: state['Cause'] !== undefined || state['CausePath'] !== undefined,
+    });
+  }
+  return found;
+}
+
 function failureOf(error: unknown): { error: string; cause: string } {
   // ExecutionError wraps the error that ended the run (a Task error, a Fail state, States.Runtime, …).
   const inner = error instanceof ExecutionError ? error.cause : error;
@@ -67,6 +90,9 @@ export class LocalExecution {
   private stopDate?: number;
   private readonly startDate: number;
   private readonly history: ExecutionHistory;
+  /** The last Fail state the run entered: its Error/Cause, or their absence, is what the execution reports. */
+  private lastFailState?: string;
+  private readonly failStates: ReadonlyMap<string, { error: boolean; cause: boolean }>;
   private readonly handlerAbort = new AbortController();
   private readonly abortRun: () => void;
   /** Settles when the run has ended and its history is complete. */
@@ -82,6 +108,7 @@ export class LocalExecution {
       toEmulatedMs: start.toEmulatedMs,
     });
     this.history = history;
+    this.failStates = failStates(start.plan.definition);
     const machine = new StateMachine(jsonClone(start.plan.definition) as unknown as StateMachineDefinition, {
       // CreateStateMachine validated the original definition; the run plan's rewrites are ours.
       validationOptions: { noValidate: true },
@@ -114,7 +141,19 @@ export class LocalExecution {
     });
     this.abortRun = run.abort;
     const historyComplete = (async () => {
-      for await (const event of run.eventLogs) history.onLibraryEvent(event as LibraryEvent);
+      for await (const logged of run.eventLogs) {
+        const event = logged as LibraryEvent;
+        if (event.type === 'StateEntered' && event.state?.type === 'Fail') this.lastFailState = event.state.name;
+        if (event.type !== 'ExecutionFailed') {
+          history.onLibraryEvent(event);
+          continue;
+        }
+        const failure = this.asAws({
+          error: event.Error,
+          cause: typeof event.Cause === 'string' ? event.Cause : undefined,
+        });
+        history.onLibraryEvent({ ...event, Error: failure.error, Cause: failure.cause });
+      }
     })();
     const outcome = run.result.then(
       (output): Outcome => ({ ok: true, output }),
@@ -184,6 +223,21 @@ export class LocalExecution {
       return;
     }
     this.statusValue = 'FAILED';
-    ({ error: this.error, cause: this.cause } = failureOf(outcome.error));
+    ({ error: this.error, cause: this.cause } = this.asAws(failureOf(outcome.error)));
+  }
+
+  /**
+   * A Fail state without Error (ErrorPath) or Cause (CausePath) fails the execution without one: DescribeExecution
+   * and the ExecutionFailed event leave the member out, where the library would report its own placeholders.
+   */
+  private asAws(failure: Failure): Failure {
+    const named = this.lastFailState === undefined ? undefined : this.failStates.get(this.lastFailState);
+    if (named === undefined) return failure;
+    const noError = !named.error && failure.error === LIBRARY_FAIL_ERROR;
+    const noCause = !named.cause && failure.cause === LIBRARY_FAIL_CAUSE;
+    return {
+      ...(!noError && failure.error !== undefined && { error: failure.error }),
+      ...(!noCause && failure.cause !== undefined && { cause: failure.cause }),
+    };
   }
 }

@@ -124,7 +124,10 @@ export class ExecutionHistory {
         this.add('ExecutionSucceeded', at, { output: json(event.output), outputDetails: { truncated: false } });
         return;
       case 'ExecutionFailed':
-        this.add('ExecutionFailed', at, { error: event.Error, cause: causeText(event.Cause) });
+        this.add('ExecutionFailed', at, {
+          ...(event.Error !== undefined && { error: event.Error }),
+          ...(event.Cause !== undefined && { cause: causeText(event.Cause) }),
+        });
         return;
       case 'ExecutionAborted':
         this.add('ExecutionAborted', at, this.abortReason);

@@ -330,6 +330,43 @@ describe('local Step Functions API', () => {
       expect(described['output']).toBeUndefined();
     });
 
+    it('fails without error or cause when the Fail state names neither, as on AWS (both optional)', async () => {
+      const arn = await createMachine(sfn, 'bare-fail', {
+        StartAt: 'Stop',
+        States: {
+          Stop: { Type: 'Pass', Next: 'Check' },
+          Check: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.only', IsPresent: true, Next: 'OnlyError' }],
+            Default: 'Bare',
+          },
+          Bare: { Type: 'Fail' },
+          OnlyError: { Type: 'Fail', Error: 'Deploy.Invalid' },
+        },
+      });
+      const bare = await runToEnd(sfn, arn);
+      expect(bare.status).toBe('FAILED');
+      const described = (await sfn.invoke('DescribeExecution', { executionArn: bare.executionArn }, CTX)) as Record<
+        string,
+        unknown
+      >;
+      expect(described['status']).toBe('FAILED');
+      expect(described).not.toHaveProperty('error');
+      expect(described).not.toHaveProperty('cause');
+      const failed = bare.history.find((e) => e.type === 'ExecutionFailed');
+      expect(failed?.details ?? {}).toEqual({});
+
+      const onlyError = await runToEnd(sfn, arn, { only: true });
+      const described2 = (await sfn.invoke(
+        'DescribeExecution',
+        { executionArn: onlyError.executionArn },
+        CTX,
+      )) as Record<string, unknown>;
+      expect(described2['error']).toBe('Deploy.Invalid');
+      expect(described2).not.toHaveProperty('cause');
+      expect(onlyError.history.find((e) => e.type === 'ExecutionFailed')?.details).toEqual({ error: 'Deploy.Invalid' });
+    });
+
     it('scales Wait states with the clock: a 300 s Wait takes about 0.3 s at timeScale 0.001', async () => {
       const arn = await createMachine(sfn, 'waiter', {
         StartAt: 'Pause',
