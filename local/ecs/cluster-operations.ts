@@ -1,5 +1,6 @@
 /** CreateCluster and DescribeClusters. */
 import { clusterArn, shortName } from './arns';
+import { checkAssociated, FARGATE_PROVIDERS, parseStrategy } from './capacity-providers';
 import { clientError, invalidParameter } from './errors';
 import { optionalString, stringList, tags } from './input';
 import type { OperationHandler } from './operation-context';
@@ -16,7 +17,22 @@ export const createCluster: OperationHandler = ({ store }, input) => {
   }
   let cluster = store.clusters.get(name);
   if (cluster === undefined) {
-    cluster = { name, arn: clusterArn(store.scope, name), createdAt: store.now(), tags: tags(input) };
+    const capacityProviders = stringList(input, 'capacityProviders') ?? [];
+    if (capacityProviders.some((provider) => !FARGATE_PROVIDERS.has(provider))) {
+      // Local AWS has no CreateCapacityProvider: only the Fargate providers exist.
+      throw invalidParameter(
+        'The specified capacity provider was not found. Specify a valid capacity provider and try again.',
+      );
+    }
+    cluster = {
+      name,
+      arn: clusterArn(store.scope, name),
+      createdAt: store.now(),
+      tags: tags(input),
+      capacityProviders,
+      defaultCapacityProviderStrategy: parseStrategy(input, 'defaultCapacityProviderStrategy') ?? [],
+    };
+    checkAssociated(cluster, cluster.defaultCapacityProviderStrategy);
     store.clusters.set(name, cluster);
   }
   return { cluster: clusterToWire(store, cluster) };

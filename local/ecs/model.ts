@@ -10,11 +10,20 @@ export interface Tag {
   readonly value: string;
 }
 
+export interface CapacityProviderStrategyItem {
+  readonly capacityProvider: string;
+  readonly weight: number;
+  readonly base: number;
+}
+
 export interface ClusterRecord {
   readonly name: string;
   readonly arn: string;
   readonly createdAt: number;
   tags: Tag[];
+  /** Capacity providers associated with the cluster (CreateCluster): only these may appear in a strategy. */
+  readonly capacityProviders: readonly string[];
+  readonly defaultCapacityProviderStrategy: readonly CapacityProviderStrategyItem[];
 }
 
 export type ServiceStatus = 'ACTIVE' | 'DRAINING' | 'INACTIVE';
@@ -59,7 +68,12 @@ export interface TaskSetRecord {
   readonly externalId?: string;
   /** CreateTaskSet's idempotency token: a retry with the same token returns this task set. */
   readonly clientToken?: string;
+  /**
+   * The launch type the task set's tasks get. With a capacity provider strategy it is derived (FARGATE for the
+   * Fargate providers, else EC2) and DescribeTaskSets shows the strategy instead.
+   */
   readonly launchType: string;
+  readonly capacityProviderStrategy?: readonly CapacityProviderStrategyItem[];
   readonly platformVersion?: string;
   readonly networkConfiguration?: unknown;
   readonly loadBalancers: readonly LoadBalancerRef[];

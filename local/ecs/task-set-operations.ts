@@ -4,6 +4,7 @@
  * scale 0 % unless told otherwise, as the AWS CLI example output shows.
  */
 import { newTaskSetId, taskSetArn, taskSetIdOf } from './arns';
+import { checkAssociated, launchTypeOf, parseStrategy } from './capacity-providers';
 import type { Scale } from './computed-desired-count';
 import { invalidParameter } from './errors';
 import {
@@ -81,8 +82,25 @@ export const createTaskSet: OperationHandler = (ctx, input) => {
   const taskDefinition = store.taskDefinitions.resolve(requiredString(input, 'taskDefinition'));
   if (taskDefinition === undefined) throw invalidParameter('TaskDefinition not found.');
   if (taskDefinition.status !== 'ACTIVE') throw invalidParameter('TaskDefinition is inactive');
-  const launchType = optionalString(input, 'launchType') ?? 'FARGATE';
-  if (!LAUNCH_TYPES.has(launchType)) throw invalidParameter(`Launch type ${launchType} is not valid.`);
+  const requestedLaunchType = optionalString(input, 'launchType');
+  if (requestedLaunchType !== undefined && !LAUNCH_TYPES.has(requestedLaunchType)) {
+    throw invalidParameter(`Launch type ${requestedLaunchType} is not valid.`);
+  }
+  const requestedStrategy = parseStrategy(input, 'capacityProviderStrategy');
+  if (requestedLaunchType !== undefined && requestedStrategy !== undefined && requestedStrategy.length > 0) {
+    throw invalidParameter(
+      'Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.',
+    );
+  }
+  if (requestedStrategy !== undefined) checkAssociated(cluster, requestedStrategy);
+  // Neither given: the cluster's default strategy, if it has one (else FARGATE, the emulator's default).
+  const strategy =
+    requestedStrategy !== undefined && requestedStrategy.length > 0
+      ? requestedStrategy
+      : requestedLaunchType === undefined && cluster.defaultCapacityProviderStrategy.length > 0
+        ? [...cluster.defaultCapacityProviderStrategy]
+        : undefined;
+  const launchType = strategy !== undefined ? launchTypeOf(strategy) : (requestedLaunchType ?? 'FARGATE');
   const networkConfiguration = optionalObject(input, 'networkConfiguration');
   if (taskDefinition.wire.networkMode === 'awsvpc' && networkConfiguration === undefined) {
     throw invalidParameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
@@ -102,6 +120,7 @@ export const createTaskSet: OperationHandler = (ctx, input) => {
     externalId: optionalString(input, 'externalId'),
     clientToken,
     launchType,
+    ...(strategy !== undefined && { capacityProviderStrategy: strategy }),
     platformVersion: launchType === 'FARGATE' ? (optionalString(input, 'platformVersion') ?? 'LATEST') : undefined,
     networkConfiguration,
     loadBalancers,

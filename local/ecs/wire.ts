@@ -23,8 +23,8 @@ export function clusterToWire(store: EcsStore, cluster: ClusterRecord): Record<s
     statistics: [],
     tags: cluster.tags,
     settings: [{ name: 'containerInsights', value: 'disabled' }],
-    capacityProviders: [],
-    defaultCapacityProviderStrategy: [],
+    capacityProviders: [...cluster.capacityProviders],
+    defaultCapacityProviderStrategy: cluster.defaultCapacityProviderStrategy.map((item) => ({ ...item })),
   };
 }
 
@@ -43,7 +43,8 @@ export function taskSetToWire(store: EcsStore, taskSet: TaskSetRecord): Record<s
     runningCount: counts.running,
     createdAt: epochSeconds(taskSet.createdAt),
     updatedAt: epochSeconds(taskSet.updatedAt),
-    launchType: taskSet.launchType,
+    launchType: taskSet.capacityProviderStrategy === undefined ? taskSet.launchType : undefined,
+    capacityProviderStrategy: taskSet.capacityProviderStrategy?.map((item) => ({ ...item })),
     platformVersion: taskSet.platformVersion,
     networkConfiguration: taskSet.networkConfiguration,
     loadBalancers: taskSet.loadBalancers.map((lb) => ({ ...lb })),
@@ -75,7 +76,8 @@ export function serviceToWire(store: EcsStore, service: ServiceRecord, withTags:
     desiredCount: service.desiredCount,
     runningCount: counts.reduce((sum, c) => sum + c.running, 0),
     pendingCount: counts.reduce((sum, c) => sum + c.pending, 0),
-    launchType: primary?.launchType,
+    launchType: primary?.capacityProviderStrategy === undefined ? primary?.launchType : undefined,
+    capacityProviderStrategy: primary?.capacityProviderStrategy?.map((item) => ({ ...item })),
     platformVersion: primary?.platformVersion,
     taskDefinition: primary?.taskDefinitionArn,
     loadBalancers: primary?.loadBalancers.map((lb) => ({ ...lb })) ?? [],
