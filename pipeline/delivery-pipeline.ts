@@ -163,7 +163,9 @@ export class DeliveryPipeline extends Construct {
             new actions.StepFunctionInvokeAction({
               actionName: 'DeployGreen',
               stateMachine: props.stateMachines.deployGreen,
-              stateMachineInput: actions.StateMachineInput.filePath(deployInput.atPath('deploy-input.json')),
+              // The documented form: a path inside the input artifact (StateMachineInput.filePath would render
+              // `DeployInput::deploy-input.json`, which the action reference does not document).
+              stateMachineInput: { input: 'deploy-input.json', inputArtifact: deployInput, inputType: 'FilePath' },
             }),
           ],
         },

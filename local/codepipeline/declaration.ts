@@ -65,8 +65,8 @@ export function actionKind(action: ActionDeclaration): LocalActionKind | undefin
 /** Names of pipelines, stages and actions (API constraint: 1-100 of `[A-Za-z0-9.@\-_]`). */
 const NAME = /^[A-Za-z0-9.@\-_]{1,100}$/;
 const ROLE_ARN = /^arn:aws(-[\w]+)*:iam::[0-9]{12}:role\/.+$/;
-/** Manual approvals last from 5 minutes to 7 days; 7 days is the default. */
-export const APPROVAL_TIMEOUT_MINUTES = { min: 5, max: 7 * 24 * 60, default: 7 * 24 * 60 } as const;
+/** A manual approval lasts 5 minutes to 60 days (CodePipeline quotas; aws-cdk-lib validates the same range). */
+export const APPROVAL_TIMEOUT_MINUTES = { min: 5, max: 60 * 24 * 60, default: 7 * 24 * 60 } as const;
 
 export function checkName(value: string, member: string): string {
   if (!NAME.test(value)) {

@@ -227,14 +227,14 @@ interface Step {
   readonly finish: (outcome: ActionOutcome) => void;
 }
 
-/** `Artifact::path` or a path in the action's only input artifact. */
+/**
+ * The file the Step Functions invoke action reads its input from: `Input` is a path inside the action's input
+ * artifact, as AWS's action reference documents it (action-reference-StepFunctions.html, InputType FilePath:
+ * e.g. `assets/input.json`). The `Artifact::path` form some tools emit is not documented for this action, so it is
+ * read as a file name with `::` in it, which no build provides.
+ */
 function inputFile(action: ActionDeclaration): { artifact: string; path: string } {
-  const input = action.configuration?.Input ?? '';
-  const artifact = action.inputArtifacts?.[0]?.name ?? '';
-  const separator = input.indexOf('::');
-  return separator >= 0
-    ? { artifact: input.slice(0, separator), path: input.slice(separator + 2) }
-    : { artifact, path: input };
+  return { artifact: action.inputArtifacts?.[0]?.name ?? '', path: action.configuration?.Input ?? '' };
 }
 
 async function invokeStateMachine({ pipeline, action, execution, record, ctx, finish }: Step): Promise<void> {

@@ -274,7 +274,7 @@ const NOT_EXERCISED_LOCALLY: ReadonlyArray<{ role: string; grants: readonly stri
   {
     role: 'DeliveryPipelineDeployGreenCodePipelineActionRole',
     grants: ARTIFACT_READ.map((a) => `${a} on ${ARTIFACTS}`),
-    why: 'The action reads its input file (InputType FilePath, DeployInput::deploy-input.json) from the artifact bucket; locally that file comes from the LocalBuild, not S3.',
+    why: 'The action reads its input file (InputType FilePath, deploy-input.json in the DeployInput artifact) from the artifact bucket; locally that file comes from the LocalBuild, not S3.',
   },
   ...['DeployGreen', 'Swap', 'CleanUp'].map((machine) => ({
     role: `DeliveryPipeline${machine}CodePipelineActionRole`,

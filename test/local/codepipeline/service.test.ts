@@ -59,7 +59,7 @@ const type = (category: ActionCategory, provider: string): ActionTypeId => ({
 /** Source → Build → Deploy (FilePath input) → Approve → Finish (Literal input). */
 function declaration(
   name: string,
-  options: { deployMachine?: string; finishMachine?: string; approvalMinutes?: number } = {},
+  options: { deployMachine?: string; finishMachine?: string; approvalMinutes?: number; input?: string } = {},
 ) {
   return {
     name,
@@ -99,7 +99,7 @@ function declaration(
             configuration: {
               StateMachineArn: options.deployMachine ?? machines.echo,
               InputType: 'FilePath',
-              Input: 'Input::input.json',
+              Input: options.input ?? 'input.json',
             },
             inputArtifacts: [{ name: 'Input' }],
             roleArn: role('deploy-action'),
@@ -231,13 +231,13 @@ describe('CreatePipeline and GetPipeline', () => {
       /FilePath needs exactly one input artifact/,
     ],
     [
-      'an approval timeout over 7 days',
+      'an approval timeout over 60 days',
       (d: PipelineDeclaration) => {
         const approval = d.stages?.[3]?.actions?.[0];
-        if (approval) approval.timeoutInMinutes = 10081;
+        if (approval) approval.timeoutInMinutes = 86401;
       },
       'InvalidActionDeclarationException',
-      /timeoutInMinutes must be from 5 to 10080/,
+      /timeoutInMinutes must be from 5 to 86400/,
     ],
     [
       'a name outside the allowed characters',
@@ -372,6 +372,15 @@ describe('an execution', () => {
     const id = aws.codepipeline.startExecution(name);
     expect(await aws.codepipeline.waitForExecution(name, id)).toBe('Failed');
     expect((await state(name)).action('Deploy')?.summary).toMatch(/Input file input\.json is not in artifact Input/);
+  });
+
+  test("the FilePath input is a path in the input artifact, as AWS documents it: 'Artifact::path' is a file no build has", async () => {
+    const name = await newPipeline({ input: 'Input::input.json' });
+    const id = aws.codepipeline.startExecution(name);
+    expect(await aws.codepipeline.waitForExecution(name, id)).toBe('Failed');
+    expect((await state(name)).action('Deploy')?.summary).toMatch(
+      /Input file Input::input\.json is not in artifact Input/,
+    );
   });
 
   test('StartPipelineExecution: a clientRequestToken retried returns the same execution; bad overrides are refused', async () => {

@@ -75,7 +75,7 @@ describe('the local set-up follows the synthesized stack', () => {
     expect(action('DeployGreen')?.configuration).toEqual({
       StateMachineArn: stack.stateMachines.deployGreen,
       InputType: 'FilePath',
-      Input: 'DeployInput::deploy-input.json',
+      Input: 'deploy-input.json',
     });
     expect(JSON.parse(action('Swap')?.configuration?.Input ?? '')).toEqual(stack.service);
     expect(action('CleanUp')?.configuration?.StateMachineArn).toBe(stack.stateMachines.cleanUp);
