@@ -195,13 +195,15 @@ export const updateServicePrimaryTaskSet: OperationHandler = (ctx, input) => {
 };
 
 /**
- * A task set that is not scaled down to zero needs `force`. The task set turns DRAINING: its targets are
+ * A task set that is not scaled down to zero needs `force` (API reference: "If true, you can delete a task set even
+ * if it hasn't been scaled down to zero"): its scale must be 0 %, whatever its computed desired count (a 50 % task
+ * set of a service at desiredCount 0 has not been scaled down). The task set turns DRAINING: its targets are
  * deregistered, its tasks stopped, and once the last one stopped it is gone (DescribeTaskSets: MISSING).
  */
 export const deleteTaskSet: OperationHandler = (ctx, input) => {
   const taskSet = liveTaskSet(ctx, input, 'taskSet');
   const force = optionalBoolean(input, 'force') ?? false;
-  if (taskSet.status !== 'DRAINING' && !force && ctx.store.desiredCountOf(taskSet) > 0) {
+  if (taskSet.status !== 'DRAINING' && !force && taskSet.scale.value > 0) {
     throw invalidParameter(
       'The task set cannot be deleted because it is not scaled down to zero. Scale it to 0 or use force.',
     );

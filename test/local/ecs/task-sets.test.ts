@@ -135,6 +135,24 @@ describe('ECS task sets (EXTERNAL deployment controller)', () => {
     expect(taskSet.status).toBe('DRAINING');
   });
 
+  it('refuses to delete a task set whose scale is above 0 % even when the service runs no task (force doc)', async () => {
+    await h.call('UpdateService', { cluster: 'demo', service: 'web', desiredCount: 0 });
+    const blue = await h.createTaskSet(blueDef, 50);
+    expect(blue.computedDesiredCount).toBe(0);
+    const error = await h.error('DeleteTaskSet', { cluster: 'demo', service: 'web', taskSet: blue.id });
+    expect(error.code).toBe('InvalidParameterException');
+    expect(error.message).toBe(
+      'The task set cannot be deleted because it is not scaled down to zero. Scale it to 0 or use force.',
+    );
+    const forced = await h.call<{ taskSet: TaskSetWire }>('DeleteTaskSet', {
+      cluster: 'demo',
+      service: 'web',
+      taskSet: blue.id,
+      force: true,
+    });
+    expect(forced.taskSet.status).toBe('DRAINING');
+  });
+
   it('returns the same task set when CreateTaskSet is retried with the same clientToken', async () => {
     const input = {
       cluster: 'demo',
