@@ -1,9 +1,10 @@
-/** CreateCluster and DescribeClusters. */
+/** CreateCluster, DescribeClusters and ListClusters. */
 import { clusterArn, shortName } from './arns';
 import { checkAssociated, FARGATE_PROVIDERS, parseStrategy } from './capacity-providers';
 import { clientError, invalidParameter } from './errors';
-import { optionalString, stringList, tags } from './input';
+import { optionalNumber, optionalString, stringList, tags } from './input';
 import type { OperationHandler } from './operation-context';
+import { paginate } from './pagination';
 import { DEFAULT_CLUSTER } from './store';
 import { clusterToWire } from './wire';
 
@@ -49,4 +50,10 @@ export const describeClusters: OperationHandler = ({ store }, input) => {
     else clusters.push(clusterToWire(store, cluster));
   }
   return { clusters, failures };
+};
+
+/** The cluster ARNs, in creation order, paged (maxResults 1-100, nextToken). */
+export const listClusters: OperationHandler = ({ store }, input) => {
+  const arns = [...store.clusters.values()].map((c) => c.arn);
+  return paginate('clusterArns', arns, optionalNumber(input, 'maxResults'), optionalString(input, 'nextToken'));
 };

@@ -8,7 +8,7 @@ import type { TargetGroupRegistry } from '../aws/cross-service';
 import type { LocalNetwork } from '../aws/network';
 import { AwsError, type CallContext, type EmulatedService } from '../aws/service';
 import { clusterArn, serviceArn, shortName } from './arns';
-import { createCluster, describeClusters } from './cluster-operations';
+import { createCluster, describeClusters, listClusters } from './cluster-operations';
 import { accessDenied } from './errors';
 import type { Input } from './input';
 import type { OperationContext, OperationHandler } from './operation-context';
@@ -17,7 +17,12 @@ import { createService, deleteService, describeServices, updateService } from '.
 import { type EcsSnapshot, snapshot } from './snapshot';
 import { EcsStore } from './store';
 import { listTagsForResource, resourceTags, tagResource, untagResource } from './tag-operations';
-import { deregisterTaskDefinition, describeTaskDefinition, registerTaskDefinition } from './task-definition-operations';
+import {
+  deregisterTaskDefinition,
+  describeTaskDefinition,
+  listTaskDefinitions,
+  registerTaskDefinition,
+} from './task-definition-operations';
 import { describeTasks, listTasks } from './task-operations';
 import type { LaunchTask } from './task-runner';
 import {
@@ -60,6 +65,7 @@ export interface LocalEcs extends EmulatedService {
 const HANDLERS: Readonly<Record<string, OperationHandler>> = {
   CreateCluster: createCluster,
   DescribeClusters: describeClusters,
+  ListClusters: listClusters,
   CreateService: createService,
   UpdateService: updateService,
   DescribeServices: describeServices,
@@ -67,6 +73,7 @@ const HANDLERS: Readonly<Record<string, OperationHandler>> = {
   RegisterTaskDefinition: registerTaskDefinition,
   DescribeTaskDefinition: describeTaskDefinition,
   DeregisterTaskDefinition: deregisterTaskDefinition,
+  ListTaskDefinitions: listTaskDefinitions,
   CreateTaskSet: createTaskSet,
   DescribeTaskSets: describeTaskSets,
   UpdateTaskSet: updateTaskSet,

@@ -3,6 +3,7 @@ import { shortName, taskArn } from './arns';
 import { invalidParameter } from './errors';
 import { optionalNumber, optionalString, stringList } from './input';
 import type { OperationHandler } from './operation-context';
+import { paginate } from './pagination';
 import { taskToWire } from './wire';
 
 export const listTasks: OperationHandler = ({ store }, input) => {
@@ -21,26 +22,8 @@ export const listTasks: OperationHandler = ({ store }, input) => {
     .filter((t) => launchType === undefined || t.launchType === launchType)
     .filter((t) => t.desiredStatus === desiredStatus)
     .map((t) => t.arn);
-  return paginate(taskArns, optionalNumber(input, 'maxResults'), optionalString(input, 'nextToken'));
+  return paginate('taskArns', taskArns, optionalNumber(input, 'maxResults'), optionalString(input, 'nextToken'));
 };
-
-/** ListTasks pages of up to 100 ARNs; the token is the offset of the next page. */
-function paginate(
-  taskArns: string[],
-  maxResults = 100,
-  nextToken?: string,
-): { taskArns: string[]; nextToken?: string } {
-  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 100) {
-    throw invalidParameter('maxResults must be between 1 and 100.');
-  }
-  const start = nextToken === undefined ? 0 : Number(Buffer.from(nextToken, 'base64url').toString('utf8'));
-  if (!Number.isInteger(start) || start < 0) throw invalidParameter('Invalid nextToken.');
-  const end = start + maxResults;
-  const page = taskArns.slice(start, end);
-  return end < taskArns.length
-    ? { taskArns: page, nextToken: Buffer.from(String(end)).toString('base64url') }
-    : { taskArns: page };
-}
 
 export const describeTasks: OperationHandler = ({ store }, input) => {
   const cluster = store.cluster(optionalString(input, 'cluster'));
