@@ -316,7 +316,9 @@ describe('following: Ctrl-C, --timeout, watch, --no-wait', () => {
     // What the terminal shows at the end: every state line, the summary and the URL; no spinner; the cursor back.
     const shown = screen(result.stdout);
     expect(shown[0]).toBe(`Watching deploy-green: ${executionArn}`);
-    expect(shown).toContainEqual(expect.stringMatching(/^\[\s*\S+\] WaitForGreen \(#2\)$/));
+    // How many health polls green needed depends on the machine's load (emulated time runs on during each poll);
+    // the numbering of repeated states is the printer's, tested in printer.test.ts.
+    expect(shown).toContainEqual(expect.stringMatching(/^\[\s*\S+( \S+)?\] WaitForGreen( \(#\d+\))?$/));
     expect(shown).toContainEqual(expect.stringMatching(/^\[\s*\S+( \S+)?\] Ready$/));
     expect(shown.slice(-4)).toEqual([
       expect.stringMatching(/^\[\s*\S+( \S+)?\] Succeeded$/),

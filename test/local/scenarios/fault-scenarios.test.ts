@@ -308,7 +308,9 @@ describe('with a version live', () => {
     });
 
     test('slow green that needs longer than the timeout: GreenNotHealthy, undone', async () => {
-      const plan: FaultPlan = { green: { kind: 'slow-start', seconds: 120 } };
+      // Far beyond the 60 s timeout: the timeout counts its own waits (10 s each), and on a loaded machine every
+      // poll also costs emulated seconds of its own, so a green only twice as slow could get healthy in time.
+      const plan: FaultPlan = { green: { kind: 'slow-start', seconds: 3600 } };
       const flow = await flowOf(plan, { healthTimeoutSeconds: 60 });
       expect(flow.problems).toEqual([]);
       expect(flow.steps.map((s) => [s.result.status, s.result.error])).toEqual([
@@ -368,11 +370,11 @@ describe('with a version live', () => {
     });
 
     test('a green that turns unhealthy after the swap: the bake sends production back to blue, which stayed checked', async () => {
-      // Healthy for the first 150 s (long enough to pass deploy-green's and swap's gates), then unhealthy for 150 s;
-      // the stack's default bake (5 minutes) is watching when it turns.
-      const plan: FaultPlan = { green: { kind: 'flapping', seconds: 150 } };
+      // Healthy for the first 300 s (long enough to pass deploy-green's and swap's gates, even with a loaded
+      // machine's per-state overhead), then unhealthy; a one-hour bake is still watching when it turns.
+      const plan: FaultPlan = { green: { kind: 'flapping', seconds: 300 } };
       const live = await probe(fs.stack.urls.production);
-      const flow = await runFlow(fs.stack, { injector: fs.injector, plan, settleSeconds: 60 });
+      const flow = await runFlow(fs.stack, { injector: fs.injector, plan, bakeSeconds: 3600, settleSeconds: 60 });
       expect(statuses(flow)).toEqual(['deployGreen:SUCCEEDED', 'swap:FAILED']);
       const swap = step(flow, 'swap');
       expect(swap.result.error).toBe('BlueGreen.GreenUnhealthyAfterSwap');
@@ -400,7 +402,8 @@ describe('with a version live', () => {
       // A bake of 0 lets the swap pass at once; the green then turns unhealthy before clean-up.
       const swapped = await runFlow(fs.stack, {
         injector: fs.injector,
-        plan: { green: { kind: 'flapping', seconds: 150 } },
+        // Healthy for 300 s: through deploy-green's and swap's gates even with a loaded machine's per-state overhead.
+        plan: { green: { kind: 'flapping', seconds: 300 } },
         bakeSeconds: 0,
         machines: ['deployGreen', 'swap'],
       });
@@ -417,7 +420,9 @@ describe('with a version live', () => {
       const cleanUp = step(flow, 'cleanUp');
       expect([cleanUp.result.status, cleanUp.result.error]).toEqual(['FAILED', 'BlueGreen.LiveNotHealthy']);
       expect(cleanUp.result.cause).toMatch(/Run rollback/);
-      expect(cleanUp.after.taskSets).toEqual(cleanUp.before.taskSets);
+      // Nothing removed or changed (ECS may be replacing the unhealthy task meanwhile: stability is not compared).
+      const sets = (view: typeof cleanUp.before) => view.taskSets.map((ts) => [ts.arn, ts.status]);
+      expect(sets(cleanUp.after)).toEqual(sets(cleanUp.before));
       expect(cleanUp.untruths).toEqual([]);
       // What the refusal says to do works: rollback returns production to the version clean-up kept.
       const blue = cleanUp.before.taskSets.find((ts) => ts.status === 'ACTIVE');
