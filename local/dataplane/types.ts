@@ -65,6 +65,8 @@ export interface HealthCheckConfig {
   readonly unhealthyThresholdCount: number;
   /** ELBv2 Matcher.HttpCode: `200`, `200,302` or `200-299`. */
   readonly matcher: string;
+  /** An explicit HealthCheckPort; absent for `traffic-port` (each target is checked on its registered port). */
+  readonly port?: number;
 }
 
 /** ELBv2 TargetHealth.State values. */

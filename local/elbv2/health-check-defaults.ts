@@ -36,5 +36,6 @@ export function toHealthCheckConfig(settings: TargetGroupHealthSettings): Health
     healthyThresholdCount: settings.HealthyThresholdCount,
     unhealthyThresholdCount: settings.UnhealthyThresholdCount,
     matcher: settings.Matcher.HttpCode,
+    ...(settings.HealthCheckPort !== 'traffic-port' && { port: Number(settings.HealthCheckPort) }),
   };
 }

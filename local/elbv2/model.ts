@@ -484,6 +484,14 @@ export class Elbv2Model implements TargetGroupRegistry {
       throw validation('Health check interval must be greater than the timeout.');
     }
     if (!settings.HealthCheckPath.startsWith('/')) throw validation('Health check path must begin with a /');
+    // HealthCheckPort: `traffic-port` (each target's own port) or a port number (API reference, CreateTargetGroup).
+    const healthPort = settings.HealthCheckPort;
+    if (healthPort !== 'traffic-port') {
+      const value = /^\d+$/.test(healthPort) ? Number(healthPort) : NaN;
+      if (!(value >= 1 && value <= 65535)) {
+        throw validation(`Health check port ${healthPort} must be within 1-65535 or traffic-port`);
+      }
+    }
     return settings;
   }
 

@@ -229,7 +229,7 @@ export class TargetGroupHealth {
     target.checking = true;
     const generation = target.generation;
     probeTarget({
-      address: this.options.resolve(target.id, target.port),
+      address: this.options.resolve(target.id, this.options.config.port ?? target.port),
       path: this.options.config.path,
       matches: this.matches,
       timeoutMs: this.checkTimeoutMs,
