@@ -43,6 +43,8 @@ export interface ServiceRecord {
   propagateTags: string;
   placementConstraints: unknown[];
   placementStrategy: unknown[];
+  /** maximumPercent/minimumHealthyPercent: 200/100 unless CreateService was given others (API reference defaults). */
+  readonly deploymentConfiguration: { readonly maximumPercent: number; readonly minimumHealthyPercent: number };
   /** Insertion-ordered, like DescribeServices lists them. DRAINING task sets stay until their tasks stopped. */
   readonly taskSets: Map<string, TaskSetRecord>;
   tags: Tag[];

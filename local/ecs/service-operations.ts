@@ -51,6 +51,17 @@ function desiredCountOf(input: Parameters<OperationHandler>[1], fallback: number
   return value;
 }
 
+/**
+ * DeploymentConfiguration (API reference): maximumPercent defaults to 200 and minimumHealthyPercent to 100. An
+ * EXTERNAL service keeps and returns them (for Fargate tasks "not used, although it is returned when describing your
+ * service"); task sets, not these limits, drive its deployments.
+ */
+function deploymentConfigurationOf(input: Parameters<OperationHandler>[1]): ServiceRecord['deploymentConfiguration'] {
+  const maximumPercent = optionalNumber(input, 'maximumPercent') ?? 200;
+  const minimumHealthyPercent = optionalNumber(input, 'minimumHealthyPercent') ?? 100;
+  return { maximumPercent, minimumHealthyPercent };
+}
+
 export const createService: OperationHandler = ({ store, scheduler, call }, input) => {
   const cluster = store.cluster(optionalString(input, 'cluster'));
   const name = requiredString(input, 'serviceName');
@@ -94,6 +105,7 @@ export const createService: OperationHandler = ({ store, scheduler, call }, inpu
     propagateTags: optionalString(input, 'propagateTags') ?? 'NONE',
     placementConstraints: optionalArray(input, 'placementConstraints') ?? [],
     placementStrategy: optionalArray(input, 'placementStrategy') ?? [],
+    deploymentConfiguration: deploymentConfigurationOf(optionalObject(input, 'deploymentConfiguration') ?? {}),
     taskSets: new Map(),
     tags: tags(input),
   };

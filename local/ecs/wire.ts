@@ -95,6 +95,7 @@ export function serviceToWire(store: EcsStore, service: ServiceRecord, withTags:
     propagateTags: service.propagateTags,
     placementConstraints: service.placementConstraints,
     placementStrategy: service.placementStrategy,
+    deploymentConfiguration: { ...service.deploymentConfiguration },
     tags: withTags ? service.tags : undefined,
   };
 }

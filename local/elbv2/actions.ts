@@ -110,12 +110,16 @@ export function parseActions(wire: readonly WireAction[] | undefined): Action[] 
   });
 }
 
-/** The action as DescribeRules/DescribeListeners return it. */
-export function describeAction(action: Action): Record<string, unknown> {
+/**
+ * The action as DescribeRules/DescribeListeners return it. ELBv2 returns every action's Order: the one given, else
+ * its position in the list counted from 1 (index is the position, as Array.map passes it).
+ */
+export function describeAction(action: Action, index = 0): Record<string, unknown> {
+  const order = action.order ?? index + 1;
   if (action.type === 'fixed-response') {
     return {
       Type: 'fixed-response',
-      Order: action.order,
+      Order: order,
       FixedResponseConfig: {
         StatusCode: action.statusCode,
         ContentType: action.contentType,
@@ -125,7 +129,7 @@ export function describeAction(action: Action): Record<string, unknown> {
   }
   return {
     Type: 'forward',
-    Order: action.order,
+    Order: order,
     TargetGroupArn: action.single ? action.targetGroups[0]?.targetGroupArn : undefined,
     ForwardConfig: {
       TargetGroups: action.targetGroups.map((tg) => ({ TargetGroupArn: tg.targetGroupArn, Weight: tg.weight })),

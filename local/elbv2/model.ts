@@ -47,7 +47,7 @@ export interface Elbv2ModelOptions {
 
 type Input = Record<string, unknown>;
 type WireTag = { Key?: string; Value?: string };
-type WireTarget = { Id?: string; Port?: number };
+type WireTarget = { Id?: string; Port?: number; AvailabilityZone?: string };
 
 const NOT_IN_USE: TargetHealthStatus = {
   state: 'unused',
@@ -68,6 +68,8 @@ const validation = (message: string): AwsError => new AwsError('ValidationError'
 
 export class Elbv2Model implements TargetGroupRegistry {
   private readonly loadBalancers = new Map<string, LoadBalancerRecord>();
+  /** AvailabilityZone given at RegisterTargets, by `targetGroupArn|id:port`. */
+  private readonly targetZones = new Map<string, string>();
   private readonly listeners = new Map<string, ListenerRecord>();
   private readonly rules = new Map<string, RuleRecord>();
   private readonly targetGroups = new Map<string, TargetGroupRecord>();
@@ -639,8 +641,24 @@ export class Elbv2Model implements TargetGroupRegistry {
 
   registerTargets(input: Input): Input {
     const tg = this.targetGroup(str(input['TargetGroupArn']) ?? '');
-    this.register(tg.arn, this.targetsOf(tg, list<WireTarget>(input['Targets'])));
+    const wire = list<WireTarget>(input['Targets']);
+    const targets = this.targetsOf(tg, wire);
+    targets.forEach((target, i) => {
+      const zone = wire[i]?.AvailabilityZone;
+      if (zone !== undefined) this.targetZones.set(`${tg.arn}|${targetKey(target)}`, zone);
+    });
+    this.register(tg.arn, targets);
     return {};
+  }
+
+  /**
+   * Target.AvailabilityZone in DescribeTargetHealth, for ip targets: the one RegisterTargets gave, else the zone of
+   * the VPC subnet holding the IP, which ELBv2 detects. Local AWS has no subnet map: every such IP is in the region's
+   * first zone (`<region>a`, the zone of a load balancer's first subnet here).
+   */
+  private zoneOf(tg: TargetGroupRecord, target: TargetRef): string | undefined {
+    if (tg.targetType !== 'ip') return undefined;
+    return this.targetZones.get(`${tg.arn}|${targetKey(target)}`) ?? `${this.options.region}a`;
   }
 
   deregisterTargets(input: Input): Input {
@@ -674,7 +692,11 @@ export class Elbv2Model implements TargetGroupRegistry {
       : known;
     return {
       TargetHealthDescriptions: rows.map(({ target, health }) => ({
-        Target: { Id: target.id, Port: target.port },
+        Target: {
+          Id: target.id,
+          Port: target.port,
+          ...(this.zoneOf(tg, target) !== undefined && { AvailabilityZone: this.zoneOf(tg, target) }),
+        },
         HealthCheckPort: tg.health.HealthCheckPort === 'traffic-port' ? String(target.port) : tg.health.HealthCheckPort,
         TargetHealth: { State: health.state, Reason: health.reason, Description: health.description },
       })),

@@ -28,6 +28,26 @@ describe('ECS clusters and EXTERNAL services', () => {
     expect(described.failures).toEqual([{ arn: 'arn:aws:ecs:us-east-1:123456789012:cluster/nope', reason: 'MISSING' }]);
   });
 
+  it('describes the deployment configuration: 200 % / 100 % by default, as given otherwise', async () => {
+    await h.createService(1);
+    const described = await h.call<{ services: Array<Record<string, unknown>> }>('DescribeServices', {
+      cluster: 'demo',
+      services: ['web'],
+    });
+    expect(described.services[0]?.['deploymentConfiguration']).toEqual({
+      maximumPercent: 200,
+      minimumHealthyPercent: 100,
+    });
+    const { service } = await h.call<{ service: Record<string, unknown> }>('CreateService', {
+      cluster: 'demo',
+      serviceName: 'api',
+      desiredCount: 0,
+      deploymentController: { type: 'EXTERNAL' },
+      deploymentConfiguration: { maximumPercent: 150, minimumHealthyPercent: 50 },
+    });
+    expect(service['deploymentConfiguration']).toEqual({ maximumPercent: 150, minimumHealthyPercent: 50 });
+  });
+
   it('creates an EXTERNAL service with no task definition, load balancer or task sets', async () => {
     const service = await h.createService(3);
     expect(service).toMatchObject({

@@ -503,7 +503,7 @@ describe('targets and health', () => {
     const health = await client.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
     expect(health.TargetHealthDescriptions).toEqual([
       {
-        Target: { Id: '10.0.0.11', Port: 8080 },
+        Target: { Id: '10.0.0.11', Port: 8080, AvailabilityZone: 'eu-west-1a' },
         HealthCheckPort: '8080',
         TargetHealth: {
           State: 'unused',
