@@ -22,6 +22,7 @@ const placeholders: Record<string, string> = {
   DesiredCount: '2',
   DeregistrationDelaySeconds: '5',
   HealthCheckIntervalSeconds: '5',
+  HealthCheckTimeoutSeconds: '4',
   HealthTimeoutSeconds: '60',
   HealthyThresholdCount: '2',
   UnhealthyThresholdCount: '2',
