@@ -13,14 +13,7 @@ module.exports = lease.withLeaseRelease({
       Type: 'Choice',
       Comment: 'After a swap started, green may be what production serves: going back is rollback, not abort.',
       Choices: [
-        {
-          Or: [
-            { Variable: '$.lease.record.phase', StringEquals: 'swapping' },
-            { Variable: '$.lease.record.phase', StringEquals: 'baking' },
-          ],
-          Next: 'RejectUnfinishedSwap',
-        },
-        { Variable: '$.lease.record.phase', StringEquals: 'rolling-back', Next: 'RejectUnfinishedRollback' },
+        ...lease.unfinishedChoiceRules(),
         { Variable: '$.lease.record.phase', StringEquals: 'swapped', Next: 'RejectAlreadySwapped' },
       ],
       Default: 'CheckNotSwapped',

@@ -11,16 +11,7 @@ const def = {
       Type: 'Choice',
       Comment:
         'An unfinished swap (its bake never completed) or rollback must be finished first: removing "the old version" now would remove the one production may have to go back to.',
-      Choices: [
-        {
-          Or: [
-            { Variable: '$.lease.record.phase', StringEquals: 'swapping' },
-            { Variable: '$.lease.record.phase', StringEquals: 'baking' },
-          ],
-          Next: 'RejectUnfinishedSwap',
-        },
-        { Variable: '$.lease.record.phase', StringEquals: 'rolling-back', Next: 'RejectUnfinishedRollback' },
-      ],
+      Choices: [...lease.unfinishedChoiceRules()],
       Default: 'CheckNothingUnderTest',
     },
     ...lease.unfinishedRejects(['swap', 'rollback']),

@@ -118,14 +118,7 @@ const def = {
       Comment:
         'The deployment record says what is in flight, so the refusal can name the one command that moves on. An interrupted deploy-green (phase deploying; this run holds the lease, so that run is over) may go on only if it left no task set and no open test listener behind.',
       Choices: [
-        {
-          Or: [
-            { Variable: '$.lease.record.phase', StringEquals: 'swapping' },
-            { Variable: '$.lease.record.phase', StringEquals: 'baking' },
-          ],
-          Next: 'RejectUnfinishedSwap',
-        },
-        { Variable: '$.lease.record.phase', StringEquals: 'rolling-back', Next: 'RejectUnfinishedRollback' },
+        ...lease.unfinishedChoiceRules(),
         { Variable: '$.lease.record.phase', StringEquals: 'swapped', Next: 'RejectPreviousKept' },
         {
           And: [

@@ -283,6 +283,20 @@ function unfinishedRejects(which) {
   return Object.assign({}, ...which.map((name) => all[name]));
 }
 
+/** Choice rules sending a record left by an unfinished swap or rollback to the refusals of unfinishedRejects(). */
+function unfinishedChoiceRules() {
+  return [
+    {
+      Or: [
+        { Variable: '$.lease.record.phase', StringEquals: 'swapping' },
+        { Variable: '$.lease.record.phase', StringEquals: 'baking' },
+      ],
+      Next: 'RejectUnfinishedSwap',
+    },
+    { Variable: '$.lease.record.phase', StringEquals: 'rolling-back', Next: 'RejectUnfinishedRollback' },
+  ];
+}
+
 /** Refusal when the deployment record and the listeners disagree: both are reported, and nothing is guessed. */
 function recordDriftReject() {
   return fmtReject(
@@ -350,6 +364,7 @@ module.exports = {
   startLeaseState,
   recordStates,
   unfinishedRejects,
+  unfinishedChoiceRules,
   recordDriftReject,
   withLeaseRelease,
   ddbRetry,
