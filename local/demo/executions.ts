@@ -1,5 +1,6 @@
 import {
   DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
   GetExecutionHistoryCommand,
   StartExecutionCommand,
   type HistoryEvent,
@@ -52,21 +53,34 @@ export async function followExecution(
       options.onEvent?.(event);
     }
     seen = events.length;
-    if (described.status !== 'RUNNING') {
-      return {
-        executionArn,
-        status: described.status ?? 'UNKNOWN',
-        output: described.output ? (JSON.parse(described.output) as unknown) : undefined,
-        error: described.error,
-        cause: described.cause,
-        history,
-      };
-    }
+    if (described.status !== 'RUNNING') return resultFrom(executionArn, described, history);
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 100));
   }
 }
 
-async function allEvents(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
+/** An ended execution as DescribeExecution and its whole history report it. */
+export async function endedExecution(sfn: SFNClient, executionArn: string): Promise<ExecutionResult> {
+  const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  return resultFrom(executionArn, described, await allEvents(sfn, executionArn));
+}
+
+function resultFrom(
+  executionArn: string,
+  described: DescribeExecutionCommandOutput,
+  history: HistoryEvent[],
+): ExecutionResult {
+  return {
+    executionArn,
+    status: described.status ?? 'UNKNOWN',
+    output: described.output ? (JSON.parse(described.output) as unknown) : undefined,
+    error: described.error,
+    cause: described.cause,
+    history,
+  };
+}
+
+/** Every event of an execution's history, all pages. */
+export async function allEvents(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {

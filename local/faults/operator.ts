@@ -15,6 +15,7 @@ import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { FaultCall } from '../aws/faults';
 import { AwsError } from '../aws/service';
 import { localClientConfig } from '../deploy/client-config';
+import { statesEntered } from '../demo/executions';
 import type { LocalStack } from '../demo/local-stack';
 import type { Machine } from '../invariants/state-checks';
 import { LOCAL_REGION } from '../local-aws';
@@ -46,11 +47,6 @@ export interface ArmedStop {
   dispose(): void;
 }
 
-/** Names of states entered, in order. */
-function entered(events: readonly HistoryEvent[]): string[] {
-  return events.flatMap((e) => (e.stateEnteredEventDetails?.name ? [e.stateEnteredEventDetails.name] : []));
-}
-
 async function historyOf(stack: LocalStack, executionArn: string): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
@@ -76,7 +72,7 @@ export function armStop(stack: LocalStack, injector: FaultInjector, roleArn: str
   const gate = async (call: FaultCall): Promise<AwsError | undefined> => {
     const arn = await executionArn;
     if (done) return undefined;
-    const states = entered(await historyOf(stack, arn));
+    const states = statesEntered(await historyOf(stack, arn));
     if (done || states.filter((s) => s === stop.state).length < stop.occurrence) return undefined;
     done = true;
     const stopped = await stack.sfn.send(

@@ -3,13 +3,8 @@
  * production monitor, (b) and (c) after each execution. Stops at the first failed step (as the pipeline would); a
  * failed clean-up is re-run once without faults, since its cause promises it is safe to re-run.
  */
-import {
-  DescribeExecutionCommand,
-  DescribeStateMachineCommand,
-  GetExecutionHistoryCommand,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
-import { statesEntered, type ExecutionResult } from '../demo/executions';
+import { DescribeExecutionCommand, DescribeStateMachineCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { endedExecution, statesEntered, type ExecutionResult } from '../demo/executions';
 import type { LocalStack } from '../demo/local-stack';
 import { observe, type ServiceView } from '../demo/observe';
 import { greenImage, type FaultInjector, type FaultPlan, type InjectedFault } from '../faults/fault-plan';
@@ -221,25 +216,7 @@ async function runToEnd(stack: LocalStack, stateMachineArn: string, input: unkno
   if (!executionArn) throw new Error(`StartExecution on ${stateMachineArn} returned no executionArn.`);
   for (;;) {
     const described = await stack.sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (described.status !== 'RUNNING') {
-      const history: ExecutionResult['history'] = [];
-      let nextToken: string | undefined;
-      do {
-        const page = await stack.sfn.send(
-          new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }),
-        );
-        history.push(...(page.events ?? []));
-        nextToken = page.nextToken;
-      } while (nextToken);
-      return {
-        executionArn,
-        status: described.status ?? 'UNKNOWN',
-        output: described.output ? (JSON.parse(described.output) as unknown) : undefined,
-        error: described.error,
-        cause: described.cause,
-        history,
-      };
-    }
+    if (described.status !== 'RUNNING') return endedExecution(stack.sfn, executionArn);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -12,9 +12,8 @@
  * (f) after the recovery, the flow ends in the clean healthy state it intends (one live version healthy behind
  *     production, the one the flow meant to leave live).
  */
-import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
-import { StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { statesEntered, type ExecutionResult } from '../demo/executions';
+import { DescribeStateMachineCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { endedExecution, statesEntered, type ExecutionResult } from '../demo/executions';
 import type { LocalStack } from '../demo/local-stack';
 import { observe, type ServiceView } from '../demo/observe';
 import { greenImage, type FaultInjector, type FaultPlan, type InjectedFault } from '../faults/fault-plan';
@@ -378,20 +377,5 @@ export async function runToEnd(
 /** Waits for an execution's end and reads its status and history through the SFN API. */
 export async function resultOf(stack: LocalStack, executionArn: string): Promise<ExecutionResult> {
   await stack.aws.sfn.waitForExecution(executionArn);
-  const described = await stack.sfn.send(new DescribeExecutionCommand({ executionArn }));
-  const history: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await stack.sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-    history.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return {
-    executionArn,
-    status: described.status ?? 'UNKNOWN',
-    output: described.output ? (JSON.parse(described.output) as unknown) : undefined,
-    error: described.error,
-    cause: described.cause,
-    history,
-  };
+  return endedExecution(stack.sfn, executionArn);
 }
