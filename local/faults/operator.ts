@@ -105,7 +105,7 @@ export interface AutoscalerAction {
 }
 
 export interface ArmedAutoscaler {
-  /** Wall ms when UpdateService returned, or undefined if it has not (yet) run. */
+  /** Wall ms when UpdateService was sent (its effect may be visible from then on), or undefined if not (yet). */
   appliedAt(): number | undefined;
   /** Stops the timer (if it has not fired) and waits for a call in flight. */
   dispose(): Promise<void>;
@@ -123,8 +123,9 @@ export function armAutoscaler(stack: LocalStack, action: AutoscalerAction): Arme
     }
     const ecs = new ECSClient(localClientConfig(stack.aws.endpoint, LOCAL_REGION));
     try {
-      await ecs.send(new UpdateServiceCommand({ ...stack.service, desiredCount: action.desiredCount }));
+      // Set before sending: the change may be visible to a snapshot taken while the answer is still on its way.
       appliedAt = Date.now();
+      await ecs.send(new UpdateServiceCommand({ ...stack.service, desiredCount: action.desiredCount }));
     } finally {
       ecs.destroy();
     }

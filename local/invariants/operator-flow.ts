@@ -162,8 +162,11 @@ export async function runOperatorFlow(stack: LocalStack, options: OperatorFlowOp
       const outcome = armed?.outcome();
       if (result.status !== 'ABORTED') await waitForDrained(stack, drainSeconds);
       const after = view();
+      const viewedAt = Date.now();
       const scaled = autoscaler?.appliedAt();
-      const capacityChanged = scaled !== undefined && scaled <= endedAt;
+      // Judged as of the snapshot, not the execution's end: an autoscaler acting while the drain wait runs changes
+      // what `after` shows, through no fault of the machine (found by CI, seed 20261209 case 37 on a loaded runner).
+      const capacityChanged = scaled !== undefined && scaled <= viewedAt;
       const judgedBefore = capacityChanged ? { ...before, desiredCount: after.desiredCount } : before;
       const stepProblems =
         result.status === 'ABORTED'

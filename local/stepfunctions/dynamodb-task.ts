@@ -25,6 +25,7 @@
  */
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import { accessKeyForRole } from '../aws/principal';
+import type { SdkClientPool } from './sdk-client-pool';
 import { fromSdkOutput, toSdkInput, UnknownParameterError } from './sdk-naming';
 import { operationSchema, type OperationSchema } from './sdk-schema';
 import { LocalRuntimeError, TaskFailure } from './task-errors';
@@ -83,6 +84,7 @@ export interface DynamoDbCallContext {
   readonly region: string;
   readonly roleArn: string;
   readonly abortSignal: AbortSignal;
+  readonly clients: SdkClientPool;
 }
 
 /** Java-style header names, as SdkHttpMetadata shows them. */
@@ -143,14 +145,21 @@ export async function callDynamoDbTask(
       throw new LocalRuntimeError(`dynamodb:${task.action}: ${error.message}`);
     throw error;
   }
-  const client = new dynamodb.DynamoDBClient({
-    endpoint: context.endpoint,
-    region: context.region,
-    credentials: { accessKeyId: accessKeyForRole(context.roleArn), secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  const client = context.clients.get(
+    `dynamodb ${context.endpoint} ${context.region} ${context.roleArn}`,
+    (requestHandler) =>
+      new dynamodb.DynamoDBClient({
+        endpoint: context.endpoint,
+        region: context.region,
+        credentials: { accessKeyId: accessKeyForRole(context.roleArn), secretAccessKey: 'local' },
+        maxAttempts: 1,
+        requestHandler,
+      }),
+  );
   let response: { headers: Record<string, string>; statusCode: number } | undefined;
-  client.middlewareStack.add(
+  // On the command, not the (shared) client: each call captures its own response.
+  const command = new task.command(input) as dynamodb.GetItemCommand;
+  command.middlewareStack.add(
     (next) => async (args) => {
       const result = await next(args);
       response = result.response as typeof response;
@@ -159,7 +168,7 @@ export async function callDynamoDbTask(
     { step: 'deserialize', name: 'localStepFunctionsResponseCapture' },
   );
   try {
-    const output = (await client.send(new task.command(input) as never, { abortSignal: context.abortSignal })) as {
+    const output = (await client.send(command as never, { abortSignal: context.abortSignal })) as {
       $metadata: { httpStatusCode?: number; requestId?: string };
     };
     const result = fromSdkOutput(output, task.schema.output) as Record<string, unknown>;
@@ -173,7 +182,5 @@ export async function callDynamoDbTask(
     };
   } catch (error) {
     throw dynamoDbTaskError(error);
-  } finally {
-    client.destroy();
   }
 }

@@ -2,6 +2,7 @@
  * One Step Functions execution: runs the state machine's plan with aws-local-stepfunctions, keeps its status and
  * builds its history from the library's event log.
  */
+import type { SdkClientPool } from './sdk-client-pool';
 import type { Clock } from '../aws/clock';
 import { createRunContext } from './context-object';
 import { allStates } from './definition-walk';
@@ -46,6 +47,8 @@ export interface ExecutionStart {
   readonly endpoint: () => string;
   readonly lambdas: Readonly<Record<string, LocalLambda>>;
   readonly toEmulatedMs: (wallMs: number) => number;
+  /** The local Step Functions' SDK clients (its close() destroys them). */
+  readonly clients: SdkClientPool;
 }
 
 type Outcome = { readonly ok: true; readonly output: unknown } | { readonly ok: false; readonly error: unknown };
@@ -124,6 +127,7 @@ export class LocalExecution {
           endpoint: start.endpoint,
           lambdas: start.lambdas,
           abortSignal: this.handlerAbort.signal,
+          clients: start.clients,
         }),
         waitTimeOverrides: { ...start.plan.waitTimeOverrides },
       },

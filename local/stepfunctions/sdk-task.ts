@@ -3,6 +3,7 @@
  * as the state machine's role, with Step Functions' naming on both sides.
  */
 import { accessKeyForRole } from '../aws/principal';
+import type { SdkClientPool } from './sdk-client-pool';
 import { fromSdkOutput, toSdkInput, UnknownParameterError } from './sdk-naming';
 import type { SdkAction } from './sdk-services';
 import { LocalRuntimeError, taskErrorFromSdk } from './task-errors';
@@ -12,6 +13,8 @@ export interface SdkCallContext {
   readonly region: string;
   readonly roleArn: string;
   readonly abortSignal: AbortSignal;
+  /** Where the client for this service, endpoint and role is kept between calls. */
+  readonly clients: SdkClientPool;
 }
 
 export async function callSdkAction(sdk: SdkAction, parameters: unknown, context: SdkCallContext): Promise<unknown> {
@@ -24,18 +27,21 @@ export async function callSdkAction(sdk: SdkAction, parameters: unknown, context
     }
     throw error;
   }
-  const client = sdk.service.createClient({
-    endpoint: context.endpoint,
-    region: context.region,
-    credentials: { accessKeyId: accessKeyForRole(context.roleArn), secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  const client = context.clients.get(
+    `${sdk.service.arnName} ${context.endpoint} ${context.region} ${context.roleArn}`,
+    (requestHandler) =>
+      sdk.service.createClient({
+        endpoint: context.endpoint,
+        region: context.region,
+        credentials: { accessKeyId: accessKeyForRole(context.roleArn), secretAccessKey: 'local' },
+        maxAttempts: 1,
+        requestHandler,
+      }),
+  );
   try {
     const output = await client.send(new sdk.command(input), { abortSignal: context.abortSignal });
     return fromSdkOutput(output, sdk.schema.output);
   } catch (error) {
     throw taskErrorFromSdk(sdk.service, error);
-  } finally {
-    client.destroy();
   }
 }

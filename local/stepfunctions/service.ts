@@ -13,6 +13,7 @@ import { detailsMember, type HistoryEvent } from './history';
 import { lambdaFunctionName, type LocalLambda } from './lambda-task';
 import { paginate } from './pagination';
 import { planRun, type RunPlan } from './run-plan';
+import { SdkClientPool } from './sdk-client-pool';
 
 export interface StepFunctionsServiceOptions {
   readonly clock: Clock;
@@ -127,6 +128,7 @@ export function createStepFunctionsService(options: StepFunctionsServiceOptions)
   const lambdas: Record<string, LocalLambda> = { ...options.lambdas };
   const stateMachines = new Map<string, StateMachineRecord>();
   const executions = new Map<string, LocalExecution>();
+  const clients = new SdkClientPool();
   // Library events carry wall-clock times; history reports emulated time on the same scale as the Clock.
   const wallAnchor = Date.now();
   const emulatedAnchor = clock.now();
@@ -319,6 +321,7 @@ export function createStepFunctionsService(options: StepFunctionsServiceOptions)
         endpoint: options.endpoint,
         lambdas,
         toEmulatedMs,
+        clients,
       });
       executions.set(arn, started);
       return { executionArn: arn, startDate: seconds(started.snapshot().startDate) };
@@ -428,6 +431,7 @@ export function createStepFunctionsService(options: StepFunctionsServiceOptions)
       const all = [...executions.values()];
       for (const running of all) running.stop('States.Aborted', 'local Step Functions was closed');
       await Promise.all(all.map((e) => e.done));
+      clients.destroyAll();
     },
   };
 }

@@ -8,6 +8,7 @@ import type { ExecutionHistory } from './history';
 import { invokeLocalLambda, type LocalLambda } from './lambda-task';
 import type { RunOptions } from './library';
 import type { RunPlan } from './run-plan';
+import type { SdkClientPool } from './sdk-client-pool';
 import { callSdkAction } from './sdk-task';
 import { LocalRuntimeError } from './task-errors';
 import { isJsonObject } from './definition-walk';
@@ -26,6 +27,7 @@ export interface HandlerContext {
   readonly lambdas: Readonly<Record<string, LocalLambda>>;
   /** Aborted when the execution stops, so pending SDK calls and waits end with it. */
   readonly abortSignal: AbortSignal;
+  readonly clients: SdkClientPool;
 }
 
 function waitSeconds(kind: 'seconds' | 'timestamp', parameters: unknown, clock: Clock): number {
@@ -52,6 +54,7 @@ export function taskHandlers(context: HandlerContext): Handlers {
         region: context.region,
         roleArn: context.roleArn,
         abortSignal: context.abortSignal,
+        clients: context.clients,
       };
       const result =
         resource.kind === 'aws-sdk'

@@ -8,9 +8,15 @@ import * as fs from 'fs';
 
 let template: CfnTemplate | undefined;
 
-/** The real stack's template, synthesized once per test file into a temporary cdk.out. */
+/**
+ * The real stack's template: the one test/global-setup.ts synthesized for this jest run (a fresh parse per test file,
+ * so no file sees another's changes), or, outside jest's global setup, synthesized here into a temporary cdk.out.
+ */
 export function stackTemplate(): CfnTemplate {
-  template ??= synthTemplate({}, fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-out-')));
+  const shared = process.env.BLUEGREEN_TEST_TEMPLATE;
+  template ??= shared
+    ? (JSON.parse(fs.readFileSync(shared, 'utf8')) as CfnTemplate)
+    : synthTemplate({}, fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-out-')));
   return template;
 }
 
