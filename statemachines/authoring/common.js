@@ -14,6 +14,34 @@ const TRANSIENT = [
   'ElasticLoadBalancingV2.HealthUnavailableException',
 ];
 const retry = [{ ErrorEquals: TRANSIENT, IntervalSeconds: 2, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: 'FULL' }];
+/**
+ * The part of TRANSIENT each aws-sdk Task can raise: Step Functions names errors `<Service>.<Error>`, so another
+ * service's names never match, and only DescribeTargetHealth models HealthUnavailable. The modules write
+ * `Retry: retry` everywhere; generate.js narrows each such retrier to its Task's own errors
+ * (test/statemachines/sdk-model-check.test.ts checks every name against the SDK models).
+ */
+function transientErrorsFor(resource) {
+  const match = /^arn:aws:states:::aws-sdk:(ecs|elasticloadbalancingv2):(\w+)$/.exec(resource);
+  if (!match) throw new Error(`the shared ECS/ELBv2 retry policy is used on ${resource}`);
+  const [, service, action] = match;
+  if (service === 'ecs') return TRANSIENT.filter((name) => name.startsWith('Ecs.'));
+  return TRANSIENT.filter(
+    (name) =>
+      name.startsWith('ElasticLoadBalancingV2.') &&
+      (name !== 'ElasticLoadBalancingV2.HealthUnavailableException' || action === 'describeTargetHealth'),
+  );
+}
+/** A copy of a definition in which every `retry` retrier lists only the errors of its own Task. */
+function narrowTransientRetries(definition) {
+  return JSON.parse(
+    JSON.stringify(definition, function narrow(key, value) {
+      if (key !== 'Retry' || this.Type !== 'Task' || !Array.isArray(value)) return value;
+      return value.map((retrier) =>
+        retrier.ErrorEquals === TRANSIENT ? { ...retrier, ErrorEquals: transientErrorsFor(this.Resource) } : retrier,
+      );
+    }),
+  );
+}
 /** Transient Lambda service errors (not errors the function itself throws). */
 const lambdaRetry = [
   {
@@ -54,8 +82,9 @@ const fail = (comment) => ({
 });
 
 /**
- * DeleteTargetGroup where "already gone" counts as done (a re-run, or a group an earlier step removed); anything else
- * is retried while ELBv2 may still report the group in use, then goes to `onError` if given.
+ * DeleteTargetGroup, which succeeds for a group that is already gone (a re-run, or a group an earlier step removed):
+ * the API reference lists only ResourceInUse, and a missing group is no error. Errors are retried while ELBv2 may
+ * still report the group in use, then go to `onError` if given.
  */
 function deleteTargetGroupTask({ tgPath, next, onError, comment }) {
   return {
@@ -64,14 +93,8 @@ function deleteTargetGroupTask({ tgPath, next, onError, comment }) {
     ...(comment ? { Comment: comment } : {}),
     Parameters: { 'TargetGroupArn.$': tgPath },
     ResultPath: null,
-    Retry: [
-      { ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'], MaxAttempts: 0 },
-      { ErrorEquals: ['States.ALL'], IntervalSeconds: 3, MaxAttempts: 8, BackoffRate: 1.5 },
-    ],
-    Catch: [
-      { ErrorEquals: ['ElasticLoadBalancingV2.TargetGroupNotFoundException'], ResultPath: null, Next: next },
-      ...(onError ? [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: onError }] : []),
-    ],
+    Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 3, MaxAttempts: 8, BackoffRate: 1.5 }],
+    ...(onError ? { Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: onError }] } : {}),
     Next: next,
   };
 }
@@ -762,22 +785,11 @@ function sweepOrphanTargetGroupsStates(next, onError) {
             Resource: elb('deleteTargetGroup'),
             Parameters: { 'TargetGroupArn.$': '$.group.TargetGroupArn' },
             ResultPath: null,
-            Retry: [
-              {
-                ErrorEquals: [
-                  'ElasticLoadBalancingV2.TargetGroupNotFoundException',
-                  'ElasticLoadBalancingV2.ResourceInUseException',
-                ],
-                MaxAttempts: 0,
-              },
-              ...retry,
-            ],
+            Retry: [{ ErrorEquals: ['ElasticLoadBalancingV2.ResourceInUseException'], MaxAttempts: 0 }, ...retry],
+            // A group already gone is deleted without error (DeleteTargetGroup raises only ResourceInUse).
             Catch: [
               {
-                ErrorEquals: [
-                  'ElasticLoadBalancingV2.TargetGroupNotFoundException',
-                  'ElasticLoadBalancingV2.ResourceInUseException',
-                ],
+                ErrorEquals: ['ElasticLoadBalancingV2.ResourceInUseException'],
                 ResultPath: null,
                 Next: 'SweepKeepGroup',
               },
@@ -826,6 +838,7 @@ module.exports = {
   removeTaskSetsMap,
   TRANSIENT,
   retry,
+  narrowTransientRetries,
   undoRetry,
   catchTo,
   ecs,

@@ -5,11 +5,14 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { narrowTransientRetries } = require('./common');
 
 const NAMES = ['deploy-green', 'swap', 'clean-up', 'rollback', 'abort'];
 
 function render(name) {
-  return JSON.stringify(require(path.join(__dirname, `${name}.js`)), null, 2) + '\n';
+  // The shared ECS/ELBv2 retry policy, narrowed to the errors each Task can raise (common.js).
+  const definition = narrowTransientRetries(require(path.join(__dirname, `${name}.js`)));
+  return JSON.stringify(definition, null, 2) + '\n';
 }
 
 module.exports = { NAMES, render };

@@ -26,7 +26,8 @@ const DDB_TRANSIENT = [
   'DynamoDB.AmazonDynamoDBException',
   'DynamoDB.InternalServerErrorException',
   'DynamoDB.ProvisionedThroughputExceededException',
-  'DynamoDB.RequestLimitExceeded',
+  // The model's RequestLimitExceeded code surfaces with the Exception suffix (local/dynamodb/README.md).
+  'DynamoDB.RequestLimitExceededException',
 ];
 const ddbRetry = [
   { ErrorEquals: DDB_TRANSIENT, IntervalSeconds: 1, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: 'FULL' },
