@@ -8,6 +8,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DeliveryPipeline } from '../../pipeline/delivery-pipeline';
 import { BlueGreenLoadBalancer } from './constructs/bluegreen-load-balancer';
+import {
+  CONTROLLER_RESOURCES_ID,
+  ControllerResourceProvider,
+  ControllerTeardown,
+} from './constructs/controller-owned-resources';
 import { DeploymentFunctions, DEPLOYMENT_FUNCTIONS_ID } from './constructs/deployment-functions';
 import { DeploymentStateMachines, type GreenHealthCheckOptions } from './constructs/deployment-state-machines';
 import { ExternalFargateService } from './constructs/external-fargate-service';
@@ -50,6 +55,21 @@ export interface BlueGreenStackProps extends StackProps {
   /** @default - '/healthz' every 10 s, 2 successes / 2 failures */
   readonly healthCheck?: GreenHealthCheckOptions;
   /**
+   * What production answers (503) before the first release. Changing it later changes nothing live.
+   * @default PRODUCTION_IDLE_MESSAGE
+   */
+  readonly productionIdleMessage?: string;
+  /**
+   * CPU units and memory (MiB) of the template task definition; each release copies them.
+   * @default - 256 CPU units, 512 MiB
+   */
+  readonly taskSize?: { readonly cpu: number; readonly memoryLimitMiB: number };
+  /**
+   * Port the app container listens on.
+   * @default 80
+   */
+  readonly containerPort?: number;
+  /**
    * Branch of the CodeCommit repository that the pipeline deploys.
    * @default 'main'
    */
@@ -65,6 +85,10 @@ export interface BlueGreenStackProps extends StackProps {
 /** Everything a blue/green ECS service needs, from the VPC to the pipeline. */
 export class BlueGreenStack extends Stack {
   public readonly app: ExternalFargateService;
+  /** Creates the service and the controller-owned rules once, and tears down what the controller made. */
+  public readonly controllerResources: ControllerResourceProvider;
+  /** Deletes the controller's target groups on `cdk destroy`, after everything that uses them. */
+  public readonly teardown: ControllerTeardown;
   public readonly loadBalancer: BlueGreenLoadBalancer;
   public readonly stateMachines: DeploymentStateMachines;
   /** validate-input and smoke-test, invoked by deploy-green. */
@@ -114,17 +138,27 @@ export class BlueGreenStack extends Stack {
       autoDeleteObjects: destroyData,
     });
 
+    // The service and the rules the controller owns are created once through this provider: no stack update can
+    // change the desired count, the primary task set or where a rule sends traffic.
+    this.controllerResources = new ControllerResourceProvider(this, CONTROLLER_RESOURCES_ID);
     this.app = new ExternalFargateService(this, 'App', {
       vpc,
       repository: imageRepository,
+      provider: this.controllerResources,
       desiredCount: props.desiredCount,
       serviceName: props.serviceName,
+      containerPort: props.containerPort,
+      cpu: props.taskSize?.cpu,
+      memoryLimitMiB: props.taskSize?.memoryLimitMiB,
     });
     this.loadBalancer = new BlueGreenLoadBalancer(this, 'LoadBalancer', {
       vpc,
+      provider: this.controllerResources,
+      serviceName: this.app.serviceName,
       taskSecurityGroup: this.app.securityGroup,
       containerPort: this.app.containerPort,
       testListenerAllowedCidrs: props.testListenerAllowedCidrs,
+      productionIdleMessage: props.productionIdleMessage,
     });
     this.deploymentFunctions = new DeploymentFunctions(this, DEPLOYMENT_FUNCTIONS_ID, {
       vpc,
@@ -140,6 +174,22 @@ export class BlueGreenStack extends Stack {
       bakeTime: props.bakeTime,
       healthCheck: props.healthCheck,
     });
+    // `cdk destroy` removes the target groups the controller made; it runs after everything that uses them is gone.
+    this.teardown = new ControllerTeardown(this, 'ControllerTeardown', {
+      provider: this.controllerResources,
+      serviceName: this.app.serviceName,
+      targetGroupNamePrefix: this.stateMachines.targetGroupNamePrefix,
+    });
+    for (const dependent of [
+      this.app.service,
+      this.loadBalancer.productionListener,
+      this.loadBalancer.testListener,
+      this.loadBalancer.productionRule,
+      this.loadBalancer.testRule,
+      this.loadBalancer.previousVersionRule,
+    ]) {
+      this.teardown.mustOutlive(dependent);
+    }
     this.delivery = new DeliveryPipeline(this, 'Delivery', {
       sourceRepository,
       imageRepository,

@@ -92,6 +92,34 @@ export function applyNagSuppressions(stack: BlueGreenStack, artifactBucket: s3.I
     );
   }
 
+  // --- Controller-owned resources (the service, the three rules and the teardown; created once) ---
+  ack(
+    stack.app.service.policy,
+    'Task set ids are made by ECS; deleting the service (only with the stack, and only if it carries this stack’s ownership tags) deletes this service’s task sets first. Pinned to this cluster and service.',
+    arn('ecs', `task-set/${cluster}/${stack.app.serviceName}/*`),
+  );
+  const ruleOwners: Array<[IConstruct, IConstruct]> = [
+    [stack.loadBalancer.productionRule.policy, stack.loadBalancer.productionListener],
+    [stack.loadBalancer.testRule.policy, stack.loadBalancer.testListener],
+    [stack.loadBalancer.previousVersionRule.policy, stack.loadBalancer.testListener],
+  ];
+  for (const [policy, listener] of ruleOwners) {
+    const listenerRef = `{"Ref":"${logicalId(listener)}"}`;
+    const part = (i: number): string => `{"Fn::Select":[${i},{"Fn::Split":[":listener/",${listenerRef}]}]}`;
+    ack(
+      policy,
+      'Rule ids are made by ELBv2 at CreateRule. AddTags only as part of CreateRule; DeleteRule (with the stack) only on rules of this listener that carry this stack’s ownership tags. elasticloadbalancing:DescribeTags has no resource-level permissions.',
+      `AwsSolutions-IAM5[Resource::${part(0)}:listener-rule/${part(1)}/*]`,
+      'AwsSolutions-IAM5[Resource::*]',
+    );
+  }
+  ack(
+    stack.teardown.policy,
+    'Teardown (cdk destroy) finds the controller’s target groups with DescribeTargetGroups/DescribeTags, which have no resource-level permissions, and deletes only groups with this service’s name prefix that carry this stack’s ownership tags (aws:ResourceTag).',
+    'AwsSolutions-IAM5[Resource::*]',
+    arn('elasticloadbalancing', `targetgroup/${stack.stateMachines.targetGroupNamePrefix}*/*`),
+  );
+
   ack(
     stack.stateMachines.deployGreen.role,
     'deploy-green registers new revisions of the service’s task definition family; revision numbers are assigned by ECS, so the ARN is pinned to the family, and the registration (and its tag-on-create TagResource) requires this stack’s bluegreen:stack/bluegreen:service request tags.',

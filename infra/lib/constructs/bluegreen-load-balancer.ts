@@ -1,7 +1,8 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { validateCidrList, validateIntegerInRange } from '../private/validate';
+import { PropValidationError, validateCidrList, validateIntegerInRange } from '../private/validate';
+import { ControllerOwnedListenerRule, type IControllerResourceProvider } from './controller-owned-resources';
 
 /** What the controller-owned rules answer while they forward nowhere. The clean-up state machine uses the same text. */
 export const PRODUCTION_IDLE_MESSAGE =
@@ -15,6 +16,16 @@ export const PREVIOUS_VERSION_HEADER = 'X-Bluegreen-Version';
 
 export interface BlueGreenLoadBalancerProps {
   readonly vpc: ec2.IVpc;
+  /** Makes the three rules the state machines own (create-only custom resources, see ControllerOwnedListenerRule). */
+  readonly provider: IControllerResourceProvider;
+  /** Name of the service the rules route to; their ownership tags carry it. */
+  readonly serviceName: string;
+  /**
+   * What production answers (503) before the first release. Changing it later changes nothing live: the rule keeps
+   * whatever the controller set.
+   * @default PRODUCTION_IDLE_MESSAGE
+   */
+  readonly productionIdleMessage?: string;
   /** Security group of the tasks; the load balancer is allowed to reach them on the container port. */
   readonly taskSecurityGroup: ec2.ISecurityGroup;
   readonly containerPort: number;
@@ -46,15 +57,15 @@ export class BlueGreenLoadBalancer extends Construct {
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   public readonly productionListener: elbv2.ApplicationListener;
   public readonly testListener: elbv2.ApplicationListener;
-  public readonly productionRule: elbv2.ApplicationListenerRule;
-  public readonly testRule: elbv2.ApplicationListenerRule;
+  public readonly productionRule: ControllerOwnedListenerRule;
+  public readonly testRule: ControllerOwnedListenerRule;
   /**
    * Keeps the version production served before a swap attached to the load balancer until clean-up or rollback.
    * ELBv2 health-checks only target groups that some rule uses, so without it blue's targets would go `unused` the
    * moment production moves to green, and a swap undo or a rollback would send production to targets nobody has
    * checked. It sits behind the test rule (priority 1, every path), so it routes no request: it exists for health.
    */
-  public readonly previousVersionRule: elbv2.ApplicationListenerRule;
+  public readonly previousVersionRule: ControllerOwnedListenerRule;
   public readonly productionPort: number;
   public readonly testPort: number;
 
@@ -102,30 +113,39 @@ export class BlueGreenLoadBalancer extends Construct {
       this.testListener.connections.allowDefaultPortFrom(ec2.Peer.ipv4(cidr), `Test listener: ${cidr}`);
     }
 
-    this.productionRule = new elbv2.ApplicationListenerRule(this, 'ProductionRule', {
-      listener: this.productionListener,
-      priority: 1,
-      conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
-      action: elbv2.ListenerAction.fixedResponse(503, {
-        contentType: 'text/plain',
-        messageBody: PRODUCTION_IDLE_MESSAGE,
-      }),
-    });
-    this.testRule = new elbv2.ApplicationListenerRule(this, 'TestRule', {
-      listener: this.testListener,
-      priority: 1,
-      conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
-      action: elbv2.ListenerAction.fixedResponse(503, { contentType: 'text/plain', messageBody: TEST_IDLE_MESSAGE }),
-    });
-    this.previousVersionRule = new elbv2.ApplicationListenerRule(this, 'PreviousVersionRule', {
-      listener: this.testListener,
-      priority: 2,
-      conditions: [elbv2.ListenerCondition.httpHeader(PREVIOUS_VERSION_HEADER, ['previous'])],
-      action: elbv2.ListenerAction.fixedResponse(503, {
-        contentType: 'text/plain',
-        messageBody: PREVIOUS_VERSION_IDLE_MESSAGE,
-      }),
-    });
+    // Created once by the controller's provider: an AWS::ElasticLoadBalancingV2::ListenerRule would get its template
+    // action back on every update of the rule, sending production to the 503 while a version is live.
+    const owned = (
+      ruleId: string,
+      listener: elbv2.ApplicationListener,
+      priority: number,
+      conditions: Array<Record<string, unknown>>,
+      idleMessage: string,
+    ) =>
+      new ControllerOwnedListenerRule(this, ruleId, {
+        provider: props.provider,
+        listenerArn: listener.listenerArn,
+        priority,
+        conditions,
+        idleMessage,
+        serviceName: props.serviceName,
+      });
+    const everyPath = [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }];
+    const productionIdleMessage = props.productionIdleMessage ?? PRODUCTION_IDLE_MESSAGE;
+    if (productionIdleMessage.length === 0 || productionIdleMessage.length > 1024) {
+      throw new PropValidationError(
+        `productionIdleMessage is ${productionIdleMessage.length} characters; ELBv2 fixed responses take 1 to 1024. Shorten it.`,
+      );
+    }
+    this.productionRule = owned('ProductionRule', this.productionListener, 1, everyPath, productionIdleMessage);
+    this.testRule = owned('TestRule', this.testListener, 1, everyPath, TEST_IDLE_MESSAGE);
+    this.previousVersionRule = owned(
+      'PreviousVersionRule',
+      this.testListener,
+      2,
+      [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: PREVIOUS_VERSION_HEADER, Values: ['previous'] } }],
+      PREVIOUS_VERSION_IDLE_MESSAGE,
+    );
 
     props.taskSecurityGroup.connections.allowFrom(
       this.loadBalancer,

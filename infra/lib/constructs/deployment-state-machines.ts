@@ -1,4 +1,4 @@
-import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { placeholdersOf, readAsl, STATE_MACHINE_NAMES, type StateMachineName } from '../private/asl';
+import { listenerRulePattern } from '../private/arns';
 import { permissionsFor } from '../private/state-machine-permissions';
 import { substitutionsFor } from '../private/substitutions';
 import { defaultTargetGroupPrefix, TARGET_GROUP_PREFIX_MAX } from '../private/target-group-name';
@@ -203,9 +204,9 @@ export class DeploymentStateMachines extends Construct {
       VpcId: props.vpc.vpcId,
       SubnetIds: props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds.join(','),
       ServiceSecurityGroupId: app.securityGroup.securityGroupId,
-      ProdRuleArn: loadBalancer.productionRule.listenerRuleArn,
-      TestRuleArn: loadBalancer.testRule.listenerRuleArn,
-      PreviousRuleArn: loadBalancer.previousVersionRule.listenerRuleArn,
+      ProdRuleArn: loadBalancer.productionRule.ruleArn,
+      TestRuleArn: loadBalancer.testRule.ruleArn,
+      PreviousRuleArn: loadBalancer.previousVersionRule.ruleArn,
       TestListenerArn: loadBalancer.testListener.listenerArn,
       ProdUrl: loadBalancer.productionUrl,
       TestUrl: loadBalancer.testUrl,
@@ -298,14 +299,4 @@ export class DeploymentStateMachines extends Construct {
       throw new Error('Every file in STATE_MACHINE_NAMES needs a state machine here.');
     }
   }
-}
-
-/** `…:listener/app/NAME/ID/LID` -> `…:listener-rule/app/NAME/ID/LID/*`, the ARNs of that listener's rules. */
-function listenerRulePattern(listenerArn: string): string {
-  return Fn.join('', [
-    Fn.select(0, Fn.split(':listener/', listenerArn)),
-    ':listener-rule/',
-    Fn.select(1, Fn.split(':listener/', listenerArn)),
-    '/*',
-  ]);
 }

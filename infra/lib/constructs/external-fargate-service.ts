@@ -1,18 +1,21 @@
-import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { validateIntegerInRange, validateName } from '../private/validate';
+import { ControllerOwnedService, type IControllerResourceProvider } from './controller-owned-resources';
 
 export interface ExternalFargateServiceProps {
   readonly vpc: ec2.IVpc;
   /** Repository the app images are pushed to; the template task definition points at it. */
   readonly repository: ecr.IRepository;
+  /** Makes the service (a create-only custom resource, see ControllerOwnedService). */
+  readonly provider: IControllerResourceProvider;
   /**
-   * Tasks each version runs once deployed. The controller owns this count: the service is created with 0 (nothing
-   * runs before the first deployment) and deploy-green raises it to this value on the first deployment.
+   * Tasks the first release runs. The service is created with 0 (nothing runs before the first deployment); the
+   * first deploy-green sets this count, and from then on the count belongs to the operator's scaling: no stack update
+   * and no later deployment changes it.
    * @default 2
    */
   readonly desiredCount?: number;
@@ -32,6 +35,17 @@ export interface ExternalFargateServiceProps {
    */
   readonly containerPort?: number;
   /**
+   * CPU units of the template task definition (Fargate: 256, 512, 1024, 2048, 4096, 8192 or 16384). Each release
+   * copies the template, so a change applies from the next deploy-green; running versions keep theirs.
+   * @default 256
+   */
+  readonly cpu?: number;
+  /**
+   * Memory (MiB) of the template task definition; it must be a Fargate combination with `cpu`.
+   * @default 512
+   */
+  readonly memoryLimitMiB?: number;
+  /**
    * How long the app's container logs are kept.
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -39,12 +53,14 @@ export interface ExternalFargateServiceProps {
 }
 
 /**
- * An ECS cluster and a Fargate service with the EXTERNAL deployment controller: ECS runs whatever task sets the
- * deployment state machines create, and the service itself carries no task definition or load balancer.
+ * An ECS cluster and a service with the EXTERNAL deployment controller: ECS runs whatever Fargate task sets the
+ * deployment state machines create, and the service itself carries no task definition or load balancer. The service
+ * is created with 0 tasks through a create-only custom resource, so no stack update can change its desired count.
  */
 export class ExternalFargateService extends Construct {
   public readonly cluster: ecs.Cluster;
-  public readonly service: ecs.FargateService;
+  /** The ECS service, created once by the controller's provider; CloudFormation never updates it. */
+  public readonly service: ControllerOwnedService;
   /** The template every deployment copies (only the app container's image changes). */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   /** Security group every task set is launched with. */
@@ -78,7 +94,10 @@ export class ExternalFargateService extends Construct {
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
 
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', { cpu: 256, memoryLimitMiB: 512 });
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      cpu: props.cpu ?? 256,
+      memoryLimitMiB: props.memoryLimitMiB ?? 512,
+    });
     const logGroup = new logs.LogGroup(this, 'AppLogs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
@@ -95,22 +114,12 @@ export class ExternalFargateService extends Construct {
       allowAllOutbound: true,
     });
 
-    this.service = new ecs.FargateService(this, 'Service', {
-      cluster: this.cluster,
+    // Not an AWS::ECS::Service: CloudFormation would resend its DesiredCount on every update of the resource, and
+    // without one it creates the service with 1 task, which an EXTERNAL service without task sets never reaches.
+    this.service = new ControllerOwnedService(this, 'Service', {
+      provider: props.provider,
+      clusterName: this.cluster.clusterName,
       serviceName,
-      taskDefinition: this.taskDefinition,
-      deploymentController: { type: ecs.DeploymentControllerType.EXTERNAL },
-      // 0 at creation: with EXTERNAL, tasks run only in task sets, so CloudFormation could never see a count > 0
-      // become stable. deploy-green sets desiredCount on the first deployment (see IsServiceScaledToZero).
-      desiredCount: 0,
-      securityGroups: [this.securityGroup],
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
-    });
-    Validations.of(this.service).acknowledge({
-      id: 'Annotation::@aws-cdk/aws-ecs:externalDeploymentController',
-      reason:
-        'Intended: with EXTERNAL, each task set carries its task definition and launch type, set by deploy-green.',
     });
   }
 }

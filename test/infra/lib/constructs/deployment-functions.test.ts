@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { BlueGreenLoadBalancer } from '../../../../infra/lib/constructs/bluegreen-load-balancer';
 import {
@@ -106,8 +107,15 @@ describe('DeploymentFunctions props', () => {
   function make(props: Partial<DeploymentFunctionsProps> = {}, vpcProps: ec2.VpcProps = { maxAzs: 2, natGateways: 1 }) {
     const stack = new Stack(new App(), 'Test');
     const vpc = new ec2.Vpc(stack, 'Vpc', vpcProps);
+    // Any provider will do: these tests are about the functions, not the controller-owned rules.
+    const provider = {
+      serviceToken: 'arn:aws:lambda:us-east-1:123456789012:function:provider',
+      role: new iam.Role(stack, 'ProviderRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }),
+    };
     const loadBalancer = new BlueGreenLoadBalancer(stack, 'Lb', {
       vpc,
+      provider,
+      serviceName: 'svc',
       taskSecurityGroup: new ec2.SecurityGroup(stack, 'Tasks', { vpc }),
       containerPort: 80,
     });
