@@ -51,7 +51,7 @@ export interface RunningLocalAws {
   readonly sfn: StepFunctionsService;
   /** Tables and items (local/deploy creates the template's tables). */
   readonly dynamodb: LocalDynamoDb;
-  /** DescribeStacks for the stack deployed into this local AWS (local/deploy registers its outputs). */
+  /** Stacks (local/deploy creates the template's through it): CreateStack, UpdateStack, DeleteStack, Describe*. */
   readonly cloudformation: LocalCloudFormation;
   /** Pipelines (local/deploy creates the template's) and their executions, approvals included. */
   readonly codepipeline: LocalCodePipeline;
@@ -83,9 +83,23 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
   const ecs = createEcsService({ clock, network, targets: elbv2.targetGroups, launchTask, region, accountId });
   let endpoint = '';
   const sfn = createStepFunctionsService({ clock, region, accountId, endpoint: () => endpoint });
-  const cloudformation = createCloudFormationService({ region, accountId });
   const dynamodb = createDynamoDbService({ clock, region, accountId });
   const events = createEventBus({ region, accountId, endpoint: () => endpoint });
+  // Stacks created through the CloudFormation API (AWS CLI, SDK) are deployed into this local AWS.
+  const cloudformation = createCloudFormationService({
+    region,
+    accountId,
+    environment: () => ({
+      endpoint,
+      region,
+      accountId,
+      clock,
+      listenerUrl: (albPort) =>
+        `http://127.0.0.1:${elbv2.state().listeners.find((l) => l.port === albPort)?.localPort ?? listenerPort(albPort)}/`,
+      registerLambda: (name, handler) => sfn.registerLambda(name, handler),
+      eventBus: events,
+    }),
+  });
   const codepipeline = createCodePipelineService({
     clock,
     region,
@@ -104,7 +118,14 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
       accountId,
     });
   } catch (error) {
-    await Promise.allSettled([codepipeline.close(), events.close(), sfn.close(), ecs.close(), elbv2.close()]);
+    await Promise.allSettled([
+      codepipeline.close(),
+      events.close(),
+      sfn.close(),
+      ecs.close(),
+      elbv2.close(),
+      cloudformation.close(),
+    ]);
     throw error;
   }
   endpoint = server.endpoint;
@@ -130,6 +151,7 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
       // then listeners and the API.
       unregisterCloudFormation();
       unregisterEvents();
+      await cloudformation.close();
       await codepipeline.close();
       await events.close();
       await sfn.close();

@@ -21,6 +21,11 @@ export interface ResolveContext {
   readonly resources: ReadonlyMap<string, PhysicalResource>;
   readonly region: string;
   readonly accountId: string;
+  /** @default 'EcsBlueGreen' */
+  readonly stackName?: string;
+  readonly stackId?: string;
+  /** Template parameter values, by name (what `Ref` of a parameter returns). */
+  readonly parameters?: Readonly<Record<string, string>>;
 }
 
 const PSEUDO: Record<string, (ctx: ResolveContext) => string> = {
@@ -28,7 +33,10 @@ const PSEUDO: Record<string, (ctx: ResolveContext) => string> = {
   'AWS::AccountId': (ctx) => ctx.accountId,
   'AWS::Partition': () => 'aws',
   'AWS::URLSuffix': () => 'amazonaws.com',
-  'AWS::StackName': () => 'EcsBlueGreen',
+  'AWS::StackName': (ctx) => ctx.stackName ?? 'EcsBlueGreen',
+  'AWS::StackId': (ctx) =>
+    ctx.stackId ??
+    `arn:aws:cloudformation:${ctx.region}:${ctx.accountId}:stack/${ctx.stackName ?? 'EcsBlueGreen'}/local`,
 };
 
 export function resolveValue(value: unknown, ctx: ResolveContext, where = '$'): unknown {
@@ -61,7 +69,9 @@ function resolveIntrinsic(fn: string, arg: unknown, ctx: ResolveContext, where: 
     case 'Ref': {
       const name = String(arg);
       const pseudo = PSEUDO[name];
-      return pseudo ? pseudo(ctx) : resource(ctx, name, where).ref;
+      if (pseudo) return pseudo(ctx);
+      const parameter = ctx.parameters?.[name];
+      return parameter ?? resource(ctx, name, where).ref;
     }
     case 'Fn::GetAtt': {
       const [logicalId, attribute] = Array.isArray(arg) ? (arg as string[]) : String(arg).split('.');
@@ -90,6 +100,8 @@ function resolveIntrinsic(fn: string, arg: unknown, ctx: ResolveContext, where: 
       return template.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
         if (name in vars) return String(vars[name]);
         if (PSEUDO[name]) return (PSEUDO[name] as (c: ResolveContext) => string)(ctx);
+        const parameter = ctx.parameters?.[name];
+        if (parameter !== undefined) return parameter;
         const [id, attribute] = name.split('.');
         const res = resource(ctx, String(id), where);
         return attribute ? String(res.attributes[attribute]) : res.ref;

@@ -1,0 +1,21 @@
+/**
+ * Where a stack's resources live: the local AWS endpoint its resources are created through (SDK clients, so every
+ * call goes over the wire like CloudFormation's own calls), the clock custom-resource timeouts are measured on, and
+ * the in-process hooks some resource types need (Lambda registration with local Step Functions, the event bus).
+ */
+import type { Clock } from '../aws/clock';
+import type { LocalEventBus } from '../events/event-bus';
+import type { LocalLambda } from '../stepfunctions/lambda-task';
+
+export interface DeployEnvironment {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly clock: Clock;
+  /** Local URL of each ALB listener port, used where the template builds URLs from the load balancer's DNS name. */
+  readonly listenerUrl: (albPort: number) => string;
+  /** Registers a Lambda function that has a local handler with local Step Functions (`sfn.registerLambda`). */
+  readonly registerLambda?: (functionName: string, handler: LocalLambda) => void;
+  /** Where AWS::Events::Rule resources are put; without it a template with rules cannot be created. */
+  readonly eventBus?: LocalEventBus;
+}

@@ -1,0 +1,96 @@
+/**
+ * Types local AWS does not run (VPC, IAM, security groups, …): deterministic names and ARNs that the emulated
+ * resources refer to. An update records the new properties and emits events; nothing is enforced (no replacement,
+ * no IAM policy change takes effect: local IAM enforcement reads the synthesized template, see local/iam).
+ */
+import { localCustomResourceHandlerFor, localLambdaFor } from '../../deploy/local-lambdas';
+import type { PhysicalResource } from '../../deploy/cfn-resolver';
+import type { ResourceHandler } from './handler';
+
+/** Deterministic names and ARNs for resources local AWS does not run. */
+export function namedOnly(
+  id: string,
+  type: string,
+  props: Readonly<Record<string, unknown>>,
+  region: string,
+  accountId: string,
+): PhysicalResource {
+  const short = id
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 12);
+  switch (type) {
+    case 'AWS::IAM::Role':
+      return {
+        ref: id,
+        attributes: { Arn: `arn:aws:iam::${accountId}:role/${id}`, RoleId: `AROA${short.toUpperCase()}` },
+      };
+    case 'AWS::ECR::Repository': {
+      const name = typeof props.RepositoryName === 'string' ? props.RepositoryName : 'demo-app';
+      return { ref: name, attributes: { Arn: `arn:aws:ecr:${region}:${accountId}:repository/${name}` } };
+    }
+    case 'AWS::EC2::VPC':
+      return { ref: `vpc-${short}`, attributes: { CidrBlock: '10.0.0.0/16', VpcId: `vpc-${short}` } };
+    case 'AWS::EC2::SecurityGroup':
+      return { ref: `sg-${short}`, attributes: { GroupId: `sg-${short}` } };
+    case 'AWS::Logs::LogGroup':
+      return {
+        ref: `/local/${id}`,
+        attributes: { Arn: `arn:aws:logs:${region}:${accountId}:log-group:/local/${id}:*` },
+      };
+    case 'AWS::CodeCommit::Repository':
+      return {
+        ref: id,
+        attributes: {
+          Name: String(props.RepositoryName ?? id),
+          Arn: `arn:aws:codecommit:${region}:${accountId}:${id}`,
+        },
+      };
+    default:
+      return { ref: `${short}-local`, attributes: { Arn: `arn:aws:local:${region}:${accountId}:${id}` } };
+  }
+}
+
+export const namedOnlyHandler: ResourceHandler = {
+  replacementProperties: new Set(),
+  create: (ctx, props) =>
+    Promise.resolve({ physical: namedOnly(ctx.logicalId, ctx.type, props, ctx.env.region, ctx.env.accountId) }),
+  update: (_ctx, current) => Promise.resolve({ physical: current.physical }),
+  delete: () => Promise.resolve(),
+};
+
+/** The physical resource of a Lambda function that runs locally: named like CloudFormation names it (the logical id). */
+const localFunction = (id: string, region: string, accountId: string): PhysicalResource => ({
+  ref: id,
+  attributes: { Arn: `arn:aws:lambda:${region}:${accountId}:function:${id}` },
+});
+
+/**
+ * AWS::Lambda::Function: a function with a local handler (local/deploy/local-lambdas.ts) is registered with local
+ * Step Functions, so lambda:invoke Tasks run the shipped handler; a function with a local custom-resource handler
+ * serves the stack's custom resources; any other function is named-only. A changed function with a local handler
+ * is registered again (it stays registered: local Step Functions has no way to unregister one).
+ */
+export const lambdaFunctionHandler: ResourceHandler = {
+  replacementProperties: new Set(),
+  create(ctx, props) {
+    const { region, accountId } = ctx.env;
+    const handler = localLambdaFor(ctx.logicalId);
+    if (handler) {
+      if (!ctx.env.registerLambda) throw new Error(`${ctx.logicalId} runs locally but no registerLambda was given.`);
+      ctx.env.registerLambda(ctx.logicalId, handler);
+      const physical = localFunction(ctx.logicalId, region, accountId);
+      return Promise.resolve({ physical, local: { functionArn: physical.attributes.Arn } });
+    }
+    if (localCustomResourceHandlerFor(ctx.logicalId)) {
+      return Promise.resolve({ physical: localFunction(ctx.logicalId, region, accountId) });
+    }
+    return namedOnlyHandler.create(ctx, props);
+  },
+  update(ctx, current) {
+    const handler = localLambdaFor(ctx.logicalId);
+    if (handler) ctx.env.registerLambda?.(ctx.logicalId, handler);
+    return Promise.resolve({ physical: current.physical, ...(current.local && { local: current.local }) });
+  },
+  delete: () => Promise.resolve(),
+};
