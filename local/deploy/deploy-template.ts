@@ -18,6 +18,7 @@ import {
   localCloudFormationAt,
   type LocalCloudFormation,
 } from '../cloudformation/service';
+import { checkResourceTypes } from '../cloudformation/template';
 import { localEventBusAt } from '../events/event-bus';
 import type { LocalLambda } from '../stepfunctions/lambda-task';
 import type { PhysicalResource } from './cfn-resolver';
@@ -84,6 +85,11 @@ const asError = (error: unknown): Error =>
   error instanceof Error ? new Error((error as AwsError).message) : new Error(String(error));
 
 export async function deployTemplate(template: CfnTemplate, options: DeployOptions): Promise<DeployedStack> {
+  try {
+    checkResourceTypes(template); // an unknown type is named first, before what the options lack
+  } catch (error) {
+    throw asError(error);
+  }
   const localFunctions = Object.entries(template.Resources)
     .filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && localLambdaFor(id) !== undefined)
     .map(([id]) => id);
