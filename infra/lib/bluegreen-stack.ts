@@ -122,7 +122,7 @@ export class BlueGreenStack extends Stack {
     });
 
     const sourceRepository = new codecommit.Repository(this, 'SourceRepository', {
-      repositoryName: `${id}-app`.toLowerCase(),
+      repositoryName: `${this.stackName}-app`.toLowerCase(),
       description: 'The app deployed blue/green: push to the pipeline branch to release a new green.',
       // Seeded with demo-app/ at creation, so the first pipeline run deploys it without any manual git push.
       code: codecommit.Code.fromDirectory(DEMO_APP_DIR, props.branch ?? 'main'),
