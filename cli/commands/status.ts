@@ -15,6 +15,8 @@ import {
   type Action,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeStackResourcesCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import { ownershipLines, type OwnershipLine, type TemplateResource } from '../ownership';
 import type { Context, StackInfo } from '../context';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
 import { formatDuration, shortArn, table } from '../format';
@@ -80,6 +82,8 @@ export interface StatusView {
     readonly executionArn: string;
     readonly startedAt?: string;
   }>;
+  /** Where the live state differs from the template, and who owns it (cli/ownership.ts); or why it is unknown. */
+  readonly ownership: readonly OwnershipLine[] | { readonly unknown: string };
 }
 
 export async function probe(url: string, timeoutMs = 3000): Promise<Probe> {
@@ -186,34 +190,77 @@ export async function gatherStatus(ctx: Context, stack: StackInfo): Promise<Stat
       ].filter((r) => r !== undefined);
       return roles.length > 0 ? roles.join('+') : '-';
     };
+    const taskSetViews = taskSets.map((ts) => {
+      const tg = ts.loadBalancers?.[0]?.targetGroupArn;
+      return {
+        id: ts.id ?? shortArn(ts.taskSetArn),
+        arn: ts.taskSetArn ?? '',
+        status: ts.status ?? '?',
+        stability: ts.stabilityStatus ?? '?',
+        running: ts.runningCount ?? 0,
+        desired: ts.computedDesiredCount ?? 0,
+        taskDefinition: shortArn(ts.taskDefinition),
+        targetGroupArn: tg,
+        targetGroupName: groups.find((g) => g.TargetGroupArn === tg)?.TargetGroupName,
+        targets: (tg && health.get(tg)) || {},
+        role: servesRole(tg),
+      };
+    });
+    const ownership = await gatherOwnership(ctx, stack, elb, service.desiredCount ?? 0, taskSetViews);
     return {
       stack: stack.name,
       record,
       ...(lease ? { lease: { ...lease, holderRunning: running.has(lease.holder) } } : {}),
       production: { ...prodProbe, rule: prodRule },
       test: { ...testProbe, rule: testRule },
-      taskSets: taskSets.map((ts) => {
-        const tg = ts.loadBalancers?.[0]?.targetGroupArn;
-        return {
-          id: ts.id ?? shortArn(ts.taskSetArn),
-          arn: ts.taskSetArn ?? '',
-          status: ts.status ?? '?',
-          stability: ts.stabilityStatus ?? '?',
-          running: ts.runningCount ?? 0,
-          desired: ts.computedDesiredCount ?? 0,
-          taskDefinition: shortArn(ts.taskDefinition),
-          targetGroupArn: tg,
-          targetGroupName: groups.find((g) => g.TargetGroupArn === tg)?.TargetGroupName,
-          targets: (tg && health.get(tg)) || {},
-          role: servesRole(tg),
-        };
-      }),
+      taskSets: taskSetViews,
       inFlight: inFlight.flat(),
+      ownership,
     };
   } finally {
     ecs.destroy();
     elb.destroy();
     sfn.destroy();
+  }
+}
+
+/** The template and the stack's resources against the live rules and count; read-only, and optional for the view. */
+async function gatherOwnership(
+  ctx: Context,
+  stack: StackInfo,
+  elb: ElasticLoadBalancingV2Client,
+  desiredCount: number,
+  taskSets: readonly TaskSetView[],
+): Promise<StatusView['ownership']> {
+  const cfn = ctx.cloudFormation();
+  try {
+    const [{ TemplateBody }, { StackResources }] = await Promise.all([
+      cfn.send(new GetTemplateCommand({ StackName: stack.name, TemplateStage: 'Original' })),
+      cfn.send(new DescribeStackResourcesCommand({ StackName: stack.name })),
+    ]);
+    const template = (JSON.parse(TemplateBody ?? '{}') as { Resources?: Record<string, TemplateResource> }).Resources;
+    const resources = (StackResources ?? []).map((r) => ({
+      logicalId: r.LogicalResourceId ?? '',
+      physicalId: r.PhysicalResourceId ?? '',
+      type: r.ResourceType ?? '',
+    }));
+    const ruleArns = resources
+      .filter((r) => /ListenerRule$/.test(r.type) && r.physicalId.startsWith('arn:'))
+      .map((r) => r.physicalId);
+    const rules = new Map<string, RuleView>();
+    if (ruleArns.length > 0) {
+      const { Rules } = await elb.send(new DescribeRulesCommand({ RuleArns: ruleArns }));
+      for (const rule of Rules ?? []) if (rule.RuleArn) rules.set(rule.RuleArn, ruleView(rule.Actions));
+    }
+    return ownershipLines(template ?? {}, resources, {
+      desiredCount,
+      rules,
+      describeRule: (rule) => describeRule(rule, taskSets),
+    });
+  } catch (error) {
+    return { unknown: `${(error as Error).name}: ${(error as Error).message}` };
+  } finally {
+    cfn.destroy();
   }
 }
 
@@ -334,6 +381,7 @@ export function renderStatus(view: StatusView, now: Date = new Date()): string {
           ]),
         ]),
     '',
+    ...renderOwnership(view.ownership),
     view.inFlight.length === 0
       ? 'In flight: none'
       : `In flight:\n${view.inFlight
@@ -344,6 +392,16 @@ export function renderStatus(view: StatusView, now: Date = new Date()): string {
           .join('\n')}`,
   ];
   return lines.join('\n');
+}
+
+function renderOwnership(ownership: StatusView['ownership']): string[] {
+  if ('unknown' in ownership) return [`Ownership: unknown (${ownership.unknown})`, ''];
+  if (ownership.length === 0) return ['Ownership: the live state is what the template created', ''];
+  return [
+    'Ownership (live state that differs from the template):',
+    ...ownership.map((line) => `  ${line.kind === 'hazard' ? 'HAZARD ' : ''}${line.resource}: ${line.text}`),
+    '',
+  ];
 }
 
 export async function statusCommand(ctx: Context): Promise<ExitCode> {

@@ -173,6 +173,28 @@ describe('a release: deploy → status → swap → cleanup', () => {
     expect(await probe(stack.urls.production)).toMatchObject({ status: 200, colour: 'blue' });
   });
 
+  test('status --json names the controller-owned drift from the template after the swap', async () => {
+    const result = await runBin(args('--json', 'status'));
+    const view = JSON.parse(result.stdout) as { ownership: Array<{ resource: string; kind: string; text: string }> };
+    expect(view.ownership).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          resource: 'service',
+          kind: 'drift',
+          text: expect.stringMatching(/^desired count 2 /),
+        }),
+        expect.objectContaining({
+          resource: 'production rule',
+          kind: 'drift',
+          text: expect.stringMatching(
+            /^forwards to task set ecs-svc\/\d+ \(template: fixed 503\) — owned by the controller/,
+          ),
+        }),
+      ]),
+    );
+    expect(view.ownership.filter((line) => line.kind === 'hazard')).toEqual([]);
+  });
+
   test('cleanup closes the test listener', async () => {
     const result = await runBin(args('cleanup'));
     expect(result.code).toBe(0);
