@@ -8,7 +8,7 @@
  *
  * | API call | IAM action → resource type (SAR) |
  * | --- | --- |
- * | ecs DescribeServices, UpdateService, UpdateServicePrimaryTaskSet | service* |
+ * | ecs CreateService, DeleteService, DescribeServices, UpdateService, UpdateServicePrimaryTaskSet | service* |
  * | ecs CreateTaskSet, DeleteTaskSet, DescribeTaskSets, UpdateTaskSet | task-set* |
  * | ecs RegisterTaskDefinition | task-definition* (+ iam:PassRole for each role it names) |
  * | ecs DescribeTaskDefinition | none (`*`) |
@@ -138,6 +138,11 @@ function ecsRequests(operation: string, input: Readonly<Record<string, unknown>>
   switch (operation) {
     case 'DescribeServices':
       return strings(input, 'services').map((s) => ({ action, resource: serviceArnOf(s) }));
+    case 'CreateService': {
+      const resource = arn(`service/${cluster}/${required(input, 'serviceName', action)}`);
+      return [withContext({ action, resource }, tags), ...tagOnCreate(resource)];
+    }
+    case 'DeleteService':
     case 'UpdateService':
     case 'UpdateServicePrimaryTaskSet':
       return [{ action, resource: serviceArnOf(required(input, 'service', action)) }];

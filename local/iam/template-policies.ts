@@ -230,3 +230,15 @@ export function trustedPrincipals(
   });
   return { aws, services };
 }
+
+/**
+ * The role of the controller-resources function (infra/lib/constructs/controller-owned-resources.ts): it signs
+ * CreateService and CreateRule while the stack is created, and the teardown's calls when it is deleted.
+ */
+export function controllerResourcesRole(template: CfnTemplate, scope: TemplateScope): RolePolicies {
+  const id = Object.keys(template.Resources).find((logicalId) =>
+    /^ControllerResourcesHandlerRole[0-9A-F]{8}$/.test(logicalId),
+  );
+  if (!id) throw new Error('The template has no ControllerResourcesHandlerRole (the controller-resources function).');
+  return rolePolicies(template, id, scope);
+}

@@ -192,7 +192,7 @@ describe('request → IAM authorization (Service Authorization Reference resourc
   });
 
   test('an operation without a mapping fails loudly', () => {
-    expect(() => ecs('DeleteService', { service: 'a' })).toThrow(UnmappedOperationError);
+    expect(() => ecs('DeleteCluster', { cluster: 'a' })).toThrow(UnmappedOperationError);
     expect(() => authorizationsFor({ service: 'SFN', operation: 'StopExecution', input: {} }, scope)).toThrow(
       /No IAM authorization mapping for SFN StopExecution/,
     );
