@@ -202,9 +202,9 @@ const def = {
     IsServiceScaledToZero: {
       Type: 'Choice',
       Comment:
-        'A fresh stack creates the service with desiredCount 0 (CloudFormation cannot wait for tasks that only task sets run). The controller owns the count from then on: it sets the configured count once and afterwards leaves it to scaling.',
-      Choices: [{ Variable: '$.current.services[0].DesiredCount', NumericEquals: 0, Next: 'SetServiceDesiredCount' }],
-      Default: 'CreateDeploymentRule',
+        "The template gives the service no DesiredCount, so no stack update ever resends one (CloudFormation creates it with 1, and an update without DesiredCount keeps the current count). The first release, when the service has no task set yet, sets the configured count once; from then on the count belongs to the operator's scaling and the controller never changes it.",
+      Choices: [{ Variable: '$.current.services[0].TaskSets[0]', IsPresent: true, Next: 'CreateDeploymentRule' }],
+      Default: 'SetServiceDesiredCount',
     },
     SetServiceDesiredCount: {
       Type: 'Task',
@@ -217,9 +217,15 @@ const def = {
       ResultPath: null,
       Retry: retry,
       Catch: catchTo('FailBeforeChanges'),
-      Next: 'NoteScaledFromZero',
+      Next: 'NoteScaledFrom',
     },
-    NoteScaledFromZero: { Type: 'Pass', Result: true, ResultPath: '$.scaledFromZero', Next: 'CreateDeploymentRule' },
+    NoteScaledFrom: {
+      Type: 'Pass',
+      Comment: 'The count before the first release, which an undo puts back.',
+      InputPath: '$.current.services[0].DesiredCount',
+      ResultPath: '$.scaledFrom',
+      Next: 'CreateDeploymentRule',
+    },
     CreateDeploymentRule: {
       Type: 'Task',
       Resource: elb('createRule'),
@@ -811,14 +817,14 @@ const def = {
     UndoScaleBackToZero: {
       Type: 'Choice',
       Comment:
-        'A first deployment raised the service from 0 tasks; a failed one puts it back, so the service is as it was found.',
-      Choices: [{ Variable: '$.scaledFromZero', IsPresent: true, Next: 'UndoRestoreDesiredCount' }],
+        'A first deployment set the configured count; a failed one puts the count it found back, so the service is as it was found.',
+      Choices: [{ Variable: '$.scaledFrom', IsPresent: true, Next: 'UndoRestoreDesiredCount' }],
       Default: 'NoteRestoredRecord',
     },
     UndoRestoreDesiredCount: {
       Type: 'Task',
       Resource: ecs('updateService'),
-      Parameters: { 'Cluster.$': '$.cluster', 'Service.$': '$.service', DesiredCount: 0 },
+      Parameters: { 'Cluster.$': '$.cluster', 'Service.$': '$.service', 'DesiredCount.$': '$.scaledFrom' },
       ResultPath: null,
       Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 }],
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
