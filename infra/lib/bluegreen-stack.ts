@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -227,6 +227,26 @@ export class BlueGreenStack extends Stack {
     };
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
 
+    createSourceRepositoryFirst(this, sourceRepository);
     applyNagSuppressions(this, artifactBucket);
+  }
+}
+
+/**
+ * CodeCommit is closed to new customers (README, "CodeCommit"): in an account that never used it, CloudFormation cannot
+ * create the repository. Every other resource waits for it, so such an account fails in seconds with CodeCommit's own
+ * message and nothing else is created (no NAT gateway, load balancer or pipeline half-made and rolled back). Resources
+ * that already reference the repository wait for it anyway and get no redundant DependsOn.
+ */
+function createSourceRepositoryFirst(stack: Stack, repository: codecommit.Repository): void {
+  const first = repository.node.defaultChild as CfnResource;
+  const logicalId = stack.resolve(first.logicalId) as string;
+  for (const child of stack.node.findAll()) {
+    if (!(child instanceof CfnResource) || child === first || child.cfnResourceType === 'AWS::CDK::Metadata') continue;
+    const declared = JSON.stringify(
+      stack.resolve((child as unknown as { _toCloudFormation(): unknown })._toCloudFormation()),
+    );
+    if (declared.includes(`"${logicalId}"`)) continue;
+    child.addResourceDependency(first);
   }
 }

@@ -7,15 +7,33 @@ import { synthStack } from './synth';
 const { stack, template } = synthStack();
 const resources = (type: string): Array<[string, { Properties: Record<string, unknown> }]> =>
   Object.entries(template.findResources(type)) as Array<[string, { Properties: Record<string, unknown> }]>;
+type Declared = { Type: string; Properties?: Record<string, unknown>; DependsOn?: unknown };
+const allResources = (): Array<[string, Declared]> =>
+  Object.entries((template.toJSON() as { Resources: Record<string, Declared> }).Resources);
 
 describe('ECS', () => {
-  test('the service uses the EXTERNAL deployment controller and starts at 0 tasks (the controller owns the count)', () => {
-    template.hasResourceProperties('AWS::ECS::Service', {
-      DeploymentController: { Type: 'EXTERNAL' },
-      DesiredCount: 0,
-      TaskDefinition: Match.absent(),
-      LoadBalancers: Match.absent(),
-    });
+  test('the service is created once by the controller (0 tasks, EXTERNAL): no AWS::ECS::Service for CloudFormation to update', () => {
+    expect(resources('AWS::ECS::Service')).toEqual([]);
+    const services = resources('Custom::BlueGreenService');
+    expect(services).toHaveLength(1);
+    expect(services[0]?.[1].Properties).toMatchObject({ ServiceName: 'demo-app', StackName: 'EcsBlueGreen' });
+    // No property a stack update could resend: the count, task sets and primary belong to the controller.
+    expect(Object.keys(services[0]?.[1].Properties ?? {}).sort()).toEqual(
+      ['Cluster', 'ServiceName', 'ServiceToken', 'StackName'].sort(),
+    );
+  });
+
+  test('every other resource waits for the CodeCommit repository (an account closed to CodeCommit fails first)', () => {
+    const repository = resources('AWS::CodeCommit::Repository')[0]?.[0] as string;
+    const all = allResources();
+    const waiting = all.filter(
+      ([id, r]) =>
+        id === repository ||
+        JSON.stringify(r.DependsOn ?? []).includes(repository) ||
+        JSON.stringify(r.Properties ?? {}).includes(`"${repository}"`) ||
+        r.Type === 'AWS::CDK::Metadata',
+    );
+    expect(all.filter(([id]) => !waiting.some(([w]) => w === id)).map(([id]) => id)).toEqual([]);
   });
 
   test('deploy-green receives the configured desired count', () => {
@@ -42,26 +60,47 @@ describe('load balancer', () => {
   });
 
   test('the controller-owned rules (production, test, previous version) answer a fixed response until a version is live', () => {
-    const rules = resources('AWS::ElasticLoadBalancingV2::ListenerRule');
+    expect(resources('AWS::ElasticLoadBalancingV2::ListenerRule')).toEqual([]);
+    const rules = resources('Custom::BlueGreenListenerRule');
     expect(rules.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
       'LoadBalancerPreviousVersionRule',
       'LoadBalancerProductionRule',
       'LoadBalancerTestRule',
     ]);
     for (const [, rule] of rules) {
-      expect(rule.Properties.Actions).toEqual([expect.objectContaining({ Type: 'fixed-response' })]);
+      expect(rule.Properties).toMatchObject({ IdleStatusCode: '503', IdleMessage: expect.any(String) });
     }
   });
 
   test('the previous-version rule sits behind the test rule, so it keeps a target group in use without routing to it', () => {
     const byId = Object.fromEntries(
-      resources('AWS::ElasticLoadBalancingV2::ListenerRule').map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), r]),
+      resources('Custom::BlueGreenListenerRule').map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), r]),
     );
     const test = byId.LoadBalancerTestRule?.Properties;
     const previous = byId.LoadBalancerPreviousVersionRule?.Properties;
     expect(previous?.ListenerArn).toEqual(test?.ListenerArn);
-    expect(previous?.Priority as number).toBeGreaterThan(test?.Priority as number);
+    expect(Number(previous?.Priority)).toBeGreaterThan(Number(test?.Priority));
     expect(test?.Conditions).toEqual([{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }]);
+  });
+
+  test('cdk destroy: the teardown is deleted after the service, the listeners and the owned rules', () => {
+    const teardown = resources('Custom::BlueGreenTeardown');
+    expect(teardown).toHaveLength(1);
+    const id = teardown[0]?.[0] as string;
+    // (Their permission policies wait too; each resource still outlives its own policy.)
+    const dependents = allResources().filter(
+      ([, r]) => r.Type !== 'AWS::IAM::Policy' && JSON.stringify(r.DependsOn ?? []).includes(`"${id}"`),
+    );
+    expect(dependents.map(([, r]) => r.Type).sort()).toEqual(
+      [
+        'AWS::ElasticLoadBalancingV2::Listener',
+        'AWS::ElasticLoadBalancingV2::Listener',
+        'Custom::BlueGreenListenerRule',
+        'Custom::BlueGreenListenerRule',
+        'Custom::BlueGreenListenerRule',
+        'Custom::BlueGreenService',
+      ].sort(),
+    );
   });
 
   const ingressOf = (tmpl: typeof template): Array<Record<string, unknown>> =>
