@@ -1,8 +1,8 @@
-import { App } from 'aws-cdk-lib';
+import { testApp } from './synth';
 import { Duration } from 'aws-cdk-lib';
 import { BlueGreenStack, type BlueGreenStackProps } from '../../infra/lib/bluegreen-stack';
 
-const build = (props: BlueGreenStackProps) => () => new BlueGreenStack(new App(), 'EcsBlueGreen', props);
+const build = (props: BlueGreenStackProps) => () => new BlueGreenStack(testApp(), 'EcsBlueGreen', props);
 
 describe('bad props fail in the constructor with the value, what is allowed and the fix', () => {
   test.each([

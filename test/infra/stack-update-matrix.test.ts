@@ -10,10 +10,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Tags } from 'aws-cdk-lib';
+import { Duration, Tags } from 'aws-cdk-lib';
 import { CloudFormationClient, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { BlueGreenStack, type BlueGreenStackProps } from '../../infra/lib/bluegreen-stack';
 import { STACK_NAME } from '../../infra/lib/create-app';
+import { testApp } from './synth';
 import { RESOURCE_TYPES } from '../../lambdas/controller-resources/properties';
 import { localClientConfig } from '../../local/deploy/client-config';
 import type { CfnTemplate } from '../../local/deploy/deploy-template';
@@ -41,7 +42,7 @@ const CHANGES: ReadonlyArray<Variant> = [
 /** Synthesizes the stack as `cdk synth` would, with these props (and a tag on the service's construct). */
 function synth(props: BlueGreenStackProps, tagService: boolean): CfnTemplate {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'matrix-cdk-out-'));
-  const app = new App({ outdir });
+  const app = testApp({ outdir });
   const stack = new BlueGreenStack(app, STACK_NAME, props);
   if (tagService) Tags.of(stack.app).add('team', 'payments');
   const assembly = app.synth();
