@@ -1,0 +1,34 @@
+// Longest suites first, so the two jest workers finish together (longest-processing-time scheduling). Without a
+// cache (every CI run is a clean clone) jest orders by file size, which put the 3-line fault-property file, the
+// longest suite, last. The weights are measured seconds on 2 cores (2026-11-30); unlisted files keep jest's order.
+const Sequencer = require('@jest/test-sequencer').default;
+
+const SECONDS = {
+  'test/local/scenarios/property.test.ts': 335,
+  'test/local/scenarios/same-instant.test.ts': 155,
+  'test/local/scenarios/operator-property.test.ts': 150,
+  'test/local/iam/least-privilege.test.ts': 110,
+  'test/local/scenarios/concurrent-offsets.test.ts': 50,
+  'test/local/scenarios/fault-scenarios.test.ts': 50,
+  'test/cli/cli.e2e.test.ts': 44,
+  'test/infra/stack-update-matrix.test.ts': 42,
+  'test/bench/smoke.test.ts': 39,
+  'test/local/demo/operator-findings.test.ts': 37,
+};
+
+class LongestFirst extends Sequencer {
+  sort(tests) {
+    const weight = (test) => {
+      const relative = test.path
+        .slice(test.context.config.rootDir.length + 1)
+        .split('\\')
+        .join('/');
+      return SECONDS[relative] ?? 0;
+    };
+    const byWeight = (ordered) => [...ordered].sort((a, b) => weight(b) - weight(a));
+    const ordered = super.sort(tests);
+    return Array.isArray(ordered) ? byWeight(ordered) : ordered.then(byWeight);
+  }
+}
+
+module.exports = LongestFirst;
