@@ -390,7 +390,9 @@ describe('with a version live', () => {
         ['watch', 'ModifyRule'],
         ['cutover', 'UpdateServicePrimaryTaskSet'],
       ]);
-      expect(flow.cutovers[1]?.excused.map((v) => v.kind)).toEqual(['production-no-healthy-target']);
+      // What the watch excused can only be green's unhealthy targets. Whether a monitor sample lands inside that
+      // window depends on timing (CI once saw none on a loaded runner), so its presence is not asserted.
+      expect(flow.cutovers[1]?.excused.filter((v) => v.kind !== 'production-no-healthy-target')).toEqual([]);
       expect(await probe(fs.stack.urls.production)).toMatchObject({
         status: 200,
         colour: live.colour,
