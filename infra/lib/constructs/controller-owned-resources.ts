@@ -1,15 +1,12 @@
-import * as path from 'path';
 import { CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { RESOURCE_TYPES } from '../../../lambdas/controller-resources/properties';
 import { OWNERSHIP_TAG_KEYS } from '../../../lambdas/controller-resources/ownership';
 import { listenerRulePattern } from '../private/arns';
-
-const REPO_ROOT = path.join(__dirname, '..', '..', '..');
+import { bundledFunctionProps } from '../private/bundled-function';
 
 /** Handler source of the provider function, relative to the repository root. */
 export const CONTROLLER_RESOURCES_ENTRY = 'lambdas/controller-resources/handler.ts';
@@ -55,28 +52,12 @@ export class ControllerResourceProvider extends Construct implements IController
     });
     logGroup.grantWrite(this.role);
     this.function = new nodejs.NodejsFunction(this, CONTROLLER_RESOURCES_FUNCTION_ID, {
-      entry: path.join(REPO_ROOT, CONTROLLER_RESOURCES_ENTRY),
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+      ...bundledFunctionProps(CONTROLLER_RESOURCES_ENTRY),
       // Deleting the service waits until ECS reports it INACTIVE (up to 10 minutes).
       timeout: Duration.minutes(14),
       description: 'ecs-bluegreen: the ECS service and listener rules the deployment controller owns',
       role: this.role,
       logGroup,
-      tracing: lambda.Tracing.ACTIVE,
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node20',
-        format: nodejs.OutputFormat.CJS,
-      },
     });
     this.serviceToken = this.function.functionArn;
     Validations.of(this.role).acknowledge({

@@ -1,15 +1,12 @@
-import * as path from 'path';
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { bundledFunctionProps } from '../private/bundled-function';
 import { PropValidationError, validateCidrList, validateIntegerInRange } from '../private/validate';
 import type { BlueGreenLoadBalancer } from './bluegreen-load-balancer';
-
-const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 
 /**
  * Construct ids of the functions. Their CloudFormation logical ids are `<construct id><function id><8 hex>`, which is
@@ -78,7 +75,6 @@ export class DeploymentFunctions extends Construct {
       validateCidrList('smokeTestSourceCidrs', props.smokeTestSourceCidrs);
     }
     this.smokeTestSourceCidrs = props.smokeTestSourceCidrs ?? natGatewayCidrs(props.vpc);
-    requireLocalEsbuild();
 
     const retention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
     const make = (
@@ -95,29 +91,10 @@ export class DeploymentFunctions extends Construct {
       });
       logGroup.grantWrite(role);
       const fn = new nodejs.NodejsFunction(this, functionId, {
-        entry: path.join(REPO_ROOT, entry),
-        handler: 'handler',
-        projectRoot: REPO_ROOT,
-        depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-        // The newest Lambda runtime. The handlers return promises (Node 24 dropped callback handlers) and are bundled
-        // for node20 syntax, the Node the repository and local AWS test them on, which Node 24 runs unchanged.
-        runtime: lambda.Runtime.NODEJS_24_X,
-        architecture: lambda.Architecture.ARM_64,
-        memorySize: 256,
+        ...bundledFunctionProps(entry),
         description,
         role,
         logGroup,
-        tracing: lambda.Tracing.ACTIVE,
-        environment: { NODE_OPTIONS: '--enable-source-maps' },
-        bundling: {
-          // esbuild from node_modules, offline; Docker is never used.
-          forceDockerBundling: false,
-          minify: true,
-          sourceMap: true,
-          sourcesContent: false,
-          target: 'node20',
-          format: nodejs.OutputFormat.CJS,
-        },
         ...options,
       });
       return { fn, role };
@@ -219,16 +196,4 @@ function natGatewayCidrs(vpc: ec2.IVpc): string[] {
     );
   }
   return cidrs;
-}
-
-/** Bundling must work offline: fail clearly instead of letting CDK fall back to Docker when esbuild is missing. */
-function requireLocalEsbuild(): void {
-  try {
-    require.resolve('esbuild/package.json', { paths: [REPO_ROOT] });
-  } catch {
-    throw new Error(
-      `esbuild is not installed in ${REPO_ROOT}/node_modules, so the deployment functions cannot be bundled locally ` +
-        '(Docker bundling is not used). Run `npm ci` in the repository root.',
-    );
-  }
 }

@@ -1,0 +1,47 @@
+import * as path from 'path';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+
+export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
+
+/**
+ * What every function of this stack shares: a handler under lambdas/ bundled with the local esbuild (never Docker),
+ * the newest Lambda Node.js runtime on ARM, X-Ray tracing and source maps. The handlers return promises (Node 24
+ * dropped callback handlers) and are bundled for node20 syntax, the Node the repository and local AWS test them on,
+ * which Node 24 runs unchanged.
+ */
+export function bundledFunctionProps(entry: string): nodejs.NodejsFunctionProps {
+  requireLocalEsbuild();
+  return {
+    entry: path.join(REPO_ROOT, entry),
+    handler: 'handler',
+    projectRoot: REPO_ROOT,
+    depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: 256,
+    tracing: lambda.Tracing.ACTIVE,
+    environment: { NODE_OPTIONS: '--enable-source-maps' },
+    bundling: {
+      // esbuild from node_modules, offline; Docker is never used.
+      forceDockerBundling: false,
+      minify: true,
+      sourceMap: true,
+      sourcesContent: false,
+      target: 'node20',
+      format: nodejs.OutputFormat.CJS,
+    },
+  };
+}
+
+/** Bundling must work offline: fail clearly instead of letting CDK fall back to Docker when esbuild is missing. */
+function requireLocalEsbuild(): void {
+  try {
+    require.resolve('esbuild/package.json', { paths: [REPO_ROOT] });
+  } catch {
+    throw new Error(
+      `esbuild is not installed in ${REPO_ROOT}/node_modules, so the Lambda functions cannot be bundled locally ` +
+        '(Docker bundling is not used). Run `npm ci` in the repository root.',
+    );
+  }
+}
