@@ -1,6 +1,7 @@
 /**
- * The CloudFormation custom resource protocol, as far as the controller's resources use it (AWS CloudFormation User
- * Guide, "Custom resources": request and response objects). CloudFormation passes every scalar property as a string.
+ * The CloudFormation custom resource protocol (AWS CloudFormation User Guide, "Custom resources": request and response
+ * objects), stated once: the controller's handler and local CloudFormation (local/cloudformation/custom-resource-event.ts)
+ * both use these types. CloudFormation passes every scalar property as a string.
  */
 export interface CustomResourceEventBase {
   readonly ServiceToken: string;
@@ -9,7 +10,8 @@ export interface CustomResourceEventBase {
   readonly RequestId: string;
   readonly ResourceType: string;
   readonly LogicalResourceId: string;
-  readonly ResourceProperties: Readonly<Record<string, unknown>>;
+  /** Every property of the resource, ServiceToken included, scalar values as strings. */
+  readonly ResourceProperties: { readonly ServiceToken: string; readonly [key: string]: unknown };
 }
 
 export interface CreateEvent extends CustomResourceEventBase {
@@ -36,7 +38,8 @@ export interface CustomResourceResponse {
   readonly StackId: string;
   readonly RequestId: string;
   readonly LogicalResourceId: string;
-  readonly Data?: Readonly<Record<string, string>>;
+  readonly NoEcho?: boolean;
+  readonly Data?: Readonly<Record<string, unknown>>;
 }
 
 /** What a resource's handler decides: the physical id (a new one on Update means replacement) and its attributes. */

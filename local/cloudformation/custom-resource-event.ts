@@ -1,50 +1,22 @@
 /**
  * The custom-resource request CloudFormation sends to a Lambda function and the response the function PUTs to the
- * request's ResponseURL (CloudFormation User Guide, "Custom resource request objects" / "response objects").
- * Defined here because @types/aws-lambda is not installed; the shapes match its CloudFormationCustomResource* types.
+ * request's ResponseURL (CloudFormation User Guide, "Custom resource request objects" / "response objects"). The
+ * protocol is stated once, beside the product's handler (lambdas/controller-resources/events.ts); these are its names
+ * on the emulator's side.
  */
+import type {
+  CreateEvent,
+  CustomResourceEvent,
+  CustomResourceResponse,
+  DeleteEvent,
+  UpdateEvent,
+} from '../../lambdas/controller-resources/events';
 
-interface CustomResourceEventCommon {
-  readonly ServiceToken: string;
-  readonly ResponseURL: string;
-  readonly StackId: string;
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly ResourceType: string;
-  /** Every property of the resource, ServiceToken included, with scalar values as strings. */
-  readonly ResourceProperties: { readonly ServiceToken: string; readonly [key: string]: unknown };
-}
-
-export interface CloudFormationCustomResourceCreateEvent extends CustomResourceEventCommon {
-  readonly RequestType: 'Create';
-}
-
-export interface CloudFormationCustomResourceUpdateEvent extends CustomResourceEventCommon {
-  readonly RequestType: 'Update';
-  readonly PhysicalResourceId: string;
-  readonly OldResourceProperties: { readonly [key: string]: unknown };
-}
-
-export interface CloudFormationCustomResourceDeleteEvent extends CustomResourceEventCommon {
-  readonly RequestType: 'Delete';
-  readonly PhysicalResourceId: string;
-}
-
-export type CloudFormationCustomResourceEvent =
-  | CloudFormationCustomResourceCreateEvent
-  | CloudFormationCustomResourceUpdateEvent
-  | CloudFormationCustomResourceDeleteEvent;
-
-export interface CloudFormationCustomResourceResponse {
-  readonly Status: 'SUCCESS' | 'FAILED';
-  readonly Reason?: string;
-  readonly PhysicalResourceId: string;
-  readonly StackId: string;
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly NoEcho?: boolean;
-  readonly Data?: Readonly<Record<string, unknown>>;
-}
+export type CloudFormationCustomResourceCreateEvent = CreateEvent;
+export type CloudFormationCustomResourceUpdateEvent = UpdateEvent;
+export type CloudFormationCustomResourceDeleteEvent = DeleteEvent;
+export type CloudFormationCustomResourceEvent = CustomResourceEvent;
+export type CloudFormationCustomResourceResponse = CustomResourceResponse;
 
 /** What a local custom-resource handler gets: local AWS's endpoint, and credentials that sign as its function's role. */
 export interface CustomResourceHandlerEnv {
