@@ -1,4 +1,7 @@
-/** The ownership tags every controller resource carries (the same keys the state machines use and IAM checks). */
+/**
+ * The ownership tags every resource the controller creates carries, stated once: the state machines' ASL sets them,
+ * IAM conditions on them (infra/lib/private/state-machine-permissions.ts) and the custom resources check them.
+ */
 export const OWNERSHIP_TAG_KEYS = { stack: 'bluegreen:stack', service: 'bluegreen:service' } as const;
 
 export interface Owner {

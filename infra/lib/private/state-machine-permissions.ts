@@ -35,10 +35,11 @@
  * tags, and a definition that does not fails here rather than at run time. The target group name prefix stays as a
  * second fence on the resource ARN.
  */
+import { OWNERSHIP_TAG_KEYS } from '../../../lambdas/controller-resources/ownership';
 import { optimizedIntegrationsOf, sdkIntegrationsOf } from './asl';
 
-/** The tags saying which stack and which service a resource the state machines created belongs to. */
-export const OWNERSHIP_TAG_KEYS = { stack: 'bluegreen:stack', service: 'bluegreen:service' } as const;
+/** The tags saying which stack and which service a resource the controller created belongs to (stated once there). */
+export { OWNERSHIP_TAG_KEYS };
 
 /** The placeholder each ownership tag's value must be in the ASL. */
 const OWNERSHIP_PLACEHOLDERS: Readonly<Record<string, string>> = {
