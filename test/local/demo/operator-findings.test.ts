@@ -6,6 +6,8 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { localClientConfig } from '../../../local/deploy/client-config';
+import { localLambdaFor } from '../../../local/deploy/local-lambdas';
+import { DEPLOYMENT_FUNCTION_IDS, DEPLOYMENT_FUNCTIONS_ID } from '../../../infra/lib/constructs/deployment-functions';
 import { followExecution, statesEntered, type ExecutionResult } from '../../../local/demo/executions';
 import { observe } from '../../../local/demo/observe';
 import { probe } from '../../../local/demo/probe';
@@ -46,6 +48,8 @@ async function start(machine: Machine, input: Record<string, unknown> = {}): Pro
   return executionArn;
 }
 const follow = (arn: string): Promise<ExecutionResult> => followExecution(stack().sfn, arn, { pollMs: 20 });
+/** Key of the smoke-test function's local handler (local/deploy/local-lambdas.ts). */
+const SMOKE_TEST = `${DEPLOYMENT_FUNCTIONS_ID}${DEPLOYMENT_FUNCTION_IDS.smokeTest}`;
 const run = async (machine: Machine, input: Record<string, unknown> = {}) => follow(await start(machine, input));
 const deploy = (colour: string, commit: string, image = `${repo()}:${colour}`) =>
   run('deployGreen', { image, commit, healthTimeoutSeconds: 120 });
@@ -237,15 +241,36 @@ test("7: blue can't be made primary again during the bake's undo: the error name
 });
 
 test('8: abort started the moment green turned healthy is refused; deploy-green reports a green that still exists', async () => {
-  const deployArn = await start('deployGreen', { image: `${repo()}:green`, commit: '1ee0009' });
-  await entered(deployArn, 'PointTestListenerAtGreen');
-  const abort = await run('abort');
-  expect([abort.status, abort.error]).toEqual(['FAILED', 'BlueGreen.OperationInProgress']);
-  const deployed = await follow(deployArn);
-  expect(deployed.status).toBe('SUCCEEDED');
-  const green = (deployed.output as { green: { taskSetArn: string } }).green.taskSetArn;
-  expect(observe(stack()).taskSets.map((ts) => ts.arn)).toContain(green);
-  expect(roles(observe(stack())).underTest).toBe(green);
+  // Deploy-green is held in its smoke test (a stand-in handler that waits for the test), right after green turned
+  // healthy and the test listener moved: abort starts while deploy-green certainly still runs, whatever the load.
+  const smokeId = Object.keys(stack().deployed.functions).find((id) => id.replace(/[0-9A-F]{8}$/, '') === SMOKE_TEST);
+  const smokeTest = smokeId ? localLambdaFor(smokeId) : undefined;
+  if (!smokeId || !smokeTest) throw new Error('The template has no smoke-test function with a local handler.');
+  let release = (): void => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  stack().aws.sfn.registerLambda(smokeId, async (event) => {
+    await held;
+    return smokeTest(event);
+  });
+  try {
+    const deployArn = await start('deployGreen', {
+      image: `${repo()}:green`,
+      commit: '1ee0009',
+      smokeTest: { paths: ['/'] },
+    });
+    await entered(deployArn, 'SmokeTestGreen');
+    const abort = await run('abort');
+    expect([abort.status, abort.error]).toEqual(['FAILED', 'BlueGreen.OperationInProgress']);
+    release();
+    const deployed = await follow(deployArn);
+    expect(deployed.status).toBe('SUCCEEDED');
+    const green = (deployed.output as { green: { taskSetArn: string } }).green.taskSetArn;
+    expect(observe(stack()).taskSets.map((ts) => ts.arn)).toContain(green);
+    expect(roles(observe(stack())).underTest).toBe(green);
+  } finally {
+    release();
+    stack().aws.sfn.registerLambda(smokeId, smokeTest);
+  }
 });
 
 test("9: the sweeps never touch target groups that look like the controller's but lack its owner tags", async () => {
