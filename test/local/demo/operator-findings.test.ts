@@ -145,7 +145,8 @@ test('2: clean-up and rollback started together: one runs, the other fails befor
 test("3: clean-up during swap's bake is refused; blue stays, so the bake can still move back", async () => {
   const blue = blueNow();
   expect((await deploy('green', '1ee0003')).status).toBe('SUCCEEDED');
-  const swap = await start('swap', { bakeSeconds: 40 });
+  // A bake long enough (1.5 s of wall time here, 30 health polls) that clean-up starts while swap holds the lease.
+  const swap = await start('swap', { bakeSeconds: 300 });
   await entered(swap, 'WaitBake');
   const cleanUp = await run('cleanUp');
   expect([cleanUp.status, cleanUp.error]).toEqual(['FAILED', 'BlueGreen.OperationInProgress']);
@@ -158,7 +159,8 @@ test("3: clean-up during swap's bake is refused; blue stays, so the bake can sti
 test('4: swap stopped during its bake, then swap again: it takes the lease over and bakes again from the start', async () => {
   const blue = blueNow();
   expect((await deploy('green', '1ee0004')).status).toBe('SUCCEEDED');
-  const first = await start('swap', { bakeSeconds: 30 });
+  // A bake long enough (6 s of wall time here) that the Stop surely lands during it.
+  const first = await start('swap', { bakeSeconds: 1200 });
   await entered(first, 'WaitBake');
   await stack().sfn.send(new StopExecutionCommand({ executionArn: first }));
   // The next operation takes the stale lease over; clean-up then refuses, naming the unfinished swap.
