@@ -401,23 +401,7 @@ const hasCli =
     AWS_DEFAULT_REGION: 'us-east-1',
   };
   const cli = (...args: string[]) => run('aws', ['--endpoint-url', aws.endpoint, 'cloudformation', ...args], { env });
-  const { stdout } = await cli(
-    'update-stack',
-    '--stack-name',
-    stackName,
-    '--template-body',
-    `file://${file}`,
-    '--capabilities',
-    'CAPABILITY_IAM',
-  );
-  expect(JSON.parse(stdout)).toEqual({ StackId: aws.cloudformation.stack(stackName)?.id });
-  await aws.cloudformation.settled(stackName);
-  const described = JSON.parse((await cli('describe-stacks', '--stack-name', stackName)).stdout) as {
-    Stacks: Array<{ StackStatus: string }>;
-  };
-  expect(described.Stacks[0]?.StackStatus).toBe('UPDATE_COMPLETE');
-  expect((await service())?.desiredCount).toBe(4);
-  await expect(
+  const updateStack = () =>
     cli(
       'update-stack',
       '--stack-name',
@@ -426,6 +410,14 @@ const hasCli =
       `file://${file}`,
       '--capabilities',
       'CAPABILITY_IAM',
-    ),
-  ).rejects.toThrow(/ValidationError.*No updates are to be performed/);
+    );
+  const { stdout } = await updateStack();
+  expect(JSON.parse(stdout)).toEqual({ StackId: aws.cloudformation.stack(stackName)?.id });
+  await aws.cloudformation.settled(stackName);
+  const described = JSON.parse((await cli('describe-stacks', '--stack-name', stackName)).stdout) as {
+    Stacks: Array<{ StackStatus: string }>;
+  };
+  expect(described.Stacks[0]?.StackStatus).toBe('UPDATE_COMPLETE');
+  expect((await service())?.desiredCount).toBe(4);
+  await expect(updateStack()).rejects.toThrow(/ValidationError.*No updates are to be performed/);
 });
