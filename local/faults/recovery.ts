@@ -59,6 +59,14 @@ const REFUSALS: ReadonlyArray<{ machine: Machine; state: string; error: string; 
     next: { run: 'abort', thenAgain: true },
   },
   {
+    // deploy-green stopped after it recorded green as under test (its last steps): the re-run finds a whole green
+    // deployment and says "finish it with swap and clean-up, or discard it with abort, then deploy again".
+    machine: 'deployGreen',
+    state: 'RejectDeploymentInProgress',
+    error: 'BlueGreen.DeploymentInProgress',
+    next: { run: 'abort', thenAgain: true },
+  },
+  {
     // A swap stopped before it changed anything, "recovered" with rollback: production never moved, so rollback
     // refuses and names abort ("Run abort to discard green").
     machine: 'rollback',

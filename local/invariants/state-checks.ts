@@ -322,7 +322,20 @@ function rollbackSucceeded(result: ExecutionResult, before: ServiceView, after: 
   // A swap stopped after recording "swapping" but before production moved leaves green under test and production on
   // the previous version: rollback goes back to that one (it stays) and removes green.
   const stillLive = live !== undefined && roles(before).underTest !== undefined ? live : undefined;
+  // The previous-version rule names the version kept for a rollback until rollback closes it (its last step before
+  // removing green): it tells "swap stopped before production moved" (it forwards to the live one) from "rollback
+  // stopped after pointing the test listener back" (it forwards to the one under test), which look alike otherwise.
+  const kept =
+    before.previous.kind === 'forward'
+      ? before.taskSets.find(
+          (ts) =>
+            ts.targetGroupArn !== undefined &&
+            before.previous.kind === 'forward' &&
+            before.previous.targetGroupArns.includes(ts.targetGroupArn),
+        )
+      : undefined;
   const target =
+    kept ??
     forwarded ??
     before.taskSets.find((ts) => ts.arn === stillLive) ??
     (others.length === 1 ? others[0] : before.taskSets.find((ts) => ts.arn === live));

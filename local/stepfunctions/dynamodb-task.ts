@@ -28,7 +28,7 @@ import { accessKeyForRole } from '../aws/principal';
 import type { SdkClientPool } from './sdk-client-pool';
 import { fromSdkOutput, toSdkInput, UnknownParameterError } from './sdk-naming';
 import { operationSchema, type OperationSchema } from './sdk-schema';
-import { LocalRuntimeError, TaskFailure } from './task-errors';
+import { LocalRuntimeError, TaskFailure, withDroppedConnectionRetry } from './task-errors';
 
 export const DYNAMODB_OPTIMIZED_ACTIONS = ['getItem', 'putItem', 'updateItem', 'deleteItem'] as const;
 export type DynamoDbOptimizedAction = (typeof DYNAMODB_OPTIMIZED_ACTIONS)[number];
@@ -157,20 +157,24 @@ export async function callDynamoDbTask(
       }),
   );
   let response: { headers: Record<string, string>; statusCode: number } | undefined;
-  // On the command, not the (shared) client: each call captures its own response.
-  const command = new task.command(input) as dynamodb.GetItemCommand;
-  command.middlewareStack.add(
-    (next) => async (args) => {
-      const result = await next(args);
-      response = result.response as typeof response;
-      return result;
-    },
-    { step: 'deserialize', name: 'localStepFunctionsResponseCapture' },
-  );
-  try {
-    const output = (await client.send(command as never, { abortSignal: context.abortSignal })) as {
+  // A command per attempt (see withDroppedConnectionRetry), each capturing its own response; on the command, not the
+  // (shared) client.
+  const send = () => {
+    const command = new task.command(input) as dynamodb.GetItemCommand;
+    command.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        response = result.response as typeof response;
+        return result;
+      },
+      { step: 'deserialize', name: 'localStepFunctionsResponseCapture' },
+    );
+    return client.send(command as never, { abortSignal: context.abortSignal }) as Promise<{
       $metadata: { httpStatusCode?: number; requestId?: string };
-    };
+    }>;
+  };
+  try {
+    const output = await withDroppedConnectionRetry('DynamoDB', task.action, send);
     const result = fromSdkOutput(output, task.schema.output) as Record<string, unknown>;
     return {
       ...result,
@@ -181,6 +185,7 @@ export async function callDynamoDbTask(
       ),
     };
   } catch (error) {
+    if (error instanceof TaskFailure) throw error;
     throw dynamoDbTaskError(error);
   }
 }

@@ -6,7 +6,7 @@ import { accessKeyForRole } from '../aws/principal';
 import type { SdkClientPool } from './sdk-client-pool';
 import { fromSdkOutput, toSdkInput, UnknownParameterError } from './sdk-naming';
 import type { SdkAction } from './sdk-services';
-import { LocalRuntimeError, taskErrorFromSdk } from './task-errors';
+import { LocalRuntimeError, TaskFailure, taskErrorFromSdk, withDroppedConnectionRetry } from './task-errors';
 
 export interface SdkCallContext {
   readonly endpoint: string;
@@ -39,9 +39,12 @@ export async function callSdkAction(sdk: SdkAction, parameters: unknown, context
       }),
   );
   try {
-    const output = await client.send(new sdk.command(input), { abortSignal: context.abortSignal });
+    const output = await withDroppedConnectionRetry(sdk.service.errorPrefix, sdk.action, () =>
+      client.send(new sdk.command(input), { abortSignal: context.abortSignal }),
+    );
     return fromSdkOutput(output, sdk.schema.output);
   } catch (error) {
+    if (error instanceof TaskFailure) throw error;
     throw taskErrorFromSdk(sdk.service, error);
   }
 }

@@ -641,8 +641,14 @@ function targetStatesStates({ describe, tgPath, resultPath, next, onError }) {
 /**
  * A target group is fully healthy: at least one target is registered and every target's state is `healthy`.
  * Describe → states → summary (at `resultPath`) → Choice to `healthy` or `unhealthy`; read errors go to `onError`.
+ *
+ * With `duringBake`, the test is the one a bake needs: green is degraded when any target is `unhealthy` or
+ * `unavailable`, or none is `healthy`. Targets in `initial` (a task the service scaled out, or a replacement, still
+ * registering) or `draining` (scaled in) are transitions, not failures: an autoscaler acting during the bake must not
+ * roll back a healthy release, and a dead task still fails the bake when it leaves no healthy target.
  */
-function fullyHealthyGateStates({ name, tgPath, resultPath, healthy, unhealthy, onError }) {
+function fullyHealthyGateStates({ name, tgPath, resultPath, healthy, unhealthy, onError, duringBake = false }) {
+  const states = `${resultPath}.states`;
   return {
     ...targetStatesStates({
       describe: `Describe${name}TargetHealth`,
@@ -654,10 +660,15 @@ function fullyHealthyGateStates({ name, tgPath, resultPath, healthy, unhealthy, 
     [`Summarize${name}Health`]: {
       Type: 'Pass',
       Parameters: {
-        'registered.$': `States.ArrayLength(${resultPath}.states)`,
-        'distinctStates.$': `States.ArrayLength(States.ArrayUnique(${resultPath}.states))`,
-        'anyHealthy.$': `States.ArrayContains(${resultPath}.states, 'healthy')`,
-        'states.$': `${resultPath}.states`,
+        'registered.$': `States.ArrayLength(${states})`,
+        ...(duringBake
+          ? {
+              'anyUnhealthy.$': `States.ArrayContains(${states}, 'unhealthy')`,
+              'anyUnavailable.$': `States.ArrayContains(${states}, 'unavailable')`,
+            }
+          : { 'distinctStates.$': `States.ArrayLength(States.ArrayUnique(${states}))` }),
+        'anyHealthy.$': `States.ArrayContains(${states}, 'healthy')`,
+        'states.$': states,
       },
       ResultPath: resultPath,
       Next: `Is${name}Healthy`,
@@ -668,7 +679,12 @@ function fullyHealthyGateStates({ name, tgPath, resultPath, healthy, unhealthy, 
         {
           And: [
             { Variable: `${resultPath}.registered`, NumericGreaterThan: 0 },
-            { Variable: `${resultPath}.distinctStates`, NumericEquals: 1 },
+            ...(duringBake
+              ? [
+                  { Variable: `${resultPath}.anyUnhealthy`, BooleanEquals: false },
+                  { Variable: `${resultPath}.anyUnavailable`, BooleanEquals: false },
+                ]
+              : [{ Variable: `${resultPath}.distinctStates`, NumericEquals: 1 }]),
             { Variable: `${resultPath}.anyHealthy`, BooleanEquals: true },
           ],
           Next: healthy,

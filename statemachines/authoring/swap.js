@@ -188,6 +188,7 @@ const def = {
       healthy: 'CountBake',
       unhealthy: 'NoteGreenUnhealthyAfterSwap',
       onError: 'UndoRestoreProduction',
+      duringBake: true,
     }),
     CountBake: {
       Type: 'Pass',

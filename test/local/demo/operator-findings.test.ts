@@ -5,6 +5,7 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { localClientConfig } from '../../../local/deploy/client-config';
 import { localLambdaFor } from '../../../local/deploy/local-lambdas';
 import { DEPLOYMENT_FUNCTION_IDS, DEPLOYMENT_FUNCTIONS_ID } from '../../../infra/lib/constructs/deployment-functions';
@@ -318,14 +319,57 @@ test("9: the sweeps never touch target groups that look like the controller's bu
   await restoreBaseline(fs);
 });
 
-test('10: a CreateRule applied but answered with a 5xx: the retry recognises the rule, deploy-green succeeds and leaves no rule behind', async () => {
-  fs.injector.arm({ lost: [{ service: ELB, operation: 'CreateRule', answer: 'server-error', call: 1 }] });
-  const deployed = await deploy('green', '1ee000b');
-  expect([deployed.status, deployed.error]).toEqual(['SUCCEEDED', undefined]);
-  expect(fs.injector.lostResponses()).toHaveLength(1);
-  const view = observe(stack());
-  expect(view.extraRules).toBe(0);
-  expect(roles(view).underTest).toBeDefined();
-  expect(liveTaskSet()).toBeDefined();
-  expect((await run('abort')).status).toBe('SUCCEEDED');
+test.each([
+  ['a 5xx', ELB, 'CreateRule', 'server-error', '1ee000b'],
+  ['no answer (connection closed)', ELB, 'CreateRule', 'drop', '1ee000c'],
+  ['no answer (connection closed)', 'DynamoDB', 'UpdateItem', 'drop', '1ee000d'],
+  ['no answer (connection closed)', 'ECS', 'CreateTaskSet', 'drop', '1ee000e'],
+] as const)(
+  '10: a change applied but answered with %s (%s %s): the repeated call recognises it, deploy-green succeeds and leaves nothing behind',
+  async (_answer, service, operation, answer, commit) => {
+    fs.injector.arm({ lost: [{ service, operation, answer, call: 1 }] });
+    const deployed = await deploy('green', commit);
+    expect([deployed.status, deployed.error]).toEqual(['SUCCEEDED', undefined]);
+    expect(fs.injector.lostResponses().map((l) => [l.operation, l.answer])).toEqual([[operation, answer]]);
+    // The lost call was applied, and sent again: by the machine's Retry after a 5xx, by Step Functions' client after
+    // a closed connection (local/stepfunctions/README.md).
+    const calls = stack().aws.server.callLog.entries({ operation });
+    const lostAt = calls.findIndex((c) => c.lostResponse !== undefined);
+    expect(calls[lostAt]?.outcome).toEqual({ ok: true });
+    expect(calls.length).toBeGreaterThan(lostAt + 1);
+    const view = observe(stack());
+    expect(view.extraRules).toBe(0);
+    expect(roles(view).underTest).toBeDefined();
+    expect(liveTaskSet()).toBeDefined();
+    expect((await run('abort')).status).toBe('SUCCEEDED');
+    expect(observe(stack()).extraRules).toBe(0);
+  },
+);
+
+test("an autoscaler scaling out and in during swap's bake does not fail a healthy release", async () => {
+  expect((await deploy('green', '1ee0010')).status).toBe('SUCCEEDED');
+  const swap = await start('swap', { bakeSeconds: 1200 });
+  await entered(swap, 'WaitBake');
+  const ecs = new ECSClient(localClientConfig(stack().aws.endpoint, LOCAL_REGION));
+  const bakeSaw = async (state: string): Promise<boolean> => {
+    const { events } = await stack().sfn.send(new GetExecutionHistoryCommand({ executionArn: swap, maxResults: 1000 }));
+    return (events ?? []).some(
+      (e) =>
+        e.stateExitedEventDetails?.name === 'SummarizeBakingGreenHealth' &&
+        e.stateExitedEventDetails.output?.includes(`"${state}"`),
+    );
+  };
+  try {
+    await ecs.send(new UpdateServiceCommand({ ...stack().service, desiredCount: 3 }));
+    // The bake sees the new tasks register (`initial`) ...
+    while (!(await bakeSaw('initial'))) await new Promise((resolve) => setTimeout(resolve, 20));
+    // ... and keeps baking; then the service scales back in (`draining`).
+    await ecs.send(new UpdateServiceCommand({ ...stack().service, desiredCount: 1 }));
+  } finally {
+    ecs.destroy();
+  }
+  const swapped = await follow(swap);
+  expect([swapped.status, swapped.error]).toEqual(['SUCCEEDED', undefined]);
+  expect(statesEntered(swapped.history)).not.toContain('NoteGreenUnhealthyAfterSwap');
+  expect((await run('cleanUp')).status).toBe('SUCCEEDED');
 });
