@@ -142,7 +142,7 @@ describe('state machines', () => {
     }
   });
 
-  test('each deployed definition is its statemachines/*.asl.json file, and every placeholder has exactly one substitution', () => {
+  test('each deployed definition is its state-machines/*.asl.json file, and every placeholder has exactly one substitution', () => {
     for (const name of STATE_MACHINE_NAMES) {
       const construct = stack.stateMachines.byName[name];
       const [, machine] =

@@ -87,7 +87,7 @@ export interface DeploymentStateMachinesProps {
 }
 
 /**
- * The deployment state machines (deploy-green, swap, clean-up, rollback, abort). Each definition is the file in statemachines/ as it is, with
+ * The deployment state machines (deploy-green, swap, clean-up, rollback, abort). Each definition is the file in state-machines/ as it is, with
  * `definitionSubstitutions` for the stack's ARNs and settings, and each role grants only what its file calls.
  */
 export class DeploymentStateMachines extends Construct {
@@ -104,7 +104,7 @@ export class DeploymentStateMachines extends Construct {
   public readonly targetGroupNamePrefix: string;
   /**
    * One item per service: the lease (one operation at a time) and the deployment record (phase, live, previous and
-   * green versions) that every state machine decides from (statemachines/authoring/lease.js).
+   * green versions) that every state machine decides from (state-machines/authoring/lease.js).
    */
   public readonly deploymentTable: dynamodb.Table;
 

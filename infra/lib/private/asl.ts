@@ -5,7 +5,7 @@ import * as path from 'path';
 export const STATE_MACHINE_NAMES = ['deploy-green', 'swap', 'clean-up', 'rollback', 'abort'] as const;
 export type StateMachineName = (typeof STATE_MACHINE_NAMES)[number];
 
-export const STATEMACHINES_DIR = path.join(__dirname, '..', '..', '..', 'statemachines');
+export const STATEMACHINES_DIR = path.join(__dirname, '..', '..', '..', 'state-machines');
 
 export function aslPath(name: StateMachineName): string {
   return path.join(STATEMACHINES_DIR, `${name}.asl.json`);

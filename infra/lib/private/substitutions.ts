@@ -13,7 +13,7 @@ export function substitutionsFor(
   const missing = [...used].filter((name) => !(name in available));
   if (missing.length > 0) {
     throw new Error(
-      `statemachines/${stateMachine}.asl.json uses \${${missing.join('}, ${')}} but DeploymentStateMachines provides no value for it. Add it to the substitutions in deployment-state-machines.ts, or remove it from the definition.`,
+      `state-machines/${stateMachine}.asl.json uses \${${missing.join('}, ${')}} but DeploymentStateMachines provides no value for it. Add it to the substitutions in deployment-state-machines.ts, or remove it from the definition.`,
     );
   }
   return Object.fromEntries([...used].sort().map((name) => [name, available[name] as string]));

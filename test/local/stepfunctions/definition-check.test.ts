@@ -170,7 +170,7 @@ describe('CreateStateMachine definition checks', () => {
     expect(notJson).toMatchObject({ code: 'InvalidDefinition', message: expect.stringMatching(/not valid JSON/) });
   });
 
-  const shipped = path.join(__dirname, '../../../statemachines/deploy-green.asl.json');
+  const shipped = path.join(__dirname, '../../../state-machines/deploy-green.asl.json');
   (existsSync(shipped) ? it : it.skip)('accepts the shipped deploy-green definition', async () => {
     await expect(createMachine(sfn, 'deploy-green', JSON.parse(readFileSync(shipped, 'utf8')))).resolves.toMatch(
       /:stateMachine:deploy-green$/,

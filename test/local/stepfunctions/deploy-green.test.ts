@@ -12,7 +12,7 @@ import { startFakeAwsEndpoint, type FakeAwsEndpoint } from './fake-aws-endpoint'
 import { createMachine, eventTypes, ROLE, runToEnd } from './harness';
 import { handler as validateInputHandler } from '../../../lambdas/validate-input/handler';
 
-const shipped = path.join(__dirname, '../../../statemachines/deploy-green.asl.json');
+const shipped = path.join(__dirname, '../../../state-machines/deploy-green.asl.json');
 const placeholders: Record<string, string> = {
   ClusterName: 'prod',
   ServiceName: 'web',

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Writes statemachines/<name>.asl.json from these authoring modules, which share the retry policy, input checks
-// and task set lookups. The .asl.json files are what CDK deploys; test/statemachines/authoring.test.ts fails when
-// they and these modules disagree. Run: node statemachines/authoring/generate.js
+// Writes state-machines/<name>.asl.json from these authoring modules, which share the retry policy, input checks
+// and task set lookups. The .asl.json files are what CDK deploys; test/state-machines/authoring.test.ts fails when
+// they and these modules disagree. Run: node state-machines/authoring/generate.js
 'use strict';
 const fs = require('fs');
 const path = require('path');

@@ -706,7 +706,7 @@ export function checkDefinitionAgainstModels(machine: string, definition: unknow
   return problems;
 }
 
-/** Every problem of the shipped `statemachines/*.asl.json`. */
+/** Every problem of the shipped `state-machines/*.asl.json`. */
 export function checkShippedStateMachines(): ModelProblem[] {
   return STATE_MACHINE_NAMES.flatMap((name) =>
     checkDefinitionAgainstModels(`${name}.asl.json`, JSON.parse(readAsl(name)) as unknown),

@@ -18,7 +18,7 @@ const retry = [{ ErrorEquals: TRANSIENT, IntervalSeconds: 2, MaxAttempts: 5, Bac
  * The part of TRANSIENT each aws-sdk Task can raise: Step Functions names errors `<Service>.<Error>`, so another
  * service's names never match, and only DescribeTargetHealth models HealthUnavailable. The modules write
  * `Retry: retry` everywhere; generate.js narrows each such retrier to its Task's own errors
- * (test/statemachines/sdk-model-check.test.ts checks every name against the SDK models).
+ * (test/state-machines/sdk-model-check.test.ts checks every name against the SDK models).
  */
 function transientErrorsFor(resource) {
   const match = /^arn:aws:states:::aws-sdk:(ecs|elasticloadbalancingv2):(\w+)$/.exec(resource);
@@ -208,7 +208,7 @@ function describeRuleTask(ruleArn, resultPath, next, { comment, onError = 'FailB
 }
 
 /**
- * Input checks, the lease (statemachines/authoring/lease.js) and the service lookup shared by swap, clean-up, rollback
+ * Input checks, the lease (state-machines/authoring/lease.js) and the service lookup shared by swap, clean-up, rollback
  * and abort. `operation` says what the machine does, for the error another operation gets while it holds the lease.
  */
 function serviceIdentityStates(name, next, operation) {

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { checkDefinitionAgainstModels, checkShippedStateMachines, formatProblem } from './sdk-model-check';
 
 // The static check of every AWS SDK call against the SDK's service models (see sdk-model-check.ts for what it
-// covers). Run alone: npx jest test/statemachines/sdk-model-check.test.ts
+// covers). Run alone: npx jest test/state-machines/sdk-model-check.test.ts
 
 test('every aws-sdk and dynamodb Task of the shipped state machines agrees with the SDK models', () => {
   expect(checkShippedStateMachines().map(formatProblem)).toEqual([]);

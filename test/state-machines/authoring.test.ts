@@ -1,9 +1,9 @@
 import { readAsl, STATE_MACHINE_NAMES } from '../../infra/lib/private/asl';
 
-// statemachines/authoring/ holds the modules the .asl.json files are written from (shared retry policy, input
+// state-machines/authoring/ holds the modules the .asl.json files are written from (shared retry policy, input
 // checks, task set lookups). The files are what ships; this keeps the two from drifting apart.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { NAMES, render } = require('../../statemachines/authoring/generate') as {
+const { NAMES, render } = require('../../state-machines/authoring/generate') as {
   NAMES: string[];
   render: (name: string) => string;
 };
@@ -13,7 +13,7 @@ test('every shipped state machine has an authoring module', () => {
 });
 
 test.each(STATE_MACHINE_NAMES)(
-  '%s.asl.json is what its authoring module renders (run node statemachines/authoring/generate.js)',
+  '%s.asl.json is what its authoring module renders (run node state-machines/authoring/generate.js)',
   (name) => {
     expect(JSON.parse(readAsl(name))).toEqual(JSON.parse(render(name)));
   },
