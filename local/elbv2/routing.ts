@@ -5,7 +5,7 @@
 import type { ListenerRequest, RouteDecision, RouteTarget } from '../dataplane/types';
 import type { Action } from './actions';
 import { conditionsMatch } from './conditions';
-import type { RuleRecord } from './records';
+import type { RuleRecord } from './model';
 
 export interface RoutingView {
   readonly rules: readonly RuleRecord[];

@@ -1,14 +1,30 @@
 /**
- * The ELBv2 EmulatedService: maps operation names to the model, and exposes the model's TargetGroupRegistry for the
- * ECS emulator plus a state snapshot for tests.
+ * Local Elastic Load Balancing v2: the EmulatedService the local AWS server routes ELBv2 query-protocol calls to, the
+ * TargetGroupRegistry the ECS emulator registers its tasks through, and a state snapshot for tests. Listeners are real
+ * HTTP ports and health checks real HTTP requests through the injected data plane (local/dataplane by default).
  */
 import type { TargetGroupRegistry } from '../aws/cross-service';
 import type { EmulatedService } from '../aws/service';
 import type { Elbv2DataPlane } from './data-plane';
+import { createListener, describeListeners, modifyListener } from './listener-operations';
+import { createLoadBalancer, describeLoadBalancers } from './load-balancer-operations';
 import { localDataPlane } from './local-data-plane';
-import { Elbv2Model, type Elbv2ModelOptions, type Elbv2State } from './model';
+import type { Elbv2Options, OperationContext, OperationHandler } from './operation-context';
+import { createRule, deleteRule, describeRules, modifyRule } from './rule-operations';
+import { type Elbv2State, snapshot } from './snapshot';
+import { Elbv2Store } from './store';
+import { addTags, describeTags, resourceTags } from './tag-operations';
+import {
+  createTargetGroup,
+  deleteTargetGroup,
+  describeTargetGroupAttributes,
+  describeTargetGroups,
+  modifyTargetGroup,
+  modifyTargetGroupAttributes,
+} from './target-group-operations';
+import { deregisterTargets, describeTargetHealth, registerTargets, targetGroupRegistry } from './target-operations';
 
-export interface Elbv2ServiceOptions extends Omit<Elbv2ModelOptions, 'dataPlane'> {
+export interface Elbv2ServiceOptions extends Omit<Elbv2Options, 'dataPlane'> {
   /** Defaults to the real local data plane; tests may pass a fake. */
   readonly dataPlane?: Elbv2DataPlane;
 }
@@ -23,33 +39,35 @@ export interface Elbv2Service {
   close(): Promise<void>;
 }
 
-type Handler = (model: Elbv2Model, input: Record<string, unknown>) => unknown;
-
-const HANDLERS: Readonly<Record<string, Handler>> = {
-  CreateLoadBalancer: (m, i) => m.createLoadBalancer(i),
-  DescribeLoadBalancers: (m, i) => m.describeLoadBalancers(i),
-  CreateListener: (m, i) => m.createListener(i),
-  DescribeListeners: (m, i) => m.describeListeners(i),
-  ModifyListener: (m, i) => m.modifyListener(i),
-  CreateRule: (m, i) => m.createRule(i),
-  DescribeRules: (m, i) => m.describeRules(i),
-  ModifyRule: (m, i) => m.modifyRule(i),
-  DeleteRule: (m, i) => m.deleteRule(i),
-  CreateTargetGroup: (m, i) => m.createTargetGroup(i),
-  DescribeTargetGroups: (m, i) => m.describeTargetGroups(i),
-  ModifyTargetGroup: (m, i) => m.modifyTargetGroup(i),
-  DeleteTargetGroup: (m, i) => m.deleteTargetGroup(i),
-  ModifyTargetGroupAttributes: (m, i) => m.modifyTargetGroupAttributes(i),
-  DescribeTargetGroupAttributes: (m, i) => m.describeTargetGroupAttributes(i),
-  RegisterTargets: (m, i) => m.registerTargets(i),
-  DeregisterTargets: (m, i) => m.deregisterTargets(i),
-  DescribeTargetHealth: (m, i) => m.describeTargetHealth(i),
-  AddTags: (m, i) => m.addTags(i),
-  DescribeTags: (m, i) => m.describeTags(i),
+const HANDLERS: Readonly<Record<string, OperationHandler>> = {
+  CreateLoadBalancer: createLoadBalancer,
+  DescribeLoadBalancers: describeLoadBalancers,
+  CreateListener: createListener,
+  DescribeListeners: describeListeners,
+  ModifyListener: modifyListener,
+  CreateRule: createRule,
+  DescribeRules: describeRules,
+  ModifyRule: modifyRule,
+  DeleteRule: deleteRule,
+  CreateTargetGroup: createTargetGroup,
+  DescribeTargetGroups: describeTargetGroups,
+  ModifyTargetGroup: modifyTargetGroup,
+  DeleteTargetGroup: deleteTargetGroup,
+  ModifyTargetGroupAttributes: modifyTargetGroupAttributes,
+  DescribeTargetGroupAttributes: describeTargetGroupAttributes,
+  RegisterTargets: registerTargets,
+  DeregisterTargets: deregisterTargets,
+  DescribeTargetHealth: describeTargetHealth,
+  AddTags: addTags,
+  DescribeTags: describeTags,
 };
 
 export function createElbv2Service(options: Elbv2ServiceOptions): Elbv2Service {
-  const model = new Elbv2Model({ ...options, dataPlane: options.dataPlane ?? localDataPlane });
+  const ctx: OperationContext = {
+    store: new Elbv2Store({ region: options.region, accountId: options.accountId }),
+    options: { ...options, dataPlane: options.dataPlane ?? localDataPlane },
+  };
+  const { store } = ctx;
   // Calls are serialised so an async operation (starting a listener port) never interleaves with another mutation.
   let queue: Promise<unknown> = Promise.resolve();
   const service: EmulatedService = {
@@ -58,16 +76,22 @@ export function createElbv2Service(options: Elbv2ServiceOptions): Elbv2Service {
     invoke(operation, input) {
       const handler = HANDLERS[operation];
       if (!handler) return Promise.reject(new Error(`ELBv2 operation ${operation} is not implemented`));
-      const run = queue.then(() => handler(model, input));
+      const run = queue.then(() => handler(ctx, input));
       queue = run.catch(() => undefined);
       return run;
     },
   };
   return {
     service,
-    targetGroups: model,
-    state: () => model.state(),
-    tagsOf: (arn) => model.tagsOf(arn),
-    close: () => model.close(),
+    targetGroups: targetGroupRegistry(store),
+    state: () => snapshot(store),
+    tagsOf: (arn) => resourceTags(store, arn),
+    async close() {
+      await Promise.all([
+        ...[...store.listeners.values()].map((l) => l.server.close()),
+        ...[...store.targetGroups.values()].map((tg) => tg.checker?.close()),
+      ]);
+      for (const tg of store.targetGroups.values()) tg.checker = undefined;
+    },
   };
 }
