@@ -5,6 +5,7 @@
  * Fixed-response actions are supported; other action types are refused loudly rather than half-emulated.
  */
 import { AwsError } from '../aws/service';
+import { validation } from './errors';
 
 export interface WeightedTargetGroup {
   readonly targetGroupArn: string;
@@ -41,23 +42,21 @@ export interface WireAction {
   FixedResponseConfig?: { StatusCode?: string; ContentType?: string; MessageBody?: string };
 }
 
-const invalid = (message: string): AwsError => new AwsError('ValidationError', message);
-
 function toForward(wire: WireAction): Action {
   const fromConfig = (wire.ForwardConfig?.TargetGroups ?? []).map((tg) => ({
     targetGroupArn: tg.TargetGroupArn ?? '',
     weight: tg.Weight ?? 1,
   }));
   if (fromConfig.some((tg) => tg.targetGroupArn === '')) {
-    throw invalid('A target group ARN must be specified for each target group in a forward action');
+    throw validation('A target group ARN must be specified for each target group in a forward action');
   }
   if (fromConfig.some((tg) => tg.weight < 0 || tg.weight > 999)) {
-    throw invalid('Target group weights must be between 0 and 999');
+    throw validation('Target group weights must be between 0 and 999');
   }
   if (wire.TargetGroupArn !== undefined && fromConfig.length > 0) {
     const only = fromConfig.length === 1 ? fromConfig[0] : undefined;
     if (only?.targetGroupArn !== wire.TargetGroupArn) {
-      throw invalid('You cannot specify both a target group ARN and a forward config with different target groups');
+      throw validation('You cannot specify both a target group ARN and a forward config with different target groups');
     }
   }
   const targetGroups =
@@ -66,7 +65,7 @@ function toForward(wire: WireAction): Action {
       : wire.TargetGroupArn !== undefined
         ? [{ targetGroupArn: wire.TargetGroupArn, weight: 1 }]
         : [];
-  if (targetGroups.length === 0) throw invalid('A target group ARN must be specified for a forward action');
+  if (targetGroups.length === 0) throw validation('A target group ARN must be specified for a forward action');
   const stickiness = wire.ForwardConfig?.TargetGroupStickinessConfig;
   return {
     type: 'forward',
@@ -79,9 +78,9 @@ function toForward(wire: WireAction): Action {
 
 function toFixedResponse(wire: WireAction): Action {
   const config = wire.FixedResponseConfig;
-  if (!config?.StatusCode) throw invalid('A fixed response config with a status code must be specified');
+  if (!config?.StatusCode) throw validation('A fixed response config with a status code must be specified');
   if (!/^[2-5]\d\d$/.test(config.StatusCode)) {
-    throw invalid(`Fixed response status code '${config.StatusCode}' must be a 2XX, 4XX or 5XX code`);
+    throw validation(`Fixed response status code '${config.StatusCode}' must be a 2XX, 4XX or 5XX code`);
   }
   return {
     type: 'fixed-response',
@@ -94,7 +93,7 @@ function toFixedResponse(wire: WireAction): Action {
 
 /** Normalises the wire actions of CreateListener/ModifyListener/CreateRule/ModifyRule. */
 export function parseActions(wire: readonly WireAction[] | undefined): Action[] {
-  if (!wire || wire.length === 0) throw invalid('At least one action must be specified');
+  if (!wire || wire.length === 0) throw validation('At least one action must be specified');
   return wire.map((action) => {
     switch (action.Type) {
       case 'forward':

@@ -3,7 +3,7 @@
  * and the `…Config` form; described back with both, as AWS does. Wildcards follow ELBv2: `*` matches any run of
  * characters, `?` exactly one; host names compare case-insensitively, paths case-sensitively.
  */
-import { AwsError } from '../aws/service';
+import { validation } from './errors';
 import type { ListenerRequest } from '../dataplane/types';
 
 export type Condition =
@@ -19,11 +19,9 @@ export interface WireCondition {
   HttpRequestMethodConfig?: { Values?: string[] };
 }
 
-const invalid = (message: string): AwsError => new AwsError('ValidationError', message);
-
 function valuesOf(wire: WireCondition, config: { Values?: string[] } | undefined): string[] {
   const values = config?.Values ?? wire.Values ?? [];
-  if (values.length === 0) throw invalid(`A condition value must be specified for field '${String(wire.Field)}'`);
+  if (values.length === 0) throw validation(`A condition value must be specified for field '${String(wire.Field)}'`);
   return values;
 }
 
@@ -38,11 +36,11 @@ export function parseConditions(wire: readonly WireCondition[] | undefined): Con
         return { field: c.Field, values: valuesOf(c, c.HttpRequestMethodConfig) };
       case 'http-header': {
         const headerName = c.HttpHeaderConfig?.HttpHeaderName;
-        if (!headerName) throw invalid('An HTTP header name must be specified for an http-header condition');
+        if (!headerName) throw validation('An HTTP header name must be specified for an http-header condition');
         return { field: c.Field, headerName, values: valuesOf(c, c.HttpHeaderConfig) };
       }
       default:
-        throw invalid(`Condition field '${String(c.Field)}' is not supported by local ELBv2`);
+        throw validation(`Condition field '${String(c.Field)}' is not supported by local ELBv2`);
     }
   });
 }

@@ -2,7 +2,7 @@
  * Target group attributes of an application load balancer target group, with AWS's defaults. Unknown keys and bad
  * values are rejected as ELBv2 does (ValidationError).
  */
-import { AwsError } from '../aws/service';
+import { validation } from './errors';
 
 export const DEREGISTRATION_DELAY = 'deregistration_delay.timeout_seconds';
 
@@ -35,11 +35,11 @@ export function applyTargetGroupAttributes(
 ): void {
   for (const { Key, Value } of changes) {
     if (Key === undefined || !current.has(Key)) {
-      throw new AwsError('ValidationError', `Target group attribute key '${String(Key)}' is not recognized`);
+      throw validation(`Target group attribute key '${String(Key)}' is not recognized`);
     }
     const value = Value ?? '';
     if (VALUE_RULES[Key] && !VALUE_RULES[Key](value)) {
-      throw new AwsError('ValidationError', `'${value}' is not a valid value for target group attribute '${Key}'`);
+      throw validation(`'${value}' is not a valid value for target group attribute '${Key}'`);
     }
   }
   for (const { Key, Value } of changes) current.set(Key as string, Value ?? '');
