@@ -50,7 +50,7 @@ export interface TaskSetView {
   readonly role: string;
 }
 
-/** The deployment record the state machines keep (state-machines/authoring/lease.js): phase and versions. */
+/** The deployment record the state machines keep (state-machines/authoring/lease.ts): phase and versions. */
 export interface DeploymentRecordView {
   readonly phase: string;
   readonly live?: { readonly taskSetArn?: string };

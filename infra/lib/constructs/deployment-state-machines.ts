@@ -104,7 +104,7 @@ export class DeploymentStateMachines extends Construct {
   public readonly targetGroupNamePrefix: string;
   /**
    * One item per service: the lease (one operation at a time) and the deployment record (phase, live, previous and
-   * green versions) that every state machine decides from (state-machines/authoring/lease.js).
+   * green versions) that every state machine decides from (state-machines/authoring/lease.ts).
    */
   public readonly deploymentTable: dynamodb.Table;
 

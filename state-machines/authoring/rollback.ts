@@ -1,8 +1,20 @@
-const c = require('./common');
-const lease = require('./lease');
+import type { Condition, PassState, StateMachine } from './asl';
+import { catchTo, elb, fail, fmtReject, retry, undoRetry } from './basics';
+import {
+  closeTestListener,
+  forwardTo,
+  fullyHealthyGateStates,
+  locateTaskSetStates,
+  makePrimaryTask,
+  removeTaskSetsMap,
+  resetPreviousRule,
+  serviceIdentityStates,
+  sweepOrphanTargetGroupsStates,
+} from './common';
+import { recordDriftReject, recordStates, withLeaseRelease } from './lease';
 
-const ts = (i) => `$.current.services[0].TaskSets[${i}]`;
-const pickPrevious = (i) => ({
+const ts = (i: number): string => `$.current.services[0].TaskSets[${i}]`;
+const pickPrevious = (i: number): PassState => ({
   Type: 'Pass',
   Parameters: {
     found: true,
@@ -14,19 +26,19 @@ const pickPrevious = (i) => ({
   ResultPath: '$.previous',
   Next: 'CheckPreviousMatchesRecord',
 });
-const SWAP_PHASES = ['swapping', 'baking', 'swapped', 'rolling-back'].map((phase) => ({
+const SWAP_PHASES: Condition[] = ['swapping', 'baking', 'swapped', 'rolling-back'].map((phase) => ({
   Variable: '$.lease.record.phase',
   StringEquals: phase,
 }));
 
 /** rollback: after a swap and before clean-up, while blue still runs: production back to blue, blue primary, green removed. */
-module.exports = lease.withLeaseRelease({
+const definition: StateMachine = withLeaseRelease({
   Comment:
     'rollback: after a swap and before clean-up (blue still runs): check blue is healthy, send production back to it, make it primary again, then remove green. Idempotent: with nothing to roll back it succeeds and says so.',
   StartAt: 'ValidateInput',
   States: {
-    ...c.serviceIdentityStates('rollback', 'LiveLocate', 'moving production back to the previous version'),
-    ...c.locateTaskSetStates('Live', '$.prodRule', '$.live', 'CheckRollbackRecord'),
+    ...serviceIdentityStates('rollback', 'LiveLocate', 'moving production back to the previous version'),
+    ...locateTaskSetStates('Live', '$.prodRule', '$.live', 'CheckRollbackRecord'),
     CheckRollbackRecord: {
       Type: 'Choice',
       Comment:
@@ -78,13 +90,13 @@ module.exports = lease.withLeaseRelease({
       Choices: [{ Variable: '$.lease.record.phase', StringEquals: 'swapped', Next: 'RejectPreviousGone' }],
       Default: 'RejectRecordDrift',
     },
-    RejectPreviousGone: c.fmtReject(
+    RejectPreviousGone: fmtReject(
       'BlueGreen.PreviousGone',
       "States.Format('The previous version of service {} (task set {}) was already removed by a clean-up, so there is nothing to roll back to. Run clean-up to finish it; to go back, deploy that version again. Nothing was changed.', $.service, $.lease.record.previous.taskSetArn)",
       'FailBeforeChangesWithCause',
     ),
-    RejectRecordDrift: lease.recordDriftReject(),
-    RejectNotSwapped: c.fmtReject(
+    RejectRecordDrift: recordDriftReject(),
+    RejectNotSwapped: fmtReject(
       'BlueGreen.NotSwapped',
       "States.Format('Service {} has a green under test that production does not serve yet, so there is nothing to roll back. Run abort to discard green. Nothing was changed.', $.service)",
       'FailBeforeChangesWithCause',
@@ -118,26 +130,26 @@ module.exports = lease.withLeaseRelease({
       Choices: [{ Variable: '$.previous.status', StringEquals: 'DRAINING', Next: 'RejectPreviousDraining' }],
       Default: 'NoteRollingBack',
     },
-    ...lease.recordStates(
+    ...recordStates(
       'RollingBack',
       { phase: 'rolling-back', 'previous.$': '$.lease.record.previous', 'from.$': '$.live' },
       'PointTestListenerAtPrevious',
       'FailBeforeChanges',
     ),
-    RejectPreviousDraining: c.fmtReject(
+    RejectPreviousDraining: fmtReject(
       'BlueGreen.PreviousDraining',
       "States.Format('The previous version (task set {}) is already being removed by a clean-up; it cannot take production back. Deploy it again instead. Nothing was changed.', $.previous.taskSetId)",
       'FailBeforeChangesWithCause',
     ),
     PointTestListenerAtPrevious: {
       Type: 'Task',
-      Resource: c.elb('modifyRule'),
+      Resource: elb('modifyRule'),
       Comment:
         'The previous-version rule has kept blue health-checked since the swap (a swap from an older controller did not set it: then this puts blue back in use). Testers see on the test listener what production is about to serve, and production goes back only once blue is healthy.',
-      Parameters: { RuleArn: '${TestRuleArn}', Actions: c.forwardTo('$.previous.targetGroupArn') },
+      Parameters: { RuleArn: '${TestRuleArn}', Actions: forwardTo('$.previous.targetGroupArn') },
       ResultPath: null,
-      Retry: c.retry,
-      Catch: c.catchTo('FailBeforeChanges'),
+      Retry: retry,
+      Catch: catchTo('FailBeforeChanges'),
       Next: 'StartPreviousHealthWait',
     },
     StartPreviousHealthWait: {
@@ -147,7 +159,7 @@ module.exports = lease.withLeaseRelease({
       Next: 'WaitForPrevious',
     },
     WaitForPrevious: { Type: 'Wait', Seconds: 5, Next: 'DescribePreviousTargetHealth' },
-    ...c.fullyHealthyGateStates({
+    ...fullyHealthyGateStates({
       name: 'Previous',
       tgPath: '$.previous.targetGroupArn',
       resultPath: '$.health',
@@ -178,18 +190,18 @@ module.exports = lease.withLeaseRelease({
     },
     PointProductionAtPrevious: {
       Type: 'Task',
-      Resource: c.elb('modifyRule'),
-      Parameters: { RuleArn: '${ProdRuleArn}', Actions: c.forwardTo('$.previous.targetGroupArn') },
+      Resource: elb('modifyRule'),
+      Parameters: { RuleArn: '${ProdRuleArn}', Actions: forwardTo('$.previous.targetGroupArn') },
       ResultPath: null,
-      Retry: c.retry,
-      Catch: c.catchTo('UndoRestoreProduction'),
+      Retry: retry,
+      Catch: catchTo('UndoRestoreProduction'),
       Next: 'MakePreviousPrimary',
     },
-    MakePreviousPrimary: c.makePrimaryTask('$.previous.taskSetArn', 'CloseTestListener', {
-      catches: c.catchTo('UndoRestoreProduction'),
+    MakePreviousPrimary: makePrimaryTask('$.previous.taskSetArn', 'CloseTestListener', {
+      catches: catchTo('UndoRestoreProduction'),
     }),
-    CloseTestListener: c.closeTestListener('ReleasePreviousRule', 'FailAfterSwitch'),
-    ReleasePreviousRule: c.resetPreviousRule('PreviousIsLive', 'FailAfterSwitch'),
+    CloseTestListener: closeTestListener('ReleasePreviousRule', 'FailAfterSwitch'),
+    ReleasePreviousRule: resetPreviousRule('PreviousIsLive', 'FailAfterSwitch'),
     PreviousIsLive: {
       Type: 'Pass',
       Comment: 'From here on the previous version is live: remove everything else (green) exactly as clean-up does.',
@@ -203,9 +215,9 @@ module.exports = lease.withLeaseRelease({
       ResultPath: '$.live',
       Next: 'RemoveOldTaskSets',
     },
-    RemoveOldTaskSets: c.removeTaskSetsMap('SweepDescribeService', 'FailAfterSwitch'),
-    ...c.sweepOrphanTargetGroupsStates('NoteRolledBack', 'FailAfterSwitch'),
-    ...lease.recordStates('RolledBack', { phase: 'stable', 'live.$': '$.previous' }, 'RolledBack', 'FailAfterSwitch'),
+    RemoveOldTaskSets: removeTaskSetsMap('SweepDescribeService', 'FailAfterSwitch'),
+    ...sweepOrphanTargetGroupsStates('NoteRolledBack', 'FailAfterSwitch'),
+    ...recordStates('RolledBack', { phase: 'stable', 'live.$': '$.previous' }, 'RolledBack', 'FailAfterSwitch'),
     RolledBack: {
       Type: 'Pass',
       Parameters: {
@@ -220,20 +232,20 @@ module.exports = lease.withLeaseRelease({
     },
     UndoRestoreProduction: {
       Type: 'Task',
-      Resource: c.elb('modifyRule'),
+      Resource: elb('modifyRule'),
       Comment: 'Production goes back to what it served before this rollback started.',
       Parameters: { RuleArn: '${ProdRuleArn}', 'Actions.$': '$.prodRule.actions' },
       ResultPath: null,
-      Retry: c.undoRetry,
+      Retry: undoRetry,
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
       Next: 'UndoRestoreTestListener',
     },
     UndoRestoreTestListener: {
       Type: 'Task',
-      Resource: c.elb('modifyRule'),
+      Resource: elb('modifyRule'),
       Parameters: { RuleArn: '${TestRuleArn}', 'Actions.$': '$.testRule.actions' },
       ResultPath: null,
-      Retry: c.undoRetry,
+      Retry: undoRetry,
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
       Next: 'FailUndone',
     },
@@ -267,6 +279,7 @@ module.exports = lease.withLeaseRelease({
       ResultPath: '$.failure',
       Next: 'FailRollback',
     },
-    FailRollback: c.fail('See the cause for what was undone.'),
+    FailRollback: fail('See the cause for what was undone.'),
   },
 });
+export default definition;

@@ -1,20 +1,30 @@
-const c = require('./common');
-const lease = require('./lease');
-const def = {
+import type { StateMachine } from './asl';
+import { fail, fmtReject } from './basics';
+import {
+  closeTestListener,
+  fullyHealthyGateStates,
+  locateTaskSetStates,
+  removeTaskSetsMap,
+  resetPreviousRule,
+  serviceIdentityStates,
+  sweepOrphanTargetGroupsStates,
+} from './common';
+import { recordStates, unfinishedChoiceRules, unfinishedRejects, withLeaseRelease } from './lease';
+const def: StateMachine = {
   Comment:
     'clean-up: close the test listener, delete every task set that production no longer uses, and delete its target group once its tasks have drained. Safe to re-run after any partial failure.',
   StartAt: 'ValidateInput',
   States: {
-    ...c.serviceIdentityStates('clean-up', 'LiveLocate', 'removing the previous version'),
-    ...c.locateTaskSetStates('Live', '$.prodRule', '$.live', 'CheckCleanUpRecord'),
+    ...serviceIdentityStates('clean-up', 'LiveLocate', 'removing the previous version'),
+    ...locateTaskSetStates('Live', '$.prodRule', '$.live', 'CheckCleanUpRecord'),
     CheckCleanUpRecord: {
       Type: 'Choice',
       Comment:
         'An unfinished swap (its bake never completed) or rollback must be finished first: removing "the old version" now would remove the one production may have to go back to.',
-      Choices: [...lease.unfinishedChoiceRules()],
+      Choices: [...unfinishedChoiceRules()],
       Default: 'CheckNothingUnderTest',
     },
-    ...lease.unfinishedRejects(['swap', 'rollback']),
+    ...unfinishedRejects(['swap', 'rollback']),
     CheckNothingUnderTest: {
       Type: 'Choice',
       Comment:
@@ -30,7 +40,7 @@ const def = {
       ],
       Default: 'RejectGreenNotSwapped',
     },
-    RejectGreenNotSwapped: c.fmtReject(
+    RejectGreenNotSwapped: fmtReject(
       'BlueGreen.GreenNotSwapped',
       "States.Format('Service {} has a green under test that production does not serve yet (test listener: {}). Run swap first, or abort to discard green. Nothing was changed.', $.service, States.JsonToString($.testRule.actions))",
       'FailBeforeChangesWithCause',
@@ -56,7 +66,7 @@ const def = {
       Choices: [{ Variable: '$.current.services[0].TaskSets[1]', IsPresent: true, Next: 'DescribeLiveTargetHealth' }],
       Default: 'CloseTestListener',
     },
-    ...c.fullyHealthyGateStates({
+    ...fullyHealthyGateStates({
       name: 'Live',
       tgPath: '$.live.targetGroupArn',
       resultPath: '$.liveHealth',
@@ -64,32 +74,32 @@ const def = {
       unhealthy: 'RejectLiveNotHealthy',
       onError: 'FailBeforeChanges',
     }),
-    RejectLiveNotHealthy: c.fmtReject(
+    RejectLiveNotHealthy: fmtReject(
       'BlueGreen.LiveNotHealthy',
       "States.Format('Clean-up refused: the live version (task set {}) is not fully healthy (target states {}), and clean-up would remove the version production could go back to. Run rollback, or re-run clean-up once it is healthy. Nothing was changed.', $.live.taskSetId, States.JsonToString($.liveHealth.states))",
       'FailBeforeChangesWithCause',
     ),
-    RejectNothingLive: c.fmtReject(
+    RejectNothingLive: fmtReject(
       'BlueGreen.NothingLive',
       "States.Format('Production of service {} does not forward to any task set ({}), so there is no old version to remove. Run swap (or rollback) first. Nothing was changed.', $.service, States.JsonToString($.prodRule.actions))",
       'FailBeforeChangesWithCause',
     ),
-    RejectSwapUnfinished: c.fmtReject(
+    RejectSwapUnfinished: fmtReject(
       'BlueGreen.SwapUnfinished',
       "States.Format('Production forwards to task set {} but it is {} rather than PRIMARY: a swap did not finish. Run swap again to finish it, or rollback. Nothing was changed.', $.live.taskSetId, $.live.status)",
       'FailBeforeChangesWithCause',
     ),
-    CloseTestListener: c.closeTestListener('ReleasePreviousRule', 'FailCleanUp'),
-    ReleasePreviousRule: c.resetPreviousRule('RemoveOldTaskSets', 'FailCleanUp'),
-    RemoveOldTaskSets: c.removeTaskSetsMap('SweepDescribeService', 'FailCleanUp'),
-    ...c.sweepOrphanTargetGroupsStates('IsAnythingLive', 'FailCleanUp'),
+    CloseTestListener: closeTestListener('ReleasePreviousRule', 'FailCleanUp'),
+    ReleasePreviousRule: resetPreviousRule('RemoveOldTaskSets', 'FailCleanUp'),
+    RemoveOldTaskSets: removeTaskSetsMap('SweepDescribeService', 'FailCleanUp'),
+    ...sweepOrphanTargetGroupsStates('IsAnythingLive', 'FailCleanUp'),
     IsAnythingLive: {
       Type: 'Choice',
       Choices: [{ Variable: '$.live.taskSetId', IsPresent: true, Next: 'NoteCleanedUp' }],
       Default: 'NoteNothingLiveToKeep',
     },
-    ...lease.recordStates('CleanedUp', { phase: 'stable', 'live.$': '$.live' }, 'CleanedUp', 'FailCleanUp'),
-    ...lease.recordStates('NothingLiveToKeep', { phase: 'none' }, 'NothingLiveToKeep', 'FailCleanUp'),
+    ...recordStates('CleanedUp', { phase: 'stable', 'live.$': '$.live' }, 'CleanedUp', 'FailCleanUp'),
+    ...recordStates('NothingLiveToKeep', { phase: 'none' }, 'NothingLiveToKeep', 'FailCleanUp'),
     NothingLiveToKeep: {
       Type: 'Pass',
       Parameters: {
@@ -120,7 +130,8 @@ const def = {
       ResultPath: '$.failure',
       Next: 'FailCleanUpWithCause',
     },
-    FailCleanUpWithCause: c.fail('Production is unaffected.'),
+    FailCleanUpWithCause: fail('Production is unaffected.'),
   },
 };
-module.exports = lease.withLeaseRelease(def);
+const definition: StateMachine = withLeaseRelease(def);
+export default definition;

@@ -1,11 +1,22 @@
-const c = require('./common');
-const lease = require('./lease');
-const def = {
+import type { StateMachine } from './asl';
+import { catchTo, elb, fail, fmtReject, retry, undoRetry } from './basics';
+import {
+  fixedResponseRuleTask,
+  forwardTo,
+  fullyHealthyGateStates,
+  keepPreviousInUse,
+  locateTaskSetStates,
+  makePrimaryTask,
+  resetPreviousRule,
+  serviceIdentityStates,
+} from './common';
+import { recordDriftReject, recordStates, unfinishedRejects, withLeaseRelease } from './lease';
+const def: StateMachine = {
   Comment:
     'swap: keep blue health-checked, point the production listener at green, make green the primary task set, then watch green under production traffic for the bake time. Blue keeps running until clean-up, so rollback stays instant. Undoes everything if a step fails or green turns unhealthy during the bake.',
   StartAt: 'ValidateInput',
   States: {
-    ...c.serviceIdentityStates('swap', 'ChooseBakeTime', 'moving production to green and baking it'),
+    ...serviceIdentityStates('swap', 'ChooseBakeTime', 'moving production to green and baking it'),
     ChooseBakeTime: {
       Type: 'Choice',
       Comment: 'bakeSeconds (optional): how long to watch green under production traffic before the swap counts.',
@@ -17,7 +28,7 @@ const def = {
       ],
       Default: 'UseGivenBakeTime',
     },
-    RejectBakeSeconds: c.fmtReject(
+    RejectBakeSeconds: fmtReject(
       'BlueGreen.InvalidInput',
       'States.Format(\'Input field bakeSeconds is {} but must be a number of seconds from 0 to 3600 (how long swap watches green under production traffic), e.g. "bakeSeconds": ${BakeSeconds}. Leave it out for the default of ${BakeSeconds}.\', States.JsonToString($.bakeSeconds))',
       'FailInvalidInput',
@@ -34,8 +45,8 @@ const def = {
       ResultPath: '$.limits',
       Next: 'GreenLocate',
     },
-    ...c.locateTaskSetStates('Green', '$.testRule', '$.green', 'BlueLocate'),
-    ...c.locateTaskSetStates('Blue', '$.prodRule', '$.blue', 'CheckSwapRecord'),
+    ...locateTaskSetStates('Green', '$.testRule', '$.green', 'BlueLocate'),
+    ...locateTaskSetStates('Blue', '$.prodRule', '$.blue', 'CheckSwapRecord'),
     CheckSwapRecord: {
       Type: 'Choice',
       Comment:
@@ -52,7 +63,7 @@ const def = {
       ],
       Default: 'CheckSwapPreconditions',
     },
-    ...lease.unfinishedRejects(['rollback']),
+    ...unfinishedRejects(['rollback']),
     ResumeSwap: {
       Type: 'Choice',
       Choices: [
@@ -95,7 +106,7 @@ const def = {
       ResultPath: '$.blue',
       Next: 'DescribeGreenTargetHealth',
     },
-    RejectRecordDrift: lease.recordDriftReject(),
+    RejectRecordDrift: recordDriftReject(),
     CheckSwapPreconditions: {
       Type: 'Choice',
       Choices: [
@@ -105,12 +116,12 @@ const def = {
       ],
       Default: 'DescribeGreenTargetHealth',
     },
-    RejectNoGreen: c.fmtReject(
+    RejectNoGreen: fmtReject(
       'BlueGreen.NothingToSwap',
       "States.Format('Service {} has no green deployment under test (the test listener forwards to {}). Run deploy-green first. Nothing was changed.', $.service, States.JsonToString($.testRule.actions))",
       'FailBeforeChangesWithCause',
     ),
-    ...c.fullyHealthyGateStates({
+    ...fullyHealthyGateStates({
       name: 'Green',
       tgPath: '$.green.targetGroupArn',
       resultPath: '$.greenHealth',
@@ -118,12 +129,12 @@ const def = {
       unhealthy: 'RejectGreenUnhealthy',
       onError: 'FailBeforeChanges',
     }),
-    RejectGreenUnhealthy: c.fmtReject(
+    RejectGreenUnhealthy: fmtReject(
       'BlueGreen.GreenNotHealthy',
       "States.Format('Swap refused: green target group {} is not fully healthy (target states {}). Production still serves blue; nothing was changed. Fix green or run abort.', $.green.targetGroupArn, States.JsonToString($.greenHealth.states))",
       'FailBeforeChangesWithCause',
     ),
-    ...lease.recordStates(
+    ...recordStates(
       'Swapping',
       { phase: 'swapping', 'green.$': '$.green', 'previous.$': '$.blue' },
       'IsThereBlue',
@@ -135,18 +146,18 @@ const def = {
       Choices: [{ Variable: '$.blue.found', BooleanEquals: true, Next: 'KeepBlueInUse' }],
       Default: 'PointProductionAtGreen',
     },
-    KeepBlueInUse: c.keepPreviousInUse('$.blue.targetGroupArn', 'PointProductionAtGreen', 'UndoReleasePreviousRule'),
+    KeepBlueInUse: keepPreviousInUse('$.blue.targetGroupArn', 'PointProductionAtGreen', 'UndoReleasePreviousRule'),
     PointProductionAtGreen: {
       Type: 'Task',
-      Resource: c.elb('modifyRule'),
-      Parameters: { RuleArn: '${ProdRuleArn}', Actions: c.forwardTo('$.green.targetGroupArn') },
+      Resource: elb('modifyRule'),
+      Parameters: { RuleArn: '${ProdRuleArn}', Actions: forwardTo('$.green.targetGroupArn') },
       ResultPath: null,
-      Retry: c.retry,
-      Catch: c.catchTo('UndoRestoreProduction'),
+      Retry: retry,
+      Catch: catchTo('UndoRestoreProduction'),
       Next: 'MakeGreenPrimary',
     },
-    MakeGreenPrimary: c.makePrimaryTask('$.green.taskSetArn', 'IsThereBlueToReturnTo', {
-      catches: c.catchTo('UndoRestoreProduction'),
+    MakeGreenPrimary: makePrimaryTask('$.green.taskSetArn', 'IsThereBlueToReturnTo', {
+      catches: catchTo('UndoRestoreProduction'),
     }),
     IsThereBlueToReturnTo: {
       Type: 'Choice',
@@ -154,7 +165,7 @@ const def = {
       Choices: [{ Variable: '$.blue.found', BooleanEquals: true, Next: 'NoteBaking' }],
       Default: 'NoteSwappedNoBake',
     },
-    ...lease.recordStates(
+    ...recordStates(
       'Baking',
       { phase: 'baking', 'green.$': '$.green', 'previous.$': '$.blue', 'bakeSeconds.$': '$.limits.bakeSeconds' },
       'StartBake',
@@ -181,7 +192,7 @@ const def = {
       Default: 'WaitBake',
     },
     WaitBake: { Type: 'Wait', Seconds: 10, Next: 'DescribeBakingGreenTargetHealth' },
-    ...c.fullyHealthyGateStates({
+    ...fullyHealthyGateStates({
       name: 'BakingGreen',
       tgPath: '$.green.targetGroupArn',
       resultPath: '$.bake.health',
@@ -206,9 +217,9 @@ const def = {
       ResultPath: '$.error',
       Next: 'UndoRestoreProduction',
     },
-    EnsureGreenPrimary: c.makePrimaryTask('$.green.taskSetArn', 'AlreadySwapped', {
+    EnsureGreenPrimary: makePrimaryTask('$.green.taskSetArn', 'AlreadySwapped', {
       comment: 'Production already forwards to green (a re-run after a swap): only make sure green is primary.',
-      catches: c.catchTo('FailBeforeChanges'),
+      catches: catchTo('FailBeforeChanges'),
     }),
     AlreadySwapped: {
       Type: 'Pass',
@@ -222,13 +233,13 @@ const def = {
       },
       End: true,
     },
-    ...lease.recordStates(
+    ...recordStates(
       'SwappedNoBake',
       { phase: 'swapped', 'live.$': '$.green', 'previous.$': '$.blue' },
       'Swapped',
       'FailRecordAfterSwap',
     ),
-    ...lease.recordStates(
+    ...recordStates(
       'SwappedAfterBake',
       { phase: 'swapped', 'live.$': '$.green', 'previous.$': '$.blue' },
       'SwappedAfterBake',
@@ -280,19 +291,19 @@ const def = {
     },
     UndoProductionToBlue: {
       Type: 'Task',
-      Resource: c.elb('modifyRule'),
-      Parameters: { RuleArn: '${ProdRuleArn}', Actions: c.forwardTo('$.blue.targetGroupArn') },
+      Resource: elb('modifyRule'),
+      Parameters: { RuleArn: '${ProdRuleArn}', Actions: forwardTo('$.blue.targetGroupArn') },
       ResultPath: null,
-      Retry: c.undoRetry,
+      Retry: undoRetry,
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
       Next: 'WasGreenMadePrimary',
     },
-    UndoProductionToIdle: c.fixedResponseRuleTask(
+    UndoProductionToIdle: fixedResponseRuleTask(
       '${ProdRuleArn}',
       '${ProductionIdleMessage}',
       'WasGreenMadePrimary',
       'FailUndo',
-      { errorPath: '$.undoError', retrier: c.undoRetry },
+      { errorPath: '$.undoError', retrier: undoRetry },
     ),
     WasGreenMadePrimary: {
       Type: 'Choice',
@@ -300,15 +311,15 @@ const def = {
       Choices: [{ Variable: '$.bake', IsPresent: true, Next: 'UndoMakeBluePrimary' }],
       Default: 'UndoReleasePreviousRule',
     },
-    UndoMakeBluePrimary: c.makePrimaryTask('$.blue.taskSetArn', 'UndoReleasePreviousRule', {
-      retrier: c.undoRetry,
+    UndoMakeBluePrimary: makePrimaryTask('$.blue.taskSetArn', 'UndoReleasePreviousRule', {
+      retrier: undoRetry,
       catches: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
     }),
-    UndoReleasePreviousRule: c.resetPreviousRule('NoteUndoneToTesting', 'FailUndo', {
+    UndoReleasePreviousRule: resetPreviousRule('NoteUndoneToTesting', 'FailUndo', {
       errorPath: '$.undoError',
-      retrier: c.undoRetry,
+      retrier: undoRetry,
     }),
-    ...lease.recordStates('UndoneToTesting', { phase: 'testing', 'green.$': '$.green' }, 'FailUndone', 'FailUndone', {
+    ...recordStates('UndoneToTesting', { phase: 'testing', 'green.$': '$.green' }, 'FailUndone', 'FailUndone', {
       errorPath: '$.recordError',
     }),
     FailUndone: {
@@ -331,7 +342,8 @@ const def = {
       ResultPath: '$.failure',
       Next: 'FailSwap',
     },
-    FailSwap: c.fail('See the cause for what was undone.'),
+    FailSwap: fail('See the cause for what was undone.'),
   },
 };
-module.exports = lease.withLeaseRelease(def);
+const definition: StateMachine = withLeaseRelease(def);
+export default definition;

@@ -1,92 +1,23 @@
-/**
- * Errors worth retrying. Throttling surfaces as each service's base exception (`Ecs.EcsException`,
- * `ElasticLoadBalancingV2.ElasticLoadBalancingV2Exception`), never as `*.ThrottlingException`; 5xx as the modelled
- * `Ecs.ServerException`, ELBv2's `InternalFailure` (base exception again), or DescribeTargetHealth's modelled
- * `HealthUnavailable` (HTTP 500: "The health of the specified targets could not be retrieved due to an internal
- * error"). No Task here has a timeout, so `States.Timeout` cannot occur. Known limit: ELBv2 codes the model does not
- * list (AccessDenied, ValidationError) share the base exception with throttling, so they too are retried before
- * the failure is reported.
- */
-const TRANSIENT = [
-  'Ecs.ServerException',
-  'Ecs.EcsException',
-  'ElasticLoadBalancingV2.ElasticLoadBalancingV2Exception',
-  'ElasticLoadBalancingV2.HealthUnavailableException',
-];
-const retry = [{ ErrorEquals: TRANSIENT, IntervalSeconds: 2, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: 'FULL' }];
-/**
- * The part of TRANSIENT each aws-sdk Task can raise: Step Functions names errors `<Service>.<Error>`, so another
- * service's names never match, and only DescribeTargetHealth models HealthUnavailable. The modules write
- * `Retry: retry` everywhere; generate.js narrows each such retrier to its Task's own errors
- * (test/state-machines/sdk-model-check.test.ts checks every name against the SDK models).
- */
-function transientErrorsFor(resource) {
-  const match = /^arn:aws:states:::aws-sdk:(ecs|elasticloadbalancingv2):(\w+)$/.exec(resource);
-  if (!match) throw new Error(`the shared ECS/ELBv2 retry policy is used on ${resource}`);
-  const [, service, action] = match;
-  if (service === 'ecs') return TRANSIENT.filter((name) => name.startsWith('Ecs.'));
-  return TRANSIENT.filter(
-    (name) =>
-      name.startsWith('ElasticLoadBalancingV2.') &&
-      (name !== 'ElasticLoadBalancingV2.HealthUnavailableException' || action === 'describeTargetHealth'),
-  );
-}
-/** A copy of a definition in which every `retry` retrier lists only the errors of its own Task. */
-function narrowTransientRetries(definition) {
-  return JSON.parse(
-    JSON.stringify(definition, function narrow(key, value) {
-      if (key !== 'Retry' || this.Type !== 'Task' || !Array.isArray(value)) return value;
-      return value.map((retrier) =>
-        retrier.ErrorEquals === TRANSIENT ? { ...retrier, ErrorEquals: transientErrorsFor(this.Resource) } : retrier,
-      );
-    }),
-  );
-}
-/** Transient Lambda service errors (not errors the function itself throws). */
-const lambdaRetry = [
-  {
-    ErrorEquals: [
-      'Lambda.ServiceException',
-      'Lambda.AWSLambdaException',
-      'Lambda.SdkClientException',
-      'Lambda.TooManyRequestsException',
-      'Lambda.ClientExecutionTimeoutException',
-    ],
-    IntervalSeconds: 1,
-    MaxAttempts: 3,
-    BackoffRate: 2,
-    JitterStrategy: 'FULL',
-  },
-];
-const undoRetry = [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 }];
-const catchTo = (next) => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next }];
-const ecs = (a) => `arn:aws:states:::aws-sdk:ecs:${a}`;
-const elb = (a) => `arn:aws:states:::aws-sdk:elasticloadbalancingv2:${a}`;
-const rejectStatic = (cause, next = 'FailInvalidInput') => ({
-  Type: 'Pass',
-  Parameters: { Error: 'BlueGreen.InvalidInput', Cause: cause },
-  ResultPath: '$.failure',
-  Next: next,
-});
-const fmtReject = (error, format, next) => ({
-  Type: 'Pass',
-  Parameters: { Error: error, 'Cause.$': format },
-  ResultPath: '$.failure',
-  Next: next,
-});
-const fail = (comment) => ({
-  Type: 'Fail',
-  Comment: comment,
-  ErrorPath: '$.failure.Error',
-  CausePath: '$.failure.Cause',
-});
+import type { Catcher, ChoiceRule, Condition, MapState, PassState, Payload, Retrier, States, TaskState } from './asl';
+import { catchTo, ecs, elb, fail, fmtReject, rejectStatic, retry } from './basics';
+import { acquireLeaseStates, startLeaseState } from './lease';
 
 /**
  * DeleteTargetGroup, which succeeds for a group that is already gone (a re-run, or a group an earlier step removed):
  * the API reference lists only ResourceInUse, and a missing group is no error. Errors are retried while ELBv2 may
  * still report the group in use, then go to `onError` if given.
  */
-function deleteTargetGroupTask({ tgPath, next, onError, comment }) {
+export function deleteTargetGroupTask({
+  tgPath,
+  next,
+  onError,
+  comment,
+}: {
+  tgPath: string;
+  next: string;
+  onError?: string;
+  comment?: string;
+}): TaskState {
   return {
     Type: 'Task',
     Resource: elb('deleteTargetGroup'),
@@ -104,10 +35,24 @@ function deleteTargetGroupTask({ tgPath, next, onError, comment }) {
  * service (bluegreen:stack, bluegreen:service) that every resource the controller creates gets. A look-alike name
  * or priority is never enough. Read errors go to `onError` (or fail the enclosing Map when none is given).
  */
-function ownerTagsCheckStates({ prefix, arnPath, resultPath, ours, notOurs, onError }) {
+export function ownerTagsCheckStates({
+  prefix,
+  arnPath,
+  resultPath,
+  ours,
+  notOurs,
+  onError,
+}: {
+  prefix: string;
+  arnPath: string;
+  resultPath: string;
+  ours: string;
+  notOurs: string;
+  onError?: string;
+}): States {
   // Matched on the tag list as JSON text ({"Key":…,"Value":…} in the SDK's member order): a JSONPath filter that
   // matches nothing is a runtime error no Catch handles, and a list may be empty.
-  const tagged = (key, value) => ({
+  const tagged = (key: string, value: string): Condition => ({
     Variable: `${resultPath}.tags`,
     StringMatches: `*{"Key":"${key}","Value":"${value}"}*`,
   });
@@ -136,7 +81,7 @@ function ownerTagsCheckStates({ prefix, arnPath, resultPath, ours, notOurs, onEr
 }
 
 /** Choice rules sending input for another cluster or service to the rejects of identityRejects(). */
-const wrongIdentityRules = () => [
+export const wrongIdentityRules = (): ChoiceRule[] => [
   {
     And: [
       { Not: { Variable: '$.cluster', StringEquals: '${ClusterName}' } },
@@ -154,7 +99,7 @@ const wrongIdentityRules = () => [
 ];
 
 /** Each state machine acts on the one service of its stack; input naming another gets an error with the fix. */
-function identityRejects(name) {
+export function identityRejects(name: string): States {
   return {
     RejectWrongCluster: fmtReject(
       'BlueGreen.InvalidInput',
@@ -171,7 +116,7 @@ function identityRejects(name) {
 }
 
 /** DescribeServices of the input's service into `$.current`; read errors fail before any change. */
-function describeServiceTask(next) {
+export function describeServiceTask(next: string): TaskState {
   return {
     Type: 'Task',
     Resource: ecs('describeServices'),
@@ -184,7 +129,7 @@ function describeServiceTask(next) {
   };
 }
 
-function serviceNotFoundReject() {
+export function serviceNotFoundReject(): PassState {
   return fmtReject(
     'BlueGreen.ServiceNotFound',
     "States.Format('ECS service {} was not found (or is not ACTIVE) in cluster {}: {}. Deploy the stack first, or check the names.', $.service, $.cluster, States.JsonToString($.current.failures))",
@@ -193,7 +138,12 @@ function serviceNotFoundReject() {
 }
 
 /** DescribeRules of one controller-owned rule (by its placeholder) into `<resultPath>.actions`. */
-function describeRuleTask(ruleArn, resultPath, next, { comment, onError = 'FailBeforeChanges' } = {}) {
+export function describeRuleTask(
+  ruleArn: string,
+  resultPath: string,
+  next: string,
+  { comment, onError = 'FailBeforeChanges' }: { comment?: string; onError?: string } = {},
+): TaskState {
   return {
     Type: 'Task',
     Resource: elb('describeRules'),
@@ -208,12 +158,10 @@ function describeRuleTask(ruleArn, resultPath, next, { comment, onError = 'FailB
 }
 
 /**
- * Input checks, the lease (state-machines/authoring/lease.js) and the service lookup shared by swap, clean-up, rollback
+ * Input checks, the lease (state-machines/authoring/lease.ts) and the service lookup shared by swap, clean-up, rollback
  * and abort. `operation` says what the machine does, for the error another operation gets while it holds the lease.
  */
-function serviceIdentityStates(name, next, operation) {
-  // Required here, not at the top: lease.js itself uses catchTo and fmtReject from this module.
-  const { acquireLeaseStates, startLeaseState } = require('./lease');
+export function serviceIdentityStates(name: string, next: string, operation: string): States {
   return {
     ValidateInput: {
       Type: 'Choice',
@@ -268,10 +216,10 @@ function serviceIdentityStates(name, next, operation) {
  * Finds which task set a rule forwards to, by comparing its target group with the (at most two) task sets.
  * Writes { found, taskSetArn, taskSetId, targetGroupArn, status } to resultPath.
  */
-function locateTaskSetStates(prefix, rulePath, resultPath, next) {
-  const ts = (i) => `$.current.services[0].TaskSets[${i}]`;
+export function locateTaskSetStates(prefix: string, rulePath: string, resultPath: string, next: string): States {
+  const ts = (i: number): string => `$.current.services[0].TaskSets[${i}]`;
   const tg = `${rulePath}.actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn`;
-  const pick = (i) => ({
+  const pick = (i: number): PassState => ({
     Type: 'Pass',
     Parameters: {
       found: true,
@@ -321,7 +269,7 @@ function locateTaskSetStates(prefix, rulePath, resultPath, next) {
  * A Map over the service's task sets that deletes every one except `$.live` (when found), waits until ECS has
  * drained and removed it, then deletes its target group. Used by clean-up, abort and rollback.
  */
-function removeTaskSetsMap(next, onError) {
+export function removeTaskSetsMap(next: string, onError: string): MapState {
   return {
     Type: 'Map',
     ItemsPath: '$.current.services[0].TaskSets',
@@ -421,8 +369,19 @@ function removeTaskSetsMap(next, onError) {
   };
 }
 
+interface RuleTaskOptions {
+  errorPath?: string;
+  retrier?: readonly Retrier[];
+}
+
 /** ModifyRule: a controller-owned rule answers its idle fixed 503 again (the text CDK gave it, so nothing drifts). */
-function fixedResponseRuleTask(ruleArn, message, next, onError, { errorPath = '$.error', retrier = retry } = {}) {
+export function fixedResponseRuleTask(
+  ruleArn: string,
+  message: string,
+  next: string,
+  onError: string,
+  { errorPath = '$.error', retrier = retry }: RuleTaskOptions = {},
+): TaskState {
   return {
     Type: 'Task',
     Resource: elb('modifyRule'),
@@ -443,12 +402,12 @@ function fixedResponseRuleTask(ruleArn, message, next, onError, { errorPath = '$
 }
 
 /** The test rule answers a fixed response again (nothing under test). */
-function closeTestListener(next, onError) {
+export function closeTestListener(next: string, onError: string): TaskState {
   return fixedResponseRuleTask('${TestRuleArn}', '${TestListenerIdleMessage}', next, onError);
 }
 
 /** A rule forwarding to one target group (weight 1), as the controller-owned rules do once a version is in them. */
-const forwardTo = (tgPath) => [
+export const forwardTo = (tgPath: string): Payload[] => [
   { Type: 'forward', ForwardConfig: { TargetGroups: [{ 'TargetGroupArn.$': tgPath, Weight: 1 }] } },
 ];
 
@@ -456,7 +415,7 @@ const forwardTo = (tgPath) => [
  * ModifyRule: the previous-version rule (test listener, routes no request) forwards to the version production is
  * about to leave, so ELBv2 keeps health-checking it and a swap undo or a rollback returns production to checked targets.
  */
-function keepPreviousInUse(tgPath, next, onError) {
+export function keepPreviousInUse(tgPath: string, next: string, onError: string): TaskState {
   return {
     Type: 'Task',
     Resource: elb('modifyRule'),
@@ -472,12 +431,20 @@ function keepPreviousInUse(tgPath, next, onError) {
 }
 
 /** The previous-version rule answers its fixed response again (no previous version kept). */
-function resetPreviousRule(next, onError, options) {
+export function resetPreviousRule(next: string, onError: string, options?: RuleTaskOptions): TaskState {
   return fixedResponseRuleTask('${PreviousRuleArn}', '${PreviousRuleIdleMessage}', next, onError, options);
 }
 
 /** UpdateServicePrimaryTaskSet: the task set at `taskSetPath` becomes primary. */
-function makePrimaryTask(taskSetPath, next, { comment, retrier = retry, catches }) {
+export function makePrimaryTask(
+  taskSetPath: string,
+  next: string,
+  {
+    comment,
+    retrier = retry,
+    catches,
+  }: { comment?: string; retrier?: readonly Retrier[]; catches: readonly Catcher[] },
+): TaskState {
   return {
     Type: 'Task',
     Resource: ecs('updateServicePrimaryTaskSet'),
@@ -494,7 +461,7 @@ function makePrimaryTask(taskSetPath, next, { comment, retrier = retry, catches 
  * Removes deployment rules (the lock/health-check rules deploy-green adds at priority 100 of the test listener) left
  * by an interrupted deploy-green, and the target group such a rule forwards to when no task set uses it.
  */
-function releaseDeploymentRulesStates(next, onError) {
+export function releaseDeploymentRulesStates(next: string, onError: string): States {
   return {
     ListDeploymentRules: {
       Type: 'Task',
@@ -610,7 +577,19 @@ function releaseDeploymentRulesStates(next, onError) {
  * The wildcard path is taken only once a first target exists: on an empty list it would be a States.Runtime error,
  * which no Catch can handle.
  */
-function targetStatesStates({ describe, tgPath, resultPath, next, onError }) {
+export function targetStatesStates({
+  describe,
+  tgPath,
+  resultPath,
+  next,
+  onError,
+}: {
+  describe: string;
+  tgPath: string;
+  resultPath: string;
+  next: string;
+  onError: string;
+}): States {
   const base = describe.replace(/^Describe/, '').replace(/TargetHealth$/, '');
   return {
     [describe]: {
@@ -647,7 +626,23 @@ function targetStatesStates({ describe, tgPath, resultPath, next, onError }) {
  * registering) or `draining` (scaled in) are transitions, not failures: an autoscaler acting during the bake must not
  * roll back a healthy release, and a dead task still fails the bake when it leaves no healthy target.
  */
-function fullyHealthyGateStates({ name, tgPath, resultPath, healthy, unhealthy, onError, duringBake = false }) {
+export function fullyHealthyGateStates({
+  name,
+  tgPath,
+  resultPath,
+  healthy,
+  unhealthy,
+  onError,
+  duringBake = false,
+}: {
+  name: string;
+  tgPath: string;
+  resultPath: string;
+  healthy: string;
+  unhealthy: string;
+  onError: string;
+  duringBake?: boolean;
+}): States {
   const states = `${resultPath}.states`;
   return {
     ...targetStatesStates({
@@ -702,7 +697,7 @@ function fullyHealthyGateStates({ name, tgPath, resultPath, healthy, unhealthy, 
  * target group was deleted, or a stopped deploy-green, leaves exactly such a group; a re-run finds it here. No
  * deploy-green can be in flight meanwhile (the caller holds the lease). Reads every page of DescribeTargetGroups.
  */
-function sweepOrphanTargetGroupsStates(next, onError) {
+export function sweepOrphanTargetGroupsStates(next: string, onError: string): States {
   return {
     SweepDescribeService: {
       Type: 'Task',
@@ -834,37 +829,3 @@ function sweepOrphanTargetGroupsStates(next, onError) {
     SweepNoteDeleted: { Type: 'Pass', Result: true, ResultPath: '$.sweep.sweptAny', Next: 'SweepMorePages' },
   };
 }
-
-module.exports = {
-  deleteTargetGroupTask,
-  ownerTagsCheckStates,
-  wrongIdentityRules,
-  identityRejects,
-  lambdaRetry,
-  sweepOrphanTargetGroupsStates,
-  targetStatesStates,
-  fullyHealthyGateStates,
-  closeTestListener,
-  fixedResponseRuleTask,
-  keepPreviousInUse,
-  resetPreviousRule,
-  forwardTo,
-  makePrimaryTask,
-  releaseDeploymentRulesStates,
-  removeTaskSetsMap,
-  TRANSIENT,
-  retry,
-  narrowTransientRetries,
-  undoRetry,
-  catchTo,
-  ecs,
-  elb,
-  rejectStatic,
-  fmtReject,
-  fail,
-  serviceIdentityStates,
-  describeServiceTask,
-  serviceNotFoundReject,
-  describeRuleTask,
-  locateTaskSetStates,
-};

@@ -1,24 +1,34 @@
-const c = require('./common');
-const lease = require('./lease');
+import type { StateMachine } from './asl';
+import { fail, fmtReject } from './basics';
+import {
+  closeTestListener,
+  locateTaskSetStates,
+  releaseDeploymentRulesStates,
+  removeTaskSetsMap,
+  resetPreviousRule,
+  serviceIdentityStates,
+  sweepOrphanTargetGroupsStates,
+} from './common';
+import { recordStates, unfinishedChoiceRules, unfinishedRejects, withLeaseRelease } from './lease';
 
 /** abort: before a swap, discard green (and anything an interrupted deploy-green left) and leave blue untouched. */
-module.exports = lease.withLeaseRelease({
+const definition: StateMachine = withLeaseRelease({
   Comment:
     'abort: before a swap, discard green: close the test listener, remove deployment rules, delete every task set production does not use and its target group. Blue and production are untouched. Idempotent.',
   StartAt: 'ValidateInput',
   States: {
-    ...c.serviceIdentityStates('abort', 'LiveLocate', 'discarding green'),
-    ...c.locateTaskSetStates('Live', '$.prodRule', '$.live', 'CheckAbortRecord'),
+    ...serviceIdentityStates('abort', 'LiveLocate', 'discarding green'),
+    ...locateTaskSetStates('Live', '$.prodRule', '$.live', 'CheckAbortRecord'),
     CheckAbortRecord: {
       Type: 'Choice',
       Comment: 'After a swap started, green may be what production serves: going back is rollback, not abort.',
       Choices: [
-        ...lease.unfinishedChoiceRules(),
+        ...unfinishedChoiceRules(),
         { Variable: '$.lease.record.phase', StringEquals: 'swapped', Next: 'RejectAlreadySwapped' },
       ],
       Default: 'CheckNotSwapped',
     },
-    ...lease.unfinishedRejects(['swap', 'rollback']),
+    ...unfinishedRejects(['swap', 'rollback']),
     CheckNotSwapped: {
       Type: 'Choice',
       Comment: 'Once production serves green, discarding "green" would remove what is live: that is rollback.',
@@ -33,7 +43,7 @@ module.exports = lease.withLeaseRelease({
       ],
       Default: 'IsTestListenerOpen',
     },
-    RejectAlreadySwapped: c.fmtReject(
+    RejectAlreadySwapped: fmtReject(
       'BlueGreen.AlreadySwapped',
       "States.Format('Production of service {} already serves the deployment under test; abort would remove the live version. Run rollback to go back to the previous version, or clean-up to keep this one. Nothing was changed.', $.service)",
       'FailBeforeChangesWithCause',
@@ -43,18 +53,18 @@ module.exports = lease.withLeaseRelease({
       Choices: [{ Variable: '$.testRule.actions[0].Type', StringEquals: 'forward', Next: 'CloseTestListener' }],
       Default: 'ReleasePreviousRule',
     },
-    CloseTestListener: c.closeTestListener('ReleasePreviousRule', 'FailAbort'),
-    ReleasePreviousRule: c.resetPreviousRule('ListDeploymentRules', 'FailAbort'),
-    ...c.releaseDeploymentRulesStates('RemoveOldTaskSets', 'FailAbort'),
-    RemoveOldTaskSets: c.removeTaskSetsMap('SweepDescribeService', 'FailAbort'),
-    ...c.sweepOrphanTargetGroupsStates('IsAnythingLive', 'FailAbort'),
+    CloseTestListener: closeTestListener('ReleasePreviousRule', 'FailAbort'),
+    ReleasePreviousRule: resetPreviousRule('ListDeploymentRules', 'FailAbort'),
+    ...releaseDeploymentRulesStates('RemoveOldTaskSets', 'FailAbort'),
+    RemoveOldTaskSets: removeTaskSetsMap('SweepDescribeService', 'FailAbort'),
+    ...sweepOrphanTargetGroupsStates('IsAnythingLive', 'FailAbort'),
     IsAnythingLive: {
       Type: 'Choice',
       Choices: [{ Variable: '$.live.found', BooleanEquals: true, Next: 'NoteAbortedToStable' }],
       Default: 'NoteAbortedToNone',
     },
-    ...lease.recordStates('AbortedToStable', { phase: 'stable', 'live.$': '$.live' }, 'SummarizeAbort', 'FailAbort'),
-    ...lease.recordStates('AbortedToNone', { phase: 'none' }, 'SummarizeAbort', 'FailAbort'),
+    ...recordStates('AbortedToStable', { phase: 'stable', 'live.$': '$.live' }, 'SummarizeAbort', 'FailAbort'),
+    ...recordStates('AbortedToNone', { phase: 'none' }, 'SummarizeAbort', 'FailAbort'),
     SummarizeAbort: {
       Type: 'Pass',
       Comment: 'Map results as text: a pattern match works on empty lists too, where a wildcard path would not.',
@@ -119,6 +129,7 @@ module.exports = lease.withLeaseRelease({
       ResultPath: '$.failure',
       Next: 'FailAbortWithCause',
     },
-    FailAbortWithCause: c.fail('Production is unaffected.'),
+    FailAbortWithCause: fail('Production is unaffected.'),
   },
 });
+export default definition;

@@ -11,9 +11,10 @@
  * - `record`: JSON text {phase, green, previous, live, updatedBy}. Written at each phase change, only by the lease
  *   holder (the write is conditioned on the lease: a taken-over execution can no longer write).
  */
-const { catchTo, fmtReject } = require('./common');
+import type { ChoiceRule, Json, Payload, PassState, Retrier, State, StateMachine, States, TaskState } from './asl';
+import { catchTo, fmtReject } from './basics';
 
-const ddb = (action) => `arn:aws:states:::dynamodb:${action}`;
+const ddb = (action: string): string => `arn:aws:states:::dynamodb:${action}`;
 const KEY = { service: { S: '${ServiceArn}' } };
 const TABLE = '${DeploymentTableName}';
 
@@ -22,14 +23,14 @@ const TABLE = '${DeploymentTableName}';
  * modelled throughput and internal errors, and `AmazonDynamoDBException`, the base exception that throttling and
  * other 5xx surface as. ConditionalCheckFailed is an answer, never retried.
  */
-const DDB_TRANSIENT = [
+export const DDB_TRANSIENT: readonly string[] = [
   'DynamoDB.AmazonDynamoDBException',
   'DynamoDB.InternalServerErrorException',
   'DynamoDB.ProvisionedThroughputExceededException',
   // The model's RequestLimitExceeded code surfaces with the Exception suffix (local/dynamodb/README.md).
   'DynamoDB.RequestLimitExceededException',
 ];
-const ddbRetry = [
+export const ddbRetry: readonly Retrier[] = [
   { ErrorEquals: DDB_TRANSIENT, IntervalSeconds: 1, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: 'FULL' },
 ];
 const CONDITION_FAILED = 'DynamoDB.ConditionalCheckFailedException';
@@ -38,7 +39,7 @@ const HOLDER_IS_ME = '#lease.#holder = :me';
 const NAMES = { '#lease': 'lease', '#holder': 'holder', '#record': 'record' };
 
 /** The lease value this execution writes. */
-const leaseValue = (machine, operation) => ({
+const leaseValue = (machine: string, operation: string): Json => ({
   M: {
     holder: { 'S.$': '$$.Execution.Id' },
     machine: { S: machine },
@@ -55,8 +56,16 @@ const EMPTY_RECORD = '{"phase":"none"}';
  * TakeOverLease. `$.lease` ends as {record, takenOverFrom}: the parsed deployment record, and the stale holder this
  * execution took the lease from (null when the lease was free).
  */
-function acquireLeaseStates({ machine, operation, next }) {
-  const acquireParameters = (condition, extraValues) => ({
+export function acquireLeaseStates({
+  machine,
+  operation,
+  next,
+}: {
+  machine: string;
+  operation: string;
+  next: string;
+}): States {
+  const acquireParameters = (condition: string, extraValues: Payload): Payload => ({
     TableName: TABLE,
     Key: KEY,
     UpdateExpression: 'SET #lease = :lease, #record = if_not_exists(#record, :empty)',
@@ -198,12 +207,12 @@ function acquireLeaseStates({ machine, operation, next }) {
 }
 
 /** The state that starts the lease attempts (so the retry counter exists before AcquireLease runs). */
-function startLeaseState(next) {
+export function startLeaseState(next: string): PassState {
   return { Type: 'Pass', Result: { n: 0 }, ResultPath: '$.leaseAttempts', Next: next };
 }
 
 /** UpdateItem that gives the lease back if this execution still holds it (anything else: nothing to give back). */
-function releaseLeaseTask(next) {
+function releaseLeaseTask(next: string): TaskState {
   return {
     Type: 'Task',
     Resource: ddb('updateItem'),
@@ -228,8 +237,14 @@ function releaseLeaseTask(next) {
  * Writes the deployment record: `Note<name>` builds it at `$.newRecord` from `fields` (Pass Parameters; or, given a
  * path, the record found there), then `Record<name>` stores it, only while this execution holds the lease.
  */
-function recordStates(name, fields, next, onError, { errorPath = '$.error' } = {}) {
-  const note =
+export function recordStates(
+  name: string,
+  fields: Payload | string,
+  next: string,
+  onError: string,
+  { errorPath = '$.error' }: { errorPath?: string } = {},
+): States {
+  const note: PassState =
     typeof fields === 'string'
       ? { Type: 'Pass', Comment: 'Puts back the record this execution found.', InputPath: fields }
       : {
@@ -264,8 +279,8 @@ function recordStates(name, fields, next, onError, { errorPath = '$.error' } = {
  * Refusals for a deployment record left mid-way by an operation that did not finish (stopped, or its undo failed):
  * the only way forward is to finish that operation. `which` picks them: 'rollback', 'swap'.
  */
-function unfinishedRejects(which) {
-  const all = {
+export function unfinishedRejects(which: ReadonlyArray<'rollback' | 'swap'>): States {
+  const all: Record<'rollback' | 'swap', States> = {
     rollback: {
       RejectUnfinishedRollback: fmtReject(
         'BlueGreen.RollbackUnfinished',
@@ -285,7 +300,7 @@ function unfinishedRejects(which) {
 }
 
 /** Choice rules sending a record left by an unfinished swap or rollback to the refusals of unfinishedRejects(). */
-function unfinishedChoiceRules() {
+export function unfinishedChoiceRules(): ChoiceRule[] {
   return [
     {
       Or: [
@@ -299,7 +314,7 @@ function unfinishedChoiceRules() {
 }
 
 /** Refusal when the deployment record and the listeners disagree: both are reported, and nothing is guessed. */
-function recordDriftReject() {
+export function recordDriftReject(): PassState {
   return fmtReject(
     'BlueGreen.RecordDrift',
     "States.Format('The deployment record of service ${ServiceName} ({}) disagrees with AWS: production forwards {} and the test listener {}, with task sets {}. The controller does not guess: compare with bluegreen status, then run rollback (back to the recorded previous version) or abort (discard an untested green). Nothing was changed.', States.JsonToString($.lease.record), States.JsonToString($.prodRule.actions), States.JsonToString($.testRule.actions), States.JsonToString($.current.services[0].TaskSets))",
@@ -312,8 +327,8 @@ function recordDriftReject() {
  * history still says which failure it was) that sets `$.failure` and goes to ReleaseLeaseOnFailure → Failed; each
  * terminal state goes to ReleaseLeaseOnSuccess → Succeeded with its output unchanged, plus `leaseTakenOverFrom`.
  */
-function withLeaseRelease(def) {
-  const states = {};
+export function withLeaseRelease(def: StateMachine): StateMachine {
+  const states: Record<string, State> = {};
   for (const [name, state] of Object.entries(def.States)) {
     if (state.Type === 'Fail') {
       if (
@@ -322,23 +337,30 @@ function withLeaseRelease(def) {
       ) {
         throw new Error(`${name}: a Fail state must read $.failure.Error and $.failure.Cause to get the lease release`);
       }
+      if (state.ErrorPath === undefined && (state.Error === undefined || state.Cause === undefined)) {
+        throw new Error(`${name}: a Fail state needs Error and Cause, or ErrorPath and CausePath`);
+      }
       states[name] =
         state.ErrorPath !== undefined
           ? { Type: 'Pass', ...(state.Comment ? { Comment: state.Comment } : {}), Next: 'ReleaseLeaseOnFailure' }
           : {
               Type: 'Pass',
               ...(state.Comment ? { Comment: state.Comment } : {}),
-              Parameters: { Error: state.Error, Cause: state.Cause },
+              Parameters: { Error: state.Error ?? '', Cause: state.Cause ?? '' },
               ResultPath: '$.failure',
               Next: 'ReleaseLeaseOnFailure',
             };
-    } else if (state.End === true) {
+    } else if (state.Type === 'Pass' && state.End === true) {
       const { End: _end, ...rest } = state;
-      const parameters =
-        rest.Type === 'Pass' && rest.Parameters
-          ? { Parameters: { ...rest.Parameters, 'leaseTakenOverFrom.$': '$.lease.takenOverFrom' } }
-          : {};
+      const parameters = rest.Parameters
+        ? { Parameters: { ...rest.Parameters, 'leaseTakenOverFrom.$': '$.lease.takenOverFrom' } }
+        : {};
       states[name] = { ...rest, ...parameters, Next: 'ReleaseLeaseOnSuccess' };
+    } else if ((state.Type === 'Task' || state.Type === 'Wait' || state.Type === 'Map') && state.End === true) {
+      const { End: _end, ...rest } = state;
+      states[name] = { ...rest, Next: 'ReleaseLeaseOnSuccess' };
+    } else if (state.Type === 'Succeed') {
+      throw new Error(`${name}: end with End: true, not a Succeed state, to get the lease release`);
     } else {
       states[name] = state;
     }
@@ -359,15 +381,3 @@ function withLeaseRelease(def) {
     },
   };
 }
-
-module.exports = {
-  acquireLeaseStates,
-  startLeaseState,
-  recordStates,
-  unfinishedRejects,
-  unfinishedChoiceRules,
-  recordDriftReject,
-  withLeaseRelease,
-  ddbRetry,
-  DDB_TRANSIENT,
-};

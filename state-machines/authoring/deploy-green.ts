@@ -1,33 +1,37 @@
-const {
-  retry,
-  lambdaRetry,
-  catchTo,
-  ecs,
-  elb,
+import type { PassState, StateMachine } from './asl';
+import { catchTo, ecs, elb, lambdaRetry, retry } from './basics';
+import {
+  deleteTargetGroupTask,
+  describeRuleTask,
+  describeServiceTask,
+  forwardTo,
+  identityRejects,
+  releaseDeploymentRulesStates,
+  serviceNotFoundReject,
   targetStatesStates,
   wrongIdentityRules,
-  identityRejects,
-  deleteTargetGroupTask,
-  describeServiceTask,
-  serviceNotFoundReject,
-  describeRuleTask,
-  forwardTo,
-  releaseDeploymentRulesStates,
-} = require('./common');
-const lease = require('./lease');
+} from './common';
+import {
+  acquireLeaseStates,
+  recordStates,
+  startLeaseState,
+  unfinishedChoiceRules,
+  unfinishedRejects,
+  withLeaseRelease,
+} from './lease';
 /** Whose a created resource is: sweeps and IAM conditions select by these, never by name. */
 const OWNER_TAGS = [
   { Key: 'bluegreen:stack', Value: '${StackName}' },
   { Key: 'bluegreen:service', Value: '${ServiceName}' },
 ];
-const fmtReject = (error, format, next = 'FailInvalidInput') => ({
+const fmtReject = (error: string, format: string, next = 'FailInvalidInput'): PassState => ({
   Type: 'Pass',
   Parameters: { Error: error, 'Cause.$': format },
   ResultPath: '$.failure',
   Next: next,
 });
 
-const def = {
+const def: StateMachine = {
   Comment:
     'deploy-green: start a green task set beside blue behind its own target group, wait until it is healthy, then point the test listener at it. Undoes everything it made when a later step fails.',
   StartAt: 'CheckInputFields',
@@ -97,8 +101,8 @@ const def = {
       ResultPath: '$.deployment',
       Next: 'StartLease',
     },
-    StartLease: lease.startLeaseState('AcquireLease'),
-    ...lease.acquireLeaseStates({ machine: 'deploy-green', operation: 'deploying green', next: 'DescribeService' }),
+    StartLease: startLeaseState('AcquireLease'),
+    ...acquireLeaseStates({ machine: 'deploy-green', operation: 'deploying green', next: 'DescribeService' }),
 
     DescribeService: describeServiceTask('CheckService'),
     CheckService: {
@@ -118,7 +122,7 @@ const def = {
       Comment:
         'The deployment record says what is in flight, so the refusal can name the one command that moves on. An interrupted deploy-green (phase deploying; this run holds the lease, so that run is over) may go on only if it left no task set and no open test listener behind.',
       Choices: [
-        ...lease.unfinishedChoiceRules(),
+        ...unfinishedChoiceRules(),
         { Variable: '$.lease.record.phase', StringEquals: 'swapped', Next: 'RejectPreviousKept' },
         {
           And: [
@@ -148,7 +152,7 @@ const def = {
       Choices: [{ Variable: '$.interrupted.left', BooleanEquals: true, Next: 'RejectInterruptedDeployment' }],
       Default: 'CheckOneDeploymentAtATime',
     },
-    ...lease.unfinishedRejects(['swap', 'rollback']),
+    ...unfinishedRejects(['swap', 'rollback']),
     RejectPreviousKept: fmtReject(
       'BlueGreen.DeploymentInProgress',
       "States.Format('Service {} still keeps the previous version (task set {}) for rollback after a swap. Run clean-up to keep the new version (or rollback to go back), then deploy again. Nothing was changed.', $.service, $.lease.record.previous.taskSetArn)",
@@ -193,7 +197,7 @@ const def = {
       Choices: [{ Variable: '$.testRule.actions[0].Type', StringEquals: 'forward', Next: 'RejectTestListenerBusy' }],
       Default: 'NoteDeploying',
     },
-    ...lease.recordStates(
+    ...recordStates(
       'Deploying',
       { phase: 'deploying', 'green.$': '$.deployment', 'commit.$': '$.commit' },
       'IsServiceScaledToZero',
@@ -660,7 +664,7 @@ const def = {
       Catch: catchTo('UndoRestoreTestListener'),
       Next: 'NoteTesting',
     },
-    ...lease.recordStates(
+    ...recordStates(
       'Testing',
       {
         phase: 'testing',
@@ -830,7 +834,7 @@ const def = {
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
       Next: 'NoteRestoredRecord',
     },
-    ...lease.recordStates('RestoredRecord', '$.lease.record', 'FailUndone', 'FailUndone', {
+    ...recordStates('RestoredRecord', '$.lease.record', 'FailUndone', 'FailUndone', {
       errorPath: '$.recordError',
     }),
     FailUndone: {
@@ -868,4 +872,5 @@ const def = {
     },
   },
 };
-module.exports = lease.withLeaseRelease(def);
+const definition: StateMachine = withLeaseRelease(def);
+export default definition;
