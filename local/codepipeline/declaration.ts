@@ -4,6 +4,7 @@
  * is refused at create time, so a pipeline never fails later because of an action local AWS cannot run.
  */
 import { AwsError } from '../aws/service';
+import { validation } from './errors';
 
 export interface ArtifactRef {
   readonly name: string;
@@ -70,8 +71,7 @@ export const APPROVAL_TIMEOUT_MINUTES = { min: 5, max: 60 * 24 * 60, default: 7 
 
 export function checkName(value: string, member: string): string {
   if (!NAME.test(value)) {
-    throw new AwsError(
-      'ValidationException',
+    throw validation(
       `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9.@\\-_]+ and have length between 1 and 100`,
     );
   }
@@ -86,15 +86,13 @@ const badAction = (stage: string, action: string, message: string): AwsError =>
 export function checkDeclaration(pipeline: PipelineDeclaration): void {
   checkName(pipeline.name, 'pipeline.name');
   if (!ROLE_ARN.test(pipeline.roleArn)) {
-    throw new AwsError(
-      'ValidationException',
+    throw validation(
       `1 validation error detected: Value '${pipeline.roleArn}' at 'pipeline.roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*`,
     );
   }
   // Local CodePipeline implements the default mode only; QUEUED and PARALLEL order executions differently.
   if (pipeline.executionMode !== undefined && pipeline.executionMode !== 'SUPERSEDED') {
-    throw new AwsError(
-      'ValidationException',
+    throw validation(
       `Local CodePipeline runs SUPERSEDED pipelines only, not ${pipeline.executionMode}; leave executionMode out or set SUPERSEDED.`,
     );
   }
