@@ -6,7 +6,7 @@ module.exports = {
   // Type checking runs once in `npm run typecheck`; jest only transpiles, which keeps the suite fast on 2 cores.
   transform: { '^.+\\.ts$': ['ts-jest', {}] },
   setupFiles: ['<rootDir>/test/setup-env.ts'],
-  // The app is synthesized once per run and shared (test/local/demo/harness.ts stackTemplate()).
+  // The app is synthesized once per run and shared (test/support/harness.ts stackTemplate()).
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   // Longest suites first (test/sequencer.js), so both workers stay busy to the end.

@@ -15,9 +15,9 @@ import { execFile } from 'child_process';
 import * as path from 'path';
 import { promisify } from 'util';
 import type { CallRecord } from '../local/aws/call-log';
-import type { ExecutionResult } from '../local/demo/executions';
-import type { LocalStack } from '../local/demo/local-stack';
-import { observe } from '../local/demo/observe';
+import type { ExecutionResult } from '../harness/demo/executions';
+import type { LocalStack } from '../harness/demo/local-stack';
+import { observe } from '../harness/demo/observe';
 import {
   BENCH_BAKE_SECONDS,
   endOf,

@@ -5,9 +5,9 @@
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { CallRecord } from '../local/aws/call-log';
-import { runExecution, type ExecutionResult } from '../local/demo/executions';
-import type { LocalStack } from '../local/demo/local-stack';
-import { observe } from '../local/demo/observe';
+import { runExecution, type ExecutionResult } from '../harness/demo/executions';
+import type { LocalStack } from '../harness/demo/local-stack';
+import { observe } from '../harness/demo/observe';
 import { startLoad } from './load';
 import type { LoadSamples } from './load-worker';
 import { spread, windowStats, type WindowStats } from './stats';

@@ -12,9 +12,9 @@ import { Command } from 'commander';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { synthTemplate } from '../local/deploy/synth';
-import { runExecution } from '../local/demo/executions';
-import { startLocalStack, type LocalStack } from '../local/demo/local-stack';
+import { synthTemplate } from '../harness/deploy/synth';
+import { runExecution } from '../harness/demo/executions';
+import { startLocalStack, type LocalStack } from '../harness/demo/local-stack';
 import {
   BENCH_BAKE_SECONDS,
   measureFailure,

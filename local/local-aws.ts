@@ -9,6 +9,7 @@ import {
   registerLocalCloudFormation,
   type LocalCloudFormation,
 } from './cloudformation/service';
+import type { LocalFunctionCode } from './cloudformation/environment';
 import { LocalNetwork } from './aws/network';
 import { createCodePipelineService, type LocalCodePipeline } from './codepipeline/service';
 import { createDynamoDbService, type LocalDynamoDb } from './dynamodb/dynamodb-service';
@@ -40,6 +41,11 @@ export interface LocalAwsStackOptions {
   readonly faults?: Parameters<typeof startLocalAws>[0]['faults'];
   /** Opt-in least-privilege enforcement of signed calls (local/iam/enforce.ts); off by default. */
   readonly authorize?: Parameters<typeof startLocalAws>[0]['authorize'];
+  /**
+   * The in-process code of the Lambda functions in templates deployed here (custom resources, functions Step Functions
+   * invokes). The emulator has none of its own. @default none: every function is named-only
+   */
+  readonly functions?: LocalFunctionCode;
 }
 
 export interface RunningLocalAws {
@@ -49,13 +55,13 @@ export interface RunningLocalAws {
   readonly ecs: LocalEcs;
   readonly elbv2: Elbv2Service;
   readonly sfn: StepFunctionsService;
-  /** Tables and items (local/deploy creates the template's tables). */
+  /** Tables and items (harness/deploy creates the template's tables). */
   readonly dynamodb: LocalDynamoDb;
-  /** Stacks (local/deploy creates the template's through it): CreateStack, UpdateStack, DeleteStack, Describe*. */
+  /** Stacks (harness/deploy creates the template's through it): CreateStack, UpdateStack, DeleteStack, Describe*. */
   readonly cloudformation: LocalCloudFormation;
-  /** Pipelines (local/deploy creates the template's) and their executions, approvals included. */
+  /** Pipelines (harness/deploy creates the template's) and their executions, approvals included. */
   readonly codepipeline: LocalCodePipeline;
-  /** EventBridge rules (local/deploy puts the template's) over the events local services emit. */
+  /** EventBridge rules (harness/deploy puts the template's) over the events local services emit. */
   readonly events: LocalEventBus;
   /** Local port each ALB listener port was given (known once the listener exists). */
   listenerPort(albPort: number): number;
@@ -97,6 +103,7 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
       listenerUrl: (albPort) =>
         `http://127.0.0.1:${elbv2.state().listeners.find((l) => l.port === albPort)?.localPort ?? listenerPort(albPort)}/`,
       registerLambda: (name, handler) => sfn.registerLambda(name, handler),
+      ...(options.functions && { functions: options.functions }),
       eventBus: events,
     }),
   });

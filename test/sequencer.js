@@ -4,16 +4,16 @@
 const Sequencer = require('@jest/test-sequencer').default;
 
 const SECONDS = {
-  'test/local/scenarios/property.test.ts': 335,
-  'test/local/scenarios/same-instant.test.ts': 155,
-  'test/local/scenarios/operator-property.test.ts': 150,
+  'test/controller/property.test.ts': 335,
+  'test/controller/same-instant.test.ts': 155,
+  'test/controller/operator-property.test.ts': 150,
   'test/local/iam/least-privilege.test.ts': 110,
-  'test/local/scenarios/concurrent-offsets.test.ts': 50,
-  'test/local/scenarios/fault-scenarios.test.ts': 50,
+  'test/controller/concurrent-offsets.test.ts': 50,
+  'test/controller/fault-scenarios.test.ts': 50,
   'test/cli/cli.e2e.test.ts': 44,
   'test/infra/stack-update-matrix.test.ts': 42,
   'test/bench/smoke.test.ts': 39,
-  'test/local/demo/operator-findings.test.ts': 37,
+  'test/controller/operator-findings.test.ts': 37,
 };
 
 class LongestFirst extends Sequencer {

@@ -5,7 +5,7 @@ import { BlueGreenStack } from './bluegreen-stack';
 export const STACK_NAME = 'EcsBlueGreen';
 
 /**
- * The app as `cdk synth` builds it (infra/bin/app.ts) and as local AWS synthesizes it (local/deploy/synth.ts), so
+ * The app as `cdk synth` builds it (infra/bin/app.ts) and as local AWS synthesizes it (harness/deploy/synth.ts), so
  * both always see the same stack. Context: `testListenerAllowedCidrs` (comma-separated), `desiredCount`.
  */
 export function createApp(app: App = new App()): { app: App; stack: BlueGreenStack } {

@@ -6,6 +6,17 @@
 import type { Clock } from '../aws/clock';
 import type { LocalEventBus } from '../events/event-bus';
 import type { LocalLambda } from '../stepfunctions/lambda-task';
+import type { CustomResourceHandlerFactory } from './custom-resource-event';
+
+/**
+ * The code of the template's Lambda functions that local AWS runs in process, found by logical id. The emulator has
+ * none of its own: whoever starts local AWS supplies it (the harness: harness/deploy/local-lambdas.ts). A function
+ * without local code is named-only; a custom resource whose function has none fails with a message saying so.
+ */
+export interface LocalFunctionCode {
+  lambdaFor(logicalId: string): LocalLambda | undefined;
+  customResourceHandlerFor(logicalId: string): CustomResourceHandlerFactory | undefined;
+}
 
 export interface DeployEnvironment {
   readonly endpoint: string;
@@ -16,6 +27,8 @@ export interface DeployEnvironment {
   readonly listenerUrl: (albPort: number) => string;
   /** Registers a Lambda function that has a local handler with local Step Functions (`sfn.registerLambda`). */
   readonly registerLambda?: (functionName: string, handler: LocalLambda) => void;
+  /** The in-process code of the template's functions. @default none: every function is named-only */
+  readonly functions?: LocalFunctionCode;
   /** Where AWS::Events::Rule resources are put; without it a template with rules cannot be created. */
   readonly eventBus?: LocalEventBus;
 }

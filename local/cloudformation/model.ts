@@ -2,7 +2,7 @@
  * What local CloudFormation keeps per stack: the template as submitted, each resource's physical id, attributes and
  * last applied (resolved) properties, the stack's events, and the environment its resources are created in.
  */
-import type { PhysicalResource } from '../deploy/cfn-resolver';
+import type { PhysicalResource } from './cfn-resolver';
 import type { DeployEnvironment } from './environment';
 
 export interface TemplateResource {

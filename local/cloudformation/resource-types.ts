@@ -3,7 +3,7 @@
  * APIs (local/cloudformation/resources); named-only types get deterministic names and ARNs that the emulated
  * resources refer to, and nothing else. A type in neither list fails CreateStack/UpdateStack, so the stack and the
  * local set-up cannot drift apart silently. Custom resources (AWS::CloudFormation::CustomResource, Custom::*) are
- * sent to their function's local handler (local/deploy/local-lambdas.ts LOCAL_CUSTOM_RESOURCE_HANDLERS); one whose
+ * sent to their function's local handler (harness/deploy/local-lambdas.ts LOCAL_CUSTOM_RESOURCE_HANDLERS); one whose
  * function has no local handler is named-only if its type is listed below, and fails otherwise.
  */
 

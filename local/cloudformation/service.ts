@@ -1,7 +1,7 @@
 /**
  * Local CloudFormation over the query protocol (version 2010-05-15): CreateStack, UpdateStack, DeleteStack,
  * DescribeStacks, DescribeStackEvents, DescribeStackResources, DescribeStackResource, ListStackResources and
- * GetTemplate, for the AWS SDK and CLI; the same operations in process for local/deploy/deploy-template.ts and tests.
+ * GetTemplate, for the AWS SDK and CLI; the same operations in process for harness/deploy/deploy-template.ts and tests.
  * Stack operations run in the background, as on AWS: callers poll DescribeStacks (or await `settled`).
  * See README.md for what is emulated and every divergence from AWS.
  */

@@ -4,7 +4,7 @@
  * is simplified.
  */
 import { randomUUID } from 'node:crypto';
-import { resolveValue, type PhysicalResource, type ResolveContext } from '../deploy/cfn-resolver';
+import { resolveValue, type PhysicalResource, type ResolveContext } from './cfn-resolver';
 import type { CustomResourceResponses } from './custom-resource-responses';
 import type { CfnTemplate, ResourceStatus, StackRecord, StackResource, StackStatus, TemplateResource } from './model';
 import { isCustomResourceType, NAMED_ONLY_TYPES } from './resource-types';

@@ -4,7 +4,7 @@
  * targets through the real SDK clients against local AWS, signed as the target's role, as EventBridge does. Targets
  * are Step Functions state machines (StartExecution) and CodePipeline pipelines (StartPipelineExecution).
  * EventBridge's retries and dead-letter queues are not emulated: a failed invocation is recorded in `deliveries()`.
- * There is no EventBridge API: rules come from the template (local/deploy/deploy-template.ts) through `putRule`.
+ * There is no EventBridge API: rules come from the template (harness/deploy/deploy-template.ts) through `putRule`.
  */
 import { randomUUID } from 'node:crypto';
 import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';

@@ -3,8 +3,13 @@
  * stack: every AWS::IAM::Policy that lists the role in `Roles`, plus the role's own inline `Policies`. Roles with
  * managed policies or permissions boundaries fail loudly: their effect cannot be judged from the template alone.
  */
-import type { CfnTemplate } from '../deploy/deploy-template';
-import { resolveString, resolveValue, type PhysicalResource, type ResolveContext } from '../deploy/cfn-resolver';
+import type { CfnTemplate } from '../cloudformation/model';
+import {
+  resolveString,
+  resolveValue,
+  type PhysicalResource,
+  type ResolveContext,
+} from '../cloudformation/cfn-resolver';
 import { statementsOf, type PolicyDocument, type SourcedStatement } from './policy';
 
 export interface RolePolicies {

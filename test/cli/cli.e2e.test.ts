@@ -6,9 +6,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { LocalStack } from '../../local/demo/local-stack';
-import { probe } from '../../local/demo/probe';
-import { startTestStack } from '../local/demo/harness';
+import type { LocalStack } from '../../harness/demo/local-stack';
+import { probe } from '../../harness/demo/probe';
+import { startTestStack } from '../support/harness';
 import { hasScript, runBin, startBin, startBinInPty, userEnv } from './run-bin';
 import { screen } from './terminal-screen';
 

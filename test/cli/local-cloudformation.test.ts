@@ -1,9 +1,9 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { STACK_NAME } from '../../infra/lib/create-app';
 import { DEFAULT_STACK_NAME } from '../../local/cloudformation/service';
-import { localClientConfig } from '../../local/deploy/client-config';
-import type { LocalStack } from '../../local/demo/local-stack';
-import { startTestStack } from '../local/demo/harness';
+import { localClientConfig } from '../../local/aws/client-config';
+import type { LocalStack } from '../../harness/demo/local-stack';
+import { startTestStack } from '../support/harness';
 
 let stack: LocalStack;
 let cfn: CloudFormationClient;

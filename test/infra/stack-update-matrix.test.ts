@@ -16,13 +16,13 @@ import { BlueGreenStack, type BlueGreenStackProps } from '../../infra/lib/bluegr
 import { STACK_NAME } from '../../infra/lib/create-app';
 import { testApp } from './synth';
 import { RESOURCE_TYPES } from '../../lambdas/controller-resources/properties';
-import { localClientConfig } from '../../local/deploy/client-config';
-import type { CfnTemplate } from '../../local/deploy/deploy-template';
-import { startLocalStack, type LocalStack } from '../../local/demo/local-stack';
-import { observe, type ServiceView } from '../../local/demo/observe';
-import { FaultInjector } from '../../local/faults/fault-plan';
-import { runFlow } from '../../local/invariants/flow';
-import { startProductionMonitor } from '../../local/invariants/production-monitor';
+import { localClientConfig } from '../../local/aws/client-config';
+import type { CfnTemplate } from '../../harness/deploy/deploy-template';
+import { startLocalStack, type LocalStack } from '../../harness/demo/local-stack';
+import { observe, type ServiceView } from '../../harness/demo/observe';
+import { FaultInjector } from '../../oracles/faults/fault-plan';
+import { runFlow } from '../../oracles/invariants/flow';
+import { startProductionMonitor } from '../../oracles/invariants/production-monitor';
 import { LOCAL_REGION } from '../../local/local-aws';
 
 type Variant = { readonly name: string; readonly props: BlueGreenStackProps; readonly tagService?: boolean };

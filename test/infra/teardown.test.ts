@@ -9,13 +9,13 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { localClientConfig } from '../../local/deploy/client-config';
-import { deleteLocalStack } from '../../local/deploy/deploy-template';
-import { startLocalStack, type LocalStack } from '../../local/demo/local-stack';
-import { FaultInjector } from '../../local/faults/fault-plan';
-import { runFlow } from '../../local/invariants/flow';
+import { localClientConfig } from '../../local/aws/client-config';
+import { deleteLocalStack } from '../../harness/deploy/deploy-template';
+import { startLocalStack, type LocalStack } from '../../harness/demo/local-stack';
+import { FaultInjector } from '../../oracles/faults/fault-plan';
+import { runFlow } from '../../oracles/invariants/flow';
 import { LOCAL_REGION } from '../../local/local-aws';
-import { stackTemplate } from '../local/demo/harness';
+import { stackTemplate } from '../support/harness';
 
 let stack: LocalStack;
 afterAll(async () => stack?.close());

@@ -10,7 +10,7 @@ import type { BlueGreenLoadBalancer } from './bluegreen-load-balancer';
 
 /**
  * Construct ids of the functions. Their CloudFormation logical ids are `<construct id><function id><8 hex>`, which is
- * how local AWS (local/deploy/local-lambdas.ts) recognizes them in the template and runs the same handlers in-process.
+ * how local AWS (harness/deploy/local-lambdas.ts) recognizes them in the template and runs the same handlers in-process.
  */
 export const DEPLOYMENT_FUNCTION_IDS = { validateInput: 'ValidateInput', smokeTest: 'SmokeTest' } as const;
 /** The id BlueGreenStack gives this construct. */

@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { localClientConfig } from '../../deploy/client-config';
+import { localClientConfig } from '../../aws/client-config';
 
 export interface LocalClients {
   readonly ecs: ECSClient;

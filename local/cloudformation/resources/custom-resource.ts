@@ -1,6 +1,6 @@
 /**
  * Custom resources (AWS::CloudFormation::CustomResource, Custom::*) backed by a Lambda function that has a local
- * handler (local/deploy/local-lambdas.ts LOCAL_CUSTOM_RESOURCE_HANDLERS). Local CloudFormation sends the request as
+ * handler (harness/deploy/local-lambdas.ts LOCAL_CUSTOM_RESOURCE_HANDLERS). Local CloudFormation sends the request as
  * CloudFormation does (every property value a string), with credentials that sign as the function's execution role,
  * and waits for the handler's PUT to ResponseURL, up to ServiceTimeout (default 3600) emulated seconds.
  * Ref is the PhysicalResourceId the handler answered with, Fn::GetAtt a key of its Data. An Update is sent only when
@@ -9,7 +9,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { accessKeyForRole } from '../../aws/principal';
-import { localCustomResourceHandlerFor } from '../../deploy/local-lambdas';
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from '../custom-resource-event';
 import type { StackResource } from '../model';
 import { NAMED_ONLY_TYPES } from '../resource-types';
@@ -29,7 +28,7 @@ function serviceTokenFunction(declared: unknown): string | undefined {
 
 function providerOf(ctx: ResourceContext) {
   const functionId = serviceTokenFunction(ctx.declared.Properties?.ServiceToken);
-  const factory = functionId === undefined ? undefined : localCustomResourceHandlerFor(functionId);
+  const factory = functionId === undefined ? undefined : ctx.env.functions?.customResourceHandlerFor(functionId);
   return functionId !== undefined && factory ? { functionId, factory } : undefined;
 }
 
@@ -133,7 +132,7 @@ export const customResourceHandler: ResourceHandler = {
       if (NAMED_ONLY_TYPES.has(ctx.type)) return namedOnlyHandler.create(ctx, props);
       const fn = serviceTokenFunction(ctx.declared.Properties?.ServiceToken) ?? '(not an Fn::GetAtt of a function Arn)';
       throw new Error(
-        `The custom resource's function ${fn} has no local handler: add it to LOCAL_CUSTOM_RESOURCE_HANDLERS in local/deploy/local-lambdas.ts.`,
+        `The custom resource's function ${fn} has no local handler: add it to LOCAL_CUSTOM_RESOURCE_HANDLERS in harness/deploy/local-lambdas.ts.`,
       );
     }
     validateTimeout(props);

@@ -2,7 +2,7 @@
  * How local CloudFormation acts on one resource type: create, update in place, delete, and which property changes
  * require replacement (from the CloudFormation resource reference's "Update requires", see ../README.md).
  */
-import type { PhysicalResource, ResolveContext } from '../../deploy/cfn-resolver';
+import type { PhysicalResource, ResolveContext } from '../cfn-resolver';
 import type { CustomResourceResponses } from '../custom-resource-responses';
 import type { DeployEnvironment } from '../environment';
 import type { LocalDetail, StackResource, TemplateResource } from '../model';

@@ -3,8 +3,7 @@
  * resources refer to. An update records the new properties and emits events; nothing is enforced (no replacement,
  * no IAM policy change takes effect: local IAM enforcement reads the synthesized template, see local/iam).
  */
-import { localCustomResourceHandlerFor, localLambdaFor } from '../../deploy/local-lambdas';
-import type { PhysicalResource } from '../../deploy/cfn-resolver';
+import type { PhysicalResource } from '../cfn-resolver';
 import type { ResourceHandler } from './handler';
 
 /** Deterministic names and ARNs for resources local AWS does not run. */
@@ -66,7 +65,7 @@ const localFunction = (id: string, region: string, accountId: string): PhysicalR
 });
 
 /**
- * AWS::Lambda::Function: a function with a local handler (local/deploy/local-lambdas.ts) is registered with local
+ * AWS::Lambda::Function: a function with a local handler (harness/deploy/local-lambdas.ts) is registered with local
  * Step Functions, so lambda:invoke Tasks run the shipped handler; a function with a local custom-resource handler
  * serves the stack's custom resources; any other function is named-only. A changed function with a local handler
  * is registered again (it stays registered: local Step Functions has no way to unregister one).
@@ -75,20 +74,20 @@ export const lambdaFunctionHandler: ResourceHandler = {
   replacementProperties: new Set(),
   create(ctx, props) {
     const { region, accountId } = ctx.env;
-    const handler = localLambdaFor(ctx.logicalId);
+    const handler = ctx.env.functions?.lambdaFor(ctx.logicalId);
     if (handler) {
       if (!ctx.env.registerLambda) throw new Error(`${ctx.logicalId} runs locally but no registerLambda was given.`);
       ctx.env.registerLambda(ctx.logicalId, handler);
       const physical = localFunction(ctx.logicalId, region, accountId);
       return Promise.resolve({ physical, local: { functionArn: physical.attributes.Arn } });
     }
-    if (localCustomResourceHandlerFor(ctx.logicalId)) {
+    if (ctx.env.functions?.customResourceHandlerFor(ctx.logicalId)) {
       return Promise.resolve({ physical: localFunction(ctx.logicalId, region, accountId) });
     }
     return namedOnlyHandler.create(ctx, props);
   },
   update(ctx, current) {
-    const handler = localLambdaFor(ctx.logicalId);
+    const handler = ctx.env.functions?.lambdaFor(ctx.logicalId);
     if (handler) ctx.env.registerLambda?.(ctx.logicalId, handler);
     return Promise.resolve({ physical: current.physical, ...(current.local && { local: current.local }) });
   },

@@ -4,7 +4,7 @@
  * An update sends UpdateStateMachine with the new definition and role.
  */
 import { CreateStateMachineCommand, DeleteStateMachineCommand, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
-import { substituteDefinition } from '../../deploy/cfn-resolver';
+import { substituteDefinition } from '../cfn-resolver';
 import type { DeployEnvironment } from '../environment';
 import { generatedSuffix, type ResourceHandler, str } from './handler';
 

@@ -27,7 +27,7 @@ import {
 import type { CustomResourceEvent, CustomResourceResponse } from '../../../lambdas/controller-resources/events';
 import { createHandler } from '../../../lambdas/controller-resources/handler';
 import { RESOURCE_TYPES } from '../../../lambdas/controller-resources/properties';
-import { localClientConfig } from '../../../local/deploy/client-config';
+import { localClientConfig } from '../../../local/aws/client-config';
 import { LOCAL_REGION, startLocalAwsStack, type RunningLocalAws } from '../../../local/local-aws';
 
 const STACK = 'Shop';

@@ -29,8 +29,9 @@ import {
 import { accessKeyForRole } from '../../../local/aws/principal';
 import type { CfnTemplate } from '../../../local/cloudformation/model';
 import { fixtureRequests } from '../../../local/cloudformation/fixture-custom-resource';
-import { deleteLocalStack, deployTemplate, updateTemplate } from '../../../local/deploy/deploy-template';
-import { localClientConfig } from '../../../local/deploy/client-config';
+import { deleteLocalStack, deployTemplate, updateTemplate } from '../../../harness/deploy/deploy-template';
+import { LOCAL_FUNCTION_CODE } from '../../../harness/deploy/local-lambdas';
+import { localClientConfig } from '../../../local/aws/client-config';
 import { startLocalAwsStack, type RunningLocalAws } from '../../../local/local-aws';
 import { FIXTURE_ROLE, smallTemplate } from './templates';
 
@@ -42,7 +43,11 @@ let n = 0;
 let stackName = '';
 
 beforeAll(async () => {
-  aws = await startLocalAwsStack({ timeScale: 0.01, ports: { api: 0, listeners: { 80: 0, 8080: 0 } } });
+  aws = await startLocalAwsStack({
+    timeScale: 0.01,
+    ports: { api: 0, listeners: { 80: 0, 8080: 0 } },
+    functions: LOCAL_FUNCTION_CODE,
+  });
   const config = localClientConfig(aws.endpoint, 'us-east-1');
   cfn = new CloudFormationClient(config);
   ecs = new ECSClient(config);

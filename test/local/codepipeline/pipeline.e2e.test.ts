@@ -11,12 +11,12 @@
  * assumed it, and every grant is used, or listed with the reason local AWS cannot exercise it.
  */
 import { CodePipelineClient, GetPipelineStateCommand, PutApprovalResultCommand } from '@aws-sdk/client-codepipeline';
-import { localClientConfig } from '../../../local/deploy/client-config';
-import { followExecution } from '../../../local/demo/executions';
-import type { LocalStack } from '../../../local/demo/local-stack';
-import { observe } from '../../../local/demo/observe';
-import { startLocalPipelineExecution, waitForApproval } from '../../../local/demo/pipeline';
-import { probe } from '../../../local/demo/probe';
+import { localClientConfig } from '../../../local/aws/client-config';
+import { followExecution } from '../../../harness/demo/executions';
+import type { LocalStack } from '../../../harness/demo/local-stack';
+import { observe } from '../../../harness/demo/observe';
+import { startLocalPipelineExecution, waitForApproval } from '../../../harness/demo/pipeline';
+import { probe } from '../../../harness/demo/probe';
 import { localEvent } from '../../../local/events/event-bus';
 import { iamAuthorizer } from '../../../local/iam/enforce';
 import { checkCalls, trusts, unusedGrants, type AssumingPrincipal } from '../../../local/iam/least-privilege';
@@ -35,7 +35,7 @@ import {
 } from '../../../local/iam/template-policies';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../../local/local-aws';
 import { runBin } from '../../cli/run-bin';
-import { stackTemplate, startTestStack } from '../demo/harness';
+import { stackTemplate, startTestStack } from '../../support/harness';
 
 jest.setTimeout(120_000);
 

@@ -18,8 +18,8 @@ import {
   type PipelineDeclaration,
 } from '@aws-sdk/client-codepipeline';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { localClientConfig } from '../../../local/deploy/client-config';
-import { waitForApproval } from '../../../local/demo/pipeline';
+import { localClientConfig } from '../../../local/aws/client-config';
+import { waitForApproval } from '../../../harness/demo/pipeline';
 import type { LocalEvent } from '../../../local/events/event-bus';
 import { startLocalAwsStack, type RunningLocalAws } from '../../../local/local-aws';
 

@@ -12,7 +12,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { AwsError } from '../../../local/aws/service';
-import { deployTemplate } from '../../../local/deploy/deploy-template';
+import { deployTemplate } from '../../../harness/deploy/deploy-template';
 import { createLeaseTable, errorOf, startDynamoDb, TABLE, type DynamoDbHarness } from './support';
 
 let h: DynamoDbHarness;

@@ -8,10 +8,10 @@ import {
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { STACK_NAME } from '../../../infra/lib/create-app';
 import { accessKeyForRole } from '../../../local/aws/principal';
-import { localClientConfig } from '../../../local/deploy/client-config';
-import { runExecution, type ExecutionResult } from '../../../local/demo/executions';
-import type { LocalStack } from '../../../local/demo/local-stack';
-import { observe } from '../../../local/demo/observe';
+import { localClientConfig } from '../../../local/aws/client-config';
+import { runExecution, type ExecutionResult } from '../../../harness/demo/executions';
+import type { LocalStack } from '../../../harness/demo/local-stack';
+import { observe } from '../../../harness/demo/observe';
 import { iamAuthorizer } from '../../../local/iam/enforce';
 import { authorizationsFor } from '../../../local/iam/request-authorization';
 import { checkCalls, unusedGrants, type UnusedGrant } from '../../../local/iam/least-privilege';
@@ -23,7 +23,7 @@ import {
   type StateMachineRole,
 } from '../../../local/iam/template-policies';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../../local/local-aws';
-import { stackTemplate, startTestStack } from '../demo/harness';
+import { stackTemplate, startTestStack } from '../../support/harness';
 
 /**
  * Least privilege, checked on the real flows: the synthesized stack runs in local AWS with IAM enforcement on, the

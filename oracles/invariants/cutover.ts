@@ -1,0 +1,111 @@
+/**
+ * The one moment invariant (a) cannot hold strictly: a cutover. Moving production (ELBv2 ModifyRule) and making the
+ * same task set primary (ECS UpdateServicePrimaryTaskSet) are two calls to two services with no atomic API, so
+ * between them production forwards to a task set that is healthy but still ACTIVE. The window is bounded by the
+ * execution itself: it opens when the swap (or rollback) role moves production and closes when the same role's next
+ * successful UpdateServicePrimaryTaskSet or production ModifyRule (the undo) returns. A window closed by a ModifyRule
+ * goes on (same start) until that role's next UpdateServicePrimaryTaskSet: a rollback stopped between moving
+ * production back and making the previous version primary, re-run (the README's recovery), moves production again
+ * and then makes it primary; the whole stretch is one cutover, bounded by the role's own calls.
+ *
+ * A `production-not-primary` episode is excused only when it lies wholly inside such a window and the task set is
+ * ACTIVE (not DRAINING or missing). A window that never closes (the undo itself failed) excuses nothing.
+ *
+ * The second: a green that degrades after the swap's gate. swap then watches green (the bake) and, when it turns
+ * unhealthy, moves production back to blue. The watch counts from the moment production moved to green (green may
+ * turn between the gate's last read and the cutover's end, and only the bake can see that). Until the move back,
+ * production forwards to a group without a healthy target (ELBv2 fails open, so requests are still answered). A
+ * `production-no-healthy-target` episode is excused only when it lies wholly inside a watch that ended with the
+ * swap role moving production back: the controller saw it and reacted. A watch that ends without reacting (the bake
+ * passed, or the swap stopped) excuses nothing.
+ */
+import type { CallRecord } from '../../local/aws/call-log';
+import type { ProductionViolation } from './production-monitor';
+
+export interface CutoverWindow {
+  /** `cutover`: between moving production and making its task set primary; `watch`: swap's bake. */
+  readonly kind: 'cutover' | 'watch';
+  readonly principal: string;
+  /** Wall ms: arrival of the ModifyRule that moved production. */
+  readonly startMs: number;
+  /** Wall ms: the closing call returned; undefined while (or if) it never did. */
+  readonly endMs: number | undefined;
+  /** For a watch, only `ModifyRule` (production moved back) closes it. */
+  readonly closedBy: 'UpdateServicePrimaryTaskSet' | 'ModifyRule' | undefined;
+  /** Calls the same role made inside the window besides the closing one (0 for swap: the two calls are adjacent). */
+  readonly callsBetween: number;
+}
+
+const ELB = 'Elastic Load Balancing v2';
+
+/** The cutover and watch windows in a call log, for the given roles (watches: `watchers` only) and production rule. */
+export function cutoverWindows(
+  calls: readonly CallRecord[],
+  productionRuleArn: string,
+  principals: ReadonlySet<string>,
+  watchers: ReadonlySet<string> = new Set(),
+): CutoverWindow[] {
+  const windows: CutoverWindow[] = [];
+  /** `undo`: a cutover opened by a watch's reaction (moving production back); no watch follows it. */
+  const open = new Map<string, { kind: 'cutover' | 'watch'; startMs: number; callsBetween: number; undo?: true }>();
+  const movesProduction = (c: CallRecord) =>
+    c.service === ELB && c.operation === 'ModifyRule' && c.input.RuleArn === productionRuleArn && c.outcome.ok;
+  const makesPrimary = (c: CallRecord) =>
+    c.service === 'ECS' && c.operation === 'UpdateServicePrimaryTaskSet' && c.outcome.ok;
+  const endOf = (c: CallRecord) => Date.parse(c.time) + c.durationMs;
+  for (const call of calls) {
+    const principal = call.principal;
+    if (principal === undefined || !principals.has(principal)) continue;
+    const current = open.get(principal);
+    if (current?.kind === 'cutover' && (movesProduction(call) || makesPrimary(call))) {
+      const { undo, ...window } = current;
+      windows.push({
+        principal,
+        ...window,
+        endMs: endOf(call),
+        closedBy: makesPrimary(call) ? 'UpdateServicePrimaryTaskSet' : 'ModifyRule',
+      });
+      open.delete(principal);
+      // Production moved again before any task set was made primary (an undo moving it back, or a re-run after a
+      // stop moving it where the stopped run had): the cutover goes on, from the same start, until the same role
+      // makes a task set primary; if it never does, the continuation excuses nothing. It never starts a watch.
+      if (movesProduction(call)) {
+        open.set(principal, { kind: 'cutover', startMs: current.startMs, callsBetween: 0, undo: true });
+      }
+      // A swap that made green primary now watches it; moving production back ends the watch (and opens a cutover).
+      if (makesPrimary(call) && watchers.has(principal) && !undo) {
+        // The watch covers green from the moment production moved to it: green may turn between the gate's last
+        // read and the cutover's end, and only the bake can see that.
+        open.set(principal, { kind: 'watch', startMs: current.startMs, callsBetween: 0 });
+      }
+    } else if (current?.kind === 'watch' && movesProduction(call)) {
+      windows.push({ principal, ...current, endMs: endOf(call), closedBy: 'ModifyRule' });
+      open.set(principal, { kind: 'cutover', startMs: Date.parse(call.time), callsBetween: 0, undo: true });
+    } else if (current) {
+      current.callsBetween++;
+    } else if (movesProduction(call)) {
+      open.set(principal, { kind: 'cutover', startMs: Date.parse(call.time), callsBetween: 0 });
+    }
+  }
+  for (const [principal, { undo: _undo, ...current }] of open) {
+    windows.push({ principal, ...current, endMs: undefined, closedBy: undefined });
+  }
+  return windows;
+}
+
+/** The closed window that excuses this episode, if any. */
+export function excusingWindow(
+  violation: ProductionViolation,
+  windows: readonly CutoverWindow[],
+): CutoverWindow | undefined {
+  const kind =
+    violation.kind === 'production-not-primary' && /, whose task set is ACTIVE$/.test(violation.message)
+      ? 'cutover'
+      : violation.kind === 'production-no-healthy-target'
+        ? 'watch'
+        : undefined;
+  return windows.find(
+    (w) =>
+      w.kind === kind && w.endMs !== undefined && violation.firstSeen >= w.startMs && violation.lastSeen <= w.endMs,
+  );
+}

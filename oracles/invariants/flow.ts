@@ -1,0 +1,222 @@
+/**
+ * Runs deploy-green → swap → clean-up under a fault plan with every invariant checked: (a) continuously by the
+ * production monitor, (b) and (c) after each execution. Stops at the first failed step (as the pipeline would); a
+ * failed clean-up is re-run once without faults, since its cause promises it is safe to re-run.
+ */
+import { DescribeExecutionCommand, DescribeStateMachineCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { endedExecution, statesEntered, type ExecutionResult } from '../../harness/demo/executions';
+import type { LocalStack } from '../../harness/demo/local-stack';
+import { observe, type ServiceView } from '../../harness/demo/observe';
+import { greenImage, type FaultInjector, type FaultPlan, type InjectedFault } from '../faults/fault-plan';
+import { cutoverWindows, excusingWindow, type CutoverWindow } from './cutover';
+import { startProductionMonitor, type ProductionMonitorOptions, type ProductionViolation } from './production-monitor';
+import { expectsTidyState, orphanProblems, truthProblems, type Machine, type TruthOptions } from './state-checks';
+
+export interface StepRecord {
+  readonly machine: Machine;
+  /** True for the fault-free re-run of a failed clean-up. */
+  readonly rerun: boolean;
+  readonly result: ExecutionResult;
+  readonly states: string[];
+  readonly before: ServiceView;
+  readonly after: ServiceView;
+  /** (b): empty when nothing is orphaned, or when (b) does not apply (undo failed, partial clean-up). */
+  readonly orphans: string[];
+  /** (c) */
+  readonly untruths: string[];
+  /** Wall ms of the execution, and of waiting for DRAINING task sets afterwards. */
+  readonly wallMs: number;
+  readonly drainWallMs: number;
+  /** Wall-clock ms when the execution ended. */
+  readonly endedAt: number;
+}
+
+export interface FlowResult {
+  readonly steps: StepRecord[];
+  /** (a), every episode not excused by a cutover or watch window (cutover.ts) and not in `degradedAfterBake`. */
+  readonly violations: ProductionViolation[];
+  /**
+   * A flapping green (the plan's own fault) that degraded only after swap's bake passed: its health is the
+   * application's from then on. Reported, not counted as problems; any other episode counts.
+   */
+  readonly degradedAfterBake: ProductionViolation[];
+  /** Swap and rollback cutover windows (see cutover.ts), and the episodes each excused. */
+  readonly cutovers: ReadonlyArray<{ readonly window: CutoverWindow; readonly excused: ProductionViolation[] }>;
+  readonly injected: InjectedFault[];
+  /** Every problem found, in words: `[step] problem` and `[production] violation`. */
+  readonly problems: string[];
+  readonly monitorStats: { readonly checks: number; readonly probes: number };
+  readonly wallMs: number;
+}
+
+export interface FlowOptions {
+  readonly injector: FaultInjector;
+  readonly plan: FaultPlan;
+  /** Commit deployed as green. @default 'f1a7000' */
+  readonly commit?: string;
+  /** Colour word of the green image. @default 'green' */
+  readonly colour?: string;
+  /** deploy-green's healthTimeoutSeconds (30 to 86400). @default 60 */
+  readonly healthTimeoutSeconds?: number;
+  /** swap's bakeSeconds (0 to 3600). @default - the stack's default (5 minutes) */
+  readonly bakeSeconds?: number;
+  /** Steps to run, in order. @default all three */
+  readonly machines?: readonly Machine[];
+  /** Emulated seconds to keep watching production after the last step. @default 0 */
+  readonly settleSeconds?: number;
+  readonly monitor?: Omit<ProductionMonitorOptions, 'injector'>;
+  /** Re-run a failed clean-up once, without faults. @default true */
+  readonly rerunFailedCleanUp?: boolean;
+  /**
+   * Emulated seconds to wait after an execution for DRAINING task sets to disappear before the state is judged: a
+   * deleted task set is DRAINING until its tasks stopped, and the state machines do not always wait for that.
+   * @default 300
+   */
+  readonly drainSeconds?: number;
+}
+
+export async function runFlow(stack: LocalStack, options: FlowOptions): Promise<FlowResult> {
+  const started = Date.now();
+  const { injector, plan } = options;
+  const steps: StepRecord[] = [];
+  const callsBefore = stack.aws.server.callLog.entries().length;
+  injector.arm(plan);
+  const monitor = startProductionMonitor(stack, { ...options.monitor, injector });
+  try {
+    for (const machine of options.machines ?? (['deployGreen', 'swap', 'cleanUp'] as const)) {
+      const input =
+        machine === 'deployGreen'
+          ? {
+              ...stack.service,
+              image: greenImage(plan.green, options.colour ?? 'green'),
+              commit: options.commit ?? 'f1a7000',
+              healthTimeoutSeconds: options.healthTimeoutSeconds ?? 60,
+            }
+          : machine === 'swap' && options.bakeSeconds !== undefined
+            ? { ...stack.service, bakeSeconds: options.bakeSeconds }
+            : stack.service;
+      const drainSeconds = options.drainSeconds ?? 300;
+      const truth = { greenMayFlap: plan.green?.kind === 'flapping' };
+      let step = await runStep(stack, machine, input, false, drainSeconds, truth);
+      steps.push(step);
+      monitor.checkNow(`after ${machine}`);
+      if (step.result.status !== 'SUCCEEDED' && machine === 'cleanUp' && options.rerunFailedCleanUp !== false) {
+        injector.disarm();
+        step = await runStep(stack, machine, input, true, drainSeconds, truth);
+        steps.push(step);
+        monitor.checkNow(`after ${machine} re-run`);
+      }
+      if (step.result.status !== 'SUCCEEDED') break;
+    }
+    injector.disarm();
+    if (options.settleSeconds) await stack.aws.clock.sleep(options.settleSeconds);
+  } finally {
+    injector.disarm();
+  }
+  const episodes = await monitor.stop();
+  const [swapRole, rollbackRole] = await Promise.all(
+    [stack.stateMachines.swap, stack.stateMachines.rollback].map((m) => roleOf(stack, m)),
+  );
+  const windows = cutoverWindows(
+    stack.aws.server.callLog.entries().slice(callsBefore),
+    productionRuleArn(stack),
+    new Set([swapRole ?? '', rollbackRole ?? '']),
+    new Set([swapRole ?? '']),
+  );
+  const cutovers = windows.map((window) => ({
+    window,
+    excused: episodes.filter((v) => excusingWindow(v, windows) === window),
+  }));
+  const bakePassed = steps.find((s) => s.machine === 'swap' && s.result.status === 'SUCCEEDED')?.endedAt;
+  const degradedOnItsOwn = (v: ProductionViolation): boolean =>
+    plan.green?.kind === 'flapping' &&
+    v.kind === 'production-no-healthy-target' &&
+    bakePassed !== undefined &&
+    v.firstSeen >= bakePassed;
+  const unexcused = episodes.filter((v) => excusingWindow(v, windows) === undefined);
+  const violations = unexcused.filter((v) => !degradedOnItsOwn(v));
+  const problems = [
+    ...steps.flatMap((s) =>
+      [...s.orphans.map((p) => `(b) ${p}`), ...s.untruths.map((p) => `(c) ${p}`)].map(
+        (p) => `[${s.machine}${s.rerun ? ' re-run' : ''} ${s.result.status}] ${p}`,
+      ),
+    ),
+    ...violations.map((v) => `[production] (a) ${v.kind}: ${v.message} (seen ${v.count}× from ${v.source})`),
+  ];
+  return {
+    steps,
+    violations,
+    degradedAfterBake: unexcused.filter(degradedOnItsOwn),
+    cutovers,
+    injected: injector.injected(),
+    problems,
+    monitorStats: monitor.stats(),
+    wallMs: Date.now() - started,
+  };
+}
+
+function productionRuleArn(stack: LocalStack): string {
+  const listener = stack.aws.elbv2.state().listeners.find((l) => l.port === 80);
+  const rule = listener?.rules.find((r) => r.Priority === '1');
+  if (!rule) throw new Error('No controller-owned production rule (priority 1 on port 80).');
+  return rule.RuleArn as string;
+}
+
+async function roleOf(stack: LocalStack, stateMachineArn: string): Promise<string> {
+  const described = await stack.sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
+  return described.roleArn ?? '';
+}
+
+async function runStep(
+  stack: LocalStack,
+  machine: Machine,
+  input: unknown,
+  rerun: boolean,
+  drainSeconds: number,
+  truth: TruthOptions,
+): Promise<StepRecord> {
+  const before = observe(stack);
+  const started = Date.now();
+  const result = await runToEnd(stack, stack.stateMachines[machine], input);
+  const ended = Date.now();
+  await waitForDrained(stack, drainSeconds);
+  const after = observe(stack);
+  return {
+    machine,
+    rerun,
+    result,
+    states: statesEntered(result.history),
+    before,
+    after,
+    orphans: expectsTidyState(machine, result) ? orphanProblems(after) : [],
+    untruths: truthProblems(machine, result, before, after, truth),
+    wallMs: ended - started,
+    drainWallMs: Date.now() - ended,
+    endedAt: ended,
+  };
+}
+
+/** Waits (up to `seconds` emulated seconds) until no task set is DRAINING. */
+export async function waitForDrained(stack: LocalStack, seconds: number): Promise<void> {
+  const deadline = Date.now() + stack.aws.clock.wallMs(seconds);
+  while (observe(stack).taskSets.some((ts) => ts.status === 'DRAINING') && Date.now() < deadline) {
+    await stack.aws.clock.sleep(1);
+  }
+}
+
+/**
+ * Starts an execution and waits for its end through the public API, polling only DescribeExecution (cheap) and
+ * reading the history once at the end: runExecution re-reads the whole history on every poll, which dominates the
+ * cost of long executions in a property test.
+ */
+async function runToEnd(stack: LocalStack, stateMachineArn: string, input: unknown): Promise<ExecutionResult> {
+  const { executionArn } = await stack.sfn.send(
+    new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }),
+  );
+  if (!executionArn) throw new Error(`StartExecution on ${stateMachineArn} returned no executionArn.`);
+  for (;;) {
+    const described = await stack.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (described.status !== 'RUNNING') return endedExecution(stack.sfn, executionArn);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

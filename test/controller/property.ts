@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import { faultPlanArbitrary } from '../../oracles/faults/arbitraries';
+import type { FaultPlan } from '../../oracles/faults/fault-plan';
+import { runFlow } from '../../oracles/invariants/flow';
+import { releaseBlue, restoreBaseline, startFaultStack, type FaultStack } from './support';
+
+/**
+ * The fault property: random fault plans over deploy-green → swap → clean-up against a local stack with a live
+ * version; whatever fails and wherever, every invariant holds (a: production healthy throughout, b: nothing orphaned,
+ * c: the status tells the truth), strictly: the only excused moments are swap's cutover and bake windows
+ * (oracles/invariants/cutover.ts), and a flapping green degrading after the bake passed (flow.degradedAfterBake). After each case the stack is put back to "one healthy live version" (restoreBaseline),
+ * far cheaper than a new stack.
+ *
+ * Cost: a case takes ~0.45 s of jest's one thread, mostly the Step Functions emulator's per-state overhead (not
+ * emulated waits, so a smaller time scale does not help). CI (`CI` set) checks 200 plans with a fixed seed (~90 s on
+ * 2 cores); locally 25 unless PROPERTY_RUNS says otherwise.
+ */
+export const PLANS_PER_FILE = Number(process.env.PROPERTY_RUNS ?? (process.env.CI ? 200 : 25));
+const TIME_SCALE = Number(process.env.PROPERTY_TIME_SCALE ?? 0.004);
+
+export function defineFaultProperty(seed: number): void {
+  let fs: FaultStack;
+  beforeAll(async () => {
+    fs = await startFaultStack(TIME_SCALE, 1);
+    await releaseBlue(fs);
+  }, 60_000);
+  afterAll(async () => fs?.close());
+
+  test(
+    `random fault plans keep every invariant (${PLANS_PER_FILE} plans, seed ${seed})`,
+    async () => {
+      const started = Date.now();
+      await fc.assert(
+        fc.asyncProperty(faultPlanArbitrary, async (plan: FaultPlan) => {
+          const problems = await runCase(fs, plan);
+          if (problems.length > 0) throw new Error(problems.join('\n'));
+        }),
+        { seed, numRuns: PLANS_PER_FILE, endOnFailure: true },
+      );
+      if (process.env.PROPERTY_TIMINGS) {
+        const ms = Date.now() - started;
+        process.stdout.write(
+          `property seed ${seed}: ${PLANS_PER_FILE} plans in ${ms} ms (${Math.round(ms / PLANS_PER_FILE)} ms each)\n`,
+        );
+      }
+    },
+    caseBudgetMs(PLANS_PER_FILE),
+  );
+}
+
+/**
+ * The test's timeout: a generous 5 s per plan (a case takes ~1 s alone and up to ~2.7 s on a loaded 2-core runner), at
+ * least 4 minutes. It scales with the plan count, so a slow machine is not a failure; a hung case still is.
+ */
+function caseBudgetMs(plans: number): number {
+  return Math.max(240_000, plans * 5_000);
+}
+
+/** Runs one plan; returns its unexplained problems (empty = every invariant held). */
+async function runCase(fs: FaultStack, plan: FaultPlan): Promise<string[]> {
+  const flow = await runFlow(fs.stack, {
+    injector: fs.injector,
+    plan,
+    healthTimeoutSeconds: 60,
+    // Long enough to see a flapping green turn (healthy `seconds`, then failing health checks); short otherwise.
+    bakeSeconds: plan.green?.kind === 'flapping' ? 2 * plan.green.seconds + 40 : 20,
+    monitor: { pollMs: 10, probeGapMs: 25 },
+  });
+  await restoreBaseline(fs);
+  const problems = flow.problems;
+  if (problems.length === 0) return [];
+  const steps = flow.steps.map(
+    (s) => `${s.machine}${s.rerun ? ' re-run' : ''}: ${s.result.status} ${s.result.error ?? ''}`,
+  );
+  return [
+    `plan ${JSON.stringify(plan)}`,
+    ...problems,
+    `steps: ${steps.join('; ')}`,
+    `injected: ${JSON.stringify(flow.injected.map((f) => `${f.operation}#${f.n} ${f.wireCode}`))}`,
+  ];
+}
