@@ -17,6 +17,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   lambdas: [],
   cli: [],
   pipeline: [],
+  'state-machines': [],
   // The emulator speaks AWS's protocols; it may share the product's statement of one (type-only, checked below).
   local: [],
   harness: ['local', 'infra', 'lambdas', 'state-machines'],
