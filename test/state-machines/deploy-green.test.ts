@@ -1,0 +1,177 @@
+import { statesEntered } from '../../harness/demo/executions';
+import { observe } from '../../harness/demo/observe';
+import { probe } from '../../harness/demo/probe';
+import {
+  MACHINE_TEST_TIMEOUT,
+  nothingLive,
+  oneVersionLive,
+  startMachineStack,
+  type MachineStack,
+} from './machine-stack';
+
+/**
+ * deploy-green: starts the new version (green) beside the live one, waits for its health, optionally smoke-tests it,
+ * and opens only the test listener to it. Production is never touched. Run on local AWS with the shipped machine.
+ */
+jest.setTimeout(MACHINE_TEST_TIMEOUT);
+
+let ms: MachineStack;
+beforeAll(async () => {
+  ms = await startMachineStack();
+});
+afterAll(async () => ms?.close());
+
+describe('on a fresh stack (nothing ever deployed)', () => {
+  test('the listeners answer with clear fixed responses and nothing runs', async () => {
+    const { stack } = ms;
+    const view = observe(stack);
+    expect(view.desiredCount).toBe(0);
+    expect(view.taskSets).toEqual([]);
+    expect(view.production).toEqual({ kind: 'fixed', statusCode: '503' });
+    expect(view.test).toEqual({ kind: 'fixed', statusCode: '503' });
+    expect((await probe(stack.urls.production)).body).toMatch(/No version is live yet/);
+    expect((await probe(stack.urls.test)).body).toMatch(/No green deployment is under test/);
+  });
+
+  test('the first deploy-green sets the desired count, waits for health, then opens the test listener only', async () => {
+    const { stack } = ms;
+    const result = await ms.deploy('blue', 'b10e000');
+    expect(result.status).toBe('SUCCEEDED');
+    const states = statesEntered(result.history);
+    expect(states).toContain('SetServiceDesiredCount');
+    // The test rule moves only after the health gate passed.
+    expect(states.lastIndexOf('IsGreenHealthy')).toBeLessThan(states.indexOf('PointTestListenerAtGreen'));
+
+    const view = observe(stack);
+    expect(view.desiredCount).toBe(2);
+    expect(view.taskSets).toHaveLength(1);
+    const [green] = view.taskSets;
+    expect(green).toMatchObject({
+      status: 'ACTIVE',
+      stabilityStatus: 'STEADY_STATE',
+      runningCount: 2,
+      computedDesiredCount: 2,
+    });
+    expect(view.test).toEqual({ kind: 'forward', targetGroupArns: [green?.targetGroupArn] });
+    expect(view.production).toEqual({ kind: 'fixed', statusCode: '503' });
+    expect(view.extraRules).toBe(0);
+    expect(view.targetGroups.find((tg) => tg.arn === green?.targetGroupArn)?.states).toEqual(['healthy', 'healthy']);
+    expect(view.targetGroups.map((tg) => tg.name)).toEqual([expect.stringMatching(/^bg-demo-app-[0-9a-f]{8}$/)]);
+
+    expect(await probe(stack.urls.test)).toMatchObject({ status: 200, colour: 'blue' });
+    expect((await probe(stack.urls.production)).status).toBe(503);
+  });
+});
+
+describe('smoke test of green through the test listener (nothing live)', () => {
+  beforeAll(async () => nothingLive(ms));
+  afterEach(async () => nothingLive(ms));
+
+  test('a passing smoke test runs against the test listener and deploy-green succeeds', async () => {
+    const { stack } = ms;
+    const result = await ms.deploy('green', 'c0ffee1', {
+      smokeTest: { paths: ['/', '/healthz'], bodyPattern: 'green|ok' },
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    const states = statesEntered(result.history);
+    expect(states.indexOf('PointTestListenerAtGreen')).toBeLessThan(states.indexOf('SmokeTestGreen'));
+    expect(await probe(stack.urls.test)).toMatchObject({ status: 200, colour: 'green' });
+    expect((await ms.run('abort')).status).toBe('SUCCEEDED');
+  });
+
+  test('a failing smoke test undoes the deployment and says which path failed', async () => {
+    const { stack } = ms;
+    const before = observe(stack);
+    const result = await ms.deploy('orange', 'c0ffee1', {
+      smokeTest: { paths: ['/'], bodyPattern: 'purple', attempts: 1 },
+    });
+    expect([result.status, result.error]).toEqual(['FAILED', 'BlueGreen.SmokeTestFailed']);
+    expect(result.cause).toMatch(/\//);
+    expect(result.cause).toMatch(/purple/);
+    expect(result.cause).toMatch(/Undone/);
+    expect(statesEntered(result.history)).toEqual(
+      expect.arrayContaining(['UndoRestoreTestListener', 'UndoDeleteGreenTaskSet', 'UndoDeleteGreenTargetGroup']),
+    );
+    expect(observe(stack)).toMatchObject({
+      taskSets: before.taskSets,
+      production: before.production,
+      test: before.test,
+      extraRules: 0,
+    });
+    expect(observe(stack).targetGroups).toEqual([]);
+  });
+});
+
+describe('with a version live (blue)', () => {
+  beforeAll(async () => oneVersionLive(ms));
+  afterEach(async () => oneVersionLive(ms));
+
+  test('green runs beside blue; test serves green while production still serves blue', async () => {
+    const { stack } = ms;
+    const blue = observe(stack).taskSets[0];
+    const result = await ms.deploy('green', '9ee0a00');
+    expect(result.status).toBe('SUCCEEDED');
+    expect(statesEntered(result.history)).not.toContain('SetServiceDesiredCount');
+    const view = observe(stack);
+    expect(view.taskSets).toHaveLength(2);
+    const green = view.taskSets.find((ts) => ts.arn !== blue?.arn);
+    expect(view.taskSets.find((ts) => ts.arn === blue?.arn)?.status).toBe('PRIMARY');
+    expect(green).toMatchObject({ status: 'ACTIVE', stabilityStatus: 'STEADY_STATE', runningCount: 2 });
+    expect(view.production).toEqual({ kind: 'forward', targetGroupArns: [blue?.targetGroupArn] });
+    expect(view.test).toEqual({ kind: 'forward', targetGroupArns: [green?.targetGroupArn] });
+    expect(await probe(stack.urls.production)).toMatchObject({ status: 200, colour: 'blue' });
+    expect(await probe(stack.urls.test)).toMatchObject({ status: 200, colour: 'green' });
+  });
+
+  describe('refusals', () => {
+    test('a deploy-green while a green is under test fails fast with DeploymentInProgress and touches nothing', async () => {
+      const { stack } = ms;
+      expect((await ms.deploy('green', '9ee0a00')).status).toBe('SUCCEEDED');
+      const before = observe(stack);
+      const result = await ms.deploy('orange', 'abc1234');
+      expect(result.status).toBe('FAILED');
+      expect(result.error).toBe('BlueGreen.DeploymentInProgress');
+      expect(result.cause).toMatch(/Nothing was changed/);
+      expect(statesEntered(result.history)).not.toContain('CreateGreenTargetGroup');
+      expect(observe(stack)).toEqual(before);
+    });
+  });
+
+  describe('input validation: InvalidInput names the field and changes nothing', () => {
+    const cases: Array<[string, (service: MachineStack['stack']['service'], repo: string) => object, RegExp]> = [
+      [
+        'neither image nor taskDefinition',
+        (service) => ({ ...service, commit: 'abc1234' }),
+        /image and taskDefinition are both missing but exactly one is required/,
+      ],
+      [
+        'no commit',
+        (service, repo) => ({ ...service, image: `${repo}:x` }),
+        /commit is missing but must be 7-40 hexadecimal characters/,
+      ],
+      [
+        'a bad commit and a bad image (both named)',
+        (service) => ({ ...service, image: 'Not An Image', commit: 'xyz' }),
+        /commit is 'xyz' but must be 7-40 hexadecimal.*image is 'Not An Image' but must be a container image URI/,
+      ],
+      [
+        'healthTimeoutSeconds below its minimum',
+        (service, repo) => ({ ...service, image: `${repo}:x`, commit: 'abc1234', healthTimeoutSeconds: 5 }),
+        /healthTimeoutSeconds/,
+      ],
+      [
+        'a service that does not exist',
+        (service, repo) => ({ cluster: service.cluster, service: 'nope', image: `${repo}:x`, commit: 'abc1234' }),
+        /Input field service is nope/,
+      ],
+    ];
+    test.each(cases)('%s', async (_name, input, cause) => {
+      const { stack } = ms;
+      const before = observe(stack);
+      const result = await ms.run('deployGreen', { ...input(stack.service, ms.repo) });
+      expect([result.status, result.error]).toEqual(['FAILED', 'BlueGreen.InvalidInput']);
+      expect(result.cause).toMatch(cause);
+      expect(observe(stack)).toEqual(before);
+    });
+  });
+});
