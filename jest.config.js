@@ -1,14 +1,37 @@
-/** @type {import('jest').Config} */
-module.exports = {
+// Two projects: `unit` (the emulator's services, the oracles, the CDK constructs, the CLI's model and printer, the
+// Lambdas) and `e2e` (suites that run the deployed stack on local AWS). Which file is which is decided once, in
+// test/projects.js, from what each file imports. `npm test` runs both; `npm run test:unit` / `npm run test:e2e` one.
+const { e2eTests } = require('./test/projects');
+
+const e2e = e2eTests().map((file) => `<rootDir>/${file}`);
+
+/** What both projects share. */
+const common = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   // Type checking runs once in `npm run typecheck`; jest only transpiles, which keeps the suite fast on 2 cores.
   transform: { '^.+\\.ts$': ['ts-jest', {}] },
   setupFiles: ['<rootDir>/test/setup-env.ts'],
-  // The app is synthesized once per run and shared (test/support/harness.ts stackTemplate()).
-  globalSetup: '<rootDir>/test/global-setup.ts',
-  globalTeardown: '<rootDir>/test/global-teardown.ts',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...e2e],
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: e2e,
+      // The app is synthesized once per run, only when an e2e suite runs, and shared (test/support/harness.ts).
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      globalTeardown: '<rootDir>/test/global-teardown.ts',
+    },
+  ],
   // Longest suites first (test/sequencer.js), so both workers stay busy to the end.
   testSequencer: '<rootDir>/test/sequencer.js',
   testTimeout: 60_000,
