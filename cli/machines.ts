@@ -1,23 +1,16 @@
-/** The five state machines as the CLI names them, and where the stack outputs their ARNs. */
-export const MACHINES = ['deploy-green', 'swap', 'clean-up', 'rollback', 'abort'] as const;
-export type MachineKind = (typeof MACHINES)[number];
+/** The five state machines as the CLI names them, where the stack outputs their ARNs, and their commands. */
+import { MACHINE_KEYS, MACHINE_NAMES, MACHINES as CONTRACT, type MachineName } from '../contract';
 
-export const MACHINE_OUTPUT: Readonly<Record<MachineKind, string>> = {
-  'deploy-green': 'DeployGreenStateMachineArn',
-  swap: 'SwapStateMachineArn',
-  'clean-up': 'CleanUpStateMachineArn',
-  rollback: 'RollbackStateMachineArn',
-  abort: 'AbortStateMachineArn',
-};
+export const MACHINES = MACHINE_NAMES;
+export type MachineKind = MachineName;
+
+const byName = <T>(pick: (key: (typeof MACHINE_KEYS)[number]) => T): Readonly<Record<MachineKind, T>> =>
+  Object.fromEntries(MACHINE_KEYS.map((key) => [CONTRACT[key].name, pick(key)])) as Record<MachineKind, T>;
+
+export const MACHINE_OUTPUT: Readonly<Record<MachineKind, string>> = byName((key) => CONTRACT[key].outputKey);
 
 /** The CLI command that starts each state machine. */
-export const MACHINE_COMMAND: Readonly<Record<MachineKind, string>> = {
-  'deploy-green': 'deploy',
-  swap: 'swap',
-  'clean-up': 'cleanup',
-  rollback: 'rollback',
-  abort: 'abort',
-};
+export const MACHINE_COMMAND: Readonly<Record<MachineKind, string>> = byName((key) => CONTRACT[key].command);
 
 /**
  * Which state machine an execution ARN (arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME) belongs to, from the

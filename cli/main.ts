@@ -3,6 +3,7 @@
  * answers the pipeline's manual approvals, and shows what runs where. `runCli` is the whole program with its I/O
  * passed in (tests call it in-process); cli/bin/bluegreen.js runs it on the real process.
  */
+import { BAKE_SECONDS, HEALTH_TIMEOUT_SECONDS } from '../contract';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { Context, DEFAULT_STACK, type CliIo, type GlobalOptions } from './context';
 import { EXIT, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes';
@@ -91,8 +92,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--commit <sha>', 'commit being deployed (default: git rev-parse --short HEAD)')
     .option(
       '--health-timeout <seconds>',
-      'how long green may take to become healthy (30-86400)',
-      positiveInt('--health-timeout', 30, 86400),
+      `how long green may take to become healthy (${HEALTH_TIMEOUT_SECONDS.min}-${HEALTH_TIMEOUT_SECONDS.max})`,
+      positiveInt('--health-timeout', HEALTH_TIMEOUT_SECONDS.min, HEALTH_TIMEOUT_SECONDS.max),
     )
     .action(
       async (
@@ -109,8 +110,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('start swap (production → green, then watch green for the bake time) and follow it')
     .option(
       '--bake-seconds <seconds>',
-      'how long to watch green under production traffic before the swap counts (default: the stack’s, 300)',
-      positiveInt('--bake-seconds', 0, 3600),
+      `how long to watch green under production traffic before the swap counts (default: the stack’s, ${BAKE_SECONDS.default})`,
+      positiveInt('--bake-seconds', BAKE_SECONDS.min, BAKE_SECONDS.max),
     )
     .action(async (opts: { bakeSeconds?: number }, command: Command) => {
       const { startCommand } = load<typeof import('./commands/run')>('./commands/run');

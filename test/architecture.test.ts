@@ -3,7 +3,7 @@ import * as path from 'node:path';
 
 /**
  * The folders are the architecture (CONTRIBUTING.md):
- * - the product: infra/, lambdas/, cli/, pipeline/, state-machines/ — what users deploy and run;
+ * - the product: infra/, lambdas/, cli/, pipeline/, state-machines/ — what users deploy and run — on contract/;
  * - local/: the emulator (local AWS over the real wire protocols);
  * - harness/: starts local AWS with the stack deployed and runs flows (tests, `npm start`, `npm run bench`);
  * - oracles/: what the tests judge with (invariants, fault and operator plans).
@@ -13,16 +13,18 @@ const ROOT = path.resolve(__dirname, '..');
 
 /** Folder → the top-level folders its code may import from (besides itself). */
 const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
-  infra: ['lambdas', 'pipeline', 'state-machines'],
-  lambdas: [],
-  cli: [],
-  pipeline: [],
-  'state-machines': [],
+  // The contract (machine names, input limits, error names) is stated once and imports nothing.
+  contract: [],
+  infra: ['contract', 'lambdas', 'pipeline', 'state-machines'],
+  lambdas: ['contract'],
+  cli: ['contract'],
+  pipeline: ['contract'],
+  'state-machines': ['contract'],
   // The emulator speaks AWS's protocols; it may share the product's statement of one (type-only, checked below).
   local: [],
-  harness: ['local', 'infra', 'lambdas', 'state-machines'],
-  oracles: ['local', 'harness', 'infra', 'state-machines'],
-  bench: ['local', 'harness', 'oracles', 'infra'],
+  harness: ['local', 'contract', 'infra', 'lambdas', 'state-machines'],
+  oracles: ['local', 'harness', 'contract', 'infra', 'state-machines'],
+  bench: ['local', 'harness', 'oracles', 'contract', 'infra'],
 };
 
 /** Type-only imports the emulator makes of a protocol the product states once (file → the module it names). */

@@ -1,4 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { MACHINES } from '../../contract';
 import { LOCAL_FUNCTION_CODE } from '../deploy/local-lambdas';
 import { deployInputBuild } from '../../local/codepipeline/local-build';
 import { deployTemplate, type CfnTemplate, type DeployedStack } from '../deploy/deploy-template';
@@ -62,11 +63,11 @@ export async function startLocalStack(template: CfnTemplate, options: LocalAwsSt
       urls: { production: output('ProductionUrl'), test: output('TestUrl') },
       service,
       stateMachines: {
-        deployGreen: output('DeployGreenStateMachineArn'),
-        swap: output('SwapStateMachineArn'),
-        cleanUp: output('CleanUpStateMachineArn'),
-        rollback: output('RollbackStateMachineArn'),
-        abort: output('AbortStateMachineArn'),
+        deployGreen: output(MACHINES.deployGreen.outputKey),
+        swap: output(MACHINES.swap.outputKey),
+        cleanUp: output(MACHINES.cleanUp.outputKey),
+        rollback: output(MACHINES.rollback.outputKey),
+        abort: output(MACHINES.abort.outputKey),
       },
       pipelineName,
       close: async () => {

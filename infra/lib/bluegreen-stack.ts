@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { MACHINE_KEYS, MACHINES } from '../../contract';
 import { CfnOutput, CfnResource, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -213,11 +214,9 @@ export class BlueGreenStack extends Stack {
       TestUrl: this.loadBalancer.testUrl,
       ClusterName: this.app.cluster.clusterName,
       ServiceName: this.app.serviceName,
-      DeployGreenStateMachineArn: this.stateMachines.deployGreen.stateMachineArn,
-      SwapStateMachineArn: this.stateMachines.swap.stateMachineArn,
-      CleanUpStateMachineArn: this.stateMachines.cleanUp.stateMachineArn,
-      RollbackStateMachineArn: this.stateMachines.rollback.stateMachineArn,
-      AbortStateMachineArn: this.stateMachines.abort.stateMachineArn,
+      ...Object.fromEntries(
+        MACHINE_KEYS.map((key) => [MACHINES[key].outputKey, this.stateMachines[key].stateMachineArn]),
+      ),
       DeploymentTableName: this.stateMachines.deploymentTable.tableName,
       PipelineName: this.delivery.pipeline.pipelineName,
       ApprovalTopicArn: this.delivery.approvalTopic.topicArn,

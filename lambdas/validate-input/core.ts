@@ -3,6 +3,7 @@
  * the value it got, what is allowed and how to fix it. Pure: no AWS calls, no clock.
  */
 import { z } from 'zod';
+import { HEALTH_TIMEOUT_SECONDS } from '../../contract';
 import { BlueGreenError, INVALID_INPUT, show } from '../shared/errors';
 import {
   says,
@@ -13,7 +14,7 @@ import {
   type SmokeTestSettings,
 } from '../shared/smoke-test-settings';
 
-export const HEALTH_TIMEOUT_LIMITS = { min: 30, max: 86400 } as const;
+export const HEALTH_TIMEOUT_LIMITS = { min: HEALTH_TIMEOUT_SECONDS.min, max: HEALTH_TIMEOUT_SECONDS.max } as const;
 
 /** The deploy-green input after validation: only known fields, commit in lower case, smokeTest defaults filled. */
 export interface DeployInput {

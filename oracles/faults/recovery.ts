@@ -7,6 +7,7 @@
  * `BlueGreen.DeploymentInProgress` and names abort ("Run abort to remove it, then deploy again"). The operator then
  * runs the machine the refusal names (`followRefusal`), and, where it says so, the refused machine again.
  */
+import { MACHINES } from '../../contract';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { Machine } from '../invariants/state-checks';
 
@@ -105,11 +106,11 @@ export function followRefusal(
 
 /** Kebab-case names, as the README and the CLI spell the state machines. */
 export const MACHINE_NAMES: Readonly<Record<Machine, string>> = {
-  deployGreen: 'deploy-green',
-  swap: 'swap',
-  cleanUp: 'clean-up',
-  rollback: 'rollback',
-  abort: 'abort',
+  deployGreen: MACHINES.deployGreen.name,
+  swap: MACHINES.swap.name,
+  cleanUp: MACHINES.cleanUp.name,
+  rollback: MACHINES.rollback.name,
+  abort: MACHINES.abort.name,
 };
 
 /** The recovery table as Markdown rows (`| stopped | run |`), for the README. */

@@ -5,6 +5,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import {
+  BAKE_SECONDS,
+  DEREGISTRATION_DELAY_SECONDS,
+  HEALTH_TIMEOUT_SECONDS,
+  MACHINES,
+  type MachineKey,
+} from '../../../contract';
 import { placeholdersOf, readAsl, STATE_MACHINE_NAMES, type StateMachineName } from '../private/asl';
 import { listenerRulePattern } from '../private/arns';
 import { permissionsFor } from '../private/state-machine-permissions';
@@ -121,22 +128,30 @@ export class DeploymentStateMachines extends Construct {
       TARGET_GROUP_PREFIX_MAX,
       `deploy-green appends '-' and an 8-character deployment id, and ELBv2 target group names are at most 32 characters`,
     );
-    const healthTimeoutSeconds = (props.healthTimeout ?? Duration.minutes(10)).toSeconds();
+    const healthTimeoutSeconds = (props.healthTimeout ?? Duration.seconds(HEALTH_TIMEOUT_SECONDS.default)).toSeconds();
     validateIntegerInRange(
       'healthTimeout',
       healthTimeoutSeconds,
-      30,
-      86400,
+      HEALTH_TIMEOUT_SECONDS.min,
+      HEALTH_TIMEOUT_SECONDS.max,
       'Give a Duration from 30 seconds to 1 day.',
     );
-    const bakeSeconds = (props.bakeTime ?? Duration.minutes(5)).toSeconds();
-    validateIntegerInRange('bakeTime', bakeSeconds, 0, 3600, 'Give a Duration from 0 (no watch) to 1 hour.');
-    const deregistrationDelaySeconds = (props.deregistrationDelay ?? Duration.seconds(30)).toSeconds();
+    const bakeSeconds = (props.bakeTime ?? Duration.seconds(BAKE_SECONDS.default)).toSeconds();
+    validateIntegerInRange(
+      'bakeTime',
+      bakeSeconds,
+      BAKE_SECONDS.min,
+      BAKE_SECONDS.max,
+      'Give a Duration from 0 (no watch) to 1 hour.',
+    );
+    const deregistrationDelaySeconds = (
+      props.deregistrationDelay ?? Duration.seconds(DEREGISTRATION_DELAY_SECONDS.default)
+    ).toSeconds();
     validateIntegerInRange(
       'deregistrationDelay',
       deregistrationDelaySeconds,
-      0,
-      3600,
+      DEREGISTRATION_DELAY_SECONDS.min,
+      DEREGISTRATION_DELAY_SECONDS.max,
       'ELBv2 allows 0 to 3600 seconds.',
     );
     const health = {
@@ -283,11 +298,12 @@ export class DeploymentStateMachines extends Construct {
       return stateMachine;
     };
 
-    this.deployGreen = make('deploy-green', 'DeployGreen');
-    this.swap = make('swap', 'Swap');
-    this.cleanUp = make('clean-up', 'CleanUp');
-    this.rollback = make('rollback', 'Rollback');
-    this.abort = make('abort', 'Abort');
+    const machine = (key: MachineKey) => make(MACHINES[key].name, MACHINES[key].constructId);
+    this.deployGreen = machine('deployGreen');
+    this.swap = machine('swap');
+    this.cleanUp = machine('cleanUp');
+    this.rollback = machine('rollback');
+    this.abort = machine('abort');
     this.byName = {
       'deploy-green': this.deployGreen,
       swap: this.swap,

@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { MACHINE_NAMES, type MachineName } from '../../../contract';
 
 /** The shipped state machines. Their files are the deployed definitions; CDK only substitutes `${…}` placeholders. */
-export const STATE_MACHINE_NAMES = ['deploy-green', 'swap', 'clean-up', 'rollback', 'abort'] as const;
-export type StateMachineName = (typeof STATE_MACHINE_NAMES)[number];
+export const STATE_MACHINE_NAMES = MACHINE_NAMES;
+export type StateMachineName = MachineName;
 
 export const STATEMACHINES_DIR = path.join(__dirname, '..', '..', '..', 'state-machines');
 

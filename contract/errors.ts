@@ -1,0 +1,44 @@
+/**
+ * The error names the state machines fail with (the execution's `error`), stated once. Each names one situation;
+ * the cause says what was found, what was undone and what to run next.
+ */
+export const ERRORS = {
+  /** An input field is missing or out of range; nothing was changed. */
+  invalidInput: 'BlueGreen.InvalidInput',
+  /** The service does not exist (or is not ACTIVE). */
+  serviceNotFound: 'BlueGreen.ServiceNotFound',
+  /** The service is not one this controller can drive (e.g. not the EXTERNAL deployment controller). */
+  invalidService: 'BlueGreen.InvalidService',
+  /** Another operation holds the service's lease. */
+  operationInProgress: 'BlueGreen.OperationInProgress',
+  /** A green deployment (or a previous version kept for rollback) is already there. */
+  deploymentInProgress: 'BlueGreen.DeploymentInProgress',
+  /** An interrupted swap must be finished (swap) or undone (rollback) first. */
+  swapUnfinished: 'BlueGreen.SwapUnfinished',
+  /** An interrupted rollback must be finished first. */
+  rollbackUnfinished: 'BlueGreen.RollbackUnfinished',
+  /** The deployment record disagrees with what AWS has. */
+  recordDrift: 'BlueGreen.RecordDrift',
+  /** A resource at the controller's place lacks its owner tags: it is never touched. */
+  foreignRule: 'BlueGreen.ForeignRule',
+  greenNotHealthy: 'BlueGreen.GreenNotHealthy',
+  greenTaskSetMissing: 'BlueGreen.GreenTaskSetMissing',
+  greenUnhealthyAfterSwap: 'BlueGreen.GreenUnhealthyAfterSwap',
+  greenNotSwapped: 'BlueGreen.GreenNotSwapped',
+  smokeTestFailed: 'BlueGreen.SmokeTestFailed',
+  nothingToSwap: 'BlueGreen.NothingToSwap',
+  alreadySwapped: 'BlueGreen.AlreadySwapped',
+  notSwapped: 'BlueGreen.NotSwapped',
+  nothingLive: 'BlueGreen.NothingLive',
+  liveNotHealthy: 'BlueGreen.LiveNotHealthy',
+  previousGone: 'BlueGreen.PreviousGone',
+  previousDraining: 'BlueGreen.PreviousDraining',
+  previousNotHealthy: 'BlueGreen.PreviousNotHealthy',
+  drainTimeout: 'BlueGreen.DrainTimeout',
+  /** A step failed and its undo failed too: what the run made may still exist. */
+  undoFailed: 'BlueGreen.UndoFailed',
+  unexpectedState: 'BlueGreen.UnexpectedState',
+} as const;
+
+export type ErrorName = (typeof ERRORS)[keyof typeof ERRORS];
+export const ERROR_NAMES: readonly ErrorName[] = Object.values(ERRORS);

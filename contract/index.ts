@@ -1,0 +1,7 @@
+/**
+ * The contract between the product's parts: the state machines' names, their inputs' limits and their error names.
+ * The CDK app, the state-machine authoring, the Lambdas and the CLI import it; it imports nothing.
+ */
+export * from './errors';
+export * from './inputs';
+export * from './machines';
