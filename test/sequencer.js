@@ -14,6 +14,11 @@ const SECONDS = {
   'test/infra/stack-update-matrix.test.ts': 42,
   'test/bench/smoke.test.ts': 39,
   'test/controller/operator-findings.test.ts': 37,
+  'test/state-machines/deploy-green.test.ts': 26,
+  'test/state-machines/rollback.test.ts': 26,
+  'test/state-machines/clean-up.test.ts': 24,
+  'test/state-machines/swap.test.ts': 24,
+  'test/state-machines/abort.test.ts': 21,
 };
 
 class LongestFirst extends Sequencer {
