@@ -1,11 +1,12 @@
 /**
  * Starts one local ECS task as a real OS process (local/dataplane/task-server/server.js) on 127.0.0.1 and a free port.
+ * The process is forked by a small helper process (task-spawner.ts), which costs the emulator's event loop nothing.
  */
-import { fork, type ChildProcess } from 'child_process';
 import { constants as osConstants } from 'os';
 import path from 'path';
 import type { Clock } from '../aws/clock';
 import { resolveImage } from './images';
+import { spawnTaskProcess, type TaskChild } from './task-spawner';
 import type { ImageSpec, TaskExit, TaskLaunchSpec, TaskProcess } from './types';
 
 const TASK_SERVER_ENTRY = path.join(__dirname, 'task-server', 'server.js');
@@ -27,7 +28,7 @@ export interface LocalTaskProcess extends TaskProcess {
 
 export async function launchTask(spec: TaskLaunchSpec, clock: Clock): Promise<LocalTaskProcess> {
   const imageSpec = resolveImage(spec.image);
-  const child = fork(
+  const child = spawnTaskProcess(
     TASK_SERVER_ENTRY,
     [
       JSON.stringify({
@@ -41,24 +42,17 @@ export async function launchTask(spec: TaskLaunchSpec, clock: Clock): Promise<Lo
         host: TASK_HOST,
       }),
     ],
-    {
-      // Only the task definition's environment, as in a container: no host credentials or NODE_OPTIONS leak in.
-      env: { ...spec.environment },
-      // Never inherit the parent's flags (jest, tsx loaders, inspectors): they slow start-up and change behaviour.
-      execArgv: [],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
-    },
+    // Only the task definition's environment, as in a container: no host credentials or NODE_OPTIONS leak in. The
+    // process never inherits the parent's flags (jest, tsx loaders, inspectors) either: see task-server/spawner.js.
+    { ...spec.environment },
   );
-  await new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve);
-    child.once('error', reject);
-  });
-  return new ForkedTask(child, imageSpec, clock.wallMs(spec.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS));
+  // Listening before the spawn is confirmed: the helper may relay the spawn and the first output in one read.
+  const task = new ForkedTask(child, imageSpec, clock.wallMs(spec.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS));
+  await child.spawned;
+  return task;
 }
 
 class ForkedTask implements LocalTaskProcess {
-  readonly pid: number;
   readonly host = TASK_HOST;
   readonly ready: Promise<void>;
   readonly exited: Promise<TaskExit>;
@@ -69,20 +63,17 @@ class ForkedTask implements LocalTaskProcess {
   private hasExited = false;
 
   constructor(
-    private readonly child: ChildProcess,
+    private readonly child: TaskChild,
     readonly imageSpec: ImageSpec,
     private readonly stopGraceMs: number,
   ) {
-    this.pid = child.pid ?? 0;
-    trackUntilExit(child);
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => this.appendOutput(chunk));
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => this.appendOutput(chunk));
+    child.on('output', (chunk: string) => this.appendOutput(chunk));
     // A failed kill() is reported here; without a listener it would crash the emulator.
-    child.on('error', (error) => this.appendOutput(`[local-aws] ${error.message}\n`));
+    child.on('error', (error: Error) => this.appendOutput(`[local-aws] ${error.message}\n`));
 
     this.exited = new Promise<TaskExit>((resolve) => {
       // 'close' rather than 'exit': by then stdout/stderr are fully read, so output() has the last words.
-      child.once('close', (code, signal) => {
+      child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
         this.hasExited = true;
         resolve({ exitCode: exitCodeOf(code, signal), reason: this.stopReason ?? ESSENTIAL_CONTAINER_EXITED });
       });
@@ -102,6 +93,10 @@ class ForkedTask implements LocalTaskProcess {
     });
     // Callers that only watch `exited` must not trigger an unhandled rejection; awaiting `ready` still rejects.
     this.ready.catch(() => undefined);
+  }
+
+  get pid(): number {
+    return this.child.pid ?? 0;
   }
 
   get port(): number {
@@ -148,21 +143,4 @@ function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number 
   if (code !== null) return code;
   const signalNumber = signal === null ? undefined : osConstants.signals[signal];
   return signalNumber === undefined ? null : 128 + signalNumber;
-}
-
-/**
- * Children also exit on their own when the IPC channel closes; this covers a normal `process.exit()` of the parent,
- * where killing synchronously is the only chance left.
- */
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function trackUntilExit(child: ChildProcess): void {
-  liveChildren.add(child);
-  child.once('exit', () => liveChildren.delete(child));
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const live of liveChildren) live.kill('SIGKILL');
-  });
 }

@@ -101,6 +101,27 @@ describe('launchTask', () => {
   });
 
   const linuxOnly = fs.existsSync('/proc/self/environ') ? it : it.skip;
+  linuxOnly(
+    'forks tasks from a small helper process, not from the emulator, each with its own pid and output',
+    async () => {
+      const parentOf = (pid: number): number =>
+        Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+      const tasks = await Promise.all(
+        ['green', 'orange', 'purple'].map((colour) => launch(`local/demo-app:${colour}`)),
+      );
+      await Promise.all(tasks.map((task) => task.ready));
+      expect(new Set(tasks.map((task) => task.pid)).size).toBe(3);
+      const helper = parentOf(tasks[0]?.pid ?? 0);
+      expect(helper).not.toBe(process.pid);
+      expect(parentOf(helper)).toBe(process.pid);
+      expect(tasks.every((task) => parentOf(task.pid) === helper)).toBe(true);
+      const versions = await Promise.all(
+        tasks.map(async (task) => (await get(task.port, '/')).headers['x-app-version']),
+      );
+      expect(versions).toEqual(['green/abc1234', 'orange/abc1234', 'purple/abc1234']);
+    },
+  );
+
   linuxOnly('gives the process the task definition environment and nothing from the host', async () => {
     expect(process.env.AWS_REGION).toBeDefined(); // set by test/setup-env.ts: must not leak into the task
     const task = await launchTask({ image: 'demo-app:green', commit: 'c', environment: { GREETING: 'hi' } }, clock);
