@@ -1,4 +1,4 @@
-import type { Catcher, FailState, PassState, Retrier, StateMachine, States } from './asl';
+import type { Catcher, Condition, MapState, PassState, Payload, Retrier, StateMachine, States, TaskState } from './asl';
 
 /**
  * Errors worth retrying. Throttling surfaces as each service's base exception (`Ecs.EcsException`,
@@ -15,9 +15,15 @@ export const TRANSIENT: readonly string[] = [
   'ElasticLoadBalancingV2.ElasticLoadBalancingV2Exception',
   'ElasticLoadBalancingV2.HealthUnavailableException',
 ];
-export const retry: readonly Retrier[] = [
-  { ErrorEquals: TRANSIENT, IntervalSeconds: 2, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: 'FULL' },
-];
+/** Retries of transient errors: exponential backoff (rate 2) with full jitter. */
+export const backoff = (errors: readonly string[], intervalSeconds: number, maxAttempts = 5): Retrier => ({
+  ErrorEquals: errors,
+  IntervalSeconds: intervalSeconds,
+  MaxAttempts: maxAttempts,
+  BackoffRate: 2,
+  JitterStrategy: 'FULL',
+});
+export const retry: readonly Retrier[] = [backoff(TRANSIENT, 2)];
 
 /**
  * The part of TRANSIENT each aws-sdk Task can raise: Step Functions names errors `<Service>.<Error>`, so another
@@ -61,44 +67,336 @@ export function narrowTransientRetries(definition: StateMachine): StateMachine {
 }
 
 /** Transient Lambda service errors (not errors the function itself throws). */
-export const lambdaRetry: readonly Retrier[] = [
-  {
-    ErrorEquals: [
+const lambdaRetry: readonly Retrier[] = [
+  backoff(
+    [
       'Lambda.ServiceException',
       'Lambda.AWSLambdaException',
       'Lambda.SdkClientException',
       'Lambda.TooManyRequestsException',
       'Lambda.ClientExecutionTimeoutException',
     ],
-    IntervalSeconds: 1,
-    MaxAttempts: 3,
-    BackoffRate: 2,
-    JitterStrategy: 'FULL',
-  },
+    1,
+    3,
+  ),
 ];
+
+/**
+ * lambda:invoke of one of our functions (by its `${…FunctionArn}` placeholder) with `payload` (an object, or a path to
+ * it), a timeout and the retries of transient Lambda service errors; `fields` are the rest of the Task.
+ */
+export function invokeTask(
+  functionArn: string,
+  payload: Payload | string,
+  timeoutSeconds: number,
+  next: string,
+  fields: Pick<TaskState, 'Comment' | 'ResultSelector' | 'ResultPath' | 'OutputPath' | 'Catch'>,
+): TaskState {
+  const { Comment, Catch, ...results } = fields;
+  return {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke',
+    ...(Comment ? { Comment } : {}),
+    Parameters: {
+      FunctionName: functionArn,
+      ...(typeof payload === 'string' ? { 'Payload.$': payload } : { Payload: payload }),
+    },
+    ...results,
+    TimeoutSeconds: timeoutSeconds,
+    Retry: lambdaRetry,
+    ...(Catch ? { Catch } : {}),
+    Next: next,
+  };
+}
+/** The undo's retrier: an undo step is retried on any error before the undo gives up. */
 export const undoRetry: readonly Retrier[] = [
   { ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 },
+];
+/** An undo step for which `error` means "already gone": never retried, and caught as done (see undoCatch). */
+export const undoRetryExcept = (error: string): Retrier[] => [{ ErrorEquals: [error], MaxAttempts: 0 }, ...undoRetry];
+/** An undo step's catchers: `gone` (if given) goes on to `next`; any other error fails the undo. */
+export const undoCatch = (gone?: { error: string; next: string }): Catcher[] => [
+  ...(gone ? [{ ErrorEquals: [gone.error], ResultPath: null, Next: gone.next }] : []),
+  { ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' },
 ];
 export const catchTo = (next: string): Catcher[] => [
   { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next },
 ];
+/** Where a step's errors go: a state (the error at `$.error`), or the catchers themselves. */
+export type OnError = string | readonly Catcher[];
+export const catches = (onError: OnError): readonly Catcher[] =>
+  typeof onError === 'string' ? catchTo(onError) : onError;
 export const ecs = (action: string): string => `arn:aws:states:::aws-sdk:ecs:${action}`;
 export const elb = (action: string): string => `arn:aws:states:::aws-sdk:elasticloadbalancingv2:${action}`;
-export const rejectStatic = (cause: string, next = 'FailInvalidInput'): PassState => ({
+
+/** An aws-sdk Task that changes something and keeps no result: `parameters`, then `next`; errors go to `onError`. */
+export function changeTask(
+  resource: string,
+  parameters: Payload,
+  next: string,
+  onError: OnError,
+  { comment, retrier = retry }: { comment?: string; retrier?: readonly Retrier[] } = {},
+): TaskState {
+  return {
+    Type: 'Task',
+    Resource: resource,
+    ...(comment ? { Comment: comment } : {}),
+    Parameters: parameters,
+    ResultPath: null,
+    Retry: retrier,
+    Catch: catches(onError),
+    Next: next,
+  };
+}
+
+/** An inline Map: `states` (from `startAt`) run for each item of `itemsPath`; its fields in ASL order. */
+export function inlineMap({
+  itemsPath,
+  maxConcurrency,
+  itemSelector,
+  startAt,
+  states,
+  resultSelector,
+  resultPath,
+  onError,
+  next,
+}: {
+  itemsPath: string;
+  maxConcurrency?: number;
+  itemSelector: Payload;
+  startAt: string;
+  states: States;
+  resultSelector?: Payload;
+  resultPath: string;
+  onError?: string;
+  next: string;
+}): MapState {
+  return {
+    Type: 'Map',
+    ItemsPath: itemsPath,
+    ...(maxConcurrency !== undefined ? { MaxConcurrency: maxConcurrency } : {}),
+    ItemSelector: itemSelector,
+    ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: startAt, States: states },
+    ...(resultSelector ? { ResultSelector: resultSelector } : {}),
+    ResultPath: resultPath,
+    ...(onError ? { Catch: catchTo(onError) } : {}),
+    Next: next,
+  };
+}
+
+/**
+ * Where every failure ends: withLeaseRelease() adds it (the lease is given back, then the execution fails with
+ * `$.failure`). Fragments go here once `$.failure` holds {Error, Cause}.
+ */
+export const FAILED = 'ReleaseLeaseOnFailure';
+
+/** A refusal of invalid input with a fixed cause. */
+export const rejectStatic = (cause: string): PassState => ({
   Type: 'Pass',
   Parameters: { Error: 'BlueGreen.InvalidInput', Cause: cause },
   ResultPath: '$.failure',
-  Next: next,
+  Next: FAILED,
 });
-export const fmtReject = (error: string, format: string, next: string): PassState => ({
+/** A refusal: `error`, with the cause a States.Format expression writes. */
+export const fmtReject = (error: string, format: string): PassState => ({
   Type: 'Pass',
   Parameters: { Error: error, 'Cause.$': format },
   ResultPath: '$.failure',
+  Next: FAILED,
+});
+/** The error caught at `$.error` fails the execution, its cause followed by `sentence` (what was or was not done). */
+export const failSaying = (sentence: string): PassState => ({
+  Type: 'Pass',
+  Parameters: { 'Error.$': '$.error.Error', 'Cause.$': `States.Format('{} ${sentence}', $.error.Cause)` },
+  ResultPath: '$.failure',
+  Next: FAILED,
+});
+/**
+ * The undo failed too: BlueGreen.UndoFailed, naming both errors. `format` is a States.Format template whose four `{}`
+ * take the error and cause of the failure, then of the undo.
+ */
+export const undoFailed = (format: string): PassState => ({
+  Type: 'Pass',
+  Parameters: {
+    Error: 'BlueGreen.UndoFailed',
+    'Cause.$': `States.Format('${format}', $.error.Error, $.error.Cause, $.undoError.Error, $.undoError.Cause)`,
+  },
+  ResultPath: '$.failure',
+  Next: FAILED,
+});
+/**
+ * Notes an error at `resultPath` (default `$.error`) and goes to `next` (usually the undo): a fixed cause, or one a
+ * States.Format expression writes (`{ format }`).
+ */
+export const noteError = (
+  error: string,
+  cause: string | { format: string },
+  next: string,
+  resultPath = '$.error',
+): PassState => ({
+  Type: 'Pass',
+  Parameters: { Error: error, ...(typeof cause === 'string' ? { Cause: cause } : { 'Cause.$': cause.format }) },
+  ResultPath: resultPath,
   Next: next,
 });
-export const fail = (comment: string): FailState => ({
-  Type: 'Fail',
-  Comment: comment,
-  ErrorPath: '$.failure.Error',
-  CausePath: '$.failure.Cause',
+
+/**
+ * A function error caught at `at` carries the runtime's JSON error payload as its Cause: `read` parses it, `note`
+ * keeps only its message. Two states, as an intrinsic function's result cannot be followed by a path.
+ */
+export function functionErrorMessageStates(read: string, note: string, at: string, next: string): States {
+  return {
+    [read]: {
+      Type: 'Pass',
+      Comment: "A function error's Cause is the runtime's JSON error payload; keep only its message.",
+      Parameters: { 'Error.$': `${at}.Error`, 'payload.$': `States.StringToJson(${at}.Cause)` },
+      ResultPath: at,
+      Next: note,
+    },
+    [note]: {
+      Type: 'Pass',
+      Parameters: { 'Error.$': `${at}.Error`, 'Cause.$': `${at}.payload.errorMessage` },
+      ResultPath: at,
+      Next: next,
+    },
+  };
+}
+
+/** A successful end: the output names the cluster and service, then `fields`. */
+export const outcome = (fields: Payload, comment?: string): PassState => ({
+  Type: 'Pass',
+  ...(comment ? { Comment: comment } : {}),
+  Parameters: { 'cluster.$': '$.cluster', 'service.$': '$.service', ...fields },
+  End: true,
 });
+
+/**
+ * A loop's counter: `start` sets `<path>.elapsedSeconds` to 0 and goes to `wait`, which waits `seconds` and goes to
+ * `then`; `count` adds the seconds and waits again. The caller's Choice decides between `count` and leaving.
+ */
+export function waitLoopStates({
+  start,
+  wait,
+  count,
+  path,
+  seconds,
+  then,
+}: {
+  start: string;
+  wait: string;
+  count: string;
+  path: string;
+  seconds: number;
+  then: string;
+}): States {
+  return {
+    [start]: { Type: 'Pass', Result: { elapsedSeconds: 0 }, ResultPath: path, Next: wait },
+    [wait]: { Type: 'Wait', Seconds: seconds, Next: then },
+    [count]: {
+      Type: 'Pass',
+      Parameters: { 'elapsedSeconds.$': `States.MathAdd(${path}.elapsedSeconds, ${seconds})` },
+      ResultPath: path,
+      Next: wait,
+    },
+  };
+}
+
+/**
+ * `check` computes whether the list at `list` contains the value at `item` (into `<resultPath>.<flag>`), then
+ * `choose` goes to `contained` or `notContained`. With `collect`, a state of that name first gathers the list (a
+ * wildcard path, only over a list known not to be empty) at `<resultPath>.<key>`.
+ */
+export function containsStates({
+  collect,
+  check,
+  choose,
+  list,
+  item,
+  resultPath,
+  flag,
+  contained,
+  notContained,
+}: {
+  collect?: { name: string; key: string; comment?: string };
+  check: string;
+  choose: string;
+  list: string;
+  item: string;
+  resultPath: string;
+  flag: string;
+  contained: string;
+  notContained: string;
+}): States {
+  const listPath = collect ? `${resultPath}.${collect.key}` : list;
+  return {
+    ...(collect
+      ? {
+          [collect.name]: {
+            Type: 'Pass',
+            ...(collect.comment ? { Comment: collect.comment } : {}),
+            Parameters: { [`${collect.key}.$`]: list },
+            ResultPath: resultPath,
+            Next: check,
+          },
+        }
+      : {}),
+    [check]: {
+      Type: 'Pass',
+      Parameters: { [`${flag}.$`]: `States.ArrayContains(${listPath}, ${item})` },
+      ResultPath: resultPath,
+      Next: choose,
+    },
+    [choose]: {
+      Type: 'Choice',
+      Choices: [{ Variable: `${resultPath}.${flag}`, BooleanEquals: true, Next: contained }],
+      Default: notContained,
+    },
+  };
+}
+
+/**
+ * An optional numeric input field: `choose` goes to `useDefault` (the `${placeholder}` the stack substitutes) when the
+ * field is absent, to `reject` when one of `invalid` holds, else to `useGiven`. Either writes `{ <field> }` at
+ * `resultPath`, then `next`.
+ */
+export function optionalSettingStates({
+  names,
+  field,
+  placeholder,
+  resultPath,
+  next,
+  comment,
+  invalid,
+}: {
+  names: { choose: string; useGiven: string; useDefault: string };
+  field: string;
+  placeholder: string;
+  resultPath: string;
+  next: string;
+  comment?: string;
+  invalid?: { conditions: Condition[]; reject: string };
+}): States {
+  return {
+    [names.choose]: {
+      Type: 'Choice',
+      ...(comment ? { Comment: comment } : {}),
+      Choices: [
+        { Not: { Variable: `$.${field}`, IsPresent: true }, Next: names.useDefault },
+        ...(invalid ? invalid.conditions.map((condition) => ({ ...condition, Next: invalid.reject })) : []),
+      ],
+      Default: names.useGiven,
+    },
+    [names.useGiven]: {
+      Type: 'Pass',
+      Parameters: { [`${field}.$`]: `$.${field}` },
+      ResultPath: resultPath,
+      Next: next,
+    },
+    [names.useDefault]: {
+      Type: 'Pass',
+      Parameters: { [`${field}.$`]: `States.StringToJson('\${${placeholder}}')` },
+      ResultPath: resultPath,
+      Next: next,
+    },
+  };
+}

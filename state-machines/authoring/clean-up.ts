@@ -1,49 +1,35 @@
 import type { StateMachine } from './asl';
-import { fail, fmtReject } from './basics';
-import {
-  closeTestListener,
-  fullyHealthyGateStates,
-  locateTaskSetStates,
-  removeTaskSetsMap,
-  resetPreviousRule,
-  serviceIdentityStates,
-  sweepOrphanTargetGroupsStates,
-} from './common';
-import { recordStates, unfinishedChoiceRules, unfinishedRejects, withLeaseRelease } from './lease';
-const def: StateMachine = {
-  Comment:
-    'clean-up: close the test listener, delete every task set that production no longer uses, and delete its target group once its tasks have drained. Safe to re-run after any partial failure.',
-  StartAt: 'ValidateInput',
-  States: {
-    ...serviceIdentityStates('clean-up', 'LiveLocate', 'removing the previous version'),
-    ...locateTaskSetStates('Live', '$.prodRule', '$.live', 'CheckCleanUpRecord'),
+import { failSaying, fmtReject, outcome } from './basics';
+import { fullyHealthyGateStates } from './health';
+import { liveVersionStates } from './identity';
+import { leasedMachine, unfinishedChoiceRules, unfinishedRejects } from './lease';
+import { testServesProductionChoice } from './rules';
+import { keepOnlyLiveStates, recordLiveOrNoneStates } from './teardown';
+
+/** clean-up: after a swap, keep only what production serves. */
+const definition: StateMachine = leasedMachine(
+  'clean-up: close the test listener, delete every task set that production no longer uses, and delete its target group once its tasks have drained. Safe to re-run after any partial failure.',
+  {
+    ...liveVersionStates('clean-up', 'CheckCleanUpRecord', 'removing the previous version'),
     CheckCleanUpRecord: {
       Type: 'Choice',
       Comment:
         'An unfinished swap (its bake never completed) or rollback must be finished first: removing "the old version" now would remove the one production may have to go back to.',
-      Choices: [...unfinishedChoiceRules()],
+      Choices: unfinishedChoiceRules(),
       Default: 'CheckNothingUnderTest',
     },
     ...unfinishedRejects(['swap', 'rollback']),
-    CheckNothingUnderTest: {
-      Type: 'Choice',
-      Comment:
+    CheckNothingUnderTest: testServesProductionChoice({
+      comment:
         'A test listener that forwards anywhere but production means a green that was never swapped: deleting "the old version" would delete blue or the untested green.',
-      Choices: [
-        { Not: { Variable: '$.testRule.actions[0].Type', StringEquals: 'forward' }, Next: 'CheckLiveIsPrimary' },
-        { Not: { Variable: '$.prodRule.actions[0].Type', StringEquals: 'forward' }, Next: 'RejectGreenNotSwapped' },
-        {
-          Variable: '$.testRule.actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn',
-          StringEqualsPath: '$.prodRule.actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn',
-          Next: 'CheckLiveIsPrimary',
-        },
-      ],
-      Default: 'RejectGreenNotSwapped',
-    },
+      testClosed: 'CheckLiveIsPrimary',
+      prodNotForwarding: 'RejectGreenNotSwapped',
+      same: 'CheckLiveIsPrimary',
+      different: 'RejectGreenNotSwapped',
+    }),
     RejectGreenNotSwapped: fmtReject(
       'BlueGreen.GreenNotSwapped',
       "States.Format('Service {} has a green under test that production does not serve yet (test listener: {}). Run swap first, or abort to discard green. Nothing was changed.', $.service, States.JsonToString($.testRule.actions))",
-      'FailBeforeChangesWithCause',
     ),
     CheckLiveIsPrimary: {
       Type: 'Choice',
@@ -77,61 +63,30 @@ const def: StateMachine = {
     RejectLiveNotHealthy: fmtReject(
       'BlueGreen.LiveNotHealthy',
       "States.Format('Clean-up refused: the live version (task set {}) is not fully healthy (target states {}), and clean-up would remove the version production could go back to. Run rollback, or re-run clean-up once it is healthy. Nothing was changed.', $.live.taskSetId, States.JsonToString($.liveHealth.states))",
-      'FailBeforeChangesWithCause',
     ),
     RejectNothingLive: fmtReject(
       'BlueGreen.NothingLive',
       "States.Format('Production of service {} does not forward to any task set ({}), so there is no old version to remove. Run swap (or rollback) first. Nothing was changed.', $.service, States.JsonToString($.prodRule.actions))",
-      'FailBeforeChangesWithCause',
     ),
     RejectSwapUnfinished: fmtReject(
       'BlueGreen.SwapUnfinished',
       "States.Format('Production forwards to task set {} but it is {} rather than PRIMARY: a swap did not finish. Run swap again to finish it, or rollback. Nothing was changed.', $.live.taskSetId, $.live.status)",
-      'FailBeforeChangesWithCause',
     ),
-    CloseTestListener: closeTestListener('ReleasePreviousRule', 'FailCleanUp'),
-    ReleasePreviousRule: resetPreviousRule('RemoveOldTaskSets', 'FailCleanUp'),
-    RemoveOldTaskSets: removeTaskSetsMap('SweepDescribeService', 'FailCleanUp'),
-    ...sweepOrphanTargetGroupsStates('IsAnythingLive', 'FailCleanUp'),
-    IsAnythingLive: {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.live.taskSetId', IsPresent: true, Next: 'NoteCleanedUp' }],
-      Default: 'NoteNothingLiveToKeep',
-    },
-    ...recordStates('CleanedUp', { phase: 'stable', 'live.$': '$.live' }, 'CleanedUp', 'FailCleanUp'),
-    ...recordStates('NothingLiveToKeep', { phase: 'none' }, 'NothingLiveToKeep', 'FailCleanUp'),
-    NothingLiveToKeep: {
-      Type: 'Pass',
-      Parameters: {
-        'cluster.$': '$.cluster',
-        'service.$': '$.service',
-        message: 'Clean-up complete: the test listener is closed; no version is live, and none was removed.',
-      },
-      End: true,
-    },
-    CleanedUp: {
-      Type: 'Pass',
-      Parameters: {
-        'cluster.$': '$.cluster',
-        'service.$': '$.service',
-        'removed.$': '$.removed',
-        'message.$':
-          "States.Format('Clean-up complete: the test listener is closed and only the production task set remains ({}).', $.live.taskSetId)",
-      },
-      End: true,
-    },
-    FailCleanUp: {
-      Type: 'Pass',
-      Parameters: {
-        'Error.$': '$.error.Error',
-        'Cause.$':
-          "States.Format('{} Clean-up stopped part-way; production is unaffected and clean-up is safe to re-run.', $.error.Cause)",
-      },
-      ResultPath: '$.failure',
-      Next: 'FailCleanUpWithCause',
-    },
-    FailCleanUpWithCause: fail('Production is unaffected.'),
+    ...keepOnlyLiveStates({ onError: 'FailCleanUp', next: 'IsAnythingLive' }),
+    ...recordLiveOrNoneStates({
+      live: { name: 'CleanedUp', next: 'CleanedUp' },
+      none: { name: 'NothingLiveToKeep', next: 'NothingLiveToKeep' },
+      onError: 'FailCleanUp',
+    }),
+    NothingLiveToKeep: outcome({
+      message: 'Clean-up complete: the test listener is closed; no version is live, and none was removed.',
+    }),
+    CleanedUp: outcome({
+      'removed.$': '$.removed',
+      'message.$':
+        "States.Format('Clean-up complete: the test listener is closed and only the production task set remains ({}).', $.live.taskSetId)",
+    }),
+    FailCleanUp: failSaying('Clean-up stopped part-way; production is unaffected and clean-up is safe to re-run.'),
   },
-};
-const definition: StateMachine = withLeaseRelease(def);
+);
 export default definition;

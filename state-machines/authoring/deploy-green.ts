@@ -1,69 +1,75 @@
-import type { PassState, StateMachine } from './asl';
-import { catchTo, ecs, elb, lambdaRetry, retry } from './basics';
+import type { Retrier, StateMachine, TaskState } from './asl';
 import {
-  deleteTargetGroupTask,
-  describeRuleTask,
-  describeServiceTask,
-  forwardTo,
-  identityRejects,
-  releaseDeploymentRulesStates,
-  serviceNotFoundReject,
-  targetStatesStates,
-  wrongIdentityRules,
-} from './common';
+  catchTo,
+  changeTask,
+  containsStates,
+  ecs,
+  elb,
+  FAILED,
+  failSaying,
+  fmtReject,
+  functionErrorMessageStates,
+  inlineMap,
+  invokeTask,
+  noteError,
+  type OnError,
+  optionalSettingStates,
+  outcome,
+  retry,
+  undoCatch,
+  undoFailed,
+  undoRetry,
+  undoRetryExcept,
+  waitLoopStates,
+} from './basics';
+import { allTargetsHealthy, healthSummary, targetStatesStates } from './health';
+import { identityRejects, serviceLookupStates, wrongIdentityRules } from './identity';
 import {
-  acquireLeaseStates,
+  leasedMachine,
+  leaseStates,
   recordStates,
-  startLeaseState,
+  restoreRecordTask,
   unfinishedChoiceRules,
   unfinishedRejects,
-  withLeaseRelease,
 } from './lease';
+import { describeRuleTask, forwardRuleTask, forwards, releaseDeploymentRulesStates, restoreRuleTask } from './rules';
+import { describeTaskSetTask, removeTaskSetStates } from './task-sets';
+import { deleteTargetGroupTask } from './target-groups';
+
 /** Whose a created resource is: sweeps and IAM conditions select by these, never by name. */
 const OWNER_TAGS = [
   { Key: 'bluegreen:stack', Value: '${StackName}' },
   { Key: 'bluegreen:service', Value: '${ServiceName}' },
 ];
-const fmtReject = (error: string, format: string, next = 'FailInvalidInput'): PassState => ({
-  Type: 'Pass',
-  Parameters: { Error: error, 'Cause.$': format },
-  ResultPath: '$.failure',
-  Next: next,
-});
+/** UpdateService: the service's desired count becomes the number at `countPath` (a path or intrinsic). */
+const setDesiredCountTask = (
+  countPath: string,
+  next: string,
+  onError: OnError,
+  retrier?: readonly Retrier[],
+): TaskState =>
+  changeTask(
+    ecs('updateService'),
+    { 'Cluster.$': '$.cluster', 'Service.$': '$.service', 'DesiredCount.$': countPath },
+    next,
+    onError,
+    { retrier },
+  );
 
-const def: StateMachine = {
-  Comment:
-    'deploy-green: start a green task set beside blue behind its own target group, wait until it is healthy, then point the test listener at it. Undoes everything it made when a later step fails.',
-  StartAt: 'CheckInputFields',
-  States: {
-    CheckInputFields: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke',
+/** deploy-green: a green task set beside blue, healthy, behind the test listener; undone if any step fails. */
+const definition: StateMachine = leasedMachine(
+  'deploy-green: start a green task set beside blue behind its own target group, wait until it is healthy, then point the test listener at it. Undoes everything it made when a later step fails.',
+  {
+    CheckInputFields: invokeTask('${ValidateInputFunctionArn}', '$', 30, 'ValidateInput', {
       Comment:
         'validate-input (lambdas/) checks every field with rules ASL cannot express (hex commit, image URI, task definition reference) and names each offending field, its value and the fix. Its output is the normalized input.',
-      Parameters: { FunctionName: '${ValidateInputFunctionArn}', 'Payload.$': '$' },
       OutputPath: '$.Payload',
-      TimeoutSeconds: 30,
-      Retry: lambdaRetry,
       Catch: [
         { ErrorEquals: ['BlueGreen.InvalidInput'], ResultPath: '$.failure', Next: 'ReadInvalidInputPayload' },
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FailBeforeChanges' },
       ],
-      Next: 'ValidateInput',
-    },
-    ReadInvalidInputPayload: {
-      Type: 'Pass',
-      Comment: "A function error's Cause is the runtime's JSON error payload; keep only its message.",
-      Parameters: { 'Error.$': '$.failure.Error', 'payload.$': 'States.StringToJson($.failure.Cause)' },
-      ResultPath: '$.failure',
-      Next: 'NoteInvalidInput',
-    },
-    NoteInvalidInput: {
-      Type: 'Pass',
-      Parameters: { 'Error.$': '$.failure.Error', 'Cause.$': '$.failure.payload.errorMessage' },
-      ResultPath: '$.failure',
-      Next: 'FailInvalidInput',
-    },
+    }),
+    ...functionErrorMessageStates('ReadInvalidInputPayload', 'NoteInvalidInput', '$.failure', FAILED),
     ValidateInput: {
       Type: 'Choice',
       Comment: 'The input is well-formed (validate-input); it must also name the service this state machine deploys.',
@@ -72,23 +78,17 @@ const def: StateMachine = {
     },
     ...identityRejects('deploy-green'),
 
-    ChooseHealthTimeout: {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.healthTimeoutSeconds', IsPresent: true, Next: 'UseGivenHealthTimeout' }],
-      Default: 'UseDefaultHealthTimeout',
-    },
-    UseGivenHealthTimeout: {
-      Type: 'Pass',
-      Parameters: { 'healthTimeoutSeconds.$': '$.healthTimeoutSeconds' },
-      ResultPath: '$.limits',
-      Next: 'NameDeployment',
-    },
-    UseDefaultHealthTimeout: {
-      Type: 'Pass',
-      Parameters: { 'healthTimeoutSeconds.$': "States.StringToJson('${HealthTimeoutSeconds}')" },
-      ResultPath: '$.limits',
-      Next: 'NameDeployment',
-    },
+    ...optionalSettingStates({
+      names: {
+        choose: 'ChooseHealthTimeout',
+        useGiven: 'UseGivenHealthTimeout',
+        useDefault: 'UseDefaultHealthTimeout',
+      },
+      field: 'healthTimeoutSeconds',
+      placeholder: 'HealthTimeoutSeconds',
+      resultPath: '$.limits',
+      next: 'NameDeployment',
+    }),
     NameDeployment: {
       Type: 'Pass',
       Comment:
@@ -101,22 +101,16 @@ const def: StateMachine = {
       ResultPath: '$.deployment',
       Next: 'StartLease',
     },
-    StartLease: startLeaseState('AcquireLease'),
-    ...acquireLeaseStates({ machine: 'deploy-green', operation: 'deploying green', next: 'DescribeService' }),
-
-    DescribeService: describeServiceTask('CheckService'),
-    CheckService: {
-      Type: 'Choice',
-      Choices: [
-        { Not: { Variable: '$.current.services[0]', IsPresent: true }, Next: 'RejectServiceNotFound' },
-        { Not: { Variable: '$.current.services[0].Status', StringEquals: 'ACTIVE' }, Next: 'RejectServiceNotFound' },
+    ...leaseStates('deploy-green', 'deploying green', 'DescribeService'),
+    ...serviceLookupStates(
+      [
         {
           Not: { Variable: '$.current.services[0].DeploymentController.Type', StringEquals: 'EXTERNAL' },
           Next: 'RejectWrongController',
         },
       ],
-      Default: 'CheckDeployRecord',
-    },
+      'CheckDeployRecord',
+    ),
     CheckDeployRecord: {
       Type: 'Choice',
       Comment:
@@ -134,45 +128,38 @@ const def: StateMachine = {
       ],
       Default: 'CheckOneDeploymentAtATime',
     },
-    ListTaskSetDeployments: {
-      Type: 'Pass',
-      Comment: 'Task sets carry the execution that made them (ExternalId).',
-      Parameters: { 'ids.$': '$.current.services[0].TaskSets[*].ExternalId' },
-      ResultPath: '$.interrupted',
-      Next: 'FindInterruptedGreen',
-    },
-    FindInterruptedGreen: {
-      Type: 'Pass',
-      Parameters: { 'left.$': 'States.ArrayContains($.interrupted.ids, $.lease.record.green.execution)' },
-      ResultPath: '$.interrupted',
-      Next: 'IsInterruptedGreenLeft',
-    },
-    IsInterruptedGreenLeft: {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.interrupted.left', BooleanEquals: true, Next: 'RejectInterruptedDeployment' }],
-      Default: 'CheckOneDeploymentAtATime',
-    },
+    ...containsStates({
+      collect: {
+        name: 'ListTaskSetDeployments',
+        key: 'ids',
+        comment: 'Task sets carry the execution that made them (ExternalId).',
+      },
+      check: 'FindInterruptedGreen',
+      choose: 'IsInterruptedGreenLeft',
+      list: '$.current.services[0].TaskSets[*].ExternalId',
+      item: '$.lease.record.green.execution',
+      resultPath: '$.interrupted',
+      flag: 'left',
+      contained: 'RejectInterruptedDeployment',
+      notContained: 'CheckOneDeploymentAtATime',
+    }),
     ...unfinishedRejects(['swap', 'rollback']),
     RejectPreviousKept: fmtReject(
       'BlueGreen.DeploymentInProgress',
       "States.Format('Service {} still keeps the previous version (task set {}) for rollback after a swap. Run clean-up to keep the new version (or rollback to go back), then deploy again. Nothing was changed.', $.service, $.lease.record.previous.taskSetArn)",
-      'FailBeforeChangesWithCause',
     ),
     RejectInterruptedDeployment: fmtReject(
       'BlueGreen.DeploymentInProgress',
       "States.Format('An earlier deploy-green of service {} ({}) did not finish and left a green task set behind. Run abort to remove it, then deploy again. Nothing was changed.', $.service, $.lease.record.updatedBy)",
-      'FailBeforeChangesWithCause',
     ),
     CheckOneDeploymentAtATime: {
       Type: 'Choice',
       Choices: [{ Variable: '$.current.services[0].TaskSets[1]', IsPresent: true, Next: 'ListBlockingTaskSets' }],
       Default: 'DescribeTestRule',
     },
-    RejectServiceNotFound: serviceNotFoundReject(),
     RejectWrongController: fmtReject(
       'BlueGreen.InvalidService',
       "States.Format('ECS service {} does not use the EXTERNAL deployment controller; blue/green task sets need it.', $.service)",
-      'FailBeforeChangesWithCause',
     ),
     ListBlockingTaskSets: {
       Type: 'Pass',
@@ -186,7 +173,6 @@ const def: StateMachine = {
     RejectDeploymentInProgress: fmtReject(
       'BlueGreen.DeploymentInProgress',
       "States.Format('Service {} already has a green deployment (task sets started by {} with status {}). One deployment at a time: finish it with swap and clean-up, or discard it with abort, then deploy again. Nothing was changed.', $.service, States.JsonToString($.blocking.deployments), States.JsonToString($.blocking.statuses))",
-      'FailBeforeChangesWithCause',
     ),
 
     DescribeTestRule: describeRuleTask('${TestRuleArn}', '$.testRule', 'CheckTestRuleIsClosed'),
@@ -194,7 +180,7 @@ const def: StateMachine = {
       Type: 'Choice',
       Comment:
         'The test listener forwards only while a green is under test (until clean-up closes it), so a forward here means another deployment is in flight.',
-      Choices: [{ Variable: '$.testRule.actions[0].Type', StringEquals: 'forward', Next: 'RejectTestListenerBusy' }],
+      Choices: [{ ...forwards('$.testRule'), Next: 'RejectTestListenerBusy' }],
       Default: 'NoteDeploying',
     },
     ...recordStates(
@@ -210,19 +196,11 @@ const def: StateMachine = {
       Choices: [{ Variable: '$.current.services[0].TaskSets[0]', IsPresent: true, Next: 'CreateDeploymentRule' }],
       Default: 'SetServiceDesiredCount',
     },
-    SetServiceDesiredCount: {
-      Type: 'Task',
-      Resource: ecs('updateService'),
-      Parameters: {
-        'Cluster.$': '$.cluster',
-        'Service.$': '$.service',
-        'DesiredCount.$': "States.StringToJson('${DesiredCount}')",
-      },
-      ResultPath: null,
-      Retry: retry,
-      Catch: catchTo('FailBeforeChanges'),
-      Next: 'NoteScaledFrom',
-    },
+    SetServiceDesiredCount: setDesiredCountTask(
+      "States.StringToJson('${DesiredCount}')",
+      'NoteScaledFrom',
+      'FailBeforeChanges',
+    ),
     NoteScaledFrom: {
       Type: 'Pass',
       Comment: 'The count before the first release, which an undo puts back.',
@@ -283,16 +261,11 @@ const def: StateMachine = {
       Next: 'ListDeploymentRules',
     },
     ...releaseDeploymentRulesStates('CreateDeploymentRule', 'UndoDetachHealthRule'),
-    NoteForeignRule: {
-      Type: 'Pass',
-      Parameters: {
-        Error: 'BlueGreen.ForeignRule',
-        Cause:
-          'The test listener (${TestListenerArn}) has a rule at priority 100 that this controller did not make (it lacks the tags bluegreen:stack=${StackName} and bluegreen:service=${ServiceName}). The controller never touches it: move it to another priority, then deploy again.',
-      },
-      ResultPath: '$.error',
-      Next: 'UndoDetachHealthRule',
-    },
+    NoteForeignRule: noteError(
+      'BlueGreen.ForeignRule',
+      'The test listener (${TestListenerArn}) has a rule at priority 100 that this controller did not make (it lacks the tags bluegreen:stack=${StackName} and bluegreen:service=${ServiceName}). The controller never touches it: move it to another priority, then deploy again.',
+      'UndoDetachHealthRule',
+    ),
     RecheckTestRule: describeRuleTask('${TestRuleArn}', '$.testRule', 'IsTestRuleStillClosed', {
       comment:
         'Double-checked: a deployment that finished between our first check and taking the lock has opened the test listener by now.',
@@ -300,23 +273,20 @@ const def: StateMachine = {
     }),
     IsTestRuleStillClosed: {
       Type: 'Choice',
-      Choices: [{ Variable: '$.testRule.actions[0].Type', StringEquals: 'forward', Next: 'NoteTestListenerTaken' }],
+      Choices: [{ ...forwards('$.testRule'), Next: 'NoteTestListenerTaken' }],
       Default: 'ChooseTaskDefinitionSource',
     },
-    NoteTestListenerTaken: {
-      Type: 'Pass',
-      Parameters: {
-        Error: 'BlueGreen.DeploymentInProgress',
-        'Cause.$':
+    NoteTestListenerTaken: noteError(
+      'BlueGreen.DeploymentInProgress',
+      {
+        format:
           "States.Format('Another deployment of service {} opened the test listener while this one started ({}). One deployment at a time.', $.service, States.JsonToString($.testRule.actions))",
       },
-      ResultPath: '$.error',
-      Next: 'UndoDetachHealthRule',
-    },
+      'UndoDetachHealthRule',
+    ),
     RejectTestListenerBusy: fmtReject(
       'BlueGreen.DeploymentInProgress',
       "States.Format('The test listener of service {} still forwards to a deployment ({}). One deployment at a time: run swap and clean-up, or abort, then deploy again. Nothing was changed.', $.service, States.JsonToString($.testRule.actions))",
-      'FailBeforeChangesWithCause',
     ),
 
     ChooseTaskDefinitionSource: {
@@ -334,16 +304,14 @@ const def: StateMachine = {
       Catch: catchTo('NoteUnknownTaskDefinition'),
       Next: 'CheckTaskDefinitionFamily',
     },
-    NoteUnknownTaskDefinition: {
-      Type: 'Pass',
-      Parameters: {
-        Error: 'BlueGreen.InvalidInput',
-        'Cause.$':
+    NoteUnknownTaskDefinition: noteError(
+      'BlueGreen.InvalidInput',
+      {
+        format:
           "States.Format('Input field taskDefinition is {} but ECS cannot describe it ({}). Give a registered task definition of family ${TaskDefinitionFamily}, or give image instead.', $.taskDefinition, $.error.Cause)",
       },
-      ResultPath: '$.error',
-      Next: 'UndoDetachHealthRule',
-    },
+      'UndoDetachHealthRule',
+    ),
     CheckTaskDefinitionFamily: {
       Type: 'Choice',
       Choices: [
@@ -354,16 +322,14 @@ const def: StateMachine = {
       ],
       Default: 'CreateGreenTargetGroup',
     },
-    RejectWrongFamily: {
-      Type: 'Pass',
-      Parameters: {
-        Error: 'BlueGreen.InvalidInput',
-        'Cause.$':
+    RejectWrongFamily: noteError(
+      'BlueGreen.InvalidInput',
+      {
+        format:
           "States.Format('Input field taskDefinition is {} of family {}, but this service runs family ${TaskDefinitionFamily}. Register a revision of ${TaskDefinitionFamily}, or give image instead.', $.taskDefinition, $.greenTaskDefinition.family)",
       },
-      ResultPath: '$.error',
-      Next: 'UndoDetachHealthRule',
-    },
+      'UndoDetachHealthRule',
+    ),
     DescribeTemplateTaskDefinition: {
       Type: 'Task',
       Resource: ecs('describeTaskDefinition'),
@@ -379,31 +345,27 @@ const def: StateMachine = {
       Catch: catchTo('UndoDetachHealthRule'),
       Next: 'SetAppImage',
     },
-    SetAppImage: {
-      Type: 'Map',
-      ItemsPath: '$.template.containers',
-      ItemSelector: { 'container.$': '$$.Map.Item.Value', override: { 'Image.$': '$.image' } },
-      ItemProcessor: {
-        ProcessorConfig: { Mode: 'INLINE' },
-        StartAt: 'IsAppContainer',
-        States: {
-          IsAppContainer: {
-            Type: 'Choice',
-            Choices: [{ Variable: '$.container.Name', StringEquals: '${ContainerName}', Next: 'ReplaceImage' }],
-            Default: 'KeepContainer',
-          },
-          ReplaceImage: {
-            Type: 'Pass',
-            Parameters: { 'container.$': 'States.JsonMerge($.container, $.override, false)' },
-            OutputPath: '$.container',
-            End: true,
-          },
-          KeepContainer: { Type: 'Pass', OutputPath: '$.container', End: true },
+    SetAppImage: inlineMap({
+      itemsPath: '$.template.containers',
+      itemSelector: { 'container.$': '$$.Map.Item.Value', override: { 'Image.$': '$.image' } },
+      startAt: 'IsAppContainer',
+      states: {
+        IsAppContainer: {
+          Type: 'Choice',
+          Choices: [{ Variable: '$.container.Name', StringEquals: '${ContainerName}', Next: 'ReplaceImage' }],
+          Default: 'KeepContainer',
         },
+        ReplaceImage: {
+          Type: 'Pass',
+          Parameters: { 'container.$': 'States.JsonMerge($.container, $.override, false)' },
+          OutputPath: '$.container',
+          End: true,
+        },
+        KeepContainer: { Type: 'Pass', OutputPath: '$.container', End: true },
       },
-      ResultPath: '$.template.containers',
-      Next: 'RegisterGreenTaskDefinition',
-    },
+      resultPath: '$.template.containers',
+      next: 'RegisterGreenTaskDefinition',
+    }),
     RegisterGreenTaskDefinition: {
       Type: 'Task',
       Resource: ecs('registerTaskDefinition'),
@@ -452,33 +414,26 @@ const def: StateMachine = {
       Catch: catchTo('UndoDetachHealthRule'),
       Next: 'SetGreenDeregistrationDelay',
     },
-    SetGreenDeregistrationDelay: {
-      Type: 'Task',
-      Resource: elb('modifyTargetGroupAttributes'),
-      Comment: 'Clean-up waits for this delay before it deletes the old target group, so keep it short.',
-      Parameters: {
+    SetGreenDeregistrationDelay: changeTask(
+      elb('modifyTargetGroupAttributes'),
+      {
         'TargetGroupArn.$': '$.greenTargetGroup.arn',
         Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '${DeregistrationDelaySeconds}' }],
       },
-      ResultPath: null,
-      Retry: retry,
-      Catch: catchTo('UndoDetachHealthRule'),
-      Next: 'AttachGreenForHealthChecks',
-    },
-    AttachGreenForHealthChecks: {
-      Type: 'Task',
-      Resource: elb('modifyRule'),
-      Comment:
-        'The deployment rule now forwards its header to green: ELBv2 starts health-checking green, and testers can reach it with the header before the test listener opens.',
-      Parameters: {
-        'RuleArn.$': '$.deploymentRule.arn',
-        Actions: forwardTo('$.greenTargetGroup.arn'),
+      'AttachGreenForHealthChecks',
+      'UndoDetachHealthRule',
+      { comment: 'Clean-up waits for this delay before it deletes the old target group, so keep it short.' },
+    ),
+    AttachGreenForHealthChecks: forwardRuleTask(
+      { path: '$.deploymentRule.arn' },
+      '$.greenTargetGroup.arn',
+      'CreateGreenTaskSet',
+      'UndoDetachHealthRule',
+      {
+        comment:
+          'The deployment rule now forwards its header to green: ELBv2 starts health-checking green, and testers can reach it with the header before the test listener opens.',
       },
-      ResultPath: null,
-      Retry: retry,
-      Catch: catchTo('UndoDetachHealthRule'),
-      Next: 'CreateGreenTaskSet',
-    },
+    ),
     CreateGreenTaskSet: {
       Type: 'Task',
       Resource: ecs('createTaskSet'),
@@ -513,22 +468,17 @@ const def: StateMachine = {
       Next: 'StartHealthWait',
     },
 
-    StartHealthWait: { Type: 'Pass', Result: { elapsedSeconds: 0 }, ResultPath: '$.health', Next: 'WaitForGreen' },
-    WaitForGreen: { Type: 'Wait', Seconds: 10, Next: 'DescribeGreenTaskSet' },
-    DescribeGreenTaskSet: {
-      Type: 'Task',
-      Resource: ecs('describeTaskSets'),
-      Parameters: {
-        'Cluster.$': '$.cluster',
-        'Service.$': '$.service',
-        'TaskSets.$': 'States.Array($.greenTaskSet.arn)',
-      },
-      ResultSelector: { 'taskSets.$': '$.TaskSets' },
-      ResultPath: '$.health.ecs',
-      Retry: retry,
-      Catch: catchTo('UndoDetachHealthRule'),
-      Next: 'DescribeGreenTargetHealth',
-    },
+    ...waitLoopStates({
+      start: 'StartHealthWait',
+      wait: 'WaitForGreen',
+      count: 'CountHealthWait',
+      path: '$.health',
+      seconds: 10,
+      then: 'DescribeGreenTaskSet',
+    }),
+    DescribeGreenTaskSet: describeTaskSetTask('$.greenTaskSet.arn', '$.health.ecs', 'DescribeGreenTargetHealth', {
+      onError: catchTo('UndoDetachHealthRule'),
+    }),
     ...targetStatesStates({
       describe: 'DescribeGreenTargetHealth',
       tgPath: '$.greenTargetGroup.arn',
@@ -541,15 +491,11 @@ const def: StateMachine = {
       Choices: [{ Not: { Variable: '$.health.ecs.taskSets[0]', IsPresent: true }, Next: 'NoteGreenTaskSetVanished' }],
       Default: 'SummarizeGreenHealth',
     },
-    NoteGreenTaskSetVanished: {
-      Type: 'Pass',
-      Parameters: {
-        Error: 'BlueGreen.GreenTaskSetMissing',
-        Cause: 'The green task set disappeared while deploy-green waited for it to become healthy.',
-      },
-      ResultPath: '$.error',
-      Next: 'UndoDetachHealthRule',
-    },
+    NoteGreenTaskSetVanished: noteError(
+      'BlueGreen.GreenTaskSetMissing',
+      'The green task set disappeared while deploy-green waited for it to become healthy.',
+      'UndoDetachHealthRule',
+    ),
     SummarizeGreenHealth: {
       Type: 'Pass',
       Parameters: {
@@ -557,10 +503,7 @@ const def: StateMachine = {
         'stability.$': '$.health.ecs.taskSets[0].StabilityStatus',
         'running.$': '$.health.ecs.taskSets[0].RunningCount',
         'desired.$': '$.health.ecs.taskSets[0].ComputedDesiredCount',
-        'registered.$': 'States.ArrayLength($.health.elb.states)',
-        'distinctStates.$': 'States.ArrayLength(States.ArrayUnique($.health.elb.states))',
-        'anyHealthy.$': "States.ArrayContains($.health.elb.states, 'healthy')",
-        'states.$': '$.health.elb.states',
+        ...healthSummary('$.health.elb.states'),
       },
       ResultPath: '$.health',
       Next: 'IsGreenHealthy',
@@ -576,8 +519,7 @@ const def: StateMachine = {
             { Variable: '$.health.desired', NumericGreaterThan: 0 },
             { Variable: '$.health.running', NumericEqualsPath: '$.health.desired' },
             { Variable: '$.health.registered', NumericEqualsPath: '$.health.desired' },
-            { Variable: '$.health.distinctStates', NumericEquals: 1 },
-            { Variable: '$.health.anyHealthy', BooleanEquals: true },
+            ...allTargetsHealthy('$.health'),
           ],
           Next: 'PointTestListenerAtGreen',
         },
@@ -589,81 +531,50 @@ const def: StateMachine = {
       ],
       Default: 'CountHealthWait',
     },
-    CountHealthWait: {
-      Type: 'Pass',
-      Parameters: { 'elapsedSeconds.$': 'States.MathAdd($.health.elapsedSeconds, 10)' },
-      ResultPath: '$.health',
-      Next: 'WaitForGreen',
-    },
-    NoteGreenNotHealthy: {
-      Type: 'Pass',
-      Parameters: {
-        Error: 'BlueGreen.GreenNotHealthy',
-        'Cause.$':
+    NoteGreenNotHealthy: noteError(
+      'BlueGreen.GreenNotHealthy',
+      {
+        format:
           "States.Format('Green did not become healthy within {} seconds: task set {}, {} of {} tasks running, target states {}.', $.limits.healthTimeoutSeconds, $.health.stability, $.health.running, $.health.desired, States.JsonToString($.health.states))",
       },
-      ResultPath: '$.error',
-      Next: 'UndoDetachHealthRule',
-    },
+      'UndoDetachHealthRule',
+    ),
 
-    PointTestListenerAtGreen: {
-      Type: 'Task',
-      Resource: elb('modifyRule'),
-      Parameters: {
-        RuleArn: '${TestRuleArn}',
-        Actions: forwardTo('$.greenTargetGroup.arn'),
-      },
-      ResultPath: null,
-      Retry: retry,
-      Catch: catchTo('UndoRestoreTestListener'),
-      Next: 'ChooseSmokeTest',
-    },
+    PointTestListenerAtGreen: forwardRuleTask(
+      '${TestRuleArn}',
+      '$.greenTargetGroup.arn',
+      'ChooseSmokeTest',
+      'UndoRestoreTestListener',
+    ),
     ChooseSmokeTest: {
       Type: 'Choice',
       Choices: [{ Variable: '$.smokeTest', IsPresent: true, Next: 'SmokeTestGreen' }],
       Default: 'DetachGreenHealthRule',
     },
-    SmokeTestGreen: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke',
-      Comment:
-        'Optional HTTP checks through the test listener (paths, expected status, body pattern); a failure undoes the deployment.',
-      Parameters: {
-        FunctionName: '${SmokeTestFunctionArn}',
-        Payload: { testUrl: '${TestUrl}', 'smokeTest.$': '$.smokeTest' },
+    SmokeTestGreen: invokeTask(
+      '${SmokeTestFunctionArn}',
+      { testUrl: '${TestUrl}', 'smokeTest.$': '$.smokeTest' },
+      180,
+      'DetachGreenHealthRule',
+      {
+        Comment:
+          'Optional HTTP checks through the test listener (paths, expected status, body pattern); a failure undoes the deployment.',
+        ResultSelector: { 'message.$': '$.Payload.message', 'paths.$': '$.Payload.paths' },
+        ResultPath: '$.smokeTestResult',
+        Catch: [
+          { ErrorEquals: ['BlueGreen.SmokeTestFailed'], ResultPath: '$.error', Next: 'ReadSmokeTestPayload' },
+          { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'UndoRestoreTestListener' },
+        ],
       },
-      ResultSelector: { 'message.$': '$.Payload.message', 'paths.$': '$.Payload.paths' },
-      ResultPath: '$.smokeTestResult',
-      TimeoutSeconds: 180,
-      Retry: lambdaRetry,
-      Catch: [
-        { ErrorEquals: ['BlueGreen.SmokeTestFailed'], ResultPath: '$.error', Next: 'ReadSmokeTestPayload' },
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'UndoRestoreTestListener' },
-      ],
-      Next: 'DetachGreenHealthRule',
-    },
-    ReadSmokeTestPayload: {
-      Type: 'Pass',
-      Parameters: { 'Error.$': '$.error.Error', 'payload.$': 'States.StringToJson($.error.Cause)' },
-      ResultPath: '$.error',
-      Next: 'NoteSmokeTestFailed',
-    },
-    NoteSmokeTestFailed: {
-      Type: 'Pass',
-      Parameters: { 'Error.$': '$.error.Error', 'Cause.$': '$.error.payload.errorMessage' },
-      ResultPath: '$.error',
-      Next: 'UndoRestoreTestListener',
-    },
-    DetachGreenHealthRule: {
-      Type: 'Task',
-      Resource: elb('deleteRule'),
-      Comment: 'The test rule now keeps green in use, so the header rule is no longer needed.',
-      Parameters: { 'RuleArn.$': '$.deploymentRule.arn' },
-      ResultPath: null,
-      Retry: retry,
-      Catch: catchTo('UndoRestoreTestListener'),
-      Next: 'NoteTesting',
-    },
+    ),
+    ...functionErrorMessageStates('ReadSmokeTestPayload', 'NoteSmokeTestFailed', '$.error', 'UndoRestoreTestListener'),
+    DetachGreenHealthRule: changeTask(
+      elb('deleteRule'),
+      { 'RuleArn.$': '$.deploymentRule.arn' },
+      'NoteTesting',
+      'UndoRestoreTestListener',
+      { comment: 'The test rule now keeps green in use, so the header rule is no longer needed.' },
+    ),
     ...recordStates(
       'Testing',
       {
@@ -680,13 +591,8 @@ const def: StateMachine = {
       'Ready',
       'UndoRestoreTestListener',
     ),
-    Ready: {
-      Type: 'Pass',
-      Comment:
-        'The output names what swap and abort will act on; they read the same facts from AWS again and do not depend on it.',
-      Parameters: {
-        'cluster.$': '$.cluster',
-        'service.$': '$.service',
+    Ready: outcome(
+      {
         'commit.$': '$.commit',
         green: {
           'taskSetArn.$': '$.greenTaskSet.arn',
@@ -697,19 +603,15 @@ const def: StateMachine = {
         'message.$':
           "States.Format('Green ({}) is healthy and serves the test listener at ${TestUrl}. Next: swap, or abort.', $.commit)",
       },
-      End: true,
-    },
+      'The output names what swap and abort will act on; they read the same facts from AWS again and do not depend on it.',
+    ),
 
-    UndoRestoreTestListener: {
-      Type: 'Task',
-      Resource: elb('modifyRule'),
-      Comment: 'Put the test rule back exactly as it was before this deployment.',
-      Parameters: { RuleArn: '${TestRuleArn}', 'Actions.$': '$.testRule.actions' },
-      ResultPath: null,
-      Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 }],
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
-      Next: 'UndoDetachHealthRule',
-    },
+    UndoRestoreTestListener: restoreRuleTask(
+      '${TestRuleArn}',
+      '$.testRule.actions',
+      'UndoDetachHealthRule',
+      'Put the test rule back exactly as it was before this deployment.',
+    ),
     UndoDetachHealthRule: {
       Type: 'Choice',
       Comment: 'Undo steps run only for what exists: each is guarded by what the forward path recorded.',
@@ -721,18 +623,8 @@ const def: StateMachine = {
       Resource: elb('deleteRule'),
       Parameters: { 'RuleArn.$': '$.deploymentRule.arn' },
       ResultPath: null,
-      Retry: [
-        { ErrorEquals: ['ElasticLoadBalancingV2.RuleNotFoundException'], MaxAttempts: 0 },
-        { ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 },
-      ],
-      Catch: [
-        {
-          ErrorEquals: ['ElasticLoadBalancingV2.RuleNotFoundException'],
-          ResultPath: null,
-          Next: 'UndoHasGreenTaskSet',
-        },
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' },
-      ],
+      Retry: undoRetryExcept('ElasticLoadBalancingV2.RuleNotFoundException'),
+      Catch: undoCatch({ error: 'ElasticLoadBalancingV2.RuleNotFoundException', next: 'UndoHasGreenTaskSet' }),
       Next: 'UndoHasGreenTaskSet',
     },
     UndoHasGreenTaskSet: {
@@ -745,72 +637,33 @@ const def: StateMachine = {
       Choices: [{ Variable: '$.greenTargetGroup.arn', IsPresent: true, Next: 'UndoDeleteGreenTargetGroup' }],
       Default: 'UndoScaleBackToZero',
     },
-    UndoDeleteGreenTaskSet: {
-      Type: 'Task',
-      Resource: ecs('deleteTaskSet'),
-      Parameters: {
-        'Cluster.$': '$.cluster',
-        'Service.$': '$.service',
-        'TaskSet.$': '$.greenTaskSet.arn',
-        Force: true,
+    ...removeTaskSetStates({
+      names: {
+        delete: 'UndoDeleteGreenTaskSet',
+        start: 'UndoStartGreenDrainWait',
+        wait: 'UndoWaitForGreenGone',
+        describe: 'UndoDescribeGreenTaskSet',
+        isGone: 'UndoIsGreenGone',
+        count: 'UndoCountGreenDrainWait',
       },
-      ResultPath: null,
-      Retry: [
-        { ErrorEquals: ['Ecs.TaskSetNotFoundException'], MaxAttempts: 0 },
-        { ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 },
-      ],
-      Catch: [
-        { ErrorEquals: ['Ecs.TaskSetNotFoundException'], ResultPath: null, Next: 'UndoHasGreenTargetGroup' },
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' },
-      ],
-      Next: 'UndoStartGreenDrainWait',
-    },
-    UndoStartGreenDrainWait: {
-      Type: 'Pass',
-      Result: { elapsedSeconds: 0 },
-      ResultPath: '$.undoDrain',
-      Next: 'UndoWaitForGreenGone',
-    },
-    UndoWaitForGreenGone: { Type: 'Wait', Seconds: 5, Next: 'UndoDescribeGreenTaskSet' },
-    UndoDescribeGreenTaskSet: {
-      Type: 'Task',
-      Resource: ecs('describeTaskSets'),
-      Comment:
+      taskSetArnPath: '$.greenTaskSet.arn',
+      drainPath: '$.undoDrain',
+      seconds: 5,
+      timeoutSeconds: 900,
+      gone: 'UndoHasGreenTargetGroup',
+      timedOut: 'NoteGreenDrainTimeout',
+      notFound: 'UndoHasGreenTargetGroup',
+      deleteRetry: undoRetryExcept('Ecs.TaskSetNotFoundException'),
+      onError: undoCatch(),
+      describeComment:
         'The undo ends only once ECS has removed the green task set, so nothing it made is left behind (not even a DRAINING task set that the next deploy-green would count as in flight).',
-      Parameters: {
-        'Cluster.$': '$.cluster',
-        'Service.$': '$.service',
-        'TaskSets.$': 'States.Array($.greenTaskSet.arn)',
-      },
-      ResultSelector: { 'taskSets.$': '$.TaskSets' },
-      ResultPath: '$.undoDrain.ecs',
-      Retry: retry,
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
-      Next: 'UndoIsGreenGone',
-    },
-    UndoIsGreenGone: {
-      Type: 'Choice',
-      Choices: [
-        { Not: { Variable: '$.undoDrain.ecs.taskSets[0]', IsPresent: true }, Next: 'UndoHasGreenTargetGroup' },
-        { Variable: '$.undoDrain.elapsedSeconds', NumericGreaterThanEquals: 900, Next: 'NoteGreenDrainTimeout' },
-      ],
-      Default: 'UndoCountGreenDrainWait',
-    },
-    UndoCountGreenDrainWait: {
-      Type: 'Pass',
-      Parameters: { 'elapsedSeconds.$': 'States.MathAdd($.undoDrain.elapsedSeconds, 5)' },
-      ResultPath: '$.undoDrain',
-      Next: 'UndoWaitForGreenGone',
-    },
-    NoteGreenDrainTimeout: {
-      Type: 'Pass',
-      Parameters: {
-        Error: 'BlueGreen.DrainTimeout',
-        Cause: 'The green task set was still draining 15 minutes after it was deleted.',
-      },
-      ResultPath: '$.undoError',
-      Next: 'FailUndo',
-    },
+    }),
+    NoteGreenDrainTimeout: noteError(
+      'BlueGreen.DrainTimeout',
+      'The green task set was still draining 15 minutes after it was deleted.',
+      'FailUndo',
+      '$.undoError',
+    ),
     UndoDeleteGreenTargetGroup: deleteTargetGroupTask({
       tgPath: '$.greenTargetGroup.arn',
       next: 'UndoScaleBackToZero',
@@ -823,54 +676,17 @@ const def: StateMachine = {
       Comment:
         'A first deployment set the configured count; a failed one puts the count it found back, so the service is as it was found.',
       Choices: [{ Variable: '$.scaledFrom', IsPresent: true, Next: 'UndoRestoreDesiredCount' }],
-      Default: 'NoteRestoredRecord',
+      Default: 'RestoreRecord',
     },
-    UndoRestoreDesiredCount: {
-      Type: 'Task',
-      Resource: ecs('updateService'),
-      Parameters: { 'Cluster.$': '$.cluster', 'Service.$': '$.service', 'DesiredCount.$': '$.scaledFrom' },
-      ResultPath: null,
-      Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 }],
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
-      Next: 'NoteRestoredRecord',
-    },
-    ...recordStates('RestoredRecord', '$.lease.record', 'FailUndone', 'FailUndone', {
-      errorPath: '$.recordError',
-    }),
-    FailUndone: {
-      Type: 'Pass',
-      Parameters: {
-        'Error.$': '$.error.Error',
-        'Cause.$':
-          "States.Format('{} Undone: everything this deployment made (its deployment rule, and the green task set and target group if they existed) was removed, and the test listener is as it was before; production was never touched.', $.error.Cause)",
-      },
-      ResultPath: '$.failure',
-      Next: 'FailDeployment',
-    },
-    FailDeployment: { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
-    FailUndo: {
-      Type: 'Pass',
-      Parameters: {
-        Error: 'BlueGreen.UndoFailed',
-        'Cause.$':
-          "States.Format('Deployment failed ({}: {}) and undoing it failed too ({}: {}). Production was never touched. Run the abort state machine to remove the green task set and target group.', $.error.Error, $.error.Cause, $.undoError.Error, $.undoError.Cause)",
-      },
-      ResultPath: '$.failure',
-      Next: 'FailDeployment',
-    },
-    FailBeforeChanges: {
-      Type: 'Pass',
-      Parameters: { 'Error.$': '$.error.Error', 'Cause.$': "States.Format('{} Nothing was changed.', $.error.Cause)" },
-      ResultPath: '$.failure',
-      Next: 'FailDeployment',
-    },
-    FailBeforeChangesWithCause: {
-      Type: 'Fail',
-      Comment: 'Nothing was changed.',
-      ErrorPath: '$.failure.Error',
-      CausePath: '$.failure.Cause',
-    },
+    UndoRestoreDesiredCount: setDesiredCountTask('$.scaledFrom', 'RestoreRecord', undoCatch(), undoRetry),
+    RestoreRecord: restoreRecordTask('FailUndone', 'FailUndone', '$.recordError'),
+    FailUndone: failSaying(
+      'Undone: everything this deployment made (its deployment rule, and the green task set and target group if they existed) was removed, and the test listener is as it was before; production was never touched.',
+    ),
+    FailUndo: undoFailed(
+      'Deployment failed ({}: {}) and undoing it failed too ({}: {}). Production was never touched. Run the abort state machine to remove the green task set and target group.',
+    ),
   },
-};
-const definition: StateMachine = withLeaseRelease(def);
+  'CheckInputFields',
+);
 export default definition;

@@ -11,8 +11,19 @@
  * - `record`: JSON text {phase, green, previous, live, updatedBy}. Written at each phase change, only by the lease
  *   holder (the write is conditioned on the lease: a taken-over execution can no longer write).
  */
-import type { ChoiceRule, Json, Payload, PassState, Retrier, State, StateMachine, States, TaskState } from './asl';
-import { catchTo, fmtReject } from './basics';
+import type {
+  ChoiceRule,
+  Condition,
+  Json,
+  Payload,
+  PassState,
+  Retrier,
+  State,
+  StateMachine,
+  States,
+  TaskState,
+} from './asl';
+import { backoff, catchTo, FAILED, fmtReject } from './basics';
 
 const ddb = (action: string): string => `arn:aws:states:::dynamodb:${action}`;
 const KEY = { service: { S: '${ServiceArn}' } };
@@ -30,9 +41,7 @@ export const DDB_TRANSIENT: readonly string[] = [
   // The model's RequestLimitExceeded code surfaces with the Exception suffix (local/dynamodb/README.md).
   'DynamoDB.RequestLimitExceededException',
 ];
-export const ddbRetry: readonly Retrier[] = [
-  { ErrorEquals: DDB_TRANSIENT, IntervalSeconds: 1, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: 'FULL' },
-];
+export const ddbRetry: readonly Retrier[] = [backoff(DDB_TRANSIENT, 1)];
 const CONDITION_FAILED = 'DynamoDB.ConditionalCheckFailedException';
 /** A lease re-taken (lost answer) or taken over by the same execution: the item's holder is this execution. */
 const HOLDER_IS_ME = '#lease.#holder = :me';
@@ -56,7 +65,7 @@ const EMPTY_RECORD = '{"phase":"none"}';
  * TakeOverLease. `$.lease` ends as {record, takenOverFrom}: the parsed deployment record, and the stale holder this
  * execution took the lease from (null when the lease was free).
  */
-export function acquireLeaseStates({
+function acquireLeaseStates({
   machine,
   operation,
   next,
@@ -125,7 +134,6 @@ export function acquireLeaseStates({
     RejectLeaseContended: fmtReject(
       'BlueGreen.OperationInProgress',
       "States.Format('Service {} is being taken by other operations right now (the lease changed hands {} times while this one tried). One operation per service at a time: run this again once they have finished. Nothing was changed.', '${ServiceName}', $.leaseAttempts.n)",
-      'FailBeforeChangesWithCause',
     ),
     DescribeLeaseHolder: {
       Type: 'Task',
@@ -135,15 +143,7 @@ export function acquireLeaseStates({
       Parameters: { 'ExecutionArn.$': '$.leaseHolder.item.lease.M.holder.S' },
       ResultSelector: { 'status.$': '$.Status' },
       ResultPath: '$.leaseHolder.execution',
-      Retry: [
-        {
-          ErrorEquals: ['Sfn.SfnException'],
-          IntervalSeconds: 1,
-          MaxAttempts: 5,
-          BackoffRate: 2,
-          JitterStrategy: 'FULL',
-        },
-      ],
+      Retry: [backoff(['Sfn.SfnException'], 1)],
       Catch: [
         {
           ErrorEquals: ['Sfn.ExecutionDoesNotExistException'],
@@ -171,7 +171,6 @@ export function acquireLeaseStates({
     RejectOperationInProgress: fmtReject(
       'BlueGreen.OperationInProgress',
       "States.Format('Another operation holds service ${ServiceName}: {} ({}), execution {}, running since {}. One operation per service at a time: wait for it to end (bluegreen watch {}), or stop it (aws stepfunctions stop-execution --execution-arn {}) and run this again. Nothing was changed.', $.leaseHolder.item.lease.M.machine.S, $.leaseHolder.item.lease.M.operation.S, $.leaseHolder.item.lease.M.holder.S, $.leaseHolder.item.lease.M.since.S, $.leaseHolder.item.lease.M.holder.S, $.leaseHolder.item.lease.M.holder.S)",
-      'FailBeforeChangesWithCause',
     ),
     TakeOverLease: {
       Type: 'Task',
@@ -206,9 +205,15 @@ export function acquireLeaseStates({
   };
 }
 
-/** The state that starts the lease attempts (so the retry counter exists before AcquireLease runs). */
-export function startLeaseState(next: string): PassState {
-  return { Type: 'Pass', Result: { n: 0 }, ResultPath: '$.leaseAttempts', Next: next };
+/**
+ * StartLease (so the retry counter exists before AcquireLease runs), then the lease states of acquireLeaseStates();
+ * `next` once this execution holds the lease.
+ */
+export function leaseStates(machine: string, operation: string, next: string): States {
+  return {
+    StartLease: { Type: 'Pass', Result: { n: 0 }, ResultPath: '$.leaseAttempts', Next: 'AcquireLease' },
+    ...acquireLeaseStates({ machine, operation, next }),
+  };
 }
 
 /** UpdateItem that gives the lease back if this execution still holds it (anything else: nothing to give back). */
@@ -233,46 +238,55 @@ function releaseLeaseTask(next: string): TaskState {
   };
 }
 
+/** UpdateItem of the record (JSON text of `recordPath`), only while this execution holds the lease. */
+function recordTask(recordPath: string, next: string, onError: string, errorPath: string, comment?: string): TaskState {
+  return {
+    Type: 'Task',
+    Resource: ddb('updateItem'),
+    ...(comment ? { Comment: comment } : {}),
+    Parameters: {
+      TableName: TABLE,
+      Key: KEY,
+      UpdateExpression: 'SET #record = :record',
+      ConditionExpression: HOLDER_IS_ME,
+      ExpressionAttributeNames: NAMES,
+      ExpressionAttributeValues: {
+        ':record': { 'S.$': `States.JsonToString(${recordPath})` },
+        ':me': { 'S.$': '$$.Execution.Id' },
+      },
+    },
+    ResultPath: null,
+    Retry: ddbRetry,
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: errorPath, Next: onError }],
+    Next: next,
+  };
+}
+
 /**
- * Writes the deployment record: `Note<name>` builds it at `$.newRecord` from `fields` (Pass Parameters; or, given a
- * path, the record found there), then `Record<name>` stores it, only while this execution holds the lease.
+ * Writes the deployment record: `Note<name>` builds it at `$.newRecord` from `fields` (Pass Parameters, plus who
+ * wrote it when), then `Record<name>` stores it, only while this execution holds the lease.
  */
 export function recordStates(
   name: string,
-  fields: Payload | string,
+  fields: Payload,
   next: string,
   onError: string,
   { errorPath = '$.error' }: { errorPath?: string } = {},
 ): States {
-  const note: PassState =
-    typeof fields === 'string'
-      ? { Type: 'Pass', Comment: 'Puts back the record this execution found.', InputPath: fields }
-      : {
-          Type: 'Pass',
-          Parameters: { ...fields, 'updatedBy.$': '$$.Execution.Id', 'updatedAt.$': '$$.State.EnteredTime' },
-        };
   return {
-    [`Note${name}`]: { ...note, ResultPath: '$.newRecord', Next: `Record${name}` },
-    [`Record${name}`]: {
-      Type: 'Task',
-      Resource: ddb('updateItem'),
-      Parameters: {
-        TableName: TABLE,
-        Key: KEY,
-        UpdateExpression: 'SET #record = :record',
-        ConditionExpression: HOLDER_IS_ME,
-        ExpressionAttributeNames: NAMES,
-        ExpressionAttributeValues: {
-          ':record': { 'S.$': 'States.JsonToString($.newRecord)' },
-          ':me': { 'S.$': '$$.Execution.Id' },
-        },
-      },
-      ResultPath: null,
-      Retry: ddbRetry,
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: errorPath, Next: onError }],
-      Next: next,
+    [`Note${name}`]: {
+      Type: 'Pass',
+      Parameters: { ...fields, 'updatedBy.$': '$$.Execution.Id', 'updatedAt.$': '$$.State.EnteredTime' },
+      ResultPath: '$.newRecord',
+      Next: `Record${name}`,
     },
+    [`Record${name}`]: recordTask('$.newRecord', next, onError, errorPath),
   };
+}
+
+/** Puts back the record this execution found (`$.lease.record`), as an undo does. */
+export function restoreRecordTask(next: string, onError: string, errorPath: string): TaskState {
+  return recordTask('$.lease.record', next, onError, errorPath, 'Puts back the record this execution found.');
 }
 
 /**
@@ -285,82 +299,68 @@ export function unfinishedRejects(which: ReadonlyArray<'rollback' | 'swap'>): St
       RejectUnfinishedRollback: fmtReject(
         'BlueGreen.RollbackUnfinished',
         "States.Format('A rollback of service ${ServiceName} did not finish (recorded by {}): production is going back to task set {}. Run rollback again to finish it. Nothing was changed.', $.lease.record.updatedBy, $.lease.record.previous.taskSetArn)",
-        'FailBeforeChangesWithCause',
       ),
     },
     swap: {
       RejectUnfinishedSwap: fmtReject(
         'BlueGreen.SwapUnfinished',
         "States.Format('A swap of service ${ServiceName} did not finish (recorded phase {}, by {}): production may already serve green (task set {}) without a completed bake. Run swap again to finish it (it checks green and bakes again), or rollback to go back to the previous version. Nothing was changed.', $.lease.record.phase, $.lease.record.updatedBy, $.lease.record.green.taskSetArn)",
-        'FailBeforeChangesWithCause',
       ),
     },
   };
   return Object.assign({}, ...which.map((name) => all[name]));
 }
 
-/** Choice rules sending a record left by an unfinished swap or rollback to the refusals of unfinishedRejects(). */
-export function unfinishedChoiceRules(): ChoiceRule[] {
+/**
+ * Choice rules sending a record left by an unfinished swap or rollback to the refusals of unfinishedRejects() (or an
+ * unfinished swap to `swap`: swap itself resumes it).
+ */
+export function unfinishedChoiceRules({ swap = 'RejectUnfinishedSwap' }: { swap?: string } = {}): ChoiceRule[] {
   return [
     {
       Or: [
         { Variable: '$.lease.record.phase', StringEquals: 'swapping' },
         { Variable: '$.lease.record.phase', StringEquals: 'baking' },
       ],
-      Next: 'RejectUnfinishedSwap',
+      Next: swap,
     },
     { Variable: '$.lease.record.phase', StringEquals: 'rolling-back', Next: 'RejectUnfinishedRollback' },
   ];
 }
+
+/** Choice rules refusing (RecordDrift) unless `exists` holds and the value at `actual` is the one at `recorded`. */
+export const recordDriftRules = (exists: Condition, actual: string, recorded: string): ChoiceRule[] => [
+  { Not: exists, Next: 'RejectRecordDrift' },
+  { Not: { Variable: actual, StringEqualsPath: recorded }, Next: 'RejectRecordDrift' },
+];
 
 /** Refusal when the deployment record and the listeners disagree: both are reported, and nothing is guessed. */
 export function recordDriftReject(): PassState {
   return fmtReject(
     'BlueGreen.RecordDrift',
     "States.Format('The deployment record of service ${ServiceName} ({}) disagrees with AWS: production forwards {} and the test listener {}, with task sets {}. The controller does not guess: compare with bluegreen status, then run rollback (back to the recorded previous version) or abort (discard an untested green). Nothing was changed.', States.JsonToString($.lease.record), States.JsonToString($.prodRule.actions), States.JsonToString($.testRule.actions), States.JsonToString($.current.services[0].TaskSets))",
-    'FailBeforeChangesWithCause',
   );
 }
 
 /**
- * Gives every exit of a definition the lease release: each top-level Fail state becomes a Pass (same name, so the
- * history still says which failure it was) that sets `$.failure` and goes to ReleaseLeaseOnFailure → Failed; each
- * terminal state goes to ReleaseLeaseOnSuccess → Succeeded with its output unchanged, plus `leaseTakenOverFrom`.
+ * Gives every exit of a definition the lease release: each terminal state goes to ReleaseLeaseOnSuccess → Succeeded
+ * with its output unchanged, plus `leaseTakenOverFrom`; failures go to ReleaseLeaseOnFailure (FAILED) once
+ * `$.failure` holds {Error, Cause}, then Failed. The definition itself has no Fail or Succeed state.
  */
 export function withLeaseRelease(def: StateMachine): StateMachine {
   const states: Record<string, State> = {};
   for (const [name, state] of Object.entries(def.States)) {
-    if (state.Type === 'Fail') {
-      if (
-        state.ErrorPath !== undefined &&
-        (state.ErrorPath !== '$.failure.Error' || state.CausePath !== '$.failure.Cause')
-      ) {
-        throw new Error(`${name}: a Fail state must read $.failure.Error and $.failure.Cause to get the lease release`);
-      }
-      if (state.ErrorPath === undefined && (state.Error === undefined || state.Cause === undefined)) {
-        throw new Error(`${name}: a Fail state needs Error and Cause, or ErrorPath and CausePath`);
-      }
-      states[name] =
-        state.ErrorPath !== undefined
-          ? { Type: 'Pass', ...(state.Comment ? { Comment: state.Comment } : {}), Next: 'ReleaseLeaseOnFailure' }
-          : {
-              Type: 'Pass',
-              ...(state.Comment ? { Comment: state.Comment } : {}),
-              Parameters: { Error: state.Error ?? '', Cause: state.Cause ?? '' },
-              ResultPath: '$.failure',
-              Next: 'ReleaseLeaseOnFailure',
-            };
+    if (state.Type === 'Fail' || state.Type === 'Succeed') {
+      throw new Error(`${name}: end with End: true, or go to FAILED with $.failure set, to get the lease release`);
     } else if (state.Type === 'Pass' && state.End === true) {
       const { End: _end, ...rest } = state;
       const parameters = rest.Parameters
         ? { Parameters: { ...rest.Parameters, 'leaseTakenOverFrom.$': '$.lease.takenOverFrom' } }
         : {};
       states[name] = { ...rest, ...parameters, Next: 'ReleaseLeaseOnSuccess' };
-    } else if ((state.Type === 'Task' || state.Type === 'Wait' || state.Type === 'Map') && state.End === true) {
+    } else if (state.Type !== 'Choice' && state.End === true) {
       const { End: _end, ...rest } = state;
       states[name] = { ...rest, Next: 'ReleaseLeaseOnSuccess' };
-    } else if (state.Type === 'Succeed') {
-      throw new Error(`${name}: end with End: true, not a Succeed state, to get the lease release`);
     } else {
       states[name] = state;
     }
@@ -371,7 +371,7 @@ export function withLeaseRelease(def: StateMachine): StateMachine {
       ...states,
       ReleaseLeaseOnSuccess: releaseLeaseTask('Succeeded'),
       Succeeded: { Type: 'Succeed' },
-      ReleaseLeaseOnFailure: releaseLeaseTask('Failed'),
+      [FAILED]: releaseLeaseTask('Failed'),
       Failed: {
         Type: 'Fail',
         Comment: 'See the cause for what was undone.',
@@ -380,4 +380,9 @@ export function withLeaseRelease(def: StateMachine): StateMachine {
       },
     },
   };
+}
+
+/** A state machine whose every exit gives the lease back (withLeaseRelease()); it starts at ValidateInput. */
+export function leasedMachine(comment: string, states: States, startAt = 'ValidateInput'): StateMachine {
+  return withLeaseRelease({ Comment: comment, StartAt: startAt, States: states });
 }

@@ -1,98 +1,86 @@
 import type { StateMachine } from './asl';
-import { catchTo, elb, fail, fmtReject, retry, undoRetry } from './basics';
 import {
-  fixedResponseRuleTask,
-  forwardTo,
-  fullyHealthyGateStates,
-  keepPreviousInUse,
-  locateTaskSetStates,
-  makePrimaryTask,
-  resetPreviousRule,
-  serviceIdentityStates,
-} from './common';
-import { recordDriftReject, recordStates, unfinishedRejects, withLeaseRelease } from './lease';
-const def: StateMachine = {
-  Comment:
-    'swap: keep blue health-checked, point the production listener at green, make green the primary task set, then watch green under production traffic for the bake time. Blue keeps running until clean-up, so rollback stays instant. Undoes everything if a step fails or green turns unhealthy during the bake.',
-  StartAt: 'ValidateInput',
-  States: {
+  containsStates,
+  failSaying,
+  fmtReject,
+  noteError,
+  optionalSettingStates,
+  outcome,
+  undoCatch,
+  undoFailed,
+  undoRetry,
+} from './basics';
+import { fullyHealthyGateStates } from './health';
+import { serviceIdentityStates } from './identity';
+import {
+  leasedMachine,
+  recordDriftReject,
+  recordDriftRules,
+  recordStates,
+  unfinishedChoiceRules,
+  unfinishedRejects,
+} from './lease';
+import { fixedResponseRuleTask, forwardRuleTask, keepPreviousInUse, resetPreviousRule } from './rules';
+import { locateTaskSetStates, makePrimaryTask } from './task-sets';
+
+/** swap: production to green, green primary, then the bake; undone if green degrades before the bake ends. */
+const definition: StateMachine = leasedMachine(
+  'swap: keep blue health-checked, point the production listener at green, make green the primary task set, then watch green under production traffic for the bake time. Blue keeps running until clean-up, so rollback stays instant. Undoes everything if a step fails or green turns unhealthy during the bake.',
+  {
     ...serviceIdentityStates('swap', 'ChooseBakeTime', 'moving production to green and baking it'),
-    ChooseBakeTime: {
-      Type: 'Choice',
-      Comment: 'bakeSeconds (optional): how long to watch green under production traffic before the swap counts.',
-      Choices: [
-        { Not: { Variable: '$.bakeSeconds', IsPresent: true }, Next: 'UseDefaultBakeTime' },
-        { Not: { Variable: '$.bakeSeconds', IsNumeric: true }, Next: 'RejectBakeSeconds' },
-        { Variable: '$.bakeSeconds', NumericLessThan: 0, Next: 'RejectBakeSeconds' },
-        { Variable: '$.bakeSeconds', NumericGreaterThan: 3600, Next: 'RejectBakeSeconds' },
-      ],
-      Default: 'UseGivenBakeTime',
-    },
+    ...optionalSettingStates({
+      names: { choose: 'ChooseBakeTime', useGiven: 'UseGivenBakeTime', useDefault: 'UseDefaultBakeTime' },
+      field: 'bakeSeconds',
+      placeholder: 'BakeSeconds',
+      resultPath: '$.limits',
+      next: 'GreenLocate',
+      comment: 'bakeSeconds (optional): how long to watch green under production traffic before the swap counts.',
+      invalid: {
+        conditions: [
+          { Not: { Variable: '$.bakeSeconds', IsNumeric: true } },
+          { Variable: '$.bakeSeconds', NumericLessThan: 0 },
+          { Variable: '$.bakeSeconds', NumericGreaterThan: 3600 },
+        ],
+        reject: 'RejectBakeSeconds',
+      },
+    }),
     RejectBakeSeconds: fmtReject(
       'BlueGreen.InvalidInput',
       'States.Format(\'Input field bakeSeconds is {} but must be a number of seconds from 0 to 3600 (how long swap watches green under production traffic), e.g. "bakeSeconds": ${BakeSeconds}. Leave it out for the default of ${BakeSeconds}.\', States.JsonToString($.bakeSeconds))',
-      'FailInvalidInput',
     ),
-    UseGivenBakeTime: {
-      Type: 'Pass',
-      Parameters: { 'bakeSeconds.$': '$.bakeSeconds' },
-      ResultPath: '$.limits',
-      Next: 'GreenLocate',
-    },
-    UseDefaultBakeTime: {
-      Type: 'Pass',
-      Parameters: { 'bakeSeconds.$': "States.StringToJson('${BakeSeconds}')" },
-      ResultPath: '$.limits',
-      Next: 'GreenLocate',
-    },
     ...locateTaskSetStates('Green', '$.testRule', '$.green', 'BlueLocate'),
     ...locateTaskSetStates('Blue', '$.prodRule', '$.blue', 'CheckSwapRecord'),
     CheckSwapRecord: {
       Type: 'Choice',
       Comment:
         'The deployment record says whether a swap was interrupted (Stop, or a failed undo): then this run finishes it, baking again, instead of reading production (already on green) as a completed swap.',
-      Choices: [
-        { Variable: '$.lease.record.phase', StringEquals: 'rolling-back', Next: 'RejectUnfinishedRollback' },
-        {
-          Or: [
-            { Variable: '$.lease.record.phase', StringEquals: 'swapping' },
-            { Variable: '$.lease.record.phase', StringEquals: 'baking' },
-          ],
-          Next: 'ResumeSwap',
-        },
-      ],
+      Choices: unfinishedChoiceRules({ swap: 'ResumeSwap' }),
       Default: 'CheckSwapPreconditions',
     },
     ...unfinishedRejects(['rollback']),
     ResumeSwap: {
       Type: 'Choice',
       Choices: [
-        { Not: { Variable: '$.green.found', BooleanEquals: true }, Next: 'RejectRecordDrift' },
-        {
-          Not: { Variable: '$.green.taskSetArn', StringEqualsPath: '$.lease.record.green.taskSetArn' },
-          Next: 'RejectRecordDrift',
-        },
+        ...recordDriftRules(
+          { Variable: '$.green.found', BooleanEquals: true },
+          '$.green.taskSetArn',
+          '$.lease.record.green.taskSetArn',
+        ),
         { Variable: '$.lease.record.previous.found', BooleanEquals: true, Next: 'ResumeListTaskSets' },
       ],
       Default: 'ResumeWithoutBlue',
     },
-    ResumeListTaskSets: {
-      Type: 'Pass',
-      Parameters: { 'arns.$': '$.current.services[0].TaskSets[*].TaskSetArn' },
-      ResultPath: '$.resume',
-      Next: 'ResumeCheckBlue',
-    },
-    ResumeCheckBlue: {
-      Type: 'Pass',
-      Parameters: { 'blueExists.$': 'States.ArrayContains($.resume.arns, $.lease.record.previous.taskSetArn)' },
-      ResultPath: '$.resume',
-      Next: 'IsRecordedBlueThere',
-    },
-    IsRecordedBlueThere: {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.resume.blueExists', BooleanEquals: true, Next: 'UseRecordedBlue' }],
-      Default: 'RejectRecordDrift',
-    },
+    ...containsStates({
+      collect: { name: 'ResumeListTaskSets', key: 'arns' },
+      check: 'ResumeCheckBlue',
+      choose: 'IsRecordedBlueThere',
+      list: '$.current.services[0].TaskSets[*].TaskSetArn',
+      item: '$.lease.record.previous.taskSetArn',
+      resultPath: '$.resume',
+      flag: 'blueExists',
+      contained: 'UseRecordedBlue',
+      notContained: 'RejectRecordDrift',
+    }),
     UseRecordedBlue: {
       Type: 'Pass',
       Comment: 'Production may already forward to green: the version to keep (and to go back to) is the recorded one.',
@@ -119,7 +107,6 @@ const def: StateMachine = {
     RejectNoGreen: fmtReject(
       'BlueGreen.NothingToSwap',
       "States.Format('Service {} has no green deployment under test (the test listener forwards to {}). Run deploy-green first. Nothing was changed.', $.service, States.JsonToString($.testRule.actions))",
-      'FailBeforeChangesWithCause',
     ),
     ...fullyHealthyGateStates({
       name: 'Green',
@@ -132,7 +119,6 @@ const def: StateMachine = {
     RejectGreenUnhealthy: fmtReject(
       'BlueGreen.GreenNotHealthy',
       "States.Format('Swap refused: green target group {} is not fully healthy (target states {}). Production still serves blue; nothing was changed. Fix green or run abort.', $.green.targetGroupArn, States.JsonToString($.greenHealth.states))",
-      'FailBeforeChangesWithCause',
     ),
     ...recordStates(
       'Swapping',
@@ -147,23 +133,18 @@ const def: StateMachine = {
       Default: 'PointProductionAtGreen',
     },
     KeepBlueInUse: keepPreviousInUse('$.blue.targetGroupArn', 'PointProductionAtGreen', 'UndoReleasePreviousRule'),
-    PointProductionAtGreen: {
-      Type: 'Task',
-      Resource: elb('modifyRule'),
-      Parameters: { RuleArn: '${ProdRuleArn}', Actions: forwardTo('$.green.targetGroupArn') },
-      ResultPath: null,
-      Retry: retry,
-      Catch: catchTo('UndoRestoreProduction'),
-      Next: 'MakeGreenPrimary',
-    },
-    MakeGreenPrimary: makePrimaryTask('$.green.taskSetArn', 'IsThereBlueToReturnTo', {
-      catches: catchTo('UndoRestoreProduction'),
-    }),
+    PointProductionAtGreen: forwardRuleTask(
+      '${ProdRuleArn}',
+      '$.green.targetGroupArn',
+      'MakeGreenPrimary',
+      'UndoRestoreProduction',
+    ),
+    MakeGreenPrimary: makePrimaryTask('$.green.taskSetArn', 'IsThereBlueToReturnTo', 'UndoRestoreProduction'),
     IsThereBlueToReturnTo: {
       Type: 'Choice',
       Comment: 'The bake can only undo a swap that has a previous version to return to (not the first release).',
       Choices: [{ Variable: '$.blue.found', BooleanEquals: true, Next: 'NoteBaking' }],
-      Default: 'NoteSwappedNoBake',
+      Default: 'NoteSwapped',
     },
     ...recordStates(
       'Baking',
@@ -182,11 +163,11 @@ const def: StateMachine = {
       Comment:
         'Health checked once is not health: a green that degrades under production traffic is caught here, while blue is still checked and ready.',
       Choices: [
-        { Variable: '$.bake.seconds', NumericLessThanEquals: 0, Next: 'NoteSwappedNoBake' },
+        { Variable: '$.bake.seconds', NumericLessThanEquals: 0, Next: 'NoteSwapped' },
         {
           Variable: '$.bake.elapsedSeconds',
           NumericGreaterThanEqualsPath: '$.bake.seconds',
-          Next: 'NoteSwappedAfterBake',
+          Next: 'NoteSwapped',
         },
       ],
       Default: 'WaitBake',
@@ -207,81 +188,56 @@ const def: StateMachine = {
       ResultPath: '$.bake',
       Next: 'IsBakeOver',
     },
-    NoteGreenUnhealthyAfterSwap: {
-      Type: 'Pass',
-      Parameters: {
-        Error: 'BlueGreen.GreenUnhealthyAfterSwap',
-        'Cause.$':
+    NoteGreenUnhealthyAfterSwap: noteError(
+      'BlueGreen.GreenUnhealthyAfterSwap',
+      {
+        format:
           "States.Format('Green (task set {}) became unhealthy {} seconds into the {}-second bake after the swap (target states {}). Green still runs on the test listener: fix it and deploy again, or run abort.', $.green.taskSetId, States.MathAdd($.bake.elapsedSeconds, 10), $.bake.seconds, States.JsonToString($.bake.health.states))",
       },
-      ResultPath: '$.error',
-      Next: 'UndoRestoreProduction',
-    },
-    EnsureGreenPrimary: makePrimaryTask('$.green.taskSetArn', 'AlreadySwapped', {
+      'UndoRestoreProduction',
+    ),
+    EnsureGreenPrimary: makePrimaryTask('$.green.taskSetArn', 'AlreadySwapped', 'FailBeforeChanges', {
       comment: 'Production already forwards to green (a re-run after a swap): only make sure green is primary.',
-      catches: catchTo('FailBeforeChanges'),
     }),
-    AlreadySwapped: {
-      Type: 'Pass',
-      Parameters: {
-        'cluster.$': '$.cluster',
-        'service.$': '$.service',
-        changed: false,
-        'primaryTaskSetArn.$': '$.green.taskSetArn',
-        'message.$':
-          "States.Format('Production already serves task set {}; nothing to swap. Next: clean-up, or rollback.', $.green.taskSetId)",
-      },
-      End: true,
-    },
+    AlreadySwapped: outcome({
+      changed: false,
+      'primaryTaskSetArn.$': '$.green.taskSetArn',
+      'message.$':
+        "States.Format('Production already serves task set {}; nothing to swap. Next: clean-up, or rollback.', $.green.taskSetId)",
+    }),
     ...recordStates(
-      'SwappedNoBake',
-      { phase: 'swapped', 'live.$': '$.green', 'previous.$': '$.blue' },
       'Swapped',
-      'FailRecordAfterSwap',
-    ),
-    ...recordStates(
-      'SwappedAfterBake',
       { phase: 'swapped', 'live.$': '$.green', 'previous.$': '$.blue' },
-      'SwappedAfterBake',
+      'WasBaked',
       'FailRecordAfterSwap',
     ),
-    FailRecordAfterSwap: {
-      Type: 'Pass',
-      Parameters: {
-        'Error.$': '$.error.Error',
-        'Cause.$':
-          "States.Format('{} The swap itself completed (production serves green, and green is primary), but the deployment record could not be updated. Re-run swap: it checks green again, bakes again and records the result.', $.error.Cause)",
-      },
-      ResultPath: '$.failure',
-      Next: 'FailSwap',
+    WasBaked: {
+      Type: 'Choice',
+      Comment: 'The first release has no bake, and a bake of 0 seconds is none.',
+      Choices: [
+        { Not: { Variable: '$.bake', IsPresent: true }, Next: 'Swapped' },
+        { Variable: '$.bake.seconds', NumericGreaterThan: 0, Next: 'SwappedAfterBake' },
+      ],
+      Default: 'Swapped',
     },
-    Swapped: {
-      Type: 'Pass',
-      Parameters: {
-        'cluster.$': '$.cluster',
-        'service.$': '$.service',
-        changed: true,
-        'primaryTaskSetArn.$': '$.green.taskSetArn',
-        'previousProductionActions.$': '$.prodRule.actions',
-        'message.$':
-          "States.Format('Production now serves task set {} at ${ProdUrl}. Blue keeps running until clean-up. Next: clean-up, or rollback.', $.green.taskSetId)",
-      },
-      End: true,
-    },
-    SwappedAfterBake: {
-      Type: 'Pass',
-      Parameters: {
-        'cluster.$': '$.cluster',
-        'service.$': '$.service',
-        changed: true,
-        'primaryTaskSetArn.$': '$.green.taskSetArn',
-        'previousProductionActions.$': '$.prodRule.actions',
-        'bakeSeconds.$': '$.bake.seconds',
-        'message.$':
-          "States.Format('Production now serves task set {} at ${ProdUrl}; it stayed fully healthy through a {}-second bake under production traffic. Blue keeps running until clean-up. Next: clean-up, or rollback.', $.green.taskSetId, $.bake.seconds)",
-      },
-      End: true,
-    },
+    FailRecordAfterSwap: failSaying(
+      'The swap itself completed (production serves green, and green is primary), but the deployment record could not be updated. Re-run swap: it checks green again, bakes again and records the result.',
+    ),
+    Swapped: outcome({
+      changed: true,
+      'primaryTaskSetArn.$': '$.green.taskSetArn',
+      'previousProductionActions.$': '$.prodRule.actions',
+      'message.$':
+        "States.Format('Production now serves task set {} at ${ProdUrl}. Blue keeps running until clean-up. Next: clean-up, or rollback.', $.green.taskSetId)",
+    }),
+    SwappedAfterBake: outcome({
+      changed: true,
+      'primaryTaskSetArn.$': '$.green.taskSetArn',
+      'previousProductionActions.$': '$.prodRule.actions',
+      'bakeSeconds.$': '$.bake.seconds',
+      'message.$':
+        "States.Format('Production now serves task set {} at ${ProdUrl}; it stayed fully healthy through a {}-second bake under production traffic. Blue keeps running until clean-up. Next: clean-up, or rollback.', $.green.taskSetId, $.bake.seconds)",
+    }),
     UndoRestoreProduction: {
       Type: 'Choice',
       Comment:
@@ -289,21 +245,19 @@ const def: StateMachine = {
       Choices: [{ Variable: '$.blue.found', BooleanEquals: true, Next: 'UndoProductionToBlue' }],
       Default: 'UndoProductionToIdle',
     },
-    UndoProductionToBlue: {
-      Type: 'Task',
-      Resource: elb('modifyRule'),
-      Parameters: { RuleArn: '${ProdRuleArn}', Actions: forwardTo('$.blue.targetGroupArn') },
-      ResultPath: null,
-      Retry: undoRetry,
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
-      Next: 'WasGreenMadePrimary',
-    },
+    UndoProductionToBlue: forwardRuleTask(
+      '${ProdRuleArn}',
+      '$.blue.targetGroupArn',
+      'WasGreenMadePrimary',
+      undoCatch(),
+      { retrier: undoRetry },
+    ),
     UndoProductionToIdle: fixedResponseRuleTask(
       '${ProdRuleArn}',
       '${ProductionIdleMessage}',
       'WasGreenMadePrimary',
-      'FailUndo',
-      { errorPath: '$.undoError', retrier: undoRetry },
+      undoCatch(),
+      undoRetry,
     ),
     WasGreenMadePrimary: {
       Type: 'Choice',
@@ -311,39 +265,17 @@ const def: StateMachine = {
       Choices: [{ Variable: '$.bake', IsPresent: true, Next: 'UndoMakeBluePrimary' }],
       Default: 'UndoReleasePreviousRule',
     },
-    UndoMakeBluePrimary: makePrimaryTask('$.blue.taskSetArn', 'UndoReleasePreviousRule', {
-      retrier: undoRetry,
-      catches: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndo' }],
-    }),
-    UndoReleasePreviousRule: resetPreviousRule('NoteUndoneToTesting', 'FailUndo', {
-      errorPath: '$.undoError',
+    UndoMakeBluePrimary: makePrimaryTask('$.blue.taskSetArn', 'UndoReleasePreviousRule', undoCatch(), {
       retrier: undoRetry,
     }),
+    UndoReleasePreviousRule: resetPreviousRule('NoteUndoneToTesting', undoCatch(), undoRetry),
     ...recordStates('UndoneToTesting', { phase: 'testing', 'green.$': '$.green' }, 'FailUndone', 'FailUndone', {
       errorPath: '$.recordError',
     }),
-    FailUndone: {
-      Type: 'Pass',
-      Parameters: {
-        'Error.$': '$.error.Error',
-        'Cause.$':
-          "States.Format('{} Undone: production is back on what it served before the swap (kept health-checked throughout), the primary task set is as it was, and the previous-version rule is reset.', $.error.Cause)",
-      },
-      ResultPath: '$.failure',
-      Next: 'FailSwap',
-    },
-    FailUndo: {
-      Type: 'Pass',
-      Parameters: {
-        Error: 'BlueGreen.UndoFailed',
-        'Cause.$':
-          "States.Format('Swap failed ({}: {}) and restoring production failed too ({}: {}). Run rollback now.', $.error.Error, $.error.Cause, $.undoError.Error, $.undoError.Cause)",
-      },
-      ResultPath: '$.failure',
-      Next: 'FailSwap',
-    },
-    FailSwap: fail('See the cause for what was undone.'),
+    FailUndone: failSaying(
+      'Undone: production is back on what it served before the swap (kept health-checked throughout), the primary task set is as it was, and the previous-version rule is reset.',
+    ),
+    FailUndo: undoFailed('Swap failed ({}: {}) and restoring production failed too ({}: {}). Run rollback now.'),
   },
-};
-const definition: StateMachine = withLeaseRelease(def);
+);
 export default definition;
