@@ -38,11 +38,26 @@ export async function runExecution(
   return followExecution(sfn, executionArn, options);
 }
 
+/**
+ * Polls DescribeExecution every `pollMs` until the execution ends. The history is read on each poll only for an
+ * `onEvent` listener; otherwise once, at the end: re-reading the whole history every poll cost more than anything
+ * else in long executions (the SDK parsing, and local AWS writing, every event again, 20 times a second), and the
+ * result is the same, since a history only grows and the last read comes after the end.
+ */
 export async function followExecution(
   sfn: SFNClient,
   executionArn: string,
   options: RunOptions = {},
 ): Promise<ExecutionResult> {
+  if (options.onEvent === undefined) {
+    for (;;) {
+      const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      if (described.status !== 'RUNNING') {
+        return resultFrom(executionArn, described, await allEvents(sfn, executionArn));
+      }
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 100));
+    }
+  }
   let seen = 0;
   const history: HistoryEvent[] = [];
   for (;;) {
