@@ -1,3 +1,4 @@
+import { BAKE_POLL_SECONDS, BAKE_SECONDS } from '../../contract';
 import type { StateMachine } from './asl';
 import {
   containsStates,
@@ -38,15 +39,15 @@ const definition: StateMachine = leasedMachine(
       invalid: {
         conditions: [
           { Not: { Variable: '$.bakeSeconds', IsNumeric: true } },
-          { Variable: '$.bakeSeconds', NumericLessThan: 0 },
-          { Variable: '$.bakeSeconds', NumericGreaterThan: 3600 },
+          { Variable: '$.bakeSeconds', NumericLessThan: BAKE_SECONDS.min },
+          { Variable: '$.bakeSeconds', NumericGreaterThan: BAKE_SECONDS.max },
         ],
         reject: 'RejectBakeSeconds',
       },
     }),
     RejectBakeSeconds: fmtReject(
       'BlueGreen.InvalidInput',
-      'States.Format(\'Input field bakeSeconds is {} but must be a number of seconds from 0 to 3600 (how long swap watches green under production traffic), e.g. "bakeSeconds": ${BakeSeconds}. Leave it out for the default of ${BakeSeconds}.\', States.JsonToString($.bakeSeconds))',
+      `States.Format('Input field bakeSeconds is {} but must be a number of seconds from ${BAKE_SECONDS.min} to ${BAKE_SECONDS.max} (how long swap watches green under production traffic), e.g. "bakeSeconds": \${BakeSeconds}. Leave it out for the default of \${BakeSeconds}.', States.JsonToString($.bakeSeconds))`,
     ),
     ...locateTaskSetStates('Green', '$.testRule', '$.green', 'BlueLocate'),
     ...locateTaskSetStates('Blue', '$.prodRule', '$.blue', 'CheckSwapRecord'),
@@ -172,7 +173,7 @@ const definition: StateMachine = leasedMachine(
       ],
       Default: 'WaitBake',
     },
-    WaitBake: { Type: 'Wait', Seconds: 10, Next: 'DescribeBakingGreenTargetHealth' },
+    WaitBake: { Type: 'Wait', Seconds: BAKE_POLL_SECONDS, Next: 'DescribeBakingGreenTargetHealth' },
     ...fullyHealthyGateStates({
       name: 'BakingGreen',
       tgPath: '$.green.targetGroupArn',
@@ -184,15 +185,17 @@ const definition: StateMachine = leasedMachine(
     }),
     CountBake: {
       Type: 'Pass',
-      Parameters: { 'elapsedSeconds.$': 'States.MathAdd($.bake.elapsedSeconds, 10)', 'seconds.$': '$.bake.seconds' },
+      Parameters: {
+        'elapsedSeconds.$': `States.MathAdd($.bake.elapsedSeconds, ${BAKE_POLL_SECONDS})`,
+        'seconds.$': '$.bake.seconds',
+      },
       ResultPath: '$.bake',
       Next: 'IsBakeOver',
     },
     NoteGreenUnhealthyAfterSwap: noteError(
       'BlueGreen.GreenUnhealthyAfterSwap',
       {
-        format:
-          "States.Format('Green (task set {}) became unhealthy {} seconds into the {}-second bake after the swap (target states {}). Green still runs on the test listener: fix it and deploy again, or run abort.', $.green.taskSetId, States.MathAdd($.bake.elapsedSeconds, 10), $.bake.seconds, States.JsonToString($.bake.health.states))",
+        format: `States.Format('Green (task set {}) became unhealthy {} seconds into the {}-second bake after the swap (target states {}). Green still runs on the test listener: fix it and deploy again, or run abort.', $.green.taskSetId, States.MathAdd($.bake.elapsedSeconds, ${BAKE_POLL_SECONDS}), $.bake.seconds, States.JsonToString($.bake.health.states))`,
       },
       'UndoRestoreProduction',
     ),
