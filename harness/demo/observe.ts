@@ -36,9 +36,11 @@ function ruleTarget(actions: ReadonlyArray<Record<string, unknown>>): RuleTarget
 
 /** The emulator's own view of the service and its two listeners: what tests assert on after each step. */
 export function observe(stack: LocalStack): ServiceView {
-  const ecs = stack.aws.ecs.state();
+  // Only the services: observe() runs every few ms in the property suites, and state() would also build every task
+  // and task definition revision.
+  const services = stack.aws.ecs.services();
   const elb = stack.aws.elbv2.state();
-  const service = ecs.services.find((s) => s.name === stack.service.service);
+  const service = services.find((s) => s.name === stack.service.service);
   if (!service) throw new Error(`Service ${stack.service.service} is not in local ECS.`);
   const listener = (albPort: number) => {
     const found = elb.listeners.find((l) => l.port === albPort);

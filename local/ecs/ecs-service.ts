@@ -14,7 +14,7 @@ import type { Input } from './input';
 import type { OperationContext, OperationHandler } from './operation-context';
 import { Scheduler } from './scheduler';
 import { createService, deleteService, describeServices, updateService } from './service-operations';
-import { type EcsSnapshot, snapshot } from './snapshot';
+import { type EcsSnapshot, type ServiceSnapshot, servicesSnapshot, snapshot } from './snapshot';
 import { EcsStore } from './store';
 import { listTagsForResource, resourceTags, tagResource, untagResource } from './tag-operations';
 import {
@@ -56,6 +56,8 @@ export interface EcsServiceOptions {
 export interface LocalEcs extends EmulatedService {
   /** A plain-data snapshot of clusters, services, task sets, tasks and task definitions. */
   state(): EcsSnapshot;
+  /** `state().services` alone, without building every task's and task definition's snapshot (for frequent polls). */
+  services(): readonly ServiceSnapshot[];
   /** The current tags of an existing ECS resource by ARN (for local IAM's aws:ResourceTag), else undefined. */
   tagsOf(arn: string): Readonly<Record<string, string>> | undefined;
   /** Stops every task process and the scheduler. */
@@ -127,6 +129,7 @@ export function createEcsService(options: EcsServiceOptions): LocalEcs {
       return await Promise.resolve(handler(ctx, input));
     },
     state: () => snapshot(store, options.targets),
+    services: () => servicesSnapshot(store),
     tagsOf: (arn) => resourceTags(store, arn),
     close: () => scheduler.close(),
   };

@@ -64,28 +64,7 @@ export interface EcsSnapshot {
 export function snapshot(store: EcsStore, targets: TargetGroupRegistry): EcsSnapshot {
   return {
     clusters: [...store.clusters.values()].map((c) => ({ name: c.name, arn: c.arn })),
-    services: [...store.services.values()].map((s) => ({
-      name: s.name,
-      arn: s.arn,
-      cluster: s.clusterName,
-      status: s.status,
-      desiredCount: s.desiredCount,
-      taskSets: [...s.taskSets.values()].map((ts) => {
-        const counts = store.countsOf(ts);
-        return {
-          id: ts.id,
-          arn: ts.arn,
-          status: ts.status,
-          stabilityStatus: ts.stabilityStatus,
-          scale: { ...ts.scale },
-          computedDesiredCount: store.desiredCountOf(ts),
-          runningCount: counts.running,
-          pendingCount: counts.pending,
-          taskDefinition: ts.taskDefinitionArn,
-          targetGroupArns: ts.loadBalancers.map((lb) => lb.targetGroupArn),
-        };
-      }),
-    })),
+    services: servicesSnapshot(store),
     tasks: [...store.tasks.values()].map((t) => ({
       id: t.id,
       arn: t.arn,
@@ -113,4 +92,33 @@ export function snapshot(store: EcsStore, targets: TargetGroupRegistry): EcsSnap
       images: td.containerDefinitions.map((c) => c.image),
     })),
   };
+}
+
+/**
+ * The services part of the snapshot alone (what `snapshot(...).services` holds), for callers that poll it often:
+ * without every task's target health and every task definition revision, which grow with each deployment.
+ */
+export function servicesSnapshot(store: EcsStore): ServiceSnapshot[] {
+  return [...store.services.values()].map((s) => ({
+    name: s.name,
+    arn: s.arn,
+    cluster: s.clusterName,
+    status: s.status,
+    desiredCount: s.desiredCount,
+    taskSets: [...s.taskSets.values()].map((ts) => {
+      const counts = store.countsOf(ts);
+      return {
+        id: ts.id,
+        arn: ts.arn,
+        status: ts.status,
+        stabilityStatus: ts.stabilityStatus,
+        scale: { ...ts.scale },
+        computedDesiredCount: store.desiredCountOf(ts),
+        runningCount: counts.running,
+        pendingCount: counts.pending,
+        taskDefinition: ts.taskDefinitionArn,
+        targetGroupArns: ts.loadBalancers.map((lb) => lb.targetGroupArn),
+      };
+    }),
+  }));
 }

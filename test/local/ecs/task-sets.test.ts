@@ -34,6 +34,14 @@ describe('ECS task sets (EXTERNAL deployment controller)', () => {
     expect(service.taskSets.map((ts) => ts.id)).toEqual([taskSet.id]);
   });
 
+  it('services() is state().services, without the tasks and task definitions', async () => {
+    await h.createTaskSet(blueDef, 100);
+    await h.createTaskSet(greenDef, 50);
+    await waitFor('a running task', () => h.ecs.state().tasks.some((t) => t.lastStatus === 'RUNNING'));
+    expect(h.ecs.services()).toEqual(h.ecs.state().services);
+    expect(h.ecs.services()[0]?.taskSets).toHaveLength(2);
+  });
+
   it('makes a task set PRIMARY and demotes the previous primary to ACTIVE', async () => {
     const blue = await h.createTaskSet(blueDef, 100);
     const green = await h.createTaskSet(greenDef, 0);
