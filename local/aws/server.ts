@@ -305,6 +305,11 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       },
     );
   });
+  // Idle keep-alive connections stay open until the client or close() ends them. Node's default closes them after
+  // 5 s, and a client that reuses one at that moment gets ECONNRESET ("socket hang up") with no request sent; the
+  // local clients make one attempt (maxAttempts 1, so faults are never retried away), so that race would fail a test
+  // that merely waited 5 s between two calls. Lost connections are injected on purpose instead (faults: drop).
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port, options.portOption ?? '--port') : error),

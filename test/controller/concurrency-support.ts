@@ -23,6 +23,13 @@ import { restoreOperatorBaseline, type OperatorStack } from './operator-support'
 import { discardNonLive, resetDeploymentRecord } from './support';
 
 /** Where the service is: one live version (S0), a green under test (S1), swapped with the previous kept (S2). */
+/**
+ * Green is always the healthy demo image here, so deploy-green's health timeout only bounds a starved machine: with
+ * emulated time scaled from wall time, 60 emulated seconds are a quarter of a wall second, which a loaded 2-core
+ * runner can lose. 600 costs nothing when green turns healthy (deploy-green moves on at once).
+ */
+const HEALTHY_GREEN_TIMEOUT = 600;
+
 export type StartState = 'live' | 'testing' | 'swapped';
 
 /** The state each machine acts from (where it changes something when run alone). */
@@ -66,7 +73,11 @@ export async function backToLive(os: OperatorStack): Promise<void> {
 export async function moveTo(os: OperatorStack, target: StartState): Promise<void> {
   const { stack } = os;
   const step = async (machine: Machine) => {
-    const result = await runToEnd(stack, machine, machineInput(stack, machine, { bakeSeconds: 0, commit: 'ab12cd3' }));
+    const result = await runToEnd(
+      stack,
+      machine,
+      machineInput(stack, machine, { bakeSeconds: 0, commit: 'ab12cd3', healthTimeoutSeconds: HEALTHY_GREEN_TIMEOUT }),
+    );
     if (result.status !== 'SUCCEEDED') {
       throw new Error(`Moving to ${target}: ${machine} ended ${result.status} ${result.error}: ${result.cause}`);
     }
@@ -149,7 +160,9 @@ export async function runPair(os: OperatorStack, trial: PairTrial): Promise<stri
     stack.sfn.send(
       new StartExecutionCommand({
         stateMachineArn: stack.stateMachines[machine],
-        input: JSON.stringify(machineInput(stack, machine, { commit, bakeSeconds: 10 })),
+        input: JSON.stringify(
+          machineInput(stack, machine, { commit, bakeSeconds: 10, healthTimeoutSeconds: HEALTHY_GREEN_TIMEOUT }),
+        ),
       }),
     );
   let arns: Array<string | undefined>;
