@@ -348,11 +348,18 @@ test.each([
 
 test("an autoscaler scaling out and in during swap's bake does not fail a healthy release", async () => {
   expect((await deploy('green', '1ee0010')).status).toBe('SUCCEEDED');
-  const swap = await start('swap', { bakeSeconds: 1200 });
+  // A bake long enough (12 s of wall time here) that new tasks start and register while it runs, even on a loaded
+  // runner; the history is read newest first, so the bake's latest polls are always in the page read.
+  const swap = await start('swap', { bakeSeconds: 2400 });
   await entered(swap, 'WaitBake');
   const ecs = new ECSClient(localClientConfig(stack().aws.endpoint, LOCAL_REGION));
   const bakeSaw = async (state: string): Promise<boolean> => {
-    const { events } = await stack().sfn.send(new GetExecutionHistoryCommand({ executionArn: swap, maxResults: 1000 }));
+    const { events } = await stack().sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: swap, maxResults: 1000, reverseOrder: true }),
+    );
+    if ((events ?? []).some((e) => e.type?.startsWith('Execution') && e.type !== 'ExecutionStarted')) {
+      throw new Error(`swap ended before its bake saw a target ${state}`);
+    }
     return (events ?? []).some(
       (e) =>
         e.stateExitedEventDetails?.name === 'SummarizeBakingGreenHealth' &&
