@@ -45,7 +45,7 @@ export async function runPilots(os: OperatorStack): Promise<Pilots> {
   for (const template of Object.keys(TEMPLATES) as FlowTemplate[]) {
     const steps: Array<ReturnType<typeof stopPoints>> = [];
     for (const machine of TEMPLATES[template]) {
-      const result = await runToEnd(os.stack, machine, machineInput(os.stack, machine));
+      const result = await runToEnd(os.stack, machine, machineInput(os.stack, machine, { healthTimeoutSeconds: 600 }));
       if (result.status !== 'SUCCEEDED') {
         throw new Error(`The ${template} pilot failed at ${machine}: ${result.error} ${result.cause}`);
       }

@@ -67,6 +67,9 @@ export async function releaseBlue(fs: FaultStack, colour = 'blue'): Promise<Flow
     colour,
     commit: 'b1ee000',
     monitor: { probeGapMs: 0 },
+    // The healthy demo image: the timeout only bounds a starved runner (60 emulated s can be a quarter of a wall
+    // second), and costs nothing when green turns healthy.
+    healthTimeoutSeconds: 600,
   });
   const failed = flow.steps.find((s) => s.result.status !== 'SUCCEEDED');
   if (failed) {
