@@ -101,14 +101,15 @@ const TASK_SERVER = `${path.sep}dataplane${path.sep}task-server${path.sep}server
 export async function taskPids(commit: string): Promise<number[]> {
   const { stdout } = await execFileAsync('ps', ['-A', '-ww', '-o', 'pid=,ppid=,args=']);
   const marker = JSON.stringify({ commit }).slice(1, -1);
-  const pids: number[] = [];
-  for (const line of stdout.split('\n')) {
+  const rows = stdout.split('\n').flatMap((line) => {
     const match = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
-    if (!match) continue;
-    const [, pid = '', ppid = '', args = ''] = match;
-    if (Number(ppid) === process.pid && args.includes(TASK_SERVER) && args.includes(marker)) pids.push(Number(pid));
-  }
-  return pids;
+    return match ? [{ pid: Number(match[1]), ppid: Number(match[2]), args: match[3] ?? '' }] : [];
+  });
+  // Task processes are this process's grandchildren: local AWS forks them through its task spawner (a child process).
+  const ours = new Set([process.pid, ...rows.filter((r) => r.ppid === process.pid).map((r) => r.pid)]);
+  return rows
+    .filter((r) => ours.has(r.ppid) && r.args.includes(TASK_SERVER) && r.args.includes(marker))
+    .map((r) => r.pid);
 }
 
 /** Resolves with the first controller call matching `predicate`, polling the call log every `everyMs`. */

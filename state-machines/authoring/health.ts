@@ -6,7 +6,7 @@ import { catchTo, elb, retry } from './basics';
 /**
  * The summary a health gate decides on, from the list of target states at `statesPath`: how many are registered,
  * whether any is healthy, and either how many distinct states there are (all healthy: one state, and it is healthy)
- * or, `duringBake`, whether any is unhealthy or unavailable.
+ * or, `duringBake`, whether any is unhealthy, unavailable or draining.
  */
 export function healthSummary(statesPath: string, duringBake = false): Payload {
   return {
@@ -15,6 +15,7 @@ export function healthSummary(statesPath: string, duringBake = false): Payload {
       ? {
           'anyUnhealthy.$': `States.ArrayContains(${statesPath}, 'unhealthy')`,
           'anyUnavailable.$': `States.ArrayContains(${statesPath}, 'unavailable')`,
+          'anyDraining.$': `States.ArrayContains(${statesPath}, 'draining')`,
         }
       : { 'distinctStates.$': `States.ArrayLength(States.ArrayUnique(${statesPath}))` }),
     'anyHealthy.$': `States.ArrayContains(${statesPath}, 'healthy')`,
@@ -77,10 +78,11 @@ export function targetStatesStates({
  * A target group is fully healthy: at least one target is registered and every target's state is `healthy`.
  * Describe → states → summary (at `resultPath`) → Choice to `healthy` or `unhealthy`; read errors go to `onError`.
  *
- * With `duringBake`, the test is the one a bake needs: green is degraded when any target is `unhealthy` or
- * `unavailable`, or none is `healthy`. Targets in `initial` (a task the service scaled out, or a replacement, still
- * registering) or `draining` (scaled in) are transitions, not failures: an autoscaler acting during the bake must not
- * roll back a healthy release, and a dead task still fails the bake when it leaves no healthy target.
+ * With `duringBake`, the test is the one a bake needs: green is degraded when any target is `unhealthy`,
+ * `unavailable` or `draining`, or none is `healthy`. A target in `initial` (a task the service scaled out, still
+ * registering) is not a failure: an autoscaler scaling out during the bake must not roll back a healthy release.
+ * `draining` is: a task that died is deregistered exactly as one that was scaled in, target health cannot tell them
+ * apart, and the bake errs towards production (it moves back to the version still health-checked).
  */
 export function fullyHealthyGateStates({
   name,
@@ -123,6 +125,7 @@ export function fullyHealthyGateStates({
               ? [
                   { Variable: `${resultPath}.anyUnhealthy`, BooleanEquals: false },
                   { Variable: `${resultPath}.anyUnavailable`, BooleanEquals: false },
+                  { Variable: `${resultPath}.anyDraining`, BooleanEquals: false },
                   { Variable: `${resultPath}.anyHealthy`, BooleanEquals: true },
                 ]
               : allTargetsHealthy(resultPath)),
