@@ -23,9 +23,14 @@ export interface Roles {
   readonly others: readonly string[];
 }
 
+const forwardsTo = (rule: ServiceView['production'], arn: string | undefined): boolean =>
+  rule.kind === 'forward' && arn !== undefined && rule.targetGroupArns.includes(arn);
+
+/** The task set whose target group `rule` forwards to, if any. */
+const taskSetForwardedBy = (view: ServiceView, rule: ServiceView['production']) =>
+  view.taskSets.find((ts) => forwardsTo(rule, ts.targetGroupArn));
+
 export function roles(view: ServiceView): Roles {
-  const forwardsTo = (rule: ServiceView['production'], arn: string | undefined): boolean =>
-    rule.kind === 'forward' && arn !== undefined && rule.targetGroupArns.includes(arn);
   const live = view.taskSets.find((ts) => ts.status === 'PRIMARY' && forwardsTo(view.production, ts.targetGroupArn));
   const underTest = view.taskSets.find(
     (ts) =>
@@ -310,30 +315,14 @@ function rollbackSucceeded(result: ExecutionResult, before: ServiceView, after: 
   const others = before.taskSets.filter((ts) => ts.arn !== live && ts.status !== 'DRAINING');
   // A rollback stopped after moving production back and before making that version primary leaves nothing "live"
   // (production forwards to an ACTIVE task set): the re-run's target is the task set production already forwards to.
-  const forwarded =
-    live === undefined && before.production.kind === 'forward'
-      ? before.taskSets.find(
-          (ts) =>
-            ts.targetGroupArn !== undefined &&
-            before.production.kind === 'forward' &&
-            before.production.targetGroupArns.includes(ts.targetGroupArn),
-        )
-      : undefined;
+  const forwarded = live === undefined ? taskSetForwardedBy(before, before.production) : undefined;
   // A swap stopped after recording "swapping" but before production moved leaves green under test and production on
   // the previous version: rollback goes back to that one (it stays) and removes green.
   const stillLive = live !== undefined && roles(before).underTest !== undefined ? live : undefined;
   // The previous-version rule names the version kept for a rollback until rollback closes it (its last step before
   // removing green): it tells "swap stopped before production moved" (it forwards to the live one) from "rollback
   // stopped after pointing the test listener back" (it forwards to the one under test), which look alike otherwise.
-  const kept =
-    before.previous.kind === 'forward'
-      ? before.taskSets.find(
-          (ts) =>
-            ts.targetGroupArn !== undefined &&
-            before.previous.kind === 'forward' &&
-            before.previous.targetGroupArns.includes(ts.targetGroupArn),
-        )
-      : undefined;
+  const kept = taskSetForwardedBy(before, before.previous);
   const target =
     kept ??
     forwarded ??

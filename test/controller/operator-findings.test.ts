@@ -355,18 +355,13 @@ test("an autoscaler scaling out during swap's bake does not fail a healthy relea
   const ecs = new ECSClient(localClientConfig(stack().aws.endpoint, LOCAL_REGION));
   try {
     await ecs.send(new UpdateServiceCommand({ ...stack().service, desiredCount: 3 }));
+    const swapped = await follow(swap);
+    expect([swapped.status, swapped.error]).toEqual(['SUCCEEDED', undefined]);
+    expect(statesEntered(swapped.history)).not.toContain('NoteGreenUnhealthyAfterSwap');
+    expect((await run('cleanUp')).status).toBe('SUCCEEDED');
   } finally {
+    // Back to the suite's desired count for the cases after this one.
+    await ecs.send(new UpdateServiceCommand({ ...stack().service, desiredCount: 1 }));
     ecs.destroy();
-  }
-  const swapped = await follow(swap);
-  expect([swapped.status, swapped.error]).toEqual(['SUCCEEDED', undefined]);
-  expect(statesEntered(swapped.history)).not.toContain('NoteGreenUnhealthyAfterSwap');
-  expect((await run('cleanUp')).status).toBe('SUCCEEDED');
-  // Back to the suite's desired count for the cases after this one.
-  const scaleBack = new ECSClient(localClientConfig(stack().aws.endpoint, LOCAL_REGION));
-  try {
-    await scaleBack.send(new UpdateServiceCommand({ ...stack().service, desiredCount: 1 }));
-  } finally {
-    scaleBack.destroy();
   }
 });
