@@ -1,4 +1,5 @@
 /** Small text helpers shared by the printer and the commands. */
+import type { Undone } from '../contract';
 
 /** 4s, 42s, 1m 05s, 1h 02m. */
 export function formatDuration(ms: number): string {
@@ -30,4 +31,20 @@ export function shortArn(arn: string | undefined): string {
   if (family) return family;
   const parts = arn.split(/[:/]/);
   return parts[parts.length - 1] ?? arn;
+}
+
+/** What became of a run's changes (contract/results.ts Undone), in words; undefined when there is nothing to say. */
+export function describeUndone(undone: Undone): string | undefined {
+  switch (undone) {
+    case 'not-needed':
+      return undefined;
+    case 'nothing-changed':
+      return 'nothing: no change was made.';
+    case 'everything':
+      return 'everything this run changed; AWS is as the run found it.';
+    case 'partly':
+      return 'nothing; part of the work is done, production is unaffected, and running it again finishes it.';
+    case 'failed':
+      return 'the undo failed too: what this run made may still exist (see above).';
+  }
 }

@@ -5,6 +5,7 @@
  * renders it, and the unit tests drive it with recorded histories.
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { parseFailureCause, parseSuccessOutput, type NextStep, type Undone } from '../contract';
 import { MACHINE_COMMAND, type MachineKind } from './machines';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
@@ -31,11 +32,13 @@ export interface Progress {
   /** How many times the current state has been entered (3 = the third health check). */
   readonly currentStateCount: number;
   readonly output: Record<string, unknown> | undefined;
+  /** In words: the output's message, or the message of a structured failure cause. */
   readonly message: string | undefined;
   readonly error: string | undefined;
+  /** The cause as the execution reports it (for a failure the state machine wrote: JSON text). */
   readonly cause: string | undefined;
-  /** What the state machine says it undid (or that it changed nothing), from the cause. */
-  readonly undone: string | undefined;
+  /** What became of the run's changes, as the output or the cause states it (contract/results.ts). */
+  readonly undone: Undone | undefined;
   /** CLI commands to run next, best first (empty while running). */
   readonly next: readonly string[];
 }
@@ -91,64 +94,20 @@ function endDetails(event: HistoryEvent): { error?: string; cause?: string; outp
 }
 
 /**
- * What the cause says was undone. The state machines end every failure cause with one of: "Nothing was changed.",
- * "Undone: …", "… stopped part-way; …", or "… failed too (…). <what to do>".
+ * The CLI command for a step the state machine recommends (contract/results.ts NextStep). `self` is the machine that
+ * ran (what `fix-input` starts again); `holder` the execution a `wait` waits for.
  */
-export function undoneFromCause(cause: string | undefined): string | undefined {
-  if (!cause) return undefined;
-  const undone = /\bUndone: (.+)$/s.exec(cause);
-  if (undone?.[1]) return undone[1].trim();
-  if (/failed too \(/.test(cause)) return 'the undo failed too: what this run made may still exist (see the cause).';
-  if (/\bnothing was changed\b/i.test(cause)) return 'nothing: no change was made.';
-  const partial =
-    /([^.]*stopped part-way[^.]*\.)/.exec(cause) ??
-    /([^.]*already serves the previous version again[^.]*\.)/.exec(cause);
-  if (partial?.[1]) return partial[1].trim();
-  if (/\bproduction (stays|still serves)\b/i.test(cause)) return 'nothing in production: it was not switched.';
-  return undefined;
+export function commandForStep(step: NextStep, self: MachineKind | undefined, holder?: string): string {
+  if (step === 'wait') return holder ? `bluegreen watch ${holder}` : 'bluegreen status';
+  if (step === 'status') return 'bluegreen status';
+  if (step === 'fix-input') return self ? `bluegreen ${MACHINE_COMMAND[self]}` : 'bluegreen status';
+  return `bluegreen ${MACHINE_COMMAND[step]}`;
 }
 
-const COMMAND_WORDS: ReadonlyArray<[RegExp, MachineKind | 'deploy' | 'status']> = [
-  [/\bdeploy(?:-green| again)\b/i, 'deploy'],
-  [/\bswap\b/i, 'swap'],
-  [/\bclean-up\b/i, 'clean-up'],
-  [/\brollback\b/i, 'rollback'],
-  [/\babort\b/i, 'abort'],
-];
-
-/**
- * The commands a message or cause recommends, in the order it names them: the sentences with "Next:", "Run …",
- * "re-run …", "wait for it, or abort it, then deploy again", etc. `self` is what "re-run" without a name means.
- */
-export function recommendedCommands(text: string | undefined, self: MachineKind | undefined): string[] {
-  if (!text) return [];
-  const sentences = text.split(/(?<=\.)\s+/).filter((s) => /\bnext:|\b(run|re-run|deploy again|abort it)\b/i.test(s));
-  const found: Array<{ at: number; command: string }> = [];
-  for (const sentence of sentences) {
-    const offset = text.indexOf(sentence);
-    for (const [pattern, word] of COMMAND_WORDS) {
-      const global = new RegExp(pattern.source, 'gi');
-      for (const match of sentence.matchAll(global)) {
-        const command = word === 'deploy' || word === 'status' ? word : MACHINE_COMMAND[word];
-        found.push({ at: offset + (match.index ?? 0), command: `bluegreen ${command}` });
-      }
-    }
-    const again = /\bre-run\b(?! (rollback|clean-up|abort|swap))|\brun this again\b/i;
-    if (self && again.test(sentence)) {
-      const at = offset + sentence.search(again);
-      found.push({ at, command: `bluegreen ${MACHINE_COMMAND[self]}` });
-    }
-  }
-  return [...new Set(found.sort((a, b) => a.at - b.at).map((f) => f.command))];
+/** The commands for the steps of a result, best first, without repeats. */
+export function nextCommands(steps: readonly NextStep[], self: MachineKind | undefined, holder?: string): string[] {
+  return [...new Set(steps.map((step) => commandForStep(step, self, holder)))];
 }
-
-const DEFAULT_NEXT: Readonly<Record<MachineKind, readonly string[]>> = {
-  'deploy-green': ['bluegreen swap', 'bluegreen abort'],
-  swap: ['bluegreen cleanup', 'bluegreen rollback'],
-  'clean-up': ['bluegreen deploy'],
-  rollback: ['bluegreen deploy'],
-  abort: ['bluegreen deploy'],
-};
 
 function latest(history: readonly HistoryEvent[]): number {
   return asDate(history[history.length - 1]?.timestamp)?.getTime() ?? 0;
@@ -174,19 +133,22 @@ export function buildProgress(
   const error = described?.error ?? details?.error;
   const cause = described?.cause ?? details?.cause;
   const output = parseObject(described?.output ?? (end?.type === 'ExecutionSucceeded' ? details?.output : undefined));
-  const message = typeof output?.message === 'string' ? output.message : undefined;
+  const success = status === 'SUCCEEDED' ? parseSuccessOutput(described?.output ?? details?.output) : undefined;
+  const failure = status === 'FAILED' ? parseFailureCause(cause) : undefined;
+  const message =
+    success?.message ?? failure?.message ?? (typeof output?.message === 'string' ? output.message : undefined);
   let next: string[] = [];
-  if (status === 'SUCCEEDED') {
-    next = recommendedCommands(message, machine);
-    if (next.length === 0 && machine) next = [...DEFAULT_NEXT[machine]];
+  if (success) {
+    next = nextCommands(success.next, machine);
+  } else if (failure) {
+    next = nextCommands(failure.next, machine, failure.holder);
   } else if ((status === 'ABORTED' || status === 'TIMED_OUT') && machine) {
     // Stopped part-way: the same machine run again takes over its lease and finishes or reports what is left
     // (README "Failure handling", the Stop table).
     next = [`bluegreen ${MACHINE_COMMAND[machine]}`];
   } else if (status !== 'RUNNING') {
-    next = recommendedCommands(cause, machine);
-    // A deploy that failed and undid itself is fixed by deploying again (a healthy image, a longer health timeout).
-    if (next.length === 0) next = machine === 'deploy-green' ? ['bluegreen deploy'] : ['bluegreen status'];
+    // An end the state machine did not write (a runtime error, an output without the contract's fields): look first.
+    next = ['bluegreen status'];
   }
   return {
     machine,
@@ -209,7 +171,7 @@ export function buildProgress(
     message,
     error,
     cause,
-    undone: status === 'SUCCEEDED' || status === 'RUNNING' ? undefined : undoneFromCause(cause),
+    undone: success?.undone ?? failure?.undone,
     next,
   };
 }

@@ -1,7 +1,9 @@
 /**
- * The contract between the product's parts: the state machines' names, their inputs' limits and their error names.
+ * The contract between the product's parts: the state machines' names, their inputs' limits, their error names and
+ * the structured result every execution reports.
  * The CDK app, the state-machine authoring, the Lambdas and the CLI import it; it imports nothing.
  */
 export * from './errors';
 export * from './inputs';
 export * from './machines';
+export * from './results';

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Context } from '../context';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
-import { formatDuration } from '../format';
+import { describeUndone, formatDuration } from '../format';
 import { MACHINE_COMMAND, machineOfExecution, type MachineKind } from '../machines';
 import { followExecution, type FollowOutcome } from '../poller';
 import { createPrinter } from '../printer';
@@ -193,8 +193,10 @@ export function report(
     ctx.err(
       `✗ ${name} ${progress.status} after ${formatDuration(progress.elapsedMs)}: ${progress.error ?? 'no error given'}`,
     );
-    if (progress.cause) ctx.err(`  ${progress.cause}`);
-    if (progress.undone) ctx.err(`Undone: ${progress.undone}`);
+    const said = progress.message ?? progress.cause;
+    if (said) ctx.err(`  ${said}`);
+    const undone = progress.undone ? describeUndone(progress.undone) : undefined;
+    if (undone) ctx.err(`Undone: ${undone}`);
     if (next) ctx.err(next);
   }
   return EXIT.failed;

@@ -6,13 +6,17 @@ import {
   type HistoryEvent,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
+import { parseFailureCause, type FailureCause } from '../../contract';
 
 export interface ExecutionResult {
   readonly executionArn: string;
   readonly status: string;
   readonly output?: unknown;
   readonly error?: string;
+  /** The cause as DescribeExecution reports it (JSON text, when the state machine wrote it). */
   readonly cause?: string;
+  /** The cause parsed, when it is the state machines' structured one (contract/results.ts). */
+  readonly failure?: FailureCause;
   readonly history: HistoryEvent[];
 }
 
@@ -90,6 +94,7 @@ function resultFrom(
     output: described.output ? (JSON.parse(described.output) as unknown) : undefined,
     error: described.error,
     cause: described.cause,
+    failure: parseFailureCause(described.cause),
     history,
   };
 }

@@ -63,7 +63,9 @@ export async function runDemo(
     });
     results.push(result);
     if (result.status !== 'SUCCEEDED') {
-      out.line(`${stamp()} ✖ ${step.title}: ${result.status} ${result.error ?? ''}: ${result.cause ?? ''}`);
+      out.line(
+        `${stamp()} ✖ ${step.title}: ${result.status} ${result.error ?? ''}: ${result.failure?.message ?? result.cause ?? ''}`,
+      );
       await printUrls(stack, out, stamp);
       return results;
     }

@@ -238,7 +238,11 @@ export async function runOperatorFlow(stack: LocalStack, options: OperatorFlowOp
         if (i === machines.length - 1) completed = true;
         continue;
       }
-      if (step.result.status !== 'SUCCEEDED' && failureClaim(machine, step.result.cause) === 'clean-up-partial') {
+      if (
+        step.result.status !== 'SUCCEEDED' &&
+        (machine === 'cleanUp' || machine === 'abort') &&
+        failureClaim(step.result.cause) === 'partial'
+      ) {
         injector.disarm();
         step = await run(machine, 're-run');
       }

@@ -2,6 +2,7 @@
  * Invariants (b) "nothing orphaned" and (c) "the status tells the truth", checked on the emulator's state once an
  * execution has ended. Each check returns a list of problems in plain words (empty = the invariant holds).
  */
+import { parseFailureCause } from '../../contract';
 import type { ExecutionResult } from '../../harness/demo/executions';
 import type { ServiceView } from '../../harness/demo/observe';
 import { lastTaskOutput } from './history';
@@ -109,29 +110,35 @@ export function durableState(view: ServiceView) {
   };
 }
 
-/** How a FAILED execution's cause says it left things. */
-export type FailureClaim = 'nothing-changed' | 'undone' | 'undo-failed' | 'clean-up-partial' | 'unclear';
+/**
+ * How a FAILED execution's cause says it left things: its structured `undone` (contract/results.ts), never its prose.
+ * `partial` is a stop part-way whose message says where production is; `unclear` a cause without the contract's fields.
+ */
+export type FailureClaim = 'nothing-changed' | 'undone' | 'undo-failed' | 'partial' | 'unclear';
 
-export function failureClaim(machine: Machine, cause: string | undefined): FailureClaim {
-  const text = cause ?? '';
-  if (/nothing was changed/i.test(text)) return 'nothing-changed';
-  if (/ Undone: /.test(text)) return 'undone';
-  if (/failed too|Run the abort|Run rollback now/.test(text)) return 'undo-failed';
-  if (
-    machine === 'cleanUp' &&
-    /Clean-up stopped part-way; production is unaffected and clean-up is safe to re-run/.test(text)
-  )
-    return 'clean-up-partial';
-  if (machine === 'abort' && /Abort stopped part-way; production is unaffected and abort is safe to re-run/.test(text))
-    return 'clean-up-partial';
-  if (/still draining after an hour\. Production is unaffected/.test(text)) return 'clean-up-partial';
-  return 'unclear';
+export function failureClaim(cause: string | undefined): FailureClaim {
+  const parsed = parseFailureCause(cause);
+  switch (parsed?.undone) {
+    case 'nothing-changed':
+      return 'nothing-changed';
+    case 'everything':
+      return 'undone';
+    case 'failed':
+      return 'undo-failed';
+    case 'partly':
+      return 'partial';
+    default:
+      return 'unclear';
+  }
 }
+
+/** Machines that never move production: when they stop part-way, production must be as it was. */
+const LEAVES_PRODUCTION: readonly Machine[] = ['cleanUp', 'abort'];
 
 /** Whether (b) applies to the state after this execution: it completed, or it failed and says it undid everything. */
 export function expectsTidyState(machine: Machine, result: ExecutionResult): boolean {
   if (result.status === 'SUCCEEDED') return true;
-  const claim = failureClaim(machine, result.cause);
+  const claim = failureClaim(result.cause);
   return claim === 'nothing-changed' || claim === 'undone';
 }
 
@@ -179,7 +186,7 @@ export function truthProblems(
   if (result.status !== 'FAILED') return [`execution ended ${result.status}`];
   if (!ERROR_NAME.test(result.error ?? '')) problems.push(`error ${JSON.stringify(result.error)} names no service`);
   if (!result.cause || result.cause.trim() === '') problems.push('the cause is empty');
-  const claim = failureClaim(machine, result.cause);
+  const claim = failureClaim(result.cause);
   const same = JSON.stringify(durableState(before)) === JSON.stringify(durableState(after));
   switch (claim) {
     case 'nothing-changed':
@@ -191,7 +198,8 @@ export function truthProblems(
         );
       }
       break;
-    case 'clean-up-partial':
+    case 'partial':
+      if (!LEAVES_PRODUCTION.includes(machine)) break;
       if (JSON.stringify(after.production) !== JSON.stringify(before.production)) {
         problems.push('the cause says production is unaffected, but the production rule changed');
       }

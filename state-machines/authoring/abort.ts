@@ -1,3 +1,4 @@
+import { UNDONE } from '../../contract';
 import type { StateMachine } from './asl';
 import { failSaying, fmtReject, outcome } from './basics';
 import { liveVersionStates } from './identity';
@@ -30,6 +31,7 @@ const definition: StateMachine = leasedMachine(
     RejectAlreadySwapped: fmtReject(
       'BlueGreen.AlreadySwapped',
       "States.Format('Production of service {} already serves the deployment under test; abort would remove the live version. Run rollback to go back to the previous version, or clean-up to keep this one. Nothing was changed.', $.service)",
+      ['rollback', 'clean-up'],
     ),
     IsTestListenerOpen: {
       Type: 'Choice',
@@ -67,22 +69,26 @@ const definition: StateMachine = leasedMachine(
       ],
       Default: 'NothingToAbort',
     },
-    SweptLeftovers: outcome({
+    SweptLeftovers: outcome(['deploy-green'], {
       changed: true,
       message:
         'Nothing to abort: no green deployment exists. Target groups an interrupted run left behind (used by no listener and no task set) were deleted. Production is unchanged.',
     }),
-    Aborted: outcome({
+    Aborted: outcome(['deploy-green'], {
       changed: true,
       'removed.$': '$.removed',
       message:
         'Aborted: green was discarded (test listener closed; its deployment rule, task set and target group removed). Production is unchanged.',
     }),
-    NothingToAbort: outcome({
+    NothingToAbort: outcome(['deploy-green'], {
       changed: false,
       message: 'Nothing to abort: no green deployment exists. Nothing was changed.',
     }),
-    FailAbort: failSaying('Abort stopped part-way; production is unaffected and abort is safe to re-run.'),
+    FailAbort: failSaying(
+      'Abort stopped part-way; production is unaffected and abort is safe to re-run.',
+      UNDONE.partly,
+      ['abort'],
+    ),
   },
 );
 export default definition;

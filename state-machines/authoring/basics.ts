@@ -1,3 +1,4 @@
+import { UNDONE, type NextStep, type Undone } from '../../contract';
 import type { Catcher, Condition, MapState, PassState, Payload, Retrier, StateMachine, States, TaskState } from './asl';
 
 /**
@@ -190,36 +191,76 @@ export function inlineMap({
  */
 export const FAILED = 'ReleaseLeaseOnFailure';
 
-/** A refusal of invalid input with a fixed cause. */
-export const rejectStatic = (cause: string): PassState => ({
+/**
+ * The cause a failure puts at `$.failure.Cause` (contract/results.ts FailureCause): the message (fixed text, or a path
+ * or intrinsic function that writes it), what became of this run's changes, and what to run next. Failed writes it out
+ * as JSON text (withLeaseRelease), so programs read `undone` and `next` instead of parsing the message.
+ */
+export function failureCause(
+  message: string | { readonly from: string },
+  undone: Undone,
+  next: readonly NextStep[],
+  extra: Payload = {},
+): Payload {
+  if (next.length === 0) throw new Error(`a failure must say what to run next: ${JSON.stringify(message)}`);
+  return {
+    ...(typeof message === 'string' ? { message } : { 'message.$': message.from }),
+    undone,
+    next: [...next],
+    ...extra,
+  };
+}
+
+/** A refusal of invalid input with a fixed message: nothing was changed; correct the input. */
+export const rejectStatic = (message: string): PassState => ({
   Type: 'Pass',
-  Parameters: { Error: 'BlueGreen.InvalidInput', Cause: cause },
+  Parameters: { Error: 'BlueGreen.InvalidInput', Cause: failureCause(message, UNDONE.nothingChanged, ['fix-input']) },
   ResultPath: '$.failure',
   Next: FAILED,
 });
-/** A refusal: `error`, with the cause a States.Format expression writes. */
-export const fmtReject = (error: string, format: string): PassState => ({
+/**
+ * A refusal before any change: `error`, with the message a States.Format expression writes, and `next`. `extra` adds
+ * fields to the cause (e.g. the `holder` of OperationInProgress).
+ */
+export const fmtReject = (
+  error: string,
+  format: string,
+  next: readonly NextStep[],
+  extra: Payload = {},
+): PassState => ({
   Type: 'Pass',
-  Parameters: { Error: error, 'Cause.$': format },
+  Parameters: { Error: error, Cause: failureCause({ from: format }, UNDONE.nothingChanged, next, extra) },
   ResultPath: '$.failure',
   Next: FAILED,
 });
-/** The error caught at `$.error` fails the execution, its cause followed by `sentence` (what was or was not done). */
-export const failSaying = (sentence: string): PassState => ({
+/**
+ * The error caught at `$.error` fails the execution: its cause followed by `sentence` (what was or was not done) is
+ * the message; `undone` and `next` say the same for programs.
+ */
+export const failSaying = (sentence: string, undone: Undone, next: readonly NextStep[]): PassState => ({
   Type: 'Pass',
-  Parameters: { 'Error.$': '$.error.Error', 'Cause.$': `States.Format('{} ${sentence}', $.error.Cause)` },
+  Parameters: {
+    'Error.$': '$.error.Error',
+    Cause: failureCause({ from: `States.Format('{} ${sentence}', $.error.Cause)` }, undone, next),
+  },
   ResultPath: '$.failure',
   Next: FAILED,
 });
 /**
  * The undo failed too: BlueGreen.UndoFailed, naming both errors. `format` is a States.Format template whose four `{}`
- * take the error and cause of the failure, then of the undo.
+ * take the error and cause of the failure, then of the undo; `next` is the way out it names.
  */
-export const undoFailed = (format: string): PassState => ({
+export const undoFailed = (format: string, next: readonly NextStep[]): PassState => ({
   Type: 'Pass',
   Parameters: {
     Error: 'BlueGreen.UndoFailed',
-    'Cause.$': `States.Format('${format}', $.error.Error, $.error.Cause, $.undoError.Error, $.undoError.Cause)`,
+    Cause: failureCause(
+      {
+        from: `States.Format('${format}', $.error.Error, $.error.Cause, $.undoError.Error, $.undoError.Cause)`,
+      },
+      UNDONE.failed,
+      next,
+    ),
   },
   ResultPath: '$.failure',
   Next: FAILED,
@@ -242,9 +283,16 @@ export const noteError = (
 
 /**
  * A function error caught at `at` carries the runtime's JSON error payload as its Cause: `read` parses it, `note`
- * keeps only its message. Two states, as an intrinsic function's result cannot be followed by a path.
+ * keeps only its message (as a failure's structured cause, when `report` says what was undone and what is next).
+ * Two states, as an intrinsic function's result cannot be followed by a path.
  */
-export function functionErrorMessageStates(read: string, note: string, at: string, next: string): States {
+export function functionErrorMessageStates(
+  read: string,
+  note: string,
+  at: string,
+  next: string,
+  report?: { readonly undone: Undone; readonly next: readonly NextStep[] },
+): States {
   return {
     [read]: {
       Type: 'Pass',
@@ -255,20 +303,37 @@ export function functionErrorMessageStates(read: string, note: string, at: strin
     },
     [note]: {
       Type: 'Pass',
-      Parameters: { 'Error.$': `${at}.Error`, 'Cause.$': `${at}.payload.errorMessage` },
+      Parameters: {
+        'Error.$': `${at}.Error`,
+        ...(report
+          ? { Cause: failureCause({ from: `${at}.payload.errorMessage` }, report.undone, report.next) }
+          : { 'Cause.$': `${at}.payload.errorMessage` }),
+      },
       ResultPath: at,
       Next: next,
     },
   };
 }
 
-/** A successful end: the output names the cluster and service, then `fields`. */
-export const outcome = (fields: Payload, comment?: string): PassState => ({
-  Type: 'Pass',
-  ...(comment ? { Comment: comment } : {}),
-  Parameters: { 'cluster.$': '$.cluster', 'service.$': '$.service', ...fields },
-  End: true,
-});
+/**
+ * A successful end: the output names the cluster and service, says nothing needed undoing and what to run `next`
+ * (contract/results.ts SuccessOutput), then `fields` (a `message` among them).
+ */
+export const outcome = (next: readonly NextStep[], fields: Payload, comment?: string): PassState => {
+  if (next.length === 0) throw new Error('a successful end must say what to run next');
+  return {
+    Type: 'Pass',
+    ...(comment ? { Comment: comment } : {}),
+    Parameters: {
+      'cluster.$': '$.cluster',
+      'service.$': '$.service',
+      undone: UNDONE.notNeeded,
+      next: [...next],
+      ...fields,
+    },
+    End: true,
+  };
+};
 
 /**
  * A loop's counter: `start` sets `<path>.elapsedSeconds` to 0 and goes to `wait`, which waits `seconds` and goes to

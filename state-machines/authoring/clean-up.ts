@@ -1,3 +1,4 @@
+import { UNDONE } from '../../contract';
 import type { StateMachine } from './asl';
 import { failSaying, fmtReject, outcome } from './basics';
 import { fullyHealthyGateStates } from './health';
@@ -30,6 +31,7 @@ const definition: StateMachine = leasedMachine(
     RejectGreenNotSwapped: fmtReject(
       'BlueGreen.GreenNotSwapped',
       "States.Format('Service {} has a green under test that production does not serve yet (test listener: {}). Run swap first, or abort to discard green. Nothing was changed.', $.service, States.JsonToString($.testRule.actions))",
+      ['swap', 'abort'],
     ),
     CheckLiveIsPrimary: {
       Type: 'Choice',
@@ -63,14 +65,17 @@ const definition: StateMachine = leasedMachine(
     RejectLiveNotHealthy: fmtReject(
       'BlueGreen.LiveNotHealthy',
       "States.Format('Clean-up refused: the live version (task set {}) is not fully healthy (target states {}), and clean-up would remove the version production could go back to. Run rollback, or re-run clean-up once it is healthy. Nothing was changed.', $.live.taskSetId, States.JsonToString($.liveHealth.states))",
+      ['rollback', 'clean-up'],
     ),
     RejectNothingLive: fmtReject(
       'BlueGreen.NothingLive',
       "States.Format('Production of service {} does not forward to any task set ({}), so there is no old version to remove. Run swap (or rollback) first. Nothing was changed.', $.service, States.JsonToString($.prodRule.actions))",
+      ['swap', 'rollback'],
     ),
     RejectSwapUnfinished: fmtReject(
       'BlueGreen.SwapUnfinished',
       "States.Format('Production forwards to task set {} but it is {} rather than PRIMARY: a swap did not finish. Run swap again to finish it, or rollback. Nothing was changed.', $.live.taskSetId, $.live.status)",
+      ['swap', 'rollback'],
     ),
     ...keepOnlyLiveStates({ onError: 'FailCleanUp', next: 'IsAnythingLive' }),
     ...recordLiveOrNoneStates({
@@ -78,15 +83,19 @@ const definition: StateMachine = leasedMachine(
       none: { name: 'NothingLiveToKeep', next: 'NothingLiveToKeep' },
       onError: 'FailCleanUp',
     }),
-    NothingLiveToKeep: outcome({
+    NothingLiveToKeep: outcome(['deploy-green'], {
       message: 'Clean-up complete: the test listener is closed; no version is live, and none was removed.',
     }),
-    CleanedUp: outcome({
+    CleanedUp: outcome(['deploy-green'], {
       'removed.$': '$.removed',
       'message.$':
         "States.Format('Clean-up complete: the test listener is closed and only the production task set remains ({}).', $.live.taskSetId)",
     }),
-    FailCleanUp: failSaying('Clean-up stopped part-way; production is unaffected and clean-up is safe to re-run.'),
+    FailCleanUp: failSaying(
+      'Clean-up stopped part-way; production is unaffected and clean-up is safe to re-run.',
+      UNDONE.partly,
+      ['clean-up'],
+    ),
   },
 );
 export default definition;

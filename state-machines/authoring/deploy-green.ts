@@ -1,3 +1,4 @@
+import { UNDONE } from '../../contract';
 import type { Retrier, StateMachine, TaskState } from './asl';
 import {
   catchTo,
@@ -69,7 +70,10 @@ const definition: StateMachine = leasedMachine(
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FailBeforeChanges' },
       ],
     }),
-    ...functionErrorMessageStates('ReadInvalidInputPayload', 'NoteInvalidInput', '$.failure', FAILED),
+    ...functionErrorMessageStates('ReadInvalidInputPayload', 'NoteInvalidInput', '$.failure', FAILED, {
+      undone: UNDONE.nothingChanged,
+      next: ['fix-input'],
+    }),
     ValidateInput: {
       Type: 'Choice',
       Comment: 'The input is well-formed (validate-input); it must also name the service this state machine deploys.',
@@ -103,6 +107,7 @@ const definition: StateMachine = leasedMachine(
     },
     ...leaseStates('deploy-green', 'deploying green', 'DescribeService'),
     ...serviceLookupStates(
+      'deploy-green',
       [
         {
           Not: { Variable: '$.current.services[0].DeploymentController.Type', StringEquals: 'EXTERNAL' },
@@ -147,10 +152,12 @@ const definition: StateMachine = leasedMachine(
     RejectPreviousKept: fmtReject(
       'BlueGreen.DeploymentInProgress',
       "States.Format('Service {} still keeps the previous version (task set {}) for rollback after a swap. Run clean-up to keep the new version (or rollback to go back), then deploy again. Nothing was changed.', $.service, $.lease.record.previous.taskSetArn)",
+      ['clean-up', 'rollback'],
     ),
     RejectInterruptedDeployment: fmtReject(
       'BlueGreen.DeploymentInProgress',
       "States.Format('An earlier deploy-green of service {} ({}) did not finish and left a green task set behind. Run abort to remove it, then deploy again. Nothing was changed.', $.service, $.lease.record.updatedBy)",
+      ['abort'],
     ),
     CheckOneDeploymentAtATime: {
       Type: 'Choice',
@@ -160,6 +167,7 @@ const definition: StateMachine = leasedMachine(
     RejectWrongController: fmtReject(
       'BlueGreen.InvalidService',
       "States.Format('ECS service {} does not use the EXTERNAL deployment controller; blue/green task sets need it.', $.service)",
+      ['status'],
     ),
     ListBlockingTaskSets: {
       Type: 'Pass',
@@ -173,6 +181,7 @@ const definition: StateMachine = leasedMachine(
     RejectDeploymentInProgress: fmtReject(
       'BlueGreen.DeploymentInProgress',
       "States.Format('Service {} already has a green deployment (task sets started by {} with status {}). One deployment at a time: finish it with swap and clean-up, or discard it with abort, then deploy again. Nothing was changed.', $.service, States.JsonToString($.blocking.deployments), States.JsonToString($.blocking.statuses))",
+      ['swap', 'abort'],
     ),
 
     DescribeTestRule: describeRuleTask('${TestRuleArn}', '$.testRule', 'CheckTestRuleIsClosed'),
@@ -287,6 +296,7 @@ const definition: StateMachine = leasedMachine(
     RejectTestListenerBusy: fmtReject(
       'BlueGreen.DeploymentInProgress',
       "States.Format('The test listener of service {} still forwards to a deployment ({}). One deployment at a time: run swap and clean-up, or abort, then deploy again. Nothing was changed.', $.service, States.JsonToString($.testRule.actions))",
+      ['swap', 'abort'],
     ),
 
     ChooseTaskDefinitionSource: {
@@ -592,6 +602,7 @@ const definition: StateMachine = leasedMachine(
       'UndoRestoreTestListener',
     ),
     Ready: outcome(
+      ['swap', 'abort'],
       {
         'commit.$': '$.commit',
         green: {
@@ -682,9 +693,12 @@ const definition: StateMachine = leasedMachine(
     RestoreRecord: restoreRecordTask('FailUndone', 'FailUndone', '$.recordError'),
     FailUndone: failSaying(
       'Undone: everything this deployment made (its deployment rule, and the green task set and target group if they existed) was removed, and the test listener is as it was before; production was never touched.',
+      UNDONE.everything,
+      ['deploy-green'],
     ),
     FailUndo: undoFailed(
       'Deployment failed ({}: {}) and undoing it failed too ({}: {}). Production was never touched. Run the abort state machine to remove the green task set and target group.',
+      ['abort'],
     ),
   },
   'CheckInputFields',

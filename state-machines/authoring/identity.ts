@@ -1,3 +1,4 @@
+import { UNDONE, type MachineName } from '../../contract';
 import type { ChoiceRule, PassState, States } from './asl';
 import { catchTo, ecs, failSaying, fmtReject, rejectStatic, retry } from './basics';
 import { leaseStates } from './lease';
@@ -28,27 +29,30 @@ export const wrongIdentityRules = (): ChoiceRule[] => [
 ];
 
 /** Each state machine acts on the one service of its stack; input naming another gets an error with the fix. */
-export function identityRejects(name: string): States {
+export function identityRejects(name: MachineName): States {
   return {
     RejectWrongCluster: fmtReject(
       'BlueGreen.InvalidInput',
       `States.Format('Input field cluster is {} but this state machine acts only on cluster \${ClusterName}. Use "cluster": "\${ClusterName}", or start the ${name} state machine of the stack that owns {}.', $.cluster, $.cluster)`,
+      ['fix-input'],
     ),
     RejectWrongService: fmtReject(
       'BlueGreen.InvalidInput',
       `States.Format('Input field service is {} but this state machine acts only on service \${ServiceName}. Use "service": "\${ServiceName}", or start the ${name} state machine of the stack that owns {}.', $.service, $.service)`,
+      ['fix-input'],
     ),
   };
 }
 
-/** The error caught at `$.error` before anything changed. */
-export const failBeforeChanges = (): PassState => failSaying('Nothing was changed.');
+/** The error caught at `$.error` before anything changed: `name` may be run again. */
+export const failBeforeChanges = (name: MachineName): PassState =>
+  failSaying('Nothing was changed.', UNDONE.nothingChanged, [name]);
 
 /**
  * DescribeService of the input's service into `$.current`, then CheckService: it must exist and be ACTIVE, and pass
  * `rules` (the machine's own refusals); then `next`. Read errors fail before any change (FailBeforeChanges).
  */
-export function serviceLookupStates(rules: ChoiceRule[], next: string): States {
+export function serviceLookupStates(name: MachineName, rules: ChoiceRule[], next: string): States {
   return {
     DescribeService: {
       Type: 'Task',
@@ -72,8 +76,9 @@ export function serviceLookupStates(rules: ChoiceRule[], next: string): States {
     RejectServiceNotFound: fmtReject(
       'BlueGreen.ServiceNotFound',
       "States.Format('ECS service {} was not found (or is not ACTIVE) in cluster {}: {}. Deploy the stack first, or check the names.', $.service, $.cluster, States.JsonToString($.current.failures))",
+      ['fix-input'],
     ),
-    FailBeforeChanges: failBeforeChanges(),
+    FailBeforeChanges: failBeforeChanges(name),
   };
 }
 
@@ -82,7 +87,7 @@ export function serviceLookupStates(rules: ChoiceRule[], next: string): States {
  * and abort (deploy-green validates its input with a function, then uses the same parts). `operation` says what the
  * machine does, for the error another operation gets while it holds the lease.
  */
-export function serviceIdentityStates(name: string, next: string, operation: string): States {
+export function serviceIdentityStates(name: MachineName, next: string, operation: string): States {
   return {
     ValidateInput: {
       Type: 'Choice',
@@ -105,12 +110,14 @@ export function serviceIdentityStates(name: string, next: string, operation: str
     ),
     ...identityRejects(name),
     ...serviceLookupStates(
+      name,
       [{ Variable: '$.current.services[0].TaskSets[2]', IsPresent: true, Next: 'RejectTooManyTaskSets' }],
       'DescribeProductionRule',
     ),
     RejectTooManyTaskSets: fmtReject(
       'BlueGreen.UnexpectedState',
       "States.Format('Service {} has more than two task sets ({}); this controller keeps at most blue and green. Remove the extra task sets by hand, then retry.', $.service, States.JsonToString($.current.services[0].TaskSets[*].TaskSetArn))",
+      ['status', name],
     ),
     DescribeProductionRule: describeRuleTask('${ProdRuleArn}', '$.prodRule', 'DescribeTestRule'),
     DescribeTestRule: describeRuleTask('${TestRuleArn}', '$.testRule', next),
@@ -121,7 +128,7 @@ export function serviceIdentityStates(name: string, next: string, operation: str
  * serviceIdentityStates(), then LiveLocate: which task set production serves, as the version `$.live` (clean-up,
  * rollback and abort start from it); then `next`.
  */
-export function liveVersionStates(name: string, next: string, operation: string): States {
+export function liveVersionStates(name: MachineName, next: string, operation: string): States {
   return {
     ...serviceIdentityStates(name, 'LiveLocate', operation),
     ...locateTaskSetStates('Live', '$.prodRule', '$.live', next),

@@ -23,6 +23,7 @@ import type {
   States,
   TaskState,
 } from './asl';
+import type { MachineName } from '../../contract';
 import { backoff, catchTo, FAILED, fmtReject } from './basics';
 
 const ddb = (action: string): string => `arn:aws:states:::dynamodb:${action}`;
@@ -70,7 +71,7 @@ function acquireLeaseStates({
   operation,
   next,
 }: {
-  machine: string;
+  machine: MachineName;
   operation: string;
   next: string;
 }): States {
@@ -134,6 +135,7 @@ function acquireLeaseStates({
     RejectLeaseContended: fmtReject(
       'BlueGreen.OperationInProgress',
       "States.Format('Service {} is being taken by other operations right now (the lease changed hands {} times while this one tried). One operation per service at a time: run this again once they have finished. Nothing was changed.', '${ServiceName}', $.leaseAttempts.n)",
+      ['wait', machine],
     ),
     DescribeLeaseHolder: {
       Type: 'Task',
@@ -171,6 +173,8 @@ function acquireLeaseStates({
     RejectOperationInProgress: fmtReject(
       'BlueGreen.OperationInProgress',
       "States.Format('Another operation holds service ${ServiceName}: {} ({}), execution {}, running since {}. One operation per service at a time: wait for it to end (bluegreen watch {}), or stop it (aws stepfunctions stop-execution --execution-arn {}) and run this again. Nothing was changed.', $.leaseHolder.item.lease.M.machine.S, $.leaseHolder.item.lease.M.operation.S, $.leaseHolder.item.lease.M.holder.S, $.leaseHolder.item.lease.M.since.S, $.leaseHolder.item.lease.M.holder.S, $.leaseHolder.item.lease.M.holder.S)",
+      ['wait', machine],
+      { 'holder.$': '$.leaseHolder.item.lease.M.holder.S' },
     ),
     TakeOverLease: {
       Type: 'Task',
@@ -209,7 +213,7 @@ function acquireLeaseStates({
  * StartLease (so the retry counter exists before AcquireLease runs), then the lease states of acquireLeaseStates();
  * `next` once this execution holds the lease.
  */
-export function leaseStates(machine: string, operation: string, next: string): States {
+export function leaseStates(machine: MachineName, operation: string, next: string): States {
   return {
     StartLease: { Type: 'Pass', Result: { n: 0 }, ResultPath: '$.leaseAttempts', Next: 'AcquireLease' },
     ...acquireLeaseStates({ machine, operation, next }),
@@ -299,12 +303,14 @@ export function unfinishedRejects(which: ReadonlyArray<'rollback' | 'swap'>): St
       RejectUnfinishedRollback: fmtReject(
         'BlueGreen.RollbackUnfinished',
         "States.Format('A rollback of service ${ServiceName} did not finish (recorded by {}): production is going back to task set {}. Run rollback again to finish it. Nothing was changed.', $.lease.record.updatedBy, $.lease.record.previous.taskSetArn)",
+        ['rollback'],
       ),
     },
     swap: {
       RejectUnfinishedSwap: fmtReject(
         'BlueGreen.SwapUnfinished',
         "States.Format('A swap of service ${ServiceName} did not finish (recorded phase {}, by {}): production may already serve green (task set {}) without a completed bake. Run swap again to finish it (it checks green and bakes again), or rollback to go back to the previous version. Nothing was changed.', $.lease.record.phase, $.lease.record.updatedBy, $.lease.record.green.taskSetArn)",
+        ['swap', 'rollback'],
       ),
     },
   };
@@ -339,7 +345,29 @@ export function recordDriftReject(): PassState {
   return fmtReject(
     'BlueGreen.RecordDrift',
     "States.Format('The deployment record of service ${ServiceName} ({}) disagrees with AWS: production forwards {} and the test listener {}, with task sets {}. The controller does not guess: compare with bluegreen status, then run rollback (back to the recorded previous version) or abort (discard an untested green). Nothing was changed.', States.JsonToString($.lease.record), States.JsonToString($.prodRule.actions), States.JsonToString($.testRule.actions), States.JsonToString($.current.services[0].TaskSets))",
+    ['status', 'rollback', 'abort'],
   );
+}
+
+/**
+ * Why a state breaks the structured result (contract/results.ts), if it does: a state that sets `$.failure` must give
+ * it a Cause with `undone` and `next` (failureCause()), and a successful end must carry `undone` and `next`
+ * (outcome()). A catcher must not take a raw error straight to FAILED: it goes through a state that writes the cause.
+ */
+function structuredResultProblem(state: State): string | undefined {
+  if (state.Type === 'Pass' && state.ResultPath === '$.failure' && state.Next === FAILED) {
+    const cause = state.Parameters?.Cause;
+    const ok =
+      cause !== null && typeof cause === 'object' && !Array.isArray(cause) && 'undone' in cause && 'next' in cause;
+    if (!ok) return 'sets $.failure without a structured Cause (use failureCause())';
+  }
+  const catchers = 'Catch' in state ? (state.Catch ?? []) : [];
+  if (catchers.some((catcher) => catcher.Next === FAILED)) return `a catcher goes straight to ${FAILED}`;
+  if (state.Type === 'Pass' && state.End === true) {
+    const parameters = state.Parameters ?? {};
+    if (!('undone' in parameters && 'next' in parameters)) return 'ends without undone and next (use outcome())';
+  }
+  return undefined;
 }
 
 /**
@@ -352,7 +380,10 @@ export function withLeaseRelease(def: StateMachine): StateMachine {
   for (const [name, state] of Object.entries(def.States)) {
     if (state.Type === 'Fail' || state.Type === 'Succeed') {
       throw new Error(`${name}: end with End: true, or go to FAILED with $.failure set, to get the lease release`);
-    } else if (state.Type === 'Pass' && state.End === true) {
+    }
+    const structured = structuredResultProblem(state);
+    if (structured) throw new Error(`${name}: ${structured}`);
+    if (state.Type === 'Pass' && state.End === true) {
       const { End: _end, ...rest } = state;
       const parameters = rest.Parameters
         ? { Parameters: { ...rest.Parameters, 'leaseTakenOverFrom.$': '$.lease.takenOverFrom' } }
@@ -371,10 +402,18 @@ export function withLeaseRelease(def: StateMachine): StateMachine {
       ...states,
       ReleaseLeaseOnSuccess: releaseLeaseTask('Succeeded'),
       Succeeded: { Type: 'Succeed' },
-      [FAILED]: releaseLeaseTask('Failed'),
+      [FAILED]: releaseLeaseTask('WriteFailureCause'),
+      WriteFailureCause: {
+        Type: 'Pass',
+        Comment:
+          'The cause goes out as JSON text: the message, what was undone and what to run next (contract/results.ts).',
+        Parameters: { 'Error.$': '$.failure.Error', 'Cause.$': 'States.JsonToString($.failure.Cause)' },
+        ResultPath: '$.failure',
+        Next: 'Failed',
+      },
       Failed: {
         Type: 'Fail',
-        Comment: 'See the cause for what was undone.',
+        Comment: 'The cause says what was undone and what to run next.',
         ErrorPath: '$.failure.Error',
         CausePath: '$.failure.Cause',
       },

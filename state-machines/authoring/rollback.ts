@@ -1,3 +1,4 @@
+import { UNDONE } from '../../contract';
 import type { Condition, StateMachine } from './asl';
 import { failSaying, fmtReject, noteError, outcome, undoFailed, waitLoopStates } from './basics';
 import { fullyHealthyGateStates } from './health';
@@ -70,13 +71,15 @@ const definition: StateMachine = leasedMachine(
     RejectPreviousGone: fmtReject(
       'BlueGreen.PreviousGone',
       "States.Format('The previous version of service {} (task set {}) was already removed by a clean-up, so there is nothing to roll back to. Run clean-up to finish it; to go back, deploy that version again. Nothing was changed.', $.service, $.lease.record.previous.taskSetArn)",
+      ['clean-up', 'deploy-green'],
     ),
     RejectRecordDrift: recordDriftReject(),
     RejectNotSwapped: fmtReject(
       'BlueGreen.NotSwapped',
       "States.Format('Service {} has a green under test that production does not serve yet, so there is nothing to roll back. Run abort to discard green. Nothing was changed.', $.service)",
+      ['abort'],
     ),
-    NothingToRollBack: outcome({
+    NothingToRollBack: outcome(['deploy-green'], {
       changed: false,
       message:
         'Nothing to roll back: there is no previous version still running (clean-up already removed it, or nothing was ever swapped). Nothing was changed.',
@@ -108,6 +111,7 @@ const definition: StateMachine = leasedMachine(
     RejectPreviousDraining: fmtReject(
       'BlueGreen.PreviousDraining',
       "States.Format('The previous version (task set {}) is already being removed by a clean-up; it cannot take production back. Deploy it again instead. Nothing was changed.', $.previous.taskSetId)",
+      ['deploy-green'],
     ),
     PointTestListenerAtPrevious: forwardRuleTask(
       '${TestRuleArn}',
@@ -179,7 +183,7 @@ const definition: StateMachine = leasedMachine(
       next: 'NoteRolledBack',
     }),
     ...recordStates('RolledBack', { phase: 'stable', 'live.$': '$.previous' }, 'RolledBack', 'FailAfterSwitch'),
-    RolledBack: outcome({
+    RolledBack: outcome(['deploy-green'], {
       changed: true,
       'primaryTaskSetArn.$': '$.previous.taskSetArn',
       'message.$':
@@ -194,12 +198,17 @@ const definition: StateMachine = leasedMachine(
     UndoRestoreTestListener: restoreRuleTask('${TestRuleArn}', '$.testRule.actions', 'FailUndone'),
     FailUndone: failSaying(
       'Undone: production and the test listener are as they were before the rollback started; both versions still run.',
+      UNDONE.everything,
+      ['rollback'],
     ),
     FailUndo: undoFailed(
       'Rollback failed ({}: {}) and restoring the listeners failed too ({}: {}). Both versions still run; re-run rollback.',
+      ['rollback'],
     ),
     FailAfterSwitch: failSaying(
       'Production already serves the previous version again; removing the newer one stopped part-way. Re-run rollback (or clean-up) to finish.',
+      UNDONE.partly,
+      ['rollback', 'clean-up'],
     ),
   },
 );

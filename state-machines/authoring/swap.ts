@@ -1,4 +1,4 @@
-import { BAKE_POLL_SECONDS, BAKE_SECONDS } from '../../contract';
+import { BAKE_POLL_SECONDS, BAKE_SECONDS, UNDONE } from '../../contract';
 import type { StateMachine } from './asl';
 import {
   containsStates,
@@ -48,6 +48,7 @@ const definition: StateMachine = leasedMachine(
     RejectBakeSeconds: fmtReject(
       'BlueGreen.InvalidInput',
       `States.Format('Input field bakeSeconds is {} but must be a number of seconds from ${BAKE_SECONDS.min} to ${BAKE_SECONDS.max} (how long swap watches green under production traffic), e.g. "bakeSeconds": \${BakeSeconds}. Leave it out for the default of \${BakeSeconds}.', States.JsonToString($.bakeSeconds))`,
+      ['fix-input'],
     ),
     ...locateTaskSetStates('Green', '$.testRule', '$.green', 'BlueLocate'),
     ...locateTaskSetStates('Blue', '$.prodRule', '$.blue', 'CheckSwapRecord'),
@@ -108,6 +109,7 @@ const definition: StateMachine = leasedMachine(
     RejectNoGreen: fmtReject(
       'BlueGreen.NothingToSwap',
       "States.Format('Service {} has no green deployment under test (the test listener forwards to {}). Run deploy-green first. Nothing was changed.', $.service, States.JsonToString($.testRule.actions))",
+      ['deploy-green'],
     ),
     ...fullyHealthyGateStates({
       name: 'Green',
@@ -120,6 +122,7 @@ const definition: StateMachine = leasedMachine(
     RejectGreenUnhealthy: fmtReject(
       'BlueGreen.GreenNotHealthy',
       "States.Format('Swap refused: green target group {} is not fully healthy (target states {}). Production still serves blue; nothing was changed. Fix green or run abort.', $.green.targetGroupArn, States.JsonToString($.greenHealth.states))",
+      ['abort'],
     ),
     ...recordStates(
       'Swapping',
@@ -195,14 +198,14 @@ const definition: StateMachine = leasedMachine(
     NoteGreenUnhealthyAfterSwap: noteError(
       'BlueGreen.GreenUnhealthyAfterSwap',
       {
-        format: `States.Format('Green (task set {}) became unhealthy {} seconds into the {}-second bake after the swap (target states {}). Green still runs on the test listener: fix it and deploy again, or run abort.', $.green.taskSetId, States.MathAdd($.bake.elapsedSeconds, ${BAKE_POLL_SECONDS}), $.bake.seconds, States.JsonToString($.bake.health.states))`,
+        format: `States.Format('Green (task set {}) became unhealthy {} seconds into the {}-second bake after the swap (target states {}). Green still runs on the test listener: run abort to discard it (then deploy a fixed version), or swap again once it is healthy.', $.green.taskSetId, States.MathAdd($.bake.elapsedSeconds, ${BAKE_POLL_SECONDS}), $.bake.seconds, States.JsonToString($.bake.health.states))`,
       },
       'UndoRestoreProduction',
     ),
     EnsureGreenPrimary: makePrimaryTask('$.green.taskSetArn', 'AlreadySwapped', 'FailBeforeChanges', {
       comment: 'Production already forwards to green (a re-run after a swap): only make sure green is primary.',
     }),
-    AlreadySwapped: outcome({
+    AlreadySwapped: outcome(['clean-up', 'rollback'], {
       changed: false,
       'primaryTaskSetArn.$': '$.green.taskSetArn',
       'message.$':
@@ -225,15 +228,17 @@ const definition: StateMachine = leasedMachine(
     },
     FailRecordAfterSwap: failSaying(
       'The swap itself completed (production serves green, and green is primary), but the deployment record could not be updated. Re-run swap: it checks green again, bakes again and records the result.',
+      UNDONE.partly,
+      ['swap'],
     ),
-    Swapped: outcome({
+    Swapped: outcome(['clean-up', 'rollback'], {
       changed: true,
       'primaryTaskSetArn.$': '$.green.taskSetArn',
       'previousProductionActions.$': '$.prodRule.actions',
       'message.$':
         "States.Format('Production now serves task set {} at ${ProdUrl}. Blue keeps running until clean-up. Next: clean-up, or rollback.', $.green.taskSetId)",
     }),
-    SwappedAfterBake: outcome({
+    SwappedAfterBake: outcome(['clean-up', 'rollback'], {
       changed: true,
       'primaryTaskSetArn.$': '$.green.taskSetArn',
       'previousProductionActions.$': '$.prodRule.actions',
@@ -277,8 +282,12 @@ const definition: StateMachine = leasedMachine(
     }),
     FailUndone: failSaying(
       'Undone: production is back on what it served before the swap (kept health-checked throughout), the primary task set is as it was, and the previous-version rule is reset.',
+      UNDONE.everything,
+      ['abort', 'swap'],
     ),
-    FailUndo: undoFailed('Swap failed ({}: {}) and restoring production failed too ({}: {}). Run rollback now.'),
+    FailUndo: undoFailed('Swap failed ({}: {}) and restoring production failed too ({}: {}). Run rollback now.', [
+      'rollback',
+    ]),
   },
 );
 export default definition;

@@ -213,7 +213,9 @@ describe('failures', () => {
     expect(result.stderr).toMatch(
       /✗ deploy-green FAILED after .*: BlueGreen\.GreenNotHealthy\n {2}Green did not become healthy within 30 seconds/,
     );
-    expect(result.stderr).toMatch(/\nUndone: everything this deployment made .*production was never touched\.\n/);
+    // The message, then what was undone and what is next: both from the cause's structured fields.
+    expect(result.stderr).toMatch(/ Undone: everything this deployment made .*production was never touched\.\n/);
+    expect(result.stderr).toMatch(/\nUndone: everything this run changed; AWS is as the run found it\.\n/);
     expect(result.stderr).toMatch(/\nNext: bluegreen deploy\n$/);
     expect(await probe(stack.urls.production)).toMatchObject({ status: 200, colour: 'blue' });
   });
@@ -226,8 +228,9 @@ describe('failures', () => {
       command: 'swap',
       status: 'FAILED',
       error: expect.stringMatching(/^BlueGreen\./),
-      undone: 'nothing: no change was made.',
-      next: expect.arrayContaining(['bluegreen deploy']),
+      message: expect.stringMatching(/Run deploy-green first\. Nothing was changed\.$/),
+      undone: 'nothing-changed',
+      next: ['bluegreen deploy'],
     });
     expect(await probe(stack.urls.production)).toMatchObject({ status: 200, colour: 'blue' });
   });

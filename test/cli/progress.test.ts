@@ -1,4 +1,4 @@
-import { buildProgress, logEntries, recommendedCommands, undoneFromCause } from '../../cli/progress';
+import { buildProgress, logEntries, nextCommands } from '../../cli/progress';
 import { recordedHistory, syntheticHistory } from './history-fixtures';
 
 describe('progress model from recorded histories', () => {
@@ -20,7 +20,7 @@ describe('progress model from recorded histories', () => {
     );
     expect(progress.output?.testUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(progress.error).toBeUndefined();
-    expect(progress.undone).toBeUndefined();
+    expect(progress.undone).toBe('not-needed');
     expect(progress.next).toEqual(['bluegreen swap', 'bluegreen abort']);
   });
 
@@ -28,8 +28,10 @@ describe('progress model from recorded histories', () => {
     const progress = buildProgress('deploy-green', recordedHistory('deploy-green-not-healthy'), new Date());
     expect(progress.status).toBe('FAILED');
     expect(progress.error).toBe('BlueGreen.GreenNotHealthy');
-    expect(progress.cause).toMatch(/^Green did not become healthy within 30 seconds/);
-    expect(progress.undone).toMatch(/^everything this deployment made .* production was never touched\.$/);
+    // The cause is the state machine's structured JSON; the message is read from it, not the other way round.
+    expect(JSON.parse(progress.cause ?? '')).toMatchObject({ undone: 'everything', next: ['deploy-green'] });
+    expect(progress.message).toMatch(/^Green did not become healthy within 30 seconds/);
+    expect(progress.undone).toBe('everything');
     expect(progress.statesEntered).toEqual(
       expect.arrayContaining(['UndoDeleteGreenTaskSet', 'UndoDeleteGreenTargetGroup']),
     );
@@ -99,56 +101,51 @@ describe('progress model from recorded histories', () => {
   });
 });
 
-describe('what was undone, from the cause', () => {
-  test.each([
-    [
-      'X failed. Undone: production was put back on its previous target.',
-      'production was put back on its previous target.',
-    ],
-    ['Service s already has a green deployment. Nothing was changed.', 'nothing: no change was made.'],
-    [
-      'Swap refused: green target group t is not fully healthy. Production still serves blue; nothing was changed. Fix green or run abort.',
-      'nothing: no change was made.',
-    ],
-    [
-      'Deployment failed (A: b) and undoing it failed too (C: d). Production was never touched.',
-      expect.stringMatching(/^the undo failed too/),
-    ],
-    [
-      'E. Clean-up stopped part-way; production is unaffected and clean-up is safe to re-run.',
-      'Clean-up stopped part-way; production is unaffected and clean-up is safe to re-run.',
-    ],
-    ['Something unexpected.', undefined],
-  ])('%s', (cause, expected) => {
-    expect(undoneFromCause(cause)).toEqual(expected);
-  });
-});
-
-describe('next steps named by messages and causes', () => {
-  test.each([
-    [
-      'Green (abc) is healthy and serves the test listener at http://x.example/. Next: swap, or abort.',
-      'deploy-green',
-      ['bluegreen swap', 'bluegreen abort'],
-    ],
-    [
-      'Production now serves task set t. Next: clean-up, or rollback.',
-      'swap',
-      ['bluegreen cleanup', 'bluegreen rollback'],
-    ],
-    [
-      'Another deployment is in flight. One deployment at a time: wait for it, or abort it, then deploy again. Nothing was changed.',
-      'deploy-green',
-      ['bluegreen abort', 'bluegreen deploy'],
-    ],
-    [
-      'Service s has a green under test. Run swap first, or abort to discard green. Nothing was changed.',
+describe('the structured result decides undone and next, never the prose', () => {
+  const failed = (cause: string) =>
+    buildProgress(
       'clean-up',
-      ['bluegreen swap', 'bluegreen abort'],
-    ],
-    ['E. Abort stopped part-way; production is unaffected and abort is safe to re-run.', 'abort', ['bluegreen abort']],
-    ['Green target group t is not healthy.', 'swap', []],
-  ] as const)('%s', (text, machine, expected) => {
-    expect(recommendedCommands(text, machine)).toEqual(expected);
+      syntheticHistory(['ValidateInput'], {
+        type: 'ExecutionFailed',
+        executionFailedEventDetails: { error: 'BlueGreen.GreenNotSwapped', cause },
+      }),
+      new Date(),
+    );
+
+  test('a structured cause: its message, undone and next, in order', () => {
+    const cause = JSON.stringify({
+      // Prose that names other commands does not matter: only `next` does.
+      message: 'Service s has a green under test. Run deploy-green first. Nothing was changed.',
+      undone: 'nothing-changed',
+      next: ['swap', 'abort'],
+    });
+    expect(failed(cause)).toMatchObject({
+      message: 'Service s has a green under test. Run deploy-green first. Nothing was changed.',
+      undone: 'nothing-changed',
+      next: ['bluegreen swap', 'bluegreen abort'],
+    });
+  });
+
+  test('wait names the holder to watch; fix-input starts the same machine again', () => {
+    const holder = 'arn:aws:states:us-east-1:123456789012:execution:Swap:x';
+    expect(
+      failed(JSON.stringify({ message: 'm', undone: 'nothing-changed', next: ['wait', 'clean-up'], holder })).next,
+    ).toEqual([`bluegreen watch ${holder}`, 'bluegreen cleanup']);
+    expect(nextCommands(['wait'], 'swap')).toEqual(['bluegreen status']);
+    expect(nextCommands(['fix-input'], 'deploy-green')).toEqual(['bluegreen deploy']);
+    expect(nextCommands(['status', 'rollback', 'abort'], 'swap')).toEqual([
+      'bluegreen status',
+      'bluegreen rollback',
+      'bluegreen abort',
+    ]);
+  });
+
+  test.each([
+    ['prose only, as before results were structured', 'E. Run swap first. Nothing was changed.'],
+    ['an unknown undone value', JSON.stringify({ message: 'm', undone: 'some', next: ['swap'] })],
+    ['an unknown next step', JSON.stringify({ message: 'm', undone: 'everything', next: ['redeploy'] })],
+    ['no next step', JSON.stringify({ message: 'm', undone: 'everything', next: [] })],
+  ])('%s: no claim is made; look at the status first', (_what, cause) => {
+    expect(failed(cause)).toMatchObject({ undone: undefined, next: ['bluegreen status'] });
   });
 });

@@ -24,8 +24,9 @@ test('two deploy-green executions started in the same instant: exactly one proce
   expect(loser?.error).toBe('BlueGreen.OperationInProgress');
   // The cause names the execution that holds the service's lease, and the commands to wait for it or stop it.
   expect(loser?.cause).toContain(winner?.executionArn ?? 'no winner');
-  expect(loser?.cause).toMatch(/bluegreen watch .*stop-execution/);
-  expect(loser?.cause).toMatch(/Nothing was changed/);
+  expect(loser?.failure?.message).toMatch(/bluegreen watch .*stop-execution/);
+  expect(loser?.failure).toMatchObject({ undone: 'nothing-changed', holder: winner?.executionArn });
+  expect(loser?.failure?.next[0]).toBe('wait');
   const loserStates = statesEntered(loser?.history ?? []);
   // Both passed the input checks; the lease (a conditional write) decided, before anything was read or changed.
   expect(loserStates).toContain('AcquireLease');

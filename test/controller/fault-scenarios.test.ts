@@ -181,9 +181,13 @@ describe('with a version live', () => {
       ]);
       const cleanUp = step(flow, 'cleanUp');
       expect(cleanUp.result.error).toBe('Ecs.ServerException');
-      expect(cleanUp.result.cause).toMatch(
-        /Clean-up stopped part-way; production is unaffected and clean-up is safe to re-run/,
-      );
+      expect(cleanUp.result.failure).toMatchObject({
+        message: expect.stringMatching(
+          /Clean-up stopped part-way; production is unaffected and clean-up is safe to re-run/,
+        ),
+        undone: 'partly',
+        next: ['clean-up'],
+      });
       expect(taskAttempts(cleanUp.result.history, 'DeleteOldTaskSet')).toEqual(Array(6).fill('Ecs.ServerException'));
     });
   });
@@ -194,7 +198,8 @@ describe('with a version live', () => {
       expect(statuses(flow)).toEqual(['deployGreen:FAILED']);
       const deploy = step(flow, 'deployGreen');
       expect(deploy.result.error).toBe(STEP_FUNCTIONS_ERROR_NAMES.ECS['client-error']);
-      expect(deploy.result.cause).toMatch(/^The request was refused by an injected fault.* Undone: /);
+      expect(deploy.result.failure?.message).toMatch(/^The request was refused by an injected fault.* Undone: /);
+      expect(deploy.result.failure).toMatchObject({ undone: 'everything', next: ['deploy-green'] });
       expect(taskAttempts(deploy.result.history, 'CreateGreenTaskSet')).toEqual(['Ecs.ClientException']);
       expect(deploy.states).toEqual(
         expect.arrayContaining(['UndoDeleteHealthRule', 'UndoDeleteGreenTargetGroup', 'FailUndone']),
@@ -215,7 +220,7 @@ describe('with a version live', () => {
       expect(deploy.states).toEqual(
         expect.arrayContaining(['UndoRestoreTestListener', 'UndoDeleteGreenTaskSet', 'UndoDeleteGreenTargetGroup']),
       );
-      expect(deploy.result.cause).toMatch(/ Undone: /);
+      expect(deploy.result.failure?.undone).toBe('everything');
     });
 
     test('ECS ClientException on UpdateServicePrimaryTaskSet: swap fails, production is back on blue', async () => {
@@ -243,7 +248,7 @@ describe('with a version live', () => {
       expect([deploy.result.status, deploy.result.error]).toEqual(['FAILED', 'BlueGreen.UndoFailed']);
       expect(deploy.result.cause).toMatch(/Ecs\.ClientException/);
       expect(deploy.result.cause).toMatch(/ElasticLoadBalancingV2\.ElasticLoadBalancingV2Exception/);
-      expect(deploy.result.cause).toMatch(/abort/);
+      expect(deploy.result.failure).toMatchObject({ undone: 'failed', next: ['abort'] });
       expect(taskAttempts(deploy.result.history, 'UndoDeleteGreenTargetGroup')).toHaveLength(9);
     });
   });
@@ -257,9 +262,10 @@ describe('with a version live', () => {
       const [deploy, ...rest] = flow.steps;
       expect(rest).toEqual([]);
       expect([deploy?.result.status, deploy?.result.error]).toEqual(['FAILED', 'BlueGreen.GreenNotHealthy']);
-      expect(deploy?.result.cause).toMatch(
+      expect(deploy?.result.failure?.message).toMatch(
         /^Green did not become healthy within 60 seconds: .*target states \["unhealthy"(,"unhealthy")*\]\. Undone: /,
       );
+      expect(deploy?.result.failure).toMatchObject({ undone: 'everything', next: ['deploy-green'] });
       expect(deploy?.states).toEqual(
         expect.arrayContaining(['NoteGreenNotHealthy', 'UndoDeleteGreenTaskSet', 'FailUndone']),
       );
@@ -294,7 +300,7 @@ describe('with a version live', () => {
       const [deploy, ...rest] = flow.steps;
       expect(rest).toEqual([]);
       expect([deploy?.result.status, deploy?.result.error]).toEqual(['FAILED', 'BlueGreen.GreenNotHealthy']);
-      expect(deploy?.result.cause).toMatch(/^Green did not become healthy within 60 seconds: .* Undone: /);
+      expect(deploy?.result.failure?.message).toMatch(/^Green did not become healthy within 60 seconds: .* Undone: /);
       expect(deploy?.states).toEqual(expect.arrayContaining(['UndoDeleteGreenTaskSet', 'UndoDeleteGreenTargetGroup']));
     });
 
@@ -378,7 +384,11 @@ describe('with a version live', () => {
       expect(statuses(flow)).toEqual(['deployGreen:SUCCEEDED', 'swap:FAILED']);
       const swap = step(flow, 'swap');
       expect(swap.result.error).toBe('BlueGreen.GreenUnhealthyAfterSwap');
-      expect(swap.result.cause).toMatch(/ Undone: production is back on what it served before the swap/);
+      expect(swap.result.failure).toMatchObject({
+        message: expect.stringMatching(/ Undone: production is back on what it served before the swap/),
+        undone: 'everything',
+        next: ['abort', 'swap'],
+      });
       const undo = ['NoteGreenUnhealthyAfterSwap', 'UndoRestoreProduction', 'UndoMakeBluePrimary'];
       expect(swap.states.filter((s) => undo.includes(s))).toEqual(undo);
       expect(swap.after.production).toEqual(swap.before.production);
@@ -421,7 +431,7 @@ describe('with a version live', () => {
       const flow = await runFlow(fs.stack, { injector: fs.injector, plan: {}, machines: ['cleanUp'] });
       const cleanUp = step(flow, 'cleanUp');
       expect([cleanUp.result.status, cleanUp.result.error]).toEqual(['FAILED', 'BlueGreen.LiveNotHealthy']);
-      expect(cleanUp.result.cause).toMatch(/Run rollback/);
+      expect(cleanUp.result.failure).toMatchObject({ undone: 'nothing-changed', next: ['rollback', 'clean-up'] });
       // Nothing removed or changed (ECS may be replacing the unhealthy task meanwhile: stability is not compared).
       const sets = (view: typeof cleanUp.before) => view.taskSets.map((ts) => [ts.arn, ts.status]);
       expect(sets(cleanUp.after)).toEqual(sets(cleanUp.before));
@@ -446,7 +456,7 @@ describe('first deploy', () => {
     fs = await startFaultStack(TIME_SCALE);
     const plan: FaultPlan = { api: [{ service: ECS, operation: 'CreateTaskSet', kind: 'client-error', call: 1 }] };
     const flow = await runFlow(fs.stack, { injector: fs.injector, bakeSeconds: BAKE, plan });
-    expect(flow.steps[0]?.result.cause).toMatch(/ Undone: /);
+    expect(flow.steps[0]?.result.failure?.undone).toBe('everything');
     expect(flow.problems).toEqual([]);
   });
 

@@ -64,7 +64,7 @@ describe('refusals', () => {
     const before = observe(ms.stack);
     const result = await ms.run('abort');
     expect([result.status, result.error]).toEqual(['FAILED', 'BlueGreen.AlreadySwapped']);
-    expect(result.cause).toMatch(/Run rollback/);
+    expect(result.failure).toMatchObject({ undone: 'nothing-changed', next: ['rollback', 'clean-up'] });
     expect(observe(ms.stack)).toEqual(before);
   });
 });

@@ -86,9 +86,9 @@ describe('smoke test of green through the test listener (nothing live)', () => {
       smokeTest: { paths: ['/'], bodyPattern: 'purple', attempts: 1 },
     });
     expect([result.status, result.error]).toEqual(['FAILED', 'BlueGreen.SmokeTestFailed']);
-    expect(result.cause).toMatch(/\//);
-    expect(result.cause).toMatch(/purple/);
-    expect(result.cause).toMatch(/Undone/);
+    expect(result.failure?.message).toMatch(/\//);
+    expect(result.failure?.message).toMatch(/purple/);
+    expect(result.failure).toMatchObject({ undone: 'everything', next: ['deploy-green'] });
     expect(statesEntered(result.history)).toEqual(
       expect.arrayContaining(['UndoRestoreTestListener', 'UndoDeleteGreenTaskSet', 'UndoDeleteGreenTargetGroup']),
     );
@@ -131,7 +131,7 @@ describe('with a version live (blue)', () => {
       const result = await ms.deploy('orange', 'abc1234');
       expect(result.status).toBe('FAILED');
       expect(result.error).toBe('BlueGreen.DeploymentInProgress');
-      expect(result.cause).toMatch(/Nothing was changed/);
+      expect(result.failure).toMatchObject({ undone: 'nothing-changed', next: ['swap', 'abort'] });
       expect(statesEntered(result.history)).not.toContain('CreateGreenTargetGroup');
       expect(observe(stack)).toEqual(before);
     });
@@ -170,7 +170,9 @@ describe('with a version live (blue)', () => {
       const before = observe(stack);
       const result = await ms.run('deployGreen', { ...input(stack.service, ms.repo) });
       expect([result.status, result.error]).toEqual(['FAILED', 'BlueGreen.InvalidInput']);
-      expect(result.cause).toMatch(cause);
+      expect(result.failure?.message).toMatch(cause);
+      // Service-not-found names the service, so the input is what to fix, like every other case here.
+      expect(result.failure).toMatchObject({ undone: 'nothing-changed', next: ['fix-input'] });
       expect(observe(stack)).toEqual(before);
     });
   });

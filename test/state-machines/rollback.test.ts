@@ -37,7 +37,7 @@ describe('refusals', () => {
     const before = observe(ms.stack);
     const result = await ms.run('rollback');
     expect([result.status, result.error]).toEqual(['FAILED', 'BlueGreen.NotSwapped']);
-    expect(result.cause).toMatch(/Run abort/);
+    expect(result.failure).toMatchObject({ undone: 'nothing-changed', next: ['abort'] });
     expect(observe(ms.stack)).toEqual(before);
   });
 });

@@ -126,7 +126,7 @@ describe('the flows, run with IAM enforcement on', () => {
       healthTimeoutSeconds: 30,
     });
     expect([failed.status, failed.error]).toEqual(['FAILED', 'BlueGreen.GreenNotHealthy']);
-    expect(failed.cause).toMatch(/Undone/);
+    expect(failed.failure?.undone).toBe('everything');
     expect(observe(stack).targetGroups.map((tg) => tg.arn)).toEqual(before.targetGroups.map((tg) => tg.arn));
   }, 120_000);
 
@@ -512,7 +512,7 @@ describe('enforcement (opt-in): local AWS refuses what the role does not allow',
     );
     expect(result.status).toBe('FAILED');
     expect(result.cause).toMatch(/not authorized to perform: ecs:CreateTaskSet/);
-    expect(result.cause).toMatch(/Undone/);
+    expect(result.failure?.undone).toBe('everything');
     const after = observe(stack);
     expect(after.targetGroups.map((t) => t.arn)).toEqual(before.targetGroups.map((t) => t.arn));
     expect(after.extraRules).toBe(0);

@@ -134,7 +134,11 @@ describe('(c) truthProblems', () => {
   test('an "Undone" failure whose state equals the state before is truthful; a changed state is not', () => {
     const failed = result('FAILED', {
       error: 'Ecs.ClientException',
-      cause: 'Refused. Undone: the green task set … was removed',
+      cause: JSON.stringify({
+        message: 'Refused. Undone: the green task set … was removed',
+        undone: 'everything',
+        next: ['deploy-green'],
+      }),
     });
     expect(truthProblems('deployGreen', failed, baseline, baseline)).toEqual([]);
     expect(truthProblems('deployGreen', failed, baseline, underTest)).toEqual([
@@ -153,9 +157,15 @@ describe('(c) truthProblems', () => {
   test('a partial clean-up may leave old task sets, but must leave production alone', () => {
     const partial = result('FAILED', {
       error: 'Ecs.ServerException',
-      cause: 'Boom. Clean-up stopped part-way; production is unaffected and clean-up is safe to re-run.',
+      cause: JSON.stringify({
+        message: 'Boom. Clean-up stopped part-way; production is unaffected and clean-up is safe to re-run.',
+        undone: 'partly',
+        next: ['clean-up'],
+      }),
     });
-    expect(failureClaim('cleanUp', partial.cause)).toBe('clean-up-partial');
+    expect(failureClaim(partial.cause)).toBe('partial');
+    // The claim is the structured field, not the prose: the same words without it say nothing.
+    expect(failureClaim(JSON.parse(partial.cause ?? '{}').message)).toBe('unclear');
     expect(truthProblems('cleanUp', partial, underTest, { ...underTest, test: fixed })).toEqual([]);
     expect(truthProblems('cleanUp', partial, underTest, { ...underTest, production: forward('green') })).toHaveLength(
       2,
