@@ -1,16 +1,21 @@
 import { UNDONE } from '../../contract';
 import type { StateMachine } from './asl';
 import { failSaying, fmtReject, outcome } from './basics';
-import { liveVersionStates } from './identity';
-import { leasedMachine, unfinishedChoiceRules, unfinishedRejects } from './lease';
+import { liveVersionMachine } from './identity';
+import { unfinishedChoiceRules, unfinishedRejects } from './lease';
 import { forwards, releaseDeploymentRulesStates, testServesProductionChoice } from './rules';
 import { keepOnlyLiveStates, recordLiveOrNoneStates } from './teardown';
 
 /** abort: before a swap, discard green (and anything an interrupted deploy-green left) and leave blue untouched. */
-const definition: StateMachine = leasedMachine(
-  'abort: before a swap, discard green: close the test listener, remove deployment rules, delete every task set production does not use and its target group. Blue and production are untouched. Idempotent.',
+const definition: StateMachine = liveVersionMachine(
   {
-    ...liveVersionStates('abort', 'CheckAbortRecord', 'discarding green'),
+    name: 'abort',
+    operation: 'discarding green',
+    then: 'CheckAbortRecord',
+    comment:
+      'abort: before a swap, discard green: close the test listener, remove deployment rules, delete every task set production does not use and its target group. Blue and production are untouched. Idempotent.',
+  },
+  {
     CheckAbortRecord: {
       Type: 'Choice',
       Comment: 'After a swap started, green may be what production serves: going back is rollback, not abort.',

@@ -2,16 +2,21 @@ import { UNDONE } from '../../contract';
 import type { StateMachine } from './asl';
 import { failSaying, fmtReject, outcome } from './basics';
 import { fullyHealthyGateStates } from './health';
-import { liveVersionStates } from './identity';
-import { leasedMachine, unfinishedChoiceRules, unfinishedRejects } from './lease';
+import { liveVersionMachine } from './identity';
+import { unfinishedChoiceRules, unfinishedRejects } from './lease';
 import { testServesProductionChoice } from './rules';
 import { keepOnlyLiveStates, recordLiveOrNoneStates } from './teardown';
 
 /** clean-up: after a swap, keep only what production serves. */
-const definition: StateMachine = leasedMachine(
-  'clean-up: close the test listener, delete every task set that production no longer uses, and delete its target group once its tasks have drained. Safe to re-run after any partial failure.',
+const definition: StateMachine = liveVersionMachine(
   {
-    ...liveVersionStates('clean-up', 'CheckCleanUpRecord', 'removing the previous version'),
+    name: 'clean-up',
+    operation: 'removing the previous version',
+    then: 'CheckCleanUpRecord',
+    comment:
+      'clean-up: close the test listener, delete every task set that production no longer uses, and delete its target group once its tasks have drained. Safe to re-run after any partial failure.',
+  },
+  {
     CheckCleanUpRecord: {
       Type: 'Choice',
       Comment:

@@ -1,7 +1,7 @@
 import { UNDONE, type MachineName } from '../../contract';
-import type { ChoiceRule, PassState, States } from './asl';
+import type { ChoiceRule, PassState, StateMachine, States } from './asl';
 import { catchTo, ecs, failSaying, fmtReject, rejectStatic, retry } from './basics';
-import { leaseStates } from './lease';
+import { leasedMachine, leaseStates } from './lease';
 import { describeRuleTask } from './rules';
 import { locateTaskSetStates } from './task-sets';
 
@@ -133,4 +133,15 @@ export function liveVersionStates(name: MachineName, next: string, operation: st
     ...serviceIdentityStates(name, 'LiveLocate', operation),
     ...locateTaskSetStates('Live', '$.prodRule', '$.live', next),
   };
+}
+
+/**
+ * A machine that acts from the live version (clean-up, rollback, abort): leasedMachine() over liveVersionStates(),
+ * which go on to `then`, the first of the machine's own `states`.
+ */
+export function liveVersionMachine(
+  spec: { readonly name: MachineName; readonly comment: string; readonly operation: string; readonly then: string },
+  states: States,
+): StateMachine {
+  return leasedMachine(spec.comment, { ...liveVersionStates(spec.name, spec.then, spec.operation), ...states });
 }

@@ -2,8 +2,8 @@ import { UNDONE } from '../../contract';
 import type { Condition, StateMachine } from './asl';
 import { failSaying, fmtReject, noteError, outcome, undoFailed, waitLoopStates } from './basics';
 import { fullyHealthyGateStates } from './health';
-import { liveVersionStates } from './identity';
-import { leasedMachine, recordDriftReject, recordDriftRules, recordStates } from './lease';
+import { liveVersionMachine } from './identity';
+import { recordDriftReject, recordDriftRules, recordStates } from './lease';
 import { forwardRuleTask, forwards, restoreRuleTask, sameTargetGroup } from './rules';
 import { makePrimaryTask, pickTaskSet, taskSetPath as ts } from './task-sets';
 import { keepOnlyLiveStates } from './teardown';
@@ -17,10 +17,15 @@ const SWAP_PHASES: Condition[] = ['swapping', 'baking', 'swapped', 'rolling-back
  * rollback: after a swap and before clean-up, while blue still runs: production back to blue, blue primary, green
  * removed.
  */
-const definition: StateMachine = leasedMachine(
-  'rollback: after a swap and before clean-up (blue still runs): check blue is healthy, send production back to it, make it primary again, then remove green. Idempotent: with nothing to roll back it succeeds and says so.',
+const definition: StateMachine = liveVersionMachine(
   {
-    ...liveVersionStates('rollback', 'CheckRollbackRecord', 'moving production back to the previous version'),
+    name: 'rollback',
+    operation: 'moving production back to the previous version',
+    then: 'CheckRollbackRecord',
+    comment:
+      'rollback: after a swap and before clean-up (blue still runs): check blue is healthy, send production back to it, make it primary again, then remove green. Idempotent: with nothing to roll back it succeeds and says so.',
+  },
+  {
     CheckRollbackRecord: {
       Type: 'Choice',
       Comment:
