@@ -32,6 +32,8 @@ module.exports = {
       globalTeardown: '<rootDir>/test/global-teardown.ts',
     },
   ],
+  // jest's own report, then the suite's timing summary (wall time, time per project, slowest suites).
+  reporters: ['default', '<rootDir>/test/timing-reporter.js'],
   // Longest suites first (test/sequencer.js), so both workers stay busy to the end.
   testSequencer: '<rootDir>/test/sequencer.js',
   testTimeout: 60_000,
