@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { synthTemplate } from './deploy/synth';
 import { startLocalStack } from './demo/local-stack';
 import { demoSteps, runDemo } from './demo/run-demo';
+import { assertPortsFree } from './ports';
 import { DEFAULT_PORTS } from '../local/local-aws';
 
 const port = (value: string): number => {
@@ -51,6 +52,11 @@ async function main(): Promise<void> {
     keep: boolean;
   }>();
 
+  await assertPortsFree([
+    { port: options.port, option: '--port' },
+    { port: options.prodPort, option: '--prod-port' },
+    { port: options.testPort, option: '--test-port' },
+  ]);
   process.stdout.write('Synthesizing the stack (cdk.out)…\n');
   const template = synthTemplate();
   const stack = await startLocalStack(template, {
