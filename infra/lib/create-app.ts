@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BlueGreenStack } from './bluegreen-stack';
+import { PropValidationError } from './private/validate';
 
 export const STACK_NAME = 'EcsBlueGreen';
 
@@ -10,13 +11,27 @@ export const STACK_NAME = 'EcsBlueGreen';
  */
 export function createApp(app: App = new App()): { app: App; stack: BlueGreenStack } {
   const cidrs = app.node.tryGetContext('testListenerAllowedCidrs') as string | undefined;
-  const desiredCount = app.node.tryGetContext('desiredCount') as string | number | undefined;
+  const desiredCount = wholeNumberContext(app, 'desiredCount', 'the number of tasks each version runs');
   // Environment-agnostic: deploys to the account and region of the caller's credentials (`cdk deploy --profile …`).
   const stack = new BlueGreenStack(app, STACK_NAME, {
     testListenerAllowedCidrs: cidrs ? cidrs.split(',').map((c) => c.trim()) : undefined,
-    desiredCount: desiredCount === undefined ? undefined : Number(desiredCount),
+    desiredCount,
   });
   // Security checks run on every synth, so a finding fails `cdk synth` and `cdk deploy` before anything is created.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return { app, stack };
+}
+
+/**
+ * A context value that must be a whole number (`-c desiredCount=3`); the range is checked by the prop it sets. Text
+ * such as `abc` is refused naming the key and the fix, instead of reaching the prop as NaN.
+ */
+function wholeNumberContext(app: App, key: string, what: string): number | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'string' && /^\d{1,9}$/.test(value.trim())) return Number(value.trim());
+  throw new PropValidationError(
+    `Context ${key} is ${JSON.stringify(value)} but must be a whole number (${what}), e.g. -c ${key}=3.`,
+  );
 }

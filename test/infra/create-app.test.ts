@@ -1,0 +1,28 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { createApp } from '../../infra/lib/create-app';
+import { PropValidationError } from '../../infra/lib/private/validate';
+
+test.each([['abc'], ['2.5'], [''], [true]])(
+  'context desiredCount=%p is refused naming the key and the fix',
+  (value) => {
+    const build = () => createApp(new App({ context: { desiredCount: value } }));
+    expect(build).toThrow(PropValidationError);
+    expect(build).toThrow(/^Context desiredCount is .* but must be a whole number .*, e\.g\. -c desiredCount=3\.$/);
+  },
+);
+
+test('cdk synth with a bad context value prints one line and no stack trace', () => {
+  const root = path.resolve(__dirname, '../..');
+  const run = spawnSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'infra/bin/app.ts'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ desiredCount: 'abc' }) },
+    timeout: 120_000,
+  });
+  expect(run.status).toBe(1);
+  expect(run.stderr.trim().split('\n')).toEqual([
+    'Context desiredCount is "abc" but must be a whole number (the number of tasks each version runs), e.g. -c desiredCount=3.',
+  ]);
+}, 130_000);
