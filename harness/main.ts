@@ -76,10 +76,9 @@ async function main(): Promise<void> {
 
   process.stdout.write(`Local AWS at ${stack.aws.endpoint} (time scale ${options.timeScale})\n`);
   const imageRepositoryUri = stack.deployed.outputs.ImageRepositoryUri ?? 'local/demo-app';
-  const results = await runDemo(stack, demoSteps(stack, imageRepositoryUri), {
+  const { ok } = await runDemo(stack, demoSteps(stack, imageRepositoryUri), {
     line: (text) => process.stdout.write(`${text}\n`),
   });
-  const ok = results.every((r) => r.status === 'SUCCEEDED');
   if (!options.keep) return shutdown(ok ? 0 : 1);
   process.stdout.write(
     [
