@@ -30,6 +30,9 @@ export function bundledFunctionProps(entry: string): nodejs.NodejsFunctionProps 
       sourcesContent: false,
       target: 'node20',
       format: nodejs.OutputFormat.CJS,
+      // esbuild's size table after every bundle is noise in `cdk synth` (and 50 blocks of it in `npm test`); its
+      // warnings and errors still show.
+      logLevel: nodejs.LogLevel.WARNING,
     },
   };
 }
