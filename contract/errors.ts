@@ -22,6 +22,11 @@ export const ERRORS = {
   /** A resource at the controller's place lacks its owner tags: it is never touched. */
   foreignRule: 'BlueGreen.ForeignRule',
   greenNotHealthy: 'BlueGreen.GreenNotHealthy',
+  /**
+   * deploy-green gave up before its health timeout: green's tasks kept stopping on their own, or its targets kept
+   * failing health checks (FAIL_FAST_THRESHOLD times); the cause quotes ECS's and ELBv2's reasons.
+   */
+  greenTasksFailing: 'BlueGreen.GreenTasksFailing',
   greenTaskSetMissing: 'BlueGreen.GreenTaskSetMissing',
   greenUnhealthyAfterSwap: 'BlueGreen.GreenUnhealthyAfterSwap',
   greenNotSwapped: 'BlueGreen.GreenNotSwapped',

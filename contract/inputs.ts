@@ -16,6 +16,18 @@ export interface IntegerLimits {
 export const HEALTH_TIMEOUT_SECONDS: IntegerLimits = { min: 30, max: 86_400, default: 600 };
 
 /**
+ * When deploy-green stops waiting for a green that keeps failing (deploy-green's `failFastThreshold`; the stack prop
+ * `failFastThreshold`): after this many of green's tasks stopped on their own (an essential container exited with a
+ * non-zero code, or the task failed to start), or after this many health polls in a row (10 s apart) that found a
+ * green target `unhealthy` (ELBv2's reason then is Target.ResponseCodeMismatch, Target.Timeout or
+ * Target.FailedHealthChecks). 1 to 200; default 3. The bounds and the default are ECS's own deployment circuit
+ * breaker's: "a minimum threshold of 3 and a maximum threshold of 200", from `0.5 * desired task count`
+ * (docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceDeploymentCircuitBreaker.html); for the small
+ * services this controller drives (2 tasks) that is 3. 1 is allowed for callers who want the first failure to end it.
+ */
+export const FAIL_FAST_THRESHOLD: IntegerLimits = { min: 1, max: 200, default: 3 };
+
+/**
  * How long swap watches green under production traffic (swap's `bakeSeconds`; the stack prop `bakeTime`): 0 (no
  * watch) to 1 hour.
  */

@@ -43,6 +43,12 @@ export interface BlueGreenStackProps extends StackProps {
    */
   readonly healthTimeout?: Duration;
   /**
+   * How many of green's tasks may stop on their own (or health polls in a row find a green target unhealthy) before
+   * deploy-green stops waiting and undoes itself: 1 to 200, like ECS's deployment circuit breaker (minimum 3).
+   * @default 3
+   */
+  readonly failFastThreshold?: number;
+  /**
    * How long swap watches green under production traffic before the swap counts; green turning unhealthy in that
    * time sends production back to blue automatically. 0 turns the watch off.
    * @default Duration.minutes(5)
@@ -172,6 +178,7 @@ export class BlueGreenStack extends Stack {
       vpc,
       imageRepositoryUri: imageRepository.repositoryUri,
       healthTimeout: props.healthTimeout,
+      failFastThreshold: props.failFastThreshold,
       bakeTime: props.bakeTime,
       healthCheck: props.healthCheck,
     });

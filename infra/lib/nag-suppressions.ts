@@ -125,6 +125,11 @@ export function applyNagSuppressions(stack: BlueGreenStack, artifactBucket: s3.I
     'deploy-green registers new revisions of the service’s task definition family; revision numbers are assigned by ECS, so the ARN is pinned to the family, and the registration (and its tag-on-create TagResource) requires this stack’s bluegreen:stack/bluegreen:service request tags.',
     arn('ecs', `task-definition/${stack.app.taskDefinition.family}:*`),
   );
+  ack(
+    stack.stateMachines.deployGreen.role,
+    'deploy-green reads the stopped tasks of its green task set (DescribeTasks) to fail fast on a crash loop; task ids are made by ECS, so the ARN is pinned to this cluster. ListTasks (container-instance resource type only) is granted on * with the ecs:cluster condition set to this cluster.',
+    arn('ecs', `task/${cluster}/*`),
+  );
 
   // --- Pipeline and builds (CDK-generated grants) ---
   const delivery = stack.delivery;

@@ -6,16 +6,32 @@ import type { OperationHandler } from './operation-context';
 import { paginate } from './pagination';
 import { taskToWire } from './wire';
 
+/**
+ * ListTasks. `startedBy` must be the only filter besides the desired status: AWS answers "cannot specify startedBy
+ * with other arguments" (InvalidParameterException) to startedBy with family, serviceName, launchType or
+ * containerInstance (the API reference: "When you specify startedBy as the filter, it must be the only filter that
+ * you use"; the message as reported in aws/aws-sdk-go-v2#1893). Stopped tasks are listed with `desiredStatus`
+ * STOPPED for an hour after they stopped (the scheduler forgets them then). Fargate tasks have no container
+ * instance, so a `containerInstance` filter lists nothing.
+ */
 export const listTasks: OperationHandler = ({ store }, input) => {
   const cluster = store.cluster(optionalString(input, 'cluster'));
   const serviceName = optionalString(input, 'serviceName');
-  if (serviceName !== undefined) store.service(cluster, serviceName);
   const startedBy = optionalString(input, 'startedBy');
   const family = optionalString(input, 'family');
   const launchType = optionalString(input, 'launchType');
+  const containerInstance = optionalString(input, 'containerInstance');
+  if (
+    startedBy !== undefined &&
+    [serviceName, family, launchType, containerInstance].some((filter) => filter !== undefined)
+  ) {
+    throw invalidParameter('cannot specify startedBy with other arguments');
+  }
+  if (serviceName !== undefined) store.service(cluster, serviceName);
   const desiredStatus = optionalString(input, 'desiredStatus') ?? 'RUNNING';
   const taskArns = [...store.tasks.values()]
     .filter((t) => t.clusterName === cluster.name)
+    .filter(() => containerInstance === undefined)
     .filter((t) => serviceName === undefined || t.serviceName === shortName(serviceName))
     .filter((t) => startedBy === undefined || t.taskSetId === startedBy)
     .filter((t) => family === undefined || shortName(t.taskDefinitionArn).split(':')[0] === family)

@@ -131,6 +131,7 @@ export const MODELLED_CONDITION_KEYS: ReadonlyArray<{ readonly key: string; read
   { key: 'aws:ResourceTag/', multivalued: false },
   { key: 'aws:TagKeys', multivalued: true },
   { key: 'ecs:CreateAction', multivalued: false },
+  { key: 'ecs:cluster', multivalued: false },
   { key: 'elasticloadbalancing:CreateAction', multivalued: false },
 ];
 

@@ -12,6 +12,8 @@
  * | ecs CreateTaskSet, DeleteTaskSet, DescribeTaskSets, UpdateTaskSet | task-set* |
  * | ecs RegisterTaskDefinition | task-definition* (+ iam:PassRole for each role it names) |
  * | ecs DescribeTaskDefinition | none (`*`) |
+ * | ecs ListTasks | container-instance (optional; `*` when the request names none), with `ecs:cluster` |
+ * | ecs DescribeTasks | task* (`task/CLUSTER/ID`), with `ecs:cluster` |
  * | elbv2 CreateTargetGroup, DeleteTargetGroup, ModifyTargetGroup(Attributes), (De)RegisterTargets | targetgroup* |
  * | elbv2 CreateRule | listener/app* (the listener the rule is added to) |
  * | elbv2 ModifyRule, DeleteRule, SetRulePriorities | listener-rule/app* |
@@ -34,6 +36,7 @@
  * - `aws:ResourceTag/KEY` from the current tags of the existing ECS or ELBv2 resource the request names, read through
  *   `resourceTags` (absent when the resource does not exist, is not ours to look up, or no lookup is given: a
  *   condition on it then fails, as IAM's does on a missing key);
+ * - `ecs:cluster` (the cluster's ARN) on ecs ListTasks and DescribeTasks;
  * - `iam:PassedToService` on iam:PassRole.
  */
 import type { AuthorizationRequest, PolicyValue } from './policy';
@@ -161,6 +164,21 @@ function ecsRequests(operation: string, input: Readonly<Record<string, unknown>>
     }
     case 'DescribeTaskDefinition':
       return [{ action, resource: '*' }];
+    case 'ListTasks': {
+      const instance = str(input, 'containerInstance');
+      const resource = instance
+        ? instance.startsWith('arn:')
+          ? instance
+          : arn(`container-instance/${cluster}/${instance}`)
+        : '*';
+      return [{ action, resource, context: { 'ecs:cluster': arn(`cluster/${cluster}`) } }];
+    }
+    case 'DescribeTasks':
+      return strings(input, 'tasks').map((task) => ({
+        action,
+        resource: task.startsWith('arn:') ? task : arn(`task/${cluster}/${task}`),
+        context: { 'ecs:cluster': arn(`cluster/${cluster}`) },
+      }));
     case 'RegisterTaskDefinition': {
       const resource = arn(`task-definition/${required(input, 'family', action)}:*`);
       const passed = ['taskRoleArn', 'executionRoleArn'].flatMap((k) =>

@@ -35,6 +35,7 @@ type Comparison =
   | { readonly NumericGreaterThan: number }
   | { readonly NumericGreaterThanEquals: number }
   | { readonly NumericGreaterThanEqualsPath: string }
+  | { readonly NumericGreaterThanPath: string }
   | { readonly BooleanEquals: boolean }
   | { readonly IsPresent: boolean }
   | { readonly IsString: boolean }
@@ -52,6 +53,7 @@ const COMPARISONS = [
   'NumericGreaterThan',
   'NumericGreaterThanEquals',
   'NumericGreaterThanEqualsPath',
+  'NumericGreaterThanPath',
   'BooleanEquals',
   'IsPresent',
   'IsString',

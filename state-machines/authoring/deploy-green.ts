@@ -23,7 +23,15 @@ import {
   undoRetryExcept,
   waitLoopStates,
 } from './basics';
-import { allTargetsHealthy, healthSummary, targetStatesStates } from './health';
+import {
+  allTargetsHealthy,
+  failedTaskQuotes,
+  healthSummary,
+  stoppedTaskFailuresStates,
+  targetQuotesStates,
+  targetStatesStates,
+  tooManyTaskFailures,
+} from './health';
 import { identityRejects, serviceLookupStates, wrongIdentityRules } from './identity';
 import {
   leasedMachine,
@@ -91,7 +99,20 @@ const definition: StateMachine = leasedMachine(
       field: 'healthTimeoutSeconds',
       placeholder: 'HealthTimeoutSeconds',
       resultPath: '$.limits',
+      next: 'ChooseFailFastThreshold',
+    }),
+    ...optionalSettingStates({
+      names: {
+        choose: 'ChooseFailFastThreshold',
+        useGiven: 'UseGivenFailFastThreshold',
+        useDefault: 'UseDefaultFailFastThreshold',
+      },
+      field: 'failFastThreshold',
+      placeholder: 'FailFastThreshold',
+      resultPath: '$.failFast',
       next: 'NameDeployment',
+      comment:
+        "How many of green's tasks may stop on their own (or how many health polls in a row may find a green target unhealthy) before deploy-green stops waiting: contract/inputs.ts FAIL_FAST_THRESHOLD.",
     }),
     NameDeployment: {
       Type: 'Pass',
@@ -475,6 +496,13 @@ const definition: StateMachine = leasedMachine(
       ResultPath: '$.greenTaskSet',
       Retry: retry,
       Catch: catchTo('UndoDetachHealthRule'),
+      Next: 'StartUnhealthyPollCount',
+    },
+    StartUnhealthyPollCount: {
+      Type: 'Pass',
+      Comment: 'How many health polls in a row found a green target unhealthy.',
+      Result: { unhealthyPolls: 0 },
+      ResultPath: '$.failing',
       Next: 'StartHealthWait',
     },
 
@@ -495,6 +523,7 @@ const definition: StateMachine = leasedMachine(
       resultPath: '$.health.elb',
       next: 'CheckGreenTaskSetExists',
       onError: 'UndoDetachHealthRule',
+      keepTargets: true,
     }),
     CheckGreenTaskSetExists: {
       Type: 'Choice',
@@ -514,6 +543,8 @@ const definition: StateMachine = leasedMachine(
         'running.$': '$.health.ecs.taskSets[0].RunningCount',
         'desired.$': '$.health.ecs.taskSets[0].ComputedDesiredCount',
         ...healthSummary('$.health.elb.states'),
+        'anyUnhealthy.$': "States.ArrayContains($.health.elb.states, 'unhealthy')",
+        'targets.$': '$.health.elb.targets',
       },
       ResultPath: '$.health',
       Next: 'IsGreenHealthy',
@@ -539,8 +570,104 @@ const definition: StateMachine = leasedMachine(
           Next: 'NoteGreenNotHealthy',
         },
       ],
+      Default: 'ListGreenStoppedTasks',
+    },
+    ...stoppedTaskFailuresStates({
+      base: 'Green',
+      clusterPath: '$.cluster',
+      taskSetIdPath: '$.greenTaskSet.id',
+      resultPath: '$.stopped',
+      next: 'AnyGreenTargetUnhealthy',
+      onError: 'UndoDetachHealthRule',
+    }),
+    AnyGreenTargetUnhealthy: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.health.anyUnhealthy', BooleanEquals: true, Next: 'CountUnhealthyPoll' }],
+      Default: 'ResetUnhealthyPolls',
+    },
+    CountUnhealthyPoll: {
+      Type: 'Pass',
+      Parameters: { 'unhealthyPolls.$': 'States.MathAdd($.failing.unhealthyPolls, 1)' },
+      ResultPath: '$.failing',
+      Next: 'IsGreenFailing',
+    },
+    ResetUnhealthyPolls: {
+      Type: 'Pass',
+      Result: { unhealthyPolls: 0 },
+      ResultPath: '$.failing',
+      Next: 'IsGreenFailing',
+    },
+    IsGreenFailing: {
+      Type: 'Choice',
+      Comment:
+        "Fail fast, as ECS's deployment circuit breaker does: enough of green's tasks stopped on their own, or a green target was unhealthy in enough polls in a row. Fewer (a task replaced early, a target still warming up) keeps waiting.",
+      Choices: [
+        { ...tooManyTaskFailures('$.stopped', '$.failFast.failFastThreshold'), Next: 'NoteFailingByTasks' },
+        {
+          Variable: '$.failing.unhealthyPolls',
+          NumericGreaterThanEqualsPath: '$.failFast.failFastThreshold',
+          Next: 'NoteFailingByTargets',
+        },
+      ],
       Default: 'CountHealthWait',
     },
+    NoteFailingByTasks: {
+      Type: 'Pass',
+      Parameters: { by: 'tasks', 'tasks.$': failedTaskQuotes('$.stopped') },
+      ResultPath: '$.failingBy',
+      Next: 'QuoteGreenTargets',
+    },
+    NoteFailingByTargets: {
+      Type: 'Pass',
+      Parameters: { by: 'targets' },
+      ResultPath: '$.failingBy',
+      Next: 'QuoteGreenTargets',
+    },
+    ...targetQuotesStates({
+      name: 'QuoteGreenTargets',
+      targetsPath: '$.health.targets',
+      resultPath: '$.failingBy.targets',
+      next: 'AnyGreenTargetQuoted',
+    }),
+    AnyGreenTargetQuoted: {
+      Type: 'Choice',
+      Comment: 'At most 5 tasks and 5 targets are quoted, so the cause stays readable.',
+      Choices: [{ Variable: '$.failingBy.targets[0]', IsPresent: true, Next: 'KeepFirstGreenTargetQuotes' }],
+      Default: 'WhichGreenFailure',
+    },
+    KeepFirstGreenTargetQuotes: {
+      Type: 'Pass',
+      Parameters: { 'quotes.$': 'States.ArrayGetItem(States.ArrayPartition($.failingBy.targets, 5), 0)' },
+      ResultPath: '$.failingBy.first',
+      Next: 'UseFirstGreenTargetQuotes',
+    },
+    UseFirstGreenTargetQuotes: {
+      Type: 'Pass',
+      InputPath: '$.failingBy.first.quotes',
+      ResultPath: '$.failingBy.targets',
+      Next: 'WhichGreenFailure',
+    },
+    WhichGreenFailure: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.failingBy.by', StringEquals: 'tasks', Next: 'NoteGreenTasksFailing' }],
+      Default: 'NoteGreenTargetsFailing',
+    },
+    NoteGreenTasksFailing: noteError(
+      'BlueGreen.GreenTasksFailing',
+      {
+        format:
+          "States.Format('Green keeps failing: {} of its tasks stopped on their own (the limit is {}), so deploy-green stopped waiting after {} of its {} seconds. ECS says: {}. Target health: {}. Fix the image or the task definition (their logs say more), then deploy again.', States.ArrayLength($.failingBy.tasks), $.failFast.failFastThreshold, $.health.elapsedSeconds, $.limits.healthTimeoutSeconds, States.JsonToString(States.ArrayGetItem(States.ArrayPartition($.failingBy.tasks, 5), 0)), States.JsonToString($.failingBy.targets))",
+      },
+      'UndoDetachHealthRule',
+    ),
+    NoteGreenTargetsFailing: noteError(
+      'BlueGreen.GreenTasksFailing',
+      {
+        format:
+          "States.Format('Green keeps failing health checks: a green target was unhealthy in {} polls in a row (the limit is {}), so deploy-green stopped waiting after {} of its {} seconds; {} of {} tasks running. ELBv2 says: {}. Fix the app or its health check (${HealthCheckPath}), then deploy again.', $.failing.unhealthyPolls, $.failFast.failFastThreshold, $.health.elapsedSeconds, $.limits.healthTimeoutSeconds, $.health.running, $.health.desired, States.JsonToString($.failingBy.targets))",
+      },
+      'UndoDetachHealthRule',
+    ),
     NoteGreenNotHealthy: noteError(
       'BlueGreen.GreenNotHealthy',
       {

@@ -1,5 +1,5 @@
 import type { Condition, Payload, States } from './asl';
-import { catchTo, elb, retry } from './basics';
+import { catchTo, ecs, elb, inlineMap, retry } from './basics';
 
 /** Target health as ELBv2 reports it, and the gates built on it. */
 
@@ -40,12 +40,15 @@ export function targetStatesStates({
   resultPath,
   next,
   onError,
+  keepTargets = false,
 }: {
   describe: string;
   tgPath: string;
   resultPath: string;
   next: string;
   onError: string;
+  /** Also keep the TargetHealthDescriptions (`<resultPath>.targets`, empty when none), for their reasons. */
+  keepTargets?: boolean;
 }): States {
   const base = describe.replace(/^Describe/, '').replace(/TargetHealth$/, '');
   return {
@@ -66,11 +69,19 @@ export function targetStatesStates({
     },
     [`${base}TargetStates`]: {
       Type: 'Pass',
-      Parameters: { 'states.$': `${resultPath}.targets[*].TargetHealth.State` },
+      Parameters: {
+        'states.$': `${resultPath}.targets[*].TargetHealth.State`,
+        ...(keepTargets ? { 'targets.$': `${resultPath}.targets` } : {}),
+      },
       ResultPath: resultPath,
       Next: next,
     },
-    [`No${base}Targets`]: { Type: 'Pass', Result: { states: [] }, ResultPath: resultPath, Next: next },
+    [`No${base}Targets`]: {
+      Type: 'Pass',
+      Result: keepTargets ? { states: [], targets: [] } : { states: [] },
+      ResultPath: resultPath,
+      Next: next,
+    },
   };
 }
 
@@ -135,5 +146,258 @@ export function fullyHealthyGateStates({
       ],
       Default: unhealthy,
     },
+  };
+}
+
+/** What a task that did not fail is quoted as: one value, so the distinct quotes count the failures (see below). */
+const NOT_A_FAILURE = '-';
+
+/**
+ * The tasks of a task set that stopped on their own, quoted: ListTasks (`startedBy` = the task set id: ECS starts a
+ * task set's tasks with its id; `desiredStatus` STOPPED: stopped tasks stay listed for at least an hour), then
+ * DescribeTasks, then each task is classified. A task failed when its stop code is `TaskFailedToStart`, or
+ * `EssentialContainerExited` with a container that exited with a non-zero code (a task scaled in or replaced by the
+ * scheduler is not a failure). At `resultPath`: `summaries` (each failed task quoted as `task ID: stoppedReason
+ * (stop code; container exit codes)`, every other task as `-`; `quotes`: `{ text, failed }` each), `distinct` (how
+ * many distinct quotes) and `anyOk` (whether a `-` is among them): the number of failed tasks is `distinct`, less one when `anyOk`. Only the first 100
+ * stopped tasks are read (ListTasks' page, DescribeTasks' limit); a crash loop reaches any sane threshold well
+ * before that.
+ */
+export function stoppedTaskFailuresStates({
+  base,
+  clusterPath,
+  taskSetIdPath,
+  resultPath,
+  next,
+  onError,
+}: {
+  base: string;
+  clusterPath: string;
+  taskSetIdPath: string;
+  resultPath: string;
+  next: string;
+  onError: string;
+}): States {
+  const quote = (withReason: boolean): Payload => ({
+    failed: true,
+    'text.$': withReason
+      ? "States.Format('task {}: {} ({}; {})', States.ArrayGetItem(States.StringSplit($.task.TaskArn, '/'), States.MathAdd(States.ArrayLength(States.StringSplit($.task.TaskArn, '/')), -1)), $.task.StoppedReason, $.task.StopCode, States.JsonToString($.exits.texts))"
+      : "States.Format('task {}: ({}; {})', States.ArrayGetItem(States.StringSplit($.task.TaskArn, '/'), States.MathAdd(States.ArrayLength(States.StringSplit($.task.TaskArn, '/')), -1)), $.task.StopCode, States.JsonToString($.exits.texts))",
+  });
+  const stopCode = (code: string): Condition => ({ Variable: '$.task.StopCode', StringEquals: code });
+  const hasReason: Condition = { Variable: '$.task.StoppedReason', IsPresent: true };
+  const nonZeroExit: Condition = { Variable: '$.exits.anyNonZero', BooleanEquals: true };
+  const exitQuote = (format: string, nonZero: boolean): Payload => ({ 'text.$': format, nonZero });
+  return {
+    [`List${base}StoppedTasks`]: {
+      Type: 'Task',
+      Resource: ecs('listTasks'),
+      Comment:
+        'ListTasks refuses startedBy with other filters (family, serviceName, launchType): "cannot specify startedBy with other arguments"; the desired status is the one other filter used with it.',
+      Parameters: {
+        'Cluster.$': clusterPath,
+        'StartedBy.$': taskSetIdPath,
+        DesiredStatus: 'STOPPED',
+        MaxResults: 100,
+      },
+      ResultSelector: { 'arns.$': '$.TaskArns' },
+      ResultPath: resultPath,
+      Retry: retry,
+      Catch: catchTo(onError),
+      Next: `Any${base}StoppedTasks`,
+    },
+    [`Any${base}StoppedTasks`]: {
+      Type: 'Choice',
+      Choices: [{ Variable: `${resultPath}.arns[0]`, IsPresent: true, Next: `Describe${base}StoppedTasks` }],
+      Default: `No${base}StoppedTasks`,
+    },
+    [`No${base}StoppedTasks`]: {
+      Type: 'Pass',
+      Result: { quotes: [], distinct: 0, anyOk: false },
+      ResultPath: resultPath,
+      Next: next,
+    },
+    [`Describe${base}StoppedTasks`]: {
+      Type: 'Task',
+      Resource: ecs('describeTasks'),
+      Parameters: { 'Cluster.$': clusterPath, 'Tasks.$': `${resultPath}.arns` },
+      ResultSelector: { 'tasks.$': '$.Tasks' },
+      ResultPath: resultPath,
+      Retry: retry,
+      Catch: catchTo(onError),
+      Next: `Any${base}StoppedTasksDescribed`,
+    },
+    [`Any${base}StoppedTasksDescribed`]: {
+      Type: 'Choice',
+      Comment: 'A task forgotten between the two calls is a MISSING failure, not a task.',
+      Choices: [{ Variable: `${resultPath}.tasks[0]`, IsPresent: true, Next: `Classify${base}StoppedTasks` }],
+      Default: `No${base}StoppedTasks`,
+    },
+    [`Classify${base}StoppedTasks`]: inlineMap({
+      itemsPath: `${resultPath}.tasks`,
+      itemSelector: { 'task.$': '$$.Map.Item.Value' },
+      startAt: 'QuoteContainerExits',
+      states: {
+        QuoteContainerExits: inlineMap({
+          itemsPath: '$.task.Containers',
+          itemSelector: { 'container.$': '$$.Map.Item.Value' },
+          startAt: 'HasExitCode',
+          states: {
+            HasExitCode: {
+              Type: 'Choice',
+              Choices: [
+                {
+                  And: [
+                    { Variable: '$.container.ExitCode', IsPresent: true },
+                    { Variable: '$.container.ExitCode', NumericEquals: 0 },
+                  ],
+                  Next: 'QuoteZeroExit',
+                },
+                { Variable: '$.container.ExitCode', IsPresent: true, Next: 'QuoteNonZeroExit' },
+              ],
+              Default: 'QuoteNoExit',
+            },
+            QuoteZeroExit: {
+              Type: 'Pass',
+              Parameters: exitQuote("States.Format('{} exit code 0', $.container.Name)", false),
+              End: true,
+            },
+            QuoteNonZeroExit: {
+              Type: 'Pass',
+              Parameters: exitQuote("States.Format('{} exit code {}', $.container.Name, $.container.ExitCode)", true),
+              End: true,
+            },
+            QuoteNoExit: {
+              Type: 'Pass',
+              Parameters: exitQuote("States.Format('{} no exit code', $.container.Name)", false),
+              End: true,
+            },
+          },
+          resultSelector: {
+            'texts.$': '$[*].text',
+            'anyNonZero.$': 'States.ArrayContains($[*].nonZero, true)',
+          },
+          resultPath: '$.exits',
+          next: 'IsTaskFailure',
+        }),
+        IsTaskFailure: {
+          Type: 'Choice',
+          Comment:
+            'Failed to start, or an essential container exited with a non-zero code. A task the scheduler stopped (scale-in, replacement) is not a failure.',
+          Choices: [
+            { And: [stopCode('TaskFailedToStart'), hasReason], Next: 'QuoteFailedTask' },
+            { ...stopCode('TaskFailedToStart'), Next: 'QuoteFailedTaskWithoutReason' },
+            { And: [stopCode('EssentialContainerExited'), nonZeroExit, hasReason], Next: 'QuoteFailedTask' },
+            { And: [stopCode('EssentialContainerExited'), nonZeroExit], Next: 'QuoteFailedTaskWithoutReason' },
+          ],
+          Default: 'NotAFailure',
+        },
+        QuoteFailedTask: { Type: 'Pass', Parameters: quote(true), End: true },
+        QuoteFailedTaskWithoutReason: { Type: 'Pass', Parameters: quote(false), End: true },
+        NotAFailure: { Type: 'Pass', Result: { text: NOT_A_FAILURE, failed: false }, End: true },
+      },
+      resultSelector: { 'texts.$': '$[*].text', 'all.$': '$' },
+      resultPath: `${resultPath}.summaries`,
+      next: `Count${base}TaskFailures`,
+    }),
+    [`Count${base}TaskFailures`]: {
+      Type: 'Pass',
+      Parameters: {
+        'quotes.$': `${resultPath}.summaries.all`,
+        'distinct.$': `States.ArrayLength(States.ArrayUnique(${resultPath}.summaries.texts))`,
+        'anyOk.$': `States.ArrayContains(${resultPath}.summaries.texts, '${NOT_A_FAILURE}')`,
+      },
+      ResultPath: resultPath,
+      Next: next,
+    },
+  };
+}
+
+/**
+ * At least `thresholdPath` tasks failed, by the counts stoppedTaskFailuresStates() left at `resultPath` (one of the
+ * distinct quotes is `-` when `anyOk`).
+ */
+export const tooManyTaskFailures = (resultPath: string, thresholdPath: string): Condition => ({
+  Or: [
+    {
+      And: [
+        { Variable: `${resultPath}.anyOk`, BooleanEquals: false },
+        { Variable: `${resultPath}.distinct`, NumericGreaterThanEqualsPath: thresholdPath },
+      ],
+    },
+    {
+      And: [
+        { Variable: `${resultPath}.anyOk`, BooleanEquals: true },
+        { Variable: `${resultPath}.distinct`, NumericGreaterThanPath: thresholdPath },
+      ],
+    },
+  ],
+});
+
+/** The failed tasks' quotes, `-` left out: only where at least one task failed (else the filter finds nothing). */
+export const failedTaskQuotes = (resultPath: string): string => `${resultPath}.quotes[?(@.failed == true)].text`;
+
+/**
+ * Each target of the TargetHealthDescriptions at `targetsPath` quoted with its state and, where ELBv2 gives them, its
+ * reason code and description (`10.0.1.5:8080 unhealthy Target.ResponseCodeMismatch (Health checks failed with these
+ * codes: [500])`), into `resultPath` as a list of strings.
+ */
+export function targetQuotesStates({
+  name,
+  targetsPath,
+  resultPath,
+  next,
+}: {
+  name: string;
+  targetsPath: string;
+  resultPath: string;
+  next: string;
+}): States {
+  const health = '$.target.TargetHealth';
+  const where = '$.target.Target.Id, $.target.Target.Port';
+  return {
+    [name]: inlineMap({
+      itemsPath: targetsPath,
+      itemSelector: { 'target.$': '$$.Map.Item.Value' },
+      startAt: 'HasReason',
+      states: {
+        HasReason: {
+          Type: 'Choice',
+          Choices: [
+            {
+              And: [
+                { Variable: `${health}.Reason`, IsPresent: true },
+                { Variable: `${health}.Description`, IsPresent: true },
+              ],
+              Next: 'QuoteReasonAndDescription',
+            },
+            { Variable: `${health}.Reason`, IsPresent: true, Next: 'QuoteReason' },
+          ],
+          Default: 'QuoteState',
+        },
+        QuoteReasonAndDescription: {
+          Type: 'Pass',
+          Parameters: {
+            'text.$': `States.Format('{}:{} {} {} ({})', ${where}, ${health}.State, ${health}.Reason, ${health}.Description)`,
+          },
+          OutputPath: '$.text',
+          End: true,
+        },
+        QuoteReason: {
+          Type: 'Pass',
+          Parameters: { 'text.$': `States.Format('{}:{} {} {}', ${where}, ${health}.State, ${health}.Reason)` },
+          OutputPath: '$.text',
+          End: true,
+        },
+        QuoteState: {
+          Type: 'Pass',
+          Parameters: { 'text.$': `States.Format('{}:{} {}', ${where}, ${health}.State)` },
+          OutputPath: '$.text',
+          End: true,
+        },
+      },
+      resultPath,
+      next,
+    }),
   };
 }

@@ -1,4 +1,5 @@
-import { statesEntered } from '../../harness/demo/executions';
+import { taskPids } from '../../bench/crash';
+import { runExecution, statesEntered } from '../../harness/demo/executions';
 import { observe } from '../../harness/demo/observe';
 import { probe } from '../../harness/demo/probe';
 import {
@@ -121,6 +122,82 @@ describe('with a version live (blue)', () => {
     expect(view.test).toEqual({ kind: 'forward', targetGroupArns: [green?.targetGroupArn] });
     expect(await probe(stack.urls.production)).toMatchObject({ status: 200, colour: 'blue' });
     expect(await probe(stack.urls.test)).toMatchObject({ status: 200, colour: 'green' });
+  });
+
+  describe('a failing green is undone long before the health timeout (fail fast), saying why', () => {
+    /** `repository` in the demo image registry (local/dataplane/images.ts: the repository name is the behaviour). */
+    const image = (repository: string, tag: string): string => `${ms.repo.replace(/[^/]+$/, repository)}:${tag}`;
+    /** Health polls deploy-green made: each one waits 10 emulated seconds first. */
+    const polls = (states: readonly string[]): number => states.filter((s) => s === 'WaitForGreen').length;
+    const HEALTH_TIMEOUT_POLLS = 600 / 10;
+
+    test('a crash-looping green: GreenTasksFailing after 3 failed tasks, quoting ECS, and everything undone', async () => {
+      const { stack } = ms;
+      const before = observe(stack);
+      const result = await ms.run('deployGreen', {
+        ...stack.service,
+        image: image('crash-on-start', 'green'),
+        commit: 'c4a5401',
+      });
+      expect([result.status, result.error]).toEqual(['FAILED', 'BlueGreen.GreenTasksFailing']);
+      const states = statesEntered(result.history);
+      expect(polls(states)).toBeLessThan(HEALTH_TIMEOUT_POLLS / 4);
+      expect(states).not.toContain('NoteGreenNotHealthy');
+      expect(result.failure?.message).toMatch(/^Green keeps failing: \d+ of its tasks stopped on their own/);
+      expect(result.failure?.message).toMatch(
+        /task [0-9a-f]{32}: Essential container in task exited \(EssentialContainerExited; \[.*exit code 1.*\]\)/,
+      );
+      expect(result.failure?.message).toMatch(/Undone: everything/);
+      expect(result.failure).toMatchObject({ undone: 'everything', next: ['deploy-green'] });
+      expect(states).toEqual(expect.arrayContaining(['UndoDeleteGreenTaskSet', 'UndoDeleteGreenTargetGroup']));
+      expect(observe(stack)).toMatchObject({
+        taskSets: before.taskSets,
+        production: before.production,
+        test: before.test,
+        extraRules: 0,
+      });
+    });
+
+    test('a green failing its health checks: GreenTasksFailing after 3 unhealthy polls, quoting ELBv2, undone', async () => {
+      const { stack } = ms;
+      const before = observe(stack);
+      const result = await ms.run('deployGreen', {
+        ...stack.service,
+        image: image('unhealthy', 'red'),
+        commit: 'bad0001',
+      });
+      expect([result.status, result.error]).toEqual(['FAILED', 'BlueGreen.GreenTasksFailing']);
+      const states = statesEntered(result.history);
+      expect(polls(states)).toBeLessThan(HEALTH_TIMEOUT_POLLS / 4);
+      expect(result.failure?.message).toMatch(/^Green keeps failing health checks: .* in 3 polls in a row/);
+      expect(result.failure?.message).toMatch(/unhealthy Target\.ResponseCodeMismatch \(/);
+      expect(result.failure).toMatchObject({ undone: 'everything', next: ['deploy-green'] });
+      expect(observe(stack)).toMatchObject({ taskSets: before.taskSets, test: before.test, extraRules: 0 });
+    });
+
+    test('a healthy green with one task replaced early (below the threshold) is not failed', async () => {
+      const { stack } = ms;
+      // Listens only after 120 emulated seconds, so a task can be killed before green is healthy.
+      const commit = 'a11ce01';
+      const running = runExecution(stack.sfn, stack.stateMachines.deployGreen, {
+        ...stack.service,
+        image: image('slow-start', 'green-slow-120'),
+        commit,
+      });
+      // The task processes carry the image tag as their commit (local/ecs/launch-spec.ts).
+      let pids: number[] = [];
+      for (let tries = 0; pids.length < 2; tries++) {
+        if (tries > 3000) throw new Error('the two green task processes never started');
+        pids = await taskPids('green-slow-120');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      process.kill(pids[0] as number, 'SIGKILL'); // exit code 137: EssentialContainerExited, one failure
+      const result = await running;
+      expect(result.status).toBe('SUCCEEDED');
+      // It saw the stopped task, and kept waiting.
+      expect(statesEntered(result.history)).toContain('ClassifyGreenStoppedTasks');
+      expect(statesEntered(result.history)).not.toContain('NoteFailingByTasks');
+    });
   });
 
   describe('refusals', () => {

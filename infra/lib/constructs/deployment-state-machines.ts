@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import {
   BAKE_SECONDS,
   DEREGISTRATION_DELAY_SECONDS,
+  FAIL_FAST_THRESHOLD,
   HEALTH_TIMEOUT_SECONDS,
   MACHINES,
   type MachineKey,
@@ -73,6 +74,15 @@ export interface DeploymentStateMachinesProps {
    */
   readonly healthTimeout?: Duration;
   /**
+   * How many of green's tasks may stop on their own (an essential container exiting non-zero, or a task failing to
+   * start), or how many health polls in a row (10 s apart) may find a green target unhealthy, before deploy-green stops
+   * waiting and undoes itself (`BlueGreen.GreenTasksFailing`) instead of waiting out the health timeout. 1 to 200, like
+   * ECS's deployment circuit breaker, whose minimum threshold is 3. Executions may override it with
+   * `failFastThreshold`.
+   * @default 3
+   */
+  readonly failFastThreshold?: number;
+  /**
    * How long swap watches green under production traffic after the swap (target health every 10 seconds, blue kept
    * health-checked); green turning unhealthy in that time sends production back to blue. 0 turns the watch off.
    * Executions may override it with `bakeSeconds`.
@@ -135,6 +145,14 @@ export class DeploymentStateMachines extends Construct {
       HEALTH_TIMEOUT_SECONDS.min,
       HEALTH_TIMEOUT_SECONDS.max,
       'Give a Duration from 30 seconds to 1 day.',
+    );
+    const failFastThreshold = props.failFastThreshold ?? FAIL_FAST_THRESHOLD.default;
+    validateIntegerInRange(
+      'failFastThreshold',
+      failFastThreshold,
+      FAIL_FAST_THRESHOLD.min,
+      FAIL_FAST_THRESHOLD.max,
+      `Give a whole number of failures from ${FAIL_FAST_THRESHOLD.min} to ${FAIL_FAST_THRESHOLD.max}.`,
     );
     const bakeSeconds = (props.bakeTime ?? Duration.seconds(BAKE_SECONDS.default)).toSeconds();
     validateIntegerInRange(
@@ -235,6 +253,7 @@ export class DeploymentStateMachines extends Construct {
       HealthyThresholdCount: String(health.healthyThresholdCount),
       UnhealthyThresholdCount: String(health.unhealthyThresholdCount),
       HealthTimeoutSeconds: String(healthTimeoutSeconds),
+      FailFastThreshold: String(failFastThreshold),
       BakeSeconds: String(bakeSeconds),
       DeregistrationDelaySeconds: String(deregistrationDelaySeconds),
       ValidateInputFunctionArn: props.functions.validateInput.functionArn,

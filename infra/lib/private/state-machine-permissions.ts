@@ -19,6 +19,8 @@
  * | ecs:TagResource (task-set, task-definition) | ecs:CreateAction, aws:RequestTag/…, aws:TagKeys | yes |
  * | ecs:DeleteTaskSet, ecs:UpdateTaskSet (task-set) | aws:ResourceTag/… | yes |
  * | elasticloadbalancing:DescribeTags | none; no resource types, so `*` | — |
+ * | ecs:ListTasks (container-instance) | `*` with `ecs:cluster` = this cluster (no container instance is named) | yes |
+ * | ecs:DescribeTasks (task) | resource `task/CLUSTER/*` (tasks carry no ownership tags) | — |
  * | states:DescribeExecution (execution) | resource `execution:NAME:*` of this stack's state machines | — |
  * | dynamodb:GetItem, PutItem, UpdateItem, DeleteItem (table) | resource: the deployment table | — |
  *
@@ -145,6 +147,12 @@ function resourcesFor(iamAction: string, scope: PermissionScope, refs: Reference
       return [taskSetsOf(scope)];
     case 'ecs:RegisterTaskDefinition':
       return [taskDefinitionsOf(scope)];
+    // The SAR lists ListTasks on the container-instance resource type only; a call naming no container instance is
+    // authorized against `*`, and the `ecs:cluster` condition (CLUSTER_SCOPED_ACTIONS) keeps it to this cluster.
+    case 'ecs:ListTasks':
+      return ['*'];
+    case 'ecs:DescribeTasks':
+      return [ecsArn(`task/${scope.clusterName}/*`)];
     case 'elasticloadbalancing:CreateTargetGroup':
     case 'elasticloadbalancing:ModifyTargetGroupAttributes':
     case 'elasticloadbalancing:DeleteTargetGroup':
@@ -418,6 +426,9 @@ const OWNED_RESOURCE_ACTIONS = new Set([
   'ecs:UpdateTaskSet',
 ]);
 
+/** Actions granted on `*` and kept to this stack's cluster by the `ecs:cluster` condition key (SAR lists it). */
+const CLUSTER_SCOPED_ACTIONS = new Set(['ecs:ListTasks']);
+
 interface Grant {
   readonly action: string;
   readonly resources: string[];
@@ -474,7 +485,15 @@ export function permissionsFor(definition: unknown, scope: PermissionScope): Per
       if (refs.placeholderRules.length > 0) grants.push({ action, resources: refs.placeholderRules });
       if (refs.dynamicRules.length > 0) grants.push({ action, resources: refs.dynamicRules, conditions: owned });
     } else {
-      const conditions = OWNED_RESOURCE_ACTIONS.has(action) ? owned : undefined;
+      const conditions = OWNED_RESOURCE_ACTIONS.has(action)
+        ? owned
+        : CLUSTER_SCOPED_ACTIONS.has(action)
+          ? {
+              ArnEquals: {
+                'ecs:cluster': `arn:${scope.partition}:ecs:${scope.region}:${scope.account}:cluster/${scope.clusterName}`,
+              },
+            }
+          : undefined;
       grants.push({ action, resources: resourcesFor(action, scope, refs), conditions });
     }
   }
