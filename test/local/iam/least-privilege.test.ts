@@ -130,6 +130,14 @@ describe('the flows, run with IAM enforcement on', () => {
     expect(observe(stack).targetGroups.map((tg) => tg.arn)).toEqual(before.targetGroups.map((tg) => tg.arn));
   }, 120_000);
 
+  test('a crash-looping deploy-green reads its stopped tasks, fails fast and undoes itself', async () => {
+    const before = observe(stack);
+    const failed = await run('DeployGreen', { ...stack.service, image: 'local/crash-on-start:x', commit: 'bad0002' });
+    expect([failed.status, failed.error]).toEqual(['FAILED', 'BlueGreen.GreenTasksFailing']);
+    expect(failed.failure?.undone).toBe('everything');
+    expect(observe(stack).targetGroups.map((tg) => tg.arn)).toEqual(before.targetGroups.map((tg) => tg.arn));
+  }, 120_000);
+
   test('second release beside the first: deploy-green, swap, clean-up removes the old version', async () => {
     await succeeded('DeployGreen', {
       ...stack.service,
