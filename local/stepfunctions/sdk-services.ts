@@ -20,6 +20,7 @@ export interface SdkClientConfig {
 export interface SdkClient {
   send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
   destroy(): void;
+  readonly middlewareStack: { remove(toRemove: string): boolean };
 }
 
 export interface SdkService {
