@@ -13,7 +13,7 @@ export interface SdkClientConfig {
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** The state machine's Retry fields do the retrying, as on AWS; SDK retries would hide emulator errors. */
   readonly maxAttempts: number;
-  /** NodeHttpHandler options (sdk-client-pool.ts: one connection per call). */
+  /** NodeHttpHandler options (sdk-client-pool.ts: connections kept alive between calls). */
   readonly requestHandler?: { readonly httpAgent: import('node:http').Agent };
 }
 
