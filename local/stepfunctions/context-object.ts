@@ -103,6 +103,31 @@ type Execute = (this: unknown, input: unknown, options: ExecuteOptions, cleanup:
 
 const INSTALLED = Symbol('localStepFunctionsContextHooks');
 
+/** jsonpath-plus' JSONPath used as a class: built without running (`autostart: false`), then evaluated. */
+type JsonPathConstructor = new (options: Record<string, unknown>) => {
+  evaluate(query: { path: unknown; json: unknown }): unknown;
+};
+
+/** The only call the library makes: `JSONPath({ path, json, wrap })`, an options object naming `path` and `json`. */
+function isPlainQuery(value: unknown): value is Record<string, unknown> & { path: string; json: unknown } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const options = value as Record<string, unknown>;
+  return typeof options.path === 'string' && 'json' in options && !('autostart' in options);
+}
+
+/**
+ * What `JSONPath(options)` returns, without its exception: called as a function, JSONPath constructs itself with
+ * `new`, and, to return a result that is not an object (a scalar, or undefined for no match: every `$.cluster` with
+ * `wrap: false`), throws an Error carrying the value and catches it again. Building that Error (its stack trace) on
+ * nearly every path evaluation cost more than the evaluation. Here the instance is built with `autostart: false` and
+ * evaluated with exactly the arguments its constructor passes (`{ path, json }`), and the value is returned as is:
+ * the same result, and the same errors, as the original call.
+ */
+function evaluateQuery(JsonPathClass: JsonPathConstructor, options: Record<string, unknown>): unknown {
+  const instance = new JsonPathClass({ ...options, autostart: false });
+  return instance.evaluate({ path: options.path, json: options.json });
+}
+
 /** Installs both hooks once (see the file comment). Fails loudly if the library's internals are not as expected. */
 export function installContextObjectHooks(
   stateMachinePrototype: object,
@@ -116,10 +141,12 @@ export function installContextObjectHooks(
   if (typeof originalJsonPath !== 'function' || typeof originalExecute !== 'function') {
     throw new Error('aws-local-stepfunctions internals changed: cannot provide the Context Object ($$) locally');
   }
+  const JsonPathClass = originalJsonPath as unknown as JsonPathConstructor;
   const patchedJsonPath = function (this: unknown, ...args: unknown[]): unknown {
     const options = args[0] as { json?: unknown } | undefined;
     const tracker = trackerOf(options?.json);
     if (tracker && options) args[0] = { ...options, json: tracker.view(options.json as Record<string, unknown>) };
+    if (this === undefined && args.length === 1 && isPlainQuery(args[0])) return evaluateQuery(JsonPathClass, args[0]);
     return originalJsonPath.apply(this, args);
   };
   Object.assign(patchedJsonPath, originalJsonPath);
