@@ -30,6 +30,7 @@ export function defineFaultProperty(seed: number): void {
     `random fault plans keep every invariant (${PLANS_PER_FILE} plans, seed ${seed})`,
     async () => {
       const started = Date.now();
+      const cpuBefore = process.cpuUsage();
       await fc.assert(
         fc.asyncProperty(faultPlanArbitrary, async (plan: FaultPlan) => {
           const problems = await runCase(fs, plan);
@@ -39,8 +40,11 @@ export function defineFaultProperty(seed: number): void {
       );
       if (process.env.PROPERTY_TIMINGS) {
         const ms = Date.now() - started;
+        const cpu = process.cpuUsage(cpuBefore);
+        const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
         process.stdout.write(
-          `property seed ${seed}: ${PLANS_PER_FILE} plans in ${ms} ms (${Math.round(ms / PLANS_PER_FILE)} ms each)\n`,
+          `property seed ${seed}: ${PLANS_PER_FILE} plans in ${ms} ms (${Math.round(ms / PLANS_PER_FILE)} ms each); ` +
+            `this process's CPU ${cpuMs} ms (${Math.round(cpuMs / PLANS_PER_FILE)} ms each; task processes not counted)\n`,
         );
       }
     },
