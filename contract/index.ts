@@ -4,6 +4,7 @@
  * The CDK app, the state-machine authoring, the Lambdas and the CLI import it; it imports nothing.
  */
 export * from './errors';
+export * from './input-fields';
 export * from './inputs';
 export * from './machines';
 export * from './results';

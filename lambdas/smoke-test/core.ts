@@ -3,8 +3,13 @@
  * timeout per request and a few tries per path. The HTTP client, sleep and clock are injected, so this is pure.
  */
 import { z } from 'zod';
-import { BlueGreenError, INVALID_INPUT, show, SMOKE_TEST_FAILED } from '../shared/errors';
-import { smokeTestProblem, smokeTestSchema, type SmokeTestSettings } from '../shared/smoke-test-settings';
+import { BlueGreenError, echo, INVALID_INPUT, show, SMOKE_TEST_FAILED } from '../shared/errors';
+import {
+  bodyPatternMatcher,
+  smokeTestProblem,
+  smokeTestSchema,
+  type SmokeTestSettings,
+} from '../shared/smoke-test-settings';
 
 export interface HttpResponse {
   readonly status: number;
@@ -84,23 +89,33 @@ export function joinUrl(base: string, path: string): string {
 const excerpt = (body: string): string => show(body.replace(/\s+/g, ' ').trim(), 160);
 
 /** What is wrong with one response, or undefined when it is what the smoke test expects. */
+/** A compiled bodyPattern (RE2: linear in the body, see bodyPatternMatcher()) and its source, for messages. */
+interface BodyPattern {
+  readonly source: string;
+  test(body: string): boolean;
+}
+
 function responseProblem(
   response: HttpResponse,
   expectStatus: number,
-  pattern: RegExp | undefined,
+  pattern: BodyPattern | undefined,
 ): string | undefined {
   if (response.status !== expectStatus) {
     return `answered ${response.status} with body ${excerpt(response.body)}, but ${expectStatus} was expected`;
   }
   if (pattern && !pattern.test(response.body)) {
-    return `answered ${response.status} but its body ${excerpt(response.body)} does not match /${pattern.source}/`;
+    return `answered ${response.status} but its body ${excerpt(response.body)} does not match /${echo(pattern.source)}/`;
   }
   return undefined;
 }
 
 export async function runSmokeTest(event: unknown, deps: SmokeTestDeps): Promise<SmokeTestSummary> {
   const { testUrl, settings } = parseEvent(event);
-  const pattern = settings.bodyPattern === undefined ? undefined : new RegExp(settings.bodyPattern);
+  const source = settings.bodyPattern;
+  // parseEvent() checked that RE2 compiles it.
+  const matcher = source === undefined ? undefined : bodyPatternMatcher(source);
+  const pattern: BodyPattern | undefined =
+    source === undefined || matcher === undefined ? undefined : { source, test: (body) => matcher.test(body) };
   const timeoutMs = deps.requestTimeoutMs ?? 5000;
   const firstDelay = deps.retryDelayMs ?? 1000;
   const results: PathResult[] = [];
@@ -141,7 +156,7 @@ export async function runSmokeTest(event: unknown, deps: SmokeTestDeps): Promise
   }
 
   const failed = results.filter((r) => !r.passed);
-  const expectation = `${settings.expectStatus}${pattern ? ` and a body matching /${pattern.source}/` : ''}`;
+  const expectation = `${settings.expectStatus}${pattern ? ` and a body matching /${echo(pattern.source)}/` : ''}`;
   if (failed.length > 0) {
     throw new BlueGreenError(SMOKE_TEST_FAILED, [
       ...failed.map(

@@ -1,9 +1,21 @@
 /**
- * Checks the deploy-green execution input before anything is touched, and names every problem at once: the field,
- * the value it got, what is allowed and how to fix it. Pure: no AWS calls, no clock.
+ * Checks a state machine's execution input before anything is touched (every machine's first state,
+ * CheckInputFields), and names every problem at once: the field, the value it got (cut and escaped, see show()), what
+ * is allowed and how to fix it. The fields each machine knows and their limits are the contract's
+ * (contract/input-fields.ts, contract/inputs.ts). Pure: no AWS calls, no clock.
  */
 import { z } from 'zod';
-import { HEALTH_TIMEOUT_SECONDS } from '../../contract';
+import {
+  BAKE_SECONDS,
+  FAIL_FAST_THRESHOLD,
+  HEALTH_TIMEOUT_SECONDS,
+  INPUT_STRING_MAX_LENGTH,
+  MACHINE_INPUT_FIELDS,
+  MACHINE_NAMES,
+  MAX_PROBLEMS_LISTED,
+  REFUSAL_MAX_LENGTH,
+  type MachineName,
+} from '../../contract';
 import { BlueGreenError, INVALID_INPUT, show } from '../shared/errors';
 import {
   says,
@@ -26,19 +38,22 @@ export interface DeployInput {
   readonly taskDefinition?: string;
   /** Absent means the state machine's configured default. */
   readonly healthTimeoutSeconds?: number;
+  /** Absent means the state machine's configured default. */
+  readonly failFastThreshold?: number;
   /** Absent means no smoke test. */
   readonly smokeTest?: SmokeTestSettings;
 }
 
-export const INPUT_FIELDS = [
-  'cluster',
-  'service',
-  'commit',
-  'image',
-  'taskDefinition',
-  'healthTimeoutSeconds',
-  'smokeTest',
-] as const;
+/** The input of swap, clean-up, rollback and abort after validation (bakeSeconds: swap's only). */
+export interface ServiceInput {
+  readonly cluster: string;
+  readonly service: string;
+  /** Absent means the state machine's configured default. */
+  readonly bakeSeconds?: number;
+}
+
+/** deploy-green's fields. */
+export const INPUT_FIELDS = MACHINE_INPUT_FIELDS['deploy-green'];
 
 // --- Container image references: [registry/]path[:tag][@sha256:digest], as Docker parses them ---
 const REGISTRY_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
@@ -49,9 +64,11 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /** True for a container image URI such as `123456789012.dkr.ecr.us-east-1.amazonaws.com/demo-app:3f2c1ab`. */
 export function isImageUri(value: string): boolean {
-  if (value.length > 512 || /\s/.test(value)) return false;
+  if (value.length > INPUT_STRING_MAX_LENGTH.image || /\s/.test(value)) return false;
   const at = value.indexOf('@');
   const nameAndTag = at === -1 ? value : value.slice(0, at);
+  // ECS: up to 255 characters before the digest.
+  if (nameAndTag.length > 255) return false;
   if (at !== -1 && !DIGEST.test(value.slice(at + 1))) return false;
   const lastSlash = nameAndTag.lastIndexOf('/');
   const colon = nameAndTag.indexOf(':', lastSlash + 1);
@@ -75,13 +92,28 @@ export function isTaskDefinitionReference(value: string): boolean {
   return TASK_DEFINITION_ARN.test(value) || TASK_DEFINITION_FAMILY_REVISION.test(value);
 }
 
+// --- Cluster and service: an ECS name (ECS_NAME_MAX_LENGTH) or an ARN ---
+const ECS_NAME = '[A-Za-z0-9_-]{1,255}';
+const ECS_ARN_PREFIX = 'arn:aws(?:-[a-z]+)*:ecs:[a-z0-9-]+:\\d{12}:';
+const CLUSTER_REFERENCE = new RegExp(`^(?:${ECS_NAME}|${ECS_ARN_PREFIX}cluster/${ECS_NAME})$`);
+/** The service ARN in its long (`service/CLUSTER/NAME`) and short (`service/NAME`) formats. */
+const SERVICE_REFERENCE = new RegExp(`^(?:${ECS_NAME}|${ECS_ARN_PREFIX}service/(?:${ECS_NAME}/)?${ECS_NAME})$`);
+
 // --- Messages: each names the field, the value, what is allowed and the fix ---
 const describeName =
   (field: 'cluster' | 'service', what: string, example: string) =>
   (value: unknown): string =>
     value === undefined
       ? `${field} is missing but is required: the name or ARN of the ECS ${what}, for example "${field}": "${example}".`
-      : `${field} is ${show(value)} but must be a non-empty string without spaces: the name or ARN of the ECS ${what}, for example "${field}": "${example}".`;
+      : `${field} is ${show(value)} but must be the name of the ECS ${what} (1 to 255 letters, digits, hyphens and underscores) ` +
+        `or its ARN (arn:aws:ecs:REGION:ACCOUNT:${what}/…, at most ${INPUT_STRING_MAX_LENGTH[field]} characters), for example "${field}": "${example}".`;
+const describeFailFastThreshold = (value: unknown): string =>
+  `failFastThreshold is ${show(value)} but must be a whole number from ${FAIL_FAST_THRESHOLD.min} to ${FAIL_FAST_THRESHOLD.max} ` +
+  `(how many of green's tasks may stop on their own, or health polls in a row find a target unhealthy, before deploy-green gives up). ` +
+  `Omit it to use the stack's default.`;
+const describeBakeSeconds = (value: unknown): string =>
+  `bakeSeconds is ${show(value)} but must be a whole number from ${BAKE_SECONDS.min} to ${BAKE_SECONDS.max} ` +
+  `(seconds swap watches green under production traffic; 0 = no watch). Omit it to use the stack's default.`;
 const describeCommit = (value: unknown): string =>
   `commit is ${value === undefined ? 'missing' : show(value)} but must be 7-40 hexadecimal characters (a git commit id such as 3f2c1ab). ` +
   `Give the commit being deployed, e.g. the output of \`git rev-parse --short HEAD\`.`;
@@ -96,15 +128,33 @@ const describeHealthTimeout = (value: unknown): string =>
   `healthTimeoutSeconds is ${show(value)} but must be a whole number from ${HEALTH_TIMEOUT_LIMITS.min} to ${HEALTH_TIMEOUT_LIMITS.max} ` +
   `(seconds deploy-green waits for green to become healthy). Omit it to use the stack's default.`;
 
-const NAME = /^\S+$/;
+const reference = (field: 'cluster' | 'service', pattern: RegExp, example: string) => {
+  const describe = says(describeName(field, field, example));
+  return z.string(describe).max(INPUT_STRING_MAX_LENGTH[field], describe).regex(pattern, describe);
+};
+const serviceIdentity = {
+  cluster: reference('cluster', CLUSTER_REFERENCE, 'EcsBlueGreen-Cluster'),
+  service: reference('service', SERVICE_REFERENCE, 'demo-app'),
+};
+
+/** The inputs of swap, clean-up, rollback and abort: the service, and swap's bake time. */
+const serviceSchemas = {
+  swap: z.object({
+    ...serviceIdentity,
+    bakeSeconds: z
+      .number(says(describeBakeSeconds))
+      .int(says(describeBakeSeconds))
+      .min(BAKE_SECONDS.min, says(describeBakeSeconds))
+      .max(BAKE_SECONDS.max, says(describeBakeSeconds))
+      .optional(),
+  }),
+  'clean-up': z.object(serviceIdentity),
+  rollback: z.object(serviceIdentity),
+  abort: z.object(serviceIdentity),
+} as const;
 
 const inputSchema = z.object({
-  cluster: z
-    .string(says(describeName('cluster', 'cluster', 'EcsBlueGreen-Cluster')))
-    .regex(NAME, says(describeName('cluster', 'cluster', 'EcsBlueGreen-Cluster'))),
-  service: z
-    .string(says(describeName('service', 'service', 'demo-app')))
-    .regex(NAME, says(describeName('service', 'service', 'demo-app'))),
+  ...serviceIdentity,
   commit: z.string(says(describeCommit)).regex(/^[0-9a-fA-F]{7,40}$/, says(describeCommit)),
   image: z.string(says(describeImage)).refine(isImageUri, says(describeImage)).optional(),
   taskDefinition: z
@@ -117,22 +167,63 @@ const inputSchema = z.object({
     .min(HEALTH_TIMEOUT_LIMITS.min, says(describeHealthTimeout))
     .max(HEALTH_TIMEOUT_LIMITS.max, says(describeHealthTimeout))
     .optional(),
+  failFastThreshold: z
+    .number(says(describeFailFastThreshold))
+    .int(says(describeFailFastThreshold))
+    .min(FAIL_FAST_THRESHOLD.min, says(describeFailFastThreshold))
+    .max(FAIL_FAST_THRESHOLD.max, says(describeFailFastThreshold))
+    .optional(),
   smokeTest: smokeTestSchema.optional(),
 });
 
-function problemsOf(input: Record<string, unknown>): string[] {
+/** A problem list that keeps each problem once. */
+function problemList(): { readonly problems: string[]; add(problem: string): void } {
   const problems: string[] = [];
-  const add = (problem: string): void => {
-    if (!problems.includes(problem)) problems.push(problem);
+  return {
+    problems,
+    add: (problem) => {
+      if (!problems.includes(problem)) problems.push(problem);
+    },
   };
+}
+
+/** One problem per field `machine` does not know. */
+function unknownFieldProblems(machine: MachineName, input: Record<string, unknown>, add: (p: string) => void): void {
+  const known: readonly string[] = MACHINE_INPUT_FIELDS[machine];
   for (const key of Object.keys(input)) {
-    if (!(INPUT_FIELDS as readonly string[]).includes(key)) add(unknownFieldProblem('', key, INPUT_FIELDS));
+    if (!known.includes(key)) add(unknownFieldProblem('', key, known, machine));
   }
+}
+
+/**
+ * The refusal of `problems`: at most MAX_PROBLEMS_LISTED of them and REFUSAL_MAX_LENGTH characters, the rest
+ * counted, so that no input (10,000 unknown fields, say) makes a cause longer than Step Functions keeps.
+ */
+export function refusal(problems: readonly string[]): BlueGreenError {
+  const listed: string[] = [];
+  let length = 0;
+  for (const problem of problems) {
+    if (listed.length === MAX_PROBLEMS_LISTED || length + problem.length + 1 > REFUSAL_MAX_LENGTH) break;
+    listed.push(problem);
+    length += problem.length + 1;
+  }
+  const rest = problems.length - listed.length;
+  return new BlueGreenError(
+    INVALID_INPUT,
+    rest > 0 ? [...listed, `… and ${rest} more problem${rest === 1 ? '' : 's'}: fix these, then start again.`] : listed,
+  );
+}
+
+function problemsOf(input: Record<string, unknown>): string[] {
+  const { problems, add } = problemList();
+  unknownFieldProblems('deploy-green', input, add);
   const parsed = inputSchema.safeParse(input);
   for (const issue of parsed.success ? [] : parsed.error.issues) {
     const [field, ...rest] = issue.path;
     if (field === 'smokeTest' && issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) add(unknownFieldProblem('smokeTest.', key, SMOKE_TEST_FIELDS));
+      for (const key of issue.keys) {
+        add(unknownFieldProblem('smokeTest.', key, SMOKE_TEST_FIELDS, "deploy-green's smokeTest"));
+      }
     } else if (field === 'smokeTest' && rest.length > 0) {
       add(smokeTestProblem(rest, issue.message, (input.smokeTest as Record<string, unknown>).paths));
     } else {
@@ -155,16 +246,56 @@ function problemsOf(input: Record<string, unknown>): string[] {
   return problems;
 }
 
-/** The normalized input, or a `BlueGreen.InvalidInput` error naming every offending field. */
-export function validateDeployInput(input: unknown): DeployInput {
+const EXAMPLES: Readonly<Record<MachineName, string>> = {
+  'deploy-green': '{"cluster": "…", "service": "…", "commit": "3f2c1ab", "image": "…"}',
+  swap: '{"cluster": "…", "service": "…", "bakeSeconds": 300}',
+  'clean-up': '{"cluster": "…", "service": "…"}',
+  rollback: '{"cluster": "…", "service": "…"}',
+  abort: '{"cluster": "…", "service": "…"}',
+};
+
+/** The input as an object, or a refusal naming what it is instead. */
+function asObject(machine: MachineName, input: unknown): Record<string, unknown> {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new BlueGreenError(INVALID_INPUT, [
-      `The input is ${show(input)} but must be a JSON object such as {"cluster": "…", "service": "…", "commit": "3f2c1ab", "image": "…"}.`,
-    ]);
+    throw refusal([`The input is ${show(input)} but must be a JSON object such as ${EXAMPLES[machine]}.`]);
   }
-  const record = input as Record<string, unknown>;
+  return input as Record<string, unknown>;
+}
+
+/**
+ * The normalized input of swap, clean-up, rollback or abort (only known fields), or a `BlueGreen.InvalidInput` error
+ * naming every offending field.
+ */
+export function validateServiceInput(machine: Exclude<MachineName, 'deploy-green'>, input: unknown): ServiceInput {
+  const record = asObject(machine, input);
+  const { problems, add } = problemList();
+  unknownFieldProblems(machine, record, add);
+  const parsed = serviceSchemas[machine].safeParse(record);
+  for (const issue of parsed.success ? [] : parsed.error.issues) add(issue.message);
+  if (problems.length > 0 || !parsed.success) throw refusal(problems);
+  const data: { cluster: string; service: string; bakeSeconds?: number } = parsed.data;
+  return {
+    cluster: data.cluster,
+    service: data.service,
+    ...(data.bakeSeconds !== undefined && { bakeSeconds: data.bakeSeconds }),
+  };
+}
+
+/** The normalized input of `machine`, or a `BlueGreen.InvalidInput` error naming every offending field. */
+export function validateInput(machine: MachineName, input: unknown): DeployInput | ServiceInput {
+  return machine === 'deploy-green' ? validateDeployInput(input) : validateServiceInput(machine, input);
+}
+
+/** Whether `name` is a state machine's name. */
+export function isMachineName(name: unknown): name is MachineName {
+  return typeof name === 'string' && (MACHINE_NAMES as readonly string[]).includes(name);
+}
+
+/** The normalized deploy-green input, or a `BlueGreen.InvalidInput` error naming every offending field. */
+export function validateDeployInput(input: unknown): DeployInput {
+  const record = asObject('deploy-green', input);
   const problems = problemsOf(record);
-  if (problems.length > 0) throw new BlueGreenError(INVALID_INPUT, problems);
+  if (problems.length > 0) throw refusal(problems);
   const parsed = inputSchema.parse(record);
   return {
     cluster: parsed.cluster,
@@ -173,6 +304,7 @@ export function validateDeployInput(input: unknown): DeployInput {
     ...(parsed.image !== undefined && { image: parsed.image }),
     ...(parsed.taskDefinition !== undefined && { taskDefinition: parsed.taskDefinition }),
     ...(parsed.healthTimeoutSeconds !== undefined && { healthTimeoutSeconds: parsed.healthTimeoutSeconds }),
+    ...(parsed.failFastThreshold !== undefined && { failFastThreshold: parsed.failFastThreshold }),
     ...(parsed.smokeTest !== undefined && {
       smokeTest: {
         paths: [...parsed.smokeTest.paths],

@@ -1,12 +1,33 @@
 /**
- * Lambda entry point of validate-input, the first state of deploy-green. Payload: the execution input as it is.
- * Returns the normalized input; throws `BlueGreen.InvalidInput` (the Task's error) with every problem in the cause.
+ * Lambda entry point of validate-input, the first state (CheckInputFields) of every state machine. Payload:
+ * `{"machine": "<name>", "input": <the execution input as it is>}`; a payload without that envelope is read as a
+ * deploy-green input (how deploy-green invoked it before every machine did). Returns the normalized input; throws
+ * `BlueGreen.InvalidInput` (the Task's error) with every problem in the cause.
  */
-import { validateDeployInput, type DeployInput } from './core';
+import { isMachineName, validateDeployInput, validateInput, type DeployInput, type ServiceInput } from './core';
 
-export function handler(event: unknown): Promise<DeployInput> {
+/** The payload every state machine sends: its name, and its execution input. */
+export interface ValidateInputEvent {
+  readonly machine: string;
+  readonly input: unknown;
+}
+
+function isEnvelope(event: unknown): event is ValidateInputEvent {
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) return false;
+  const keys = Object.keys(event).sort();
+  return keys.length === 2 && keys[0] === 'input' && keys[1] === 'machine';
+}
+
+export function handler(event: unknown): Promise<DeployInput | ServiceInput> {
   try {
-    return Promise.resolve(validateDeployInput(event));
+    if (!isEnvelope(event)) return Promise.resolve(validateDeployInput(event));
+    if (!isMachineName(event.machine)) {
+      // A wiring error of the state machine, not bad input: a plain Error, which fails the Task as Error.
+      throw new Error(
+        `validate-input was invoked for machine ${JSON.stringify(event.machine).slice(0, 100)}, which does not exist.`,
+      );
+    }
+    return Promise.resolve(validateInput(event.machine, event.input));
   } catch (error) {
     return Promise.reject(error as Error);
   }

@@ -6,7 +6,6 @@ import {
   containsStates,
   ecs,
   elb,
-  FAILED,
   failSaying,
   fmtReject,
   functionErrorMessageStates,
@@ -32,7 +31,7 @@ import {
   targetStatesStates,
   tooManyTaskFailures,
 } from './health';
-import { identityRejects, serviceLookupStates, wrongIdentityRules } from './identity';
+import { identityRejects, INPUT_CHECK, inputCheckStates, serviceLookupStates, wrongIdentityRules } from './identity';
 import {
   leasedMachine,
   leaseStates,
@@ -69,19 +68,7 @@ const setDesiredCountTask = (
 const definition: StateMachine = leasedMachine(
   'deploy-green: start a green task set beside blue behind its own target group, wait until it is healthy, then point the test listener at it. Undoes everything it made when a later step fails.',
   {
-    CheckInputFields: invokeTask('${ValidateInputFunctionArn}', '$', 30, 'ValidateInput', {
-      Comment:
-        'validate-input (lambdas/) checks every field with rules ASL cannot express (hex commit, image URI, task definition reference) and names each offending field, its value and the fix. Its output is the normalized input.',
-      OutputPath: '$.Payload',
-      Catch: [
-        { ErrorEquals: ['BlueGreen.InvalidInput'], ResultPath: '$.failure', Next: 'ReadInvalidInputPayload' },
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FailBeforeChanges' },
-      ],
-    }),
-    ...functionErrorMessageStates('ReadInvalidInputPayload', 'NoteInvalidInput', '$.failure', FAILED, {
-      undone: UNDONE.nothingChanged,
-      next: ['fix-input'],
-    }),
+    ...inputCheckStates('deploy-green', 'ValidateInput'),
     ValidateInput: {
       Type: 'Choice',
       Comment: 'The input is well-formed (validate-input); it must also name the service this state machine deploys.',
@@ -828,6 +815,6 @@ const definition: StateMachine = leasedMachine(
       ['abort'],
     ),
   },
-  'CheckInputFields',
+  INPUT_CHECK,
 );
 export default definition;

@@ -1,6 +1,6 @@
 import { UNDONE, type MachineName } from '../../contract';
 import type { ChoiceRule, PassState, StateMachine, States } from './asl';
-import { catchTo, ecs, failSaying, fmtReject, rejectStatic, retry } from './basics';
+import { catchTo, ecs, FAILED, failSaying, fmtReject, functionErrorMessageStates, invokeTask, retry } from './basics';
 import { leasedMachine, leaseStates } from './lease';
 import { describeRuleTask } from './rules';
 import { locateTaskSetStates } from './task-sets';
@@ -9,6 +9,35 @@ import { locateTaskSetStates } from './task-sets';
  * The checks every machine makes before it changes anything: the input names the one service of this stack, the
  * service exists, and the lease is taken (lease.ts). A failure here changes nothing.
  */
+
+/** Every machine's first state: the validate-input function checks the input (inputCheckStates()). */
+export const INPUT_CHECK = 'CheckInputFields';
+
+/**
+ * CheckInputFields, every machine's first state: the validate-input function (lambdas/validate-input) checks the
+ * execution input against the machine's fields and limits (contract/input-fields.ts, contract/inputs.ts) and returns
+ * it normalized, with only known fields, as the state's whole data; then `next`. A refusal
+ * (`BlueGreen.InvalidInput`) names every offending field, with the value cut and escaped; nothing was changed and the
+ * input is what to fix. It runs first so that everything after it (the identity refusals below echo `$.cluster` and
+ * `$.service`) reads bounded, known input, never the raw execution input.
+ */
+export function inputCheckStates(name: MachineName, next: string): States {
+  return {
+    [INPUT_CHECK]: invokeTask('${ValidateInputFunctionArn}', { machine: name, 'input.$': '$' }, 30, next, {
+      Comment:
+        'validate-input (lambdas/) refuses unknown fields and checks every field with rules ASL cannot express (lengths, name and ARN syntax, hex commit, image URI, task definition reference), naming each offending field, its value and the fix. Its output is the normalized input.',
+      OutputPath: '$.Payload',
+      Catch: [
+        { ErrorEquals: ['BlueGreen.InvalidInput'], ResultPath: '$.failure', Next: 'ReadInvalidInputPayload' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FailBeforeChanges' },
+      ],
+    }),
+    ...functionErrorMessageStates('ReadInvalidInputPayload', 'NoteInvalidInput', '$.failure', FAILED, {
+      undone: UNDONE.nothingChanged,
+      next: ['fix-input'],
+    }),
+  };
+}
 
 /** Choice rules sending input for another cluster or service to the rejects of identityRejects(). */
 export const wrongIdentityRules = (): ChoiceRule[] => [
@@ -83,31 +112,21 @@ export function serviceLookupStates(name: MachineName, rules: ChoiceRule[], next
 }
 
 /**
- * Input checks, the lease (lease.ts), the service lookup and both listener rules, shared by swap, clean-up, rollback
- * and abort (deploy-green validates its input with a function, then uses the same parts). `operation` says what the
- * machine does, for the error another operation gets while it holds the lease.
+ * Input checks (inputCheckStates(), then the identity of the service), the lease (lease.ts), the service lookup and
+ * both listener rules, shared by swap, clean-up, rollback and abort (deploy-green uses the same parts with its own
+ * steps between them). `operation` says what the machine does, for the error another operation gets while it holds
+ * the lease. The machine starts at INPUT_CHECK.
  */
 export function serviceIdentityStates(name: MachineName, next: string, operation: string): States {
   return {
+    ...inputCheckStates(name, 'ValidateInput'),
     ValidateInput: {
       Type: 'Choice',
-      Comment: 'Check the input before touching anything; each field gets its own error naming the fix.',
-      Choices: [
-        { Not: { Variable: '$.cluster', IsPresent: true }, Next: 'RejectCluster' },
-        { Not: { Variable: '$.cluster', IsString: true }, Next: 'RejectCluster' },
-        { Not: { Variable: '$.service', IsPresent: true }, Next: 'RejectService' },
-        { Not: { Variable: '$.service', IsString: true }, Next: 'RejectService' },
-        ...wrongIdentityRules(),
-      ],
+      Comment: 'The input is well-formed (validate-input); it must also name the service of this stack.',
+      Choices: wrongIdentityRules(),
       Default: 'StartLease',
     },
     ...leaseStates(name, operation, 'DescribeService'),
-    RejectCluster: rejectStatic(
-      'Input field \'cluster\' is required and must be a string: the name or ARN of the ECS cluster, e.g. "cluster": "${ClusterName}".',
-    ),
-    RejectService: rejectStatic(
-      'Input field \'service\' is required and must be a string: the name or ARN of the ECS service, e.g. "service": "${ServiceName}".',
-    ),
     ...identityRejects(name),
     ...serviceLookupStates(
       name,
@@ -143,5 +162,9 @@ export function liveVersionMachine(
   spec: { readonly name: MachineName; readonly comment: string; readonly operation: string; readonly then: string },
   states: States,
 ): StateMachine {
-  return leasedMachine(spec.comment, { ...liveVersionStates(spec.name, spec.then, spec.operation), ...states });
+  return leasedMachine(
+    spec.comment,
+    { ...liveVersionStates(spec.name, spec.then, spec.operation), ...states },
+    INPUT_CHECK,
+  );
 }

@@ -12,7 +12,7 @@ import {
   undoRetry,
 } from './basics';
 import { fullyHealthyGateStates } from './health';
-import { serviceIdentityStates } from './identity';
+import { INPUT_CHECK, serviceIdentityStates } from './identity';
 import {
   leasedMachine,
   recordDriftReject,
@@ -35,21 +35,8 @@ const definition: StateMachine = leasedMachine(
       placeholder: 'BakeSeconds',
       resultPath: '$.limits',
       next: 'GreenLocate',
-      comment: 'bakeSeconds (optional): how long to watch green under production traffic before the swap counts.',
-      invalid: {
-        conditions: [
-          { Not: { Variable: '$.bakeSeconds', IsNumeric: true } },
-          { Variable: '$.bakeSeconds', NumericLessThan: BAKE_SECONDS.min },
-          { Variable: '$.bakeSeconds', NumericGreaterThan: BAKE_SECONDS.max },
-        ],
-        reject: 'RejectBakeSeconds',
-      },
+      comment: `bakeSeconds (optional): how long to watch green under production traffic before the swap counts. CheckInputFields (validate-input) has checked it is a whole number from ${BAKE_SECONDS.min} to ${BAKE_SECONDS.max} (contract/inputs.ts BAKE_SECONDS).`,
     }),
-    RejectBakeSeconds: fmtReject(
-      'BlueGreen.InvalidInput',
-      `States.Format('Input field bakeSeconds is {} but must be a number of seconds from ${BAKE_SECONDS.min} to ${BAKE_SECONDS.max} (how long swap watches green under production traffic), e.g. "bakeSeconds": \${BakeSeconds}. Leave it out for the default of \${BakeSeconds}.', States.JsonToString($.bakeSeconds))`,
-      ['fix-input'],
-    ),
     ...locateTaskSetStates('Green', '$.testRule', '$.green', 'BlueLocate'),
     ...locateTaskSetStates('Blue', '$.prodRule', '$.blue', 'CheckSwapRecord'),
     CheckSwapRecord: {
@@ -289,5 +276,6 @@ const definition: StateMachine = leasedMachine(
       'rollback',
     ]),
   },
+  INPUT_CHECK,
 );
 export default definition;

@@ -139,3 +139,31 @@ test.each([
   ['http://h:8080', '/a', 'http://h:8080/a'],
   ['http://h/base/', '/a?b=1', 'http://h/base/a?b=1'],
 ])('joinUrl(%s, %s) is %s', (base, path, url) => expect(joinUrl(base, path)).toBe(url));
+
+describe('bodyPattern is matched in time linear in the body (RE2), whatever the pattern', () => {
+  test('a catastrophically backtracking pattern against a long non-matching body just does not match', async () => {
+    // With RegExp, ^(a+)+$ against 'aaaa…!' backtracks exponentially (13 s for 28 characters). RE2 has no
+    // backtracking: this finishes by construction, so the test asserts only the outcome.
+    const body = `${'a'.repeat(100_000)}!`;
+    const { deps } = fakeDeps({ 'http://alb.example:8080/': [{ status: 200, body }] });
+    const error = await failure(
+      runSmokeTest({ testUrl: TEST_URL, smokeTest: { paths: ['/'], bodyPattern: '^(a+)+$', attempts: 1 } }, deps),
+    );
+    expect(error.name).toBe('BlueGreen.SmokeTestFailed');
+    expect(error.message).toMatch(/does not match \/\^\(a\+\)\+\$\//);
+    expect(error.message).toMatch(/… \(100001 characters\)/);
+  });
+
+  test.each([
+    ['(a)\\1', /invalid escape sequence/],
+    ['(?=x)', /unsupported Perl syntax/],
+    ['(?!x)', /unsupported Perl syntax/],
+  ])('%s (backreference or lookaround) is refused at validation, naming the field', async (bodyPattern, why) => {
+    const { deps, calls } = fakeDeps({});
+    const error = await failure(runSmokeTest({ testUrl: TEST_URL, smokeTest: { paths: ['/'], bodyPattern } }, deps));
+    expect(error.name).toBe('BlueGreen.InvalidInput');
+    expect(error.message).toMatch(/smokeTest.bodyPattern is .* but must be an RE2 regular expression/);
+    expect(error.message).toMatch(why);
+    expect(calls).toHaveLength(0);
+  });
+});

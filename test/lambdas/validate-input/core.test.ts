@@ -27,12 +27,14 @@ describe('validateDeployInput', () => {
       ...valid,
       commit: '3F2C1AB',
       healthTimeoutSeconds: 900,
+      failFastThreshold: 5,
       smokeTest: { paths: ['/', '/healthz'] },
     });
     expect(result).toEqual({
       ...valid,
       commit: '3f2c1ab',
       healthTimeoutSeconds: 900,
+      failFastThreshold: 5,
       smokeTest: { paths: ['/', '/healthz'], expectStatus: 200, attempts: 3 },
     });
   });
@@ -59,13 +61,15 @@ describe('validateDeployInput', () => {
   test('names every offending field at once', () => {
     const error = rejection({ cluster: 1, commit: 'zz', image: 'Demo-App:1', taskDefinition: 'nope', colour: 'blue' });
     const text = error.message;
-    expect(text).toMatch(/cluster is 1 but must be a non-empty string/);
+    expect(text).toMatch(/cluster is 1 but must be the name of the ECS cluster/);
     expect(text).toMatch(/service is missing but is required/);
     expect(text).toMatch(/commit is 'zz' but/);
     expect(text).toMatch(/image is 'Demo-App:1' but must be a container image URI/);
     expect(text).toMatch(/taskDefinition is 'nope' but must be a task definition ARN/);
     expect(text).toMatch(/image and taskDefinition are both given/);
-    expect(text).toMatch(/colour is given but is not a known field; allowed fields are cluster, service/);
+    expect(text).toContain(
+      "Input field 'colour' is not known to deploy-green; known fields: cluster, service, commit, image, taskDefinition, healthTimeoutSeconds, failFastThreshold, smokeTest. Remove it, or fix its spelling.",
+    );
     expect(error.problems).toHaveLength(7);
   });
 
@@ -88,18 +92,24 @@ describe('validateDeployInput', () => {
     );
   });
 
+  test.each([[0], [201], [2.5], ['3']])('failFastThreshold %p is rejected with the allowed range', (value) => {
+    expect(rejection({ ...valid, failFastThreshold: value }).message).toMatch(
+      /^failFastThreshold is .* but must be a whole number from 1 to 200 /,
+    );
+  });
+
   test.each([
     [{ paths: [] }, /smokeTest.paths is \[\] but must be a list of 1 to 20 URL paths/],
     [{ paths: ['/', 'healthz'] }, /smokeTest.paths\[1\] is 'healthz' but must be a path starting with '\/'/],
     [{ paths: ['/'], expectStatus: 99 }, /smokeTest.expectStatus is 99 but must be a whole HTTP status code/],
     [
       { paths: ['/'], bodyPattern: '(' },
-      /smokeTest.bodyPattern is '\(' but must be a valid JavaScript regular expression source \(Invalid regular expression/,
+      /smokeTest.bodyPattern is '\(' but must be an RE2 regular expression \(error parsing regexp: missing closing \)/,
     ],
     [{ paths: ['/'], attempts: 0 }, /smokeTest.attempts is 0 but must be a whole number from 1 to 10/],
     [
       { paths: ['/'], retries: 2 },
-      /smokeTest.retries is given but is not a known field; allowed fields are paths, expectStatus/,
+      /Input field 'smokeTest.retries' is not known to deploy-green's smokeTest; known fields: paths, expectStatus, bodyPattern, attempts\. Remove it/,
     ],
     ['yes', /smokeTest is 'yes' but must be an object/],
   ])('smokeTest %j is rejected naming the field', (smokeTest, message) => {
@@ -189,8 +199,16 @@ const smokeTestArb = fc.record(
 const validInputArb = fc
   .record(
     {
-      cluster: fc.stringMatching(/^[A-Za-z0-9_:/.-]{1,60}$/),
-      service: fc.stringMatching(/^[A-Za-z0-9_:/.-]{1,60}$/),
+      cluster: fc.oneof(
+        fc.stringMatching(/^[A-Za-z0-9_-]{1,255}$/),
+        fc.stringMatching(/^[A-Za-z0-9_-]{1,60}$/).map((name) => `arn:aws:ecs:eu-west-1:123456789012:cluster/${name}`),
+      ),
+      service: fc.oneof(
+        fc.stringMatching(/^[A-Za-z0-9_-]{1,255}$/),
+        fc
+          .stringMatching(/^[A-Za-z0-9_-]{1,60}$/)
+          .map((name) => `arn:aws-us-gov:ecs:us-gov-west-1:123456789012:service/cluster-1/${name}`),
+      ),
       commit: fc.stringMatching(/^[0-9a-fA-F]{7,40}$/),
       healthTimeoutSeconds: fc.integer({ min: 30, max: 86400 }),
       smokeTest: smokeTestArb,
@@ -206,7 +224,7 @@ const validInputArb = fc
 
 const DELETE = Symbol('delete');
 type Corruption = { field: string; value: unknown; smoke?: string };
-const badName = fc.constantFrom<unknown>(DELETE, 42, '', 'has space', null, ['x']);
+const badName = fc.constantFrom<unknown>(DELETE, 42, '', 'has space', null, ['x'], 'x'.repeat(256), 'a\u202eb');
 const commonCorruptions: Array<fc.Arbitrary<Corruption>> = [
   badName.map((value) => ({ field: 'cluster', value })),
   badName.map((value) => ({ field: 'service', value })),
