@@ -3,8 +3,10 @@
  * local credentials), a credentials check that runs before any AWS call, and the stack's outputs from
  * CloudFormation DescribeStacks.
  */
+import { execFileSync } from 'node:child_process';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { UsageError } from './exit-codes';
+import { commandPrefix, hint, type Hints } from './hints';
 import { MACHINE_OUTPUT, MACHINES, type MachineKind } from './machines';
 import type { PrinterMode, Writer } from './printer';
 
@@ -29,6 +31,8 @@ export interface CliIo {
   readonly cwd: string;
   /** Aborted on Ctrl-C: stop following (the execution keeps running). */
   readonly signal?: AbortSignal;
+  /** Check the command line only (every usage error as usual), then return 0 without any AWS call (tests). */
+  readonly parseOnly?: boolean;
 }
 
 export interface GlobalOptions {
@@ -66,18 +70,53 @@ export interface StackInfo {
    * stack deployed before the controller kept one.
    */
   readonly deploymentTable: string | undefined;
+  /** The ECR repository the pipeline pushes `<uri>:<commit>` to (absent on a stack without one). */
+  readonly imageRepositoryUri: string | undefined;
+}
+
+/** `git rev-parse --short HEAD` in `cwd`, or undefined outside a git repository. */
+export function gitCommit(cwd: string): string | undefined {
+  try {
+    const out = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    });
+    const commit = out.toString('utf8').trim();
+    return commit === '' ? undefined : commit;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An http(s) URL, or a usage error naming where it came from. */
+export function checkEndpointUrl(value: string, from: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${from} must be an http:// or https:// URL such as ${LOCAL_ENDPOINT}, not '${value}'.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`${from} must be an http:// or https:// URL such as ${LOCAL_ENDPOINT}, not '${value}'.`);
+  }
+  return value;
 }
 
 export class Context {
   readonly settings: ClientSettings;
   readonly mode: PrinterMode;
+  /** How every printed command starts: `bluegreen`, `npx bluegreen --local`, … (hints.ts). */
+  readonly prefix: string;
   private credentialsChecked = false;
 
   constructor(
     readonly options: GlobalOptions,
     readonly io: CliIo,
   ) {
-    const endpoint = options.endpointUrl ?? (options.local ? LOCAL_ENDPOINT : io.env.AWS_ENDPOINT_URL);
+    const fromEnv = io.env.AWS_ENDPOINT_URL;
+    if (options.endpointUrl === undefined && !options.local && fromEnv) checkEndpointUrl(fromEnv, 'AWS_ENDPOINT_URL');
+    const endpoint = options.endpointUrl ?? (options.local ? LOCAL_ENDPOINT : fromEnv);
     this.settings = {
       endpoint: endpoint === '' ? undefined : endpoint,
       region:
@@ -86,6 +125,25 @@ export class Context {
       credentials: options.local ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined,
     };
     this.mode = options.json ? 'json' : io.stderrIsTTY ? 'tty' : 'plain';
+    this.prefix = commandPrefix({ ...options, defaultStack: DEFAULT_STACK }, io.env);
+  }
+
+  /**
+   * What hints are built from. With the stack known, a `deploy` hint deploys this checkout's commit from the stack's
+   * image repository (`<ImageRepositoryUri>:<git rev-parse --short HEAD>`, as the pipeline builds it).
+   */
+  hints(stack?: StackInfo): Hints {
+    const commit = stack?.imageRepositoryUri !== undefined ? gitCommit(this.io.cwd) : undefined;
+    return {
+      prefix: this.prefix,
+      ...(stack?.imageRepositoryUri !== undefined &&
+        commit !== undefined && { deployArgs: ['--image', `${stack.imageRepositoryUri}:${commit}`] }),
+    };
+  }
+
+  /** A command line to print for the user to run (the prefix, then `args`, quoted for the shell). */
+  command(...args: readonly string[]): string {
+    return hint({ prefix: this.prefix }, ...args);
   }
 
   /** SDK client configuration (all clients share it). */
@@ -179,6 +237,7 @@ export class Context {
       machines: Object.fromEntries(MACHINES.map((m) => [m, need(MACHINE_OUTPUT[m])])) as Record<MachineKind, string>,
       pipelineName: outputs.PipelineName,
       deploymentTable: outputs.DeploymentTableName,
+      imageRepositoryUri: outputs.ImageRepositoryUri,
     };
   }
 

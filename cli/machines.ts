@@ -25,3 +25,13 @@ export function machineOfExecution(executionArn: string): MachineKind | undefine
   if (name.includes('swap')) return 'swap';
   return undefined;
 }
+
+/** A Step Functions execution ARN (arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME), or an error saying so. */
+export function checkExecutionArn(value: string): string {
+  if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/.test(value)) {
+    throw new Error(
+      `'${value}' is not a Step Functions execution ARN (arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME).`,
+    );
+  }
+  return value;
+}

@@ -5,9 +5,10 @@
  */
 import { BAKE_SECONDS, HEALTH_TIMEOUT_SECONDS } from '../contract';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { Context, DEFAULT_STACK, type CliIo, type GlobalOptions } from './context';
+import { checkEndpointUrl, Context, DEFAULT_STACK, type CliIo, type GlobalOptions } from './context';
 import { EXIT, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes';
-import type { MachineKind } from './machines';
+import { checkExecutionArn, type MachineKind } from './machines';
+import { PHASES } from './phases';
 
 /** Command modules load on use, so `--help` and usage errors do not pay for the AWS SDK clients. */
 function load<T>(path: string): T {
@@ -24,6 +25,46 @@ const positiveInt =
     }
     return n;
   };
+
+/** Turns a usage error of a parser into commander's (one line, exit 2). */
+const parser =
+  <T>(check: (value: string) => T) =>
+  (value: string): T => {
+    try {
+      return check(value);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
+
+/** A git commit id, as deploy-green's input validation takes it (lambdas/validate-input): 7-40 hex characters. */
+export const COMMIT_PATTERN = /^[0-9a-fA-F]{7,40}$/;
+const commitParser = parser((value: string): string => {
+  if (!COMMIT_PATTERN.test(value)) {
+    throw new Error(`--commit must be 7-40 hexadecimal characters (a git commit id such as 3f2c1ab), not '${value}'.`);
+  }
+  return value;
+});
+
+/** A CloudFormation stack name (a letter, then letters, digits and hyphens, up to 128) or a stack ARN. */
+const stackParser = parser((value: string): string => {
+  if (!/^[A-Za-z][-A-Za-z0-9]{0,127}$/.test(value) && !/^arn:aws[a-z-]*:cloudformation:/.test(value)) {
+    throw new Error(
+      `--stack must be a stack name (a letter, then letters, digits and hyphens) or a stack ARN, not '${value}'.`,
+    );
+  }
+  return value;
+});
+
+/** An AWS region name such as us-east-1 or us-gov-west-1. */
+const regionParser = parser((value: string): string => {
+  if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(value)) {
+    throw new Error(`--region must be an AWS region such as us-east-1, not '${value}'.`);
+  }
+  return value;
+});
+
+const endpointParser = parser((value: string): string => checkEndpointUrl(value, '--endpoint-url'));
 
 const HELP_FOOTER = `
 Examples:
@@ -44,10 +85,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const program = new Command()
     .name('bluegreen')
     .description('Blue/green deployments for Amazon ECS with the ecs-bluegreen Step Functions state machines.')
-    .option('--stack <name>', 'CloudFormation stack to use', DEFAULT_STACK)
-    .option('--region <region>', 'AWS region (default: AWS_REGION or the profile)')
+    .option('--stack <name>', 'CloudFormation stack to use', stackParser, DEFAULT_STACK)
+    .option('--region <region>', 'AWS region (default: AWS_REGION or the profile)', regionParser)
     .option('--profile <name>', 'AWS profile from ~/.aws/config')
-    .option('--endpoint-url <url>', 'AWS API endpoint (AWS_ENDPOINT_URL does the same)')
+    .option('--endpoint-url <url>', 'AWS API endpoint (AWS_ENDPOINT_URL does the same)', endpointParser)
     .option('--local', 'use local AWS (npm start -- --keep): http://127.0.0.1:4566 with dummy credentials')
     .option('--json', 'machine-readable: a JSON document on stdout, JSON event lines on stderr')
     .option('--no-wait', 'start the execution, print its ARN and return without following it')
@@ -79,9 +120,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     });
 
   const context = (command: Command): Context => new Context(command.optsWithGlobals<GlobalOptions>(), io);
+  // io.parseOnly (tests of printed hints): every check of the command line runs, no AWS call is made.
   const startAction = (machine: MachineKind) => async (_opts: unknown, command: Command) => {
+    const ctx = context(command);
+    if (io.parseOnly) return;
     const { startCommand } = load<typeof import('./commands/run')>('./commands/run');
-    code = await startCommand(context(command), machine);
+    code = await startCommand(ctx, machine);
   };
 
   program
@@ -89,7 +133,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('start deploy-green and follow it; on success print the test URL')
     .option('--image <uri>', 'container image to deploy (a new task definition revision is registered)')
     .option('--task-definition <arn>', 'registered task definition to deploy instead of --image')
-    .option('--commit <sha>', 'commit being deployed (default: git rev-parse --short HEAD)')
+    .option(
+      '--commit <sha>',
+      'commit being deployed, 7-40 hex characters (default: git rev-parse --short HEAD)',
+      commitParser,
+    )
     .option(
       '--health-timeout <seconds>',
       `how long green may take to become healthy (${HEALTH_TIMEOUT_SECONDS.min}-${HEALTH_TIMEOUT_SECONDS.max})`,
@@ -101,22 +149,33 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         command: Command,
       ) => {
         const { deployInput, startCommand } = load<typeof import('./commands/run')>('./commands/run');
+        const ctx = context(command);
         const input = deployInput(opts, io.cwd);
-        code = await startCommand(context(command), 'deploy-green', input);
+        if (io.parseOnly) return;
+        code = await startCommand(ctx, 'deploy-green', input);
       },
     );
   program
     .command('swap')
-    .description('start swap (production → green, then watch green for the bake time) and follow it')
+    .alias('promote')
+    .description(
+      'start swap (production → green, then watch green for the bake time) and follow it; promote is the same',
+    )
     .option(
       '--bake-seconds <seconds>',
       `how long to watch green under production traffic before the swap counts (default: the stack’s, ${BAKE_SECONDS.default})`,
       positiveInt('--bake-seconds', BAKE_SECONDS.min, BAKE_SECONDS.max),
     )
-    .action(async (opts: { bakeSeconds?: number }, command: Command) => {
+    .option('--full', 'promote fully at once: no bake (--bake-seconds 0)')
+    .action(async (opts: { bakeSeconds?: number; full?: boolean }, command: Command) => {
+      if (opts.full && opts.bakeSeconds !== undefined) {
+        throw new UsageError('Give either --full (no bake) or --bake-seconds, not both.');
+      }
+      const ctx = context(command);
+      if (io.parseOnly) return;
       const { startCommand } = load<typeof import('./commands/run')>('./commands/run');
-      const input = opts.bakeSeconds !== undefined ? { bakeSeconds: opts.bakeSeconds } : {};
-      code = await startCommand(context(command), 'swap', input);
+      const bakeSeconds = opts.full ? 0 : opts.bakeSeconds;
+      code = await startCommand(ctx, 'swap', bakeSeconds !== undefined ? { bakeSeconds } : {});
     });
   program
     .command('cleanup')
@@ -140,32 +199,62 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       .option('--comment <text>', 'summary recorded with the answer')
       .option('--stage <name>', 'which approval, when more than one is pending')
       .action(async (opts: { comment?: string; stage?: string }, command: Command) => {
+        const ctx = context(command);
+        if (io.parseOnly) return;
         const { approveCommand } = load<typeof import('./commands/approve')>('./commands/approve');
-        code = await approveCommand(context(command), decision, opts);
+        code = await approveCommand(ctx, decision, opts);
       });
   }
   program
     .command('status')
     .description('what production and test serve, task sets, target health, executions in flight')
     .action(async (_opts: unknown, command: Command) => {
+      const ctx = context(command);
+      if (io.parseOnly) return;
       const { statusCommand } = load<typeof import('./commands/status')>('./commands/status');
-      code = await statusCommand(context(command));
+      code = await statusCommand(ctx);
     });
   program
     .command('history')
     .description('the last executions of each state machine with duration and outcome')
     .option('-n, --number <n>', 'executions per state machine', positiveInt('-n', 1, 1000), 5)
     .action(async (opts: { number: number }, command: Command) => {
+      const ctx = context(command);
+      if (io.parseOnly) return;
       const { historyCommand } = load<typeof import('./commands/history')>('./commands/history');
-      code = await historyCommand(context(command), opts.number);
+      code = await historyCommand(ctx, opts.number);
     });
   program
     .command('watch')
     .description('follow a running execution (e.g. after Ctrl-C)')
-    .argument('<execution-arn>', 'the execution ARN')
+    .argument('<execution-arn>', 'the execution ARN', parser(checkExecutionArn))
     .action(async (arn: string, _opts: unknown, command: Command) => {
+      const ctx = context(command);
+      if (io.parseOnly) return;
       const { watchCommand } = load<typeof import('./commands/run')>('./commands/run');
-      code = await watchCommand(context(command), arn);
+      code = await watchCommand(ctx, arn);
+    });
+  program
+    .command('wait')
+    .description(
+      'follow whatever execution of this stack runs now (none: exit 0), or wait until the deployment record reaches --phase',
+    )
+    .addOption(
+      new Option('--phase <phase>', 'wait until the deployment record is in this phase (see status)').choices(PHASES),
+    )
+    .option(
+      '--for-start <seconds>',
+      'when nothing runs, wait this long for an execution to start (exit 3 if none does)',
+      positiveInt('--for-start'),
+    )
+    .action(async (opts: { phase?: string; forStart?: number }, command: Command) => {
+      if (opts.phase !== undefined && opts.forStart !== undefined) {
+        throw new UsageError('Give either --phase or --for-start, not both.');
+      }
+      const ctx = context(command);
+      if (io.parseOnly) return;
+      const { waitCommand } = load<typeof import('./commands/wait')>('./commands/wait');
+      code = await waitCommand(ctx, opts);
     });
 
   try {

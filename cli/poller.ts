@@ -9,6 +9,7 @@ import {
   type HistoryEvent,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
+import type { Hints } from './hints';
 import type { MachineKind } from './machines';
 import { buildProgress, logEntries, type LogEntry, type Progress } from './progress';
 
@@ -21,6 +22,8 @@ export interface FollowOptions {
   readonly now?: () => Date;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly onUpdate: (progress: Progress, newEntries: readonly LogEntry[]) => void;
+  /** How the next commands are printed (hints.ts); plain `bluegreen …` by default. */
+  readonly hints?: Hints;
 }
 
 export type FollowOutcome =
@@ -67,7 +70,9 @@ export async function followExecution(
   const wait = options.sleep ?? sleep;
   const deadline = options.timeoutMs === undefined ? undefined : now().getTime() + options.timeoutMs;
   let lastId = 0;
-  let progress = buildProgress(options.machine, [], now());
+  const build = (history: readonly HistoryEvent[], described?: Parameters<typeof buildProgress>[3]): Progress =>
+    buildProgress(options.machine, history, now(), described, options.hints);
+  let progress = build([]);
   let endedPolls = 0;
   for (;;) {
     if (options.signal?.aborted) return { kind: 'interrupted', progress };
@@ -84,13 +89,13 @@ export async function followExecution(
     const ended =
       described.status !== 'RUNNING' &&
       history.some((e) => /^Execution(Succeeded|Failed|TimedOut|Aborted)$/.test(e.type ?? ''));
-    progress = buildProgress(options.machine, history, now(), ended ? described : { startDate: described.startDate });
+    progress = build(history, ended ? described : { startDate: described.startDate });
     const fresh = logEntries(history).filter((e) => e.id > lastId);
     lastId = Math.max(lastId, ...fresh.map((e) => e.id));
     options.onUpdate(progress, fresh);
     if (described.status !== 'RUNNING') endedPolls += 1;
     if (ended || endedPolls >= 3) {
-      return { kind: 'ended', progress: buildProgress(options.machine, history, now(), described) };
+      return { kind: 'ended', progress: build(history, described) };
     }
     if (deadline !== undefined && now().getTime() >= deadline) return { kind: 'timeout', progress };
     const remaining = deadline === undefined ? options.pollMs : Math.min(options.pollMs, deadline - now().getTime());

@@ -6,6 +6,7 @@
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { parseFailureCause, parseSuccessOutput, type NextStep, type Undone } from '../contract';
+import { hint, PLAIN_HINTS, type Hints } from './hints';
 import { MACHINE_COMMAND, type MachineKind } from './machines';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
@@ -94,19 +95,63 @@ function endDetails(event: HistoryEvent): { error?: string; cause?: string; outp
 }
 
 /**
- * The CLI command for a step the state machine recommends (contract/results.ts NextStep). `self` is the machine that
- * ran (what `fix-input` starts again); `holder` the execution a `wait` waits for.
+ * The arguments that start `machine` again with the same input as the run it is given (`input`: the execution's
+ * input JSON), e.g. `deploy --image … --commit …`: what `fix-input` and a stopped run's "run it again" mean.
  */
-export function commandForStep(step: NextStep, self: MachineKind | undefined, holder?: string): string {
-  if (step === 'wait') return holder ? `bluegreen watch ${holder}` : 'bluegreen status';
-  if (step === 'status') return 'bluegreen status';
-  if (step === 'fix-input') return self ? `bluegreen ${MACHINE_COMMAND[self]}` : 'bluegreen status';
-  return `bluegreen ${MACHINE_COMMAND[step]}`;
+export function rerunArgs(machine: MachineKind, input: Record<string, unknown> | undefined): string[] {
+  const args = [MACHINE_COMMAND[machine]];
+  const text = (key: string): string | undefined => (typeof input?.[key] === 'string' ? input[key] : undefined);
+  const number = (key: string): number | undefined => (typeof input?.[key] === 'number' ? input[key] : undefined);
+  if (machine === 'deploy-green') {
+    const image = text('image');
+    const taskDefinition = text('taskDefinition');
+    if (image !== undefined) args.push('--image', image);
+    else if (taskDefinition !== undefined) args.push('--task-definition', taskDefinition);
+    else args.push('--image', 'IMAGE_URI');
+    const commit = text('commit');
+    if (commit !== undefined) args.push('--commit', commit);
+    const healthTimeout = number('healthTimeoutSeconds');
+    if (healthTimeout !== undefined) args.push('--health-timeout', String(healthTimeout));
+  } else if (machine === 'swap') {
+    const bake = number('bakeSeconds');
+    if (bake !== undefined) args.push('--bake-seconds', String(bake));
+  }
+  return args;
+}
+
+/** Where a step's command comes from besides the step itself. */
+export interface StepContext {
+  /** The machine that ran (what `fix-input` starts again). */
+  readonly self?: MachineKind;
+  /** With `wait`: the execution that holds the service. */
+  readonly holder?: string;
+  /** The input of the run (to start the same machine again with it). */
+  readonly input?: Record<string, unknown>;
+  readonly hints?: Hints;
+}
+
+/** The arguments (after the prefix) of the CLI command for a step the state machine recommends (contract/results.ts). */
+export function argsForStep(step: NextStep, context: StepContext = {}): string[] {
+  const { self, holder, input, hints = PLAIN_HINTS } = context;
+  if (step === 'wait') return holder ? ['watch', holder] : ['wait'];
+  if (step === 'status') return ['status'];
+  if (step === 'fix-input') return self ? rerunArgs(self, input) : ['status'];
+  if (step === self && input !== undefined) return rerunArgs(step, input);
+  if (step === 'deploy-green') return ['deploy', ...(hints.deployArgs ?? ['--image', 'IMAGE_URI'])];
+  return [MACHINE_COMMAND[step]];
+}
+
+/**
+ * The CLI command for a step the state machine recommends (contract/results.ts NextStep), as the user runs it
+ * (hints.ts: `npx bluegreen --local swap`, …).
+ */
+export function commandForStep(step: NextStep, context: StepContext = {}): string {
+  return hint(context.hints ?? PLAIN_HINTS, ...argsForStep(step, context));
 }
 
 /** The commands for the steps of a result, best first, without repeats. */
-export function nextCommands(steps: readonly NextStep[], self: MachineKind | undefined, holder?: string): string[] {
-  return [...new Set(steps.map((step) => commandForStep(step, self, holder)))];
+export function nextCommands(steps: readonly NextStep[], context: StepContext = {}): string[] {
+  return [...new Set(steps.map((step) => commandForStep(step, context)))];
 }
 
 function latest(history: readonly HistoryEvent[]): number {
@@ -118,6 +163,7 @@ export function buildProgress(
   history: readonly HistoryEvent[],
   now: Date,
   described?: Described,
+  hints: Hints = PLAIN_HINTS,
 ): Progress {
   const started = history.find((e) => e.type === 'ExecutionStarted');
   const end = history.find((e) => e.type !== undefined && e.type in TERMINAL);
@@ -131,24 +177,27 @@ export function buildProgress(
   const endedAt = status === 'RUNNING' ? undefined : (described?.stopDate ?? asDate(end?.timestamp));
   const details = end ? endDetails(end) : undefined;
   const error = described?.error ?? details?.error;
-  const cause = described?.cause ?? details?.cause;
+  const rawCause = described?.cause ?? details?.cause;
+  const cause = rawCause === undefined ? undefined : withoutStackTrace(rawCause);
   const output = parseObject(described?.output ?? (end?.type === 'ExecutionSucceeded' ? details?.output : undefined));
   const success = status === 'SUCCEEDED' ? parseSuccessOutput(described?.output ?? details?.output) : undefined;
   const failure = status === 'FAILED' ? parseFailureCause(cause) : undefined;
   const message =
     success?.message ?? failure?.message ?? (typeof output?.message === 'string' ? output.message : undefined);
+  const input = parseObject(started?.executionStartedEventDetails?.input);
+  const context: StepContext = { self: machine, input, hints };
   let next: string[] = [];
   if (success) {
-    next = nextCommands(success.next, machine);
+    next = nextCommands(success.next, context);
   } else if (failure) {
-    next = nextCommands(failure.next, machine, failure.holder);
+    next = nextCommands(failure.next, { ...context, holder: failure.holder });
   } else if ((status === 'ABORTED' || status === 'TIMED_OUT') && machine) {
     // Stopped part-way: the same machine run again takes over its lease and finishes or reports what is left
     // (README "Failure handling", the Stop table).
-    next = [`bluegreen ${MACHINE_COMMAND[machine]}`];
+    next = [hint(hints, ...rerunArgs(machine, input))];
   } else if (status !== 'RUNNING') {
     // An end the state machine did not write (a runtime error, an output without the contract's fields): look first.
-    next = ['bluegreen status'];
+    next = [hint(hints, 'status')];
   }
   return {
     machine,
@@ -191,7 +240,12 @@ export function logEntries(history: readonly HistoryEvent[]): LogEntry[] {
       entries.push({ ...base, kind: 'state', state: name, wait: event.type === 'WaitStateEntered', count });
     } else if (event.type === 'TaskFailed' || event.type === 'TaskTimedOut') {
       const details = event.taskFailedEventDetails ?? event.taskTimedOutEventDetails;
-      entries.push({ ...base, kind: 'task-failed', error: details?.error, cause: details?.cause });
+      entries.push({
+        ...base,
+        kind: 'task-failed',
+        error: details?.error,
+        cause: details?.cause === undefined ? undefined : withoutStackTrace(details.cause),
+      });
     } else if (event.type !== undefined && event.type in TERMINAL) {
       const details = endDetails(event);
       entries.push({
@@ -199,9 +253,44 @@ export function logEntries(history: readonly HistoryEvent[]): LogEntry[] {
         kind: 'end',
         status: TERMINAL[event.type],
         error: details?.error,
-        cause: details?.cause,
+        cause: details?.cause === undefined ? undefined : withoutStackTrace(details.cause),
       });
     }
   }
   return entries;
+}
+
+/** The keys a Lambda error payload carries its stack trace in (Node: `stackTrace`; local AWS and Python: `trace`). */
+const TRACE_KEYS = new Set(['stackTrace', 'trace']);
+
+function dropTraces(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropTraces);
+  if (value === null || typeof value !== 'object') {
+    // A payload nested as JSON text (a Lambda error inside a cause) is cleaned too.
+    if (typeof value === 'string' && /^\s*\{/.test(value) && /"(stackTrace|trace)"/.test(value)) {
+      return withoutStackTrace(value);
+    }
+    return value;
+  }
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([key]) => !TRACE_KEYS.has(key))
+      .map(([key, v]) => [key, dropTraces(v)]),
+  );
+}
+
+/**
+ * An error cause without a stack trace: a JSON payload (a Lambda's `{errorType, errorMessage, stackTrace}`) keeps
+ * every field but `stackTrace`/`trace`, at any depth; plain text is cut before its first `    at …` frame.
+ */
+export function withoutStackTrace(cause: string): string {
+  if (!/stackTrace|"trace"|\n\s+at /.test(cause)) return cause;
+  let value: unknown;
+  try {
+    value = JSON.parse(cause);
+  } catch {
+    return cause.replace(/\n\s+at [\s\S]*$/, '');
+  }
+  if (value === null || typeof value !== 'object') return cause;
+  return JSON.stringify(dropTraces(value));
 }

@@ -77,7 +77,7 @@ export async function approveCommand(
     }
     if (pending.length > 1) {
       throw new UsageError(
-        `${pending.length} approvals are pending in pipeline ${pipelineName} (${pending.map((p) => p.stageName).join(', ')}); pick one with --stage.`,
+        `${pending.length} approvals are pending in pipeline ${pipelineName}; pick one: ${pending.map((p) => ctx.command(decision === 'Approved' ? 'approve' : 'reject', '--stage', p.stageName)).join(', or ')}.`,
       );
     }
     const approval = pending[0] as PendingApproval;

@@ -3,9 +3,8 @@
  * The result goes to stdout (deploy: the test URL; others: the state machine's message; --json: one JSON document);
  * the live view or event log, the failure and what was undone go to stderr.
  */
-import { execFileSync } from 'node:child_process';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { Context } from '../context';
+import { gitCommit, type Context, type StackInfo } from '../context';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
 import { describeUndone, formatDuration } from '../format';
 import { MACHINE_COMMAND, machineOfExecution, type MachineKind } from '../machines';
@@ -18,20 +17,6 @@ export interface DeployFlags {
   readonly taskDefinition?: string;
   readonly commit?: string;
   readonly healthTimeout?: number;
-}
-
-function gitCommit(cwd: string): string | undefined {
-  try {
-    const out = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'ignore'],
-      timeout: 5000,
-    });
-    const commit = out.toString('utf8').trim();
-    return commit === '' ? undefined : commit;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Checks deploy's flags before anything touches AWS; returns the state machine input minus cluster and service. */
@@ -72,21 +57,16 @@ export async function startCommand(
       if (ctx.options.json)
         ctx.out(JSON.stringify({ command: MACHINE_COMMAND[machine], executionArn, status: 'RUNNING' }));
       else ctx.out(executionArn);
-      if (!ctx.options.json) ctx.err(`Started ${machine}. Follow it with: bluegreen watch ${executionArn}`);
+      if (!ctx.options.json) ctx.err(`Started ${machine}. Follow it with: ${ctx.command('watch', executionArn)}`);
       return EXIT.ok;
     }
-    return await follow(ctx, sfn, machine, executionArn, false, stack.testUrl);
+    return await follow(ctx, sfn, machine, executionArn, false, stack);
   } finally {
     sfn.destroy();
   }
 }
 
 export async function watchCommand(ctx: Context, executionArn: string): Promise<ExitCode> {
-  if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/.test(executionArn)) {
-    throw new UsageError(
-      `'${executionArn}' is not a Step Functions execution ARN (arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME).`,
-    );
-  }
   const sfn = new SFNClient(ctx.config());
   try {
     await ctx.checkCredentials(sfn);
@@ -98,19 +78,21 @@ export async function watchCommand(ctx: Context, executionArn: string): Promise<
       }
       throw error;
     }
-    return await follow(ctx, sfn, machineOfExecution(executionArn), executionArn, true, undefined);
+    // Only for the hints (a `deploy` hint names this checkout's image): watch works without the stack.
+    const stack = await ctx.stack().catch(() => undefined);
+    return await follow(ctx, sfn, machineOfExecution(executionArn), executionArn, true, stack);
   } finally {
     sfn.destroy();
   }
 }
 
-async function follow(
+export async function follow(
   ctx: Context,
   sfn: SFNClient,
   machine: MachineKind | undefined,
   executionArn: string,
   resumed: boolean,
-  testUrl: string | undefined,
+  stack: StackInfo | undefined,
 ): Promise<ExitCode> {
   const printer = createPrinter(ctx.mode, ctx.io.stderr, { columns: ctx.io.columns });
   let outcome: FollowOutcome;
@@ -122,12 +104,13 @@ async function follow(
       timeoutMs: ctx.options.timeout === undefined ? undefined : ctx.options.timeout * 1000,
       signal: ctx.io.signal,
       onUpdate: (progress, entries) => printer.update(progress, entries),
+      hints: ctx.hints(stack),
     });
   } finally {
     // Every way out (end, --timeout, Ctrl-C, an AWS error) stops the spinner before the summary or error is written.
     printer.close();
   }
-  return report(ctx, outcome, executionArn, testUrl);
+  return report(ctx, outcome, executionArn, stack?.testUrl);
 }
 
 export function resultDocument(
@@ -170,7 +153,7 @@ export function report(
       ctx.out(JSON.stringify({ ...resultDocument(progress, executionArn, testUrl), followed: outcome.kind }));
     ctx.err(
       `${why}: stopped following ${name} (${progress.currentState ?? 'starting'}, ${formatDuration(progress.elapsedMs)}); it keeps running.\n` +
-        `Resume with: bluegreen watch ${executionArn}`,
+        `Resume with: ${ctx.command('watch', executionArn)}`,
     );
     return outcome.kind === 'timeout' ? EXIT.timeout : EXIT.interrupted;
   }

@@ -14,13 +14,19 @@ import {
   ElasticLoadBalancingV2Client,
   type Action,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DescribeStackResourcesCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { ownershipLines, type OwnershipLine, type TemplateResource } from '../ownership';
 import type { Context, StackInfo } from '../context';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
 import { formatDuration, shortArn, table } from '../format';
 import { MACHINES, type MachineKind } from '../machines';
+import type { Hints } from '../hints';
+import { PHASE_NEXT, PHASE_TEXT } from '../phases';
+import { hint } from '../hints';
+import { nextCommands } from '../progress';
+import { pendingApprovals } from './approve';
 
 export interface Probe {
   readonly url: string;
@@ -70,6 +76,27 @@ export interface LeaseView {
   readonly holderRunning: boolean;
 }
 
+export interface InFlightView {
+  readonly machine: MachineKind;
+  readonly executionArn: string;
+  /** The execution's start date (ISO). */
+  readonly startedAt?: string;
+  /**
+   * The time of its newest history event (ISO): how long it has run is at least that minus its start, even when this
+   * machine's clock is behind the service's (or behind local AWS's emulated clock, which runs faster).
+   */
+  readonly lastEventAt?: string;
+}
+
+export interface ApprovalView {
+  readonly pipelineName: string;
+  readonly stageName: string;
+  readonly actionName: string;
+  /** Since when it waits (ISO). */
+  readonly since?: string;
+  readonly pipelineExecutionId?: string;
+}
+
 export interface StatusView {
   readonly stack: string;
   readonly record: DeploymentRecordView;
@@ -77,11 +104,11 @@ export interface StatusView {
   readonly production: Probe & { readonly rule: RuleView };
   readonly test: Probe & { readonly rule: RuleView };
   readonly taskSets: readonly TaskSetView[];
-  readonly inFlight: ReadonlyArray<{
-    readonly machine: MachineKind;
-    readonly executionArn: string;
-    readonly startedAt?: string;
-  }>;
+  readonly inFlight: readonly InFlightView[];
+  /** The pipeline's manual approvals waiting for an answer (approve/reject). */
+  readonly pendingApprovals: readonly ApprovalView[];
+  /** What to run next, as the user runs it (hints.ts), best first. */
+  readonly next: readonly string[];
   /** Where the live state differs from the template, and who owns it (cli/ownership.ts); or why it is unknown. */
   readonly ownership: readonly OwnershipLine[] | { readonly unknown: string };
 }
@@ -112,12 +139,44 @@ function ruleView(actions: readonly Action[] | undefined): RuleView {
   };
 }
 
+/** The pipeline's pending approvals; none when the stack has no pipeline or the endpoint has no CodePipeline. */
+async function gatherApprovals(ctx: Context, stack: StackInfo): Promise<ApprovalView[]> {
+  const pipelineName = stack.pipelineName;
+  if (pipelineName === undefined) return [];
+  const client = new CodePipelineClient(ctx.config());
+  try {
+    return (await pendingApprovals(client, pipelineName)).map((a) => ({
+      pipelineName,
+      stageName: a.stageName,
+      actionName: a.actionName,
+      ...(a.since !== undefined && { since: a.since.toISOString() }),
+      ...(a.pipelineExecutionId !== undefined && { pipelineExecutionId: a.pipelineExecutionId }),
+    }));
+  } catch (error) {
+    if (error instanceof UsageError) return [];
+    throw error;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** What to run next, from what runs, what waits for an answer and the recorded phase (best first). Pure. */
+export function statusNext(view: Pick<StatusView, 'inFlight' | 'pendingApprovals' | 'record'>, hints: Hints): string[] {
+  const running = [...view.inFlight].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''))[0];
+  if (running) return [hint(hints, 'watch', running.executionArn), hint(hints, 'wait')];
+  if (view.pendingApprovals.length > 0) {
+    const stage = view.pendingApprovals.length > 1 ? view.pendingApprovals.map((a) => ['--stage', a.stageName]) : [[]];
+    return ['approve', 'reject'].flatMap((verb) => stage.map((flags) => hint(hints, verb, ...flags)));
+  }
+  return nextCommands(PHASE_NEXT[view.record.phase] ?? ['status'], { hints });
+}
+
 export async function gatherStatus(ctx: Context, stack: StackInfo): Promise<StatusView> {
   const ecs = new ECSClient(ctx.config());
   const elb = new ElasticLoadBalancingV2Client(ctx.config());
   const sfn = new SFNClient(ctx.config());
   try {
-    const [prodProbe, testProbe, described, inFlight] = await Promise.all([
+    const [prodProbe, testProbe, described, inFlight, approvals] = await Promise.all([
       probe(stack.productionUrl),
       probe(stack.testUrl),
       ecs.send(new DescribeServicesCommand({ cluster: stack.cluster, services: [stack.service] })),
@@ -130,13 +189,23 @@ export async function gatherStatus(ctx: Context, stack: StackInfo): Promise<Stat
               maxResults: 10,
             }),
           );
-          return (executions ?? []).map((e) => ({
-            machine,
-            executionArn: e.executionArn ?? '',
-            startedAt: e.startDate?.toISOString(),
-          }));
+          return Promise.all(
+            (executions ?? []).map(async (e): Promise<InFlightView> => {
+              const executionArn = e.executionArn ?? '';
+              const { events } = await sfn.send(
+                new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1 }),
+              );
+              return {
+                machine,
+                executionArn,
+                startedAt: e.startDate?.toISOString(),
+                lastEventAt: events?.[0]?.timestamp?.toISOString(),
+              };
+            }),
+          );
         }),
       ),
+      gatherApprovals(ctx, stack),
     ]);
     const service = described.services?.[0];
     if (!service) throw new UsageError(`Service ${stack.service} was not found in cluster ${stack.cluster}.`);
@@ -215,6 +284,8 @@ export async function gatherStatus(ctx: Context, stack: StackInfo): Promise<Stat
       test: { ...testProbe, rule: testRule },
       taskSets: taskSetViews,
       inFlight: inFlight.flat(),
+      pendingApprovals: approvals,
+      next: statusNext({ inFlight: inFlight.flat(), pendingApprovals: approvals, record }, ctx.hints(stack)),
       ownership,
     };
   } finally {
@@ -264,7 +335,7 @@ async function gatherOwnership(
   }
 }
 
-async function readDeploymentItem(
+export async function readDeploymentItem(
   ctx: Context,
   stack: StackInfo,
   serviceArn: string,
@@ -295,19 +366,6 @@ async function readDeploymentItem(
     ddb.destroy();
   }
 }
-
-/** What each recorded phase means, in the words `status` prints. */
-const PHASE_TEXT: Readonly<Record<string, string>> = {
-  none: 'nothing released yet',
-  deploying: 'deploying green',
-  testing: 'green under test',
-  swapping: 'swapping production to green',
-  baking: 'baking: production serves green, the previous version is kept to go back to',
-  swapped: 'swapped: production serves the new version; the previous one is kept until clean-up',
-  'rolling-back': 'rolling back to the previous version',
-  stable: 'one version live, nothing in flight',
-  unknown: 'the stack has no DeploymentTableName output: deploy this version of the stack to get a record',
-};
 
 export function describePhase(record: DeploymentRecordView): string {
   return `${record.phase} (${PHASE_TEXT[record.phase] ?? 'unknown phase'})`;
@@ -382,16 +440,34 @@ export function renderStatus(view: StatusView, now: Date = new Date()): string {
         ]),
     '',
     ...renderOwnership(view.ownership),
-    view.inFlight.length === 0
-      ? 'In flight: none'
-      : `In flight:\n${view.inFlight
-          .map(
-            (e) =>
-              `  ${e.machine} ${e.executionArn}${e.startedAt ? ` (running ${formatDuration(now.getTime() - new Date(e.startedAt).getTime())})` : ''}`,
-          )
-          .join('\n')}`,
+    ...renderInFlight(view, now),
+    ...(view.next.length > 0 ? ['', `Next: ${view.next.join(', or ')}`] : []),
   ];
   return lines.join('\n');
+}
+
+/** How long an execution has run: from its start date, and at least up to its newest event. */
+export function runningFor(e: InFlightView, now: Date): number | undefined {
+  if (e.startedAt === undefined) return undefined;
+  const start = new Date(e.startedAt).getTime();
+  const last = e.lastEventAt === undefined ? start : new Date(e.lastEventAt).getTime();
+  return Math.max(0, now.getTime() - start, last - start);
+}
+
+function renderInFlight(view: StatusView, now: Date): string[] {
+  const lines = view.inFlight.map((e) => {
+    const ms = runningFor(e, now);
+    return `  ${e.machine} ${e.executionArn}${ms !== undefined ? ` (running ${formatDuration(ms)})` : ''}`;
+  });
+  const approvals = view.pendingApprovals.map(
+    (a) =>
+      `  pipeline ${a.pipelineName} waits at ${a.stageName} (action ${a.actionName})${a.since ? ` since ${a.since}` : ''}: approve or reject`,
+  );
+  if (lines.length === 0 && approvals.length === 0) return ['In flight: none'];
+  return [
+    ...(lines.length > 0 ? ['In flight:', ...lines] : []),
+    ...(approvals.length > 0 ? ['Waiting for approval:', ...approvals] : []),
+  ];
 }
 
 function renderOwnership(ownership: StatusView['ownership']): string[] {

@@ -36,7 +36,10 @@ describe('progress model from recorded histories', () => {
       expect.arrayContaining(['UndoDeleteGreenTaskSet', 'UndoDeleteGreenTargetGroup']),
     );
     expect(progress.statesEntered.filter((s) => s === 'WaitForGreen').length).toBeGreaterThan(1);
-    expect(progress.next).toEqual(['bluegreen deploy']);
+    // The same machine again: with the input of the run, so the hint runs as printed (the user edits what failed).
+    expect(progress.next).toEqual([
+      'bluegreen deploy --image local/unhealthy:red --commit bad0001 --health-timeout 30',
+    ]);
   });
 
   test('while running: current state, how often it was entered, elapsed up to now, no outcome yet', () => {
@@ -131,9 +134,9 @@ describe('the structured result decides undone and next, never the prose', () =>
     expect(
       failed(JSON.stringify({ message: 'm', undone: 'nothing-changed', next: ['wait', 'clean-up'], holder })).next,
     ).toEqual([`bluegreen watch ${holder}`, 'bluegreen cleanup']);
-    expect(nextCommands(['wait'], 'swap')).toEqual(['bluegreen status']);
-    expect(nextCommands(['fix-input'], 'deploy-green')).toEqual(['bluegreen deploy']);
-    expect(nextCommands(['status', 'rollback', 'abort'], 'swap')).toEqual([
+    expect(nextCommands(['wait'], { self: 'swap' })).toEqual(['bluegreen wait']);
+    expect(nextCommands(['fix-input'], { self: 'deploy-green' })).toEqual(['bluegreen deploy --image IMAGE_URI']);
+    expect(nextCommands(['status', 'rollback', 'abort'], { self: 'swap' })).toEqual([
       'bluegreen status',
       'bluegreen rollback',
       'bluegreen abort',

@@ -9,7 +9,7 @@ export interface InProcessResult {
 /** Runs the CLI in this process (for tests that mock the SDK clients), capturing stdout and stderr. */
 export async function runInProcess(
   args: readonly string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean } = {},
+  options: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean; parseOnly?: boolean } = {},
 ): Promise<InProcessResult> {
   let stdout = '';
   let stderr = '';
@@ -19,6 +19,7 @@ export async function runInProcess(
     stderrIsTTY: options.tty ?? false,
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
+    parseOnly: options.parseOnly,
   });
   return { code, stdout, stderr };
 }
