@@ -5,7 +5,7 @@
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { CallRecord } from '../local/aws/call-log';
-import { runExecution, type ExecutionResult } from '../harness/demo/executions';
+import { runExecution, statesEntered, type ExecutionResult } from '../harness/demo/executions';
 import type { LocalStack } from '../harness/demo/local-stack';
 import { observe } from '../harness/demo/observe';
 import { startLoad } from './load';
@@ -80,6 +80,19 @@ export interface FailureMeasurement {
   readonly unhealthyToUndoneWallMs: number;
   readonly unhealthyToUndoneEmulatedS: number;
   readonly unhealthyError: string;
+  /**
+   * Wall ms / emulated s from deploy-green of a crash-looping green (`local/crash-on-start`, the stack's 600-second
+   * health timeout) starting to its last undo call completing; the error it failed with (fail fast:
+   * BlueGreen.GreenTasksFailing) and the health polls it made (the timeout allows 60).
+   */
+  readonly crashLoopToUndoneWallMs: number;
+  readonly crashLoopToUndoneEmulatedS: number;
+  readonly crashLoopError: string;
+  readonly crashLoopHealthPolls: number;
+  /** The same for a green whose targets fail their health checks (`local/unhealthy`, the 600-second timeout). */
+  readonly failingChecksToUndoneEmulatedS: number;
+  readonly failingChecksError: string;
+  readonly failingChecksHealthPolls: number;
   /** From rollback's StartExecution to the production ModifyRule back to blue completing (API level). */
   readonly rollbackToProductionRuleWallMs: number;
   /** From rollback's StartExecution to the last green response on production (client level: only blue after). */
@@ -342,6 +355,8 @@ export interface FailureOptions {
   readonly rollbackCommit: string;
   readonly rollbackTag: string;
   readonly failingImage: string;
+  /** A green whose tasks crash on start. */
+  readonly crashLoopImage: string;
 }
 
 export async function measureFailure(stack: LocalStack, o: FailureOptions): Promise<FailureMeasurement> {
@@ -361,6 +376,23 @@ export async function measureFailure(stack: LocalStack, o: FailureOptions): Prom
   const failedCalls = controllerCalls(stack, failed[1], failed[2]);
   const lastUndo = failedCalls[failedCalls.length - 1];
   const undoneAt = lastUndo ? endOf(lastUndo) : NaN;
+
+  // Fail fast: a green that keeps failing is undone long before the stack's 600-second health timeout.
+  const failFast = async (image: string, commit: string) => {
+    const run = await timed(stack, 'deployGreen', { ...stack.service, image, commit });
+    expectStatus(run, 'FAILED', `deploy-green of ${image}`);
+    const calls = controllerCalls(stack, run[1], run[2]);
+    const last = calls[calls.length - 1];
+    const wallMs = (last ? endOf(last) : NaN) - run[1];
+    return {
+      wallMs,
+      emulatedS: wallMs / 1000 / timeScale,
+      error: run[0].error ?? '',
+      polls: statesEntered(run[0].history).filter((s) => s === 'WaitForGreen').length,
+    };
+  };
+  const crashLoop = await failFast(o.crashLoopImage, 'c4a5401');
+  const failingChecks = await failFast(o.failingImage, 'badbad1');
 
   expectStatus(
     await timed(stack, 'deployGreen', {
@@ -391,6 +423,13 @@ export async function measureFailure(stack: LocalStack, o: FailureOptions): Prom
     unhealthyToUndoneWallMs: undoneAt - failed[1],
     unhealthyToUndoneEmulatedS: (undoneAt - failed[1]) / 1000 / timeScale,
     unhealthyError: failed[0].error ?? '',
+    crashLoopToUndoneWallMs: crashLoop.wallMs,
+    crashLoopToUndoneEmulatedS: crashLoop.emulatedS,
+    crashLoopError: crashLoop.error,
+    crashLoopHealthPolls: crashLoop.polls,
+    failingChecksToUndoneEmulatedS: failingChecks.emulatedS,
+    failingChecksError: failingChecks.error,
+    failingChecksHealthPolls: failingChecks.polls,
     rollbackToProductionRuleWallMs: back ? endOf(back) - rollback[1] : NaN,
     rollbackToLastGreenWallMs: lastGreen - rollback[1],
     rollbackTotalWallMs: rollback[2] - rollback[1],

@@ -36,6 +36,8 @@ export interface BenchOptions {
   readonly baselineMs: number;
   readonly failure: boolean;
   readonly failingImage: string;
+  /** A green whose tasks crash on start (deploy-green must fail fast on it). @default local/crash-on-start:x */
+  readonly crashLoopImage?: string;
   /** Kill every green task during swap's bake, once per run (bench/crash.ts). */
   readonly crash: boolean;
 }
@@ -127,10 +129,13 @@ export async function benchDesiredCount(
           rollbackCommit: hex(0xd000000 + desiredCount * 0x1000 + run),
           rollbackTag: `orange-${run}`,
           failingImage: options.failingImage,
+          crashLoopImage: options.crashLoopImage ?? 'local/crash-on-start:x',
         });
         failures.push(failure);
         log(
           `desired ${desiredCount} run ${run}: undo after never-healthy ${failure.unhealthyToUndoneWallMs} ms, ` +
+            `crash-looping green undone after ${failure.crashLoopToUndoneEmulatedS.toFixed(1)} emulated s ` +
+            `(${failure.crashLoopError}, ${failure.crashLoopHealthPolls} polls), ` +
             `rollback → production rule ${failure.rollbackToProductionRuleWallMs} ms`,
         );
       }
@@ -189,6 +194,7 @@ async function main(): Promise<void> {
     .option('--baseline-ms <ms>', 'wall ms of load before deploy-green starts', '2000')
     .option('--no-failure', 'skip the failure paths (never-healthy green, rollback)')
     .option('--failing-image <image>', 'image of a green that never becomes healthy', 'local/unhealthy:x')
+    .option('--crash-loop-image <image>', 'image of a green whose tasks crash on start', 'local/crash-on-start:x')
     .option('--no-crash', "skip the green that crashes during swap's bake")
     .option('--out <file>', 'where to write the results', path.join(__dirname, 'results.json'))
     .parse();
@@ -201,6 +207,7 @@ async function main(): Promise<void> {
     baselineMs: string;
     failure: boolean;
     failingImage: string;
+    crashLoopImage: string;
     crash: boolean;
     out: string;
   }>();
@@ -213,6 +220,7 @@ async function main(): Promise<void> {
     baselineMs: Number(o.baselineMs),
     failure: o.failure,
     failingImage: o.failingImage,
+    crashLoopImage: o.crashLoopImage,
     crash: o.crash,
   };
   const started = Date.now();

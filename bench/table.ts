@@ -95,6 +95,18 @@ const SECTIONS: readonly Section[] = [
         digits: 1,
       },
       { label: 'never-healthy green → undo complete, wall ms', key: 'failure.unhealthyToUndoneWallMs' },
+      {
+        label: 'crash-looping green (600 s timeout) → undo complete, emulated s',
+        key: 'failure.crashLoopToUndoneEmulatedS',
+        digits: 1,
+      },
+      { label: 'crash-looping green: health polls before it failed fast', key: 'failure.crashLoopHealthPolls' },
+      {
+        label: 'green failing health checks (600 s timeout) → undo complete, emulated s',
+        key: 'failure.failingChecksToUndoneEmulatedS',
+        digits: 1,
+      },
+      { label: 'green failing health checks: health polls', key: 'failure.failingChecksHealthPolls' },
       { label: 'rollback start → production rule back, wall ms', key: 'failure.rollbackToProductionRuleWallMs' },
       { label: 'rollback start → last green response, wall ms', key: 'failure.rollbackToLastGreenWallMs' },
       { label: 'rollback total, wall ms', key: 'failure.rollbackTotalWallMs' },
