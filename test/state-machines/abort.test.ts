@@ -9,6 +9,7 @@ import { probe } from '../../harness/demo/probe';
 import { localClientConfig } from '../../local/aws/client-config';
 import { LOCAL_REGION } from '../../local/local-aws';
 import { MACHINE_TEST_TIMEOUT, oneVersionLive, startMachineStack, type MachineStack } from './machine-stack';
+import { describeInputRefusals } from './input-refusals';
 
 /**
  * abort: before a swap, discards the green under test (its task set, target group and the test listener's route)
@@ -124,3 +125,5 @@ describe('the orphan sweep (no green)', () => {
     }
   });
 });
+
+describeInputRefusals(() => ms, 'abort', { field: 'Service', meant: 'service' });

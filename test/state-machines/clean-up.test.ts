@@ -2,6 +2,7 @@ import { statesEntered } from '../../harness/demo/executions';
 import { observe } from '../../harness/demo/observe';
 import { probe } from '../../harness/demo/probe';
 import { MACHINE_TEST_TIMEOUT, oneVersionLive, startMachineStack, succeed, type MachineStack } from './machine-stack';
+import { describeInputRefusals } from './input-refusals';
 
 /**
  * clean-up: after a swap, closes the test listener and removes the previous version (its task set, once drained, and
@@ -55,3 +56,5 @@ describe('after a swap from blue to green (blue still runs)', () => {
     expect((await probe(stack.urls.test)).status).toBe(503);
   });
 });
+
+describeInputRefusals(() => ms, 'cleanUp', { field: 'servce', meant: 'service' });

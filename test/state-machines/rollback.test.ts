@@ -5,6 +5,7 @@ import { probe } from '../../harness/demo/probe';
 import { localClientConfig } from '../../local/aws/client-config';
 import { LOCAL_REGION } from '../../local/local-aws';
 import { MACHINE_TEST_TIMEOUT, oneVersionLive, startMachineStack, succeed, type MachineStack } from './machine-stack';
+import { describeInputRefusals } from './input-refusals';
 
 /**
  * rollback: after a swap, and before clean-up removed the previous version (blue), puts production back on blue once
@@ -116,3 +117,5 @@ describe('re-run after an interruption', () => {
     ]);
   });
 });
+
+describeInputRefusals(() => ms, 'rollback', { field: 'clustr', meant: 'cluster' });

@@ -1,6 +1,7 @@
 import { observe } from '../../harness/demo/observe';
 import { probe } from '../../harness/demo/probe';
 import { MACHINE_TEST_TIMEOUT, oneVersionLive, startMachineStack, succeed, type MachineStack } from './machine-stack';
+import { describeInputRefusals } from './input-refusals';
 
 /**
  * swap: production moves to the green under test, which becomes the primary task set; the version it replaced keeps
@@ -47,3 +48,5 @@ describe('with a version live (blue) and a green under test', () => {
     expect(await probe(stack.urls.production)).toMatchObject({ status: 200, colour: 'green' });
   });
 });
+
+describeInputRefusals(() => ms, 'swap', { field: 'bakeSecnds', meant: 'bakeSeconds' });

@@ -47,8 +47,8 @@ export interface DeploymentFunctionsProps {
 }
 
 /**
- * The Lambda functions deploy-green invokes: validate-input (its first state) and smoke-test (after the test listener
- * points at green). Both are bundled from lambdas/ with the local esbuild (never Docker), log to their own log group
+ * The Lambda functions the state machines invoke: validate-input (the first state of every one of them,
+ * CheckInputFields) and smoke-test (deploy-green, after the test listener points at green). Both are bundled from lambdas/ with the local esbuild (never Docker), log to their own log group
  * with retention, and are traced with X-Ray. Smoke-test runs in the VPC's private subnets.
  */
 export class DeploymentFunctions extends Construct {

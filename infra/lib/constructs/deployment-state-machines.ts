@@ -58,7 +58,7 @@ export interface DeploymentStateMachinesProps {
   readonly app: ExternalFargateService;
   readonly loadBalancer: BlueGreenLoadBalancer;
   readonly vpc: ec2.IVpc;
-  /** validate-input and smoke-test; deploy-green invokes them by ARN. */
+  /** validate-input (every machine's first state) and smoke-test (deploy-green), invoked by ARN. */
   readonly functions: DeploymentFunctions;
   /** Image repository URI, used in input examples of error messages. */
   readonly imageRepositoryUri: string;
