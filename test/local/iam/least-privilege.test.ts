@@ -33,6 +33,12 @@ import { stackTemplate, startTestStack } from '../../support/harness';
  */
 const scope = { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT };
 const CORE = ['DeployGreen', 'Swap', 'CleanUp'];
+/**
+ * The bake of the swaps that only set up a later step (a rollback, a sweep): three of swap's 10 s health polls, so
+ * the bake makes every call it makes in a long one, and each is judged. The second release bakes the stack's default
+ * (5 minutes); at this suite's 20x time scale each default bake is 15 s of idle wall time.
+ */
+const SHORT_BAKE = { bakeSeconds: 30 };
 
 let stack: LocalStack;
 /** Each call's authorizations with the resource tags it met (aws:ResourceTag), kept by the enforcement hook. */
@@ -171,7 +177,7 @@ describe('the flows, run with IAM enforcement on', () => {
     }
     for (const other of extras(/^(?!.*abort)/i)) {
       await succeeded('DeployGreen', { ...stack.service, image: image('purple'), commit: '9a9a9a9' });
-      await succeeded('Swap', stack.service);
+      await succeeded('Swap', { ...stack.service, ...SHORT_BAKE });
       await succeeded(shortName(other), stack.service);
     }
     const view = observe(stack);
@@ -220,7 +226,7 @@ describe('ownership by tag and the lease, run with IAM enforcement on', () => {
     for (const rollback of extras(/rollback/i)) {
       for (const [machine, input] of [
         ['DeployGreen', { ...stack.service, image: image('teal'), commit: '7ea1000' }],
-        ['Swap', stack.service],
+        ['Swap', { ...stack.service, ...SHORT_BAKE }],
       ] as const) {
         expect([machine, (await run(machine, input)).status]).toEqual([machine, 'SUCCEEDED']);
       }
