@@ -29,6 +29,21 @@ describe('request → IAM authorization (Service Authorization Reference resourc
     ]);
   });
 
+  test('ListTasks authorizes on * (no container instance named) and DescribeTasks on each task, both with ecs:cluster', () => {
+    const cluster = { 'ecs:cluster': `${ECS}:cluster/c1` };
+    expect(ecs('ListTasks', { cluster: 'c1', startedBy: 'ecs-svc/1', desiredStatus: 'STOPPED' })).toEqual([
+      { action: 'ecs:ListTasks', resource: '*', context: cluster },
+    ]);
+    expect(ecs('ListTasks', { cluster: 'c1', containerInstance: 'i1' })).toEqual([
+      { action: 'ecs:ListTasks', resource: `${ECS}:container-instance/c1/i1`, context: cluster },
+    ]);
+    const task = `${ECS}:task/c1/0123456789abcdef0123456789abcdef`;
+    expect(ecs('DescribeTasks', { cluster: `${ECS}:cluster/c1`, tasks: [task, 'fedcba'] })).toEqual([
+      { action: 'ecs:DescribeTasks', resource: task, context: cluster },
+      { action: 'ecs:DescribeTasks', resource: `${ECS}:task/c1/fedcba`, context: cluster },
+    ]);
+  });
+
   test('task-set calls authorize on the task set (a new one: task-set/CLUSTER/SERVICE/*)', () => {
     expect(ecs('CreateTaskSet', { cluster: 'c1', service: 'a', taskDefinition: 'fam:1' })).toEqual([
       { action: 'ecs:CreateTaskSet', resource: `${ECS}:task-set/c1/a/*` },
