@@ -158,6 +158,20 @@ describe('with a version live (blue)', () => {
       });
     });
 
+    test('the input failFastThreshold overrides the stack default: 1 failed task is enough', async () => {
+      const result = await ms.run('deployGreen', {
+        ...ms.stack.service,
+        image: image('crash-on-start', 'green-1'),
+        commit: 'c4a5402',
+        failFastThreshold: 1,
+      });
+      expect([result.status, result.error]).toEqual(['FAILED', 'BlueGreen.GreenTasksFailing']);
+      expect(result.failure?.message).toMatch(
+        /^Green keeps failing: \d+ of its tasks stopped on their own \(the limit is 1\)/,
+      );
+      expect(result.failure).toMatchObject({ undone: 'everything' });
+    });
+
     test('a green failing its health checks: GreenTasksFailing after 3 unhealthy polls, quoting ELBv2, undone', async () => {
       const { stack } = ms;
       const before = observe(stack);
@@ -235,6 +249,11 @@ describe('with a version live (blue)', () => {
         'healthTimeoutSeconds below its minimum',
         (service, repo) => ({ ...service, image: `${repo}:x`, commit: 'abc1234', healthTimeoutSeconds: 5 }),
         /healthTimeoutSeconds/,
+      ],
+      [
+        'failFastThreshold above its maximum',
+        (service, repo) => ({ ...service, image: `${repo}:x`, commit: 'abc1234', failFastThreshold: 201 }),
+        /failFastThreshold is 201 but must be a whole number from 1 to 200/,
       ],
       [
         'a service that does not exist',
