@@ -20,7 +20,7 @@ export class EcsStore {
   /** Keyed by `cluster/service`. INACTIVE services stay visible to DescribeServices, as on AWS. */
   readonly services = new Map<string, ServiceRecord>();
   /** Every task ever started, stopped ones included (DescribeTasks still finds them). Keyed by task id. */
-  readonly tasks = new Map<string, TaskRecord>();
+  readonly tasks = new TaskMap();
   readonly taskDefinitions: TaskDefinitionRegistry;
 
   constructor(
@@ -59,11 +59,9 @@ export class EcsStore {
     return taskSet;
   }
 
+  /** The task set's tasks, in the order they were started (as `tasks` holds them). */
   tasksOf(taskSet: TaskSetRecord): TaskRecord[] {
-    return [...this.tasks.values()].filter(
-      (t) =>
-        t.taskSetId === taskSet.id && t.serviceName === taskSet.serviceName && t.clusterName === taskSet.clusterName,
-    );
+    return this.tasks.ofTaskSet(taskSet.clusterName, taskSet.serviceName, taskSet.id);
   }
 
   desiredCountOf(taskSet: TaskSetRecord): number {
@@ -79,4 +77,55 @@ export class EcsStore {
       pending: tasks.filter((t) => t.lastStatus === 'PROVISIONING' || t.lastStatus === 'PENDING').length,
     };
   }
+}
+
+/**
+ * The task map, also indexed by task set: tasksOf() runs for every task set at every scheduler pass (each emulated
+ * second) and in every ServiceView the suites' monitors read, and scanned every task ever started (stopped ones are
+ * kept an emulated hour) each time. A task's cluster, service and task set never change (readonly in TaskRecord), so
+ * the index follows set, delete and clear exactly.
+ */
+export class TaskMap extends Map<string, TaskRecord> {
+  private readonly byTaskSet = new Map<string, Map<string, TaskRecord>>();
+
+  override set(id: string, task: TaskRecord): this {
+    const key = taskSetKey(task.clusterName, task.serviceName, task.taskSetId);
+    const previous = this.get(id);
+    if (previous !== undefined && taskSetKey(previous.clusterName, previous.serviceName, previous.taskSetId) !== key) {
+      this.unindex(id, previous);
+    }
+    super.set(id, task);
+    const group = this.byTaskSet.get(key) ?? new Map<string, TaskRecord>();
+    group.set(id, task);
+    this.byTaskSet.set(key, group);
+    return this;
+  }
+
+  override delete(id: string): boolean {
+    const task = this.get(id);
+    if (task !== undefined) this.unindex(id, task);
+    return super.delete(id);
+  }
+
+  override clear(): void {
+    this.byTaskSet.clear();
+    super.clear();
+  }
+
+  /** The tasks of one task set, in the map's order. */
+  ofTaskSet(clusterName: string, serviceName: string, taskSetId: string): TaskRecord[] {
+    const group = this.byTaskSet.get(taskSetKey(clusterName, serviceName, taskSetId));
+    return group === undefined ? [] : [...group.values()];
+  }
+
+  private unindex(id: string, task: TaskRecord): void {
+    const key = taskSetKey(task.clusterName, task.serviceName, task.taskSetId);
+    const group = this.byTaskSet.get(key);
+    group?.delete(id);
+    if (group?.size === 0) this.byTaskSet.delete(key);
+  }
+}
+
+function taskSetKey(clusterName: string, serviceName: string, taskSetId: string): string {
+  return JSON.stringify([clusterName, serviceName, taskSetId]);
 }
