@@ -643,7 +643,7 @@ const definition: StateMachine = leasedMachine(
       'BlueGreen.GreenTasksFailing',
       {
         format:
-          "States.Format('Green keeps failing: {} of its tasks stopped on their own (the limit is {}), so deploy-green stopped waiting after {} of its {} seconds. ECS says: {}. Target health: {}. Fix the image or the task definition (their logs say more), then deploy again.', States.ArrayLength($.failingBy.tasks), $.failFast.failFastThreshold, $.health.elapsedSeconds, $.limits.healthTimeoutSeconds, States.JsonToString(States.ArrayGetItem(States.ArrayPartition($.failingBy.tasks, 5), 0)), States.JsonToString($.failingBy.targets))",
+          "States.Format('Green keeps failing: {} of its tasks stopped on their own (the limit is {}), so deploy-green stopped waiting after {} of its {} seconds. ECS says: {}. Target health: {}. Fix the image or the task definition (their logs say more), then deploy again.', States.ArrayLength($.failingBy.tasks), $.failFast.failFastThreshold, States.MathAdd($.health.elapsedSeconds, 10), $.limits.healthTimeoutSeconds, States.JsonToString(States.ArrayGetItem(States.ArrayPartition($.failingBy.tasks, 5), 0)), States.JsonToString($.failingBy.targets))",
       },
       'UndoDetachHealthRule',
     ),
@@ -651,7 +651,7 @@ const definition: StateMachine = leasedMachine(
       'BlueGreen.GreenTasksFailing',
       {
         format:
-          "States.Format('Green keeps failing health checks: a green target was unhealthy in {} polls in a row (the limit is {}), so deploy-green stopped waiting after {} of its {} seconds; {} of {} tasks running. ELBv2 says: {}. Fix the app or its health check (${HealthCheckPath}), then deploy again.', $.failing.unhealthyPolls, $.failFast.failFastThreshold, $.health.elapsedSeconds, $.limits.healthTimeoutSeconds, $.health.running, $.health.desired, States.JsonToString($.failingBy.targets))",
+          "States.Format('Green keeps failing health checks: a green target was unhealthy in {} polls in a row (the limit is {}), so deploy-green stopped waiting after {} of its {} seconds; {} of {} tasks running. ELBv2 says: {}. Fix the app or its health check (${HealthCheckPath}), then deploy again.', $.failing.unhealthyPolls, $.failFast.failFastThreshold, States.MathAdd($.health.elapsedSeconds, 10), $.limits.healthTimeoutSeconds, $.health.running, $.health.desired, States.JsonToString($.failingBy.targets))",
       },
       'UndoDetachHealthRule',
     ),
