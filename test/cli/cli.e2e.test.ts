@@ -9,21 +9,35 @@ import * as path from 'path';
 import type { LocalStack } from '../../harness/demo/local-stack';
 import { probe } from '../../harness/demo/probe';
 import { startTestStack } from '../support/harness';
+import { shellWords } from '../../cli/hints';
 import { hasScript, runBin, startBin, startBinInPty, userEnv } from './run-bin';
+import { runInProcess } from './run-in-process';
 import { screen } from './terminal-screen';
 
 jest.setTimeout(120_000);
 
 let stack: LocalStack;
 let args: (...rest: string[]) => string[];
+/** How every hint starts in these runs: the invocation, then the flag that chose local AWS. */
+let P = '';
+/** Every command the CLI printed for the user to run, with where it was printed (checked at the end of the file). */
+const printed: Array<{ where: string; command: string }> = [];
+/** Collects the hints of a run's output: `Next: a, or b`, `Resume with: c`, `Follow it with: d`. */
+function collectHints(where: string, text: string): void {
+  for (const match of text.matchAll(/^(?:Next|Resume with|Follow it with|.*Follow it with): (.+)$/gm)) {
+    for (const command of (match[1] ?? '').split(', or ')) printed.push({ where, command: command.trim() });
+  }
+}
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const notGit = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-cli-'));
 const ESC = String.fromCharCode(27);
-const ARN_LINE = /bluegreen watch (arn:aws:states:\S+)/;
+const ARN_LINE = /bluegreen --endpoint-url \S+ watch (arn:aws:states:\S+)/;
 const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] deploy-green \w+/;
 
 beforeAll(async () => {
   stack = await startTestStack();
   args = (...rest) => ['--endpoint-url', stack.aws.endpoint, '--poll-interval', '50', ...rest];
+  P = `bluegreen --endpoint-url ${stack.aws.endpoint}`;
 });
 afterAll(async () => {
   await stack?.close();
@@ -43,12 +57,12 @@ describe('usage errors: one line on stderr, exit 2, no execution started', () =>
     ],
     [
       'both image and task definition',
-      ['deploy', '--image', 'a', '--task-definition', 'b', '--commit', 'c'],
+      ['deploy', '--image', 'a', '--task-definition', 'b', '--commit', 'c0ffee0'],
       /either --image or --task-definition/,
     ],
     [
       'a health timeout under 30 s',
-      ['deploy', '--image', 'a', '--commit', 'c', '--health-timeout', '10'],
+      ['deploy', '--image', 'a', '--commit', 'c0ffee0', '--health-timeout', '10'],
       /--health-timeout must be a whole number from 30 to 86400/,
     ],
     ['a bake over an hour', ['swap', '--bake-seconds', '7200'], /--bake-seconds must be a whole number from 0 to 3600/],
@@ -134,7 +148,10 @@ describe('a release: deploy → status → swap → cleanup', () => {
     expect(result.stderr).toMatch(/\] CreateGreenTaskSet\n[\s\S]*\] PointTestListenerAtGreen\n/);
     expect(result.stderr).not.toContain('\r');
     expect(result.stderr).not.toContain(ESC);
-    expect(result.stderr).toMatch(/✓ deploy-green succeeded in .*\nNext: bluegreen swap, or bluegreen abort\n$/);
+    expect(result.stderr).toMatch(
+      new RegExp(`✓ deploy-green succeeded in .*\\nNext: ${escape(P)} swap, or ${escape(P)} abort\\n$`),
+    );
+    collectHints('deploy', result.stderr);
     expect(await probe(stack.urls.test)).toMatchObject({ status: 200, colour: 'blue' });
   });
 
@@ -146,6 +163,9 @@ describe('a release: deploy → status → swap → cleanup', () => {
     expect(lines.find((l) => l.startsWith('test'))).toMatch(/blue\/\S+ \(HTTP 200\)\s+task set ecs-svc\/\d+/);
     expect(lines.find((l) => l.startsWith('ecs-svc/'))).toMatch(/ACTIVE\s+STEADY_STATE\s+2\/2\s+test\s+.*2 healthy$/);
     expect(result.stdout).toMatch(/In flight: none/);
+    // Green under test: swap or abort, as the user runs them here.
+    expect(lines).toContain(`Next: ${P} swap, or ${P} abort`);
+    collectHints('status', result.stdout);
     // The deployment record's phase, and a free lease (deploy-green gave it back).
     expect(lines).toContain('Phase: testing (green under test)');
     expect(lines).toContain('Lease: free');
@@ -169,7 +189,8 @@ describe('a release: deploy → status → swap → cleanup', () => {
     expect(result.stdout).toMatch(
       /^Production now serves task set ecs-svc\/\d+ at http:\/\/127\.0\.0\.1:\d+\/\. .*\n$/,
     );
-    expect(result.stderr).toMatch(/Next: bluegreen cleanup, or bluegreen rollback\n$/);
+    expect(result.stderr).toMatch(new RegExp(`Next: ${escape(P)} cleanup, or ${escape(P)} rollback\\n$`));
+    collectHints('swap', result.stderr);
     expect(await probe(stack.urls.production)).toMatchObject({ status: 200, colour: 'blue' });
   });
 
@@ -216,22 +237,34 @@ describe('failures', () => {
     // The message, then what was undone and what is next: both from the cause's structured fields.
     expect(result.stderr).toMatch(/ Undone: everything this deployment made .*production was never touched\.\n/);
     expect(result.stderr).toMatch(/\nUndone: everything this run changed; AWS is as the run found it\.\n/);
-    expect(result.stderr).toMatch(/\nNext: bluegreen deploy\n$/);
+    // The same deploy again, with the same input: the user edits the image.
+    expect(result.stderr).toMatch(
+      new RegExp(`\\nNext: ${escape(P)} deploy --image local/unhealthy:red --commit bad0001 --health-timeout 30\\n$`),
+    );
+    collectHints('failed deploy', result.stderr);
     expect(await probe(stack.urls.production)).toMatchObject({ status: 200, colour: 'blue' });
   });
 
   test('--json: a failure is a result document on stdout too, with the error and what was undone; exit 1', async () => {
     // No green is under test after the clean-up and the undone deploy: swap refuses and changes nothing.
-    const result = await runBin(args('--json', 'swap'));
+    // promote is swap; --full starts it without a bake.
+    const result = await runBin(args('--json', 'promote', '--full'));
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout)).toMatchObject({
+    const started = stack.aws.server.callLog.entries({ operation: 'StartExecution' }).at(-1);
+    expect(JSON.parse(String(started?.input.input))).toMatchObject({ bakeSeconds: 0 });
+    const doc = JSON.parse(result.stdout) as { next: string[] };
+    expect(doc).toMatchObject({
       command: 'swap',
       status: 'FAILED',
       error: expect.stringMatching(/^BlueGreen\./),
       message: expect.stringMatching(/Run deploy-green first\. Nothing was changed\.$/),
       undone: 'nothing-changed',
-      next: ['bluegreen deploy'],
     });
+    // deploy this checkout's commit from the stack's image repository, as the pipeline would build it.
+    expect(doc.next).toEqual([expect.stringMatching(new RegExp(`^${escape(P)} deploy --image \\S+:[0-9a-f]{7,40}$`))]);
+    for (const command of doc.next) printed.push({ where: 'refused swap (--json)', command });
+    // The same refusal, as a person sees it.
+    collectHints('refused swap', (await runBin(args('swap'))).stderr);
     expect(await probe(stack.urls.production)).toMatchObject({ status: 200, colour: 'blue' });
   });
 
@@ -258,17 +291,38 @@ describe('following: Ctrl-C, --timeout, watch, --no-wait', () => {
   let executionArn = '';
 
   test('Ctrl-C stops following, not the execution, and says how to resume (exit 130)', async () => {
-    const run = startBin(args('deploy', '--image', 'local/slow-start:green-slow-600', '--commit', '510e000'));
+    const run = startBin(
+      // Slow enough (18 wall seconds at this time scale) that it still runs through the next tests.
+      args('deploy', '--image', 'local/slow-start:green-slow-1800', '--commit', '510e000', '--health-timeout', '3600'),
+    );
     await run.stderrMatches(/\] WaitForGreen\n/);
     run.child.kill('SIGINT');
     const result = await run.done;
     expect(result.code).toBe(130);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(
-      /Interrupted: stopped following deploy-green .*; it keeps running\.\nResume with: bluegreen watch arn:/,
+      /Interrupted: stopped following deploy-green .*; it keeps running\.\nResume with: bluegreen --endpoint-url \S+ watch arn:/,
     );
     executionArn = ARN_LINE.exec(result.stderr)?.[1] ?? '';
+    collectHints('Ctrl-C', result.stderr);
     expect(stack.aws.server.callLog.entries({ operation: 'StopExecution' })).toHaveLength(0);
+  });
+
+  test('status while it runs: how long it has run (not 0s), and what to run next', async () => {
+    const result = await runBin(args('status'));
+    expect(result.code).toBe(0);
+    // Local AWS's clock runs ahead of the wall clock: the elapsed time comes from the execution's own dates.
+    expect(result.stdout).toMatch(new RegExp(`\\n {2}deploy-green ${escape(executionArn)} \\(running (?!0s\\))\\S+`));
+    expect(result.stdout).toContain(`Next: ${P} watch ${executionArn}, or ${P} wait`);
+    collectHints('status while running', result.stdout);
+  });
+
+  test('wait follows what runs now; --timeout: exit 3, the execution keeps running', async () => {
+    const result = await runBin(args('--timeout', '1', 'wait'));
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(new RegExp(`^Watching deploy-green: ${escape(executionArn)}\\n`));
+    expect(result.stderr).toContain(`Resume with: ${P} watch ${executionArn}`);
+    collectHints('wait --timeout', result.stderr);
   });
 
   test('watch --timeout: exit 3, the execution keeps running', async () => {
@@ -276,7 +330,7 @@ describe('following: Ctrl-C, --timeout, watch, --no-wait', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/^Watching deploy-green: arn:/);
     expect(result.stderr).toMatch(
-      /--timeout 1s passed: stopped following deploy-green .*\nResume with: bluegreen watch arn:/,
+      /--timeout 1s passed: stopped following deploy-green .*\nResume with: bluegreen --endpoint-url \S+ watch arn:/,
     );
   });
 
@@ -290,6 +344,7 @@ describe('following: Ctrl-C, --timeout, watch, --no-wait', () => {
     const started = await runBin(args('--no-wait', 'abort'));
     expect(started.code).toBe(0);
     expect(started.stdout).toMatch(/^arn:aws:states:us-east-1:123456789012:execution:\S*-abort:\S+\n$/);
+    collectHints('--no-wait', started.stderr);
     const watched = await runBin(args('watch', started.stdout.trim()));
     expect(watched.code).toBe(0);
     expect(watched.stdout).toMatch(/^Aborted: green was discarded/);
@@ -324,7 +379,7 @@ describe('following: Ctrl-C, --timeout, watch, --no-wait', () => {
     // Where it stopped depends on timing: somewhere in the health-wait loop.
     expect(shown.slice(-2)).toEqual([
       expect.stringMatching(/^Interrupted: stopped following deploy-green \(\w+, \S+( \S+)?\); it keeps running\.$/),
-      expect.stringMatching(/^Resume with: bluegreen watch arn:aws:states:\S+$/),
+      expect.stringMatching(/^Resume with: bluegreen --endpoint-url \S+ watch arn:aws:states:\S+$/),
     ]);
     expect(shown.filter((line) => SPINNER.test(line))).toEqual([]);
     expect(stack.aws.server.callLog.entries({ operation: 'StopExecution' })).toHaveLength(0);
@@ -348,10 +403,74 @@ describe('following: Ctrl-C, --timeout, watch, --no-wait', () => {
     expect(shown.slice(-4)).toEqual([
       expect.stringMatching(/^\[\s*\S+( \S+)?\] Succeeded$/),
       expect.stringMatching(/^✓ deploy-green succeeded in /),
-      'Next: bluegreen swap, or bluegreen abort',
+      `Next: ${P} swap, or ${P} abort`,
       stack.urls.test,
     ]);
     expect(shown.filter((line) => SPINNER.test(line))).toEqual([]);
     expect(result.stdout.lastIndexOf(`${ESC}[?25h`)).toBeGreaterThan(result.stdout.lastIndexOf(`${ESC}[?25l`));
+  });
+});
+
+describe('wait', () => {
+  test('nothing runs: says so on stderr, exit 0; --for-start: exit 3 when nothing starts', async () => {
+    const none = await runBin(args('wait'));
+    expect(none).toMatchObject({ code: 0, stdout: '' });
+    expect(none.stderr.trimEnd().split('\n')).toHaveLength(1);
+    const forStart = await runBin(args('wait', '--for-start', '1'));
+    expect(forStart).toMatchObject({ code: 3, stdout: '' });
+  });
+
+  test('--for-start follows the execution that starts meanwhile to its end', async () => {
+    const run = startBin(args('wait', '--for-start', '600'));
+    await run.stderrMatches(/waiting up to 600s/);
+    // abort succeeds whether or not a green is under test (it discards it, or has nothing to do).
+    const started = await runBin(args('--no-wait', 'abort'));
+    expect(started.code).toBe(0);
+    const result = await run.done;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`Watching abort: ${started.stdout.trim()}`);
+  });
+
+  test('--phase: waits until the deployment record is in that phase; --timeout: exit 3 with how to resume', async () => {
+    const now = JSON.parse((await runBin(args('--json', 'status'))).stdout) as { record: { phase: string } };
+    const reached = await runBin(args('wait', '--phase', now.record.phase));
+    expect(reached).toMatchObject({ code: 0, stdout: `${now.record.phase}\n` });
+    const other = now.record.phase === 'baking' ? 'testing' : 'baking';
+    const timedOut = await runBin(args('--timeout', '1', 'wait', '--phase', other));
+    expect(timedOut).toMatchObject({ code: 3, stdout: '' });
+    expect(timedOut.stderr).toContain(`Resume with: ${P} wait --phase ${other}`);
+    collectHints('wait --phase --timeout', timedOut.stderr);
+  });
+});
+
+describe('every printed hint runs as printed', () => {
+  test('each parses with the CLI’s own parser (not a usage error), with the flags of the run that printed it', async () => {
+    const places = new Set(printed.map((p) => p.where));
+    for (const where of ['deploy', 'swap', 'refused swap', 'refused swap (--json)', 'status', 'Ctrl-C']) {
+      expect(places).toContain(where);
+    }
+    for (const { where, command } of printed) {
+      const words = shellWords(command);
+      expect({ where, command, prefix: words.slice(0, 3) }).toEqual({
+        where,
+        command,
+        prefix: ['bluegreen', '--endpoint-url', stack.aws.endpoint],
+      });
+      const result = await runInProcess(words.slice(1), { env: {}, parseOnly: true });
+      expect({ where, command, ...result }).toEqual({ where, command, code: 0, stdout: '', stderr: '' });
+    }
+  });
+
+  test('a read-only hint, run as printed, works', async () => {
+    const status = printed.find((p) => / status$/.test(p.command) || / history/.test(p.command));
+    const command = status?.command ?? `${P} status`;
+    const result = await runBin(shellWords(command).slice(1));
+    expect(result.code).toBe(0);
+  });
+
+  test('under npx (npm_command=exec) hints start with npx bluegreen, and keep the target flags', async () => {
+    const result = await runBin(args('status'), { env: userEnv({ npm_command: 'exec' }) });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`\\nNext: npx ${escape(P)} \\S+`));
   });
 });
