@@ -3,7 +3,7 @@
  * answers the pipeline's manual approvals, and shows what runs where. `runCli` is the whole program with its I/O
  * passed in (tests call it in-process); cli/bin/bluegreen.js runs it on the real process.
  */
-import { BAKE_SECONDS, HEALTH_TIMEOUT_SECONDS } from '../contract';
+import { BAKE_SECONDS, COMMIT_PATTERN, HEALTH_TIMEOUT_SECONDS } from '../contract';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { checkEndpointUrl, Context, DEFAULT_STACK, type CliIo, type GlobalOptions } from './context';
 import { EXIT, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes';
@@ -37,8 +37,6 @@ const parser =
     }
   };
 
-/** A git commit id, as deploy-green's input validation takes it (lambdas/validate-input): 7-40 hex characters. */
-export const COMMIT_PATTERN = /^[0-9a-fA-F]{7,40}$/;
 const commitParser = parser((value: string): string => {
   if (!COMMIT_PATTERN.test(value)) {
     throw new Error(`--commit must be 7-40 hexadecimal characters (a git commit id such as 3f2c1ab), not '${value}'.`);

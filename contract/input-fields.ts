@@ -27,6 +27,9 @@ export const MACHINE_INPUT_FIELDS = {
   abort: ['cluster', 'service'],
 } as const satisfies Readonly<Record<MachineName, readonly string[]>>;
 
+/** A git commit id as deploy-green's `commit` (and the CLI's `--commit`) takes it: 7 to 40 hexadecimal digits. */
+export const COMMIT_PATTERN = /^[0-9a-fA-F]{7,40}$/;
+
 /** The fields of deploy-green's `smokeTest` block. */
 export const SMOKE_TEST_INPUT_FIELDS = ['paths', 'expectStatus', 'bodyPattern', 'attempts'] as const;
 

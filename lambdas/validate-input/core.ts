@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import {
+  COMMIT_PATTERN,
   BAKE_SECONDS,
   FAIL_FAST_THRESHOLD,
   HEALTH_TIMEOUT_SECONDS,
@@ -155,7 +156,7 @@ const serviceSchemas = {
 
 const inputSchema = z.object({
   ...serviceIdentity,
-  commit: z.string(says(describeCommit)).regex(/^[0-9a-fA-F]{7,40}$/, says(describeCommit)),
+  commit: z.string(says(describeCommit)).regex(COMMIT_PATTERN, says(describeCommit)),
   image: z.string(says(describeImage)).refine(isImageUri, says(describeImage)).optional(),
   taskDefinition: z
     .string(says(describeTaskDefinition))
