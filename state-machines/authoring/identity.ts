@@ -27,11 +27,15 @@ export function inputCheckStates(name: MachineName, next: string): States {
       Comment:
         'validate-input (lambdas/) refuses unknown fields and checks every field with rules ASL cannot express (lengths, name and ARN syntax, hex commit, image URI, task definition reference), naming each offending field, its value and the fix. Its output is the normalized input.',
       OutputPath: '$.Payload',
+      // The input may be any JSON value (StartExecution takes a string, an array, null): a ResultPath into it would
+      // fail as States.Runtime, so the error replaces it and is then moved under a field.
       Catch: [
-        { ErrorEquals: ['BlueGreen.InvalidInput'], ResultPath: '$.failure', Next: 'ReadInvalidInputPayload' },
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FailBeforeChanges' },
+        { ErrorEquals: ['BlueGreen.InvalidInput'], ResultPath: '$', Next: 'KeepInputRefusal' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$', Next: 'KeepInputCheckError' },
       ],
     }),
+    KeepInputRefusal: { Type: 'Pass', Parameters: { 'failure.$': '$' }, Next: 'ReadInvalidInputPayload' },
+    KeepInputCheckError: { Type: 'Pass', Parameters: { 'error.$': '$' }, Next: 'FailBeforeChanges' },
     ...functionErrorMessageStates('ReadInvalidInputPayload', 'NoteInvalidInput', '$.failure', FAILED, {
       undone: UNDONE.nothingChanged,
       next: ['fix-input'],

@@ -1,5 +1,5 @@
 import { ECHO_MAX_LENGTH, MACHINE_INPUT_FIELDS, MACHINES } from '../../contract';
-import { statesEntered } from '../../harness/demo/executions';
+import { runExecution, statesEntered } from '../../harness/demo/executions';
 import { observe } from '../../harness/demo/observe';
 import type { Machine, MachineStack } from './machine-stack';
 
@@ -27,6 +27,21 @@ export function describeInputRefusals(
         next: ['fix-input'],
       });
       expect(statesEntered(result.history)).not.toContain('AcquireLease');
+      expect(observe(ms.stack)).toEqual(before);
+    });
+
+    // Not null: local Step Functions fails `$` on a null input as States.Runtime ("does not point to a value"), and
+    // what AWS does there is not documented.
+    test.each([
+      ['a string', 'x'],
+      ['an array', [1, 2]],
+      ['a number', 42],
+    ])('input that is %s, not an object, is refused like any other bad input', async (_what, input) => {
+      const ms = getMs();
+      const before = observe(ms.stack);
+      const result = await runExecution(ms.stack.sfn, ms.stack.stateMachines[machine], input);
+      expect([result.status, result.error]).toEqual(['FAILED', 'BlueGreen.InvalidInput']);
+      expect(result.failure).toMatchObject({ undone: 'nothing-changed', next: ['fix-input'] });
       expect(observe(ms.stack)).toEqual(before);
     });
 
