@@ -206,8 +206,9 @@ const definition: StateMachine = leasedMachine(
     ),
     WasBaked: {
       Type: 'Choice',
-      Comment: 'The first release has no bake, and a bake of 0 seconds is none.',
+      Comment: 'The first release has no bake (and no blue to keep), and a bake of 0 seconds is none.',
       Choices: [
+        { Variable: '$.blue.found', BooleanEquals: false, Next: 'FirstReleaseLive' },
         { Not: { Variable: '$.bake', IsPresent: true }, Next: 'Swapped' },
         { Variable: '$.bake.seconds', NumericGreaterThan: 0, Next: 'SwappedAfterBake' },
       ],
@@ -218,6 +219,12 @@ const definition: StateMachine = leasedMachine(
       UNDONE.partly,
       ['swap'],
     ),
+    FirstReleaseLive: outcome(['clean-up'], {
+      changed: true,
+      'primaryTaskSetArn.$': '$.green.taskSetArn',
+      'message.$':
+        "States.Format('First release: production now serves task set {} at ${ProdUrl}. There is no earlier version to go back to. Next: clean-up, which closes the test listener.', $.green.taskSetId)",
+    }),
     Swapped: outcome(['clean-up', 'rollback'], {
       changed: true,
       'primaryTaskSetArn.$': '$.green.taskSetArn',

@@ -186,10 +186,11 @@ describe('a release: deploy → status → swap → cleanup', () => {
   test('swap moves production; stdout is the state machine message', async () => {
     const result = await runBin(args('swap'));
     expect(result.code).toBe(0);
+    // The first release: no earlier version to roll back to, so clean-up is the only next step.
     expect(result.stdout).toMatch(
-      /^Production now serves task set ecs-svc\/\d+ at http:\/\/127\.0\.0\.1:\d+\/\. .*\n$/,
+      /^First release: production now serves task set ecs-svc\/\d+ at http:\/\/127\.0\.0\.1:\d+\/\. .*\n$/,
     );
-    expect(result.stderr).toMatch(new RegExp(`Next: ${escape(P)} cleanup, or ${escape(P)} rollback\\n$`));
+    expect(result.stderr).toMatch(new RegExp(`Next: ${escape(P)} cleanup\\n$`));
     collectHints('swap', result.stderr);
     expect(await probe(stack.urls.production)).toMatchObject({ status: 200, colour: 'blue' });
   });
