@@ -1,0 +1,612 @@
+/**
+ * What a followed execution is doing, in a few words: each state machine's states grouped into a small set of
+ * steps (checking input → taking the lease → creating green → …), so the follow log prints one line per step instead
+ * of one per state (`--verbose` prints every state). The state names are the machines' stable API
+ * (state-machines/*.asl.json); test/cli/steps.test.ts fails when a state of a shipped ASL file belongs to no step, or
+ * when a Wait's period here is not the ASL's. Pure: no I/O, no SDK. (cli/phases.ts is the other "phase": the
+ * deployment record's, which `status` and `wait --phase` show.)
+ */
+import { BAKE_SECONDS, HEALTH_TIMEOUT_SECONDS } from '../contract';
+import { formatDuration } from './format';
+import type { MachineKind } from './machines';
+
+/** A Wait state that loops inside a step, and how to say how far along the loop is. */
+export interface StepWait {
+  /** The Wait state's name. */
+  readonly state: string;
+  /** Its `Seconds` in the ASL. */
+  readonly periodSeconds: number;
+  /** `timeout`: polls until healthy, up to `totalSeconds` ("poll 3 of 60, 9m 40s left"); `bake`: "42 s of 300 s". */
+  readonly kind: 'timeout' | 'bake';
+  /** The loop's bound in seconds, from the execution input (contract/inputs.ts defaults), or fixed in the ASL. */
+  readonly totalSeconds: (input: Readonly<Record<string, unknown>> | undefined) => number;
+}
+
+export interface Step {
+  readonly id: string;
+  /** What the log line says when the step starts. */
+  readonly text: string;
+  readonly states: readonly string[];
+  readonly wait?: StepWait;
+}
+
+const number = (input: Readonly<Record<string, unknown>> | undefined, key: string, fallback: number): number => {
+  const value = input?.[key];
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+};
+
+// Fragments every machine shares (state-machines/authoring: the input check, the lease, the ending).
+const INPUT_STATES = [
+  'CheckInputFields',
+  'KeepInputRefusal',
+  'KeepInputCheckError',
+  'ReadInvalidInputPayload',
+  'NoteInvalidInput',
+  'ValidateInput',
+  'RejectWrongCluster',
+  'RejectWrongService',
+];
+const LEASE_STATES = [
+  'StartLease',
+  'AcquireLease',
+  'ReadLeaseHolder',
+  'IsLeaseStillHeld',
+  'CountLeaseAttempt',
+  'MayRetryLease',
+  'RejectLeaseContended',
+  'DescribeLeaseHolder',
+  'NoteHolderGone',
+  'IsLeaseHolderRunning',
+  'RejectOperationInProgress',
+  'TakeOverLease',
+  'NoteLeaseTakenOver',
+];
+const SERVICE_STATES = [
+  'DescribeService',
+  'CheckService',
+  'RejectServiceNotFound',
+  'RejectTooManyTaskSets',
+  'DescribeProductionRule',
+  'DescribeTestRule',
+];
+const LIVE_LOCATE_STATES = ['LiveLocate', 'LiveLocateSecond', 'LiveNone', 'LiveOrphan', 'LiveFirst', 'LiveSecond'];
+const REMOVE_RULES_STATES = [
+  'ListDeploymentRules',
+  'AnyTaskSetTargetGroups',
+  'ListTaskSetTargetGroups',
+  'NoTaskSetTargetGroups',
+  'RemoveDeploymentRules',
+  'IsDeploymentRule',
+  'DeploymentRuleDescribeTags',
+  'DeploymentRuleIsOurs',
+  'NotADeploymentRule',
+  'DeleteDeploymentRule',
+  'ForwardsToOrphan',
+  'IsOrphanInUse',
+  'IsOrphan',
+  'DeleteOrphanTargetGroup',
+  'DeploymentRuleRemoved',
+];
+const DRAIN_WAIT: StepWait = { state: 'WaitForDrain', periodSeconds: 15, kind: 'timeout', totalSeconds: () => 3600 };
+const REMOVE_TASK_SETS_STATES = [
+  'RemoveOldTaskSets',
+  'IsOldTaskSet',
+  'IsAlreadyDraining',
+  'KeepLiveTaskSet',
+  'DeleteOldTaskSet',
+  'StartDrainWait',
+  'WaitForDrain',
+  'CountDrainWait',
+  'DescribeOldTaskSet',
+  'IsDrained',
+  'DrainTimedOut',
+  'HasOldTargetGroup',
+  'DeleteOldTargetGroup',
+  'Removed',
+];
+const SWEEP_STATES = [
+  'SweepDescribeService',
+  'SweepHasTaskSets',
+  'SweepCollectInUse',
+  'SweepNothingInUse',
+  'SweepDescribeTargetGroups',
+  'SweepNextPage',
+  'SweepMorePages',
+  'SweepOrphans',
+  'SweepIsOurs',
+  'SweepIsUsedByTaskSet',
+  'SweepIsOrphan',
+  'SweepGroupDescribeTags',
+  'SweepGroupIsOurs',
+  'SweepDeleteOrphanGroup',
+  'SweepOrphanDeleted',
+  'SweepKeepGroup',
+  'SweepDidDelete',
+  'SweepNoteDeleted',
+];
+const SUCCESS_END = ['ReleaseLeaseOnSuccess', 'Succeeded'];
+const FAILURE_END = ['FailBeforeChanges', 'ReleaseLeaseOnFailure', 'WriteFailureCause', 'Failed'];
+
+const input: Step = { id: 'input', text: 'checking input', states: INPUT_STATES };
+const lease: Step = { id: 'lease', text: 'taking the lease', states: LEASE_STATES };
+const sweep: Step = { id: 'sweep', text: 'sweeping leftover target groups', states: SWEEP_STATES };
+const failing = (extra: readonly string[] = []): Step => ({
+  id: 'failing',
+  text: 'stopping: releasing the lease',
+  states: [...extra, ...FAILURE_END],
+});
+
+/** Each machine's steps, in the order a run goes through them (the ending ones last). */
+export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
+  'deploy-green': [
+    {
+      ...input,
+      states: [
+        ...INPUT_STATES,
+        'ChooseHealthTimeout',
+        'UseGivenHealthTimeout',
+        'UseDefaultHealthTimeout',
+        'ChooseFailFastThreshold',
+        'UseGivenFailFastThreshold',
+        'UseDefaultFailFastThreshold',
+        'NameDeployment',
+      ],
+    },
+    lease,
+    {
+      id: 'checks',
+      text: 'checking the service',
+      states: [
+        'DescribeService',
+        'CheckService',
+        'RejectServiceNotFound',
+        'CheckDeployRecord',
+        'ListTaskSetDeployments',
+        'FindInterruptedGreen',
+        'IsInterruptedGreenLeft',
+        'RejectUnfinishedSwap',
+        'RejectUnfinishedRollback',
+        'RejectPreviousKept',
+        'RejectInterruptedDeployment',
+        'CheckOneDeploymentAtATime',
+        'RejectWrongController',
+        'ListBlockingTaskSets',
+        'RejectDeploymentInProgress',
+        'DescribeTestRule',
+        'CheckTestRuleIsClosed',
+      ],
+    },
+    {
+      id: 'create',
+      text: 'creating green (deployment rule, task definition, target group, task set)',
+      states: [
+        'NoteDeploying',
+        'RecordDeploying',
+        'IsServiceScaledToZero',
+        'SetServiceDesiredCount',
+        'NoteScaledFrom',
+        'CreateDeploymentRule',
+        'IsRuleRetried',
+        'CountDeploymentRuleAttempt',
+        ...REMOVE_RULES_STATES,
+        'NoteForeignRule',
+        'RecheckTestRule',
+        'IsTestRuleStillClosed',
+        'NoteTestListenerTaken',
+        'RejectTestListenerBusy',
+        'ChooseTaskDefinitionSource',
+        'DescribeGivenTaskDefinition',
+        'NoteUnknownTaskDefinition',
+        'CheckTaskDefinitionFamily',
+        'RejectWrongFamily',
+        'DescribeTemplateTaskDefinition',
+        'SetAppImage',
+        'IsAppContainer',
+        'ReplaceImage',
+        'KeepContainer',
+        'RegisterGreenTaskDefinition',
+        'CreateGreenTargetGroup',
+        'SetGreenDeregistrationDelay',
+        'AttachGreenForHealthChecks',
+        'CreateGreenTaskSet',
+      ],
+    },
+    {
+      id: 'health',
+      text: 'waiting for green to be healthy',
+      wait: {
+        state: 'WaitForGreen',
+        periodSeconds: 10,
+        kind: 'timeout',
+        totalSeconds: (i) => number(i, 'healthTimeoutSeconds', HEALTH_TIMEOUT_SECONDS.default),
+      },
+      states: [
+        'StartUnhealthyPollCount',
+        'StartHealthWait',
+        'WaitForGreen',
+        'CountHealthWait',
+        'DescribeGreenTaskSet',
+        'DescribeGreenTargetHealth',
+        'AnyGreenTargets',
+        'GreenTargetStates',
+        'NoGreenTargets',
+        'CheckGreenTaskSetExists',
+        'NoteGreenTaskSetVanished',
+        'SummarizeGreenHealth',
+        'IsGreenHealthy',
+        'ListGreenStoppedTasks',
+        'AnyGreenStoppedTasks',
+        'NoGreenStoppedTasks',
+        'DescribeGreenStoppedTasks',
+        'AnyGreenStoppedTasksDescribed',
+        'ClassifyGreenStoppedTasks',
+        'QuoteContainerExits',
+        'HasExitCode',
+        'QuoteZeroExit',
+        'QuoteNonZeroExit',
+        'QuoteNoExit',
+        'IsTaskFailure',
+        'QuoteFailedTask',
+        'QuoteFailedTaskWithoutReason',
+        'NotAFailure',
+        'CountGreenTaskFailures',
+        'AnyGreenTargetUnhealthy',
+        'CountUnhealthyPoll',
+        'ResetUnhealthyPolls',
+        'IsGreenFailing',
+        'NoteFailingByTasks',
+        'NoteFailingByTargets',
+        'QuoteGreenTargets',
+        'HasReason',
+        'QuoteReasonAndDescription',
+        'QuoteReason',
+        'QuoteState',
+        'AnyGreenTargetQuoted',
+        'KeepFirstGreenTargetQuotes',
+        'UseFirstGreenTargetQuotes',
+        'WhichGreenFailure',
+        'NoteGreenTasksFailing',
+        'NoteGreenTargetsFailing',
+        'NoteGreenNotHealthy',
+      ],
+    },
+    { id: 'test-listener', text: 'opening the test listener', states: ['PointTestListenerAtGreen'] },
+    {
+      id: 'smoke',
+      text: 'smoke test',
+      states: ['ChooseSmokeTest', 'SmokeTestGreen', 'ReadSmokeTestPayload', 'NoteSmokeTestFailed'],
+    },
+    {
+      id: 'done',
+      text: 'done: green serves the test listener',
+      states: ['DetachGreenHealthRule', 'NoteTesting', 'RecordTesting', 'Ready', ...SUCCESS_END],
+    },
+    {
+      id: 'undo',
+      text: 'undoing: removing what this deployment made',
+      wait: { state: 'UndoWaitForGreenGone', periodSeconds: 5, kind: 'timeout', totalSeconds: () => 300 },
+      states: [
+        'UndoRestoreTestListener',
+        'UndoDetachHealthRule',
+        'UndoDeleteHealthRule',
+        'UndoHasGreenTaskSet',
+        'UndoHasGreenTargetGroup',
+        'UndoDeleteGreenTaskSet',
+        'UndoStartGreenDrainWait',
+        'UndoWaitForGreenGone',
+        'UndoCountGreenDrainWait',
+        'UndoDescribeGreenTaskSet',
+        'UndoIsGreenGone',
+        'NoteGreenDrainTimeout',
+        'UndoDeleteGreenTargetGroup',
+        'UndoScaleBackToZero',
+        'UndoRestoreDesiredCount',
+        'RestoreRecord',
+        'FailUndone',
+        'FailUndo',
+      ],
+    },
+    failing(),
+  ],
+  swap: [
+    input,
+    lease,
+    {
+      id: 'checks',
+      text: 'checking green and blue',
+      states: [
+        ...SERVICE_STATES,
+        'ChooseBakeTime',
+        'UseGivenBakeTime',
+        'UseDefaultBakeTime',
+        'GreenLocate',
+        'GreenLocateSecond',
+        'GreenNone',
+        'GreenOrphan',
+        'GreenFirst',
+        'GreenSecond',
+        'BlueLocate',
+        'BlueLocateSecond',
+        'BlueNone',
+        'BlueOrphan',
+        'BlueFirst',
+        'BlueSecond',
+        'CheckSwapRecord',
+        'RejectUnfinishedRollback',
+        'ResumeSwap',
+        'ResumeListTaskSets',
+        'ResumeCheckBlue',
+        'IsRecordedBlueThere',
+        'UseRecordedBlue',
+        'ResumeWithoutBlue',
+        'RejectRecordDrift',
+        'CheckSwapPreconditions',
+        'RejectNoGreen',
+        'DescribeGreenTargetHealth',
+        'AnyGreenTargets',
+        'GreenTargetStates',
+        'NoGreenTargets',
+        'SummarizeGreenHealth',
+        'IsGreenHealthy',
+        'RejectGreenUnhealthy',
+      ],
+    },
+    {
+      id: 'move',
+      text: 'moving production to green',
+      states: [
+        'NoteSwapping',
+        'RecordSwapping',
+        'IsThereBlue',
+        'KeepBlueInUse',
+        'PointProductionAtGreen',
+        'MakeGreenPrimary',
+        'IsThereBlueToReturnTo',
+      ],
+    },
+    {
+      id: 'bake',
+      text: 'baking: watching green under production traffic',
+      wait: {
+        state: 'WaitBake',
+        periodSeconds: 10,
+        kind: 'bake',
+        totalSeconds: (i) => number(i, 'bakeSeconds', BAKE_SECONDS.default),
+      },
+      states: [
+        'NoteBaking',
+        'RecordBaking',
+        'StartBake',
+        'IsBakeOver',
+        'WaitBake',
+        'DescribeBakingGreenTargetHealth',
+        'AnyBakingGreenTargets',
+        'BakingGreenTargetStates',
+        'NoBakingGreenTargets',
+        'SummarizeBakingGreenHealth',
+        'IsBakingGreenHealthy',
+        'CountBake',
+        'NoteGreenUnhealthyAfterSwap',
+      ],
+    },
+    {
+      id: 'done',
+      text: 'done: production serves green',
+      states: [
+        'EnsureGreenPrimary',
+        'AlreadySwapped',
+        'NoteSwapped',
+        'RecordSwapped',
+        'WasBaked',
+        'FirstReleaseLive',
+        'Swapped',
+        'SwappedAfterBake',
+        ...SUCCESS_END,
+      ],
+    },
+    {
+      id: 'undo',
+      text: 'moving production back',
+      states: [
+        'UndoRestoreProduction',
+        'UndoProductionToBlue',
+        'UndoProductionToIdle',
+        'WasGreenMadePrimary',
+        'UndoMakeBluePrimary',
+        'UndoReleasePreviousRule',
+        'NoteUndoneToTesting',
+        'RecordUndoneToTesting',
+        'FailUndone',
+        'FailUndo',
+      ],
+    },
+    failing(['FailRecordAfterSwap']),
+  ],
+  'clean-up': [
+    input,
+    lease,
+    {
+      id: 'checks',
+      text: 'checking what is live',
+      states: [
+        ...SERVICE_STATES,
+        ...LIVE_LOCATE_STATES,
+        'CheckCleanUpRecord',
+        'RejectUnfinishedSwap',
+        'RejectUnfinishedRollback',
+        'CheckNothingUnderTest',
+        'RejectGreenNotSwapped',
+        'CheckLiveIsPrimary',
+        'IsThereAnOldVersion',
+        'DescribeLiveTargetHealth',
+        'AnyLiveTargets',
+        'LiveTargetStates',
+        'NoLiveTargets',
+        'SummarizeLiveHealth',
+        'IsLiveHealthy',
+        'RejectLiveNotHealthy',
+        'RejectNothingLive',
+        'RejectSwapUnfinished',
+      ],
+    },
+    { id: 'close-test', text: 'closing the test listener', states: ['CloseTestListener', 'ReleasePreviousRule'] },
+    { id: 'remove', text: 'removing the old version', wait: DRAIN_WAIT, states: REMOVE_TASK_SETS_STATES },
+    sweep,
+    {
+      id: 'done',
+      text: 'done: only the live version remains',
+      states: [
+        'IsAnythingLive',
+        'NoteCleanedUp',
+        'RecordCleanedUp',
+        'NoteNothingLiveToKeep',
+        'RecordNothingLiveToKeep',
+        'NothingLiveToKeep',
+        'CleanedUp',
+        ...SUCCESS_END,
+      ],
+    },
+    failing(['FailCleanUp']),
+  ],
+  rollback: [
+    input,
+    lease,
+    {
+      id: 'checks',
+      text: 'checking the previous version',
+      states: [
+        ...SERVICE_STATES,
+        ...LIVE_LOCATE_STATES,
+        'CheckRollbackRecord',
+        'HasRecordedPrevious',
+        'FindRecordedPrevious',
+        'IsPreviousGone',
+        'RejectPreviousGone',
+        'RejectRecordDrift',
+        'RejectNotSwapped',
+        'PreviousIsFirst',
+        'PreviousIsSecond',
+        'CheckPreviousMatchesRecord',
+        'IsPreviousUsable',
+        'RejectPreviousDraining',
+      ],
+    },
+    {
+      id: 'health',
+      text: 'waiting for the previous version to be healthy',
+      wait: { state: 'WaitForPrevious', periodSeconds: 5, kind: 'timeout', totalSeconds: () => 300 },
+      states: [
+        'NoteRollingBack',
+        'RecordRollingBack',
+        'PointTestListenerAtPrevious',
+        'StartPreviousHealthWait',
+        'WaitForPrevious',
+        'CountPreviousHealthWait',
+        'DescribePreviousTargetHealth',
+        'AnyPreviousTargets',
+        'PreviousTargetStates',
+        'NoPreviousTargets',
+        'SummarizePreviousHealth',
+        'IsPreviousHealthy',
+        'HasPreviousHealthTimedOut',
+        'NotePreviousNotHealthy',
+      ],
+    },
+    {
+      id: 'move',
+      text: 'moving production back to the previous version',
+      states: [
+        'PointProductionAtPrevious',
+        'MakePreviousPrimary',
+        'CloseTestListener',
+        'ReleasePreviousRule',
+        'PreviousIsLive',
+      ],
+    },
+    { id: 'remove', text: 'removing the rolled-back version', wait: DRAIN_WAIT, states: REMOVE_TASK_SETS_STATES },
+    sweep,
+    {
+      id: 'done',
+      text: 'done: production serves the previous version',
+      states: ['NothingToRollBack', 'NoteRolledBack', 'RecordRolledBack', 'RolledBack', ...SUCCESS_END],
+    },
+    {
+      id: 'undo',
+      text: 'undoing: restoring production and the test listener',
+      states: ['UndoRestoreProduction', 'UndoRestoreTestListener', 'FailUndone', 'FailUndo'],
+    },
+    failing(['FailAfterSwitch']),
+  ],
+  abort: [
+    input,
+    lease,
+    {
+      id: 'checks',
+      text: 'checking green',
+      states: [
+        ...SERVICE_STATES,
+        ...LIVE_LOCATE_STATES,
+        'CheckAbortRecord',
+        'RejectUnfinishedSwap',
+        'RejectUnfinishedRollback',
+        'CheckNotSwapped',
+        'RejectAlreadySwapped',
+        'IsTestListenerOpen',
+      ],
+    },
+    { id: 'close-test', text: 'closing the test listener', states: ['CloseTestListener', 'ReleasePreviousRule'] },
+    {
+      id: 'remove',
+      text: 'removing green',
+      wait: DRAIN_WAIT,
+      states: [...REMOVE_RULES_STATES, ...REMOVE_TASK_SETS_STATES],
+    },
+    sweep,
+    {
+      id: 'done',
+      text: 'done: green is gone',
+      states: [
+        'IsAnythingLive',
+        'NoteAbortedToStable',
+        'RecordAbortedToStable',
+        'NoteAbortedToNone',
+        'RecordAbortedToNone',
+        'SummarizeAbort',
+        'WasAnythingAborted',
+        'SweptLeftovers',
+        'Aborted',
+        'NothingToAbort',
+        ...SUCCESS_END,
+      ],
+    },
+    failing(['FailAbort']),
+  ],
+};
+
+const INDEX: ReadonlyMap<MachineKind, ReadonlyMap<string, Step>> = new Map(
+  Object.entries(MACHINE_STEPS).map(([machine, steps]) => [
+    machine as MachineKind,
+    new Map(steps.flatMap((step) => step.states.map((state) => [state, step] as const))),
+  ]),
+);
+
+/** The step a state belongs to, or undefined (an unknown machine, or a state this CLI does not know yet). */
+export function stepOf(machine: MachineKind | undefined, state: string): Step | undefined {
+  return machine === undefined ? undefined : INDEX.get(machine)?.get(state);
+}
+
+/**
+ * How far a step's wait loop is, at its `poll`-th Wait (1-based), in words: "poll 3 of 60, 9m 40s left" for a
+ * health wait, "20 s of 300 s" for a bake. The machines count the loop the same way (elapsed += period per tick).
+ */
+export function waitProgressText(
+  wait: StepWait,
+  poll: number,
+  input: Readonly<Record<string, unknown>> | undefined,
+): string {
+  const total = Math.max(0, wait.totalSeconds(input));
+  const done = Math.max(0, (poll - 1) * wait.periodSeconds);
+  if (wait.kind === 'bake') return `${Math.min(done, total)} s of ${total} s`;
+  const polls = Math.max(1, Math.ceil(total / wait.periodSeconds));
+  return `poll ${poll} of ${polls}, ${formatDuration(Math.max(0, total - done) * 1000)} left`;
+}

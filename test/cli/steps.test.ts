@@ -1,0 +1,84 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { MACHINES } from '../../cli/machines';
+import { MACHINE_STEPS, stepOf, waitProgressText } from '../../cli/steps';
+
+interface AslState {
+  readonly Type: string;
+  readonly Seconds?: number;
+  readonly Iterator?: { readonly States: Record<string, AslState> };
+  readonly ItemProcessor?: { readonly States: Record<string, AslState> };
+  readonly Branches?: ReadonlyArray<{ readonly States: Record<string, AslState> }>;
+}
+
+/** Every state of a shipped ASL file, nested ones (Map, Parallel) included. */
+function aslStates(machine: string): Map<string, AslState> {
+  const file = path.join(__dirname, '..', '..', 'state-machines', `${machine}.asl.json`);
+  const asl = JSON.parse(fs.readFileSync(file, 'utf8')) as { States: Record<string, AslState> };
+  const all = new Map<string, AslState>();
+  const walk = (states: Record<string, AslState>): void => {
+    for (const [name, state] of Object.entries(states)) {
+      all.set(name, state);
+      if (state.Iterator) walk(state.Iterator.States);
+      if (state.ItemProcessor) walk(state.ItemProcessor.States);
+      for (const branch of state.Branches ?? []) walk(branch.States);
+    }
+  };
+  walk(asl.States);
+  return all;
+}
+
+describe.each(MACHINES.map((m) => [m]))('%s: every state belongs to one step', (machine) => {
+  const states = aslStates(machine);
+  const steps = MACHINE_STEPS[machine];
+
+  test('every state of the shipped ASL maps to a step (a new state cannot fall through)', () => {
+    expect(states.size).toBeGreaterThan(20);
+    const unmapped = [...states.keys()].filter((state) => stepOf(machine, state) === undefined);
+    expect(unmapped).toEqual([]);
+  });
+
+  test('no state is in two steps, and every state named here exists in the ASL', () => {
+    const named = steps.flatMap((step) => step.states);
+    expect(named.filter((state, i) => named.indexOf(state) !== i)).toEqual([]);
+    expect(named.filter((state) => !states.has(state))).toEqual([]);
+  });
+
+  test("every Wait state is its step's wait, with the ASL's period", () => {
+    const waits = [...states].filter(([, s]) => s.Type === 'Wait');
+    expect(waits.length).toBeGreaterThan(0);
+    for (const [name, state] of waits) {
+      const step = stepOf(machine, name);
+      expect({ name, wait: step?.wait?.state, period: step?.wait?.periodSeconds }).toEqual({
+        name,
+        wait: name,
+        period: state.Seconds,
+      });
+    }
+  });
+
+  test('a handful of steps, starting with the input check and the lease, ending in done or a failure', () => {
+    expect(steps.length).toBeLessThanOrEqual(10);
+    expect(steps.map((s) => s.id).slice(0, 2)).toEqual(['input', 'lease']);
+    expect(steps.map((s) => s.id)).toEqual(expect.arrayContaining(['done', 'failing']));
+    expect(new Set(steps.map((s) => s.id)).size).toBe(steps.length);
+  });
+});
+
+test('a state of another machine, or of no known machine, has no step', () => {
+  expect(stepOf('swap', 'WaitForGreen')).toBeUndefined();
+  expect(stepOf(undefined, 'WaitForGreen')).toBeUndefined();
+  expect(stepOf('deploy-green', 'WaitForGreen')?.id).toBe('health');
+});
+
+test('wait progress: polls of N with the time left for a health wait, seconds of the bake', () => {
+  const health = stepOf('deploy-green', 'WaitForGreen')?.wait;
+  const bake = stepOf('swap', 'WaitBake')?.wait;
+  if (!health || !bake) throw new Error('no wait');
+  // Defaults from contract/inputs.ts when the input does not say.
+  expect(waitProgressText(health, 3, {})).toMatch(/poll 3 of 60, 9m 40s left/);
+  expect(waitProgressText(health, 1, { healthTimeoutSeconds: 30 })).toMatch(/poll 1 of 3, 30s left/);
+  expect(waitProgressText(health, 9, { healthTimeoutSeconds: 30 })).toMatch(/0s left/);
+  expect(waitProgressText(bake, 5, undefined)).toBe('40 s of 300 s');
+  expect(waitProgressText(bake, 1, { bakeSeconds: 60 })).toBe('0 s of 60 s');
+});
