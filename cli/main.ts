@@ -216,11 +216,27 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command('history')
     .description('the last executions of each state machine with duration and outcome')
     .option('-n, --number <n>', 'executions per state machine', positiveInt('-n', 1, 1000), 5)
-    .action(async (opts: { number: number }, command: Command) => {
+    .option('--releases', 'the releases instead (deploy, then swap): live first, with commit, image, outcome')
+    .action(async (opts: { number: number; releases?: boolean }, command: Command) => {
       const ctx = context(command);
       if (io.parseOnly) return;
-      const { historyCommand } = load<typeof import('./commands/history')>('./commands/history');
-      code = await historyCommand(ctx, opts.number);
+      const { historyCommand, releasesCommand } = load<typeof import('./commands/history')>('./commands/history');
+      code = opts.releases ? await releasesCommand(ctx) : await historyCommand(ctx, opts.number);
+    });
+  program
+    .command('undo')
+    .description('redeploy an earlier release as green (default: the one before the live one); then swap or abort')
+    .option('--to <n>', 'the release number in history --releases (1 is live)', positiveInt('--to'))
+    .option(
+      '--health-timeout <seconds>',
+      `how long green may take to become healthy (${HEALTH_TIMEOUT_SECONDS.min}-${HEALTH_TIMEOUT_SECONDS.max})`,
+      positiveInt('--health-timeout', HEALTH_TIMEOUT_SECONDS.min, HEALTH_TIMEOUT_SECONDS.max),
+    )
+    .action(async (opts: { to?: number; healthTimeout?: number }, command: Command) => {
+      const ctx = context(command);
+      if (io.parseOnly) return;
+      const { undoCommand } = load<typeof import('./commands/undo')>('./commands/undo');
+      code = await undoCommand(ctx, opts);
     });
   program
     .command('watch')

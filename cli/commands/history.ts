@@ -4,6 +4,7 @@ import type { Context } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { formatDuration, shortArn, table } from '../format';
 import { MACHINES, type MachineKind } from '../machines';
+import { HISTORY_RETENTION_DAYS, loadReleases, releasesTable } from './releases';
 
 export interface HistoryRow {
   readonly machine: MachineKind;
@@ -13,6 +14,37 @@ export interface HistoryRow {
   readonly startedAt?: string;
   readonly durationSeconds?: number;
   readonly error?: string;
+}
+
+/**
+ * `history --releases`: the releases (deploy-green, then a swap that put it into production), live first, from the
+ * state machines' execution history (commands/releases.ts).
+ */
+export async function releasesCommand(ctx: Context): Promise<ExitCode> {
+  const stack = await ctx.stack();
+  const sfn = new SFNClient(ctx.config());
+  try {
+    const releases = await loadReleases(ctx, sfn, stack);
+    if (ctx.options.json) {
+      ctx.out(JSON.stringify(releases));
+      return EXIT.ok;
+    }
+    if (releases.length === 0) {
+      ctx.out(
+        `No releases in the last ${HISTORY_RETENTION_DAYS} days of execution history (a release is a deploy followed by a swap).`,
+      );
+      return EXIT.ok;
+    }
+    ctx.out(releasesTable(releases));
+    if (!releases.some((r) => r.outcome === 'live')) {
+      ctx.err(
+        `The live version is not in the last ${HISTORY_RETENTION_DAYS} days of execution history: release 1 is not listed.`,
+      );
+    }
+    return EXIT.ok;
+  } finally {
+    sfn.destroy();
+  }
 }
 
 export async function historyCommand(ctx: Context, count: number): Promise<ExitCode> {
