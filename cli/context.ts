@@ -42,6 +42,8 @@ export interface GlobalOptions {
   readonly endpointUrl?: string;
   readonly local?: boolean;
   readonly json?: boolean;
+  /** Every state entered in the follow log, not one line per step. */
+  readonly verbose?: boolean;
   readonly wait: boolean;
   /** Seconds. */
   readonly timeout?: number;
@@ -103,6 +105,17 @@ export function checkEndpointUrl(value: string, from: string): string {
   return value;
 }
 
+/** Whether an endpoint URL is on this machine (local AWS): 127.0.0.1 (any 127.x), localhost or ::1. */
+export function isLocalEndpoint(endpoint: string | undefined): boolean {
+  if (endpoint === undefined) return false;
+  try {
+    const host = new URL(endpoint).hostname.toLowerCase();
+    return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '[::1]';
+  } catch {
+    return false;
+  }
+}
+
 export class Context {
   readonly settings: ClientSettings;
   readonly mode: PrinterMode;
@@ -132,6 +145,14 @@ export class Context {
    * What hints are built from. With the stack known, a `deploy` hint deploys this checkout's commit from the stack's
    * image repository (`<ImageRepositoryUri>:<git rev-parse --short HEAD>`, as the pipeline builds it).
    */
+  /**
+   * Whether the target is local AWS (`--local`, or an endpoint on 127.0.0.1/localhost): its timestamps are emulated
+   * and run faster than the wall clock, so durations computed from them are labelled so and never mixed with it.
+   */
+  get emulatedClock(): boolean {
+    return isLocalEndpoint(this.settings.endpoint);
+  }
+
   hints(stack?: StackInfo): Hints {
     const commit = stack?.imageRepositoryUri !== undefined ? gitCommit(this.io.cwd) : undefined;
     return {

@@ -71,8 +71,9 @@ Examples:
   bluegreen swap && bluegreen cleanup
   bluegreen --local deploy --image local/demo-app:orange --commit abc1234
 
-Results go to stdout, progress and errors to stderr. On a terminal the progress is a live line; otherwise (or with
---json) it is an event log, one line (one JSON object) per state entered.
+Results go to stdout, progress and errors to stderr. The progress is one line per step (checking input, taking the
+lease, …; --verbose: per state entered), with a live line under them on a terminal; --json: one JSON object per
+state entered.
 Ctrl-C stops following but not the execution; resume with 'bluegreen watch ARN'.
 
 ${EXIT_CODES_HELP}
@@ -89,6 +90,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--endpoint-url <url>', 'AWS API endpoint (AWS_ENDPOINT_URL does the same)', endpointParser)
     .option('--local', 'use local AWS (npm start -- --keep): http://127.0.0.1:4566 with dummy credentials')
     .option('--json', 'machine-readable: a JSON document on stdout, JSON event lines on stderr')
+    .option('--verbose', 'while following, log every state entered (default: one line per step)')
     .option('--no-wait', 'start the execution, print its ARN and return without following it')
     .option(
       '--timeout <seconds>',

@@ -22,6 +22,11 @@ export interface FollowOptions {
   readonly now?: () => Date;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly onUpdate: (progress: Progress, newEntries: readonly LogEntry[]) => void;
+  /**
+   * The service's timestamps are on another clock than this machine's (local AWS's emulated one): elapsed times
+   * then come from the history alone, never from the wall clock minus an emulated start.
+   */
+  readonly emulatedClock?: boolean;
   /** How the next commands are printed (hints.ts); plain `bluegreen …` by default. */
   readonly hints?: Hints;
 }
@@ -71,7 +76,7 @@ export async function followExecution(
   const deadline = options.timeoutMs === undefined ? undefined : now().getTime() + options.timeoutMs;
   let lastId = 0;
   const build = (history: readonly HistoryEvent[], described?: Parameters<typeof buildProgress>[3]): Progress =>
-    buildProgress(options.machine, history, now(), described, options.hints);
+    buildProgress(options.machine, history, options.emulatedClock ? undefined : now(), described, options.hints);
   let progress = build([]);
   let endedPolls = 0;
   for (;;) {
@@ -89,7 +94,7 @@ export async function followExecution(
     const ended =
       described.status !== 'RUNNING' &&
       history.some((e) => /^Execution(Succeeded|Failed|TimedOut|Aborted)$/.test(e.type ?? ''));
-    progress = build(history, ended ? described : { startDate: described.startDate });
+    progress = build(history, ended ? described : { startDate: described.startDate, input: described.input });
     const fresh = logEntries(history).filter((e) => e.id > lastId);
     lastId = Math.max(lastId, ...fresh.map((e) => e.id));
     options.onUpdate(progress, fresh);

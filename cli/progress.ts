@@ -18,6 +18,8 @@ export interface Described {
   readonly output?: string;
   readonly error?: string;
   readonly cause?: string;
+  /** The execution's input (JSON text), as DescribeExecution returns it. */
+  readonly input?: string;
 }
 
 export interface Progress {
@@ -42,6 +44,8 @@ export interface Progress {
   readonly undone: Undone | undefined;
   /** CLI commands to run next, best first (empty while running). */
   readonly next: readonly string[];
+  /** The execution's input (the health timeout and bake seconds the follow log counts down). */
+  readonly input: Record<string, unknown> | undefined;
 }
 
 /** One line of the event log: a state entered, a failed task (before a retry or catch), or the end. */
@@ -158,10 +162,14 @@ function latest(history: readonly HistoryEvent[]): number {
   return asDate(history[history.length - 1]?.timestamp)?.getTime() ?? 0;
 }
 
+/**
+ * `now`: the wall clock, for the elapsed time of a running execution; undefined when the service's timestamps are
+ * on another clock (local AWS's emulated one): the elapsed time then spans the history only.
+ */
 export function buildProgress(
   machine: MachineKind | undefined,
   history: readonly HistoryEvent[],
-  now: Date,
+  now: Date | undefined,
   described?: Described,
   hints: Hints = PLAIN_HINTS,
 ): Progress {
@@ -184,7 +192,7 @@ export function buildProgress(
   const failure = status === 'FAILED' ? parseFailureCause(cause) : undefined;
   const message =
     success?.message ?? failure?.message ?? (typeof output?.message === 'string' ? output.message : undefined);
-  const input = parseObject(started?.executionStartedEventDetails?.input);
+  const input = parseObject(started?.executionStartedEventDetails?.input ?? described?.input);
   const context: StepContext = { self: machine, input, hints };
   let next: string[] = [];
   if (success) {
@@ -209,7 +217,7 @@ export function buildProgress(
     elapsedMs: startedAt
       ? Math.max(
           0,
-          (endedAt ?? now).getTime() - startedAt.getTime(),
+          (endedAt ?? now ?? startedAt).getTime() - startedAt.getTime(),
           endedAt ? 0 : latest(history) - startedAt.getTime(),
         )
       : 0,
@@ -222,6 +230,7 @@ export function buildProgress(
     cause,
     undone: success?.undone ?? failure?.undone,
     next,
+    input,
   };
 }
 

@@ -1,5 +1,15 @@
-/** history: the last N executions of each state machine, newest first, with duration and outcome. Read-only. */
-import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+/**
+ * history: the last N executions of each state machine, newest first, with duration and outcome. Read-only.
+ * On local AWS the start times and durations are on its emulated clock, which runs faster than the wall clock (so a
+ * start time can be hours "in the future"): the table says so in its headers and durations, and a running
+ * execution's duration is measured to its newest history event, never from the wall clock.
+ */
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import type { Context } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { formatDuration, shortArn, table } from '../format';
@@ -14,6 +24,23 @@ export interface HistoryRow {
   readonly startedAt?: string;
   readonly durationSeconds?: number;
   readonly error?: string;
+}
+
+/** The table (pure): on an emulated clock (local AWS) the times are labelled so. */
+export function historyTable(rows: readonly HistoryRow[], emulated: boolean): string {
+  const label = emulated ? ' (EMULATED CLOCK)' : '';
+  return table([
+    ['MACHINE', `STARTED${label}`, 'DURATION', 'OUTCOME', 'EXECUTION'],
+    ...rows.map((r) => [
+      r.machine,
+      r.startedAt?.replace(/\.\d+Z$/, 'Z') ?? '-',
+      r.durationSeconds === undefined
+        ? '-'
+        : `${r.status === 'RUNNING' ? 'running ' : ''}${formatDuration(r.durationSeconds * 1000)}${emulated ? ' emulated' : ''}`,
+      r.error ? `${r.status} ${r.error}` : r.status,
+      r.executionArn,
+    ]),
+  ]);
 }
 
 /**
@@ -52,6 +79,19 @@ export async function historyCommand(ctx: Context, count: number): Promise<ExitC
   const sfn = new SFNClient(ctx.config());
   try {
     const now = Date.now();
+    const emulated = ctx.emulatedClock;
+    /** Local AWS: a running execution has run up to its newest event on the emulated clock (not to the wall's now). */
+    const newestEvent = async (executionArn: string | undefined): Promise<number | undefined> => {
+      const { events } = await sfn.send(
+        new GetExecutionHistoryCommand({
+          executionArn,
+          reverseOrder: true,
+          maxResults: 1,
+          includeExecutionData: false,
+        }),
+      );
+      return events?.[0]?.timestamp?.getTime();
+    };
     const rows: HistoryRow[] = (
       await Promise.all(
         MACHINES.map(async (machine) => {
@@ -60,7 +100,10 @@ export async function historyCommand(ctx: Context, count: number): Promise<ExitC
           );
           return Promise.all(
             (executions ?? []).slice(0, count).map(async (e): Promise<HistoryRow> => {
-              const end = e.stopDate?.getTime() ?? now;
+              const end =
+                e.stopDate?.getTime() ??
+                (emulated ? ((await newestEvent(e.executionArn)) ?? e.startDate?.getTime()) : now) ??
+                now;
               let error: string | undefined;
               if (e.status === 'FAILED' || e.status === 'TIMED_OUT' || e.status === 'ABORTED') {
                 error = (await sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn }))).error;
@@ -80,25 +123,14 @@ export async function historyCommand(ctx: Context, count: number): Promise<ExitC
       )
     ).flat();
     if (ctx.options.json) {
-      ctx.out(JSON.stringify(rows));
+      ctx.out(JSON.stringify(emulated ? rows.map((r) => ({ ...r, clock: 'emulated' })) : rows));
       return EXIT.ok;
     }
     if (rows.length === 0) {
       ctx.out('No executions yet.');
       return EXIT.ok;
     }
-    ctx.out(
-      table([
-        ['MACHINE', 'STARTED', 'DURATION', 'OUTCOME', 'EXECUTION'],
-        ...rows.map((r) => [
-          r.machine,
-          r.startedAt?.replace(/\.\d+Z$/, 'Z') ?? '-',
-          r.durationSeconds === undefined ? '-' : formatDuration(r.durationSeconds * 1000),
-          r.error ? `${r.status} ${r.error}` : r.status,
-          r.executionArn,
-        ]),
-      ]),
-    );
+    ctx.out(historyTable(rows, emulated));
     return EXIT.ok;
   } finally {
     sfn.destroy();

@@ -9,7 +9,7 @@ import { EXIT, UsageError, type ExitCode } from '../exit-codes';
 import { describeUndone, formatDuration } from '../format';
 import { MACHINE_COMMAND, machineOfExecution, type MachineKind } from '../machines';
 import { followExecution, type FollowOutcome } from '../poller';
-import { createPrinter } from '../printer';
+import { createPrinter, stepText } from '../printer';
 import type { Progress } from '../progress';
 
 export interface DeployFlags {
@@ -94,7 +94,13 @@ export async function follow(
   resumed: boolean,
   stack: StackInfo | undefined,
 ): Promise<ExitCode> {
-  const printer = createPrinter(ctx.mode, ctx.io.stderr, { columns: ctx.io.columns });
+  const emulated = ctx.emulatedClock;
+  const printer = createPrinter(ctx.mode, ctx.io.stderr, {
+    columns: ctx.io.columns,
+    verbose: ctx.options.verbose,
+    emulated,
+  });
+  const wallStart = Date.now();
   let outcome: FollowOutcome;
   try {
     printer.started({ machine, executionArn, resumed });
@@ -105,18 +111,29 @@ export async function follow(
       signal: ctx.io.signal,
       onUpdate: (progress, entries) => printer.update(progress, entries),
       hints: ctx.hints(stack),
+      emulatedClock: emulated,
     });
   } finally {
     // Every way out (end, --timeout, Ctrl-C, an AWS error) stops the spinner before the summary or error is written.
     printer.close();
   }
-  return report(ctx, outcome, executionArn, stack?.testUrl);
+  return report(ctx, outcome, executionArn, stack?.testUrl, emulated ? Date.now() - wallStart : undefined);
+}
+
+/**
+ * An execution's duration in words. `wallMs` is given when its timestamps are emulated (local AWS): the duration is
+ * labelled so, and the wall time followed follows it ("5m 05s emulated, 32s wall time followed").
+ */
+export function durationText(elapsedMs: number, wallMs: number | undefined): string {
+  if (wallMs === undefined) return formatDuration(elapsedMs);
+  return `${formatDuration(elapsedMs)} emulated, ${formatDuration(wallMs)} wall time followed`;
 }
 
 export function resultDocument(
   progress: Progress,
   executionArn: string,
   testUrl: string | undefined,
+  wallMs?: number,
 ): Record<string, unknown> {
   const url = typeof progress.output?.testUrl === 'string' ? progress.output.testUrl : testUrl;
   return {
@@ -125,6 +142,8 @@ export function resultDocument(
     executionArn,
     status: progress.status,
     durationSeconds: Math.round(progress.elapsedMs / 100) / 10,
+    // On local AWS durationSeconds is emulated time; the wall time followed is beside it.
+    ...(wallMs !== undefined && { clock: 'emulated', wallSeconds: Math.round(wallMs / 100) / 10 }),
     ...(progress.message !== undefined && { message: progress.message }),
     ...(progress.machine === 'deploy-green' &&
       progress.status === 'SUCCEEDED' &&
@@ -144,38 +163,37 @@ export function report(
   outcome: FollowOutcome,
   executionArn: string,
   testUrl: string | undefined,
+  wallMs?: number,
 ): ExitCode {
   const { progress } = outcome;
+  const took = durationText(progress.elapsedMs, wallMs);
+  const where = ctx.options.verbose ? (progress.currentState ?? 'starting') : stepText(progress);
   const name = progress.machine ?? 'execution';
   if (outcome.kind !== 'ended') {
     const why = outcome.kind === 'timeout' ? `--timeout ${ctx.options.timeout ?? 0}s passed` : 'Interrupted';
     if (ctx.options.json)
-      ctx.out(JSON.stringify({ ...resultDocument(progress, executionArn, testUrl), followed: outcome.kind }));
+      ctx.out(JSON.stringify({ ...resultDocument(progress, executionArn, testUrl, wallMs), followed: outcome.kind }));
     ctx.err(
-      `${why}: stopped following ${name} (${progress.currentState ?? 'starting'}, ${formatDuration(progress.elapsedMs)}); it keeps running.\n` +
+      `${why}: stopped following ${name} (${where}, ${took}); it keeps running.\n` +
         `Resume with: ${ctx.command('watch', executionArn)}`,
     );
     return outcome.kind === 'timeout' ? EXIT.timeout : EXIT.interrupted;
   }
-  if (ctx.options.json) ctx.out(JSON.stringify(resultDocument(progress, executionArn, testUrl)));
+  if (ctx.options.json) ctx.out(JSON.stringify(resultDocument(progress, executionArn, testUrl, wallMs)));
   const next = progress.next.length > 0 ? `Next: ${progress.next.join(', or ')}` : undefined;
   if (progress.status === 'SUCCEEDED') {
     if (!ctx.options.json) {
       const url = typeof progress.output?.testUrl === 'string' ? progress.output.testUrl : testUrl;
       const isDeploy = progress.machine === 'deploy-green' && url !== undefined;
       // stdout carries the result once: the test URL for deploy (its message then goes to stderr), else the message.
-      ctx.err(
-        `✓ ${name} succeeded in ${formatDuration(progress.elapsedMs)}.${isDeploy && progress.message ? ` ${progress.message}` : ''}`,
-      );
+      ctx.err(`✓ ${name} succeeded in ${took}.${isDeploy && progress.message ? ` ${progress.message}` : ''}`);
       if (next) ctx.err(next);
       ctx.out(isDeploy ? url : (progress.message ?? 'SUCCEEDED'));
     }
     return EXIT.ok;
   }
   if (!ctx.options.json) {
-    ctx.err(
-      `✗ ${name} ${progress.status} after ${formatDuration(progress.elapsedMs)}: ${progress.error ?? 'no error given'}`,
-    );
+    ctx.err(`✗ ${name} ${progress.status} after ${took}: ${progress.error ?? 'no error given'}`);
     const said = progress.message ?? progress.cause;
     if (said) ctx.err(`  ${said}`);
     const undone = progress.undone ? describeUndone(progress.undone) : undefined;

@@ -5,7 +5,7 @@
 import { spawn } from 'child_process';
 import * as path from 'path';
 import { liveViewWanted } from '../../cli/live-view';
-import { entryLine, isLogged } from '../../cli/printer';
+import { StepLog } from '../../cli/printer';
 import { logEntries } from '../../cli/progress';
 import { recordedHistory } from './history-fixtures';
 import { screen } from './terminal-screen';
@@ -42,14 +42,18 @@ function runHarness(columns: number, withinMs = 20_000): Promise<HarnessResult> 
   });
 }
 
-const expectedLines = logEntries(recordedHistory('deploy-green-succeeded')).filter(isLogged).map(entryLine);
+// What stays on screen is one line per step (a wait loop's progress is shown on the live line only).
+const expectedLines = new StepLog('deploy-green')
+  .feed(logEntries(recordedHistory('deploy-green-succeeded')), undefined)
+  .filter((l) => !l.progress)
+  .map((l) => l.line);
 const cursorUps = (text: string): number => text.split(`${ESC}[1A`).length - 1;
 
 test('on a terminal: an ora spinner under the state lines, gone at the end, and no timer left behind', async () => {
   const { output, beforeEnd, timers } = await runHarness(80);
   // While running, the last line on screen is the spinner with the current state and elapsed time.
   const running = screen(beforeEnd);
-  expect(running[running.length - 1]).toMatch(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] deploy-green \w+ · \d+s$/);
+  expect(running[running.length - 1]).toMatch(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] deploy-green [a-z].* · \d+s$/);
   // Every frame ora drew was erased again: the screen holds the state lines, each once, and nothing else.
   expect(screen(output)).toEqual([
     'Started deploy-green: arn:aws:states:us-east-1:123456789012:execution:DeployGreen:harness',

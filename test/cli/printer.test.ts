@@ -1,5 +1,12 @@
 import type { Spinner } from '../../cli/live-view';
-import { createPrinter, entryLine, isLogged, type Printer, type PrinterMode } from '../../cli/printer';
+import {
+  createPrinter,
+  entryLine,
+  isLogged,
+  type Printer,
+  type PrinterMode,
+  type PrinterOptions,
+} from '../../cli/printer';
 import { buildProgress, logEntries } from '../../cli/progress';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { recordedHistory, syntheticHistory } from './history-fixtures';
@@ -25,9 +32,9 @@ function feedLoop(printer: Printer): void {
   );
 }
 
-function render(mode: Exclude<PrinterMode, 'tty'>): string {
+function render(mode: Exclude<PrinterMode, 'tty'>, options: PrinterOptions = { verbose: true }): string {
   let text = '';
-  const printer = createPrinter(mode, { write: (s: string) => (text += s) });
+  const printer = createPrinter(mode, { write: (s: string) => (text += s) }, options);
   printer.started({ machine: 'deploy-green', executionArn: ARN, resumed: false });
   feedLoop(printer);
   printer.note('a note');
@@ -35,7 +42,7 @@ function render(mode: Exclude<PrinterMode, 'tty'>): string {
   return text;
 }
 
-test('plain: one line per state, repeats only for Wait states, nothing redrawn', () => {
+test('plain --verbose: one line per state, repeats only for Wait states, nothing redrawn', () => {
   const text = render('plain');
   expect(text).not.toContain('\r');
   expect(text).not.toContain(ESC);
@@ -99,13 +106,16 @@ class FakeSpinner implements Spinner {
   }
 }
 
-function livePrinter(columns = 80): { printer: Printer; spinner: FakeSpinner; clock: { ms: number } } {
+function livePrinter(
+  columns = 80,
+  options: PrinterOptions = { verbose: true },
+): { printer: Printer; spinner: FakeSpinner; clock: { ms: number } } {
   const spinner = new FakeSpinner(columns);
   const clock = { ms: 0 };
   const direct = (): never => {
     throw new Error('tty mode writes through the spinner only');
   };
-  const printer = createPrinter('tty', { write: direct }, { spinner: () => spinner, now: () => clock.ms });
+  const printer = createPrinter('tty', { write: direct }, { ...options, spinner: () => spinner, now: () => clock.ms });
   return { printer, spinner, clock };
 }
 
@@ -120,7 +130,7 @@ function replay(printer: Printer, history: readonly HistoryEvent[], polls: numbe
   }
 }
 
-describe('tty: the live view', () => {
+describe('tty --verbose: the live view', () => {
   test('shows the current state and an elapsed time that ticks between polls', () => {
     const { printer, spinner, clock } = livePrinter();
     printer.started({ machine: 'deploy-green', executionArn: ARN, resumed: false });
@@ -181,5 +191,111 @@ describe('tty: the live view', () => {
     const line = spinner.live() ?? '';
     expect(line).toMatch(/^⠋ deploy-green \S*… · 1h 01m$/);
     expect(line.length).toBeLessThan(30);
+  });
+});
+
+/** Gives a synthetic history's ExecutionStarted event an input. */
+function withInput(history: HistoryEvent[], input: Record<string, unknown>): void {
+  const first = history[0];
+  if (first) first.executionStartedEventDetails = { input: JSON.stringify(input) };
+}
+
+/** The plain log of a whole history fed in `polls` polls, as followExecution would. */
+function plainLog(
+  machine: 'deploy-green' | 'swap',
+  history: readonly HistoryEvent[],
+  polls: number,
+  options: PrinterOptions = {},
+): string[] {
+  let text = '';
+  const printer = createPrinter('plain', { write: (s: string) => (text += s) }, options);
+  printer.started({ machine, executionArn: ARN, resumed: false });
+  let seen = 0;
+  for (let i = 1; i <= polls; i += 1) {
+    const part = history.slice(0, Math.ceil((history.length * i) / polls));
+    const fresh = logEntries(part).filter((e) => e.id > seen);
+    seen = Math.max(seen, ...fresh.map((e) => e.id));
+    printer.update(buildProgress(machine, part, undefined), fresh);
+  }
+  printer.close();
+  return text.trimEnd().split('\n').slice(1);
+}
+
+describe('plain: one line per step', () => {
+  // The recorded histories predate the lease (they have AcquireDeploymentLock): a state of no known step is a line
+  // of its own, so nothing is hidden.
+  test('a healthy deploy is a handful of lines, the steps in order, no state names', () => {
+    const history = recordedHistory('deploy-green-succeeded');
+    const states = logEntries(history).filter(isLogged);
+    const lines = plainLog('deploy-green', history, 5);
+    expect(lines.length).toBeLessThanOrEqual(12);
+    expect(lines.length).toBeLessThan(states.length / 2);
+    const at = (re: RegExp): number => lines.findIndex((l) => re.test(l));
+    const order = [/checking input/, /checking the service/, /creating green/, /waiting for green/, /done/].map(at);
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(lines.join('\n')).not.toMatch(/CreateGreenTaskSet|WaitForGreen/);
+  });
+
+  test('a failed deploy: the health wait as progress (of N, time left), then the undo', () => {
+    const history = recordedHistory('deploy-green-not-healthy');
+    const lines = plainLog('deploy-green', history, 12);
+    expect(lines.length).toBeLessThanOrEqual(20);
+    expect(lines.some((l) => /waiting for green to be healthy: poll \d+ of \d+, .* left/.test(l))).toBe(true);
+    expect(lines.some((l) => /undoing/.test(l))).toBe(true);
+  });
+
+  test('a wait loop: at most one progress line per poll, counting polls of N against the input', () => {
+    const waits = Array.from({ length: 9 }, () => [
+      { name: 'WaitForGreen', type: 'WaitStateEntered' },
+      'CountHealthWait',
+    ]).flat();
+    const history = syntheticHistory(['CheckInputFields', 'StartHealthWait', ...waits, 'PointTestListenerAtGreen']);
+    withInput(history, { healthTimeoutSeconds: 120 });
+    const lines = plainLog('deploy-green', history, 3);
+    const progress = lines.filter((l) => /: poll /.test(l));
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.length).toBeLessThanOrEqual(3);
+    expect(progress[progress.length - 1]).toMatch(/poll \d+ of 12/);
+    expect(lines.filter((l) => /waiting for green to be healthy$/.test(l))).toHaveLength(1);
+  });
+
+  test('a bake: seconds of the bake, from the input', () => {
+    const bakes = Array.from({ length: 5 }, () => [{ name: 'WaitBake', type: 'WaitStateEntered' }, 'CountBake']).flat();
+    const history = syntheticHistory(['ValidateInput', 'PointProductionAtGreen', 'StartBake', ...bakes, 'Swapped']);
+    withInput(history, { bakeSeconds: 60 });
+    const lines = plainLog('swap', history, 2);
+    expect(lines.some((l) => /baking.*: \d+ s of 60 s/.test(l))).toBe(true);
+    expect(lines.some((l) => /moving production/.test(l))).toBe(true);
+  });
+
+  test('--verbose: every state, as before', () => {
+    const history = recordedHistory('deploy-green-succeeded');
+    const lines = plainLog('deploy-green', history, 5, { verbose: true });
+    expect(lines).toEqual(logEntries(history).filter(isLogged).map(entryLine));
+  });
+
+  test('local AWS: the log says its times are emulated', () => {
+    const lines = plainLog('deploy-green', recordedHistory('deploy-green-succeeded'), 1, { emulated: true });
+    expect(lines[0]).toMatch(/emulated/);
+  });
+});
+
+describe('tty: the live view shows the step and its wait progress', () => {
+  test('step lines stay; the wait progress is on the live line only', () => {
+    const { printer, spinner } = livePrinter(120, {});
+    printer.started({ machine: 'deploy-green', executionArn: ARN, resumed: false });
+    printer.update(buildProgress('deploy-green', loop, new Date('2026-01-01T00:00:05Z')), logEntries(loop));
+    expect(spinner.live()).toMatch(/deploy-green waiting for green to be healthy: poll 2 of 60, .* left · \d+s$/);
+    expect(spinner.logged.map((l) => l.line).join('\n')).not.toMatch(/poll/);
+  });
+
+  test('local AWS: emulated time as of the last poll, and the wall time followed beside it', () => {
+    const { printer, spinner, clock } = livePrinter(120, { emulated: true });
+    printer.started({ machine: 'deploy-green', executionArn: ARN, resumed: false });
+    printer.update(buildProgress('deploy-green', loop, undefined), logEntries(loop));
+    expect(spinner.live()).toMatch(/· 5s emulated, 0s wall$/);
+    clock.ms += 7000;
+    expect(spinner.live()).toMatch(/· 5s emulated, 7s wall$/);
   });
 });
