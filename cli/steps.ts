@@ -270,11 +270,16 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
         'NoteGreenNotHealthy',
       ],
     },
-    { id: 'test-listener', text: 'opening the test listener', states: ['PointTestListenerAtGreen'] },
     {
-      id: 'smoke',
-      text: 'smoke test',
-      states: ['ChooseSmokeTest', 'SmokeTestGreen', 'ReadSmokeTestPayload', 'NoteSmokeTestFailed'],
+      id: 'test',
+      text: 'opening the test listener and running the smoke test',
+      states: [
+        'PointTestListenerAtGreen',
+        'ChooseSmokeTest',
+        'SmokeTestGreen',
+        'ReadSmokeTestPayload',
+        'NoteSmokeTestFailed',
+      ],
     },
     {
       id: 'done',
