@@ -19,8 +19,9 @@ export const HEALTH_TIMEOUT_SECONDS: IntegerLimits = { min: 30, max: 86_400, def
  * When deploy-green stops waiting for a green that keeps failing (deploy-green's `failFastThreshold`; the stack prop
  * `failFastThreshold`): after this many of green's tasks stopped on their own (an essential container exited with a
  * non-zero code, or the task failed to start), or after this many health polls in a row (10 s apart) that found a
- * green target `unhealthy` (ELBv2's reason then is Target.ResponseCodeMismatch, Target.Timeout or
- * Target.FailedHealthChecks). 1 to 200; default 3. The bounds and the default are ECS's own deployment circuit
+ * green target answering its health check with the wrong status code (ELBv2's reason Target.ResponseCodeMismatch: the
+ * app is up and says it is unhealthy; Target.Timeout and Target.FailedHealthChecks are also what a slow start looks
+ * like, so they do not count). 1 to 200; default 3. The bounds and the default are ECS's own deployment circuit
  * breaker's: "a minimum threshold of 3 and a maximum threshold of 200", from `0.5 * desired task count`
  * (docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceDeploymentCircuitBreaker.html); for the small
  * services this controller drives (2 tasks) that is 3. 1 is allowed for callers who want the first failure to end it.

@@ -43,7 +43,8 @@ export interface BlueGreenStackProps extends StackProps {
    */
   readonly healthTimeout?: Duration;
   /**
-   * How many of green's tasks may stop on their own (or health polls in a row find a green target unhealthy) before
+   * How many of green's tasks may stop on their own (or health polls in a row find a green target answering its health
+   * check with the wrong status code) before
    * deploy-green stops waiting and undoes itself: 1 to 200, like ECS's deployment circuit breaker (minimum 3).
    * @default 3
    */

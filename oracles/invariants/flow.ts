@@ -58,6 +58,8 @@ export interface FlowOptions {
   readonly colour?: string;
   /** deploy-green's healthTimeoutSeconds (30 to 86400). @default 60 */
   readonly healthTimeoutSeconds?: number;
+  /** deploy-green's failFastThreshold (1 to 200). @default - the stack's (3) */
+  readonly failFastThreshold?: number;
   /** swap's bakeSeconds (0 to 3600). @default - the stack's default (5 minutes) */
   readonly bakeSeconds?: number;
   /** Steps to run, in order. @default all three */
@@ -91,6 +93,7 @@ export async function runFlow(stack: LocalStack, options: FlowOptions): Promise<
               image: greenImage(plan.green, options.colour ?? 'green'),
               commit: options.commit ?? 'f1a7000',
               healthTimeoutSeconds: options.healthTimeoutSeconds ?? 60,
+              ...(options.failFastThreshold !== undefined && { failFastThreshold: options.failFastThreshold }),
             }
           : machine === 'swap' && options.bakeSeconds !== undefined
             ? { ...stack.service, bakeSeconds: options.bakeSeconds }

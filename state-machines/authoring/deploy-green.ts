@@ -99,7 +99,7 @@ const definition: StateMachine = leasedMachine(
       resultPath: '$.failFast',
       next: 'NameDeployment',
       comment:
-        "How many of green's tasks may stop on their own (or how many health polls in a row may find a green target unhealthy) before deploy-green stops waiting: contract/inputs.ts FAIL_FAST_THRESHOLD.",
+        "How many of green's tasks may stop on their own (or how many health polls in a row may find a green target answering its health check with the wrong status code) before deploy-green stops waiting: contract/inputs.ts FAIL_FAST_THRESHOLD.",
     }),
     NameDeployment: {
       Type: 'Pass',
@@ -487,7 +487,8 @@ const definition: StateMachine = leasedMachine(
     },
     StartUnhealthyPollCount: {
       Type: 'Pass',
-      Comment: 'How many health polls in a row found a green target unhealthy.',
+      Comment:
+        'How many health polls in a row found a green target answering its health check with the wrong status code.',
       Result: { unhealthyPolls: 0 },
       ResultPath: '$.failing',
       Next: 'StartHealthWait',
@@ -530,7 +531,8 @@ const definition: StateMachine = leasedMachine(
         'running.$': '$.health.ecs.taskSets[0].RunningCount',
         'desired.$': '$.health.ecs.taskSets[0].ComputedDesiredCount',
         ...healthSummary('$.health.elb.states'),
-        'anyUnhealthy.$': "States.ArrayContains($.health.elb.states, 'unhealthy')",
+        // Text, for a pattern match: a wildcard path over the targets' reasons would select nothing when none has one.
+        'targetsText.$': 'States.JsonToString($.health.elb.targets)',
         'targets.$': '$.health.elb.targets',
       },
       ResultPath: '$.health',
@@ -569,7 +571,15 @@ const definition: StateMachine = leasedMachine(
     }),
     AnyGreenTargetUnhealthy: {
       Type: 'Choice',
-      Choices: [{ Variable: '$.health.anyUnhealthy', BooleanEquals: true, Next: 'CountUnhealthyPoll' }],
+      Comment:
+        'Only a target whose app answered its health check with the wrong status code counts: the app is up and says it is not healthy. A timeout or a refused connection is also what a slow start looks like, so those wait for the health timeout (or for ECS to stop the task, which counts as a failed task).',
+      Choices: [
+        {
+          Variable: '$.health.targetsText',
+          StringMatches: '*Target.ResponseCodeMismatch*',
+          Next: 'CountUnhealthyPoll',
+        },
+      ],
       Default: 'ResetUnhealthyPolls',
     },
     CountUnhealthyPoll: {
@@ -587,7 +597,7 @@ const definition: StateMachine = leasedMachine(
     IsGreenFailing: {
       Type: 'Choice',
       Comment:
-        "Fail fast, as ECS's deployment circuit breaker does: enough of green's tasks stopped on their own, or a green target was unhealthy in enough polls in a row. Fewer (a task replaced early, a target still warming up) keeps waiting.",
+        "Fail fast, as ECS's deployment circuit breaker does: enough of green's tasks stopped on their own, or a green target answered its health check with the wrong status code in enough polls in a row. Fewer (a task replaced early, a target still warming up) keeps waiting.",
       Choices: [
         { ...tooManyTaskFailures('$.stopped', '$.failFast.failFastThreshold'), Next: 'NoteFailingByTasks' },
         {
@@ -651,7 +661,7 @@ const definition: StateMachine = leasedMachine(
       'BlueGreen.GreenTasksFailing',
       {
         format:
-          "States.Format('Green keeps failing health checks: a green target was unhealthy in {} polls in a row (the limit is {}), so deploy-green stopped waiting after {} of its {} seconds; {} of {} tasks running. ELBv2 says: {}. Fix the app or its health check (${HealthCheckPath}), then deploy again.', $.failing.unhealthyPolls, $.failFast.failFastThreshold, States.MathAdd($.health.elapsedSeconds, 10), $.limits.healthTimeoutSeconds, $.health.running, $.health.desired, States.JsonToString($.failingBy.targets))",
+          "States.Format('Green keeps failing health checks: a green target answered its health check with the wrong status code in {} polls in a row (the limit is {}), so deploy-green stopped waiting after {} of its {} seconds; {} of {} tasks running. ELBv2 says: {}. Fix the app or its health check (${HealthCheckPath}), then deploy again.', $.failing.unhealthyPolls, $.failFast.failFastThreshold, States.MathAdd($.health.elapsedSeconds, 10), $.limits.healthTimeoutSeconds, $.health.running, $.health.desired, States.JsonToString($.failingBy.targets))",
       },
       'UndoDetachHealthRule',
     ),

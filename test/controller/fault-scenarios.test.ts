@@ -254,9 +254,11 @@ describe('with a version live', () => {
   });
 
   describe('data-plane faults', () => {
+    // These two take the timeout path on purpose (a fail-fast threshold no run reaches): deploy-green's fail fast
+    // (BlueGreen.GreenTasksFailing) is specified in test/state-machines/deploy-green.test.ts.
     test('green that runs but fails health checks: GreenNotHealthy after the timeout, undone, production never touched', async () => {
       const plan: FaultPlan = { green: { kind: 'unhealthy' } };
-      const flow = await flowOf(plan, { healthTimeoutSeconds: 60 });
+      const flow = await flowOf(plan, { healthTimeoutSeconds: 60, failFastThreshold: 200 });
       expect(flow.problems).toEqual([]);
       expect(flow.violations).toEqual([]);
       const [deploy, ...rest] = flow.steps;
@@ -294,7 +296,7 @@ describe('with a version live', () => {
 
     test('green that crashes on start: no target ever registers; GreenNotHealthy after the timeout, undone', async () => {
       const plan: FaultPlan = { green: { kind: 'crash-on-start' } };
-      const flow = await flowOf(plan, { healthTimeoutSeconds: 60 });
+      const flow = await flowOf(plan, { healthTimeoutSeconds: 60, failFastThreshold: 200 });
       expect(flow.problems).toEqual([]);
       expect(flow.violations).toEqual([]);
       const [deploy, ...rest] = flow.steps;

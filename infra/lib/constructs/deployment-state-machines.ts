@@ -75,7 +75,8 @@ export interface DeploymentStateMachinesProps {
   readonly healthTimeout?: Duration;
   /**
    * How many of green's tasks may stop on their own (an essential container exiting non-zero, or a task failing to
-   * start), or how many health polls in a row (10 s apart) may find a green target unhealthy, before deploy-green stops
+   * start), or how many health polls in a row (10 s apart) may find a green target answering its health check with the
+   * wrong status code (Target.ResponseCodeMismatch), before deploy-green stops
    * waiting and undoes itself (`BlueGreen.GreenTasksFailing`) instead of waiting out the health timeout. 1 to 200, like
    * ECS's deployment circuit breaker, whose minimum threshold is 3. Executions may override it with
    * `failFastThreshold`.
