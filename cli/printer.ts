@@ -173,6 +173,8 @@ export interface PrinterOptions {
 
 /** Room after the text for the elapsed time (" · 59m 59s") and the spinner frame, so the live line never wraps. */
 const SUFFIX_ROOM = 14;
+/** The same with both clocks (" · 59m 59s emulated, 59m 59s wall"). */
+const EMULATED_SUFFIX_ROOM = 36;
 
 export function createPrinter(mode: PrinterMode, err: Writer, options: PrinterOptions = {}): Printer {
   if (mode === 'tty') return livePrinter(err, options);
@@ -237,7 +239,7 @@ function livePrinter(err: Writer, options: PrinterOptions): Printer {
       ? statusText(machine, progress)
       : `${machine ?? 'execution'} ${steps.status(progress.input)}`;
   const fit = (text: string): string => {
-    const max = Math.max(10, spinner.columns - SUFFIX_ROOM);
+    const max = Math.max(10, spinner.columns - (options.emulated ? EMULATED_SUFFIX_ROOM : SUFFIX_ROOM));
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
   };
   return {

@@ -32,6 +32,7 @@ const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\
 const notGit = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-cli-'));
 const ESC = String.fromCharCode(27);
 const ARN_LINE = /bluegreen --endpoint-url \S+ watch (arn:aws:states:\S+)/;
+const ARN_LINE_ERR = /^Started \S+: (arn:aws:states:\S+)$/m;
 const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] deploy-green \w+/;
 
 beforeAll(async () => {
@@ -139,13 +140,23 @@ describe('usage errors: one line on stderr, exit 2, no execution started', () =>
 });
 
 describe('a release: deploy → status → swap → cleanup', () => {
+  let deployArn = '';
   test('deploy follows deploy-green and prints the test URL on stdout', async () => {
     const result = await runBin(args('deploy', '--image', 'local/demo-app:blue', '--commit', 'b1e0000'));
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`${stack.urls.test}\n`);
     expect(result.stderr).toMatch(/^Started deploy-green: arn:aws:states:us-east-1:123456789012:execution:\S+\n/);
-    // Off a terminal: a plain event log, one line per state, no redraws.
-    expect(result.stderr).toMatch(/\] CreateGreenTaskSet\n[\s\S]*\] PointTestListenerAtGreen\n/);
+    // Off a terminal: a plain event log, one line per step (not per state), no redraws.
+    expect(result.stderr).toMatch(
+      /\] creating green.*\n[\s\S]*\] waiting for green to be healthy\n[\s\S]*\] opening the test listener/,
+    );
+    expect(result.stderr).not.toMatch(/\] CreateGreenTaskSet/);
+    const logLines = result.stderr.split('\n').filter((line) => line.startsWith('['));
+    expect(logLines.length).toBeLessThanOrEqual(10);
+    // Local AWS: the log and the summary say the times are emulated, with the wall time followed beside them.
+    expect(result.stderr).toMatch(/^Started .*\nLocal AWS: .*emulated/);
+    expect(result.stderr).toMatch(/✓ deploy-green succeeded in \S+( \S+)? emulated, \S+( \S+)? wall/);
+    deployArn = ARN_LINE_ERR.exec(result.stderr)?.[1] ?? '';
     expect(result.stderr).not.toContain('\r');
     expect(result.stderr).not.toContain(ESC);
     expect(result.stderr).toMatch(
@@ -153,6 +164,24 @@ describe('a release: deploy → status → swap → cleanup', () => {
     );
     collectHints('deploy', result.stderr);
     expect(await probe(stack.urls.test)).toMatchObject({ status: 200, colour: 'blue' });
+  });
+
+  test('--verbose: every state entered, as the JSON events list them', async () => {
+    const verbose = await runBin(args('--verbose', 'watch', deployArn));
+    const json = await runBin(args('--json', 'watch', deployArn));
+    expect([verbose.code, json.code]).toEqual([0, 0]);
+    const states = new Set(
+      json.stderr
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { event: string; state?: string })
+        .flatMap((e) => (e.event === 'state' && e.state !== undefined ? [e.state] : [])),
+    );
+    expect(states.size).toBeGreaterThan(20);
+    const logged = new Set(
+      verbose.stderr.split('\n').flatMap((line) => /^\[[^\]]*\] (\w+)( \(#\d+\))?$/.exec(line)?.[1] ?? []),
+    );
+    expect(logged).toEqual(states);
   });
 
   test('status shows test serving the new task set, healthy and steady, production still closed', async () => {
@@ -296,7 +325,7 @@ describe('following: Ctrl-C, --timeout, watch, --no-wait', () => {
       // Slow enough (18 wall seconds at this time scale) that it still runs through the next tests.
       args('deploy', '--image', 'local/slow-start:green-slow-1800', '--commit', '510e000', '--health-timeout', '3600'),
     );
-    await run.stderrMatches(/\] WaitForGreen\n/);
+    await run.stderrMatches(/\] waiting for green to be healthy\n/);
     run.child.kill('SIGINT');
     const result = await run.done;
     expect(result.code).toBe(130);
@@ -355,8 +384,11 @@ describe('following: Ctrl-C, --timeout, watch, --no-wait', () => {
   test('history lists each execution with its outcome', async () => {
     const result = await runBin(args('history', '-n', '3'));
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^MACHINE\s+STARTED\s+DURATION\s+OUTCOME\s+EXECUTION\n/);
-    expect(result.stdout).toMatch(/\ndeploy-green\s+\S+\s+\S+( \S+)?\s+FAILED BlueGreen\.GreenNotHealthy\s+arn:/);
+    // Local AWS: its clock is emulated (and runs ahead of the wall clock), and the table says so.
+    expect(result.stdout).toMatch(/^MACHINE\s+STARTED \(EMULATED CLOCK\)\s+DURATION\s+OUTCOME\s+EXECUTION\n/);
+    expect(result.stdout).toMatch(
+      /\ndeploy-green\s+\S+\s+\S+( \S+)? emulated\s+FAILED BlueGreen\.GreenNotHealthy\s+arn:/,
+    );
     expect(result.stdout).toMatch(/\nabort\s+.*SUCCEEDED/);
     const json = JSON.parse((await runBin(args('--json', 'history', '-n', '1'))).stdout) as Array<{ machine: string }>;
     expect(json.map((r) => r.machine).sort()).toEqual(['abort', 'clean-up', 'deploy-green', 'rollback', 'swap']);
@@ -368,7 +400,7 @@ describe('following: Ctrl-C, --timeout, watch, --no-wait', () => {
 
   test('Ctrl-C at the terminal stops the spinner and says how to resume (exit 130), at once', async () => {
     const run = startBinInPty(args('deploy', '--image', 'local/slow-start:teal-slow-600', '--commit', '7e1a000'));
-    await run.stderrMatches(/\] WaitForGreen\r\n/);
+    await run.stderrMatches(/\] waiting for green to be healthy\r\n/);
     await run.stderrMatches(SPINNER);
     const interrupted = Date.now();
     run.interrupt();
@@ -379,7 +411,9 @@ describe('following: Ctrl-C, --timeout, watch, --no-wait', () => {
     const shown = screen(result.stdout);
     // Where it stopped depends on timing: somewhere in the health-wait loop.
     expect(shown.slice(-2)).toEqual([
-      expect.stringMatching(/^Interrupted: stopped following deploy-green \(\w+, \S+( \S+)?\); it keeps running\.$/),
+      expect.stringMatching(
+        /^Interrupted: stopped following deploy-green \(waiting for green to be healthy, .+\); it keeps running\.$/,
+      ),
       expect.stringMatching(/^Resume with: bluegreen --endpoint-url \S+ watch arn:aws:states:\S+$/),
     ]);
     expect(shown.filter((line) => SPINNER.test(line))).toEqual([]);
@@ -399,10 +433,11 @@ describe('following: Ctrl-C, --timeout, watch, --no-wait', () => {
     expect(shown[0]).toBe(`Watching deploy-green: ${executionArn}`);
     // How many health polls green needed depends on the machine's load (emulated time runs on during each poll);
     // the numbering of repeated states is the printer's, tested in printer.test.ts.
-    expect(shown).toContainEqual(expect.stringMatching(/^\[\s*\S+( \S+)?\] WaitForGreen( \(#\d+\))?$/));
-    expect(shown).toContainEqual(expect.stringMatching(/^\[\s*\S+( \S+)?\] Ready$/));
+    expect(shown).toContainEqual(expect.stringMatching(/^\[\s*\S+( \S+)?\] waiting for green to be healthy$/));
+    // The wait's progress was on the live line only: no poll lines stay.
+    expect(shown.filter((line) => / poll \d+ of /.test(line))).toEqual([]);
     expect(shown.slice(-4)).toEqual([
-      expect.stringMatching(/^\[\s*\S+( \S+)?\] Succeeded$/),
+      expect.stringMatching(/^\[\s*\S+( \S+)?\] done/),
       expect.stringMatching(/^✓ deploy-green succeeded in /),
       `Next: ${P} swap, or ${P} abort`,
       stack.urls.test,

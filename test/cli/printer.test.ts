@@ -297,5 +297,11 @@ describe('tty: the live view shows the step and its wait progress', () => {
     expect(spinner.live()).toMatch(/· 5s emulated, 0s wall$/);
     clock.ms += 7000;
     expect(spinner.live()).toMatch(/· 5s emulated, 7s wall$/);
+    // Both clocks fit: the live line never wraps.
+    const narrow = livePrinter(60, { emulated: true });
+    narrow.printer.started({ machine: 'deploy-green', executionArn: ARN, resumed: false });
+    narrow.printer.update(buildProgress('deploy-green', loop, undefined), logEntries(loop));
+    narrow.clock.ms += 3_599_000;
+    expect((narrow.spinner.live() ?? '').length).toBeLessThan(60);
   });
 });
