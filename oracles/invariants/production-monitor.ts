@@ -17,6 +17,9 @@ import type { LocalStack } from '../../harness/demo/local-stack';
 import { observe, type ServiceView } from '../../harness/demo/observe';
 import { probe, type Probe } from '../../harness/demo/probe';
 
+/** How long a production request may take before it counts as failed. */
+const PROBE_TIMEOUT_MS = 10_000;
+
 export type ProductionViolationKind =
   /** Production forwarded before (a version was live) and now answers with a fixed response. */
   | 'production-went-dark'
@@ -174,7 +177,9 @@ export function startProductionMonitor(stack: LocalStack, options: ProductionMon
       // request racing the very first release (fixed 503 → forward) is not a failure, a dark production is caught
       // by the state checks.
       const forwardingBefore = observeQuietly(stack)?.production.kind === 'forward';
-      const answer = await probe(stack.urls.production, 2000);
+      // 10 s: a request still unanswered then is a failure; a shorter limit made a loaded 2-core runner (the suite's
+      // two workers, their task processes and other jobs) look like a failing production.
+      const answer = await probe(stack.urls.production, PROBE_TIMEOUT_MS);
       probes++;
       const forwardingAfter = observeQuietly(stack)?.production.kind === 'forward';
       const failed = answer.status < 200 || answer.status > 299;

@@ -123,7 +123,8 @@ interface StepOutcome {
   readonly desiredCount: [number, number];
   readonly primary: [string | undefined, string | undefined];
   readonly production: [string, string];
-  readonly productionErrors: number;
+  /** What the production monitor saw go wrong during the update (kind: message), if anything. */
+  readonly productionErrors: readonly string[];
 }
 
 /** A local stack of `template` with one healthy release live (1 task per version, for speed). */
@@ -169,7 +170,10 @@ async function applyUpdates(
         desiredCount: [before.desiredCount, after.desiredCount],
         primary: [primaryOf(before), primaryOf(after)],
         production: [rule(before), rule(after)],
-        productionErrors: monitor.violations().length - errorsBefore,
+        productionErrors: monitor
+          .violations()
+          .slice(errorsBefore)
+          .map((v) => `${v.kind}: ${v.message}`),
       });
     }
   } finally {
@@ -206,7 +210,7 @@ describe('stack-update matrix', () => {
         });
         expect({ name: outcome.name, productionErrors: outcome.productionErrors }).toEqual({
           name: outcome.name,
-          productionErrors: 0,
+          productionErrors: [],
         });
         expect({ name: outcome.name, desired: outcome.desiredCount[1] }).toEqual({
           name: outcome.name,
@@ -242,7 +246,7 @@ describe('stack-update matrix', () => {
       const [tag, text] = outcomes;
       expect(tag?.desiredCount[0]).toBeGreaterThan(0);
       expect(tag?.desiredCount[1]).toBe(0);
-      expect(tag?.productionErrors).toBeGreaterThan(0);
+      expect(tag?.productionErrors.length).toBeGreaterThan(0);
       expect(text?.production[1]).toBe(JSON.stringify({ kind: 'fixed', statusCode: '503' }));
     } finally {
       await stack.close();
