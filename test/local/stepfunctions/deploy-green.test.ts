@@ -24,6 +24,7 @@ const placeholders: Record<string, string> = {
   HealthCheckIntervalSeconds: '5',
   HealthCheckTimeoutSeconds: '4',
   HealthTimeoutSeconds: '60',
+  FailFastThreshold: '3',
   HealthyThresholdCount: '2',
   UnhealthyThresholdCount: '2',
   SubnetIds: 'subnet-1,subnet-2',
