@@ -4,8 +4,12 @@
  *
  * - neither was aborted or timed out, and a failure names a BlueGreen or service error;
  * - if both changed something (any ECS or ELBv2 call that is not a read; the lease table is the lock itself and does
- *   not count), their changes do not interleave and the later one *started* only after the earlier one's last change:
- *   a second operation started while the first was still changing things must fail fast instead;
+ *   not count), their changes do not interleave and the later one *asked for the lease* (its last AcquireLease or
+ *   TakeOverLease, the attempt that got it) only
+ *   after the earlier one's last change: a second operation that asked while the first was still changing things
+ *   must fail fast instead. (Not "started": every machine first checks its input, which reads nothing of the
+ *   service, so a second operation started during the first may find the lease already given back, and then acts
+ *   on what the first left, after it.)
  * - an execution refused with `BlueGreen.OperationInProgress` changed nothing and names the holder (the other
  *   execution, by its name).
  *
@@ -65,15 +69,26 @@ export interface TimedResult {
   /** Emulated epoch ms of the start and the end (from the history). */
   readonly startMs: number;
   readonly endMs: number;
+  /**
+   * Emulated epoch ms it last asked for the lease (entered AcquireLease or TakeOverLease): the attempt that got it, if
+   * it did (a first attempt may meet the holder and find it gone on the re-read, then ask again). The start if it
+   * never asked.
+   */
+  readonly leaseAskedMs: number;
 }
 
 export function timed(label: string, result: ExecutionResult): TimedResult {
   const times = result.history.map(time).filter((t) => t > 0);
+  const startMs = times.length > 0 ? Math.min(...times) : 0;
+  const asked = result.history.filter((event) =>
+    ['AcquireLease', 'TakeOverLease'].includes(event.stateEnteredEventDetails?.name ?? ''),
+  );
   return {
     label,
     result,
-    startMs: times.length > 0 ? Math.min(...times) : 0,
+    startMs,
     endMs: times.length > 0 ? Math.max(...times) : 0,
+    leaseAskedMs: asked.length > 0 ? Math.max(...asked.map(time)) : startMs,
   };
 }
 
@@ -113,9 +128,9 @@ export function pairProblems(a: TimedResult, b: TimedResult): string[] {
         `both changed things at the same time: ${first.label} (${calls(firstChanges)}) and ${second.label} ` +
           `(${calls(secondChanges)}) interleave`,
       );
-    } else if (second.startMs < firstDone) {
+    } else if (second.leaseAskedMs < firstDone) {
       problems.push(
-        `${second.label} started while ${first.label} was still changing things, and changed things too ` +
+        `${second.label} asked for the lease while ${first.label} was still changing things, and changed things too ` +
           `(${calls(secondChanges)}) instead of failing fast`,
       );
     }
