@@ -6,12 +6,12 @@ import { catchTo, ecs, elb, inlineMap, retry } from './basics';
 /**
  * The summary a health gate decides on, from the list of target states at `statesPath`: how many are registered,
  * whether any is healthy, and either how many distinct states there are (all healthy: one state, and it is healthy)
- * or, `duringBake`, whether any is unhealthy, unavailable or draining.
+ * or, `tolerateRegistering`, whether any is unhealthy, unavailable or draining.
  */
-export function healthSummary(statesPath: string, duringBake = false): Payload {
+export function healthSummary(statesPath: string, tolerateRegistering = false): Payload {
   return {
     'registered.$': `States.ArrayLength(${statesPath})`,
-    ...(duringBake
+    ...(tolerateRegistering
       ? {
           'anyUnhealthy.$': `States.ArrayContains(${statesPath}, 'unhealthy')`,
           'anyUnavailable.$': `States.ArrayContains(${statesPath}, 'unavailable')`,
@@ -89,9 +89,10 @@ export function targetStatesStates({
  * A target group is fully healthy: at least one target is registered and every target's state is `healthy`.
  * Describe → states → summary (at `resultPath`) → Choice to `healthy` or `unhealthy`; read errors go to `onError`.
  *
- * With `duringBake`, the test is the one a bake needs: green is degraded when any target is `unhealthy`,
- * `unavailable` or `draining`, or none is `healthy`. A target in `initial` (a task the service scaled out, still
- * registering) is not a failure: an autoscaler scaling out during the bake must not roll back a healthy release.
+ * With `tolerateRegistering`, the test is the one swap needs, before production moves and through the bake: green is
+ * degraded when any target is `unhealthy`, `unavailable` or `draining`, or none is `healthy`. A target in `initial` (a
+ * task the service scaled out, still registering; the ALB sends it nothing until it is healthy) is not a failure: an
+ * autoscaler scaling out must neither refuse a swap of a healthy green nor roll back a healthy release.
  * `draining` is: a task that died is deregistered exactly as one that was scaled in, target health cannot tell them
  * apart, and the bake errs towards production (it moves back to the version still health-checked).
  */
@@ -102,7 +103,7 @@ export function fullyHealthyGateStates({
   healthy,
   unhealthy,
   onError,
-  duringBake = false,
+  tolerateRegistering = false,
 }: {
   name: string;
   tgPath: string;
@@ -110,7 +111,7 @@ export function fullyHealthyGateStates({
   healthy: string;
   unhealthy: string;
   onError: string;
-  duringBake?: boolean;
+  tolerateRegistering?: boolean;
 }): States {
   return {
     ...targetStatesStates({
@@ -122,7 +123,7 @@ export function fullyHealthyGateStates({
     }),
     [`Summarize${name}Health`]: {
       Type: 'Pass',
-      Parameters: healthSummary(`${resultPath}.states`, duringBake),
+      Parameters: healthSummary(`${resultPath}.states`, tolerateRegistering),
       ResultPath: resultPath,
       Next: `Is${name}Healthy`,
     },
@@ -132,7 +133,7 @@ export function fullyHealthyGateStates({
         {
           And: [
             { Variable: `${resultPath}.registered`, NumericGreaterThan: 0 },
-            ...(duringBake
+            ...(tolerateRegistering
               ? [
                   { Variable: `${resultPath}.anyUnhealthy`, BooleanEquals: false },
                   { Variable: `${resultPath}.anyUnavailable`, BooleanEquals: false },

@@ -105,10 +105,11 @@ const definition: StateMachine = leasedMachine(
       healthy: 'NoteSwapping',
       unhealthy: 'RejectGreenUnhealthy',
       onError: 'FailBeforeChanges',
+      tolerateRegistering: true,
     }),
     RejectGreenUnhealthy: fmtReject(
       'BlueGreen.GreenNotHealthy',
-      "States.Format('Swap refused: green target group {} is not fully healthy (target states {}). Production still serves blue; nothing was changed. Fix green or run abort.', $.green.targetGroupArn, States.JsonToString($.greenHealth.states))",
+      "States.Format('Swap refused: green target group {} is not healthy (target states {}; only targets still registering may be other than healthy). Production still serves blue; nothing was changed. Fix green or run abort.', $.green.targetGroupArn, States.JsonToString($.greenHealth.states))",
       ['abort'],
     ),
     ...recordStates(
@@ -171,7 +172,7 @@ const definition: StateMachine = leasedMachine(
       healthy: 'CountBake',
       unhealthy: 'NoteGreenUnhealthyAfterSwap',
       onError: 'UndoRestoreProduction',
-      duringBake: true,
+      tolerateRegistering: true,
     }),
     CountBake: {
       Type: 'Pass',
