@@ -5,7 +5,7 @@
  * renders it, and the unit tests drive it with recorded histories.
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { parseFailureCause, parseSuccessOutput, type NextStep, type Undone } from '../contract';
+import { parseFailureCause, parseJsonObject, parseSuccessOutput, type NextStep, type Undone } from '../contract';
 import { hint, PLAIN_HINTS, type Hints } from './hints';
 import { MACHINE_COMMAND, type MachineKind } from './machines';
 
@@ -75,18 +75,6 @@ function asDate(value: Date | string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const date = value instanceof Date ? value : new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-function parseObject(json: string | undefined): Record<string, unknown> | undefined {
-  if (json === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(json);
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function endDetails(event: HistoryEvent): { error?: string; cause?: string; output?: string } | undefined {
@@ -187,12 +175,14 @@ export function buildProgress(
   const error = described?.error ?? details?.error;
   const rawCause = described?.cause ?? details?.cause;
   const cause = rawCause === undefined ? undefined : withoutStackTrace(rawCause);
-  const output = parseObject(described?.output ?? (end?.type === 'ExecutionSucceeded' ? details?.output : undefined));
+  const output = parseJsonObject(
+    described?.output ?? (end?.type === 'ExecutionSucceeded' ? details?.output : undefined),
+  );
   const success = status === 'SUCCEEDED' ? parseSuccessOutput(described?.output ?? details?.output) : undefined;
   const failure = status === 'FAILED' ? parseFailureCause(cause) : undefined;
   const message =
     success?.message ?? failure?.message ?? (typeof output?.message === 'string' ? output.message : undefined);
-  const input = parseObject(started?.executionStartedEventDetails?.input ?? described?.input);
+  const input = parseJsonObject(started?.executionStartedEventDetails?.input ?? described?.input);
   const context: StepContext = { self: machine, input, hints };
   let next: string[] = [];
   if (success) {

@@ -70,7 +70,8 @@ function isReport(value: Record<string, unknown>): boolean {
   );
 }
 
-function parseObject(json: string | undefined): Record<string, unknown> | undefined {
+/** JSON text that holds an object (an execution's input, output or cause), parsed; undefined for anything else. */
+export function parseJsonObject(json: string | undefined): Record<string, unknown> | undefined {
   if (json === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(json);
@@ -88,7 +89,7 @@ function parseObject(json: string | undefined): Record<string, unknown> | undefi
  * structured).
  */
 export function parseFailureCause(cause: string | undefined): FailureCause | undefined {
-  const value = parseObject(cause);
+  const value = parseJsonObject(cause);
   if (!value || typeof value.message !== 'string' || !isReport(value)) return undefined;
   if (value.holder !== undefined && typeof value.holder !== 'string') return undefined;
   return value as unknown as FailureCause;
@@ -96,7 +97,7 @@ export function parseFailureCause(cause: string | undefined): FailureCause | und
 
 /** A successful execution's output as a {@link SuccessOutput}, or undefined when it is not one. */
 export function parseSuccessOutput(output: string | undefined): SuccessOutput | undefined {
-  const value = parseObject(output);
+  const value = parseJsonObject(output);
   if (!value || typeof value.message !== 'string' || !isReport(value)) return undefined;
   return value as unknown as SuccessOutput;
 }
