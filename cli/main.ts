@@ -10,6 +10,9 @@ import { EXIT, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes';
 import { checkExecutionArn, type MachineKind } from './machines';
 import { PHASES } from './phases';
 
+const REJECT_NEEDS_STAGE =
+  'reject needs --stage NAME, the approval to reject (at ApproveSwap it starts abort, at ApproveCleanUp rollback).';
+
 /** Command modules load on use, so `--help` and usage errors do not pay for the AWS SDK clients. */
 function load<T>(path: string): T {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy CommonJS load
@@ -189,22 +192,37 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command('abort')
     .description('start abort (discard green before a swap) and follow it')
     .action(startAction('abort'));
-  for (const [name, decision] of [
-    ['approve', 'Approved'],
-    ['reject', 'Rejected'],
-  ] as const) {
-    program
-      .command(name)
-      .description(`${name} the pipeline's pending manual approval (ApproveSwap or ApproveCleanUp)`)
-      .option('--comment <text>', 'summary recorded with the answer')
-      .option('--stage <name>', 'which approval, when more than one is pending')
-      .action(async (opts: { comment?: string; stage?: string }, command: Command) => {
-        const ctx = context(command);
-        if (io.parseOnly) return;
-        const { approveCommand } = load<typeof import('./commands/approve')>('./commands/approve');
-        code = await approveCommand(ctx, decision, opts);
-      });
-  }
+  program
+    .command('approve')
+    .description(
+      "approve the pipeline's pending manual approval (ApproveSwap or ApproveCleanUp); says which it answered",
+    )
+    .option('--comment <text>', 'summary recorded with the answer')
+    .option(
+      '--stage <name>',
+      'the approval to answer (ApproveSwap or ApproveCleanUp); refused when it is not the pending one',
+    )
+    .action(async (opts: { comment?: string; stage?: string }, command: Command) => {
+      const ctx = context(command);
+      if (io.parseOnly) return;
+      const { approveCommand } = load<typeof import('./commands/approve')>('./commands/approve');
+      code = await approveCommand(ctx, 'Approved', opts);
+    });
+  program
+    .command('reject')
+    .description(
+      'reject the pending approval named by --stage: at ApproveSwap that starts abort, at ApproveCleanUp rollback',
+    )
+    .option('--comment <text>', 'summary recorded with the answer')
+    .option('--stage <name>', 'required: the approval to reject (ApproveSwap or ApproveCleanUp)')
+    .action(async (opts: { comment?: string; stage?: string }, command: Command) => {
+      const ctx = context(command);
+      // Rejecting is destructive (abort or rollback), so it never answers "whatever is pending": say which.
+      if (opts.stage === undefined && io.parseOnly) throw new UsageError(REJECT_NEEDS_STAGE);
+      if (io.parseOnly) return;
+      const { approveCommand } = load<typeof import('./commands/approve')>('./commands/approve');
+      code = await approveCommand(ctx, 'Rejected', opts);
+    });
   program
     .command('status')
     .description('what production and test serve, task sets, target health, executions in flight')

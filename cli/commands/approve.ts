@@ -9,11 +9,18 @@ import type { Context } from '../context';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
 
 /** The pipeline's manual approvals (pipeline/delivery-pipeline.ts) and what answering each one starts. */
-export const APPROVALS: Readonly<Record<string, { readonly approved: string; readonly rejected: string }>> = {
-  ApproveSwap: { approved: 'the Swap stage (swap) runs next', rejected: 'abort runs (green is discarded)' },
+export const APPROVALS: Readonly<
+  Record<string, { readonly approved: string; readonly rejected: string; readonly rejectStarts: string }>
+> = {
+  ApproveSwap: {
+    approved: 'the Swap stage (swap) runs next',
+    rejected: 'abort runs (green is discarded)',
+    rejectStarts: 'abort',
+  },
   ApproveCleanUp: {
     approved: 'the CleanUp stage (clean-up) runs next',
     rejected: 'rollback runs (production goes back)',
+    rejectStarts: 'rollback',
   },
 };
 
@@ -57,6 +64,45 @@ export async function pendingApprovals(client: CodePipelineClient, pipelineName:
   );
 }
 
+/**
+ * Why an answer must not be sent (one line, for a usage error), or undefined when exactly one approval is meant:
+ * nothing pending; `--stage` naming an approval that is not the pending one; `reject` without `--stage` (rejecting
+ * starts abort or rollback, so it never answers whatever happens to be pending); more than one pending without
+ * `--stage`. `command` builds a runnable command line (hints.ts). Pure.
+ */
+export function approvalRefusal(
+  pending: ReadonlyArray<Pick<PendingApproval, 'stageName'>>,
+  decision: 'Approved' | 'Rejected',
+  stage: string | undefined,
+  pipelineName: string,
+  command: (...args: string[]) => string,
+): string | undefined {
+  const verb = decision === 'Approved' ? 'approve' : 'reject';
+  const names = pending.map((p) => p.stageName);
+  const pick = (): string => names.map((name) => command(verb, '--stage', name)).join(', or ');
+  if (stage !== undefined) {
+    if (names.includes(stage)) return undefined;
+    if (names.length === 0) {
+      return `No manual approval is pending in pipeline ${pipelineName} (${stage} is not); nothing to ${verb}.`;
+    }
+    return `${stage} is not pending in pipeline ${pipelineName}: ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'}; nothing was answered. To answer it: ${pick()}`;
+  }
+  if (names.length === 0) {
+    const need = verb === 'reject' ? ' (and reject needs --stage NAME: ApproveSwap or ApproveCleanUp)' : '';
+    return `No manual approval is pending in pipeline ${pipelineName}; nothing to ${verb}${need}.`;
+  }
+  if (verb === 'reject') {
+    const [only] = names;
+    if (names.length === 1 && only !== undefined) {
+      const starts = APPROVALS[only]?.rejectStarts;
+      return `reject ${starts ? `starts ${starts} at ${only}` : `answers ${only}`}; say which approval: ${pick()}`;
+    }
+  }
+  if (names.length > 1)
+    return `${names.length} approvals are pending in pipeline ${pipelineName}; pick one: ${pick()}.`;
+  return undefined;
+}
+
 export async function approveCommand(
   ctx: Context,
   decision: 'Approved' | 'Rejected',
@@ -68,18 +114,9 @@ export async function approveCommand(
   const client = new CodePipelineClient(ctx.config());
   try {
     const all = await pendingApprovals(client, pipelineName);
-    const pending = flags.stage ? all.filter((a) => a.stageName === flags.stage) : all;
-    if (pending.length === 0) {
-      const which = flags.stage ? `at stage ${flags.stage} ` : '';
-      throw new UsageError(
-        `No manual approval is pending ${which}in pipeline ${pipelineName}; nothing to ${decision === 'Approved' ? 'approve' : 'reject'}.`,
-      );
-    }
-    if (pending.length > 1) {
-      throw new UsageError(
-        `${pending.length} approvals are pending in pipeline ${pipelineName}; pick one: ${pending.map((p) => ctx.command(decision === 'Approved' ? 'approve' : 'reject', '--stage', p.stageName)).join(', or ')}.`,
-      );
-    }
+    const refusal = approvalRefusal(all, decision, flags.stage, pipelineName, ctx.command.bind(ctx));
+    if (refusal !== undefined) throw new UsageError(refusal);
+    const pending = flags.stage === undefined ? all : all.filter((a) => a.stageName === flags.stage);
     const approval = pending[0] as PendingApproval;
     const verb = decision === 'Approved' ? 'approve' : 'reject';
     const summary = flags.comment ?? `${decision} with the bluegreen CLI`;

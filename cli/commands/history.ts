@@ -53,7 +53,8 @@ export async function releasesCommand(ctx: Context): Promise<ExitCode> {
   try {
     const releases = await loadReleases(ctx, sfn, stack);
     if (ctx.options.json) {
-      ctx.out(JSON.stringify(releases));
+      // On local AWS wentLiveAt and rolledBackAt are its emulated clock's times.
+      ctx.out(JSON.stringify(ctx.emulatedClock ? releases.map((r) => ({ ...r, clock: 'emulated' })) : releases));
       return EXIT.ok;
     }
     if (releases.length === 0) {
@@ -62,7 +63,7 @@ export async function releasesCommand(ctx: Context): Promise<ExitCode> {
       );
       return EXIT.ok;
     }
-    ctx.out(releasesTable(releases));
+    ctx.out(releasesTable(releases, ctx.emulatedClock));
     if (!releases.some((r) => r.outcome === 'live')) {
       ctx.err(
         `The live version is not in the last ${HISTORY_RETENTION_DAYS} days of execution history: release 1 is not listed.`,

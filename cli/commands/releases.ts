@@ -295,19 +295,25 @@ export async function loadReleases(ctx: Context, sfn: SFNClient, stack: StackInf
 /** The task definition as `family:revision` (the ARN's last part). */
 export const taskDefinitionName = (arn: string): string => arn.split('/').pop() ?? arn;
 
-/** The release table of `history --releases`. */
-export function releasesTable(releases: readonly Release[]): string {
+/** An ISO time without its milliseconds, labelled when it is on local AWS's emulated clock. */
+export function clockTime(iso: string, emulated: boolean): string {
+  return `${iso.replace(/\.\d+Z$/, 'Z')}${emulated ? ' emulated' : ''}`;
+}
+
+/**
+ * The release table of `history --releases`. On local AWS (`emulated`) the times are its emulated clock, which runs
+ * faster than the wall clock: the header and the rolled-back time say so, as `history` does.
+ */
+export function releasesTable(releases: readonly Release[], emulated = false): string {
   return table([
-    ['#', 'COMMIT', 'IMAGE', 'TASK DEFINITION', 'WENT LIVE', 'OUTCOME'],
+    ['#', 'COMMIT', 'IMAGE', 'TASK DEFINITION', `WENT LIVE${emulated ? ' (EMULATED CLOCK)' : ''}`, 'OUTCOME'],
     ...releases.map((r) => [
       String(r.number),
       r.commit ?? '-',
       r.image ?? '-',
       taskDefinitionName(r.taskDefinitionArn),
       r.wentLiveAt.replace(/\.\d+Z$/, 'Z'),
-      r.outcome === 'rolled back' && r.rolledBackAt
-        ? `rolled back ${r.rolledBackAt.replace(/\.\d+Z$/, 'Z')}`
-        : r.outcome,
+      r.outcome === 'rolled back' && r.rolledBackAt ? `rolled back ${clockTime(r.rolledBackAt, emulated)}` : r.outcome,
     ]),
   ]);
 }

@@ -165,8 +165,11 @@ export function statusNext(view: Pick<StatusView, 'inFlight' | 'pendingApprovals
   const running = [...view.inFlight].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''))[0];
   if (running) return [hint(hints, 'watch', running.executionArn), hint(hints, 'wait')];
   if (view.pendingApprovals.length > 0) {
-    const stage = view.pendingApprovals.length > 1 ? view.pendingApprovals.map((a) => ['--stage', a.stageName]) : [[]];
-    return ['approve', 'reject'].flatMap((verb) => stage.map((flags) => hint(hints, verb, ...flags)));
+    // Always with --stage: reject requires it (it starts abort or rollback), and an approve that names its stage
+    // cannot answer another approval that became pending in between.
+    return ['approve', 'reject'].flatMap((verb) =>
+      view.pendingApprovals.map((a) => hint(hints, verb, '--stage', a.stageName)),
+    );
   }
   return nextCommands(PHASE_NEXT[view.record.phase] ?? ['status'], { hints });
 }

@@ -6,7 +6,7 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from '../context';
 import { UsageError, type ExitCode } from '../exit-codes';
-import { chooseRelease, loadReleases, taskDefinitionName, type Release } from './releases';
+import { chooseRelease, clockTime, loadReleases, taskDefinitionName, type Release } from './releases';
 import { startCommand } from './run';
 
 export interface UndoFlags {
@@ -24,10 +24,10 @@ export function undoInput(release: Release, healthTimeout?: number): Record<stri
 }
 
 /** One line: which release is redeployed, and what it ran. */
-export function describeRelease(release: Release): string {
+export function describeRelease(release: Release, emulated = false): string {
   return (
     `release ${release.number} (commit ${release.commit ?? '?'}, ${release.image ?? 'image unknown'}, ` +
-    `task definition ${taskDefinitionName(release.taskDefinitionArn)}, live since ${release.wentLiveAt.replace(/\.\d+Z$/, 'Z')}` +
+    `task definition ${taskDefinitionName(release.taskDefinitionArn)}, live since ${clockTime(release.wentLiveAt, emulated)}` +
     `${release.outcome === 'rolled back' ? ', rolled back' : ''})`
   );
 }
@@ -51,7 +51,9 @@ export async function undoCommand(ctx: Context, flags: UndoFlags): Promise<ExitC
   if (ctx.options.json) {
     ctx.err(JSON.stringify({ event: 'undo', release }));
   } else {
-    ctx.err(`Redeploying ${describeRelease(release)} as green; production is not touched until you swap.`);
+    ctx.err(
+      `Redeploying ${describeRelease(release, ctx.emulatedClock)} as green; production is not touched until you swap.`,
+    );
   }
   return startCommand(ctx, 'deploy-green', undoInput(release, flags.healthTimeout));
 }

@@ -8,24 +8,13 @@ import {
   type StageState,
 } from '@aws-sdk/client-codepipeline';
 import { mockClient } from 'aws-sdk-client-mock';
+import { approvalRefusal } from '../../cli/commands/approve';
 import { runInProcess } from './run-in-process';
+import { describeStacks, PIPELINE_NAME, STACK_OUTPUTS } from './stack-fixture';
 
 const cfn = mockClient(CloudFormationClient);
 const pipeline = mockClient(CodePipelineClient);
 const TOKEN = '0a1b2c3d-0000-4000-8000-123456789abc';
-
-const outputs: Record<string, string> = {
-  ProductionUrl: 'http://alb.example/',
-  TestUrl: 'http://alb.example:8080/',
-  ClusterName: 'cluster',
-  ServiceName: 'demo-app',
-  DeployGreenStateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:DeployGreen',
-  SwapStateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Swap',
-  CleanUpStateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:CleanUp',
-  RollbackStateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Rollback',
-  AbortStateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Abort',
-  PipelineName: 'EcsBlueGreen-Pipeline',
-};
 
 function stages(pending: string | undefined): StageState[] {
   return ['DeployGreen', 'ApproveSwap', 'Swap', 'ApproveCleanUp', 'CleanUp'].map((stageName) => ({
@@ -46,22 +35,11 @@ function stages(pending: string | undefined): StageState[] {
 beforeEach(() => {
   cfn.reset();
   pipeline.reset();
-  cfn.on(DescribeStacksCommand).resolves({
-    Stacks: [
-      {
-        StackName: 'EcsBlueGreen',
-        StackStatus: 'CREATE_COMPLETE',
-        CreationTime: new Date(),
-        Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-      },
-    ],
-  });
+  cfn.on(DescribeStacksCommand).resolves(describeStacks({ ...STACK_OUTPUTS, PipelineName: PIPELINE_NAME }));
 });
 
 test('approve answers the pending ApproveSwap with its token and says which approval it answered', async () => {
-  pipeline
-    .on(GetPipelineStateCommand)
-    .resolves({ pipelineName: outputs.PipelineName, stageStates: stages('ApproveSwap') });
+  pipeline.on(GetPipelineStateCommand).resolves({ pipelineName: PIPELINE_NAME, stageStates: stages('ApproveSwap') });
   pipeline.on(PutApprovalResultCommand).resolves({ approvedAt: new Date() });
   const result = await runInProcess(['--local', 'approve', '--comment', 'looks good']);
   expect(result).toMatchObject({ code: 0, stderr: '' });
@@ -80,13 +58,91 @@ test('approve answers the pending ApproveSwap with its token and says which appr
   ]);
 });
 
-test('reject answers the pending ApproveCleanUp as Rejected (which starts rollback)', async () => {
+test('reject --stage answers the pending ApproveCleanUp as Rejected (which starts rollback)', async () => {
   pipeline.on(GetPipelineStateCommand).resolves({ stageStates: stages('ApproveCleanUp') });
   pipeline.on(PutApprovalResultCommand).resolves({});
-  const result = await runInProcess(['reject', '--local', '--json']);
+  const result = await runInProcess(['reject', '--stage', 'ApproveCleanUp', '--local', '--json']);
   expect(result.code).toBe(0);
   expect(JSON.parse(result.stdout)).toMatchObject({ stageName: 'ApproveCleanUp', result: 'Rejected' });
   expect(pipeline.commandCalls(PutApprovalResultCommand)[0]?.args[0].input.result?.status).toBe('Rejected');
+});
+
+describe('reject never answers "whatever is pending"', () => {
+  test('without --stage: exit 2, one line naming the pending stage, what rejecting it starts and the command', async () => {
+    pipeline.on(GetPipelineStateCommand).resolves({ stageStates: stages('ApproveCleanUp') });
+    const result = await runInProcess(['--local', 'reject'], { env: { npm_command: 'exec' } });
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'bluegreen: reject starts rollback at ApproveCleanUp; say which approval: npx bluegreen --local reject --stage ApproveCleanUp\n',
+    });
+    expect(pipeline.commandCalls(PutApprovalResultCommand)).toHaveLength(0);
+  });
+
+  test('without --stage and nothing pending: exit 2, and it says --stage is needed', async () => {
+    pipeline.on(GetPipelineStateCommand).resolves({ stageStates: stages(undefined) });
+    const result = await runInProcess(['--local', 'reject']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^bluegreen: No manual approval is pending .*reject needs --stage NAME.*\n$/);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  test('the race of the incident: --stage ApproveSwap when ApproveCleanUp is pending is refused, nothing answered', async () => {
+    pipeline.on(GetPipelineStateCommand).resolves({ stageStates: stages('ApproveCleanUp') });
+    const result = await runInProcess(['--local', 'reject', '--stage', 'ApproveSwap']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^bluegreen: ApproveSwap is not pending in pipeline EcsBlueGreen-Pipeline: ApproveCleanUp is; nothing was answered\./,
+    );
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(pipeline.commandCalls(PutApprovalResultCommand)).toHaveLength(0);
+  });
+
+  test('approve --stage that is not pending is refused the same way', async () => {
+    pipeline.on(GetPipelineStateCommand).resolves({ stageStates: stages('ApproveSwap') });
+    const result = await runInProcess(['--local', 'approve', '--stage', 'ApproveCleanUp']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/ApproveCleanUp is not pending .*ApproveSwap is/);
+    expect(pipeline.commandCalls(PutApprovalResultCommand)).toHaveLength(0);
+  });
+
+  test('a pasted hint is checked like the real command: reject without --stage is a usage error at parse time', async () => {
+    expect((await runInProcess(['--local', 'reject'], { parseOnly: true })).code).toBe(2);
+    expect((await runInProcess(['--local', 'reject', '--stage', 'ApproveSwap'], { parseOnly: true })).code).toBe(0);
+    expect((await runInProcess(['--local', 'approve'], { parseOnly: true })).code).toBe(0);
+  });
+});
+
+test.each([
+  [[], 'approve', undefined, /^No manual approval is pending in pipeline P; nothing to approve\.$/],
+  [['ApproveSwap'], 'approve', undefined, undefined],
+  [['ApproveSwap'], 'approve', 'ApproveSwap', undefined],
+  [
+    ['ApproveSwap'],
+    'reject',
+    undefined,
+    /^reject starts abort at ApproveSwap; say which approval: bg reject --stage ApproveSwap$/,
+  ],
+  [['ApproveSwap'], 'reject', 'ApproveSwap', undefined],
+  [
+    ['ApproveSwap', 'ApproveCleanUp'],
+    'approve',
+    undefined,
+    /^2 approvals are pending .*bg approve --stage ApproveSwap, or bg approve --stage ApproveCleanUp\.$/,
+  ],
+  [['ApproveSwap', 'ApproveCleanUp'], 'reject', 'ApproveCleanUp', undefined],
+] as const)('approvalRefusal(%j, %s, --stage %s)', (pending, verb, stage, refusal) => {
+  const result = approvalRefusal(
+    pending.map((stageName) => ({ stageName })),
+    verb === 'approve' ? 'Approved' : 'Rejected',
+    stage,
+    'P',
+    (...args) => ['bg', ...args].join(' '),
+  );
+  if (refusal === undefined) expect(result).toBeUndefined();
+  else expect(result).toMatch(refusal);
 });
 
 test('nothing pending: exit 2, one clear line, no PutApprovalResult', async () => {

@@ -62,7 +62,8 @@ describe('release history and undo', () => {
     const table = await runBin(args('history', '--releases'));
     expect(table.code).toBe(0);
     const lines = table.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^#\s+COMMIT\s+IMAGE\s+TASK DEFINITION\s+WENT LIVE\s+OUTCOME$/);
+    // Local AWS: when it went live is on its emulated clock, and the header says so.
+    expect(lines[0]).toMatch(/^#\s+COMMIT\s+IMAGE\s+TASK DEFINITION\s+WENT LIVE \(EMULATED CLOCK\)\s+OUTCOME$/);
     expect(lines.slice(1)).toEqual([
       expect.stringMatching(/^1\s+0a0a0a2\s+local\/demo-app:orange\s+\S+:\d+\s+\S+Z\s+live$/),
       expect.stringMatching(/^2\s+b1e0001\s+local\/demo-app:blue\s+\S+:\d+\s+\S+Z\s+superseded$/),
@@ -88,7 +89,9 @@ describe('release history and undo', () => {
     const result = await runBin(args('undo'));
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`${stack.urls.test}\n`);
-    expect(result.stderr).toMatch(/^Redeploying release 2 \(commit b1e0001, local\/demo-app:blue, task definition \S+/);
+    expect(result.stderr).toMatch(
+      /^Redeploying release 2 \(commit b1e0001, local\/demo-app:blue, task definition \S+, live since \S+Z emulated\)/,
+    );
     // deploy-green's own next step: swap, or abort (undo never swaps by itself).
     expect(result.stderr).toMatch(/Next: bluegreen --endpoint-url \S+ swap, or bluegreen --endpoint-url \S+ abort\n$/);
     const started = stack.aws.server.callLog.entries({ operation: 'StartExecution' }).at(-1);

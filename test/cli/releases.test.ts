@@ -25,6 +25,7 @@ import {
 import { undoInput } from '../../cli/commands/undo';
 import type { MachineKind } from '../../cli/machines';
 import { runInProcess } from './run-in-process';
+import { describeStacks, machineArn } from './stack-fixture';
 
 const TD = (revision: number): string =>
   `arn:aws:ecs:us-east-1:123456789012:task-definition/EcsBlueGreenAppTaskDefinition908066F3:${revision}`;
@@ -251,6 +252,20 @@ test('revisionOf and the table', () => {
   ]);
 });
 
+test('on local AWS the release times are labelled as its emulated clock', () => {
+  const h = history();
+  h.add(...deployed('aaaaaaa', 3));
+  h.add(...swapped);
+  h.add(...deployed('bbbbbbb', 4));
+  h.add(...swapped);
+  h.add('rollback', 'SUCCEEDED', {}, { changed: true });
+  const lines = releasesTable(deriveReleases(h.executions), true).split('\n');
+  expect(lines[0]).toMatch(/\bWENT LIVE \(EMULATED CLOCK\)\s+OUTCOME$/);
+  expect(lines).toContainEqual(expect.stringMatching(/ rolled back 2026-11-01T12:04:10Z emulated$/));
+  // Off local AWS nothing is labelled.
+  expect(releasesTable(deriveReleases(h.executions), false)).not.toMatch(/emulated|EMULATED/);
+});
+
 test('undoInput: the task definition and commit, as deploy-green takes them', () => {
   const h = history();
   h.add(...deployed('aaaaaaa', 3));
@@ -264,18 +279,6 @@ describe('history --releases and undo, in process (SDK mocked)', () => {
   const cfn = mockClient(CloudFormationClient);
   const sfn = mockClient(SFNClient);
   const ecs = mockClient(ECSClient);
-  const machineArn = (m: string): string => `arn:aws:states:us-east-1:123456789012:stateMachine:${m}`;
-  const outputs: Record<string, string> = {
-    ProductionUrl: 'http://alb.example/',
-    TestUrl: 'http://alb.example:8080/',
-    ClusterName: 'cluster',
-    ServiceName: 'demo-app',
-    DeployGreenStateMachineArn: machineArn('DeployGreen'),
-    SwapStateMachineArn: machineArn('Swap'),
-    CleanUpStateMachineArn: machineArn('CleanUp'),
-    RollbackStateMachineArn: machineArn('Rollback'),
-    AbortStateMachineArn: machineArn('Abort'),
-  };
   const KEY: Record<MachineKind, string> = {
     'deploy-green': 'DeployGreen',
     swap: 'Swap',
@@ -285,16 +288,7 @@ describe('history --releases and undo, in process (SDK mocked)', () => {
   };
 
   function serve(executions: readonly ExecutionRecord[]): void {
-    cfn.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'EcsBlueGreen',
-          StackStatus: 'CREATE_COMPLETE',
-          CreationTime: new Date(),
-          Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-        },
-      ],
-    });
+    cfn.on(DescribeStacksCommand).resolves(describeStacks());
     for (const [machine, key] of Object.entries(KEY)) {
       const mine = executions.filter((e) => e.machine === machine);
       // Two pages, newest first, as ListExecutions returns them.
@@ -355,6 +349,11 @@ describe('history --releases and undo, in process (SDK mocked)', () => {
       [2, 'aaaaaaa', 'registry/app:aaaaaaa', 'superseded'],
     ]);
     expect(ecs.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(1);
+    // --local: the times are local AWS's emulated clock, and each release says so.
+    expect((JSON.parse(result.stdout) as Array<{ clock?: string }>).map((r) => r.clock)).toEqual([
+      'emulated',
+      'emulated',
+    ]);
   });
 
   test.each([
@@ -405,7 +404,7 @@ describe('history --releases and undo, in process (SDK mocked)', () => {
     const result = await runInProcess(['--local', '--no-wait', 'undo']);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(
-      /^Redeploying release 2 \(commit aaaaaaa, local\/demo-app:aaaaaaa, task definition EcsBlueGreenAppTaskDefinition908066F3:3, live since 2026-11-01T12:01:10Z\) as green/,
+      /^Redeploying release 2 \(commit aaaaaaa, local\/demo-app:aaaaaaa, task definition EcsBlueGreenAppTaskDefinition908066F3:3, live since 2026-11-01T12:01:10Z emulated\) as green/,
     );
     const calls = sfn.commandCalls(StartExecutionCommand);
     expect(calls).toHaveLength(1);

@@ -45,8 +45,8 @@ describe('in flight and next', () => {
       'npx bluegreen --local wait',
     ]);
     expect(statusNext({ inFlight: [], pendingApprovals: [approval], record }, hints)).toEqual([
-      'npx bluegreen --local approve',
-      'npx bluegreen --local reject',
+      'npx bluegreen --local approve --stage ApproveSwap',
+      'npx bluegreen --local reject --stage ApproveSwap',
     ]);
     expect(statusNext({ inFlight: [], pendingApprovals: [], record }, hints)).toEqual([
       'npx bluegreen --local swap',
