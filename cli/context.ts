@@ -27,6 +27,11 @@ export interface CliIo {
   readonly stderrIsTTY: boolean;
   /** Terminal width, for the live line. */
   readonly columns?: number;
+  /**
+   * Set when stdout is a terminal that may be redrawn (live-view.ts liveViewWanted: not CI, not a dumb terminal):
+   * `status --watch` then redraws its picture in place; otherwise it prints it again, timestamped, when it changes.
+   */
+  readonly stdoutTerminal?: { readonly columns?: number; readonly rows?: number };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   /** Aborted on Ctrl-C: stop following (the execution keeps running). */

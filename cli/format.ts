@@ -10,6 +10,11 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
+/** A time as printed: ISO without milliseconds, and ` emulated` when it is local AWS's emulated clock. */
+export function clockTime(iso: string, emulated: boolean): string {
+  return `${iso.replace(/\.\d+Z$/, 'Z')}${emulated ? ' emulated' : ''}`;
+}
+
 /** Left-aligned columns separated by two spaces, header first. */
 export function table(rows: ReadonlyArray<readonly string[]>): string {
   const widths: number[] = [];

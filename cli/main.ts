@@ -65,6 +65,18 @@ const regionParser = parser((value: string): string => {
   return value;
 });
 
+/** `status --watch --interval`: whole seconds (a poll reads a dozen APIs; faster would only meet throttling). */
+const WATCH_INTERVAL = { min: 1, max: 3600, default: 2 } as const;
+const intervalParser = parser((value: string): number => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < WATCH_INTERVAL.min || n > WATCH_INTERVAL.max) {
+    throw new Error(
+      `--interval must be whole seconds from ${WATCH_INTERVAL.min} to ${WATCH_INTERVAL.max} (e.g. --interval 5), not '${value}'.`,
+    );
+  }
+  return n;
+});
+
 const endpointParser = parser((value: string): string => checkEndpointUrl(value, '--endpoint-url'));
 
 const HELP_FOOTER = `
@@ -225,12 +237,23 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     });
   program
     .command('status')
-    .description('what production and test serve, task sets, target health, executions in flight')
-    .action(async (_opts: unknown, command: Command) => {
+    .description(
+      'the whole deployment: phase, each version, what production and test serve, lease, approvals, bake, next commands',
+    )
+    .option('--watch', 'keep showing it: redrawn in place on a terminal, printed again when it changes elsewhere')
+    .option(
+      '--interval <seconds>',
+      `with --watch: seconds between readings (${WATCH_INTERVAL.min}-${WATCH_INTERVAL.max}, default ${WATCH_INTERVAL.default})`,
+      intervalParser,
+    )
+    .action(async (opts: { watch?: boolean; interval?: number }, command: Command) => {
+      if (opts.interval !== undefined && !opts.watch) {
+        throw new UsageError('--interval applies only with --watch: add --watch, or drop --interval.');
+      }
       const ctx = context(command);
       if (io.parseOnly) return;
       const { statusCommand } = load<typeof import('./commands/status')>('./commands/status');
-      code = await statusCommand(ctx);
+      code = await statusCommand(ctx, opts);
     });
   program
     .command('history')

@@ -5,7 +5,7 @@
  * that still lets CloudFormation own one of them (a stack from before the controller-owned resources) is a hazard:
  * the next stack update would reset it, and that is said too.
  */
-import type { RuleView } from './commands/status';
+import type { RuleView } from './status-model';
 
 /** The resource types of the controller-owned resources (lambdas/controller-resources/properties.ts). */
 const SERVICE_TYPE = 'Custom::BlueGreenService';

@@ -21,6 +21,17 @@ runCli(process.argv.slice(2), {
   // "TTY" here means: show the live view (a terminal, not CI, not a dumb terminal).
   stderrIsTTY: liveViewWanted(process.stderr, process.env),
   columns: process.stderr.columns,
+  ...(liveViewWanted(process.stdout, process.env) && {
+    // Getters: Node keeps a tty's size up to date on resize.
+    stdoutTerminal: {
+      get columns() {
+        return process.stdout.columns;
+      },
+      get rows() {
+        return process.stdout.rows;
+      },
+    },
+  }),
   env: process.env,
   cwd: process.cwd(),
   signal: controller.signal,

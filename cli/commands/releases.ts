@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import type { Context, StackInfo } from '../context';
-import { table } from '../format';
+import { clockTime, table } from '../format';
 import type { MachineKind } from '../machines';
 
 /** Step Functions keeps a closed Standard execution's history for 90 days (a quota request can shorten it to 30). */
@@ -294,11 +294,6 @@ export async function loadReleases(ctx: Context, sfn: SFNClient, stack: StackInf
 
 /** The task definition as `family:revision` (the ARN's last part). */
 export const taskDefinitionName = (arn: string): string => arn.split('/').pop() ?? arn;
-
-/** An ISO time without its milliseconds, labelled when it is on local AWS's emulated clock. */
-export function clockTime(iso: string, emulated: boolean): string {
-  return `${iso.replace(/\.\d+Z$/, 'Z')}${emulated ? ' emulated' : ''}`;
-}
 
 /**
  * The release table of `history --releases`. On local AWS (`emulated`) the times are its emulated clock, which runs

@@ -1,117 +1,53 @@
 /**
- * status: what production and the test listener serve (the X-App-Version header of each URL, colour/commit, and
- * where each listener's controller-owned rule forwards), the task sets with their status, stability and counts,
- * target health per target group, and any execution in flight. Read-only.
+ * status: reads the whole deployment into a StatusView (cli/status-model.ts renders it): the deployment record's
+ * phase and the lease; what production and the test listener serve (the X-App-Version header of each URL, and where
+ * each listener's controller-owned rule forwards); each version's task set (status, stability, counts, image, commit,
+ * target health); executions in flight and, for a swap, its bake; the pipeline's pending approvals with when they
+ * expire; ownership. Read-only. `status --watch` (cli/status-watch.ts) reads it again every interval with one
+ * StatusReader, which keeps what does not change between polls (the template, task definition images, target group
+ * commits, approval timeouts).
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import {
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
   DescribeRulesCommand,
+  DescribeTagsCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
   type Action,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, GetPipelineCommand } from '@aws-sdk/client-codepipeline';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DescribeStackResourcesCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
-import { ownershipLines, type OwnershipLine, type TemplateResource } from '../ownership';
+import { ownershipLines, type TemplateResource } from '../ownership';
 import type { Context, StackInfo } from '../context';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
-import { formatDuration, shortArn, table } from '../format';
-import { MACHINES, type MachineKind } from '../machines';
-import type { Hints } from '../hints';
-import { PHASE_NEXT, PHASE_TEXT } from '../phases';
-import { hint } from '../hints';
-import { nextCommands } from '../progress';
+import { shortArn } from '../format';
+import { MACHINES } from '../machines';
+import { fetchHistory } from '../poller';
+import {
+  APPROVAL_DEFAULT_TIMEOUT_MINUTES,
+  approvalExpiry,
+  bakeProgress,
+  describeRule,
+  renderStatus,
+  statusNext,
+  type ApprovalView,
+  type BakeView,
+  type DeploymentRecordView,
+  type InFlightView,
+  type LeaseView,
+  type Probe,
+  type RuleView,
+  type StatusView,
+  type TaskSetView,
+} from '../status-model';
+import { createStatusPrinter, watchStatus } from '../status-watch';
+import { appImage } from './releases';
 import { pendingApprovals } from './approve';
-
-export interface Probe {
-  readonly url: string;
-  readonly status?: number;
-  /** The X-App-Version header: `colour/commit`. */
-  readonly version?: string;
-  readonly error?: string;
-}
-
-export type RuleView =
-  | { readonly kind: 'forward'; readonly targetGroupArns: string[] }
-  | { readonly kind: 'fixed'; readonly statusCode: string }
-  | { readonly kind: 'unknown' };
-
-export interface TaskSetView {
-  readonly id: string;
-  readonly arn: string;
-  readonly status: string;
-  readonly stability: string;
-  readonly running: number;
-  readonly desired: number;
-  readonly taskDefinition: string;
-  readonly targetGroupArn?: string;
-  readonly targetGroupName?: string;
-  /** Target states: { healthy: 2 } */
-  readonly targets: Readonly<Record<string, number>>;
-  readonly role: string;
-}
-
-/** The deployment record the state machines keep (state-machines/authoring/lease.ts): phase and versions. */
-export interface DeploymentRecordView {
-  readonly phase: string;
-  readonly live?: { readonly taskSetArn?: string };
-  readonly previous?: { readonly found?: boolean; readonly taskSetArn?: string };
-  readonly green?: { readonly taskSetArn?: string; readonly commit?: string };
-  readonly updatedBy?: string;
-  readonly updatedAt?: string;
-}
-
-/** Who holds the service's lease (one operation at a time), and whether that execution still runs. */
-export interface LeaseView {
-  readonly holder: string;
-  readonly machine: string;
-  readonly operation: string;
-  readonly since: string;
-  /** False when the holder no longer runs: the next operation takes the lease over. */
-  readonly holderRunning: boolean;
-}
-
-export interface InFlightView {
-  readonly machine: MachineKind;
-  readonly executionArn: string;
-  /** The execution's start date (ISO). */
-  readonly startedAt?: string;
-  /**
-   * The time of its newest history event (ISO): how long it has run is at least that minus its start, even when this
-   * machine's clock is behind the service's (or behind local AWS's emulated clock, which runs faster).
-   */
-  readonly lastEventAt?: string;
-}
-
-export interface ApprovalView {
-  readonly pipelineName: string;
-  readonly stageName: string;
-  readonly actionName: string;
-  /** Since when it waits (ISO). */
-  readonly since?: string;
-  readonly pipelineExecutionId?: string;
-}
-
-export interface StatusView {
-  readonly stack: string;
-  readonly record: DeploymentRecordView;
-  readonly lease?: LeaseView;
-  readonly production: Probe & { readonly rule: RuleView };
-  readonly test: Probe & { readonly rule: RuleView };
-  readonly taskSets: readonly TaskSetView[];
-  readonly inFlight: readonly InFlightView[];
-  /** The pipeline's manual approvals waiting for an answer (approve/reject). */
-  readonly pendingApprovals: readonly ApprovalView[];
-  /** What to run next, as the user runs it (hints.ts), best first. */
-  readonly next: readonly string[];
-  /** Where the live state differs from the template, and who owns it (cli/ownership.ts); or why it is unknown. */
-  readonly ownership: readonly OwnershipLine[] | { readonly unknown: string };
-}
 
 export async function probe(url: string, timeoutMs = 3000): Promise<Probe> {
   try {
@@ -139,91 +75,178 @@ function ruleView(actions: readonly Action[] | undefined): RuleView {
   };
 }
 
-/** The pipeline's pending approvals; none when the stack has no pipeline or the endpoint has no CodePipeline. */
-async function gatherApprovals(ctx: Context, stack: StackInfo): Promise<ApprovalView[]> {
-  const pipelineName = stack.pipelineName;
-  if (pipelineName === undefined) return [];
-  const client = new CodePipelineClient(ctx.config());
-  try {
-    return (await pendingApprovals(client, pipelineName)).map((a) => ({
-      pipelineName,
-      stageName: a.stageName,
-      actionName: a.actionName,
-      ...(a.since !== undefined && { since: a.since.toISOString() }),
-      ...(a.pipelineExecutionId !== undefined && { pipelineExecutionId: a.pipelineExecutionId }),
-    }));
-  } catch (error) {
-    if (error instanceof UsageError) return [];
-    throw error;
-  } finally {
-    client.destroy();
-  }
-}
+/**
+ * Reads the StatusView; one per `status` run. What cannot change between two polls of a watch is asked once: the
+ * template (for ownership), the image of each task definition revision, the commit tag of each target group, and
+ * the approval actions' timeouts.
+ */
+export class StatusReader {
+  private readonly ecs: ECSClient;
+  private readonly elb: ElasticLoadBalancingV2Client;
+  private readonly sfn: SFNClient;
+  private readonly images = new Map<string, string | undefined>();
+  private readonly commits = new Map<string, string | undefined>();
+  private template: Record<string, TemplateResource> | undefined;
+  private approvalTimeouts: Map<string, number | undefined> | undefined;
 
-/** What to run next, from what runs, what waits for an answer and the recorded phase (best first). Pure. */
-export function statusNext(view: Pick<StatusView, 'inFlight' | 'pendingApprovals' | 'record'>, hints: Hints): string[] {
-  const running = [...view.inFlight].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''))[0];
-  if (running) return [hint(hints, 'watch', running.executionArn), hint(hints, 'wait')];
-  if (view.pendingApprovals.length > 0) {
-    // Always with --stage: reject requires it (it starts abort or rollback), and an approve that names its stage
-    // cannot answer another approval that became pending in between.
-    return ['approve', 'reject'].flatMap((verb) =>
-      view.pendingApprovals.map((a) => hint(hints, verb, '--stage', a.stageName)),
+  constructor(
+    private readonly ctx: Context,
+    private readonly stack: StackInfo,
+  ) {
+    this.ecs = new ECSClient(ctx.config());
+    this.elb = new ElasticLoadBalancingV2Client(ctx.config());
+    this.sfn = new SFNClient(ctx.config());
+  }
+
+  destroy(): void {
+    this.ecs.destroy();
+    this.elb.destroy();
+    this.sfn.destroy();
+  }
+
+  private async inFlight(): Promise<InFlightView[]> {
+    const lists = await Promise.all(
+      MACHINES.map(async (machine) => {
+        const { executions } = await this.sfn.send(
+          new ListExecutionsCommand({
+            stateMachineArn: this.stack.machines[machine],
+            statusFilter: 'RUNNING',
+            maxResults: 10,
+          }),
+        );
+        return Promise.all(
+          (executions ?? []).map(async (e): Promise<InFlightView> => {
+            const executionArn = e.executionArn ?? '';
+            const { events } = await this.sfn.send(
+              new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1 }),
+            );
+            return {
+              machine,
+              executionArn,
+              startedAt: e.startDate?.toISOString(),
+              lastEventAt: events?.[0]?.timestamp?.toISOString(),
+            };
+          }),
+        );
+      }),
+    );
+    return lists.flat();
+  }
+
+  /** The pipeline's pending approvals with when they expire; none when the stack or the endpoint has no pipeline. */
+  private async approvals(): Promise<ApprovalView[]> {
+    const pipelineName = this.stack.pipelineName;
+    if (pipelineName === undefined) return [];
+    const client = new CodePipelineClient(this.ctx.config());
+    try {
+      const pending = await pendingApprovals(client, pipelineName);
+      if (pending.length > 0 && this.approvalTimeouts === undefined) {
+        const { pipeline } = await client.send(new GetPipelineCommand({ name: pipelineName }));
+        this.approvalTimeouts = new Map(
+          (pipeline?.stages ?? []).flatMap((stage) =>
+            (stage.actions ?? []).map((action) => [`${stage.name}/${action.name}`, action.timeoutInMinutes] as const),
+          ),
+        );
+      }
+      return pending.map((a) => {
+        const since = a.since?.toISOString();
+        const timeoutMinutes = this.approvalTimeouts?.get(`${a.stageName}/${a.actionName}`);
+        const expiresAt = approvalExpiry(since, timeoutMinutes);
+        return {
+          pipelineName,
+          stageName: a.stageName,
+          actionName: a.actionName,
+          ...(since !== undefined && { since }),
+          ...(a.pipelineExecutionId !== undefined && { pipelineExecutionId: a.pipelineExecutionId }),
+          ...(expiresAt !== undefined && {
+            timeoutMinutes: timeoutMinutes ?? APPROVAL_DEFAULT_TIMEOUT_MINUTES,
+            expiresAt,
+          }),
+        };
+      });
+    } catch (error) {
+      if (error instanceof UsageError) return [];
+      throw error;
+    } finally {
+      client.destroy();
+    }
+  }
+
+  /** The app image of each task definition revision (revisions never change, so each is asked once). */
+  private async imagesOf(arns: readonly string[]): Promise<void> {
+    await Promise.all(
+      arns
+        .filter((arn) => !this.images.has(arn))
+        .map(async (arn) => {
+          try {
+            const { taskDefinition } = await this.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
+            this.images.set(arn, appImage(taskDefinition?.containerDefinitions));
+          } catch {
+            this.images.set(arn, undefined);
+          }
+        }),
     );
   }
-  return nextCommands(PHASE_NEXT[view.record.phase] ?? ['status'], { hints });
-}
 
-export async function gatherStatus(ctx: Context, stack: StackInfo): Promise<StatusView> {
-  const ecs = new ECSClient(ctx.config());
-  const elb = new ElasticLoadBalancingV2Client(ctx.config());
-  const sfn = new SFNClient(ctx.config());
-  try {
+  /** The `bluegreen:commit` tag deploy-green puts on green's target group (asked once per group). */
+  private async commitsOf(arns: readonly string[]): Promise<void> {
+    const unknown = arns.filter((arn) => !this.commits.has(arn));
+    if (unknown.length === 0) return;
+    try {
+      const { TagDescriptions } = await this.elb.send(new DescribeTagsCommand({ ResourceArns: unknown.slice(0, 20) }));
+      for (const arn of unknown.slice(0, 20)) {
+        const tags = TagDescriptions?.find((d) => d.ResourceArn === arn)?.Tags ?? [];
+        this.commits.set(arn, tags.find((t) => t.Key === 'bluegreen:commit')?.Value);
+      }
+    } catch {
+      // Not knowing a commit is not worth failing the view: the column shows `-`.
+    }
+  }
+
+  /** The bake of the running swap, if it is baking (its whole history: when the bake started, its input). */
+  private async bake(
+    inFlight: readonly InFlightView[],
+    record: DeploymentRecordView,
+    taskSets: readonly TaskSetView[],
+  ): Promise<BakeView | undefined> {
+    const swap = inFlight.find((e) => e.machine === 'swap');
+    if (swap === undefined) return undefined;
+    const history = await fetchHistory(this.sfn, swap.executionArn);
+    const green = taskSets.find((ts) => ts.arn === record.green?.taskSetArn);
+    return bakeProgress(history, {
+      executionArn: swap.executionArn,
+      ...(typeof record.bakeSeconds === 'number' && { recordedSeconds: record.bakeSeconds }),
+      ...(!this.ctx.emulatedClock && { now: new Date() }),
+      ...(green !== undefined && { greenTargets: green.targets }),
+    });
+  }
+
+  async read(): Promise<StatusView> {
+    const { ctx, stack, ecs, elb } = this;
     const [prodProbe, testProbe, described, inFlight, approvals] = await Promise.all([
       probe(stack.productionUrl),
       probe(stack.testUrl),
       ecs.send(new DescribeServicesCommand({ cluster: stack.cluster, services: [stack.service] })),
-      Promise.all(
-        MACHINES.map(async (machine) => {
-          const { executions } = await sfn.send(
-            new ListExecutionsCommand({
-              stateMachineArn: stack.machines[machine],
-              statusFilter: 'RUNNING',
-              maxResults: 10,
-            }),
-          );
-          return Promise.all(
-            (executions ?? []).map(async (e): Promise<InFlightView> => {
-              const executionArn = e.executionArn ?? '';
-              const { events } = await sfn.send(
-                new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1 }),
-              );
-              return {
-                machine,
-                executionArn,
-                startedAt: e.startDate?.toISOString(),
-                lastEventAt: events?.[0]?.timestamp?.toISOString(),
-              };
-            }),
-          );
-        }),
-      ),
-      gatherApprovals(ctx, stack),
+      this.inFlight(),
+      this.approvals(),
     ]);
     const service = described.services?.[0];
     if (!service) throw new UsageError(`Service ${stack.service} was not found in cluster ${stack.cluster}.`);
     const { record, lease } = await readDeploymentItem(ctx, stack, service.serviceArn ?? stack.service);
-    const running = new Set(inFlight.flat().map((e) => e.executionArn));
+    const running = new Set(inFlight.map((e) => e.executionArn));
     const taskSets = service.taskSets ?? [];
     const tgArns = [
       ...new Set(
         taskSets.flatMap((ts) => ts.loadBalancers?.map((lb) => lb.targetGroupArn ?? '') ?? []).filter((a) => a !== ''),
       ),
     ];
-    const groups =
+    const [groups] = await Promise.all([
       tgArns.length > 0
-        ? ((await elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: tgArns }))).TargetGroups ?? [])
-        : [];
+        ? elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: tgArns })).then((r) => r.TargetGroups ?? [])
+        : Promise.resolve([]),
+      this.imagesOf([...new Set(taskSets.flatMap((ts) => (ts.taskDefinition ? [ts.taskDefinition] : [])))]),
+      this.commitsOf(tgArns),
+    ]);
     const health = new Map(
       await Promise.all(
         tgArns.map(async (arn) => {
@@ -262,8 +285,13 @@ export async function gatherStatus(ctx: Context, stack: StackInfo): Promise<Stat
       ].filter((r) => r !== undefined);
       return roles.length > 0 ? roles.join('+') : '-';
     };
-    const taskSetViews = taskSets.map((ts) => {
+    const recordCommit = (arn: string | undefined): string | undefined =>
+      [record.green, record.live, record.previous].find((v) => v?.taskSetArn !== undefined && v.taskSetArn === arn)
+        ?.commit;
+    const taskSetViews = taskSets.map((ts): TaskSetView => {
       const tg = ts.loadBalancers?.[0]?.targetGroupArn;
+      const image = ts.taskDefinition ? this.images.get(ts.taskDefinition) : undefined;
+      const commit = (tg && this.commits.get(tg)) || recordCommit(ts.taskSetArn);
       return {
         id: ts.id ?? shortArn(ts.taskSetArn),
         arn: ts.taskSetArn ?? '',
@@ -276,65 +304,80 @@ export async function gatherStatus(ctx: Context, stack: StackInfo): Promise<Stat
         targetGroupName: groups.find((g) => g.TargetGroupArn === tg)?.TargetGroupName,
         targets: (tg && health.get(tg)) || {},
         role: servesRole(tg),
+        ...(image !== undefined && { image }),
+        ...(commit !== undefined && { commit }),
       };
     });
-    const ownership = await gatherOwnership(ctx, stack, elb, service.desiredCount ?? 0, taskSetViews);
+    const [ownership, bake] = await Promise.all([
+      this.ownership(service.desiredCount ?? 0, taskSetViews),
+      this.bake(inFlight, record, taskSetViews),
+    ]);
     return {
       stack: stack.name,
+      clock: ctx.emulatedClock ? 'emulated' : 'wall',
+      observedAt: new Date().toISOString(),
       record,
       ...(lease ? { lease: { ...lease, holderRunning: running.has(lease.holder) } } : {}),
       production: { ...prodProbe, rule: prodRule },
       test: { ...testProbe, rule: testRule },
       taskSets: taskSetViews,
-      inFlight: inFlight.flat(),
+      inFlight,
       pendingApprovals: approvals,
-      next: statusNext({ inFlight: inFlight.flat(), pendingApprovals: approvals, record }, ctx.hints(stack)),
+      ...(bake !== undefined && { bake }),
+      next: statusNext({ inFlight, pendingApprovals: approvals, record }, ctx.hints(stack)),
       ownership,
     };
-  } finally {
-    ecs.destroy();
-    elb.destroy();
-    sfn.destroy();
+  }
+
+  /** The template and the stack's resources against the live rules and count; read-only, and optional for the view. */
+  private async ownership(desiredCount: number, taskSets: readonly TaskSetView[]): Promise<StatusView['ownership']> {
+    const { ctx, stack, elb } = this;
+    const cfn = ctx.cloudFormation();
+    try {
+      const [template, { StackResources }] = await Promise.all([
+        this.template ??
+          cfn
+            .send(new GetTemplateCommand({ StackName: stack.name, TemplateStage: 'Original' }))
+            .then(
+              ({ TemplateBody }) =>
+                (JSON.parse(TemplateBody ?? '{}') as { Resources?: Record<string, TemplateResource> }).Resources ?? {},
+            ),
+        cfn.send(new DescribeStackResourcesCommand({ StackName: stack.name })),
+      ]);
+      this.template = template;
+      const resources = (StackResources ?? []).map((r) => ({
+        logicalId: r.LogicalResourceId ?? '',
+        physicalId: r.PhysicalResourceId ?? '',
+        type: r.ResourceType ?? '',
+      }));
+      const ruleArns = resources
+        .filter((r) => /ListenerRule$/.test(r.type) && r.physicalId.startsWith('arn:'))
+        .map((r) => r.physicalId);
+      const rules = new Map<string, RuleView>();
+      if (ruleArns.length > 0) {
+        const { Rules } = await elb.send(new DescribeRulesCommand({ RuleArns: ruleArns }));
+        for (const rule of Rules ?? []) if (rule.RuleArn) rules.set(rule.RuleArn, ruleView(rule.Actions));
+      }
+      return ownershipLines(template, resources, {
+        desiredCount,
+        rules,
+        describeRule: (rule) => describeRule(rule, taskSets),
+      });
+    } catch (error) {
+      return { unknown: `${(error as Error).name}: ${(error as Error).message}` };
+    } finally {
+      cfn.destroy();
+    }
   }
 }
 
-/** The template and the stack's resources against the live rules and count; read-only, and optional for the view. */
-async function gatherOwnership(
-  ctx: Context,
-  stack: StackInfo,
-  elb: ElasticLoadBalancingV2Client,
-  desiredCount: number,
-  taskSets: readonly TaskSetView[],
-): Promise<StatusView['ownership']> {
-  const cfn = ctx.cloudFormation();
+/** One reading of the whole deployment. */
+export async function gatherStatus(ctx: Context, stack: StackInfo): Promise<StatusView> {
+  const reader = new StatusReader(ctx, stack);
   try {
-    const [{ TemplateBody }, { StackResources }] = await Promise.all([
-      cfn.send(new GetTemplateCommand({ StackName: stack.name, TemplateStage: 'Original' })),
-      cfn.send(new DescribeStackResourcesCommand({ StackName: stack.name })),
-    ]);
-    const template = (JSON.parse(TemplateBody ?? '{}') as { Resources?: Record<string, TemplateResource> }).Resources;
-    const resources = (StackResources ?? []).map((r) => ({
-      logicalId: r.LogicalResourceId ?? '',
-      physicalId: r.PhysicalResourceId ?? '',
-      type: r.ResourceType ?? '',
-    }));
-    const ruleArns = resources
-      .filter((r) => /ListenerRule$/.test(r.type) && r.physicalId.startsWith('arn:'))
-      .map((r) => r.physicalId);
-    const rules = new Map<string, RuleView>();
-    if (ruleArns.length > 0) {
-      const { Rules } = await elb.send(new DescribeRulesCommand({ RuleArns: ruleArns }));
-      for (const rule of Rules ?? []) if (rule.RuleArn) rules.set(rule.RuleArn, ruleView(rule.Actions));
-    }
-    return ownershipLines(template ?? {}, resources, {
-      desiredCount,
-      rules,
-      describeRule: (rule) => describeRule(rule, taskSets),
-    });
-  } catch (error) {
-    return { unknown: `${(error as Error).name}: ${(error as Error).message}` };
+    return await reader.read();
   } finally {
-    cfn.destroy();
+    reader.destroy();
   }
 }
 
@@ -370,122 +413,43 @@ export async function readDeploymentItem(
   }
 }
 
-export function describePhase(record: DeploymentRecordView): string {
-  return `${record.phase} (${PHASE_TEXT[record.phase] ?? 'unknown phase'})`;
+export interface StatusFlags {
+  readonly watch?: boolean;
+  /** Seconds between two readings of `--watch`. */
+  readonly interval?: number;
 }
 
-export function describeLease(lease: LeaseView | undefined): string {
-  if (!lease) return 'free';
-  const who = `${lease.machine} (${lease.operation}) ${lease.holder} since ${lease.since}`;
-  return lease.holderRunning ? `held by ${who}` : `stale: ${who} no longer runs; the next operation takes it over`;
-}
-
-function describeRule(rule: RuleView, taskSets: readonly TaskSetView[]): string {
-  if (rule.kind === 'fixed') return `fixed response ${rule.statusCode}`;
-  if (rule.kind === 'unknown') return '-';
-  return rule.targetGroupArns
-    .map((arn) => {
-      const ts = taskSets.find((t) => t.targetGroupArn === arn);
-      return ts ? `task set ${ts.id}` : `target group ${shortArn(arn)}`;
-    })
-    .join(', ');
-}
-
-function describeProbe(p: Probe): string {
-  if (p.error) return `unreachable (${p.error})`;
-  return p.version ? `${p.version} (HTTP ${p.status})` : `HTTP ${p.status ?? '?'}, no X-App-Version`;
-}
-
-export function renderStatus(view: StatusView, now: Date = new Date()): string {
-  const targets = (t: Readonly<Record<string, number>>): string =>
-    Object.entries(t)
-      .map(([state, n]) => `${n} ${state}`)
-      .join(', ') || 'none';
-  const lines = [
-    `Stack ${view.stack}`,
-    `Phase: ${describePhase(view.record)}`,
-    `Lease: ${describeLease(view.lease)}`,
-    '',
-    table([
-      ['LISTENER', 'SERVES (colour/commit)', 'RULE FORWARDS TO', 'URL'],
-      [
-        'production',
-        describeProbe(view.production),
-        describeRule(view.production.rule, view.taskSets),
-        view.production.url,
-      ],
-      ['test', describeProbe(view.test), describeRule(view.test.rule, view.taskSets), view.test.url],
-    ]),
-    '',
-    view.taskSets.length === 0
-      ? 'No task sets: nothing is deployed yet.'
-      : table([
-          [
-            'TASK SET',
-            'STATUS',
-            'STABILITY',
-            'RUNNING/DESIRED',
-            'SERVES',
-            'TASK DEFINITION',
-            'TARGET GROUP',
-            'TARGETS',
-          ],
-          ...view.taskSets.map((ts) => [
-            ts.id,
-            ts.status,
-            ts.stability,
-            `${ts.running}/${ts.desired}`,
-            ts.role,
-            ts.taskDefinition,
-            ts.targetGroupName ?? shortArn(ts.targetGroupArn),
-            targets(ts.targets),
-          ]),
-        ]),
-    '',
-    ...renderOwnership(view.ownership),
-    ...renderInFlight(view, now),
-    ...(view.next.length > 0 ? ['', `Next: ${view.next.join(', or ')}`] : []),
-  ];
-  return lines.join('\n');
-}
-
-/** How long an execution has run: from its start date, and at least up to its newest event. */
-export function runningFor(e: InFlightView, now: Date): number | undefined {
-  if (e.startedAt === undefined) return undefined;
-  const start = new Date(e.startedAt).getTime();
-  const last = e.lastEventAt === undefined ? start : new Date(e.lastEventAt).getTime();
-  return Math.max(0, now.getTime() - start, last - start);
-}
-
-function renderInFlight(view: StatusView, now: Date): string[] {
-  const lines = view.inFlight.map((e) => {
-    const ms = runningFor(e, now);
-    return `  ${e.machine} ${e.executionArn}${ms !== undefined ? ` (running ${formatDuration(ms)})` : ''}`;
-  });
-  const approvals = view.pendingApprovals.map(
-    (a) =>
-      `  pipeline ${a.pipelineName} waits at ${a.stageName} (action ${a.actionName})${a.since ? ` since ${a.since}` : ''}: approve or reject`,
-  );
-  if (lines.length === 0 && approvals.length === 0) return ['In flight: none'];
-  return [
-    ...(lines.length > 0 ? ['In flight:', ...lines] : []),
-    ...(approvals.length > 0 ? ['Waiting for approval:', ...approvals] : []),
-  ];
-}
-
-function renderOwnership(ownership: StatusView['ownership']): string[] {
-  if ('unknown' in ownership) return [`Ownership: unknown (${ownership.unknown})`, ''];
-  if (ownership.length === 0) return ['Ownership: the live state is what the template created', ''];
-  return [
-    'Ownership (live state that differs from the template):',
-    ...ownership.map((line) => `  ${line.kind === 'hazard' ? 'HAZARD ' : ''}${line.resource}: ${line.text}`),
-    '',
-  ];
-}
-
-export async function statusCommand(ctx: Context): Promise<ExitCode> {
+export async function statusCommand(ctx: Context, flags: StatusFlags = {}): Promise<ExitCode> {
   const stack = await ctx.stack();
-  const view = await gatherStatus(ctx, stack);
-  ctx.out(ctx.options.json ? JSON.stringify(view) : renderStatus(view));
-  return EXIT.ok;
+  const reader = new StatusReader(ctx, stack);
+  try {
+    if (!flags.watch) {
+      const view = await reader.read();
+      ctx.out(ctx.options.json ? JSON.stringify(view) : renderStatus(view));
+      return EXIT.ok;
+    }
+    const terminal = ctx.io.stdoutTerminal;
+    const intervalSeconds = flags.interval ?? 2;
+    const printer = createStatusPrinter(ctx.options.json ? 'json' : terminal ? 'tty' : 'plain', {
+      out: ctx.io.stdout,
+      err: ctx.io.stderr,
+      intervalSeconds,
+      ...(terminal !== undefined && { terminal }),
+    });
+    const ended = await watchStatus({
+      read: () => reader.read(),
+      printer,
+      intervalMs: ctx.options.pollInterval ?? intervalSeconds * 1000,
+      ...(ctx.options.timeout !== undefined && { timeoutMs: ctx.options.timeout * 1000 }),
+      ...(ctx.io.signal !== undefined && { signal: ctx.io.signal }),
+    });
+    if (ended === 'timeout') {
+      if (!ctx.options.json) ctx.err(`--timeout ${ctx.options.timeout ?? 0}s passed: stopped watching.`);
+      return EXIT.timeout;
+    }
+    if (!ctx.options.json) ctx.err('Stopped watching (Ctrl-C).');
+    return EXIT.interrupted;
+  } finally {
+    reader.destroy();
+  }
 }

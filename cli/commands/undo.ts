@@ -6,7 +6,8 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from '../context';
 import { UsageError, type ExitCode } from '../exit-codes';
-import { chooseRelease, clockTime, loadReleases, taskDefinitionName, type Release } from './releases';
+import { clockTime } from '../format';
+import { chooseRelease, loadReleases, taskDefinitionName, type Release } from './releases';
 import { startCommand } from './run';
 
 export interface UndoFlags {

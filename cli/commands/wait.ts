@@ -11,7 +11,8 @@ import { EXIT, UsageError, type ExitCode } from '../exit-codes';
 import { formatDuration } from '../format';
 import { MACHINES, type MachineKind } from '../machines';
 import { sleep } from '../poller';
-import { describePhase, readDeploymentItem } from './status';
+import { describePhase } from '../status-model';
+import { readDeploymentItem } from './status';
 import { follow } from './run';
 
 export interface WaitFlags {

@@ -1,5 +1,5 @@
 import { ownershipLines, type LiveOwnedState } from '../../cli/ownership';
-import type { RuleView } from '../../cli/commands/status';
+import type { RuleView } from '../../cli/status-model';
 
 const live = (desiredCount: number, rules: Array<[string, RuleView]>): LiveOwnedState => ({
   desiredCount,

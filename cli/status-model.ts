@@ -1,0 +1,395 @@
+/**
+ * The picture `status` shows, as a pure function of what was read (StatusView): the phase, each version (image,
+ * commit, task set status, running/desired, target health), what production and test serve, the lease, the pending
+ * approval and when it expires, the bake's progress and the next commands. One-shot `status` prints it once;
+ * `status --watch` (cli/status-printer.ts) prints it again whenever it changes. No I/O, no SDK: commands/status.ts
+ * reads AWS into a StatusView, this renders it, and the tests drive both halves apart.
+ */
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { BAKE_SECONDS } from '../contract';
+import { clockTime, formatDuration, shortArn, table } from './format';
+import { hint, type Hints } from './hints';
+import type { MachineKind } from './machines';
+import type { OwnershipLine } from './ownership';
+import { PHASE_NEXT, PHASE_TEXT } from './phases';
+import { nextCommands } from './progress';
+import { stepOf } from './steps';
+
+export interface Probe {
+  readonly url: string;
+  readonly status?: number;
+  /** The X-App-Version header: `colour/commit`. */
+  readonly version?: string;
+  readonly error?: string;
+}
+
+export type RuleView =
+  | { readonly kind: 'forward'; readonly targetGroupArns: string[] }
+  | { readonly kind: 'fixed'; readonly statusCode: string }
+  | { readonly kind: 'unknown' };
+
+export interface TaskSetView {
+  readonly id: string;
+  readonly arn: string;
+  readonly status: string;
+  readonly stability: string;
+  readonly running: number;
+  readonly desired: number;
+  readonly taskDefinition: string;
+  readonly targetGroupArn?: string;
+  readonly targetGroupName?: string;
+  /** Target states: { healthy: 2 } */
+  readonly targets: Readonly<Record<string, number>>;
+  /** What it serves: `production`, `test`, `production+test` or `-`. */
+  readonly role: string;
+  /** The app container's image (DescribeTaskDefinition). */
+  readonly image?: string;
+  /** The commit deployed (its target group's `bluegreen:commit` tag, else the deployment record). */
+  readonly commit?: string;
+}
+
+/** The deployment record the state machines keep (state-machines/authoring/lease.ts): phase and versions. */
+export interface DeploymentRecordView {
+  readonly phase: string;
+  readonly live?: { readonly taskSetArn?: string; readonly commit?: string };
+  readonly previous?: { readonly found?: boolean; readonly taskSetArn?: string; readonly commit?: string };
+  readonly green?: { readonly taskSetArn?: string; readonly commit?: string };
+  /** While baking: the swap's bake length. */
+  readonly bakeSeconds?: number;
+  readonly updatedBy?: string;
+  readonly updatedAt?: string;
+}
+
+/** Who holds the service's lease (one operation at a time), and whether that execution still runs. */
+export interface LeaseView {
+  readonly holder: string;
+  readonly machine: string;
+  readonly operation: string;
+  readonly since: string;
+  /** False when the holder no longer runs: the next operation takes the lease over. */
+  readonly holderRunning: boolean;
+}
+
+export interface InFlightView {
+  readonly machine: MachineKind;
+  readonly executionArn: string;
+  /** The execution's start date (ISO). */
+  readonly startedAt?: string;
+  /**
+   * The time of its newest history event (ISO): how long it has run is at least that minus its start, even when this
+   * machine's clock is behind the service's (or behind local AWS's emulated clock, which runs faster).
+   */
+  readonly lastEventAt?: string;
+}
+
+export interface ApprovalView {
+  readonly pipelineName: string;
+  readonly stageName: string;
+  readonly actionName: string;
+  /** Since when it waits (ISO). */
+  readonly since?: string;
+  readonly pipelineExecutionId?: string;
+  /** The action's `timeoutInMinutes` (GetPipeline), CodePipeline's default of 7 days when it gives none. */
+  readonly timeoutMinutes?: number;
+  /** When it expires unanswered (since + timeout, ISO); expiring fails it as a rejection would. */
+  readonly expiresAt?: string;
+}
+
+/** The bake of the swap that runs now: how far it is and how green's targets are. */
+export interface BakeView {
+  readonly executionArn: string;
+  /** When its bake started (ISO, the swap's StartBake state). */
+  readonly startedAt: string;
+  readonly elapsedSeconds: number;
+  readonly totalSeconds: number;
+  /** Green's targets that are `unhealthy`, `unavailable` or `draining` (what ends the bake and moves production back). */
+  readonly unhealthy: number;
+  readonly targets: number;
+}
+
+export interface StatusView {
+  readonly stack: string;
+  /** `emulated`: the times come from local AWS's emulated clock (faster than the wall clock), not from AWS's. */
+  readonly clock?: 'emulated' | 'wall';
+  /** When this picture was read, on this machine's (wall) clock (ISO). */
+  readonly observedAt?: string;
+  readonly record: DeploymentRecordView;
+  readonly lease?: LeaseView;
+  readonly production: Probe & { readonly rule: RuleView };
+  readonly test: Probe & { readonly rule: RuleView };
+  readonly taskSets: readonly TaskSetView[];
+  readonly inFlight: readonly InFlightView[];
+  /** The pipeline's manual approvals waiting for an answer (approve/reject). */
+  readonly pendingApprovals: readonly ApprovalView[];
+  readonly bake?: BakeView;
+  /** What to run next, as the user runs it (hints.ts), best first. */
+  readonly next: readonly string[];
+  /** Where the live state differs from the template, and who owns it (cli/ownership.ts); or why it is unknown. */
+  readonly ownership: readonly OwnershipLine[] | { readonly unknown: string };
+}
+
+/** CodePipeline's default for a manual approval's `timeoutInMinutes` (7 days). */
+export const APPROVAL_DEFAULT_TIMEOUT_MINUTES = 7 * 24 * 60;
+
+/** When an approval waiting since `since` expires: `since` plus its timeout (CodePipeline's default: 7 days). */
+export function approvalExpiry(since: string | undefined, timeoutMinutes: number | undefined): string | undefined {
+  if (since === undefined) return undefined;
+  const start = new Date(since).getTime();
+  if (!Number.isFinite(start)) return undefined;
+  return new Date(start + (timeoutMinutes ?? APPROVAL_DEFAULT_TIMEOUT_MINUTES) * 60_000).toISOString();
+}
+
+const BAD_TARGET_STATES = ['unhealthy', 'unavailable', 'draining'];
+
+/** Targets that count against a bake (the swap's bake moves production back when it sees any). */
+export function unhealthyTargets(targets: Readonly<Record<string, number>>): number {
+  return BAD_TARGET_STATES.reduce((n, state) => n + (targets[state] ?? 0), 0);
+}
+
+const asTime = (value: Date | string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const t = new Date(value).getTime();
+  return Number.isFinite(t) ? t : undefined;
+};
+
+/**
+ * The bake of a running swap, from its execution history (oldest first): it started when the swap entered
+ * StartBake, and is still on while the newest state entered belongs to the bake step (cli/steps.ts). Its length is
+ * the recorded `bakeSeconds`, else the input's, else the default. `now` is the wall clock; undefined when the
+ * history's timestamps are on another clock (local AWS's emulated one): the elapsed time then runs to the newest
+ * event, never from the wall clock. Undefined when the swap is not baking.
+ */
+export function bakeProgress(
+  history: readonly HistoryEvent[],
+  options: {
+    readonly executionArn: string;
+    readonly recordedSeconds?: number;
+    readonly now?: Date;
+    readonly greenTargets?: Readonly<Record<string, number>>;
+  },
+): BakeView | undefined {
+  const entered = history.filter((e) => e.stateEnteredEventDetails?.name !== undefined);
+  const start = [...entered].reverse().find((e) => e.stateEnteredEventDetails?.name === 'StartBake');
+  const current = entered[entered.length - 1]?.stateEnteredEventDetails?.name;
+  if (start === undefined || current === undefined || stepOf('swap', current)?.id !== 'bake') return undefined;
+  if (history.some((e) => /^Execution(Succeeded|Failed|TimedOut|Aborted)$/.test(e.type ?? ''))) return undefined;
+  const startedAt = asTime(start.timestamp);
+  if (startedAt === undefined) return undefined;
+  let input: Record<string, unknown> | undefined;
+  try {
+    const text = history.find((e) => e.type === 'ExecutionStarted')?.executionStartedEventDetails?.input;
+    input = text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
+  } catch {
+    input = undefined;
+  }
+  const fromInput = typeof input?.bakeSeconds === 'number' ? input.bakeSeconds : undefined;
+  const totalSeconds = options.recordedSeconds ?? fromInput ?? BAKE_SECONDS.default;
+  const newest = Math.max(...history.map((e) => asTime(e.timestamp) ?? 0));
+  const until = Math.max(newest, options.now?.getTime() ?? 0);
+  const targets = options.greenTargets ?? {};
+  return {
+    executionArn: options.executionArn,
+    startedAt: new Date(startedAt).toISOString(),
+    elapsedSeconds: Math.min(totalSeconds, Math.max(0, Math.floor((until - startedAt) / 1000))),
+    totalSeconds,
+    unhealthy: unhealthyTargets(targets),
+    targets: Object.values(targets).reduce((a, b) => a + b, 0),
+  };
+}
+
+/** What to run next, from what runs, what waits for an answer and the recorded phase (best first). */
+export function statusNext(view: Pick<StatusView, 'inFlight' | 'pendingApprovals' | 'record'>, hints: Hints): string[] {
+  const running = [...view.inFlight].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''))[0];
+  if (running) return [hint(hints, 'watch', running.executionArn), hint(hints, 'wait')];
+  if (view.pendingApprovals.length > 0) {
+    // Always with --stage: reject requires it (it starts abort or rollback), and an approve that names its stage
+    // cannot answer another approval that became pending in between.
+    return ['approve', 'reject'].flatMap((verb) =>
+      view.pendingApprovals.map((a) => hint(hints, verb, '--stage', a.stageName)),
+    );
+  }
+  return nextCommands(PHASE_NEXT[view.record.phase] ?? ['status'], { hints });
+}
+
+/**
+ * Which version a task set is, in blue/green words: the record's green is `green`, the version it keeps to go back
+ * to is `blue (previous)`, and whatever production serves is `(live)`.
+ */
+export function versionOf(taskSet: Pick<TaskSetView, 'arn' | 'role' | 'status'>, record: DeploymentRecordView): string {
+  const live = taskSet.role.split('+').includes('production');
+  if (record.green?.taskSetArn === taskSet.arn) return live ? 'green (live)' : 'green';
+  if (record.previous?.taskSetArn === taskSet.arn) return live ? 'blue (live)' : 'blue (previous)';
+  if (live) return 'blue (live)';
+  return taskSet.status === 'PRIMARY' ? 'blue' : 'other';
+}
+
+export function describePhase(record: DeploymentRecordView): string {
+  return `${record.phase} (${PHASE_TEXT[record.phase] ?? 'unknown phase'})`;
+}
+
+export function describeLease(lease: LeaseView | undefined, emulated = false): string {
+  if (!lease) return 'free';
+  const since = /^\d{4}-\d\d-\d\dT/.test(lease.since) ? clockTime(lease.since, emulated) : lease.since;
+  const who = `${lease.machine} (${lease.operation}) ${lease.holder} since ${since}`;
+  return lease.holderRunning ? `held by ${who}` : `stale: ${who} no longer runs; the next operation takes it over`;
+}
+
+export function describeRule(rule: RuleView, taskSets: readonly TaskSetView[]): string {
+  if (rule.kind === 'fixed') return `fixed response ${rule.statusCode}`;
+  if (rule.kind === 'unknown') return '-';
+  return rule.targetGroupArns
+    .map((arn) => {
+      const ts = taskSets.find((t) => t.targetGroupArn === arn);
+      return ts ? `task set ${ts.id}` : `target group ${shortArn(arn)}`;
+    })
+    .join(', ');
+}
+
+function describeProbe(p: Probe): string {
+  if (p.error) return `unreachable (${p.error})`;
+  return p.version ? `${p.version} (HTTP ${p.status})` : `HTTP ${p.status ?? '?'}, no X-App-Version`;
+}
+
+/** 6d 23h, 5h 02m, 4m 05s: a long span in its two largest units. */
+export function formatSpan(ms: number): string {
+  const hours = Math.floor(Math.max(0, ms) / 3_600_000);
+  if (hours < 24) return formatDuration(ms);
+  return `${Math.floor(hours / 24)}d ${String(hours % 24).padStart(2, '0')}h`;
+}
+
+/** How long an execution has run: from its start date, and at least up to its newest event. */
+export function runningFor(e: InFlightView, now: Date): number | undefined {
+  if (e.startedAt === undefined) return undefined;
+  const start = new Date(e.startedAt).getTime();
+  const last = e.lastEventAt === undefined ? start : new Date(e.lastEventAt).getTime();
+  return Math.max(0, now.getTime() - start, last - start);
+}
+
+/**
+ * How the picture is drawn. `stable`: for deciding whether it changed (status --watch off a terminal prints it again
+ * only then): how long things have run is left out, and the bake's progress counts in tenths.
+ */
+export interface RenderOptions {
+  readonly now?: Date;
+  readonly stable?: boolean;
+}
+
+function describeBake(bake: BakeView, emulated: boolean, stable: boolean): string {
+  const progress = stable
+    ? `tenth ${Math.floor((bake.elapsedSeconds / Math.max(1, bake.totalSeconds)) * 10)} of ${bake.totalSeconds} s`
+    : `${bake.elapsedSeconds} s of ${bake.totalSeconds} s`;
+  const clock = emulated ? ' (seconds of local AWS’s emulated clock)' : '';
+  return `Bake: ${progress}, ${bake.unhealthy} unhealthy of ${bake.targets} green targets${clock}`;
+}
+
+function describeApproval(a: ApprovalView, emulated: boolean, now: Date, stable: boolean): string {
+  const since = a.since ? ` since ${clockTime(a.since, emulated)}` : '';
+  let expires = '';
+  if (a.expiresAt !== undefined) {
+    // An emulated expiry is hours ahead of the wall clock: "in …" would be wrong, so only the time is given.
+    const left = emulated || stable ? '' : ` (in ${formatSpan(new Date(a.expiresAt).getTime() - now.getTime())})`;
+    expires = `; expires ${clockTime(a.expiresAt, emulated)}${left} unless answered (timeout ${formatSpan((a.timeoutMinutes ?? APPROVAL_DEFAULT_TIMEOUT_MINUTES) * 60_000)}), which counts as a rejection`;
+  }
+  return `  ${a.stageName} (action ${a.actionName}) in pipeline ${a.pipelineName}${since}${expires}`;
+}
+
+function renderInFlight(view: StatusView, now: Date, stable: boolean): string[] {
+  const emulated = view.clock === 'emulated';
+  const lines = view.inFlight.map((e) => {
+    const ms = stable ? undefined : runningFor(e, now);
+    return `  ${e.machine} ${e.executionArn}${ms !== undefined ? ` (running ${formatDuration(ms)}${emulated ? ' emulated' : ''})` : ''}`;
+  });
+  const approvals = view.pendingApprovals.map((a) => describeApproval(a, emulated, now, stable));
+  if (lines.length === 0 && approvals.length === 0) return ['In flight: none'];
+  return [
+    ...(lines.length > 0 ? ['In flight:', ...lines] : []),
+    ...(approvals.length > 0 ? ['Waiting for approval:', ...approvals] : []),
+  ];
+}
+
+function renderOwnership(ownership: StatusView['ownership']): string[] {
+  if ('unknown' in ownership) return [`Ownership: unknown (${ownership.unknown})`, ''];
+  if (ownership.length === 0) return ['Ownership: the live state is what the template created', ''];
+  return [
+    'Ownership (live state that differs from the template):',
+    ...ownership.map((line) => `  ${line.kind === 'hazard' ? 'HAZARD ' : ''}${line.resource}: ${line.text}`),
+    '',
+  ];
+}
+
+function targetsText(t: Readonly<Record<string, number>>): string {
+  return (
+    Object.entries(t)
+      .map(([state, n]) => `${n} ${state}`)
+      .join(', ') || 'none'
+  );
+}
+
+/** The picture, line by line (no trailing newline). */
+export function statusLines(view: StatusView, options: RenderOptions = {}): string[] {
+  const now = options.now ?? new Date();
+  const stable = options.stable ?? false;
+  const emulated = view.clock === 'emulated';
+  return [
+    `Stack ${view.stack}`,
+    `Phase: ${describePhase(view.record)}`,
+    `Lease: ${describeLease(view.lease, emulated)}`,
+    ...(view.bake ? [describeBake(view.bake, emulated, stable)] : []),
+    '',
+    ...table([
+      ['LISTENER', 'SERVES (colour/commit)', 'RULE FORWARDS TO', 'URL'],
+      [
+        'production',
+        describeProbe(view.production),
+        describeRule(view.production.rule, view.taskSets),
+        view.production.url,
+      ],
+      ['test', describeProbe(view.test), describeRule(view.test.rule, view.taskSets), view.test.url],
+    ]).split('\n'),
+    '',
+    ...(view.taskSets.length === 0
+      ? ['No task sets: nothing is deployed yet.']
+      : table([
+          [
+            'VERSION',
+            'TASK SET',
+            'IMAGE',
+            'COMMIT',
+            'STATUS',
+            'STABILITY',
+            'RUNNING/DESIRED',
+            'SERVES',
+            'TASK DEFINITION',
+            'TARGET GROUP',
+            'TARGETS',
+          ],
+          ...view.taskSets.map((ts) => [
+            versionOf(ts, view.record),
+            ts.id,
+            ts.image ?? '-',
+            ts.commit ?? '-',
+            ts.status,
+            ts.stability,
+            `${ts.running}/${ts.desired}`,
+            ts.role,
+            ts.taskDefinition,
+            ts.targetGroupName ?? shortArn(ts.targetGroupArn),
+            targetsText(ts.targets),
+          ]),
+        ]).split('\n')),
+    '',
+    ...renderOwnership(view.ownership),
+    ...renderInFlight(view, now, stable),
+    ...(view.next.length > 0 ? ['', `Next: ${view.next.join(', or ')}`] : []),
+  ];
+}
+
+/** The picture as one text (what one-shot `status` prints). */
+export function renderStatus(view: StatusView, now: Date = new Date()): string {
+  return statusLines(view, { now }).join('\n');
+}
+
+/** What decides whether the picture changed: the picture without how long things have run (see RenderOptions). */
+export function changeKey(view: StatusView): string {
+  return statusLines(view, { now: new Date(0), stable: true }).join('\n');
+}

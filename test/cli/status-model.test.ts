@@ -1,0 +1,304 @@
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import {
+  approvalExpiry,
+  bakeProgress,
+  changeKey,
+  describeLease,
+  describePhase,
+  renderStatus,
+  runningFor,
+  statusLines,
+  statusNext,
+  versionOf,
+  type StatusView,
+  type TaskSetView,
+} from '../../cli/status-model';
+
+const lease = {
+  holder: 'arn:aws:states:us-east-1:123456789012:execution:EcsBlueGreen-swap:1',
+  machine: 'swap',
+  operation: 'moving production to green and baking it',
+  since: '2026-11-30T10:00:00.000Z',
+};
+
+test('the phase is printed with what it means', () => {
+  expect(describePhase({ phase: 'baking' })).toBe(
+    'baking (baking: production serves green, the previous version is kept to go back to)',
+  );
+  expect(describePhase({ phase: 'something-new' })).toBe('something-new (unknown phase)');
+});
+
+test('the lease holder is named, and a holder that no longer runs is called stale', () => {
+  expect(describeLease(undefined)).toBe('free');
+  expect(describeLease({ ...lease, holderRunning: true })).toBe(
+    `held by swap (moving production to green and baking it) ${lease.holder} since 2026-11-30T10:00:00Z`,
+  );
+  // On local AWS the state machines write the lease on its emulated clock.
+  expect(describeLease({ ...lease, holderRunning: true }, true)).toMatch(/ since 2026-11-30T10:00:00Z emulated$/);
+  expect(describeLease({ ...lease, holderRunning: false })).toMatch(
+    /^stale: swap .* no longer runs; the next operation takes it over$/,
+  );
+});
+
+describe('in flight and next', () => {
+  const arn = 'arn:aws:states:us-east-1:123456789012:execution:EcsBlueGreen-swap:2';
+  const hints = { prefix: 'npx bluegreen --local' };
+
+  test('how long an execution has run: from its start date, at least up to its newest event', () => {
+    const e = { machine: 'swap' as const, executionArn: arn, startedAt: '2026-01-01T00:00:00Z' };
+    expect(runningFor(e, new Date('2026-01-01T00:01:30Z'))).toBe(90_000);
+    // A clock behind the service's (or local AWS's faster emulated clock) never shows 0s for a run with events.
+    expect(runningFor({ ...e, lastEventAt: '2026-01-01T00:02:00Z' }, new Date('2025-12-31T23:00:00Z'))).toBe(120_000);
+    expect(runningFor({ machine: 'swap', executionArn: arn }, new Date())).toBeUndefined();
+  });
+
+  test('next: follow what runs; else answer the pending approval; else by the recorded phase', () => {
+    const approval = { pipelineName: 'P', stageName: 'ApproveSwap', actionName: 'ApproveSwap' };
+    const inFlight = [{ machine: 'swap' as const, executionArn: arn, startedAt: '2026-01-01T00:00:00Z' }];
+    const record = { phase: 'testing' };
+    expect(statusNext({ inFlight, pendingApprovals: [approval], record }, hints)).toEqual([
+      `npx bluegreen --local watch ${arn}`,
+      'npx bluegreen --local wait',
+    ]);
+    expect(statusNext({ inFlight: [], pendingApprovals: [approval], record }, hints)).toEqual([
+      'npx bluegreen --local approve --stage ApproveSwap',
+      'npx bluegreen --local reject --stage ApproveSwap',
+    ]);
+    expect(statusNext({ inFlight: [], pendingApprovals: [], record }, hints)).toEqual([
+      'npx bluegreen --local swap',
+      'npx bluegreen --local abort',
+    ]);
+    expect(statusNext({ inFlight: [], pendingApprovals: [], record: { phase: 'swapped' } }, hints)).toEqual([
+      'npx bluegreen --local cleanup',
+      'npx bluegreen --local rollback',
+    ]);
+  });
+
+  test('a pending approval is shown instead of "In flight: none"', () => {
+    const view = {
+      stack: 'EcsBlueGreen',
+      record: { phase: 'testing' },
+      production: { url: 'http://p/', status: 200, rule: { kind: 'unknown' as const } },
+      test: { url: 'http://t/', status: 200, rule: { kind: 'unknown' as const } },
+      taskSets: [],
+      inFlight: [],
+      pendingApprovals: [
+        {
+          pipelineName: 'Pipe',
+          stageName: 'ApproveSwap',
+          actionName: 'ApproveSwapAction',
+          since: '2026-01-01T00:00:00.000Z',
+        },
+      ],
+      next: ['bluegreen approve', 'bluegreen reject'],
+      ownership: [],
+    };
+    const text = renderStatus(view);
+    expect(text).not.toContain('In flight: none');
+    expect(text).toContain('ApproveSwap (action ApproveSwapAction) in pipeline Pipe since 2026-01-01T00:00:00Z');
+    expect(text).toContain('Next: bluegreen approve, or bluegreen reject');
+  });
+});
+
+/** A StatusView to vary: green under test beside the live blue, nothing running. */
+function view(overrides: Partial<StatusView> = {}): StatusView {
+  const taskSet = (id: string, role: string, status: string, targets: Record<string, number>): TaskSetView => ({
+    id: `ecs-svc/${id}`,
+    arn: `arn:aws:ecs:us-east-1:123456789012:task-set/c/demo-app/ecs-svc/${id}`,
+    status,
+    stability: 'STEADY_STATE',
+    running: 2,
+    desired: 2,
+    taskDefinition: `App:${id}`,
+    targetGroupArn: `arn:tg/${id}`,
+    targetGroupName: `bg-${id}`,
+    targets,
+    role,
+    image: `local/demo-app:${id === '1' ? 'blue' : 'green'}`,
+    commit: id === '1' ? 'b1e0000' : '9ee0000',
+  });
+  return {
+    stack: 'EcsBlueGreen',
+    clock: 'wall',
+    record: {
+      phase: 'testing',
+      green: { taskSetArn: 'arn:aws:ecs:us-east-1:123456789012:task-set/c/demo-app/ecs-svc/2', commit: '9ee0000' },
+    },
+    production: {
+      url: 'http://p/',
+      status: 200,
+      version: 'blue/b1e0000',
+      rule: { kind: 'forward', targetGroupArns: ['arn:tg/1'] },
+    },
+    test: {
+      url: 'http://t/',
+      status: 200,
+      version: 'green/9ee0000',
+      rule: { kind: 'forward', targetGroupArns: ['arn:tg/2'] },
+    },
+    taskSets: [taskSet('1', 'production', 'PRIMARY', { healthy: 2 }), taskSet('2', 'test', 'ACTIVE', { healthy: 2 })],
+    inFlight: [],
+    pendingApprovals: [],
+    next: ['bluegreen swap', 'bluegreen abort'],
+    ownership: [],
+    ...overrides,
+  };
+}
+
+describe('the picture', () => {
+  test('each version: which it is, image, commit, task set status, running/desired, what it serves, targets', () => {
+    const lines = statusLines(view(), { now: new Date('2026-01-01T00:00:00Z') });
+    const row = (version: string): string[] => (lines.find((l) => l.startsWith(`${version}  `)) ?? '').split(/\s{2,}/);
+    expect(row('blue (live)')).toEqual([
+      'blue (live)',
+      'ecs-svc/1',
+      'local/demo-app:blue',
+      'b1e0000',
+      'PRIMARY',
+      'STEADY_STATE',
+      '2/2',
+      'production',
+      'App:1',
+      'bg-1',
+      '2 healthy',
+    ]);
+    expect(row('green').slice(0, 4)).toEqual(['green', 'ecs-svc/2', 'local/demo-app:green', '9ee0000']);
+    expect(lines).toContain('Phase: testing (green under test)');
+    expect(lines.find((l) => l.startsWith('production'))).toMatch(/blue\/b1e0000 \(HTTP 200\)\s+task set ecs-svc\/1/);
+  });
+
+  test('versionOf: green, blue kept to go back to, and what production serves is live', () => {
+    const record = { phase: 'baking', green: { taskSetArn: 'g' }, previous: { taskSetArn: 'b' } };
+    expect(versionOf({ arn: 'g', role: 'production', status: 'PRIMARY' }, record)).toBe('green (live)');
+    expect(versionOf({ arn: 'b', role: '-', status: 'ACTIVE' }, record)).toBe('blue (previous)');
+    expect(versionOf({ arn: 'x', role: 'production+test', status: 'PRIMARY' }, { phase: 'stable' })).toBe(
+      'blue (live)',
+    );
+    expect(versionOf({ arn: 'y', role: '-', status: 'ACTIVE' }, { phase: 'stable' })).toBe('other');
+  });
+
+  test('a pending approval says when it expires: since + timeoutInMinutes, CodePipeline’s 7 days by default', () => {
+    expect(approvalExpiry('2026-01-01T00:00:00.000Z', undefined)).toBe('2026-01-08T00:00:00.000Z');
+    expect(approvalExpiry('2026-01-01T00:00:00.000Z', 60)).toBe('2026-01-01T01:00:00.000Z');
+    expect(approvalExpiry(undefined, 60)).toBeUndefined();
+    const approval = {
+      pipelineName: 'Pipe',
+      stageName: 'ApproveCleanUp',
+      actionName: 'ApproveCleanUp',
+      since: '2026-01-01T00:00:00.000Z',
+      timeoutMinutes: 10080,
+      expiresAt: '2026-01-08T00:00:00.000Z',
+    };
+    const wall = statusLines(view({ pendingApprovals: [approval] }), { now: new Date('2026-01-01T00:30:00Z') });
+    expect(wall.join('\n')).toMatch(
+      /ApproveCleanUp \(action ApproveCleanUp\) in pipeline Pipe since 2026-01-01T00:00:00Z; expires 2026-01-08T00:00:00Z \(in 6d 23h\) unless answered \(timeout 7d 00h\)/,
+    );
+    // Local AWS: the times are its emulated clock's, labelled so; "in …" from the wall clock would be wrong there.
+    const local = statusLines(view({ clock: 'emulated', pendingApprovals: [approval] }), { now: new Date() }).join(
+      '\n',
+    );
+    expect(local).toContain(
+      'since 2026-01-01T00:00:00Z emulated; expires 2026-01-08T00:00:00Z emulated unless answered',
+    );
+  });
+});
+
+describe('the bake', () => {
+  const t0 = Date.parse('2026-01-01T00:00:00Z');
+  const at = (s: number): Date => new Date(t0 + s * 1000);
+  const entered = (id: number, name: string, s: number): HistoryEvent => ({
+    id,
+    type: name.startsWith('Wait') ? 'WaitStateEntered' : 'PassStateEntered',
+    timestamp: at(s),
+    stateEnteredEventDetails: { name },
+  });
+  const started: HistoryEvent = {
+    id: 1,
+    type: 'ExecutionStarted',
+    timestamp: at(0),
+    executionStartedEventDetails: { input: JSON.stringify({ cluster: 'c', service: 's', bakeSeconds: 120 }) },
+  };
+  const baking = [
+    started,
+    entered(2, 'MakeGreenPrimary', 1),
+    entered(3, 'StartBake', 2),
+    entered(4, 'WaitBake', 2),
+    entered(5, 'CountBake', 44),
+  ];
+
+  test('from the swap’s history: started at StartBake, length from the record, else the input, else 300 s', () => {
+    const options = { executionArn: 'arn:swap', greenTargets: { healthy: 1, unhealthy: 1 } };
+    expect(bakeProgress(baking, options)).toEqual({
+      executionArn: 'arn:swap',
+      startedAt: at(2).toISOString(),
+      elapsedSeconds: 42,
+      totalSeconds: 120,
+      unhealthy: 1,
+      targets: 2,
+    });
+    expect(bakeProgress(baking, { ...options, recordedSeconds: 300 })?.totalSeconds).toBe(300);
+    expect(
+      bakeProgress([{ ...started, executionStartedEventDetails: { input: '{}' } }, ...baking.slice(1)], options)
+        ?.totalSeconds,
+    ).toBe(300);
+  });
+
+  test('on the wall clock it runs to now; on the emulated clock (no now) only to the newest event; never past its length', () => {
+    const options = { executionArn: 'arn:swap' };
+    expect(bakeProgress(baking, { ...options, now: at(62) })?.elapsedSeconds).toBe(60);
+    expect(bakeProgress(baking, options)?.elapsedSeconds).toBe(42);
+    expect(bakeProgress(baking, { ...options, now: at(1000) })?.elapsedSeconds).toBe(120);
+  });
+
+  test('no bake before StartBake, after the bake step, or once the execution ended', () => {
+    const options = { executionArn: 'arn:swap' };
+    expect(bakeProgress(baking.slice(0, 2), options)).toBeUndefined();
+    expect(bakeProgress([...baking, entered(6, 'NoteSwapped', 130)], options)).toBeUndefined();
+    expect(
+      bakeProgress([...baking, { id: 6, type: 'ExecutionSucceeded', timestamp: at(130) }], options),
+    ).toBeUndefined();
+  });
+
+  test('the picture shows it as "42 s of 120 s, 0 unhealthy", labelled as emulated seconds on local AWS', () => {
+    const bake = {
+      executionArn: 'a',
+      startedAt: at(2).toISOString(),
+      elapsedSeconds: 42,
+      totalSeconds: 120,
+      unhealthy: 0,
+      targets: 2,
+    };
+    expect(statusLines(view({ bake }))).toContain('Bake: 42 s of 120 s, 0 unhealthy of 2 green targets');
+    expect(statusLines(view({ bake, clock: 'emulated' }))).toContain(
+      'Bake: 42 s of 120 s, 0 unhealthy of 2 green targets (seconds of local AWS’s emulated clock)',
+    );
+  });
+});
+
+describe('changeKey: what counts as a change for status --watch off a terminal', () => {
+  const bake = {
+    executionArn: 'a',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    elapsedSeconds: 30,
+    totalSeconds: 300,
+    unhealthy: 0,
+    targets: 2,
+  };
+  const running = { machine: 'swap' as const, executionArn: 'arn:swap', startedAt: '2026-01-01T00:00:00.000Z' };
+
+  test('how long something has run is not a change; the bake counts in tenths', () => {
+    expect(changeKey(view({ inFlight: [{ ...running, lastEventAt: '2026-01-01T00:00:10.000Z' }] }))).toBe(
+      changeKey(view({ inFlight: [{ ...running, lastEventAt: '2026-01-01T00:05:00.000Z' }] })),
+    );
+    expect(changeKey(view({ bake }))).toBe(changeKey(view({ bake: { ...bake, elapsedSeconds: 59 } })));
+    expect(changeKey(view({ bake }))).not.toBe(changeKey(view({ bake: { ...bake, elapsedSeconds: 60 } })));
+  });
+
+  test('health, phase and approvals are', () => {
+    const base = changeKey(view());
+    expect(changeKey(view({ record: { phase: 'baking' } }))).not.toBe(base);
+    expect(changeKey(view({ bake }))).not.toBe(changeKey(view({ bake: { ...bake, unhealthy: 1 } })));
+    const [blue, green] = view().taskSets as [TaskSetView, TaskSetView];
+    expect(changeKey(view({ taskSets: [blue, { ...green, targets: { healthy: 1, unhealthy: 1 } }] }))).not.toBe(base);
+  });
+});
