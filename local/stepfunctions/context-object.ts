@@ -14,6 +14,8 @@
  * ResultSelector evaluated while another Parallel branch entered a state would see that state (README divergence).
  */
 
+import { indefiniteEmpty } from './jsonpath-shape';
+
 const TRACKER = Symbol('localStepFunctionsContextObject');
 
 export interface ContextObjectSource {
@@ -123,9 +125,14 @@ function isPlainQuery(value: unknown): value is Record<string, unknown> & { path
  * evaluated with exactly the arguments its constructor passes (`{ path, json }`), and the value is returned as is:
  * the same result, and the same errors, as the original call.
  */
-function evaluateQuery(JsonPathClass: JsonPathConstructor, options: Record<string, unknown>): unknown {
+function evaluateQuery(
+  JsonPathClass: JsonPathConstructor,
+  options: Record<string, unknown> & { path: string },
+): unknown {
   const instance = new JsonPathClass({ ...options, autostart: false });
-  return instance.evaluate({ path: options.path, json: options.json });
+  const value = instance.evaluate({ path: options.path, json: options.json });
+  // No match: AWS's result shape (jsonpath-shape.ts), `[]` for an indefinite path.
+  return value === undefined ? indefiniteEmpty(options.path) : value;
 }
 
 /** Installs both hooks once (see the file comment). Fails loudly if the library's internals are not as expected. */

@@ -179,17 +179,30 @@ const definition: StateMachine = leasedMachine(
     ),
     ListBlockingTaskSets: {
       Type: 'Pass',
+      Comment:
+        'Only the task sets beside the live one block a deployment: an ACTIVE one is a green (its ExternalId is the deploy-green that made it), a DRAINING one is still being removed by an operation that was stopped or is finishing. The PRIMARY one is production and is not listed.',
       Parameters: {
-        'deployments.$': '$.current.services[0].TaskSets[*].ExternalId',
-        'statuses.$': '$.current.services[0].TaskSets[*].Status',
+        'greens.$': "$.current.services[0].TaskSets[?(@.Status == 'ACTIVE')].Id",
+        'startedBy.$': "$.current.services[0].TaskSets[?(@.Status == 'ACTIVE')].ExternalId",
+        'draining.$': "$.current.services[0].TaskSets[?(@.Status == 'DRAINING')].Id",
       },
       ResultPath: '$.blocking',
-      Next: 'RejectDeploymentInProgress',
+      Next: 'IsGreenBlocking',
+    },
+    IsGreenBlocking: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.blocking.greens[0]', IsPresent: true, Next: 'RejectDeploymentInProgress' }],
+      Default: 'RejectStillDraining',
     },
     RejectDeploymentInProgress: fmtReject(
       'BlueGreen.DeploymentInProgress',
-      "States.Format('Service {} already has a green deployment (task sets started by {} with status {}). One deployment at a time: finish it with swap and clean-up, or discard it with abort, then deploy again. Nothing was changed.', $.service, States.JsonToString($.blocking.deployments), States.JsonToString($.blocking.statuses))",
+      "States.Format('Service {} already has a green deployment (task set {} started by {}). One deployment at a time: finish it with swap and clean-up, or discard it with abort, then deploy again. Nothing was changed.', $.service, States.JsonToString($.blocking.greens), States.JsonToString($.blocking.startedBy))",
       ['swap', 'abort'],
+    ),
+    RejectStillDraining: fmtReject(
+      'BlueGreen.DeploymentInProgress',
+      "States.Format('Service {} still has a task set being removed (DRAINING: {}). Deploy again once ECS has removed it; bluegreen status shows it. Nothing was changed.', $.service, States.JsonToString($.blocking.draining))",
+      ['status'],
     ),
 
     DescribeTestRule: describeRuleTask('${TestRuleArn}', '$.testRule', 'CheckTestRuleIsClosed'),

@@ -223,6 +223,12 @@ describe('with a version live (blue)', () => {
       expect(result.status).toBe('FAILED');
       expect(result.error).toBe('BlueGreen.DeploymentInProgress');
       expect(result.failure).toMatchObject({ undone: 'nothing-changed', next: ['swap', 'abort'] });
+      // It names the green task set, and not production's (PRIMARY) one as part of "a green deployment".
+      const named = (status: string) =>
+        before.taskSets.filter((t) => t.status === status).map((t) => t.arn.slice(t.arn.lastIndexOf('/') + 1));
+      expect(named('ACTIVE')).toHaveLength(1);
+      for (const id of named('ACTIVE')) expect(result.failure?.message).toContain(id);
+      for (const id of named('PRIMARY')) expect(result.failure?.message).not.toContain(id);
       expect(statesEntered(result.history)).not.toContain('CreateGreenTargetGroup');
       expect(observe(stack)).toEqual(before);
     });
