@@ -6,9 +6,9 @@ export const EXIT = {
   failed: 1,
   /** Bad input: unknown command or flag, missing value, unknown stack, no credentials, no pending approval. */
   usage: 2,
-  /** --timeout passed while following; the execution keeps running. */
+  /** --timeout passed while following (or waiting, or watching status); the execution keeps running. */
   timeout: 3,
-  /** Ctrl-C while following; the execution keeps running. */
+  /** Ctrl-C while following (the execution keeps running) or while `status --watch` shows the deployment. */
   interrupted: 130,
 } as const;
 
@@ -23,6 +23,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   0    success
   1    the deployment failed (execution FAILED, TIMED_OUT or ABORTED, or an AWS call failed)
   2    usage error (unknown command or flag, missing --image, unknown stack, no credentials,
-       no pending approval); nothing was changed
-  3    --timeout passed while following; the execution keeps running
-  130  interrupted (Ctrl-C); the execution keeps running: resume with 'bluegreen watch ARN'`;
+       no pending approval, reject without --stage or a --stage that is not pending); nothing was changed
+  3    --timeout passed while following (or status --watch); the execution keeps running
+  130  interrupted (Ctrl-C); the execution keeps running: resume with 'bluegreen watch ARN'.
+       status --watch ends this way too`;
