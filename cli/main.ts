@@ -204,37 +204,37 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command('abort')
     .description('start abort (discard green before a swap) and follow it')
     .action(startAction('abort'));
-  program
-    .command('approve')
-    .description(
+  for (const [name, decision, description, stageHelp] of [
+    [
+      'approve',
+      'Approved',
       "approve the pipeline's pending manual approval (ApproveSwap or ApproveCleanUp); says which it answered",
-    )
-    .option('--comment <text>', 'summary recorded with the answer')
-    .option(
-      '--stage <name>',
       'the approval to answer (ApproveSwap or ApproveCleanUp); refused when it is not the pending one',
-    )
-    .action(async (opts: { comment?: string; stage?: string }, command: Command) => {
-      const ctx = context(command);
-      if (io.parseOnly) return;
-      const { approveCommand } = load<typeof import('./commands/approve')>('./commands/approve');
-      code = await approveCommand(ctx, 'Approved', opts);
-    });
-  program
-    .command('reject')
-    .description(
+    ],
+    [
+      'reject',
+      'Rejected',
       'reject the pending approval named by --stage: at ApproveSwap that starts abort, at ApproveCleanUp rollback',
-    )
-    .option('--comment <text>', 'summary recorded with the answer')
-    .option('--stage <name>', 'required: the approval to reject (ApproveSwap or ApproveCleanUp)')
-    .action(async (opts: { comment?: string; stage?: string }, command: Command) => {
-      const ctx = context(command);
-      // Rejecting is destructive (abort or rollback), so it never answers "whatever is pending": say which.
-      if (opts.stage === undefined && io.parseOnly) throw new UsageError(REJECT_NEEDS_STAGE);
-      if (io.parseOnly) return;
-      const { approveCommand } = load<typeof import('./commands/approve')>('./commands/approve');
-      code = await approveCommand(ctx, 'Rejected', opts);
-    });
+      'required: the approval to reject (ApproveSwap or ApproveCleanUp)',
+    ],
+  ] as const) {
+    program
+      .command(name)
+      .description(description)
+      .option('--comment <text>', 'summary recorded with the answer')
+      .option('--stage <name>', stageHelp)
+      .action(async (opts: { comment?: string; stage?: string }, command: Command) => {
+        const ctx = context(command);
+        // Rejecting is destructive (abort or rollback), so it never answers "whatever is pending": say which. Checked
+        // here for a pasted hint; a real run also names the pending stage (commands/approve.ts approvalRefusal).
+        if (decision === 'Rejected' && opts.stage === undefined && io.parseOnly) {
+          throw new UsageError(REJECT_NEEDS_STAGE);
+        }
+        if (io.parseOnly) return;
+        const { approveCommand } = load<typeof import('./commands/approve')>('./commands/approve');
+        code = await approveCommand(ctx, decision, opts);
+      });
+  }
   program
     .command('status')
     .description(

@@ -194,7 +194,10 @@ describe('a release: deploy → status → swap → cleanup', () => {
     const lines = result.stdout.split('\n');
     expect(lines.find((l) => l.startsWith('production'))).toMatch(/HTTP 503.*fixed response 503/);
     expect(lines.find((l) => l.startsWith('test'))).toMatch(/blue\/\S+ \(HTTP 200\)\s+task set ecs-svc\/\d+/);
-    expect(lines.find((l) => l.startsWith('ecs-svc/'))).toMatch(/ACTIVE\s+STEADY_STATE\s+2\/2\s+test\s+.*2 healthy$/);
+    // Each version: which it is, its task set, image, commit (its target group's tag), status, counts, health.
+    expect(lines.find((l) => l.startsWith('green '))).toMatch(
+      /^green\s+ecs-svc\/\d+\s+local\/demo-app:blue\s+b1e0000\s+ACTIVE\s+STEADY_STATE\s+2\/2\s+test\s+.*2 healthy$/,
+    );
     expect(result.stdout).toMatch(/In flight: none/);
     // Green under test: swap or abort, as the user runs them here.
     expect(lines).toContain(`Next: ${P} swap, or ${P} abort`);
@@ -480,6 +483,83 @@ describe('wait', () => {
     expect(timedOut).toMatchObject({ code: 3, stdout: '' });
     expect(timedOut.stderr).toContain(`Resume with: ${P} wait --phase ${other}`);
     collectHints('wait --phase --timeout', timedOut.stderr);
+  });
+});
+
+describe('status --watch', () => {
+  test('off a terminal: the picture once while nothing changes, timestamped, no escapes; --timeout: exit 3', async () => {
+    const result = await runBin(args('--timeout', '2', 'status', '--watch'));
+    expect(result.code).toBe(3);
+    expect(result.stdout).not.toContain(ESC);
+    expect(result.stdout).toMatch(
+      /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\] status of stack EcsBlueGreen\nStack EcsBlueGreen\nPhase: /,
+    );
+    expect(result.stdout.match(/^Phase: /gm)).toHaveLength(1);
+    expect(result.stderr).toBe('--timeout 2s passed: stopped watching.\n');
+  });
+
+  test('Ctrl-C stops watching: exit 130', async () => {
+    const run = startBin(args('status', '--watch', '--interval', '1'));
+    // The first picture is on stdout; wait until the CLI has read AWS once (its first poll lists executions).
+    await new Promise<void>((resolve) => run.child.stdout?.on('data', () => resolve()));
+    run.child.kill('SIGINT');
+    const result = await run.done;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toBe('Stopped watching (Ctrl-C).\n');
+  });
+
+  (hasScript() ? test : test.skip)(
+    'on a terminal: redrawn in place; Ctrl-C leaves the last picture (exit 130)',
+    async () => {
+      const run = startBinInPty(args('status', '--watch', '--interval', '1'));
+      // Two readings drawn (the header's time changes each second), then Ctrl-C typed at the terminal.
+      await run.stderrMatches(/Ctrl-C to stop[\s\S]*\x1b\[\d+A[\s\S]*Ctrl-C to stop/);
+      run.interrupt();
+      const result = await run.done;
+      expect(result.code).toBe(130);
+      const shown = screen(result.stdout);
+      // A pseudo-terminal without a size: the picture is cut to 80 columns, and drawn once on screen.
+      expect(
+        shown.filter((row) => /^Every 1s: status of stack EcsBlueGreen · .* · Ctrl-C to stop$/.test(row)),
+      ).toHaveLength(1);
+      expect(shown.filter((row) => row === 'Stack EcsBlueGreen')).toHaveLength(1);
+      for (const row of shown) expect(Array.from(row).length).toBeLessThanOrEqual(80);
+      expect(shown[shown.length - 1]).toBe('Stopped watching (Ctrl-C).');
+    },
+  );
+
+  test('a swap’s bake: its progress and green’s health, in emulated seconds; --json: one object per change', async () => {
+    const deployed = await runBin(args('deploy', '--image', 'local/demo-app:orange', '--commit', '0a0a0a7'));
+    expect(deployed.code).toBe(0);
+    // 1500 emulated seconds: about 15 s of wall time at this suite's time scale, so the bake is still on when read.
+    const swap = await runBin(args('--no-wait', 'swap', '--bake-seconds', '1500'));
+    expect(swap.code).toBe(0);
+    const watched = await runBin(args('--json', '--timeout', '3', 'status', '--watch'));
+    expect(watched.code).toBe(3);
+    const views = watched.stdout
+      .trimEnd()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            clock: string;
+            bake?: { totalSeconds: number; unhealthy: number; elapsedSeconds: number };
+          },
+      );
+    expect(views.length).toBeGreaterThanOrEqual(1);
+    expect(views.every((v) => v.clock === 'emulated')).toBe(true);
+    const bakes = views.flatMap((v) => (v.bake ? [v.bake] : []));
+    expect(bakes[0]).toMatchObject({ totalSeconds: 1500, unhealthy: 0 });
+    const once = await runBin(args('status'));
+    if (/^Phase: baking/m.test(once.stdout)) {
+      expect(once.stdout).toMatch(
+        /^Bake: \d+ s of 1500 s, 0 unhealthy of 2 green targets \(seconds of local AWS’s emulated clock\)$/m,
+      );
+      expect(once.stdout).toMatch(/^green \(live\)\s+ecs-svc\/\d+\s+local\/demo-app:orange\s+0a0a0a7\s+PRIMARY\s/m);
+      expect(once.stdout).toMatch(/^blue \(previous\)\s+ecs-svc\/\d+\s+/m);
+    }
+    // Let the swap finish, as the tests after this expect nothing running.
+    expect((await runBin(args('wait'))).code).toBe(0);
   });
 });
 

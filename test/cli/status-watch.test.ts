@@ -75,9 +75,8 @@ test('json: one StatusView object per line, only when it changed', () => {
 });
 
 describe('tty: redrawn in place', () => {
-  const terminal = { columns: 200, rows: 60 };
-
-  test('the screen shows only the newest picture, also when it got shorter', () => {
+  /** A tty printer on a terminal of this size, and what the terminal shows so far. */
+  function onTerminal(terminal = { columns: 200, rows: 60 }): { printer: StatusPrinter; shown: () => string[] } {
     const out = capture();
     const printer = createStatusPrinter('tty', {
       out: out.writer,
@@ -86,11 +85,16 @@ describe('tty: redrawn in place', () => {
       terminal,
       now: fixedNow,
     });
+    return { printer, shown: () => screen(out.text()) };
+  }
+
+  test('the screen shows only the newest picture, also when it got shorter', () => {
+    const { printer, shown: screenNow } = onTerminal();
     const approval = { pipelineName: 'P', stageName: 'ApproveSwap', actionName: 'ApproveSwap' };
     printer.show(view('testing', { pendingApprovals: [approval, { ...approval, stageName: 'ApproveCleanUp' }] }));
     printer.show(view('stable'));
     printer.close();
-    const shown = screen(out.text());
+    const shown = screenNow();
     expect(shown[0]).toBe('Every 2s: status of stack EcsBlueGreen · 2026-01-01T10:00:00Z · Ctrl-C to stop');
     expect(shown).toContain('Phase: stable (one version live, nothing in flight)');
     expect(shown.join('\n')).not.toMatch(/testing|ApproveSwap|ApproveCleanUp/);
@@ -99,36 +103,22 @@ describe('tty: redrawn in place', () => {
   });
 
   test('no line is wider than the terminal and the picture fits its height', () => {
-    const out = capture();
     const small = { columns: 40, rows: 10 };
-    const printer = createStatusPrinter('tty', {
-      out: out.writer,
-      err: capture().writer,
-      intervalSeconds: 2,
-      terminal: small,
-      now: fixedNow,
-    });
+    const { printer, shown: screenNow } = onTerminal(small);
     printer.show(view('testing'));
-    const shown = screen(out.text());
+    const shown = screenNow();
     expect(shown.length).toBeLessThanOrEqual(small.rows - 1);
     for (const row of shown) expect(Array.from(row).length).toBeLessThan(small.columns);
     expect(shown[shown.length - 1]).toMatch(/^… \d+ more lines/);
   });
 
   test('a failed reading shows under the last picture until the next one', () => {
-    const out = capture();
-    const printer = createStatusPrinter('tty', {
-      out: out.writer,
-      err: capture().writer,
-      intervalSeconds: 2,
-      terminal,
-      now: fixedNow,
-    });
+    const { printer, shown: screenNow } = onTerminal();
     printer.show(view('testing'));
     printer.notice('reading the deployment failed (TimeoutError: socket hang up)');
-    expect(screen(out.text())).toContain('! reading the deployment failed (TimeoutError: socket hang up)');
+    expect(screenNow()).toContain('! reading the deployment failed (TimeoutError: socket hang up)');
     printer.show(view('testing'));
-    expect(screen(out.text()).join('\n')).not.toContain('failed');
+    expect(screenNow().join('\n')).not.toContain('failed');
   });
 
   test('fitLine cuts with an ellipsis', () => {
