@@ -5,6 +5,13 @@ const { e2eTests } = require('./test/projects');
 
 const e2e = e2eTests().map((file) => `<rootDir>/${file}`);
 
+// CDK's built-in CloudFormation validation runs in every `app.synth()` (global setup, each infra suite, the bench
+// smoke test): it loads a WebAssembly rule engine per test file, ~6.5 s of CPU each time. In these synths it cannot
+// fail anything: without the `@aws-cdk/core:validateAgainstDefaultRules` context its errors are downgraded to
+// warnings, which no test reads, and it never changes the template (compared byte for byte). Set here, before jest
+// starts its workers, so the global setup and every worker inherit it; a caller's explicit value is kept.
+process.env.CDK_VALIDATION ??= 'false';
+
 /** What both projects share. */
 const common = {
   testEnvironment: 'node',
