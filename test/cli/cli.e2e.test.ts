@@ -513,7 +513,7 @@ describe('status --watch', () => {
     async () => {
       const run = startBinInPty(args('status', '--watch', '--interval', '1'));
       // Two readings drawn (the header's time changes each second), then Ctrl-C typed at the terminal.
-      await run.stderrMatches(/Ctrl-C to stop[\s\S]*\x1b\[\d+A[\s\S]*Ctrl-C to stop/);
+      await run.stderrMatches(new RegExp(`Ctrl-C to stop[\\s\\S]*${ESC}\\[\\d+A[\\s\\S]*Ctrl-C to stop`));
       run.interrupt();
       const result = await run.done;
       expect(result.code).toBe(130);
