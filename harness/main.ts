@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       '  (any access key works, e.g. AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local)',
       'or run the pipeline and answer its approvals:',
       `  aws --endpoint-url ${stack.aws.endpoint} --region us-east-1 codepipeline start-pipeline-execution --name ${stack.pipelineName}`,
-      `  npx bluegreen --local${options.port === DEFAULT_PORTS.api ? '' : ` --endpoint-url ${stack.aws.endpoint}`} approve   # or: reject --comment 'why'`,
+      `  npx bluegreen --local${options.port === DEFAULT_PORTS.api ? '' : ` --endpoint-url ${stack.aws.endpoint}`} approve   # or: reject --stage ApproveSwap --comment 'why'`,
       '',
     ].join('\n'),
   );
