@@ -11,9 +11,13 @@ import { releaseBlue, restoreBaseline, startFaultStack, type FaultStack } from '
  * (oracles/invariants/cutover.ts), and a flapping green degrading after the bake passed (flow.degradedAfterBake). After each case the stack is put back to "one healthy live version" (restoreBaseline),
  * far cheaper than a new stack.
  *
- * Cost: a case takes ~0.45 s of jest's one thread, mostly the Step Functions emulator's per-state overhead (not
- * emulated waits, so a smaller time scale does not help). CI (`CI` set) checks 200 plans with a fixed seed (~90 s on
- * 2 cores); locally 25 unless PROPERTY_RUNS says otherwise.
+ * Cost (measured 2026-12-01, PROPERTY_TIMINGS): a case takes ~0.7 s of CPU in the jest worker and ~0.3 s more in its
+ * task processes (~2.5 tasks a case, each mostly Node's own start-up, ~0.13 s on a CI core). A CPU profile of the
+ * worker shows no single hot spot: the real wire (the SDK clients' serialization and SigV4 signing, local AWS's
+ * HTTP handling: about a third), the Step Functions emulator (aws-local-stepfunctions' per-state work, history),
+ * ALB health checks (a new connection per check, every 10 emulated seconds per target), the production monitor and
+ * GC. None of it is emulated waiting, so a smaller time scale does not help. CI (`CI` set) checks 200 plans with a
+ * fixed seed (~2–3 minutes of one jest worker on 2 shared cores); locally 25 unless PROPERTY_RUNS says otherwise.
  */
 export const PLANS_PER_FILE = Number(process.env.PROPERTY_RUNS ?? (process.env.CI ? 200 : 25));
 const TIME_SCALE = Number(process.env.PROPERTY_TIME_SCALE ?? 0.004);
