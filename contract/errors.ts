@@ -29,6 +29,13 @@ export const ERRORS = {
   greenTasksFailing: 'BlueGreen.GreenTasksFailing',
   greenTaskSetMissing: 'BlueGreen.GreenTaskSetMissing',
   greenUnhealthyAfterSwap: 'BlueGreen.GreenUnhealthyAfterSwap',
+  /** Green turned unhealthy while production was split between blue and green: production went back to blue. */
+  greenUnhealthyDuringShift: 'BlueGreen.GreenUnhealthyDuringShift',
+  /**
+   * Production forwards to blue and green by weight (a traffic shift in progress) where this operation needs one
+   * version: finish the shift (swap) or go back (rollback) first.
+   */
+  productionSplit: 'BlueGreen.ProductionSplit',
   greenNotSwapped: 'BlueGreen.GreenNotSwapped',
   smokeTestFailed: 'BlueGreen.SmokeTestFailed',
   nothingToSwap: 'BlueGreen.NothingToSwap',

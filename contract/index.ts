@@ -8,3 +8,4 @@ export * from './input-fields';
 export * from './inputs';
 export * from './machines';
 export * from './results';
+export * from './traffic-shift';

@@ -39,3 +39,28 @@ export const BAKE_POLL_SECONDS = 10;
 
 /** The target groups' deregistration delay (the stack prop `deregistrationDelay`): ELBv2 allows 0 to 3600 s. */
 export const DEREGISTRATION_DELAY_SECONDS: IntegerLimits = { min: 0, max: 3_600, default: 30 };
+
+/**
+ * Traffic shifting (swap's `trafficShift`; the stack prop `trafficShift`): how production moves from blue to green.
+ * The limits are ECS's built-in blue/green deployment's (docs.aws.amazon.com/AmazonECS/latest/developerguide/
+ * deployment-type-blue-green.html): a linear step of 3 to 100 % every 0 to 1,440 minutes, a canary of 0.1 to 100 %
+ * baked for up to 1,440 minutes. Percentages are given to a tenth of a percent (ALB weights are whole numbers).
+ */
+export const TRAFFIC_SHIFT_TYPES = ['all-at-once', 'canary', 'linear', 'steps'] as const;
+export type TrafficShiftType = (typeof TRAFFIC_SHIFT_TYPES)[number];
+/** A canary's share of production for green, in percent. */
+export const CANARY_PERCENT = { min: 0.1, max: 100 } as const;
+/** A linear strategy's step, in percent of production. */
+export const LINEAR_PERCENT = { min: 3, max: 100 } as const;
+/** How long each step (canary, linear, custom) holds its share, in seconds: 0 to 1,440 minutes. */
+export const SHIFT_INTERVAL_SECONDS = { min: 0, max: 86_400 } as const;
+/** A custom step's share for green, in percent: 100 % is the final switch every strategy ends with, never a step. */
+export const STEP_PERCENT = { min: 0.1, max: 99.9 } as const;
+/** At most this many custom steps: as many as the finest linear strategy (3 %) takes before its final switch. */
+export const MAX_SHIFT_STEPS = 33;
+/**
+ * ELBv2's weights of a weighted forward (ForwardConfig.TargetGroups[].Weight) are whole numbers from 0 to 999. A
+ * share of P % is green weight round(P × 10) and blue weight WEIGHT_TOTAL − that: both at most 999 for 0.1 ≤ P < 100.
+ */
+export const TARGET_GROUP_WEIGHT_MAX = 999;
+export const WEIGHT_TOTAL = 1_000;

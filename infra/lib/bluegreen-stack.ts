@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { MACHINE_KEYS, MACHINES } from '../../contract';
+import { MACHINE_KEYS, MACHINES, type TrafficShift } from '../../contract';
 import { CfnOutput, CfnResource, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -55,6 +55,16 @@ export interface BlueGreenStackProps extends StackProps {
    * @default Duration.minutes(5)
    */
   readonly bakeTime?: Duration;
+  /**
+   * How swap moves production from blue to green unless its input says otherwise (`trafficShift`): all at once, a
+   * canary (`{type: 'canary', percent: 10, intervalSeconds: 300}`: 10 % for 5 minutes, then all), linear
+   * (`{type: 'linear', percent: 10, intervalSeconds: 60}`: 10 % more every minute) or custom steps
+   * (`{type: 'steps', steps: [{percent: 5, seconds: 60}, {percent: 25, seconds: 300}]}`). Limits as ECS's built-in
+   * blue/green: linear 3-100 %, canary 0.1-100 %, each step 0-1440 minutes. Production forwards by weight to both
+   * versions during the steps; green turning unhealthy sends it back to blue alone.
+   * @default - all at once
+   */
+  readonly trafficShift?: TrafficShift;
   /**
    * How long the pipeline's swap approval waits for testers (CodePipeline allows 5 minutes to 60 days).
    * @default Duration.days(7)
@@ -181,6 +191,7 @@ export class BlueGreenStack extends Stack {
       healthTimeout: props.healthTimeout,
       failFastThreshold: props.failFastThreshold,
       bakeTime: props.bakeTime,
+      trafficShift: props.trafficShift,
       healthCheck: props.healthCheck,
     });
     // `cdk destroy` removes the target groups the controller made; it runs after everything that uses them is gone.

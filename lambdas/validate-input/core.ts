@@ -15,7 +15,12 @@ import {
   MACHINE_NAMES,
   MAX_PROBLEMS_LISTED,
   REFUSAL_MAX_LENGTH,
+  expandTrafficShift,
+  parseTrafficShift,
+  trafficShiftProblems,
+  type ExpandedTrafficShift,
   type MachineName,
+  type TrafficShift,
 } from '../../contract';
 import { BlueGreenError, INVALID_INPUT, show } from '../shared/errors';
 import {
@@ -51,6 +56,17 @@ export interface ServiceInput {
   readonly service: string;
   /** Absent means the state machine's configured default. */
   readonly bakeSeconds?: number;
+  /**
+   * swap's traffic shift, expanded into its steps (contract/traffic-shift.ts): the input's, or the stack's default
+   * when that is not all-at-once. Absent: all at once.
+   */
+  readonly trafficShift?: ExpandedTrafficShift;
+}
+
+/** What a machine's CheckInputFields passes besides the input: the stack's defaults (swap: its traffic shift). */
+export interface InputDefaults {
+  /** The stack prop `trafficShift` in its compact form (contract formatTrafficShift()), e.g. `canary:10:300`. */
+  readonly trafficShift?: string;
 }
 
 /** deploy-green's fields. */
@@ -148,6 +164,7 @@ const serviceSchemas = {
       .min(BAKE_SECONDS.min, says(describeBakeSeconds))
       .max(BAKE_SECONDS.max, says(describeBakeSeconds))
       .optional(),
+    trafficShift: z.unknown().optional(),
   }),
   'clean-up': z.object(serviceIdentity),
   rollback: z.object(serviceIdentity),
@@ -249,7 +266,7 @@ function problemsOf(input: Record<string, unknown>): string[] {
 
 const EXAMPLES: Readonly<Record<MachineName, string>> = {
   'deploy-green': '{"cluster": "…", "service": "…", "commit": "3f2c1ab", "image": "…"}',
-  swap: '{"cluster": "…", "service": "…", "bakeSeconds": 300}',
+  swap: '{"cluster": "…", "service": "…", "bakeSeconds": 300, "trafficShift": {"type": "canary", "percent": 10, "intervalSeconds": 300}}',
   'clean-up': '{"cluster": "…", "service": "…"}',
   rollback: '{"cluster": "…", "service": "…"}',
   abort: '{"cluster": "…", "service": "…"}',
@@ -267,24 +284,55 @@ function asObject(machine: MachineName, input: unknown): Record<string, unknown>
  * The normalized input of swap, clean-up, rollback or abort (only known fields), or a `BlueGreen.InvalidInput` error
  * naming every offending field.
  */
-export function validateServiceInput(machine: Exclude<MachineName, 'deploy-green'>, input: unknown): ServiceInput {
+export function validateServiceInput(
+  machine: Exclude<MachineName, 'deploy-green'>,
+  input: unknown,
+  defaults: InputDefaults = {},
+): ServiceInput {
   const record = asObject(machine, input);
   const { problems, add } = problemList();
   unknownFieldProblems(machine, record, add);
   const parsed = serviceSchemas[machine].safeParse(record);
   for (const issue of parsed.success ? [] : parsed.error.issues) add(issue.message);
+  if (machine === 'swap' && record.trafficShift !== undefined) {
+    for (const problem of trafficShiftProblems(record.trafficShift)) add(problem);
+  }
   if (problems.length > 0 || !parsed.success) throw refusal(problems);
   const data: { cluster: string; service: string; bakeSeconds?: number } = parsed.data;
+  const trafficShift = machine === 'swap' ? chosenTrafficShift(record.trafficShift, defaults) : undefined;
   return {
     cluster: data.cluster,
     service: data.service,
     ...(data.bakeSeconds !== undefined && { bakeSeconds: data.bakeSeconds }),
+    ...(trafficShift !== undefined && { trafficShift }),
   };
 }
 
+/**
+ * swap's traffic shift, expanded: the input's (already checked), else the stack's default unless that is all at
+ * once (then absent, and swap moves production in one step as it always did).
+ */
+function chosenTrafficShift(given: unknown, defaults: InputDefaults): ExpandedTrafficShift | undefined {
+  if (given !== undefined) return expandTrafficShift(given as TrafficShift);
+  if (defaults.trafficShift === undefined || defaults.trafficShift === 'all-at-once') return undefined;
+  const parsed = parseTrafficShift(defaults.trafficShift);
+  const problems = 'problem' in parsed ? [parsed.problem] : trafficShiftProblems(parsed);
+  if ('problem' in parsed || problems.length > 0) {
+    // The stack checked its prop when it was synthesized: this is a wiring error, not bad input.
+    throw new Error(
+      `The stack's default trafficShift ${JSON.stringify(defaults.trafficShift)} is invalid: ${problems.join(' ')}`,
+    );
+  }
+  return expandTrafficShift(parsed);
+}
+
 /** The normalized input of `machine`, or a `BlueGreen.InvalidInput` error naming every offending field. */
-export function validateInput(machine: MachineName, input: unknown): DeployInput | ServiceInput {
-  return machine === 'deploy-green' ? validateDeployInput(input) : validateServiceInput(machine, input);
+export function validateInput(
+  machine: MachineName,
+  input: unknown,
+  defaults: InputDefaults = {},
+): DeployInput | ServiceInput {
+  return machine === 'deploy-green' ? validateDeployInput(input) : validateServiceInput(machine, input, defaults);
 }
 
 /** Whether `name` is a state machine's name. */

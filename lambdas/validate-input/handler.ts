@@ -4,17 +4,29 @@
  * deploy-green input (how deploy-green invoked it before every machine did). Returns the normalized input; throws
  * `BlueGreen.InvalidInput` (the Task's error) with every problem in the cause.
  */
-import { isMachineName, validateDeployInput, validateInput, type DeployInput, type ServiceInput } from './core';
+import {
+  isMachineName,
+  validateDeployInput,
+  validateInput,
+  type DeployInput,
+  type InputDefaults,
+  type ServiceInput,
+} from './core';
 
-/** The payload every state machine sends: its name, and its execution input. */
+/** The payload every state machine sends: its name, its execution input, and (swap) the stack's defaults. */
 export interface ValidateInputEvent {
   readonly machine: string;
   readonly input: unknown;
+  readonly defaults?: InputDefaults;
 }
 
 function isEnvelope(event: unknown): event is ValidateInputEvent {
   if (event === null || typeof event !== 'object' || Array.isArray(event)) return false;
   const keys = Object.keys(event).sort();
+  if (keys.length === 3 && keys[0] === 'defaults' && keys[1] === 'input' && keys[2] === 'machine') {
+    const defaults = (event as { defaults: unknown }).defaults;
+    return defaults !== null && typeof defaults === 'object' && !Array.isArray(defaults);
+  }
   return keys.length === 2 && keys[0] === 'input' && keys[1] === 'machine';
 }
 
@@ -27,7 +39,7 @@ export function handler(event: unknown): Promise<DeployInput | ServiceInput> {
         `validate-input was invoked for machine ${JSON.stringify(event.machine).slice(0, 100)}, which does not exist.`,
       );
     }
-    return Promise.resolve(validateInput(event.machine, event.input));
+    return Promise.resolve(validateInput(event.machine, event.input, event.defaults ?? {}));
   } catch (error) {
     return Promise.reject(error as Error);
   }

@@ -3,7 +3,7 @@ import type { StateMachine } from './asl';
 import { failSaying, fmtReject, outcome } from './basics';
 import { liveVersionMachine } from './identity';
 import { unfinishedChoiceRules, unfinishedRejects } from './lease';
-import { forwards, releaseDeploymentRulesStates, testServesProductionChoice } from './rules';
+import { forwards, releaseDeploymentRulesStates, productionSplitReject, testServesProductionChoice } from './rules';
 import { keepOnlyLiveStates, recordLiveOrNoneStates } from './teardown';
 
 /** abort: before a swap, discard green (and anything an interrupted deploy-green left) and leave blue untouched. */
@@ -26,7 +26,9 @@ const definition: StateMachine = liveVersionMachine(
       Default: 'CheckNotSwapped',
     },
     ...unfinishedRejects(['swap', 'rollback']),
+    RejectProductionSplit: productionSplitReject('abort'),
     CheckNotSwapped: testServesProductionChoice({
+      split: 'RejectProductionSplit',
       comment: 'Once production serves green, discarding "green" would remove what is live: that is rollback.',
       testClosed: 'IsTestListenerOpen',
       prodNotForwarding: 'IsTestListenerOpen',

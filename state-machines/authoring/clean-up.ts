@@ -4,7 +4,7 @@ import { failSaying, fmtReject, outcome } from './basics';
 import { fullyHealthyGateStates } from './health';
 import { liveVersionMachine } from './identity';
 import { unfinishedChoiceRules, unfinishedRejects } from './lease';
-import { testServesProductionChoice } from './rules';
+import { productionSplitReject, testServesProductionChoice } from './rules';
 import { keepOnlyLiveStates, recordLiveOrNoneStates } from './teardown';
 
 /** clean-up: after a swap, keep only what production serves. */
@@ -25,7 +25,9 @@ const definition: StateMachine = liveVersionMachine(
       Default: 'CheckNothingUnderTest',
     },
     ...unfinishedRejects(['swap', 'rollback']),
+    RejectProductionSplit: productionSplitReject('clean-up'),
     CheckNothingUnderTest: testServesProductionChoice({
+      split: 'RejectProductionSplit',
       comment:
         'A test listener that forwards anywhere but production means a green that was never swapped: deleting "the old version" would delete blue or the untested green.',
       testClosed: 'CheckLiveIsPrimary',

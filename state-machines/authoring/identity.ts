@@ -1,5 +1,5 @@
 import { UNDONE, type MachineName } from '../../contract';
-import type { ChoiceRule, PassState, StateMachine, States } from './asl';
+import type { ChoiceRule, PassState, Payload, StateMachine, States } from './asl';
 import { catchTo, ecs, FAILED, failSaying, fmtReject, functionErrorMessageStates, invokeTask, retry } from './basics';
 import { leasedMachine, leaseStates } from './lease';
 import { describeRuleTask } from './rules';
@@ -22,8 +22,14 @@ export const INPUT_CHECK = 'CheckInputFields';
  * `$.service`) reads bounded, known input, never the raw execution input.
  */
 export function inputCheckStates(name: MachineName, next: string): States {
+  // swap also passes the stack's default traffic shift (the stack prop, in contract formatTrafficShift()'s compact
+  // form, which needs no JSON escaping in a definition substitution): validate-input expands it when the input has none.
+  const payload: Payload =
+    name === 'swap'
+      ? { machine: name, 'input.$': '$', defaults: { trafficShift: '${TrafficShift}' } }
+      : { machine: name, 'input.$': '$' };
   return {
-    [INPUT_CHECK]: invokeTask('${ValidateInputFunctionArn}', { machine: name, 'input.$': '$' }, 30, next, {
+    [INPUT_CHECK]: invokeTask('${ValidateInputFunctionArn}', payload, 30, next, {
       Comment:
         'validate-input (lambdas/) refuses unknown fields and checks every field with rules ASL cannot express (lengths, name and ARN syntax, hex commit, image URI, task definition reference), naming each offending field, its value and the fix. Its output is the normalized input.',
       OutputPath: '$.Payload',

@@ -326,6 +326,7 @@ export function unfinishedChoiceRules({ swap = 'RejectUnfinishedSwap' }: { swap?
     {
       Or: [
         { Variable: '$.lease.record.phase', StringEquals: 'swapping' },
+        { Variable: '$.lease.record.phase', StringEquals: 'shifting' },
         { Variable: '$.lease.record.phase', StringEquals: 'baking' },
       ],
       Next: swap,

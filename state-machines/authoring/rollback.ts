@@ -4,11 +4,18 @@ import { failSaying, fmtReject, noteError, outcome, undoFailed, waitLoopStates }
 import { fullyHealthyGateStates } from './health';
 import { liveVersionMachine } from './identity';
 import { recordDriftReject, recordDriftRules, recordStates } from './lease';
-import { forwardRuleTask, forwards, restoreRuleTask, sameTargetGroup } from './rules';
+import {
+  forwardRuleTask,
+  forwards,
+  forwardsSplit,
+  productionSplitReject,
+  restoreRuleTask,
+  sameTargetGroup,
+} from './rules';
 import { makePrimaryTask, pickTaskSet, taskSetPath as ts } from './task-sets';
 import { keepOnlyLiveStates } from './teardown';
 
-const SWAP_PHASES: Condition[] = ['swapping', 'baking', 'swapped', 'rolling-back'].map((phase) => ({
+const SWAP_PHASES: Condition[] = ['swapping', 'shifting', 'baking', 'swapped', 'rolling-back'].map((phase) => ({
   Variable: '$.lease.record.phase',
   StringEquals: phase,
 }));
@@ -32,6 +39,7 @@ const definition: StateMachine = liveVersionMachine(
         'The direction comes from the deployment record (the version live before the swap), never from which task set production does not serve: after a partial rollback that would be the newer version.',
       Choices: [
         { Or: SWAP_PHASES, Next: 'HasRecordedPrevious' },
+        { ...forwardsSplit('$.prodRule'), Next: 'RejectProductionSplit' },
         { Variable: '$.live.found', BooleanEquals: false, Next: 'NothingToRollBack' },
         { Not: { Variable: '$.current.services[0].TaskSets[1]', IsPresent: true }, Next: 'NothingToRollBack' },
         { Not: forwards('$.testRule'), Next: 'RejectRecordDrift' },
@@ -79,6 +87,7 @@ const definition: StateMachine = liveVersionMachine(
       ['clean-up', 'deploy-green'],
     ),
     RejectRecordDrift: recordDriftReject(),
+    RejectProductionSplit: productionSplitReject('rollback', ['swap']),
     RejectNotSwapped: fmtReject(
       'BlueGreen.NotSwapped',
       "States.Format('Service {} has a green under test that production does not serve yet, so there is nothing to roll back. Run abort to discard green. Nothing was changed.', $.service)",

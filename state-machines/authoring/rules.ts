@@ -1,9 +1,11 @@
-import type { ChoiceRule, ChoiceState, Condition, Payload, Retrier, States, TaskState } from './asl';
+import type { NextStep } from '../../contract';
+import type { ChoiceRule, ChoiceState, Condition, PassState, Payload, Retrier, States, TaskState } from './asl';
 import {
   catchTo,
   changeTask,
   containsStates,
   elb,
+  fmtReject,
   inlineMap,
   type OnError,
   retry,
@@ -27,6 +29,58 @@ export const forwards = (rulePath: string): Condition => ({
   Variable: `${rulePath}.actions[0].Type`,
   StringEquals: 'forward',
 });
+/**
+ * The rule forwards by weight to more than one target group: production split between blue and green by a traffic
+ * shift (swap writes blue first, then green; forwardSplitTask()). Every reader that takes a rule as forwarding to one
+ * target group (forwards() with sameTargetGroup(), locateTaskSetStates()) must check this first and either handle the
+ * split or refuse it (productionSplitReject()).
+ */
+export const forwardsSplit = (rulePath: string): Condition => ({
+  Variable: `${rulePath}.actions[0].ForwardConfig.TargetGroups[1]`,
+  IsPresent: true,
+});
+
+/**
+ * Refusal of an operation that needs production on one version while it is split between blue and green (a traffic
+ * shift stopped part-way): swap finishes the shift, rollback puts production back on blue.
+ */
+export function productionSplitReject(machine: string, next: readonly NextStep[] = ['swap', 'rollback']): PassState {
+  const fix = next.includes('rollback')
+    ? 'Run swap to finish it (production then serves green alone), or rollback to send production back to the previous version.'
+    : 'The deployment record names no swap to go back from: run swap to finish the shift (production then serves green alone), then rollback if you want the previous version.';
+  return fmtReject(
+    'BlueGreen.ProductionSplit',
+    `States.Format('${machine} refused: production of service {} is split between two versions by weight ({}), a traffic shift that did not finish. ${fix} Nothing was changed.', $.service, States.JsonToString($.prodRule.actions[0].ForwardConfig.TargetGroups))`,
+    next,
+  );
+}
+
+/**
+ * ModifyRule: production split by weight, blue (listed first, so a reader of TargetGroups[0] sees the version that
+ * is still primary) and green, with the weights at `weightsPath` ({blueWeight, greenWeight}: 0 to 999 each).
+ */
+export function forwardSplitTask(
+  blueTgPath: string,
+  greenTgPath: string,
+  weightsPath: string,
+  next: string,
+  onError: OnError,
+  comment?: string,
+): TaskState {
+  const actions = [
+    {
+      Type: 'forward',
+      ForwardConfig: {
+        TargetGroups: [
+          { 'TargetGroupArn.$': blueTgPath, 'Weight.$': `${weightsPath}.blueWeight` },
+          { 'TargetGroupArn.$': greenTgPath, 'Weight.$': `${weightsPath}.greenWeight` },
+        ],
+      },
+    },
+  ];
+  return changeTask(elb('modifyRule'), { RuleArn: '${ProdRuleArn}', Actions: actions }, next, onError, { comment });
+}
+
 /** Both rules forward, and to the same target group. Only after forwards() of both: the paths must exist. */
 export const sameTargetGroup = (rulePath: string, otherRulePath: string, next: string): ChoiceRule => ({
   Variable: actionsTg(rulePath),
@@ -36,17 +90,20 @@ export const sameTargetGroup = (rulePath: string, otherRulePath: string, next: s
 
 /**
  * Does the test listener serve what production serves (a swap happened, and clean-up has not closed it yet)? Goes
- * to `testClosed` when the test rule does not forward, `prodNotForwarding` when production does not, `same` when
+ * to `split` when production is split by weight (a traffic shift that did not finish), `testClosed` when the test rule does not forward, `prodNotForwarding` when production does not, `same` when
  * both forward to one target group, else `different`.
  */
 export function testServesProductionChoice({
   comment,
+  split,
   testClosed,
   prodNotForwarding,
   same,
   different,
 }: {
   comment: string;
+  /** Production split by weight (forwardsSplit()): neither "same" nor "different", refused by the caller. */
+  split: string;
   testClosed: string;
   prodNotForwarding: string;
   same: string;
@@ -56,6 +113,7 @@ export function testServesProductionChoice({
     Type: 'Choice',
     Comment: comment,
     Choices: [
+      { ...forwardsSplit('$.prodRule'), Next: split },
       { Not: forwards('$.testRule'), Next: testClosed },
       { Not: forwards('$.prodRule'), Next: prodNotForwarding },
       sameTargetGroup('$.testRule', '$.prodRule', same),

@@ -1,5 +1,5 @@
 import { BAKE_POLL_SECONDS, BAKE_SECONDS, UNDONE } from '../../contract';
-import type { StateMachine } from './asl';
+import type { StateMachine, States } from './asl';
 import {
   containsStates,
   failSaying,
@@ -21,8 +21,142 @@ import {
   unfinishedChoiceRules,
   unfinishedRejects,
 } from './lease';
-import { fixedResponseRuleTask, forwardRuleTask, keepPreviousInUse, resetPreviousRule } from './rules';
+import {
+  fixedResponseRuleTask,
+  forwardRuleTask,
+  forwardSplitTask,
+  keepPreviousInUse,
+  resetPreviousRule,
+} from './rules';
 import { locateTaskSetStates, makePrimaryTask } from './task-sets';
+
+/**
+ * The traffic shift (trafficShift, expanded by validate-input into `$.trafficShift.steps`, contract/traffic-shift.ts):
+ * for each step, record it (phase `shifting`), forward production by weight to blue and green, then watch green as
+ * the bake does for the step's seconds; green unhealthy goes to the undo (production 100 % back on blue). Blue stays
+ * primary and fully scaled throughout; after the last step PointProductionAtGreen forwards to green alone.
+ */
+function shiftStates(): States {
+  const poll = BAKE_POLL_SECONDS;
+  return {
+    HasShiftSteps: {
+      Type: 'Choice',
+      Comment:
+        "Stop/re-run rule: a swap interrupted during its shift (record swapping or shifting) shifts again from this run's first step, since the rule this run found may be split at any step, and the first step only moves production towards blue (or nowhere) before green is watched again; simplest and safe, where resuming at a recorded step would trust a step whose health watch the Stop cut short. A swap interrupted after the shift (record baking, or green already primary: production on green alone) does not shift back: it re-asserts green and bakes again, as without a strategy. All at once (no steps), and the first release (no blue: nothing to split), go straight to green.",
+      Choices: [
+        {
+          Or: [
+            { Variable: '$.lease.record.phase', StringEquals: 'baking' },
+            { Variable: '$.green.status', StringEquals: 'PRIMARY' },
+          ],
+          Next: 'PointProductionAtGreen',
+        },
+        { Variable: '$.trafficShift.steps[0]', IsPresent: true, Next: 'StartShift' },
+      ],
+      Default: 'PointProductionAtGreen',
+    },
+    StartShift: {
+      Type: 'Pass',
+      Parameters: { index: 0, 'count.$': 'States.ArrayLength($.trafficShift.steps)' },
+      ResultPath: '$.shift',
+      Next: 'IsShiftOver',
+    },
+    IsShiftOver: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.shift.index', NumericGreaterThanEqualsPath: '$.shift.count', Next: 'PointProductionAtGreen' },
+      ],
+      Default: 'TakeShiftStep',
+    },
+    TakeShiftStep: {
+      Type: 'Pass',
+      Parameters: {
+        'index.$': '$.shift.index',
+        'count.$': '$.shift.count',
+        'number.$': 'States.MathAdd($.shift.index, 1)',
+        'step.$': 'States.ArrayGetItem($.trafficShift.steps, $.shift.index)',
+      },
+      ResultPath: '$.shift',
+      Next: 'NoteShifting',
+    },
+    ...recordStates(
+      'Shifting',
+      {
+        phase: 'shifting',
+        'green.$': '$.green',
+        'previous.$': '$.blue',
+        shift: {
+          'type.$': '$.trafficShift.type',
+          'step.$': '$.shift.number',
+          'steps.$': '$.shift.count',
+          'percent.$': '$.shift.step.percent',
+        },
+      },
+      'ShiftProduction',
+      'UndoRestoreProduction',
+    ),
+    ShiftProduction: forwardSplitTask(
+      '$.blue.targetGroupArn',
+      '$.green.targetGroupArn',
+      '$.shift.step',
+      'StartShiftWait',
+      'UndoRestoreProduction',
+      "Production forwards by weight: blue (still primary, fully scaled) first, green second; the step's weights are round(percent × 10) of 1000.",
+    ),
+    StartShiftWait: {
+      Type: 'Pass',
+      Parameters: { 'remaining.$': '$.shift.step.seconds' },
+      ResultPath: '$.shift.wait',
+      Next: 'IsShiftStepOver',
+    },
+    IsShiftStepOver: {
+      Type: 'Choice',
+      Comment: `Green is watched as in the bake, every ${poll} s (the step's last poll waits what is left).`,
+      Choices: [
+        { Variable: '$.shift.wait.remaining', NumericLessThanEquals: 0, Next: 'NextShiftStep' },
+        { Variable: '$.shift.wait.remaining', NumericGreaterThanEquals: poll, Next: 'WaitShiftPoll' },
+      ],
+      Default: 'WaitShiftRest',
+    },
+    WaitShiftPoll: { Type: 'Wait', Seconds: poll, Next: 'CountShiftPoll' },
+    CountShiftPoll: {
+      Type: 'Pass',
+      Parameters: { 'remaining.$': `States.MathAdd($.shift.wait.remaining, -${poll})` },
+      ResultPath: '$.shift.wait',
+      Next: 'DescribeShiftingGreenTargetHealth',
+    },
+    WaitShiftRest: { Type: 'Wait', SecondsPath: '$.shift.wait.remaining', Next: 'EndShiftWait' },
+    EndShiftWait: {
+      Type: 'Pass',
+      Result: { remaining: 0 },
+      ResultPath: '$.shift.wait',
+      Next: 'DescribeShiftingGreenTargetHealth',
+    },
+    ...fullyHealthyGateStates({
+      name: 'ShiftingGreen',
+      tgPath: '$.green.targetGroupArn',
+      resultPath: '$.shift.health',
+      healthy: 'IsShiftStepOver',
+      unhealthy: 'NoteGreenUnhealthyDuringShift',
+      onError: 'UndoRestoreProduction',
+      tolerateRegistering: true,
+    }),
+    NextShiftStep: {
+      Type: 'Pass',
+      Parameters: { 'index.$': 'States.MathAdd($.shift.index, 1)', 'count.$': '$.shift.count' },
+      ResultPath: '$.shift',
+      Next: 'IsShiftOver',
+    },
+    NoteGreenUnhealthyDuringShift: noteError(
+      'BlueGreen.GreenUnhealthyDuringShift',
+      {
+        format:
+          "States.Format('Green (task set {}) became unhealthy at step {} of {} of the {} traffic shift, with {} % of production on green (target states {}). Production went back to blue alone, which stayed primary and fully scaled. Green still runs on the test listener: run abort to discard it (then deploy a fixed version), or swap again once it is healthy.', $.green.taskSetId, $.shift.number, $.shift.count, $.trafficShift.type, $.shift.step.percent, States.JsonToString($.shift.health.states))",
+      },
+      'UndoRestoreProduction',
+    ),
+  };
+}
 
 /** swap: production to green, green primary, then the bake; undone if green degrades before the bake ends. */
 const definition: StateMachine = leasedMachine(
@@ -124,7 +258,8 @@ const definition: StateMachine = leasedMachine(
       Choices: [{ Variable: '$.blue.found', BooleanEquals: true, Next: 'KeepBlueInUse' }],
       Default: 'PointProductionAtGreen',
     },
-    KeepBlueInUse: keepPreviousInUse('$.blue.targetGroupArn', 'PointProductionAtGreen', 'UndoReleasePreviousRule'),
+    KeepBlueInUse: keepPreviousInUse('$.blue.targetGroupArn', 'HasShiftSteps', 'UndoReleasePreviousRule'),
+    ...shiftStates(),
     PointProductionAtGreen: forwardRuleTask(
       '${ProdRuleArn}',
       '$.green.targetGroupArn',

@@ -12,13 +12,14 @@ import {
   HEALTH_TIMEOUT_SECONDS,
   MACHINES,
   type MachineKey,
+  type TrafficShift,
 } from '../../../contract';
 import { placeholdersOf, readAsl, STATE_MACHINE_NAMES, type StateMachineName } from '../private/asl';
 import { listenerRulePattern } from '../private/arns';
 import { permissionsFor } from '../private/state-machine-permissions';
 import { substitutionsFor } from '../private/substitutions';
 import { defaultTargetGroupPrefix, TARGET_GROUP_PREFIX_MAX } from '../private/target-group-name';
-import { validateIntegerInRange, validateName } from '../private/validate';
+import { validateIntegerInRange, validateName, validateTrafficShift } from '../private/validate';
 import { PREVIOUS_VERSION_IDLE_MESSAGE, PRODUCTION_IDLE_MESSAGE, TEST_IDLE_MESSAGE } from './bluegreen-load-balancer';
 import type { BlueGreenLoadBalancer } from './bluegreen-load-balancer';
 import type { DeploymentFunctions } from './deployment-functions';
@@ -90,6 +91,14 @@ export interface DeploymentStateMachinesProps {
    * @default Duration.minutes(5)
    */
   readonly bakeTime?: Duration;
+  /**
+   * How swap moves production from blue to green when its input has no `trafficShift`: all at once, a canary
+   * (`{type: 'canary', percent: 10, intervalSeconds: 300}`), linear steps (`{type: 'linear', percent: 10,
+   * intervalSeconds: 60}`) or custom steps (`{type: 'steps', steps: [{percent: 5, seconds: 60}, …]}`), with ECS's
+   * built-in blue/green limits (contract/inputs.ts). Blue stays primary and fully scaled until the last step passes.
+   * @default - all at once ({type: 'all-at-once'})
+   */
+  readonly trafficShift?: TrafficShift;
   /**
    * How long old targets drain before their task set stops (ELBv2 deregistration delay of green target groups).
    * @default Duration.seconds(30)
@@ -206,6 +215,8 @@ export class DeploymentStateMachines extends Construct {
       'ELBv2 allows 2 to 10.',
     );
 
+    const trafficShift = validateTrafficShift('trafficShift', props.trafficShift);
+
     this.deploymentTable = new dynamodb.Table(this, 'DeploymentRecord', {
       partitionKey: { name: 'service', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
@@ -256,6 +267,7 @@ export class DeploymentStateMachines extends Construct {
       HealthTimeoutSeconds: String(healthTimeoutSeconds),
       FailFastThreshold: String(failFastThreshold),
       BakeSeconds: String(bakeSeconds),
+      TrafficShift: trafficShift,
       DeregistrationDelaySeconds: String(deregistrationDelaySeconds),
       ValidateInputFunctionArn: props.functions.validateInput.functionArn,
       SmokeTestFunctionArn: props.functions.smokeTest.functionArn,

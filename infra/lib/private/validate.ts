@@ -3,6 +3,8 @@
  * and how to fix it, because these errors surface in `cdk synth` far away from the code that set the value.
  */
 
+import { ALL_AT_ONCE, formatTrafficShift, trafficShiftProblems, type TrafficShift } from '../../../contract';
+
 export class PropValidationError extends Error {
   constructor(message: string) {
     super(message);
@@ -90,4 +92,19 @@ export function validateName(prop: string, value: string, maxLength: number, why
       `${prop} is '${value}' (${value.length} characters), but at most ${maxLength} are allowed because ${why}. Choose a shorter name.`,
     );
   }
+}
+
+/**
+ * The stack's default traffic shift (prop `prop`), checked with the contract's rules (contract/traffic-shift.ts, limits
+ * in contract/inputs.ts); returns its compact form for the swap state machine's `${TrafficShift}` substitution.
+ */
+export function validateTrafficShift(prop: string, value: TrafficShift | undefined): string {
+  if (value === undefined) return formatTrafficShift(ALL_AT_ONCE);
+  const problems = trafficShiftProblems(value, prop);
+  if (problems.length > 0) {
+    throw new PropValidationError(
+      `${problems.join(' ')} Omit ${prop} for all-at-once (the default), or see contract/traffic-shift.ts for the shapes.`,
+    );
+  }
+  return formatTrafficShift(value);
 }
