@@ -3,7 +3,14 @@
  * answers the pipeline's manual approvals, and shows what runs where. `runCli` is the whole program with its I/O
  * passed in (tests call it in-process); cli/bin/bluegreen.js runs it on the real process.
  */
-import { BAKE_SECONDS, COMMIT_PATTERN, HEALTH_TIMEOUT_SECONDS } from '../contract';
+import {
+  BAKE_SECONDS,
+  COMMIT_PATTERN,
+  HEALTH_TIMEOUT_SECONDS,
+  parseTrafficShiftValue,
+  trafficShiftProblems,
+  type TrafficShift,
+} from '../contract';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { checkEndpointUrl, Context, DEFAULT_STACK, type CliIo, type GlobalOptions } from './context';
 import { EXIT, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes';
@@ -76,6 +83,31 @@ const intervalParser = parser((value: string): number => {
   }
   return n;
 });
+
+/**
+ * swap's `--canary P:D`, `--linear P:D` and `--steps P:D,P:D…` (D: seconds, or with s, m or h): the strategy, checked
+ * by the contract's rules (contract/traffic-shift.ts) so a bad value is a usage error (exit 2) naming the flag and
+ * the fix, never a failed execution.
+ */
+const shiftParser = (type: 'canary' | 'linear' | 'steps') =>
+  parser((value: string): TrafficShift => {
+    const flag = `--${type}`;
+    const form =
+      type === 'steps' ? 'PERCENT:DURATION,… (e.g. --steps 5:1m,25:5m)' : `PERCENT:DURATION (e.g. ${flag} 10:5m)`;
+    const parsed = parseTrafficShiftValue(type, value);
+    if ('problem' in parsed) throw new Error(`${flag} '${value}' ${parsed.problem}.`);
+    const problem = trafficShiftProblems(parsed, 'trafficShift')[0];
+    if (problem !== undefined) {
+      // The contract names the input field; the CLI user typed the flag.
+      const what = problem.replace(
+        /^trafficShift(\.steps\[\d+\])?\.(percent|intervalSeconds|seconds|steps)/,
+        (_, step: string | undefined, field: string) =>
+          `${flag}${step ? ` step ${Number(/\d+/.exec(step)?.[0]) + 1}` : ''} ${field === 'percent' ? 'percent' : field === 'steps' ? 'steps' : 'duration (seconds)'}`,
+      );
+      throw new Error(`${what} Give ${form}.`);
+    }
+    return parsed;
+  });
 
 const endpointParser = parser((value: string): string => checkEndpointUrl(value, '--endpoint-url'));
 
@@ -182,16 +214,53 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       positiveInt('--bake-seconds', BAKE_SECONDS.min, BAKE_SECONDS.max),
     )
     .option('--full', 'promote fully at once: no bake (--bake-seconds 0)')
-    .action(async (opts: { bakeSeconds?: number; full?: boolean }, command: Command) => {
-      if (opts.full && opts.bakeSeconds !== undefined) {
-        throw new UsageError('Give either --full (no bake) or --bake-seconds, not both.');
-      }
-      const ctx = context(command);
-      if (io.parseOnly) return;
-      const { startCommand } = load<typeof import('./commands/run')>('./commands/run');
-      const bakeSeconds = opts.full ? 0 : opts.bakeSeconds;
-      code = await startCommand(ctx, 'swap', bakeSeconds !== undefined ? { bakeSeconds } : {});
-    });
+    .option(
+      '--canary <percent:duration>',
+      "shift PERCENT of production to green for DURATION (e.g. 10:5m; s, m or h), then all of it (default: the stack's strategy)",
+      shiftParser('canary'),
+    )
+    .option(
+      '--linear <percent:duration>',
+      'shift PERCENT more of production to green every DURATION (e.g. 10:1m) until all of it',
+      shiftParser('linear'),
+    )
+    .option(
+      '--steps <percent:duration,...>',
+      'shift production to green in these steps, each held for its duration (e.g. 5:1m,25:5m), then all of it',
+      shiftParser('steps'),
+    )
+    .action(
+      async (
+        opts: {
+          bakeSeconds?: number;
+          full?: boolean;
+          canary?: TrafficShift;
+          linear?: TrafficShift;
+          steps?: TrafficShift;
+        },
+        command: Command,
+      ) => {
+        if (opts.full && opts.bakeSeconds !== undefined) {
+          throw new UsageError('Give either --full (no bake) or --bake-seconds, not both.');
+        }
+        const shifts = [opts.canary, opts.linear, opts.steps].filter((s) => s !== undefined);
+        if (shifts.length > 1) {
+          throw new UsageError('Give at most one of --canary, --linear and --steps (one traffic-shifting strategy).');
+        }
+        if (opts.full && shifts.length > 0) {
+          throw new UsageError('Give either --full (all at once, no bake) or a traffic-shifting strategy, not both.');
+        }
+        const ctx = context(command);
+        if (io.parseOnly) return;
+        const { startCommand } = load<typeof import('./commands/run')>('./commands/run');
+        const bakeSeconds = opts.full ? 0 : opts.bakeSeconds;
+        const trafficShift: TrafficShift | undefined = opts.full ? { type: 'all-at-once' } : shifts[0];
+        code = await startCommand(ctx, 'swap', {
+          ...(bakeSeconds !== undefined && { bakeSeconds }),
+          ...(trafficShift !== undefined && { trafficShift }),
+        });
+      },
+    );
   program
     .command('cleanup')
     .description('start clean-up (remove the old version) and follow it')

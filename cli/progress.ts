@@ -107,8 +107,25 @@ export function rerunArgs(machine: MachineKind, input: Record<string, unknown> |
   } else if (machine === 'swap') {
     const bake = number('bakeSeconds');
     if (bake !== undefined) args.push('--bake-seconds', String(bake));
+    args.push(...shiftArgs(input?.trafficShift));
   }
   return args;
+}
+
+/** swap's `trafficShift` input as the flag that gives it (`--canary 10:300s`), if it has one. */
+function shiftArgs(shift: unknown): string[] {
+  if (shift === null || typeof shift !== 'object') return [];
+  const s = shift as { type?: unknown; percent?: unknown; intervalSeconds?: unknown; steps?: unknown };
+  if ((s.type === 'canary' || s.type === 'linear') && typeof s.percent === 'number') {
+    return [`--${s.type}`, `${s.percent}:${String(s.intervalSeconds)}s`];
+  }
+  if (s.type === 'steps' && Array.isArray(s.steps)) {
+    const steps = (s.steps as Array<{ percent?: unknown; seconds?: unknown }>).map(
+      (step) => `${String(step.percent)}:${String(step.seconds)}s`,
+    );
+    return ['--steps', steps.join(',')];
+  }
+  return [];
 }
 
 /** Where a step's command comes from besides the step itself. */

@@ -6,7 +6,14 @@
  * when a Wait's period here is not the ASL's. Pure: no I/O, no SDK. (cli/phases.ts is the other "phase": the
  * deployment record's, which `status` and `wait --phase` show.)
  */
-import { BAKE_SECONDS, HEALTH_TIMEOUT_SECONDS } from '../contract';
+import {
+  BAKE_POLL_SECONDS,
+  BAKE_SECONDS,
+  HEALTH_TIMEOUT_SECONDS,
+  shiftSteps,
+  trafficShiftProblems,
+  type TrafficShift,
+} from '../contract';
 import { formatDuration } from './format';
 import type { MachineKind } from './machines';
 
@@ -28,6 +35,18 @@ export interface Step {
   readonly text: string;
   readonly states: readonly string[];
   readonly wait?: StepWait;
+}
+
+/**
+ * How long the shift of a swap input's `trafficShift` lasts: its steps' seconds, each rounded up to the health poll as
+ * swap waits them; 0 when the input has none (the stack's default strategy is not in the input).
+ */
+function shiftSeconds(shift: unknown): number {
+  if (trafficShiftProblems(shift).length > 0) return 0;
+  return shiftSteps(shift as TrafficShift).reduce(
+    (sum, step) => sum + Math.ceil(step.seconds / BAKE_POLL_SECONDS) * BAKE_POLL_SECONDS,
+    0,
+  );
 }
 
 const number = (input: Readonly<Record<string, unknown>> | undefined, key: string, fallback: number): number => {
@@ -366,9 +385,40 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
         'RecordSwapping',
         'IsThereBlue',
         'KeepBlueInUse',
+        'HasShiftSteps',
         'PointProductionAtGreen',
         'MakeGreenPrimary',
         'IsThereBlueToReturnTo',
+      ],
+    },
+    {
+      id: 'shift',
+      text: 'shifting production to green step by step (blue and green by weight)',
+      wait: {
+        state: 'WaitShiftPoll',
+        periodSeconds: BAKE_POLL_SECONDS,
+        kind: 'bake',
+        totalSeconds: (i) => shiftSeconds(i?.trafficShift),
+      },
+      states: [
+        'StartShift',
+        'IsShiftOver',
+        'TakeShiftStep',
+        'NoteShifting',
+        'RecordShifting',
+        'ShiftProduction',
+        'StartShiftWait',
+        'IsShiftStepOver',
+        'WaitShiftPoll',
+        'CountShiftPoll',
+        'DescribeShiftingGreenTargetHealth',
+        'AnyShiftingGreenTargets',
+        'ShiftingGreenTargetStates',
+        'NoShiftingGreenTargets',
+        'SummarizeShiftingGreenHealth',
+        'IsShiftingGreenHealthy',
+        'NextShiftStep',
+        'NoteGreenUnhealthyDuringShift',
       ],
     },
     {
@@ -443,6 +493,7 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
         'RejectUnfinishedRollback',
         'CheckNothingUnderTest',
         'RejectGreenNotSwapped',
+        'RejectProductionSplit',
         'CheckLiveIsPrimary',
         'IsThereAnOldVersion',
         'DescribeLiveTargetHealth',
@@ -491,6 +542,7 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
         'RejectPreviousGone',
         'RejectRecordDrift',
         'RejectNotSwapped',
+        'RejectProductionSplit',
         'PreviousIsFirst',
         'PreviousIsSecond',
         'CheckPreviousMatchesRecord',
@@ -558,6 +610,7 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
         'RejectUnfinishedRollback',
         'CheckNotSwapped',
         'RejectAlreadySwapped',
+        'RejectProductionSplit',
         'IsTestListenerOpen',
       ],
     },

@@ -99,11 +99,10 @@ export interface PassState extends Flow {
   readonly ResultPath?: string | null;
 }
 
-/** A Wait for a fixed number of seconds, or for the whole number of seconds at a path of the state's input. */
-export type WaitState = Flow & { readonly Type: 'Wait' } & (
-    | { readonly Seconds: number; readonly SecondsPath?: never }
-    | { readonly SecondsPath: string; readonly Seconds?: never }
-  );
+export interface WaitState extends Flow {
+  readonly Type: 'Wait';
+  readonly Seconds: number;
+}
 
 export interface ChoiceState extends Base {
   readonly Type: 'Choice';

@@ -189,7 +189,7 @@ test('linear 30 % every 10 s: 300, 600, 900 of 1000 to green, each watched, then
   expectGreenLiveBlueKept(v);
 });
 
-test('custom steps, one of 0 s and one of 15 s: a poll every 10 s and one for the 5 s left', async () => {
+test('custom steps, one of 0 s and one of 15 s: none for the first, two polls (10 s apart, as the bake) for the second', async () => {
   const v = await deployGreen('57e0001');
   const swap = await ms.run('swap', {
     ...ms.stack.service,
@@ -205,8 +205,8 @@ test('custom steps, one of 0 s and one of 15 s: a poll every 10 s and one for th
   expect([swap.status, swap.error]).toEqual(['SUCCEEDED', undefined]);
   expect(shiftedWeights(swap, v)).toEqual(['blue:999 green:1', 'blue:500 green:500']);
   const states = statesEntered(swap.history);
-  expect(states.filter((s) => s === 'WaitShiftPoll')).toHaveLength(1);
-  expect(states.filter((s) => s === 'WaitShiftRest')).toHaveLength(1);
+  expect(states.filter((s) => s === 'WaitShiftPoll')).toHaveLength(2);
+  expect(states.filter((s) => s === 'DescribeShiftingGreenTargetHealth')).toHaveLength(2);
   expectGreenLiveBlueKept(v);
 });
 
