@@ -24,7 +24,12 @@ export interface Probe {
 }
 
 export type RuleView =
-  | { readonly kind: 'forward'; readonly targetGroupArns: string[] }
+  | {
+      readonly kind: 'forward';
+      readonly targetGroupArns: string[];
+      /** A weighted forward to more than one target group (a traffic shift): each one's weight, in the same order. */
+      readonly weights?: number[];
+    }
   | { readonly kind: 'fixed'; readonly statusCode: string }
   | { readonly kind: 'unknown' };
 
@@ -56,6 +61,13 @@ export interface DeploymentRecordView {
   readonly green?: { readonly taskSetArn?: string; readonly commit?: string };
   /** While baking: the swap's bake length. */
   readonly bakeSeconds?: number;
+  /** While shifting: the strategy, the step production is at (1-based) of how many, and green's share. */
+  readonly shift?: {
+    readonly type?: string;
+    readonly step?: number;
+    readonly steps?: number;
+    readonly percent?: number;
+  };
   readonly updatedBy?: string;
   readonly updatedAt?: string;
 }
@@ -224,7 +236,12 @@ export function versionOf(taskSet: Pick<TaskSetView, 'arn' | 'role' | 'status'>,
 }
 
 export function describePhase(record: DeploymentRecordView): string {
-  return `${record.phase} (${PHASE_TEXT[record.phase] ?? 'unknown phase'})`;
+  const shift = record.shift;
+  const at =
+    record.phase === 'shifting' && shift?.step !== undefined
+      ? `; ${shift.type ?? 'traffic'} shift step ${shift.step} of ${shift.steps ?? '?'}, ${shift.percent ?? '?'} % to green`
+      : '';
+  return `${record.phase} (${PHASE_TEXT[record.phase] ?? 'unknown phase'}${at})`;
 }
 
 export function describeLease(lease: LeaseView | undefined, emulated = false): string {
@@ -237,10 +254,13 @@ export function describeLease(lease: LeaseView | undefined, emulated = false): s
 export function describeRule(rule: RuleView, taskSets: readonly TaskSetView[]): string {
   if (rule.kind === 'fixed') return `fixed response ${rule.statusCode}`;
   if (rule.kind === 'unknown') return '-';
+  const total = (rule.weights ?? []).reduce((sum, w) => sum + w, 0);
   return rule.targetGroupArns
-    .map((arn) => {
+    .map((arn, i) => {
       const ts = taskSets.find((t) => t.targetGroupArn === arn);
-      return ts ? `task set ${ts.id}` : `target group ${shortArn(arn)}`;
+      const weight = rule.weights?.[i];
+      const share = weight !== undefined && total > 0 ? ` (${Math.round((weight / total) * 1000) / 10} %)` : '';
+      return `${ts ? `task set ${ts.id}` : `target group ${shortArn(arn)}`}${share}`;
     })
     .join(', ');
 }

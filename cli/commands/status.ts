@@ -68,10 +68,13 @@ function ruleView(actions: readonly Action[] | undefined): RuleView {
   if (!action) return { kind: 'unknown' };
   if (action.Type === 'fixed-response')
     return { kind: 'fixed', statusCode: action.FixedResponseConfig?.StatusCode ?? '?' };
-  const arns = action.ForwardConfig?.TargetGroups?.flatMap((t) => (t.TargetGroupArn ? [t.TargetGroupArn] : [])) ?? [];
+  const groups = action.ForwardConfig?.TargetGroups?.filter((t) => t.TargetGroupArn) ?? [];
+  const arns = groups.map((t) => t.TargetGroupArn ?? '');
   return {
     kind: 'forward',
     targetGroupArns: arns.length > 0 ? arns : action.TargetGroupArn ? [action.TargetGroupArn] : [],
+    // A traffic shift forwards by weight to two target groups; one target group takes all whatever its weight.
+    ...(groups.length > 1 && { weights: groups.map((t) => t.Weight ?? 1) }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { rerunArgs } from '../../cli/progress';
 import { PHASE_NEXT, PHASE_TEXT } from '../../cli/phases';
+import { describePhase, describeRule } from '../../cli/status-model';
 import { runInProcess } from './run-in-process';
 
 /**
@@ -86,4 +87,18 @@ test('a stopped or failed swap is started again with its strategy', () => {
 test('the shifting phase: status says what it means and what finishes it', () => {
   expect(PHASE_TEXT.shifting).toMatch(/by weight/);
   expect(PHASE_NEXT.shifting).toEqual(['swap', 'rollback']);
+});
+
+test('status shows the shift: the record step, and what production forwards to by weight', () => {
+  expect(describePhase({ phase: 'shifting', shift: { type: 'linear', step: 2, steps: 3, percent: 60 } })).toBe(
+    'shifting (shifting production to green step by step: production forwards to blue and green by weight; linear shift step 2 of 3, 60 % to green)',
+  );
+  const taskSets = [
+    { id: 'ecs-svc/1', targetGroupArn: 'arn:blue' },
+    { id: 'ecs-svc/2', targetGroupArn: 'arn:green' },
+  ] as unknown as Parameters<typeof describeRule>[1];
+  expect(
+    describeRule({ kind: 'forward', targetGroupArns: ['arn:blue', 'arn:green'], weights: [400, 600] }, taskSets),
+  ).toBe('task set ecs-svc/1 (40 %), task set ecs-svc/2 (60 %)');
+  expect(describeRule({ kind: 'forward', targetGroupArns: ['arn:green'] }, taskSets)).toBe('task set ecs-svc/2');
 });

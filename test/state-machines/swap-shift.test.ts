@@ -2,6 +2,7 @@ import {
   DeregisterTargetsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
+  ModifyRuleCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeStateMachineCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { followExecution, statesEntered, type ExecutionResult } from '../../harness/demo/executions';
@@ -321,4 +322,41 @@ describe('a swap stopped mid-shift (production split 400/600)', () => {
     // (The baseline's live version may show any colour: a case that swapped leaves its green live.)
     expect(await probe(ms.stack.urls.production)).toMatchObject({ status: 200 });
   });
+});
+
+test('production split by hand (no shift recorded): abort, clean-up and rollback refuse with ProductionSplit; swap converges', async () => {
+  const v = await deployGreen('5b1a001');
+  const listener = ms.stack.aws.elbv2.state().listeners.find((l) => l.port === 80);
+  const ruleArn = String(listener?.rules.find((r) => r.Priority === '1')?.RuleArn);
+  await elb.send(
+    new ModifyRuleCommand({
+      RuleArn: ruleArn,
+      Actions: [
+        {
+          Type: 'forward',
+          ForwardConfig: {
+            TargetGroups: [
+              { TargetGroupArn: v.blue, Weight: 800 },
+              { TargetGroupArn: v.green, Weight: 200 },
+            ],
+          },
+        },
+      ],
+    }),
+  );
+  const before = observe(ms.stack);
+  for (const [machine, next] of [
+    ['abort', ['swap', 'rollback']],
+    ['cleanUp', ['swap', 'rollback']],
+    ['rollback', ['swap']],
+  ] as const) {
+    const refused = await ms.run(machine);
+    expect([machine, refused.status, refused.error]).toEqual([machine, 'FAILED', 'BlueGreen.ProductionSplit']);
+    expect(refused.failure).toMatchObject({ undone: 'nothing-changed', next });
+    expect(refused.failure?.message).toMatch(/is split between two versions by weight/);
+  }
+  expect(observe(ms.stack)).toEqual(before);
+  const swap = await ms.run('swap', { ...ms.stack.service, bakeSeconds: 0 });
+  expect([swap.status, swap.error]).toEqual(['SUCCEEDED', undefined]);
+  expectGreenLiveBlueKept(v);
 });
