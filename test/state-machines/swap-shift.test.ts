@@ -360,3 +360,42 @@ test('production split by hand (no shift recorded): abort, clean-up and rollback
   expect([swap.status, swap.error]).toEqual(['SUCCEEDED', undefined]);
   expectGreenLiveBlueKept(v);
 });
+
+describe('a Stop at any state of a shifting swap converges: swap again, or rollback', () => {
+  // linear 40 %: two steps (40 %, 80 %) of 10 s each, then green alone, then a 10 s bake.
+  const input = { bakeSeconds: 10, trafficShift: { type: 'linear', percent: 40, intervalSeconds: 10 } };
+  const stops: Array<[string, number]> = [
+    ['KeepBlueInUse', 1],
+    ['RecordShifting', 1],
+    ['ShiftProduction', 1],
+    ['WaitShiftPoll', 1],
+    ['DescribeShiftingGreenTargetHealth', 1],
+    ['RecordShifting', 2],
+    ['PointProductionAtGreen', 1],
+    ['MakeGreenPrimary', 1],
+    ['RecordBaking', 1],
+  ];
+  test.each(stops.flatMap(([state, n]) => (['swap', 'rollback'] as const).map((then) => [state, n, then] as const)))(
+    'stopped at %s (#%d), then %s',
+    async (state, occurrence, then) => {
+      const v = await deployGreen(
+        `c0${String(stops.findIndex(([s, n]) => s === state && n === occurrence)).padStart(2, '0')}${then === 'swap' ? 'a' : 'b'}00`,
+      );
+      const stopped = await swapStoppedAt(input, state, occurrence);
+      expect(statesEntered(stopped.history).filter((s) => s === state)).toHaveLength(occurrence);
+      const result = await ms.run(then, { ...ms.stack.service, ...(then === 'swap' ? input : {}) });
+      expect([result.status, result.error, result.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+      if (then === 'swap') {
+        expectGreenLiveBlueKept(v);
+        // Past the shift (green made primary), the re-run does not shift back; before it, it shifts from step 1.
+        const shifted = shiftedWeights(result, v);
+        expect(shifted).toEqual(
+          ['MakeGreenPrimary', 'RecordBaking'].includes(state) ? [] : ['blue:600 green:400', 'blue:200 green:800'],
+        );
+      } else {
+        expectBlueAloneAndPrimary(v);
+        expect(observe(ms.stack).taskSets).toHaveLength(1);
+      }
+    },
+  );
+});
