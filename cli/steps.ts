@@ -666,7 +666,8 @@ export function waitProgressText(
 ): string {
   const total = Math.max(0, wait.totalSeconds(input));
   const done = Math.max(0, (poll - 1) * wait.periodSeconds);
-  if (wait.kind === 'bake') return `${Math.min(done, total)} s of ${total} s`;
+  // A total of 0 is not known from the input (a shift by the stack's default strategy): only the time so far.
+  if (wait.kind === 'bake') return total > 0 ? `${Math.min(done, total)} s of ${total} s` : `${done} s`;
   const polls = Math.max(1, Math.ceil(total / wait.periodSeconds));
   return `poll ${poll} of ${polls}, ${formatDuration(Math.max(0, total - done) * 1000)} left`;
 }
