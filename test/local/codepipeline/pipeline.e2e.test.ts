@@ -128,7 +128,7 @@ test('approve --local answers the pending ApproveSwap: the Swap stage moves prod
 });
 
 test('reject --local at ApproveCleanUp: the execution fails, the rule starts rollback, production is blue again', async () => {
-  const result = await cli('reject', '--comment', 'errors after the swap');
+  const result = await cli('reject', '--stage', 'ApproveCleanUp', '--comment', 'errors after the swap');
   expect(result).toEqual({
     code: 0,
     stderr: '',
