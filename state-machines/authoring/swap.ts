@@ -25,6 +25,7 @@ import {
   fixedResponseRuleTask,
   forwardRuleTask,
   forwardSplitTask,
+  forwardsSplit,
   keepPreviousInUse,
   resetPreviousRule,
 } from './rules';
@@ -219,6 +220,12 @@ const definition: StateMachine = leasedMachine(
       Choices: [
         { Variable: '$.green.found', BooleanEquals: false, Next: 'RejectNoGreen' },
         { Variable: '$.blue.found', BooleanEquals: false, Next: 'DescribeGreenTargetHealth' },
+        {
+          // A production split with no shift recorded (changed by hand) whose first group is green's: BlueLocate read
+          // green as blue. Never report that as a completed swap; nothing is guessed.
+          And: [forwardsSplit('$.prodRule'), { Variable: '$.blue.taskSetArn', StringEqualsPath: '$.green.taskSetArn' }],
+          Next: 'RejectRecordDrift',
+        },
         { Variable: '$.blue.taskSetArn', StringEqualsPath: '$.green.taskSetArn', Next: 'EnsureGreenPrimary' },
       ],
       Default: 'DescribeGreenTargetHealth',

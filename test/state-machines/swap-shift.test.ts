@@ -399,3 +399,36 @@ describe('a Stop at any state of a shifting swap converges: swap again, or rollb
     },
   );
 });
+
+test('production split by hand with green listed first: swap does not take green for blue, and refuses (RecordDrift)', async () => {
+  const v = await deployGreen('5b1a002');
+  const listener = ms.stack.aws.elbv2.state().listeners.find((l) => l.port === 80);
+  const ruleArn = String(listener?.rules.find((r) => r.Priority === '1')?.RuleArn);
+  const split = (first: string, second: string) =>
+    elb.send(
+      new ModifyRuleCommand({
+        RuleArn: ruleArn,
+        Actions: [
+          {
+            Type: 'forward',
+            ForwardConfig: {
+              TargetGroups: [
+                { TargetGroupArn: first, Weight: first === v.green ? 200 : 800 },
+                { TargetGroupArn: second, Weight: second === v.green ? 200 : 800 },
+              ],
+            },
+          },
+        ],
+      }),
+    );
+  await split(v.green, v.blue);
+  const before = observe(ms.stack);
+  const swap = await ms.run('swap', { ...ms.stack.service, bakeSeconds: 0 });
+  expect([swap.status, swap.error]).toEqual(['FAILED', 'BlueGreen.RecordDrift']);
+  expect(swap.failure).toMatchObject({ undone: 'nothing-changed' });
+  expect(observe(ms.stack)).toEqual(before);
+  // Put back in swap's order (blue first), swap converges it.
+  await split(v.blue, v.green);
+  expect((await ms.run('swap', { ...ms.stack.service, bakeSeconds: 0 })).status).toBe('SUCCEEDED');
+  expectGreenLiveBlueKept(v);
+});
