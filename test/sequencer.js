@@ -6,6 +6,7 @@ const Sequencer = require('@jest/test-sequencer').default;
 const SECONDS = {
   'test/controller/property.test.ts': 139,
   'test/controller/same-instant.test.ts': 75,
+  'test/state-machines/swap-shift.test.ts': 83,
   'test/cli/cli.e2e.test.ts': 75,
   'test/controller/operator-property.test.ts': 64,
   'test/local/iam/least-privilege.test.ts': 39,
