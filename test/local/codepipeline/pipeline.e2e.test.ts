@@ -106,6 +106,20 @@ test('the first release runs the whole pipeline: blue serves production', async 
 test('approve --local answers the pending ApproveSwap: the Swap stage moves production to green', async () => {
   greenExecution = startLocalPipelineExecution(stack, { image: `${repo}:green` });
   await pending('ApproveSwap', greenExecution);
+  // status names the pending approval and when it expires: its start plus the action's timeout. This stack keeps
+  // swapApprovalTimeout's default, 7 days, which is also CodePipeline's default, so this checks the path through local
+  // CodePipeline end to end; that another timeout is read from GetPipeline is test/cli/status-model's and status's.
+  const status = await cli('--json', 'status');
+  expect(status.code).toBe(0);
+  const [approval, ...others] = (JSON.parse(status.stdout) as { pendingApprovals: Array<Record<string, unknown>> })
+    .pendingApprovals;
+  expect(others).toEqual([]);
+  expect(approval).toMatchObject({
+    stageName: 'ApproveSwap',
+    pipelineExecutionId: greenExecution,
+    timeoutMinutes: 10_080,
+  });
+  expect(Date.parse(String(approval?.expiresAt)) - Date.parse(String(approval?.since))).toBe(10_080 * 60_000);
   expect(await probe(stack.urls.test)).toMatchObject({ status: 200, colour: 'green' });
   expect(await probe(stack.urls.production)).toMatchObject({ colour: 'blue' });
 
