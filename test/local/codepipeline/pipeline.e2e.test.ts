@@ -108,7 +108,8 @@ test('approve --local answers the pending ApproveSwap: the Swap stage moves prod
   await pending('ApproveSwap', greenExecution);
   // status names the pending approval and when it expires: its start plus the action's timeout. This stack keeps
   // swapApprovalTimeout's default, 7 days, which is also CodePipeline's default, so this checks the path through local
-  // CodePipeline end to end; that another timeout is read from GetPipeline is test/cli/status-model's and status's.
+  // CodePipeline end to end; the expiry of another timeout is test/cli/status-model.test.ts's (a stack with a
+  // non-default timeout is not run here).
   const status = await cli('--json', 'status');
   expect(status.code).toBe(0);
   const [approval, ...others] = (JSON.parse(status.stdout) as { pendingApprovals: Array<Record<string, unknown>> })
