@@ -13,6 +13,7 @@ import { shellWords } from '../../cli/hints';
 import { hasScript, runBin, startBin, startBinInPty, userEnv } from './run-bin';
 import { runInProcess } from './run-in-process';
 import { screen } from './terminal-screen';
+import { expectUsageError } from './usage-error';
 
 jest.setTimeout(120_000);
 
@@ -76,10 +77,7 @@ describe('usage errors: one line on stderr, exit 2, no execution started', () =>
   ])('%s', async (_what, rest, line) => {
     const before = starts();
     const result = await runBin(args(...rest));
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(result.stderr.trimEnd()).toMatch(line);
+    expectUsageError(result, line);
     expect(starts()).toBe(before);
   });
 

@@ -4,6 +4,7 @@ import { jsonEvent } from '../../cli/printer';
 import { buildProgress, commandForStep, logEntries, nextCommands, withoutStackTrace } from '../../cli/progress';
 import { syntheticHistory } from './history-fixtures';
 import { runInProcess } from './run-in-process';
+import { expectUsageError } from './usage-error';
 
 describe('how the CLI names itself in hints', () => {
   test.each([
@@ -143,12 +144,7 @@ describe('usage errors: exit 2, one line on stderr, nothing on stdout', () => {
     ['watch of something that is not an ARN', ['watch', 'nope'], /is not a Step Functions execution ARN/],
   ])('%s', async (_what, args, line) => {
     const result = await runInProcess(args, { env: {} });
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/^bluegreen: /);
-    expect(result.stderr).toMatch(line);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expectUsageError(result, line);
   });
 
   test('AWS_ENDPOINT_URL that is not a URL', async () => {

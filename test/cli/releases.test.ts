@@ -26,6 +26,7 @@ import { undoInput } from '../../cli/commands/undo';
 import type { MachineKind } from '../../cli/machines';
 import { runInProcess } from './run-in-process';
 import { describeStacks, machineArn } from './stack-fixture';
+import { expectUsageError } from './usage-error';
 
 const TD = (revision: number): string =>
   `arn:aws:ecs:us-east-1:123456789012:task-definition/EcsBlueGreenAppTaskDefinition908066F3:${revision}`;
@@ -372,10 +373,7 @@ describe('history --releases and undo, in process (SDK mocked)', () => {
     h.add(...swapped);
     serve(h.executions);
     const result = await runInProcess(['--local', ...argv]);
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(line);
+    expectUsageError(result, line);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 

@@ -7,6 +7,7 @@ import { createStatusPrinter, fitLine, watchStatus, type StatusPrinter } from '.
 import type { StatusView } from '../../cli/status-model';
 import { runInProcess } from './run-in-process';
 import { screen } from './terminal-screen';
+import { expectUsageError } from './usage-error';
 
 const view = (phase: string, extra: Partial<StatusView> = {}): StatusView => ({
   stack: 'EcsBlueGreen',
@@ -239,10 +240,7 @@ describe('the command line', () => {
     [['status', '--interval', '5'], /--interval applies only with --watch: add --watch, or drop --interval\./],
   ])('%j: a usage error, exit 2, one line naming the flag and the fix', async (argv, line) => {
     const result = await runInProcess(['--local', ...argv], { parseOnly: true });
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(line);
-    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expectUsageError(result, line);
   });
 
   test('status --watch --interval 5 parses', async () => {

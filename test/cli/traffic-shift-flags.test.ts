@@ -3,6 +3,7 @@ import { PHASE_NEXT, PHASE_TEXT } from '../../cli/phases';
 import { describePhase, describeRule } from '../../cli/status-model';
 import { stepOf, waitProgressText } from '../../cli/steps';
 import { runInProcess } from './run-in-process';
+import { expectUsageError } from './usage-error';
 
 /**
  * swap's (and promote's) traffic-shifting flags: --canary P:D, --linear P:D, --steps P:D,P:D… (D in seconds, or with
@@ -48,11 +49,7 @@ describe('usage errors: exit 2, one line naming the flag and the fix', () => {
     ],
   ])('%s', async (_what, args, line) => {
     const result = await runInProcess(args, { env: {} });
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/^bluegreen: /);
-    expect(result.stderr).toMatch(line);
+    expectUsageError(result, line);
   });
 
   test.each([
