@@ -80,6 +80,19 @@ function watchWeights(v: Versions): { seen: string[]; stop: () => void } {
   return { seen, stop };
 }
 
+/** Runs swap with `input` on the service, and returns it with the production weights its health polls saw. */
+async function watchedSwap(
+  v: Versions,
+  input: Record<string, unknown>,
+): Promise<{ swap: ExecutionResult; seen: string[] }> {
+  const watch = watchWeights(v);
+  try {
+    return { swap: await ms.run('swap', { ...ms.stack.service, ...input }), seen: watch.seen };
+  } finally {
+    watch.stop();
+  }
+}
+
 const arnOf = (machine: Machine): string => ms.stack.stateMachines[machine];
 
 async function start(machine: Machine, input: Record<string, unknown>): Promise<string> {
@@ -153,17 +166,14 @@ function expectBlueAloneAndPrimary(v: Versions): void {
 
 test('canary 10 % for 20 s: production is split 900/100 through the canary, then green alone, primary, baked', async () => {
   const v = await deployGreen('ca0a001');
-  const watch = watchWeights(v);
-  const swap = await ms.run('swap', {
-    ...ms.stack.service,
+  const { swap, seen } = await watchedSwap(v, {
     bakeSeconds: 10,
     trafficShift: { type: 'canary', percent: 10, intervalSeconds: 20 },
   });
-  watch.stop();
   expect([swap.status, swap.error]).toEqual(['SUCCEEDED', undefined]);
   expect(swap.output).toMatchObject({ undone: 'not-needed', next: ['clean-up', 'rollback'], bakeSeconds: 10 });
   // The pre-swap gate saw blue alone; the canary's polls the split; the bake's polls green alone.
-  expect(watch.seen).toEqual(['blue:1', 'blue:900 green:100', 'green:1']);
+  expect(seen).toEqual(['blue:1', 'blue:900 green:100', 'green:1']);
   expect(shiftedWeights(swap, v)).toEqual(['blue:900 green:100']);
   const states = statesEntered(swap.history);
   expect(states.filter((s) => s === 'DescribeShiftingGreenTargetHealth')).toHaveLength(2);
@@ -176,15 +186,12 @@ test('canary 10 % for 20 s: production is split 900/100 through the canary, then
 
 test('linear 30 % every 10 s: 300, 600, 900 of 1000 to green, each watched, then green alone', async () => {
   const v = await deployGreen('1ea0001');
-  const watch = watchWeights(v);
-  const swap = await ms.run('swap', {
-    ...ms.stack.service,
+  const { swap, seen } = await watchedSwap(v, {
     bakeSeconds: 0,
     trafficShift: { type: 'linear', percent: 30, intervalSeconds: 10 },
   });
-  watch.stop();
   expect([swap.status, swap.error]).toEqual(['SUCCEEDED', undefined]);
-  expect(watch.seen).toEqual(['blue:1', 'blue:700 green:300', 'blue:400 green:600', 'blue:100 green:900']);
+  expect(seen).toEqual(['blue:1', 'blue:700 green:300', 'blue:400 green:600', 'blue:100 green:900']);
   expect(shiftedWeights(swap, v)).toEqual(['blue:700 green:300', 'blue:400 green:600', 'blue:100 green:900']);
   expect(statesEntered(swap.history).filter((s) => s === 'RecordShifting')).toHaveLength(3);
   expectGreenLiveBlueKept(v);
@@ -287,14 +294,12 @@ describe('a swap stopped mid-shift (production split 400/600)', () => {
   });
 
   test('swap again: it shifts again from the first step (never beyond where it was unwatched), then green alone', async () => {
-    const watch = watchWeights(v);
-    const again = await ms.run('swap', { ...ms.stack.service, bakeSeconds: 10, trafficShift: linear });
-    watch.stop();
+    const { swap: again, seen } = await watchedSwap(v, { bakeSeconds: 10, trafficShift: linear });
     expect([again.status, again.error]).toEqual(['SUCCEEDED', undefined]);
     const states = statesEntered(again.history);
     expect(states).toEqual(expect.arrayContaining(['TakeOverLease', 'ResumeSwap', 'StartShift', 'StartBake']));
     expect(shiftedWeights(again, v)).toEqual(['blue:700 green:300', 'blue:400 green:600', 'blue:100 green:900']);
-    expect(watch.seen).toEqual([
+    expect(seen).toEqual([
       'blue:400 green:600',
       'blue:700 green:300',
       'blue:400 green:600',
