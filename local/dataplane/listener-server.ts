@@ -6,7 +6,13 @@ import http from 'http';
 import { sendAlbError, sendFixedResponse } from './listener/alb-responses';
 import { proxyRequest } from './listener/proxy';
 import { TargetPicker } from './listener/target-picker';
-import { PortInUseError, type ListenerOptions, type ListenerServer, type RouteDecision } from './types';
+import {
+  PortInUseError,
+  type ListenerOptions,
+  type ListenerRequestOutcome,
+  type ListenerServer,
+  type RouteDecision,
+} from './types';
 
 const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_PORT_OPTION = '--port';
@@ -26,6 +32,15 @@ export async function startListener(options: LocalListenerOptions): Promise<List
   const picker = new TargetPicker(options.random);
   let listenerPort = options.port;
 
+  const report = (outcome: Omit<ListenerRequestOutcome, 'listenerId'>): void => {
+    if (!options.onRequest) return;
+    try {
+      options.onRequest({ ...(options.id !== undefined && { listenerId: options.id }), ...outcome });
+    } catch (error) {
+      process.emitWarning(`Listener on port ${listenerPort}: request observer failed: ${String(error)}`);
+    }
+  };
+
   const server = http.createServer((req, res) => {
     let decision: RouteDecision;
     try {
@@ -33,18 +48,28 @@ export async function startListener(options: LocalListenerOptions): Promise<List
     } catch (error) {
       process.emitWarning(`Listener on port ${listenerPort}: routing failed: ${String(error)}`);
       sendAlbError(res, 500);
+      report({ statusCode: 500, from: 'elb' });
       return;
     }
     if (decision.kind === 'fixed') {
       sendFixedResponse(res, decision);
+      report({ statusCode: decision.statusCode, from: 'elb' });
       return;
     }
-    const target = picker.pick(decision.groups);
-    if (target === undefined) {
+    const picked = picker.pickWithGroup(decision.groups);
+    if (picked === undefined) {
       sendAlbError(res, 503);
+      report({ statusCode: 503, from: 'elb' });
       return;
     }
-    proxyRequest(req, res, target, { agent, listenerPort });
+    const groupId = picked.groupId;
+    proxyRequest(req, res, picked.target, {
+      agent,
+      listenerPort,
+      ...(options.onRequest && {
+        observe: (outcome) => report({ ...(groupId !== undefined && { groupId }), ...outcome }),
+      }),
+    });
   });
   server.keepAliveTimeout = ALB_IDLE_TIMEOUT_MS;
   server.headersTimeout = ALB_IDLE_TIMEOUT_MS + 1_000;

@@ -99,7 +99,12 @@ export type RouteDecision =
   | { readonly kind: 'fixed'; readonly statusCode: number; readonly contentType: string; readonly body: string }
   | {
       readonly kind: 'forward';
-      readonly groups: ReadonlyArray<{ readonly weight: number; readonly targets: readonly RouteTarget[] }>;
+      readonly groups: ReadonlyArray<{
+        readonly weight: number;
+        readonly targets: readonly RouteTarget[];
+        /** Who the group is (ELBv2: the target group ARN), passed back in ListenerRequestOutcome. */
+        readonly id?: string;
+      }>;
     };
 
 export interface ListenerRequest {
@@ -108,12 +113,32 @@ export interface ListenerRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
+/**
+ * What became of one client request, for metrics (local CloudWatch's AWS/ApplicationELB): reported once the answer's
+ * headers are out. Health checks never pass through a listener, so they are never reported (as on AWS).
+ */
+export interface ListenerRequestOutcome {
+  /** ListenerOptions.id (ELBv2: the listener ARN). */
+  readonly listenerId?: string;
+  /** The id of the forward group a target was chosen from (ELBv2: the target group ARN); absent when none was. */
+  readonly groupId?: string;
+  readonly statusCode: number;
+  /** `target`: the target answered; `elb`: the listener answered itself (fixed response, 502, 503, 500). */
+  readonly from: 'target' | 'elb';
+  /** `target` only: wall milliseconds from sending the request to the target until its response headers. */
+  readonly targetResponseWallMs?: number;
+}
+
 export interface ListenerOptions {
   readonly host?: string;
   readonly port: number;
   readonly route: (request: ListenerRequest) => RouteDecision;
   /** Command-line option that sets this port, named in PortInUseError; defaults to `--port`. */
   readonly portOption?: string;
+  /** Who the listener is (ELBv2: the listener ARN), passed back in ListenerRequestOutcome. */
+  readonly id?: string;
+  /** Called once per client request with what became of it (metrics); must not throw. */
+  readonly onRequest?: (outcome: ListenerRequestOutcome) => void;
 }
 
 export interface ListenerServer {

@@ -25,6 +25,7 @@ async function startListenerServer(
     return await options.dataPlane.startListener({
       port: localPort,
       portOption: options.listenerPortOption?.(albPort),
+      id: arn,
       route: (request) => {
         const listener = store.listeners.get(arn);
         if (!listener) return { kind: 'fixed', statusCode: 503, contentType: 'text/plain', body: 'Listener deleted' };

@@ -27,7 +27,11 @@ function decide(actions: readonly Action[], view: RoutingView): RouteDecision {
   }
   return {
     kind: 'forward',
-    groups: action.targetGroups.map((tg) => ({ weight: tg.weight, targets: view.routeTargets(tg.targetGroupArn) })),
+    groups: action.targetGroups.map((tg) => ({
+      weight: tg.weight,
+      targets: view.routeTargets(tg.targetGroupArn),
+      id: tg.targetGroupArn,
+    })),
   };
 }
 

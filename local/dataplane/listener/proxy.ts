@@ -23,6 +23,12 @@ export interface ProxyContext {
   readonly agent: http.Agent;
   /** The listener's port, for X-Forwarded-Port. */
   readonly listenerPort: number;
+  /** Told once what answered: the target (with the wall time to its response headers) or the ALB itself (502). */
+  readonly observe?: (outcome: {
+    readonly statusCode: number;
+    readonly from: 'target' | 'elb';
+    readonly targetResponseWallMs?: number;
+  }) => void;
 }
 
 export function proxyRequest(
@@ -36,6 +42,7 @@ export function proxyRequest(
   // (a task being stopped): without this, every blue/green switch would show a few 502s under load.
   const replayable = (req.method === 'GET' || req.method === 'HEAD') && !hasBody(req);
 
+  const sentAt = performance.now();
   const attempt = (isRetry: boolean): void => {
     const upstream = http.request({
       host: target.host,
@@ -46,6 +53,11 @@ export function proxyRequest(
       agent: context.agent,
     });
     upstream.on('response', (upstreamRes) => {
+      context.observe?.({
+        statusCode: upstreamRes.statusCode ?? 502,
+        from: 'target',
+        targetResponseWallMs: performance.now() - sentAt,
+      });
       res.writeHead(upstreamRes.statusCode ?? 502, withoutHopByHop(upstreamRes.headers));
       upstreamRes.pipe(res);
       upstreamRes.on('error', () => res.destroy());
@@ -55,6 +67,7 @@ export function proxyRequest(
         attempt(true);
       } else if (!res.headersSent) {
         sendAlbError(res, 502);
+        context.observe?.({ statusCode: 502, from: 'elb' });
       } else {
         res.destroy();
       }

@@ -18,6 +18,11 @@ export class TargetPicker {
   constructor(private readonly random: () => number = Math.random) {}
 
   pick(groups: ForwardGroups): RouteTarget | undefined {
+    return this.pickWithGroup(groups)?.target;
+  }
+
+  /** The target and the group it was chosen from (for metrics per target group). */
+  pickWithGroup(groups: ForwardGroups): { target: RouteTarget; groupId?: string } | undefined {
     const group = this.pickGroup(groups);
     if (group === undefined || group.targets.length === 0) return undefined;
     const healthy = group.targets.filter((target) => target.healthy);
@@ -26,7 +31,8 @@ export class TargetPicker {
     const cursor = this.cursors.get(key) ?? 0;
     if (this.cursors.size >= MAX_CURSORS && !this.cursors.has(key)) this.cursors.clear();
     this.cursors.set(key, (cursor + 1) % candidates.length);
-    return candidates[cursor % candidates.length];
+    const target = candidates[cursor % candidates.length];
+    return target && { target, ...(group.id !== undefined && { groupId: group.id }) };
   }
 
   private pickGroup(groups: ForwardGroups): ForwardGroups[number] | undefined {

@@ -456,7 +456,7 @@ describe('listeners and rules', () => {
     const request = (path: string, host = 'shop.example.com') => route({ method: 'GET', path, headers: { host } });
     const groupCount = (d: ReturnType<typeof request>) => (d.kind === 'forward' ? d.groups.length : -1);
 
-    expect(request('/green/x')).toEqual({ kind: 'forward', groups: [{ weight: 1, targets: [] }] });
+    expect(request('/green/x')).toEqual({ kind: 'forward', groups: [{ weight: 1, targets: [], id: blue }] });
     await client.send(
       new CreateRuleCommand({
         ListenerArn: listenerArn,
@@ -489,7 +489,7 @@ describe('listeners and rules', () => {
     expect(groupCount(request('/green/x'))).toBe(2); // priority 10 wins over 20
     expect(request('/green/xy')).toMatchObject({ kind: 'fixed', statusCode: 418 }); // `?` is one character
     expect(request('/green/x', 'other.org')).toMatchObject({ kind: 'fixed', statusCode: 418 });
-    expect(request('/blue')).toEqual({ kind: 'forward', groups: [{ weight: 1, targets: [] }] });
+    expect(request('/blue')).toEqual({ kind: 'forward', groups: [{ weight: 1, targets: [], id: blue }] });
   });
 });
 
