@@ -11,7 +11,7 @@ import { PortInUseError } from '../dataplane/types';
 import { CallLog } from './call-log';
 import type { FaultCall, FaultHook, LostResponse } from './faults';
 import { accessKeyFromAuthorization, roleForAccessKey } from './principal';
-import { jsonErrorBody, jsonResultBody } from './protocols/json-response';
+import { jsonErrorBody, jsonResultBody, queryCompatibleJsonError } from './protocols/json-response';
 import { decodeQueryBody } from './protocols/query-request';
 import { queryErrorXml, queryResultXml } from './protocols/query-response';
 import {
@@ -144,12 +144,15 @@ class Dispatcher {
       body: jsonResultBody(result),
       headers: { 'x-amzn-requestid': requestId },
     });
-    const replyError = (error: AwsError): HttpReply => ({
-      status: error.httpStatus,
-      contentType: protocol?.contentType ?? 'application/x-amz-json-1.1',
-      body: jsonErrorBody(error),
-      headers: { 'x-amzn-requestid': requestId, 'x-amzn-errortype': error.code },
-    });
+    const replyError = (error: AwsError): HttpReply => {
+      const compatible = protocol?.queryCompatible && queryCompatibleJsonError(error, protocol.queryCompatible);
+      return {
+        status: error.httpStatus,
+        contentType: protocol?.contentType ?? 'application/x-amz-json-1.1',
+        body: compatible ? compatible.body : jsonErrorBody(error),
+        headers: { 'x-amzn-requestid': requestId, 'x-amzn-errortype': error.code, ...compatible?.headers },
+      };
+    };
     if (!found) {
       return replyError(new AwsError('UnknownOperationException', `Unknown operation ${target}`, 400));
     }

@@ -42,3 +42,21 @@ export function jsonErrorBody(error: AwsError): string {
   const members = (error as { readonly wireMembers?: Readonly<Record<string, unknown>> }).wireMembers;
   return JSON.stringify({ __type: error.code, message: error.message, ...members });
 }
+
+/**
+ * The error of a query-compatible JSON service: `__type` names the error shape, `x-amzn-query-error` carries the query
+ * code and fault (`InvalidParameterValue;Sender`), as AWS answers the SDK's `x-amzn-query-mode` requests.
+ */
+export function queryCompatibleJsonError(
+  error: AwsError,
+  compatible: { readonly namespace: string; readonly errorShapes: Readonly<Record<string, string>> },
+): { body: string; headers: Record<string, string> } {
+  const shape = compatible.errorShapes[error.code] ?? error.code;
+  return {
+    body: JSON.stringify({ __type: `${compatible.namespace}#${shape}`, message: error.message }),
+    headers: {
+      'x-amzn-query-error': `${error.code};${error.fault === 'server' ? 'Receiver' : 'Sender'}`,
+      'x-amzn-errortype': shape,
+    },
+  };
+}

@@ -16,7 +16,24 @@ export interface ServiceProtocol {
   readonly validationErrorCode: string;
   /** Error code for an operation the service does not have (or we do not emulate). */
   readonly unknownOperationCode: string;
+  /**
+   * JSON only, for a service AWS moved from the query protocol (`awsQueryCompatible`): services throw the query error
+   * codes; on JSON the body's `__type` names the error shape (`namespace#Shape`, the shape from this map, else the code)
+   * and the `x-amzn-query-error` header carries `Code;Sender|Receiver`, which is what the SDK shows as `Code`.
+   */
+  readonly queryCompatible?: { readonly namespace: string; readonly errorShapes: Readonly<Record<string, string>> };
 }
+
+/** CloudWatch's query error codes and the error shapes the JSON protocol names (@aws-sdk/client-cloudwatch's model). */
+const CLOUDWATCH_ERROR_SHAPES: Readonly<Record<string, string>> = {
+  InvalidParameterValue: 'InvalidParameterValueException',
+  InvalidParameterCombination: 'InvalidParameterCombinationException',
+  MissingParameter: 'MissingRequiredParameterException',
+  LimitExceeded: 'LimitExceededFault',
+  InternalServiceError: 'InternalServiceFault',
+  InvalidFormat: 'InvalidFormatFault',
+  ValidationError: 'ValidationException',
+};
 
 export const SERVICE_PROTOCOLS: readonly ServiceProtocol[] = [
   {
@@ -53,6 +70,26 @@ export const SERVICE_PROTOCOLS: readonly ServiceProtocol[] = [
     contentType: 'application/x-amz-json-1.0',
     validationErrorCode: 'ValidationException',
     unknownOperationCode: 'UnknownOperationException',
+  },
+  {
+    // Alarms and metrics (local/cloudwatch). The SDK v3 client speaks JSON 1.0 in query-compatible mode; the AWS CLI
+    // v1 speaks the query protocol (below).
+    serviceId: 'CloudWatch',
+    wire: 'json',
+    targetPrefix: 'GraniteServiceVersion20100801',
+    contentType: 'application/x-amz-json-1.0',
+    validationErrorCode: 'ValidationError',
+    unknownOperationCode: 'InvalidAction',
+    queryCompatible: { namespace: 'com.amazonaws.cloudwatch', errorShapes: CLOUDWATCH_ERROR_SHAPES },
+  },
+  {
+    serviceId: 'CloudWatch',
+    wire: 'query',
+    contentType: 'text/xml',
+    queryVersion: '2010-08-01',
+    xmlNamespace: 'http://monitoring.amazonaws.com/doc/2010-08-01/',
+    validationErrorCode: 'ValidationError',
+    unknownOperationCode: 'InvalidAction',
   },
   {
     serviceId: 'Elastic Load Balancing v2',

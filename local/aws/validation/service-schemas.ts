@@ -16,6 +16,7 @@ export const SDK_PACKAGES: Readonly<Record<string, string>> = {
   SFN: '@aws-sdk/client-sfn',
   'Elastic Load Balancing v2': '@aws-sdk/client-elastic-load-balancing-v2',
   CloudFormation: '@aws-sdk/client-cloudformation',
+  CloudWatch: '@aws-sdk/client-cloudwatch',
   CodePipeline: '@aws-sdk/client-codepipeline',
   DynamoDB: '@aws-sdk/client-dynamodb',
 };
