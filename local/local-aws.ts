@@ -1,7 +1,7 @@
 /**
  * The composition root of local AWS: one clock, one private network, the ECS, ELBv2, Step Functions, CodePipeline and
  * DynamoDB emulators wired to each other and to the real data plane, behind one HTTP endpoint on 127.0.0.1, plus an in-process
- * EventBridge bus that CodePipeline's state changes go to.
+ * EventBridge bus that CodePipeline's and ECS's state changes go to.
  */
 import { createClock, type Clock } from './aws/clock';
 import {
@@ -86,11 +86,26 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
   const listenerPortOption = (albPort: number): string =>
     options.portOptions?.listeners?.[albPort] ?? `the local port of listener ${albPort}`;
   const elbv2 = createElbv2Service({ clock, network, region, accountId, listenerPort, listenerPortOption });
-  const ecs = createEcsService({ clock, network, targets: elbv2.targetGroups, launchTask, region, accountId });
+  const ecs = createEcsService({
+    clock,
+    network,
+    targets: elbv2.targetGroups,
+    launchTask,
+    region,
+    accountId,
+    // ECS Task State Change events go to the bus (created below, before any task can start).
+    emit: (event) => events.putEvent(event),
+  });
   let endpoint = '';
   const sfn = createStepFunctionsService({ clock, region, accountId, endpoint: () => endpoint });
   const dynamodb = createDynamoDbService({ clock, region, accountId });
-  const events = createEventBus({ region, accountId, endpoint: () => endpoint });
+  const events = createEventBus({
+    region,
+    accountId,
+    endpoint: () => endpoint,
+    // Lambda targets run the handler local Step Functions has for the function.
+    lambda: (name) => sfn.registeredLambda(name),
+  });
   // Stacks created through the CloudFormation API (AWS CLI, SDK) are deployed into this local AWS.
   const cloudformation = createCloudFormationService({
     region,

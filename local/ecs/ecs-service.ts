@@ -7,6 +7,7 @@ import type { Clock } from '../aws/clock';
 import type { TargetGroupRegistry } from '../aws/cross-service';
 import type { LocalNetwork } from '../aws/network';
 import { AwsError, type CallContext, type EmulatedService } from '../aws/service';
+import type { LocalEvent } from '../events/event-bus';
 import { clusterArn, serviceArn, shortName } from './arns';
 import { createCluster, describeClusters, listClusters } from './cluster-operations';
 import { accessDenied } from './errors';
@@ -23,7 +24,8 @@ import {
   listTaskDefinitions,
   registerTaskDefinition,
 } from './task-definition-operations';
-import { describeTasks, listTasks } from './task-operations';
+import { taskStateChangeEvent } from './task-events';
+import { describeTasks, listTasks, stopTask } from './task-operations';
 import type { LaunchTask } from './task-runner';
 import {
   createTaskSet,
@@ -51,6 +53,11 @@ export interface EcsServiceOptions {
   /** Least-privilege check for signed calls; false → AccessDeniedException. Without it every call is allowed. */
   readonly authorize?: (request: AuthorizationRequest) => boolean;
   readonly timings?: Partial<EcsTimings>;
+  /**
+   * Where `ECS Task State Change` events go (local-aws.ts: the local event bus), one per change of a task's
+   * lastStatus or desiredStatus. @default events are dropped
+   */
+  readonly emit?: (event: LocalEvent) => void;
 }
 
 export interface LocalEcs extends EmulatedService {
@@ -83,6 +90,7 @@ const HANDLERS: Readonly<Record<string, OperationHandler>> = {
   DeleteTaskSet: deleteTaskSet,
   ListTasks: listTasks,
   DescribeTasks: describeTasks,
+  StopTask: stopTask,
   TagResource: tagResource,
   UntagResource: untagResource,
   ListTagsForResource: listTagsForResource,
@@ -98,6 +106,9 @@ export function createEcsService(options: EcsServiceOptions): LocalEcs {
     targets: options.targets,
     launchTask: options.launchTask,
     timings: { ...DEFAULT_TIMINGS, ...options.timings },
+    ...(options.emit && {
+      onTaskStatusChange: (task) => options.emit?.(taskStateChangeEvent(store, task, options.clock.now())),
+    }),
   });
 
   /** The ARN an IAM policy would match for this call: the service, else the cluster, else `*`. */

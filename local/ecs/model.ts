@@ -104,6 +104,10 @@ export interface TaskRecord {
   readonly containerName: string;
   readonly image: string;
   readonly privateIp: string;
+  /** The id in the essential container's ARN (`container/CLUSTER/TASK_ID/CONTAINER_ID`). */
+  readonly containerId: string;
+  /** The Availability Zone the task runs in (the region's first: local AWS has one private network). */
+  readonly availabilityZone: string;
   lastStatus: TaskLastStatus;
   desiredStatus: 'RUNNING' | 'STOPPED';
   readonly createdAt: number;
@@ -113,6 +117,13 @@ export interface TaskRecord {
   stoppedReason?: string;
   stopCode?: string;
   exitCode?: number;
+  /**
+   * Incremented at each change of lastStatus or desiredStatus, as the `version` DescribeTasks returns and the
+   * `ECS Task State Change` event carries (duplicates of an event have the same version).
+   */
+  version: number;
+  /** Emulator bookkeeping: the statuses the last state-change event reported (`last/desired`). */
+  reportedStatus?: string;
   /** Emulator bookkeeping: the real process, and the targets registered for it. */
   process?: TaskProcess;
   registeredTargets: Array<{ readonly targetGroupArn: string; readonly port: number }>;

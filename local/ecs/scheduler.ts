@@ -6,6 +6,7 @@
 import type { Clock } from '../aws/clock';
 import type { TargetGroupRegistry } from '../aws/cross-service';
 import type { LocalNetwork } from '../aws/network';
+import { randomUUID } from 'node:crypto';
 import { newTaskId, taskArn } from './arns';
 import { firstContainerPort, launchSpecFor, servingContainer } from './launch-spec';
 import type { ServiceRecord, StabilityStatus, TaskRecord, TaskSetRecord } from './model';
@@ -22,6 +23,8 @@ export interface SchedulerDeps {
   readonly targets: TargetGroupRegistry;
   readonly launchTask: LaunchTask;
   readonly timings: EcsTimings;
+  /** Told of every change of a task's lastStatus or desiredStatus, its creation included (after `version` moved on). */
+  readonly onTaskStatusChange?: (task: TaskRecord) => void;
 }
 
 export class Scheduler {
@@ -34,6 +37,7 @@ export class Scheduler {
       ...deps,
       onRunning: (task) => this.onTaskRunning(task),
       onStopped: (task, failed) => this.onTaskStopped(task, failed),
+      onStatusChange: (task) => this.statusChanged(task),
     });
     this.stopTimer = deps.clock.every(deps.timings.reconcileIntervalSeconds, () => this.reconcileAll());
   }
@@ -107,13 +111,17 @@ export class Scheduler {
       containerName: container.name,
       image: container.image,
       privateIp: network.allocateIp(),
+      containerId: randomUUID(),
+      availabilityZone: `${store.scope.region}a`,
       lastStatus: 'PROVISIONING',
       desiredStatus: 'RUNNING',
       createdAt: clock.now(),
+      version: 0,
       registeredTargets: [],
       abort: new AbortController(),
     };
     store.tasks.set(id, task);
+    this.statusChanged(task);
     this.runner.start({
       task,
       spec: launchSpecFor(container),
@@ -148,6 +156,15 @@ export class Scheduler {
       taskSet.stabilityStatus = status;
       taskSet.stabilityStatusAt = clock.now();
     }
+  }
+
+  /** A new version of the task when its lastStatus or desiredStatus moved since the last one reported. */
+  private statusChanged(task: TaskRecord): void {
+    const status = `${task.lastStatus}/${task.desiredStatus}`;
+    if (status === task.reportedStatus) return;
+    task.reportedStatus = status;
+    task.version += 1;
+    this.deps.onTaskStatusChange?.(task);
   }
 
   private onTaskRunning(task: TaskRecord): void {

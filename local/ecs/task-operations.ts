@@ -58,3 +58,30 @@ export const describeTasks: OperationHandler = ({ store }, input) => {
   }
   return { tasks, failures };
 };
+
+/** The stoppedReason of a task StopTask stopped without a reason (by observation: the API reference gives none). */
+export const STOPPED_BY_USER = 'Task stopped by user';
+
+/**
+ * StopTask: the task's desired status turns STOPPED at once (stopCode `UserInitiated`, stoppedReason the given
+ * `reason`, "Up to 255 characters are allowed in this message"), and it stops as the scheduler's tasks do
+ * (deregistration, then SIGTERM). A task of a task set is then replaced by the service scheduler. Stopping a stopped
+ * task returns it unchanged. An unknown task is InvalidParameterException "The referenced task was not found.".
+ */
+export const stopTask: OperationHandler = ({ store, scheduler }, input) => {
+  const cluster = store.cluster(optionalString(input, 'cluster'));
+  const ref = optionalString(input, 'task');
+  if (ref === undefined || ref === '') throw invalidParameter('task can not be blank.');
+  const reason = optionalString(input, 'reason');
+  if (reason !== undefined && reason.length > 255) {
+    throw invalidParameter('Reason cannot be longer than 255 characters.');
+  }
+  const task = store.tasks.get(shortName(ref));
+  if (task === undefined || task.clusterName !== cluster.name) {
+    throw invalidParameter('The referenced task was not found.');
+  }
+  scheduler.stopTask(task, reason ?? STOPPED_BY_USER, 'UserInitiated');
+  const response = { task: taskToWire(store, task) };
+  scheduler.reconcileAll();
+  return response;
+};

@@ -25,6 +25,8 @@ export interface TaskRunnerDeps {
   /** Called on every state change the scheduler cares about. `failed`: the task stopped without being asked to. */
   readonly onRunning: (task: TaskRecord) => void;
   readonly onStopped: (task: TaskRecord, failed: boolean) => void;
+  /** Called after every change of the task's lastStatus or desiredStatus (the task's fields are already updated). */
+  readonly onStatusChange: (task: TaskRecord) => void;
 }
 
 export interface TaskStart {
@@ -59,6 +61,7 @@ export class TaskRunner {
     task.stoppingAt = this.deps.clock.now();
     task.stoppedReason = reason;
     task.stopCode = stopCode;
+    this.deps.onStatusChange(task);
     task.abort.abort();
   }
 
@@ -82,6 +85,7 @@ export class TaskRunner {
     );
     if ((await provisioned) === 'stop') return this.finish(task, false);
     task.lastStatus = 'PENDING';
+    this.deps.onStatusChange(task);
 
     let process: TaskProcess;
     try {
@@ -104,6 +108,8 @@ export class TaskRunner {
     ]);
     if (started === 'exited') return this.crashed(task, await process.exited);
     if (started === 'stop') {
+      task.lastStatus = 'STOPPING';
+      this.deps.onStatusChange(task);
       await process.stop(task.stoppedReason ?? 'Task stopped');
       return this.finish(task, false);
     }
@@ -114,6 +120,7 @@ export class TaskRunner {
     this.boundPorts.set(task.id, bound);
     task.lastStatus = 'RUNNING';
     task.startedAt = clock.now();
+    this.deps.onStatusChange(task);
     for (const lb of loadBalancers) {
       try {
         this.deps.targets.register(lb.targetGroupArn, [{ id: task.privateIp, port: lb.containerPort }]);
@@ -133,10 +140,12 @@ export class TaskRunner {
     // ECS deregisters a task's targets and waits out the deregistration delay before it sends SIGTERM.
     if (task.registeredTargets.length > 0) {
       task.lastStatus = 'DEACTIVATING';
+      this.deps.onStatusChange(task);
       this.deregisterTargets(task);
       await this.waitUntilDrained(task);
     }
     task.lastStatus = 'STOPPING';
+    this.deps.onStatusChange(task);
     await process.stop(task.stoppedReason ?? 'Task stopped');
     const exit = await process.exited;
     task.exitCode = exit.exitCode ?? undefined;
@@ -161,6 +170,7 @@ export class TaskRunner {
     task.stoppingAt ??= task.stoppedAt;
     for (const port of this.boundPorts.get(task.id) ?? []) this.deps.network.unbind(task.privateIp, port);
     this.boundPorts.delete(task.id);
+    this.deps.onStatusChange(task);
     this.deps.onStopped(task, failed);
   }
 

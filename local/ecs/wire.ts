@@ -6,6 +6,8 @@ import { clusterArn, taskSetArn } from './arns';
 import type { ClusterRecord, ServiceRecord, TaskDefinitionRecord, TaskRecord, TaskSetRecord } from './model';
 import type { EcsStore } from './store';
 
+export const FARGATE_PLATFORM_VERSION = '1.4.0';
+
 export const epochSeconds = (ms: number | undefined): number | undefined =>
   ms === undefined ? undefined : Math.round(ms) / 1000;
 
@@ -100,15 +102,35 @@ export function serviceToWire(store: EcsStore, service: ServiceRecord, withTags:
   };
 }
 
+/** The essential container's ARN, in the format ECS uses since 2021 (cluster and task id in the path). */
+export const containerArn = (store: EcsStore, task: TaskRecord): string =>
+  `arn:aws:ecs:${store.scope.region}:${store.scope.accountId}:container/${task.clusterName}/${task.id}/${task.containerId}`;
+
+/**
+ * A task as DescribeTasks returns it. The `ECS Task State Change` event's detail is built from the same record
+ * (task-events.ts), so the two always agree.
+ */
 export function taskToWire(store: EcsStore, task: TaskRecord): Record<string, unknown> {
+  const taskDefinition = store.taskDefinitions.resolve(task.taskDefinitionArn);
+  const size = (member: 'cpu' | 'memory'): string | undefined => {
+    const value = taskDefinition?.wire[member];
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  };
   return {
     taskArn: task.arn,
     clusterArn: clusterArn(store.scope, task.clusterName),
     taskDefinitionArn: task.taskDefinitionArn,
+    // A service's tasks are in the group `service:NAME`; the service scheduler starts a task set's tasks with the
+    // task set id (`ecs-svc/…`) as startedBy, which is what ListTasks' startedBy filter matches.
     group: `service:${task.serviceName}`,
-    // Tasks a task set starts carry the task set id in startedBy, as ECS does.
     startedBy: task.taskSetId,
     launchType: task.launchType,
+    // Fargate resolves LATEST to the newest Linux platform version.
+    platformVersion: task.launchType === 'FARGATE' ? FARGATE_PLATFORM_VERSION : undefined,
+    availabilityZone: task.availabilityZone,
+    cpu: size('cpu'),
+    memory: size('memory'),
+    version: task.version,
     lastStatus: task.lastStatus,
     desiredStatus: task.desiredStatus,
     healthStatus: 'UNKNOWN',
@@ -120,6 +142,7 @@ export function taskToWire(store: EcsStore, task: TaskRecord): Record<string, un
     stopCode: task.stopCode,
     containers: [
       {
+        containerArn: containerArn(store, task),
         taskArn: task.arn,
         name: task.containerName,
         image: task.image,

@@ -1,15 +1,28 @@
 /**
  * Local EventBridge, in-process: the default event bus with the rules of the deployed template. Services of local AWS
- * put their state-change events here (local CodePipeline does); each ENABLED rule whose pattern matches invokes its
- * targets through the real SDK clients against local AWS, signed as the target's role, as EventBridge does. Targets
- * are Step Functions state machines (StartExecution) and CodePipeline pipelines (StartPipelineExecution).
- * EventBridge's retries and dead-letter queues are not emulated: a failed invocation is recorded in `deliveries()`.
- * There is no EventBridge API: rules come from the template (harness/deploy/deploy-template.ts) through `putRule`.
+ * put their state-change events here (local CodePipeline and local ECS do); each ENABLED rule whose pattern matches
+ * invokes its targets, as EventBridge does. State machines (StartExecution) and CodePipeline pipelines
+ * (StartPipelineExecution) are called through the real SDK clients against local AWS, signed as the target's role.
+ * Lambda functions are invoked in process (the handler local Step Functions has registered under the function's
+ * name), asynchronously, and only when the function's resource-based policy lets `events.amazonaws.com` invoke it
+ * from the rule (lambda-permissions.ts; local CloudFormation puts AWS::Lambda::Permission statements here).
+ * EventBridge's retries and dead-letter queues, and Lambda's asynchronous retries and destinations, are not
+ * emulated: a failed invocation (a refused permission, a missing function, a handler that throws) is recorded in
+ * `deliveries()`. There is no EventBridge API: rules come from the template (harness/deploy/deploy-template.ts)
+ * through `putRule`. See README.md.
  */
 import { randomUUID } from 'node:crypto';
 import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { accessKeyForRole } from '../aws/principal';
+import type { LocalLambda } from '../stepfunctions/lambda-task';
+import {
+  EVENTS_PRINCIPAL,
+  functionRef,
+  isLambdaFunctionArn,
+  type LambdaPermission,
+  permits,
+} from './lambda-permissions';
 import { checkPattern, matches, type EventPattern } from './pattern';
 
 /** An event as EventBridge delivers it (the members rules match on). */
@@ -48,7 +61,13 @@ export interface Delivery {
   /** The target's input, as sent. */
   readonly input: string;
   readonly outcome:
-    | { readonly ok: true; readonly executionArn?: string; readonly pipelineExecutionId?: string }
+    | {
+        readonly ok: true;
+        readonly executionArn?: string;
+        readonly pipelineExecutionId?: string;
+        /** Lambda targets: what the handler returned (an asynchronous invocation's result goes nowhere on AWS). */
+        readonly lambdaResult?: unknown;
+      }
     | { readonly ok: false; readonly error: string };
 }
 
@@ -60,6 +79,14 @@ export interface LocalEventBus {
   putEvent(event: LocalEvent): void;
   /** Every target invocation that has completed, oldest first. */
   deliveries(): Delivery[];
+  /**
+   * Adds (or replaces, by id) a statement of a Lambda function's resource-based policy. Throws, naming the member,
+   * when AddPermission would refuse it.
+   */
+  putLambdaPermission(permission: LambdaPermission): void;
+  /** Removes a statement (RemovePermission); unknown ids are ignored. */
+  removeLambdaPermission(id: string): void;
+  lambdaPermissions(): LambdaPermission[];
   /** Resolves when every invocation started so far has completed. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -70,13 +97,27 @@ export interface EventBusOptions {
   readonly accountId: string;
   /** Where local AWS listens; read at each invocation. */
   readonly endpoint: () => string;
+  /**
+   * The in-process handler of a Lambda function by name (local-aws.ts: local Step Functions' registered Lambdas).
+   * @default no function exists: every Lambda target fails
+   */
+  readonly lambda?: (functionName: string) => LocalLambda | undefined;
 }
 
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/;
 const PIPELINE_ARN = /^arn:aws[a-z-]*:codepipeline:[a-z0-9-]+:\d{12}:([A-Za-z0-9.@\-_]+)$/;
+/** AddPermission's Action pattern. */
+const PERMISSION_ACTION = /^(lambda:[*]|lambda:[a-zA-Z]+|[*])$/;
+/** AddPermission's SourceArn pattern. */
+const SOURCE_ARN = /^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)$/;
+
+/** An AWS error as the target's service would answer it, recorded as `Name: message` in deliveries(). */
+const failure = (name: string, message: string): Error => Object.assign(new Error(message), { name });
 
 export function createEventBus(options: EventBusOptions): LocalEventBus {
   const rules = new Map<string, LocalEventRule & { readonly pattern: EventPattern }>();
+  const permissions = new Map<string, LambdaPermission>();
+  const ruleArn = (name: string): string => `arn:aws:events:${options.region}:${options.accountId}:rule/${name}`;
   const deliveries: Delivery[] = [];
   const inFlight = new Set<Promise<void>>();
   let closed = false;
@@ -89,7 +130,32 @@ export function createEventBus(options: EventBusOptions): LocalEventBus {
     maxAttempts: 1,
   });
 
-  async function invoke(target: LocalEventTarget, input: string): Promise<Delivery['outcome']> {
+  /**
+   * An asynchronous invocation by EventBridge: allowed by the function's resource-based policy or refused (the role
+   * of the target, if any, plays no part); the handler gets the input parsed, as Lambda's runtime would.
+   */
+  async function invokeLambda(rule: LocalEventRule, target: LocalEventTarget, input: string) {
+    const ref = functionRef(target.arn);
+    if (ref === undefined) throw failure('ValidationException', `${target.arn} is not a Lambda function ARN.`);
+    const by = { principal: EVENTS_PRINCIPAL, sourceArn: ruleArn(rule.name), sourceAccount: options.accountId };
+    if (![...permissions.values()].some((p) => permits(p, ref, by))) {
+      throw failure(
+        'AccessDeniedException',
+        `${EVENTS_PRINCIPAL} is not authorized to perform lambda:InvokeFunction on ${target.arn}: no statement of the function's resource-based policy allows it for ${by.sourceArn} (add an AWS::Lambda::Permission).`,
+      );
+    }
+    const handler = ref.qualifier === undefined ? options.lambda?.(ref.name) : undefined;
+    if (handler === undefined) {
+      throw failure(
+        'ResourceNotFoundException',
+        `Function not found: ${target.arn}${ref.qualifier === undefined ? '' : ' (local AWS runs only unqualified functions)'}`,
+      );
+    }
+    return { ok: true as const, lambdaResult: await handler(JSON.parse(input)) };
+  }
+
+  async function invoke(rule: LocalEventRule, target: LocalEventTarget, input: string): Promise<Delivery['outcome']> {
+    if (isLambdaFunctionArn(target.arn)) return invokeLambda(rule, target, input);
     if (STATE_MACHINE_ARN.test(target.arn)) {
       const sfn = new SFNClient(config(target.roleArn));
       try {
@@ -113,7 +179,9 @@ export function createEventBus(options: EventBusOptions): LocalEventBus {
 
   function deliver(rule: LocalEventRule, target: LocalEventTarget, event: LocalEvent): void {
     const input = target.input ?? JSON.stringify(event);
-    const done = invoke(target, input)
+    // Never inline: the emitting service's state change completes before any target runs.
+    const done = Promise.resolve()
+      .then(() => invoke(rule, target, input))
       .catch((error: unknown): Delivery['outcome'] => ({
         ok: false,
         error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
@@ -129,9 +197,9 @@ export function createEventBus(options: EventBusOptions): LocalEventBus {
     putRule(rule) {
       checkPattern(rule.eventPattern);
       for (const target of rule.targets) {
-        if (!STATE_MACHINE_ARN.test(target.arn) && !PIPELINE_ARN.test(target.arn)) {
+        if (!STATE_MACHINE_ARN.test(target.arn) && !PIPELINE_ARN.test(target.arn) && !isLambdaFunctionArn(target.arn)) {
           throw new Error(
-            `Rule ${rule.name} target ${target.id} is ${target.arn}; local EventBridge invokes only Step Functions state machines and CodePipeline pipelines.`,
+            `Rule ${rule.name} target ${target.id} is ${target.arn}; local EventBridge invokes only Step Functions state machines, CodePipeline pipelines and Lambda functions.`,
           );
         }
         if (target.input !== undefined) JSON.parse(target.input);
@@ -147,6 +215,32 @@ export function createEventBus(options: EventBusOptions): LocalEventBus {
       }
     },
     deliveries: () => [...deliveries],
+    putLambdaPermission(permission) {
+      if (functionRef(permission.functionName) === undefined) {
+        throw new Error(
+          `Lambda permission ${permission.id}: FunctionName ${permission.functionName} is not a function name, ARN or partial ARN.`,
+        );
+      }
+      if (!PERMISSION_ACTION.test(permission.action)) {
+        throw new Error(
+          `Lambda permission ${permission.id}: Action ${permission.action} must match (lambda:[*]|lambda:[a-zA-Z]+|[*]), e.g. lambda:InvokeFunction.`,
+        );
+      }
+      if (permission.principal === '') throw new Error(`Lambda permission ${permission.id}: Principal is empty.`);
+      if (permission.sourceArn !== undefined && !SOURCE_ARN.test(permission.sourceArn)) {
+        throw new Error(`Lambda permission ${permission.id}: SourceArn ${permission.sourceArn} is not an ARN.`);
+      }
+      if (permission.sourceAccount !== undefined && !/^\d{12}$/.test(permission.sourceAccount)) {
+        throw new Error(
+          `Lambda permission ${permission.id}: SourceAccount ${permission.sourceAccount} must be a 12-digit account id.`,
+        );
+      }
+      permissions.set(permission.id, { ...permission });
+    },
+    removeLambdaPermission(id) {
+      permissions.delete(id);
+    },
+    lambdaPermissions: () => [...permissions.values()].map((p) => ({ ...p })),
     async settled() {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },

@@ -36,6 +36,8 @@ export interface StepFunctionsService extends EmulatedService {
    * the function's code would.
    */
   registerLambda(functionNameOrArn: string, handler: LocalLambda): void;
+  /** The handler registered for this function name (or ARN; qualifiers are ignored), if any. */
+  registeredLambda(functionNameOrArn: string): LocalLambda | undefined;
   /** Stops running executions and waits for them to end. */
   close(): Promise<void>;
 }
@@ -426,6 +428,10 @@ export function createStepFunctionsService(options: StepFunctionsServiceOptions)
       }
       // defineProperty, so even a function named __proto__ is an own entry and never the object's prototype.
       Object.defineProperty(lambdas, name, { value: handler, enumerable: true, writable: true, configurable: true });
+    },
+    registeredLambda(functionNameOrArn: string) {
+      const name = lambdaFunctionName(functionNameOrArn);
+      return Object.hasOwn(lambdas, name) ? lambdas[name] : undefined;
     },
     async close() {
       const all = [...executions.values()];

@@ -43,7 +43,7 @@ describe('the bus', () => {
     const rule = { name: 'r', eventPattern: { source: ['aws.codepipeline'] } };
     expect(() =>
       bus.putRule({ ...rule, targets: [{ id: 't', arn: 'arn:aws:sns:us-east-1:123456789012:topic' }] }),
-    ).toThrow(/invokes only Step Functions state machines and CodePipeline pipelines/);
+    ).toThrow(/invokes only Step Functions state machines, CodePipeline pipelines and Lambda functions/);
     expect(() =>
       bus.putRule({
         ...rule,
