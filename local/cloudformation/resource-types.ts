@@ -19,6 +19,7 @@ export const EMULATED_TYPES = [
   'AWS::StepFunctions::StateMachine',
   'AWS::CodePipeline::Pipeline',
   'AWS::Events::Rule',
+  'AWS::Lambda::Permission',
 ] as const;
 
 /** Types local AWS does not run but whose names and ARNs the emulated resources refer to. */

@@ -7,6 +7,7 @@ import { listenerHandler, listenerRuleHandler, loadBalancerHandler } from './elb
 import { eventRuleHandler } from './events';
 import { pipelineHandler } from './codepipeline';
 import type { ResourceHandler } from './handler';
+import { lambdaPermissionHandler } from './lambda-permission';
 import { lambdaFunctionHandler, namedOnlyHandler } from './named-only';
 import { stateMachineHandler } from './stepfunctions';
 
@@ -22,6 +23,7 @@ const HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   'AWS::CodePipeline::Pipeline': pipelineHandler,
   'AWS::Events::Rule': eventRuleHandler,
   'AWS::Lambda::Function': lambdaFunctionHandler,
+  'AWS::Lambda::Permission': lambdaPermissionHandler,
 };
 
 export function handlerFor(type: string): ResourceHandler {
