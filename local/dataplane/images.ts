@@ -13,6 +13,10 @@ export interface ImageBehaviourRow {
   readonly startupSeconds: number;
   /** `flapping` only: emulated seconds of each passing and each failing /healthz period, unless a `flap-N` tag part. */
   readonly flapSeconds?: number;
+  /** `production-errors` only: percent of production page requests answering 500, unless an `errors-N` tag part. */
+  readonly errorPercent?: number;
+  /** `production-slow` only: emulated milliseconds of a slow production request, unless a `latency-N` tag part. */
+  readonly latencyMs?: number;
   readonly example: string;
   readonly description: string;
 }
@@ -57,6 +61,28 @@ export const IMAGE_BEHAVIOURS: readonly ImageBehaviourRow[] = [
     description:
       '/healthz passes for 30 emulated seconds (or N with a `flap-N` tag part) from the moment it listens, then fails ' +
       'for as long, and so on, so targets flap between healthy and unhealthy; pages always answer 200.',
+  },
+  {
+    repository: 'error-rate',
+    behaviour: 'production-errors',
+    startupSeconds: 0,
+    errorPercent: 5,
+    example: 'local/error-rate:green-errors-5',
+    description:
+      'Healthy, but 5 % (or N with an `errors-N` tag part, 0-100) of production page requests (those the ALB ' +
+      'forwards with `X-Forwarded-Port: 80`) answer 500, evenly spread (every 20th at 5 %); /healthz and test-listener ' +
+      'traffic always answer 200, so only an alarm on production metrics (HTTPCode_Target_5XX_Count) catches it.',
+  },
+  {
+    repository: 'slow-production',
+    behaviour: 'production-slow',
+    startupSeconds: 0,
+    latencyMs: 1500,
+    example: 'local/slow-production:green-latency-1500',
+    description:
+      'Healthy, but every 20th production page request (5 %, `X-Forwarded-Port: 80`) answers only after 1500 ' +
+      'emulated milliseconds (or N with a `latency-N` tag part), so production TargetResponseTime p99 exceeds 1 s ' +
+      'while its average barely moves; /healthz and test-listener traffic stay fast.',
   },
 ];
 
@@ -144,6 +170,12 @@ export function resolveImage(image: string): ImageSpec {
     ...(row.behaviour === 'flapping' && {
       flapSeconds: Math.max(1, secondsAfter('flap', tagParts) ?? row.flapSeconds ?? 30),
     }),
+    ...(row.behaviour === 'production-errors' && {
+      errorPercent: Math.min(100, secondsAfter('errors', tagParts) ?? row.errorPercent ?? 5),
+    }),
+    ...(row.behaviour === 'production-slow' && {
+      latencySeconds: (secondsAfter('latency', tagParts) ?? row.latencyMs ?? 1500) / 1000,
+    }),
   };
 }
 
@@ -157,9 +189,10 @@ function colourOf(reference: ImageReference, tagParts: readonly string[]): strin
 
 /**
  * The number after a tag part: `slow-90` anywhere in the tag (`green-slow-90`) means 90 emulated seconds of start-up,
- * for any repository; `flap-20` sets the flapping period of the `flapping` repository.
+ * for any repository; `flap-20` sets the flapping period of the `flapping` repository, `errors-N` the error percent
+ * of `error-rate`, `latency-N` the slow requests' milliseconds of `slow-production`.
  */
-function secondsAfter(word: 'slow' | 'flap', tagParts: readonly string[]): number | undefined {
+function secondsAfter(word: 'slow' | 'flap' | 'errors' | 'latency', tagParts: readonly string[]): number | undefined {
   const index = tagParts.indexOf(word);
   const seconds = index >= 0 ? Number(tagParts[index + 1]) : NaN;
   return Number.isInteger(seconds) && seconds >= 0 ? seconds : undefined;

@@ -38,6 +38,8 @@ export async function launchTask(spec: TaskLaunchSpec, clock: Clock): Promise<Lo
         buildTime: spec.buildTime ?? new Date(clock.now()).toISOString(),
         startupWallMs: clock.wallMs(imageSpec.startupSeconds),
         flapWallMs: clock.wallMs(imageSpec.flapSeconds ?? 0),
+        errorPercent: imageSpec.errorPercent ?? 0,
+        latencyWallMs: clock.wallMs(imageSpec.latencySeconds ?? 0),
         templatePath: PAGE_TEMPLATE,
         host: TASK_HOST,
       }),

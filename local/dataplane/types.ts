@@ -13,7 +13,11 @@ export type TaskBehaviour =
   /** Serves pages, but /healthz answers 500, so health checks fail. */
   | 'unhealthy'
   /** Serves pages; /healthz passes for `flapSeconds`, then fails for `flapSeconds`, and so on. */
-  | 'flapping';
+  | 'flapping'
+  /** Healthy, but `errorPercent` % of production page requests (X-Forwarded-Port 80) answer 500. */
+  | 'production-errors'
+  /** Healthy, but 5 % of production page requests (X-Forwarded-Port 80) answer only after `latencySeconds`. */
+  | 'production-slow';
 
 export interface ImageSpec {
   readonly behaviour: TaskBehaviour;
@@ -23,6 +27,10 @@ export interface ImageSpec {
   readonly startupSeconds: number;
   /** `flapping` only: emulated seconds of each passing and each failing /healthz period. */
   readonly flapSeconds?: number;
+  /** `production-errors` only: the share of production page requests that answer 500, in percent. */
+  readonly errorPercent?: number;
+  /** `production-slow` only: emulated seconds the slow production requests take. */
+  readonly latencySeconds?: number;
 }
 
 export interface TaskLaunchSpec {

@@ -10,12 +10,14 @@
  * outlive the emulator that started it (even if the parent is SIGKILLed).
  *
  * @typedef {object} TaskServerConfig
- * @property {'healthy' | 'crash-on-start' | 'unhealthy' | 'flapping'} behaviour
+ * @property {'healthy' | 'crash-on-start' | 'unhealthy' | 'flapping' | 'production-errors' | 'production-slow'} behaviour
  * @property {string} colour
  * @property {string} commit
  * @property {string} buildTime
  * @property {number} startupWallMs  wall milliseconds to wait before listening (slow start, already scaled)
  * @property {number} [flapWallMs]    flapping: wall milliseconds of each passing and each failing /healthz period
+ * @property {number} [errorPercent]  production-errors: percent of production page requests that answer 500
+ * @property {number} [latencyWallMs] production-slow: wall milliseconds of every 20th production page request
  * @property {string} templatePath   demo-app/index.html
  * @property {string} host
  */
@@ -62,6 +64,44 @@ function healthStatus() {
 
 let stopping = false;
 
+/** The ALB forwards production traffic from listener port 80; health checks and the test listener are not it. */
+const PRODUCTION_PORT = '80';
+/** Production page requests seen so far; the misbehaving images act on an even share of them. */
+let productionRequests = 0;
+
+/**
+ * Whether the production request just counted falls in the `percent` share: with a counter, not at random, so
+ * exactly `percent` % of every hundred requests do (at 5 %, every 20th).
+ * @param {number} percent
+ */
+function inShare(percent) {
+  const n = productionRequests;
+  return Math.floor((n * percent) / 100) > Math.floor(((n - 1) * percent) / 100);
+}
+
+/**
+ * The misbehaviour of this request, if it is a production page request of a misbehaving image.
+ * @param {import('http').IncomingMessage} req
+ * @returns {{ kind: 'error' } | { kind: 'slow', ms: number } | undefined}
+ */
+function misbehaviour(req) {
+  if (config.behaviour !== 'production-errors' && config.behaviour !== 'production-slow') return undefined;
+  if (req.headers['x-forwarded-port'] !== PRODUCTION_PORT) return undefined;
+  productionRequests += 1;
+  if (config.behaviour === 'production-errors')
+    return inShare(config.errorPercent ?? 0) ? { kind: 'error' } : undefined;
+  return inShare(5) ? { kind: 'slow', ms: config.latencyWallMs ?? 0 } : undefined;
+}
+
+/**
+ * @param {import('http').IncomingMessage} req
+ * @param {import('http').ServerResponse} res
+ */
+function servePage(req, res) {
+  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+  res.end(req.method === 'HEAD' ? undefined : page);
+}
+
 const server = http.createServer((req, res) => {
   res.setHeader('X-App-Version', version);
   // While stopping, tell keep-alive clients (the listener's agent) to drop this connection after the response.
@@ -72,8 +112,15 @@ const server = http.createServer((req, res) => {
     res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end(status === 200 ? 'ok\n' : 'unhealthy\n');
   } else if (path === '/' || path === '/index.html') {
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end(req.method === 'HEAD' ? undefined : page);
+    const odd = misbehaviour(req);
+    if (odd?.kind === 'error') {
+      res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('internal error (production only)\n');
+    } else if (odd?.kind === 'slow') {
+      setTimeout(() => servePage(req, res), odd.ms);
+    } else {
+      servePage(req, res);
+    }
   } else {
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('not found\n');

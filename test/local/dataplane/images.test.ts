@@ -54,6 +54,23 @@ describe('resolveImage', () => {
     ['local/demo-app:green-slow-5', { behaviour: 'healthy', colour: 'green', startupSeconds: 5 }],
     ['demo-app', { behaviour: 'healthy', colour: DEFAULT_COLOUR, startupSeconds: 0 }],
     ['demo-app:latest', { behaviour: 'healthy', colour: DEFAULT_COLOUR, startupSeconds: 0 }],
+    ['local/error-rate:green', { behaviour: 'production-errors', colour: 'green', startupSeconds: 0, errorPercent: 5 }],
+    [
+      'local/error-rate:green-errors-20',
+      { behaviour: 'production-errors', colour: 'green', startupSeconds: 0, errorPercent: 20 },
+    ],
+    [
+      'local/error-rate:red-errors-250',
+      { behaviour: 'production-errors', colour: 'red', startupSeconds: 0, errorPercent: 100 },
+    ],
+    [
+      'local/slow-production:green',
+      { behaviour: 'production-slow', colour: 'green', startupSeconds: 0, latencySeconds: 1.5 },
+    ],
+    [
+      'local/slow-production:blue-latency-2500',
+      { behaviour: 'production-slow', colour: 'blue', startupSeconds: 0, latencySeconds: 2.5 },
+    ],
   ])('%s', (image, expected) => {
     expect(resolveImage(image)).toEqual(expected);
   });
@@ -75,7 +92,7 @@ describe('resolveImage', () => {
 
   it('has a row for every behaviour and only CSS colour names', () => {
     expect(new Set(IMAGE_BEHAVIOURS.map((row) => row.behaviour))).toEqual(
-      new Set(['healthy', 'crash-on-start', 'unhealthy', 'flapping']),
+      new Set(['healthy', 'crash-on-start', 'unhealthy', 'flapping', 'production-errors', 'production-slow']),
     );
     for (const colour of FALLBACK_COLOURS) expect(COLOUR_WORDS).toContain(colour);
   });
