@@ -89,7 +89,11 @@ export function integrationAuthorizations(
     const details = event.taskScheduledEventDetails;
     if (!details?.resourceType || details.resourceType.startsWith('aws-sdk:')) return [];
     const source = `Step Functions ${details.resourceType}:${details.resource ?? '?'} ${details.parameters ?? ''}`;
-    if (details.resourceType === 'lambda' && details.resource === 'invoke') {
+    // The callback pattern (invoke.waitForTaskToken) invokes the function the same way.
+    if (
+      details.resourceType === 'lambda' &&
+      (details.resource === 'invoke' || details.resource === 'invoke.waitForTaskToken')
+    ) {
       const parameters = JSON.parse(details.parameters ?? '{}') as { FunctionName?: unknown };
       const name = String(parameters.FunctionName);
       const resource = name.startsWith('arn:')

@@ -20,6 +20,7 @@
  * | elbv2 Describe* | none (`*`) |
  * | sfn StartExecution, DescribeStateMachine | statemachine* (the ARN as given: version and alias ARNs included) |
  * | sfn DescribeExecution | execution* |
+ * | sfn SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat | none (`*`): the task token names no resource |
  * | codepipeline StartPipelineExecution | pipeline* (`arn:aws:codepipeline:REGION:ACCOUNT:NAME`) |
  * | dynamodb GetItem, PutItem, UpdateItem, DeleteItem | table* (`arn:aws:dynamodb:REGION:ACCOUNT:table/NAME`) |
  *
@@ -259,7 +260,7 @@ function elbv2Requests(operation: string, input: Readonly<Record<string, unknown
   }
 }
 
-/** Step Functions calls of the pipeline's StepFunctions actions and of EventBridge targets. */
+/** Step Functions calls of the pipeline's StepFunctions actions, of EventBridge targets and of callback Lambdas. */
 function sfnRequests(operation: string, input: Readonly<Record<string, unknown>>) {
   const action = `states:${operation}`;
   switch (operation) {
@@ -268,6 +269,10 @@ function sfnRequests(operation: string, input: Readonly<Record<string, unknown>>
       return [{ action, resource: required(input, 'stateMachineArn', action) }];
     case 'DescribeExecution':
       return [{ action, resource: required(input, 'executionArn', action) }];
+    case 'SendTaskSuccess':
+    case 'SendTaskFailure':
+    case 'SendTaskHeartbeat':
+      return [{ action, resource: '*' }];
     default:
       return undefined;
   }

@@ -12,6 +12,8 @@
  *   `$$.State` synchronously, before the state's InputPath and Parameters are evaluated.
  * `$$.State` is the most recently entered state of the execution: exact for InputPath and Parameters; a
  * ResultSelector evaluated while another Parallel branch entered a state would see that state (README divergence).
+ * `$$.Task.Token` is there for a callback Task (`.waitForTaskToken`): each time such a state is entered or retried,
+ * `taskToken` issues a new token (callback-task.ts), in the same synchronous step, before its Parameters are read.
  */
 
 import { indefiniteEmpty } from './jsonpath-shape';
@@ -30,6 +32,11 @@ export interface ContextObjectSource {
   readonly stateMachineName: string;
   /** Emulated now (ms). */
   readonly now: () => number;
+  /**
+   * Called as a state is entered or retried, with its raw input: the task token of a callback Task (`$$.Task.Token`),
+   * or undefined for any other state.
+   */
+  readonly taskToken?: (stateName: string, stateInput: unknown) => string | undefined;
 }
 
 interface StateMember {
@@ -40,16 +47,20 @@ interface StateMember {
 
 class ContextTracker {
   private state?: StateMember;
+  private token?: string;
 
   constructor(private readonly source: ContextObjectSource) {}
 
-  entered(name: string): void {
+  entered(name: string, input: unknown): void {
     this.state = { Name: name, EnteredTime: new Date(this.source.now()).toISOString(), RetryCount: 0 };
+    this.token = this.source.taskToken?.(name, input);
   }
 
-  retried(name: string): void {
-    if (this.state?.Name !== name) this.entered(name);
-    else this.state = { ...this.state, RetryCount: this.state.RetryCount + 1 };
+  retried(name: string, input: unknown): void {
+    if (this.state?.Name !== name) return this.entered(name, input);
+    this.state = { ...this.state, RetryCount: this.state.RetryCount + 1 };
+    // Every attempt of a callback Task gets its own token, as on AWS.
+    this.token = this.source.taskToken?.(name, input);
   }
 
   execution(): Record<string, unknown> {
@@ -71,6 +82,7 @@ class ContextTracker {
       Execution: this.execution(),
       StateMachine: { Id: this.source.stateMachineArn, Name: this.source.stateMachineName },
       ...(this.state && { State: { ...this.state } }),
+      ...(this.token !== undefined && { Task: { Token: this.token } }),
     };
   }
 }
@@ -164,12 +176,13 @@ export function installContextObjectHooks(
     if (tracker && logger) {
       const entered = logger.dispatchStateEnteredEvent.bind(logger);
       const retried = logger.dispatchStateRetriedEvent.bind(logger);
+      // Both dispatchers take (stateName, stateType, input, …): rest[1] is the state's raw input.
       logger.dispatchStateEnteredEvent = (name, ...rest) => {
-        tracker.entered(name);
+        tracker.entered(name, rest[1]);
         entered(name, ...rest);
       };
       logger.dispatchStateRetriedEvent = (name, ...rest) => {
-        tracker.retried(name);
+        tracker.retried(name, rest[1]);
         retried(name, ...rest);
       };
     }

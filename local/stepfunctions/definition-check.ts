@@ -5,7 +5,7 @@
 import { allStates, isJsonObject, type JsonObject } from './definition-walk';
 import { jsonClone } from './json-clone';
 import { parameterTemplateProblems } from './sdk-naming';
-import { parseTaskResource } from './task-resources';
+import { isLambdaTask, parseTaskResource } from './task-resources';
 
 interface AslValidationResult {
   readonly isValid: boolean;
@@ -88,11 +88,17 @@ function featureProblems(definition: JsonObject): string[] {
       );
       if (!isJsonObject(state['Parameters'])) problems.push(`${path}: dynamodb:${resource.resource} needs Parameters`);
     }
-    if (resource.kind === 'lambda') {
+    if (isLambdaTask(resource)) {
       const parameters = state['Parameters'];
       if (!isJsonObject(parameters) || !('FunctionName' in parameters || 'FunctionName.$' in parameters)) {
-        problems.push(`${path}: lambda:invoke needs Parameters with FunctionName`);
+        problems.push(`${path}: lambda:${resource.resource} needs Parameters with FunctionName`);
       }
+    }
+    // The States Language: "If provided, the HeartbeatSeconds interval MUST be smaller than the TimeoutSeconds value."
+    const timeout = state['TimeoutSeconds'];
+    const heartbeat = state['HeartbeatSeconds'];
+    if (typeof timeout === 'number' && typeof heartbeat === 'number' && heartbeat >= timeout) {
+      problems.push(`${path}: HeartbeatSeconds (${heartbeat}) must be smaller than TimeoutSeconds (${timeout})`);
     }
   }
   return problems;

@@ -4,6 +4,7 @@
  */
 import type { SdkClientPool } from './sdk-client-pool';
 import type { Clock } from '../aws/clock';
+import { ExecutionCallbacks, type CallbackRegistry } from './callback-task';
 import { createRunContext } from './context-object';
 import { allStates } from './definition-walk';
 import { ExecutionHistory, type HistoryEvent, type LibraryEvent } from './history';
@@ -49,6 +50,8 @@ export interface ExecutionStart {
   readonly toEmulatedMs: (wallMs: number) => number;
   /** The local Step Functions' SDK clients (its close() destroys them). */
   readonly clients: SdkClientPool;
+  /** The local Step Functions' task tokens (callback Tasks). */
+  readonly callbackRegistry: CallbackRegistry;
 }
 
 type Outcome = { readonly ok: true; readonly output: unknown } | { readonly ok: false; readonly error: unknown };
@@ -98,6 +101,7 @@ export class LocalExecution {
   private readonly failStates: ReadonlyMap<string, { error: boolean; cause: boolean }>;
   private readonly handlerAbort = new AbortController();
   private readonly abortRun: () => void;
+  private readonly callbacks: ExecutionCallbacks;
   /** Settles when the run has ended and its history is complete. */
   readonly done: Promise<void>;
 
@@ -112,6 +116,7 @@ export class LocalExecution {
     });
     this.history = history;
     this.failStates = failStates(start.plan.definition);
+    this.callbacks = new ExecutionCallbacks(start.callbackRegistry, start.executionArn, start.plan.callbacks);
     const machine = new StateMachine(jsonClone(start.plan.definition) as unknown as StateMachineDefinition, {
       // CreateStateMachine validated the original definition; the run plan's rewrites are ours.
       validationOptions: { noValidate: true },
@@ -128,6 +133,7 @@ export class LocalExecution {
           lambdas: start.lambdas,
           abortSignal: this.handlerAbort.signal,
           clients: start.clients,
+          callbacks: this.callbacks,
         }),
         waitTimeOverrides: { ...start.plan.waitTimeOverrides },
       },
@@ -141,6 +147,7 @@ export class LocalExecution {
         stateMachineArn: start.stateMachineArn,
         stateMachineName: start.stateMachineName,
         now: () => start.clock.now(),
+        taskToken: this.callbacks.taskToken,
       }) as RunContext,
     });
     this.abortRun = run.abort;
@@ -191,6 +198,7 @@ export class LocalExecution {
       this.history.setAbortReason(error, cause);
       this.abortRun();
       this.handlerAbort.abort(new Error('Execution stopped'));
+      this.callbacks.closeAll();
     }
     return this.stopDate ?? this.start.clock.now();
   }
@@ -213,6 +221,7 @@ export class LocalExecution {
 
   private finish(outcome: Outcome): void {
     this.handlerAbort.abort(new Error('Execution ended'));
+    this.callbacks.closeAll();
     if (this.statusValue !== 'RUNNING') return;
     this.stopDate = this.start.clock.now();
     if (outcome.ok) {

@@ -18,6 +18,13 @@ export interface HistoryEvent {
 export interface TaskCall {
   readonly parameters: unknown;
   result?: unknown;
+  /** Extra TaskScheduled details (a callback Task's `timeoutInSeconds` / `heartbeatInSeconds`). */
+  scheduled?: Readonly<Record<string, unknown>>;
+  /** A callback Task's Lambda returned (TaskSubmitted): when, and the invoke result. */
+  submitted?: { readonly at: number; readonly output: unknown };
+  /** History has written its TaskStarted / its closing event. */
+  started?: boolean;
+  ended?: boolean;
 }
 
 /** The subset of the library's EventLog we read (its types are not exported). */
@@ -48,6 +55,8 @@ export interface HistoryContext {
 }
 
 const json = (value: unknown): string => JSON.stringify(value ?? null);
+/** Task errors AWS records as TaskTimedOut rather than TaskFailed. */
+const TIMEOUT_ERRORS = new Set(['States.Timeout', 'States.HeartbeatTimeout']);
 const causeText = (cause: unknown): string => (typeof cause === 'string' ? cause : json(cause));
 
 /** The HistoryEvent member holding an event type's details: `TaskScheduled` → `taskScheduledEventDetails`. */
@@ -89,6 +98,25 @@ export class ExecutionHistory {
     return call;
   }
 
+  /**
+   * A callback Task's Lambda returned: TaskSubmitted, right after TaskStarted (written now if history already has it,
+   * else when the library's StateEntered reaches history), never after the Task has closed.
+   */
+  taskSubmitted(call: TaskCall, resource: TaskResource, output: unknown): void {
+    call.submitted = { at: this.context.toEmulatedMs(Date.now()), output };
+    if (call.started && !call.ended) this.addSubmitted(call, resource);
+  }
+
+  private addSubmitted(call: TaskCall, resource: TaskResource): void {
+    if (!call.submitted) return;
+    this.add('TaskSubmitted', call.submitted.at, {
+      resourceType: resource.resourceType,
+      resource: resource.resource,
+      output: json(call.submitted.output),
+      outputDetails: { truncated: false },
+    });
+  }
+
   private startTask(name: string, key: string, resource: TaskResource, at: number): void {
     // The handler runs synchronously right after the library logs StateEntered/StateRetried, so its call is already
     // recorded here; no call means the state failed before reaching its resource (InputPath/Parameters errors).
@@ -101,8 +129,11 @@ export class ExecutionHistory {
       resource: action,
       region: this.context.region,
       parameters: json(call.parameters),
+      ...call.scheduled,
     });
     this.add('TaskStarted', at, { resourceType, resource: action });
+    call.started = true;
+    this.addSubmitted(call, resource);
   }
 
   onLibraryEvent(event: LibraryEvent): void {
@@ -161,23 +192,27 @@ export class ExecutionHistory {
         if (running) running.caught = true;
         return;
       }
-      case 'StateFailed':
+      case 'StateFailed': {
         if (!state) return;
-        if (type === 'Task' && task && this.current.get(key)?.call) {
+        const failedCall = this.current.get(key)?.call;
+        if (type === 'Task' && task && failedCall) {
+          failedCall.ended = true;
           const details = {
             resourceType: task.resourceType,
             resource: task.resource,
             error: event.Error,
             cause: causeText(event.Cause),
           };
-          this.add(event.Error === 'States.Timeout' ? 'TaskTimedOut' : 'TaskFailed', at, details);
+          this.add(TIMEOUT_ERRORS.has(event.Error ?? '') ? 'TaskTimedOut' : 'TaskFailed', at, details);
         }
         if (type === 'Parallel' || type === 'Map') this.add(`${type}StateFailed`, at);
         return;
+      }
       case 'StateExited': {
         if (!state) return;
         const running = this.current.get(key);
         this.current.delete(key);
+        if (running?.call) running.call.ended = true;
         if (type === 'Task' && task && !running?.caught) {
           this.add('TaskSucceeded', at, {
             resourceType: task.resourceType,

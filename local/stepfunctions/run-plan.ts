@@ -11,6 +11,9 @@
  *   jitter), while scaled seconds keep interval × BackoffRate^attempt, MaxDelaySeconds and JitterStrategy exactly.
  * - Task `TimeoutSeconds` and the top-level `TimeoutSeconds` are scaled too. A Task without one gets AWS's default
  *   (99999999 s) instead of the library's 60 s, capped to what setTimeout can hold. `TimeoutSecondsPath` is unscaled.
+ * - A callback Task (`lambda:invoke.waitForTaskToken`) keeps its timeouts to itself: TimeoutSeconds(Path) and
+ *   HeartbeatSeconds(Path) go to `callbacks` (callback-task.ts runs them on the Clock, from the state's input), and the
+ *   library's copy gets the longest timer setTimeout can hold, so the library's wall-clock timeout never decides.
  * - An explicit `"ResultPath": "$"` (state or Catch) is removed: the library writes a key literally named `$`, while
  *   leaving ResultPath out means the same thing on AWS (the result replaces the input) and works in the library.
  * The library also mutates the definition it is given, so each run gets a fresh copy of `definition` (see json-clone.ts).
@@ -19,9 +22,7 @@ import type { Clock } from '../aws/clock';
 import { allStates, isJsonObject, type JsonObject } from './definition-walk';
 import { jsonClone } from './json-clone';
 import { parseTaskResource, type TaskResource } from './task-resources';
-
-/** AWS's default Task timeout. */
-const AWS_DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
+import { AWS_DEFAULT_TASK_TIMEOUT_SECONDS, callbackTiming, type CallbackTiming } from './callback-task';
 /** setTimeout fires at once for delays above 2^31-1 ms. */
 const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 /** A Resource the library never calls: the rewritten Wait state always has a local handler. */
@@ -37,6 +38,8 @@ export interface RunPlan {
   readonly tasks: ReadonlyMap<string, TaskResource>;
   readonly waitTimeOverrides: Readonly<Record<string, number>>;
   readonly dynamicWaits: ReadonlyMap<string, DynamicWait>;
+  /** Callback Tasks by state name, with their timeouts as the definition gives them. */
+  readonly callbacks: ReadonlyMap<string, CallbackTiming>;
 }
 
 function scaledSeconds(seconds: number, clock: Clock): number {
@@ -93,6 +96,7 @@ export function planRun(original: JsonObject, clock: Clock): RunPlan {
   const tasks = new Map<string, TaskResource>();
   const waitTimeOverrides: Record<string, number> = {};
   const dynamicWaits = new Map<string, DynamicWait>();
+  const callbacks = new Map<string, CallbackTiming>();
 
   for (const { name, state } of allStates(definition)) {
     stateTypes.set(name, String(state['Type']));
@@ -105,7 +109,11 @@ export function planRun(original: JsonObject, clock: Clock): RunPlan {
       const resource = parseTaskResource(state['Resource']);
       if ('problem' in resource) throw new Error(`${name}: ${resource.problem}`);
       tasks.set(name, resource);
-      if (typeof state['TimeoutSeconds'] === 'number') {
+      if (resource.kind === 'lambda-callback') {
+        callbacks.set(name, callbackTiming(state));
+        for (const key of ['TimeoutSecondsPath', 'HeartbeatSeconds', 'HeartbeatSecondsPath']) delete state[key];
+        state['TimeoutSeconds'] = MAX_TIMER_SECONDS;
+      } else if (typeof state['TimeoutSeconds'] === 'number') {
         state['TimeoutSeconds'] = scaledSeconds(state['TimeoutSeconds'], clock);
       } else if (state['TimeoutSecondsPath'] === undefined) {
         state['TimeoutSeconds'] = scaledSeconds(AWS_DEFAULT_TASK_TIMEOUT_SECONDS, clock);
@@ -115,5 +123,5 @@ export function planRun(original: JsonObject, clock: Clock): RunPlan {
   if (typeof definition['TimeoutSeconds'] === 'number') {
     definition['TimeoutSeconds'] = scaledSeconds(definition['TimeoutSeconds'], clock);
   }
-  return { definition, stateTypes, tasks, waitTimeOverrides, dynamicWaits };
+  return { definition, stateTypes, tasks, waitTimeOverrides, dynamicWaits, callbacks };
 }

@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../aws/clock';
 import { AwsError, type CallContext, type EmulatedService } from '../aws/service';
 import { checkArn, checkName, executionArn, stateMachineArn } from './arns';
+import { callbackOperations } from './callback-api';
+import { CallbackRegistry } from './callback-task';
 import { checkDefinition } from './definition-check';
 import type { JsonObject } from './definition-walk';
 import { LocalExecution, type ExecutionSnapshot, type ExecutionStatus } from './execution';
@@ -68,6 +70,9 @@ const OPERATIONS = [
   'ListExecutions',
   'GetExecutionHistory',
   'StopExecution',
+  'SendTaskSuccess',
+  'SendTaskFailure',
+  'SendTaskHeartbeat',
   'TagResource',
   'UntagResource',
   'ListTagsForResource',
@@ -131,6 +136,7 @@ export function createStepFunctionsService(options: StepFunctionsServiceOptions)
   const stateMachines = new Map<string, StateMachineRecord>();
   const executions = new Map<string, LocalExecution>();
   const clients = new SdkClientPool();
+  const callbackRegistry = new CallbackRegistry(clock);
   // Library events carry wall-clock times; history reports emulated time on the same scale as the Clock.
   const wallAnchor = Date.now();
   const emulatedAnchor = clock.now();
@@ -324,6 +330,7 @@ export function createStepFunctionsService(options: StepFunctionsServiceOptions)
         lambdas,
         toEmulatedMs,
         clients,
+        callbackRegistry,
       });
       executions.set(arn, started);
       return { executionArn: arn, startDate: seconds(started.snapshot().startDate) };
@@ -371,6 +378,8 @@ export function createStepFunctionsService(options: StepFunctionsServiceOptions)
       const stopDate = found.stop(optionalString(input, 'error'), optionalString(input, 'cause'));
       return { stopDate: seconds(stopDate) };
     },
+
+    ...callbackOperations(callbackRegistry),
 
     TagResource(input) {
       const record = taggable(requireString(input, 'resourceArn'));

@@ -3,14 +3,16 @@
  * generated from its Resource, plus the Clock-based handlers of rewritten Wait states (see run-plan.ts).
  */
 import type { Clock } from '../aws/clock';
+import type { ExecutionCallbacks } from './callback-task';
 import { callDynamoDbTask } from './dynamodb-task';
-import type { ExecutionHistory } from './history';
+import type { ExecutionHistory, TaskCall } from './history';
 import { invokeLocalLambda, type LocalLambda } from './lambda-task';
 import type { RunOptions } from './library';
 import type { RunPlan } from './run-plan';
 import type { SdkClientPool } from './sdk-client-pool';
 import { callSdkAction } from './sdk-task';
 import { LocalRuntimeError } from './task-errors';
+import type { TaskResource } from './task-resources';
 import { isJsonObject } from './definition-walk';
 
 type Handlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
@@ -28,6 +30,40 @@ export interface HandlerContext {
   /** Aborted when the execution stops, so pending SDK calls and waits end with it. */
   readonly abortSignal: AbortSignal;
   readonly clients: SdkClientPool;
+  /** The execution's callback Tasks (tokens issued as their states are entered). */
+  readonly callbacks: ExecutionCallbacks;
+}
+
+/**
+ * A callback Task (`lambda:invoke.waitForTaskToken`): claims the token issued for this attempt, starts its timeout
+ * and heartbeat clocks, invokes the Lambda (a Lambda error fails the Task at once; its result only goes to
+ * TaskSubmitted), then waits for SendTaskSuccess / SendTaskFailure, a timeout, or the end of the execution.
+ */
+async function runCallbackTask(
+  context: HandlerContext,
+  name: string,
+  resource: TaskResource,
+  parameters: unknown,
+  call: TaskCall,
+): Promise<unknown> {
+  const task = context.callbacks.claim(name);
+  if ('problem' in task.timing) {
+    task.close();
+    throw task.timing.problem;
+  }
+  const { timeoutSeconds, heartbeatSeconds } = task.timing;
+  call.scheduled = {
+    ...(timeoutSeconds !== undefined && { timeoutInSeconds: timeoutSeconds }),
+    ...(heartbeatSeconds !== undefined && { heartbeatInSeconds: heartbeatSeconds }),
+  };
+  task.start(context.abortSignal);
+  invokeLocalLambda(context.lambdas, parameters).then(
+    (result) => context.history.taskSubmitted(call, resource, result),
+    (error: unknown) => task.fail(error as Error),
+  );
+  const outcome = await task.outcome;
+  if (!outcome.ok) throw outcome.error;
+  return outcome.output;
 }
 
 function waitSeconds(kind: 'seconds' | 'timestamp', parameters: unknown, clock: Clock): number {
@@ -61,7 +97,9 @@ export function taskHandlers(context: HandlerContext): Handlers {
           ? await callSdkAction(resource.sdk, parameters, sdkCall)
           : resource.kind === 'dynamodb'
             ? await callDynamoDbTask(resource.task, parameters, sdkCall)
-            : await invokeLocalLambda(context.lambdas, parameters);
+            : resource.kind === 'lambda-callback'
+              ? await runCallbackTask(context, name, resource, parameters, call)
+              : await invokeLocalLambda(context.lambdas, parameters);
       call.result = result;
       return result as JsonValue;
     };

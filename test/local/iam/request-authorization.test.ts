@@ -182,6 +182,12 @@ describe('request → IAM authorization (Service Authorization Reference resourc
     expect(sfn('DescribeExecution', { executionArn: execution })).toEqual([
       { action: 'states:DescribeExecution', resource: execution },
     ]);
+    // The Service Authorization Reference lists no resource type for the callback actions: authorized on `*`.
+    for (const operation of ['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat']) {
+      expect(sfn(operation, { taskToken: 'AAAA', output: '{}' })).toEqual([
+        { action: `states:${operation}`, resource: '*' },
+      ]);
+    }
     expect(
       authorizationsFor({ service: 'CodePipeline', operation: 'StartPipelineExecution', input: { name: 'p1' } }, scope),
     ).toEqual([
@@ -221,16 +227,18 @@ describe('integrations Step Functions runs itself (not in the call log)', () => 
     taskScheduledEventDetails: { resourceType, resource, parameters: JSON.stringify(parameters) },
   });
 
-  test('lambda:invoke is lambda:InvokeFunction on the function ARN; aws-sdk Tasks are left to the call log', () => {
+  test('lambda:invoke (and its callback form) is lambda:InvokeFunction on the function ARN; aws-sdk Tasks are left to the call log', () => {
     const history = [
       scheduled('lambda', 'invoke', { FunctionName: 'validate', Payload: {} }),
       scheduled('lambda', 'invoke', { FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:smoke:live' }),
       scheduled('aws-sdk:ecs', 'describeServices', { Cluster: 'c' }),
+      scheduled('lambda', 'invoke.waitForTaskToken', { FunctionName: 'bake', Payload: { token: 'AAAA' } }),
       {},
     ];
     expect(integrationAuthorizations(history, scope).map((a) => a.request)).toEqual([
       { action: 'lambda:InvokeFunction', resource: 'arn:aws:lambda:us-east-1:123456789012:function:validate' },
       { action: 'lambda:InvokeFunction', resource: 'arn:aws:lambda:us-east-1:123456789012:function:smoke:live' },
+      { action: 'lambda:InvokeFunction', resource: 'arn:aws:lambda:us-east-1:123456789012:function:bake' },
     ]);
   });
 

@@ -74,7 +74,7 @@ describe('CreateStateMachine definition checks', () => {
     ['a direct Lambda ARN', 'arn:aws:lambda:us-east-1:123456789012:function:deploy'],
     ['an aws-sdk service that is not emulated', 'arn:aws:states:::aws-sdk:s3:getObject'],
     ['a .sync integration', 'arn:aws:states:::aws-sdk:ecs:runTask.sync'],
-    ['a .waitForTaskToken lambda', 'arn:aws:states:::lambda:invoke.waitForTaskToken'],
+    ['a .waitForTaskToken integration other than lambda:invoke', 'arn:aws:states:::sqs:sendMessage.waitForTaskToken'],
     ['an activity', 'arn:aws:states:us-east-1:123456789012:activity:approve'],
   ])('rejects %s', async (_what, resource) => {
     const error = await awsErrorOf(
