@@ -5,6 +5,8 @@
  */
 import { ECSClient, InvalidParameterException, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { startLocalAws, type LocalAws } from '../../../local/aws/server';
+import { launchTask } from '../../../local/dataplane/task-process';
+import type { TaskProcess } from '../../../local/dataplane/types';
 import { createEventBus, type LocalEvent } from '../../../local/events/event-bus';
 import { ACCOUNT, EcsHarness, REGION, type TaskSetWire, waitFor } from './support/ecs-harness';
 
@@ -237,6 +239,51 @@ describe('ECS Task State Change events', () => {
     });
     expect(stopped.containers[0]).not.toHaveProperty('exitCode');
     expect(stopped.containers[0]).toMatchObject({ lastStatus: 'STOPPED' });
+  });
+});
+
+describe('a real task process killed from outside', () => {
+  it('SIGKILL: STOPPED with EssentialContainerExited and exit code 137, as DescribeTasks reports it', async () => {
+    const recorder = new Recorder();
+    const processes: TaskProcess[] = [];
+    const h = new EcsHarness({
+      emit: recorder.emit,
+      launchTask: async (spec, clock) => {
+        const started = await launchTask(spec, clock);
+        processes.push(started);
+        return started;
+      },
+    });
+    try {
+      await h.createService(1);
+      await h.createTaskSet(await h.registerTaskDefinition('local/demo-app:blue'), 100);
+      const [task] = await waitFor(
+        'a running task',
+        async () => {
+          const tasks = await h.tasks();
+          return tasks[0]?.lastStatus === 'RUNNING' ? tasks : undefined;
+        },
+        30_000,
+      );
+      const taskArn = task?.taskArn ?? '';
+      const [running] = processes;
+      process.kill(running?.pid ?? 0, 'SIGKILL');
+      const stopped = await waitFor('stopped', () => recorder.stopped(taskArn), 30_000);
+      expect(recorder.statuses(taskArn).slice(2)).toEqual(['RUNNING/RUNNING', 'STOPPED/STOPPED']);
+      expect(stopped).toMatchObject({ stopCode: 'EssentialContainerExited', lastStatus: 'STOPPED' });
+      expect(stopped.containers[0]).toMatchObject({ exitCode: 137 });
+      const { tasks } = await h.call<{ tasks: Array<Record<string, unknown>> }>('DescribeTasks', {
+        cluster: 'demo',
+        tasks: [taskArn],
+      });
+      expect(tasks[0]).toMatchObject({
+        stopCode: stopped.stopCode,
+        stoppedReason: stopped.stoppedReason,
+        version: stopped.version,
+      });
+    } finally {
+      await h.close();
+    }
   });
 });
 
