@@ -11,12 +11,15 @@ import {
 } from './cloudformation/service';
 import type { LocalFunctionCode } from './cloudformation/environment';
 import { LocalNetwork } from './aws/network';
+import { albHostCounts, withListenerMetrics } from './cloudwatch/alb-metrics';
+import { createCloudWatchService, type LocalCloudWatch } from './cloudwatch/service';
 import { createCodePipelineService, type LocalCodePipeline } from './codepipeline/service';
 import { createDynamoDbService, type LocalDynamoDb } from './dynamodb/dynamodb-service';
 import { createEventBus, registerLocalEventBus, type LocalEventBus } from './events/event-bus';
 import { startLocalAws, type LocalAws } from './aws/server';
 import { launchTask } from './dataplane/task-process';
 import { createEcsService, type LocalEcs } from './ecs/ecs-service';
+import { localDataPlane } from './elbv2/local-data-plane';
 import { createElbv2Service, type Elbv2Service } from './elbv2/service';
 import { createStepFunctionsService, type StepFunctionsService } from './stepfunctions/service';
 
@@ -63,6 +66,8 @@ export interface RunningLocalAws {
   readonly codepipeline: LocalCodePipeline;
   /** EventBridge rules (harness/deploy puts the template's) over the events local services emit. */
   readonly events: LocalEventBus;
+  /** Metric alarms (state changes go to `events`) and metrics, the ALB's from the listeners' real requests. */
+  readonly cloudwatch: LocalCloudWatch;
   /** Local port each ALB listener port was given (known once the listener exists). */
   listenerPort(albPort: number): number;
   close(): Promise<void>;
@@ -85,7 +90,15 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
   };
   const listenerPortOption = (albPort: number): string =>
     options.portOptions?.listeners?.[albPort] ?? `the local port of listener ${albPort}`;
-  const elbv2 = createElbv2Service({ clock, network, region, accountId, listenerPort, listenerPortOption });
+  const cloudwatch = createCloudWatchService({
+    clock,
+    region,
+    accountId,
+    emit: (event) => events.putEvent(event),
+    hostCounts: () => albHostCounts(elbv2.state()),
+  });
+  const dataPlane = withListenerMetrics(localDataPlane, (outcome) => cloudwatch.recordListenerRequest(outcome));
+  const elbv2 = createElbv2Service({ clock, network, region, accountId, listenerPort, listenerPortOption, dataPlane });
   const ecs = createEcsService({
     clock,
     network,
@@ -133,7 +146,7 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
   try {
     server = await startLocalAws({
       port: ports.api,
-      services: [ecs, elbv2.service, sfn, cloudformation, codepipeline, dynamodb],
+      services: [ecs, elbv2.service, sfn, cloudformation, codepipeline, dynamodb, cloudwatch],
       faults: options.faults,
       authorize: options.authorize,
       region,
@@ -141,6 +154,7 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
     });
   } catch (error) {
     await Promise.allSettled([
+      cloudwatch.close(),
       codepipeline.close(),
       events.close(),
       sfn.close(),
@@ -164,6 +178,7 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
     cloudformation,
     codepipeline,
     events,
+    cloudwatch,
     listenerPort: (albPort) => {
       const listener = elbv2.state().listeners.find((l) => l.port === albPort);
       return listener?.localPort ?? listenerPort(albPort);
@@ -174,6 +189,7 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
       unregisterCloudFormation();
       unregisterEvents();
       await cloudformation.close();
+      await cloudwatch.close();
       await codepipeline.close();
       await events.close();
       await sfn.close();

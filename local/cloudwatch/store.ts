@@ -1,0 +1,72 @@
+/**
+ * Everything local CloudWatch knows: the metric alarms by name, and the metric series by identity (namespace, name,
+ * exact dimension set) with their samples. Samples older than AWS's longest retention of one-minute data (15 days, in
+ * emulated time) are dropped as new ones arrive.
+ */
+import { resourceNotFound } from './errors';
+import type { AlarmRecord, Dimension, MetricSeries, Sample } from './model';
+
+const RETENTION_MS = 15 * 24 * 3600 * 1000;
+/** How many samples a series takes between two prunings of expired ones. */
+const PRUNE_EVERY = 4096;
+
+export const sortedDimensions = (dimensions: readonly Dimension[]): Dimension[] =>
+  [...dimensions].sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
+
+export function metricKey(namespace: string, metricName: string, dimensions: readonly Dimension[]): string {
+  return JSON.stringify([namespace, metricName, sortedDimensions(dimensions).map((d) => [d.Name, d.Value])]);
+}
+
+export class CloudWatchStore {
+  readonly alarms = new Map<string, AlarmRecord>();
+  readonly metrics = new Map<string, MetricSeries & { sinceprune: number }>();
+
+  constructor(
+    readonly scope: { readonly region: string; readonly accountId: string },
+    readonly now: () => number,
+  ) {}
+
+  alarmArn(name: string): string {
+    return `arn:aws:cloudwatch:${this.scope.region}:${this.scope.accountId}:alarm:${name}`;
+  }
+
+  alarm(name: string): AlarmRecord {
+    const found = this.alarms.get(name);
+    if (!found) throw resourceNotFound(`Alarm ${name} not found`);
+    return found;
+  }
+
+  /** Alarm names in the order DescribeAlarms lists them (by name). */
+  alarmNames(): string[] {
+    return [...this.alarms.keys()].sort();
+  }
+
+  addSample(namespace: string, metricName: string, dimensions: readonly Dimension[], sample: Sample): void {
+    const key = metricKey(namespace, metricName, dimensions);
+    let series = this.metrics.get(key);
+    if (!series) {
+      series = { namespace, metricName, dimensions: sortedDimensions(dimensions), samples: [], sinceprune: 0 };
+      this.metrics.set(key, series);
+    }
+    series.samples.push(sample);
+    if (++series.sinceprune >= PRUNE_EVERY) {
+      series.sinceprune = 0;
+      const oldest = this.now() - RETENTION_MS;
+      series.samples = series.samples.filter((s) => s.t >= oldest);
+    }
+  }
+
+  /** The samples of one metric with start <= t < end (and the unit, if given). */
+  samples(
+    namespace: string,
+    metricName: string,
+    dimensions: readonly Dimension[],
+    start: number,
+    end: number,
+    unit?: string,
+  ): Sample[] {
+    const series = this.metrics.get(metricKey(namespace, metricName, dimensions));
+    if (!series) return [];
+    return series.samples.filter((s) => s.t >= start && s.t < end && (unit === undefined || s.unit === unit));
+  }
+}
