@@ -65,7 +65,7 @@ export async function startListener(options: LocalListenerOptions): Promise<List
     const groupId = picked.groupId;
     proxyRequest(req, res, picked.target, {
       agent,
-      listenerPort,
+      listenerPort: options.forwardedPort ?? listenerPort,
       ...(options.onRequest && {
         observe: (outcome) => report({ ...(groupId !== undefined && { groupId }), ...outcome }),
       }),

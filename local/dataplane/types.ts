@@ -145,6 +145,8 @@ export interface ListenerOptions {
   readonly portOption?: string;
   /** Who the listener is (ELBv2: the listener ARN), passed back in ListenerRequestOutcome. */
   readonly id?: string;
+  /** The port clients address (ELBv2: the listener's port, e.g. 80), sent as X-Forwarded-Port. @default port */
+  readonly forwardedPort?: number;
   /** Called once per client request with what became of it (metrics); must not throw. */
   readonly onRequest?: (outcome: ListenerRequestOutcome) => void;
 }

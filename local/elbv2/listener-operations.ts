@@ -26,6 +26,7 @@ async function startListenerServer(
       port: localPort,
       portOption: options.listenerPortOption?.(albPort),
       id: arn,
+      forwardedPort: albPort,
       route: (request) => {
         const listener = store.listeners.get(arn);
         if (!listener) return { kind: 'fixed', statusCode: 503, contentType: 'text/plain', body: 'Listener deleted' };

@@ -8,6 +8,7 @@ import { launchTask, type LocalTaskProcess } from '../../../local/dataplane/task
 import {
   PortInUseError,
   type ListenerRequest,
+  type ListenerRequestOutcome,
   type ListenerServer,
   type RouteDecision,
   type RouteTarget,
@@ -22,7 +23,10 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-async function listen(route: () => RouteDecision, extra: { random?: () => number } = {}): Promise<ListenerServer> {
+async function listen(
+  route: () => RouteDecision,
+  extra: Omit<Parameters<typeof startListener>[0], 'port' | 'route'> = {},
+): Promise<ListenerServer> {
   const listener = await startListener({ port: 0, route, ...extra });
   listeners.push(listener);
   return listener;
@@ -99,6 +103,44 @@ describe('startListener', () => {
       'x-forwarded-proto': 'http',
       'x-forwarded-port': String(listener.port),
     });
+  });
+
+  it('sends the port clients address as X-Forwarded-Port when given one (ELBv2: the ALB listener port)', async () => {
+    const blue = await target('blue');
+    const listener = await listen(() => forward({ weight: 1, targets: [routeTo(blue)] }), { forwardedPort: 80 });
+    await get(listener.port, '/');
+    expect(blue.headers[0]?.['x-forwarded-port']).toBe('80');
+  });
+
+  it('reports each request: who answered, the status, the group and listener ids, the target time', async () => {
+    const blue = await target('blue');
+    const outcomes: ListenerRequestOutcome[] = [];
+    let decision: RouteDecision = {
+      kind: 'forward',
+      groups: [{ weight: 1, targets: [routeTo(blue)], id: 'tg-blue' }],
+    };
+    const listener = await listen(() => decision, { id: 'listener-1', onRequest: (o) => outcomes.push(o) });
+    await get(listener.port, '/');
+    decision = { kind: 'forward', groups: [{ weight: 1, targets: [], id: 'tg-empty' }] };
+    await get(listener.port, '/');
+    decision = { kind: 'fixed', statusCode: 404, contentType: 'text/plain', body: 'no' };
+    await get(listener.port, '/');
+    const closed = await startControlledServer('gone');
+    await closed.close();
+    decision = { kind: 'forward', groups: [{ weight: 1, targets: [routeTo(closed)], id: 'tg-gone' }] };
+    await get(listener.port, '/');
+    expect(outcomes).toEqual([
+      {
+        listenerId: 'listener-1',
+        groupId: 'tg-blue',
+        statusCode: 200,
+        from: 'target',
+        targetResponseWallMs: expect.any(Number) as number,
+      },
+      { listenerId: 'listener-1', statusCode: 503, from: 'elb' },
+      { listenerId: 'listener-1', statusCode: 404, from: 'elb' },
+      { listenerId: 'listener-1', groupId: 'tg-gone', statusCode: 502, from: 'elb' },
+    ]);
   });
 
   it('round-robins over healthy targets and never sends to an unhealthy one while a healthy one exists', async () => {
