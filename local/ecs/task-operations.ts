@@ -59,7 +59,7 @@ export const describeTasks: OperationHandler = ({ store }, input) => {
   return { tasks, failures };
 };
 
-/** The stoppedReason of a task StopTask stopped without a reason (by observation: the API reference gives none). */
+/** The stoppedReason of a task StopTask stopped without a reason (unverified: the API reference gives none). */
 export const STOPPED_BY_USER = 'Task stopped by user';
 
 /**

@@ -102,6 +102,8 @@ export function serviceToWire(store: EcsStore, service: ServiceRecord, withTags:
   };
 }
 
+const eniAttachmentId = (task: TaskRecord): string => `eni-${task.id.slice(0, 17)}`;
+
 /** The essential container's ARN, in the format ECS uses since 2021 (cluster and task id in the path). */
 export const containerArn = (store: EcsStore, task: TaskRecord): string =>
   `arn:aws:ecs:${store.scope.region}:${store.scope.accountId}:container/${task.clusterName}/${task.id}/${task.containerId}`;
@@ -149,12 +151,12 @@ export function taskToWire(store: EcsStore, task: TaskRecord): Record<string, un
         lastStatus: task.lastStatus === 'STOPPED' ? 'STOPPED' : task.lastStatus === 'RUNNING' ? 'RUNNING' : 'PENDING',
         exitCode: task.exitCode,
         healthStatus: 'UNKNOWN',
-        networkInterfaces: [{ privateIpv4Address: task.privateIp }],
+        networkInterfaces: [{ attachmentId: eniAttachmentId(task), privateIpv4Address: task.privateIp }],
       },
     ],
     attachments: [
       {
-        id: `eni-${task.id.slice(0, 17)}`,
+        id: eniAttachmentId(task),
         type: 'ElasticNetworkInterface',
         status: task.lastStatus === 'STOPPED' ? 'DELETED' : 'ATTACHED',
         details: [{ name: 'privateIPv4Address', value: task.privateIp }],

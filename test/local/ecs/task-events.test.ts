@@ -123,15 +123,22 @@ describe('ECS Task State Change events', () => {
         image: 'demo-app:blue',
         lastStatus: 'RUNNING',
         healthStatus: 'UNKNOWN',
-        networkInterfaces: [{ privateIpv4Address: expect.any(String) }],
+        networkInterfaces: [{ attachmentId: expect.any(String), privateIpv4Address: expect.any(String) }],
       },
     ]);
+    // The guide's example spells the ENI attachment's type `eni` (DescribeTasks: ElasticNetworkInterface).
     expect(detail.attachments).toEqual([
-      expect.objectContaining({ type: 'ElasticNetworkInterface', status: 'ATTACHED' }),
+      {
+        id: (detail.containers[0]?.networkInterfaces as Array<{ attachmentId: string }>)[0]?.attachmentId,
+        type: 'eni',
+        status: 'ATTACHED',
+        details: [{ name: 'privateIPv4Address', value: expect.any(String) }],
+      },
     ]);
     // The same values as DescribeTasks, timestamps as ISO strings instead of epoch seconds.
     const iso = (seconds: unknown): string => new Date((seconds as number) * 1000).toISOString();
-    const { createdAt, startedAt, tags: _tags, ...rest } = JSON.parse(JSON.stringify(described)) as Detail;
+    const { createdAt, startedAt, tags: _tags, attachments, ...rest } = JSON.parse(JSON.stringify(described)) as Detail;
+    expect(attachments).toEqual([{ ...(detail.attachments as object[])[0], type: 'ElasticNetworkInterface' }]);
     expect(detail).toMatchObject({ ...rest, createdAt: iso(createdAt), startedAt: iso(startedAt) });
     // Emulated time: the clock runs a hundred times faster than the wall here.
     const after = h.clock.now();
