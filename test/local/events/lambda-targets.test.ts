@@ -5,6 +5,15 @@
  * theirs.
  */
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  CreateTaskSetCommand,
+  ECSClient,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  StopTaskCommand,
+} from '@aws-sdk/client-ecs';
 import { localClientConfig } from '../../../local/aws/client-config';
 import type { CfnTemplate } from '../../../local/cloudformation/model';
 import { localEvent, type Delivery, type LocalEvent } from '../../../local/events/event-bus';
@@ -22,7 +31,7 @@ const calls = new Map<string, unknown[]>();
 beforeAll(async () => {
   aws = await startLocalAwsStack({ timeScale: 0.01, ports: { api: 0, listeners: {} } });
   cfn = new CloudFormationClient(localClientConfig(aws.endpoint, LOCAL_REGION));
-  for (const name of ['Wake', 'Other', 'Throws']) {
+  for (const name of ['Wake', 'Other', 'Throws', 'GreenStopped']) {
     aws.sfn.registerLambda(name, (event) => {
       calls.set(name, [...(calls.get(name) ?? []), event]);
       if (name === 'Throws') return Promise.reject(new TypeError('handler broke'));
@@ -40,6 +49,17 @@ beforeEach(() => {
   for (const { id } of aws.events.lambdaPermissions()) aws.events.removeLambdaPermission(id);
 });
 
+/** Polls (wall time, generous) until `check` is truthy. */
+async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 interface RuleOptions {
   readonly fn?: string;
   readonly input?: string;
@@ -49,6 +69,7 @@ interface RuleOptions {
   readonly principal?: string;
   /** The function the permission is for. @default the target's */
   readonly permissionFor?: string;
+  readonly pattern?: Record<string, unknown>;
 }
 
 /** A stack with one rule on `source: [SOURCE]` targeting a Lambda function, and its AWS::Lambda::Permission. */
@@ -61,7 +82,7 @@ async function stackWith(o: RuleOptions = {}): Promise<{ rule: string; source: s
       Rule: {
         Type: 'AWS::Events::Rule',
         Properties: {
-          EventPattern: { source: [source] },
+          EventPattern: o.pattern ?? { source: [source] },
           Targets: [{ Id: 'Target', Arn: target, ...(o.input !== undefined && { Input: o.input }) }],
         },
       },
@@ -177,4 +198,59 @@ test('putRule refuses a Lambda target that is not a function ARN', () => {
       targets: [{ id: 't', arn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:layer:x` }],
     }),
   ).toThrow(/invokes only Step Functions state machines, CodePipeline pipelines and Lambda functions/);
+});
+
+test('local AWS wires ECS to the bus and the bus to Lambda: a stopped task of the task set wakes the function', async () => {
+  const ecs = new ECSClient(localClientConfig(aws.endpoint, LOCAL_REGION));
+  try {
+    await ecs.send(new CreateClusterCommand({ clusterName: 'events' }));
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: 'events',
+        serviceName: 'web',
+        desiredCount: 1,
+        deploymentController: { type: 'EXTERNAL' },
+      }),
+    );
+    const { taskDefinition } = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'web',
+        containerDefinitions: [
+          { name: 'web', image: 'local/demo-app:blue', essential: true, portMappings: [{ containerPort: 8080 }] },
+        ],
+      }),
+    );
+    const { taskSet } = await ecs.send(
+      new CreateTaskSetCommand({
+        cluster: 'events',
+        service: 'web',
+        taskDefinition: taskDefinition?.taskDefinitionArn,
+        launchType: 'FARGATE',
+        scale: { value: 100, unit: 'PERCENT' },
+      }),
+    );
+    const green = taskSet?.id ?? '';
+    await stackWith({
+      fn: 'GreenStopped',
+      pattern: {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Task State Change'],
+        detail: { lastStatus: ['STOPPED'], startedBy: [green] },
+      },
+    });
+    const [taskArn] = await until('a task', async () => {
+      const { taskArns = [] } = await ecs.send(new ListTasksCommand({ cluster: 'events', startedBy: green }));
+      return taskArns.length > 0 && taskArns;
+    });
+    await ecs.send(new StopTaskCommand({ cluster: 'events', task: taskArn, reason: 'green is bad' }));
+    const [woken] = await until('the function woken', () => calls.get('GreenStopped'));
+    expect(woken).toMatchObject({
+      source: 'aws.ecs',
+      'detail-type': 'ECS Task State Change',
+      resources: [taskArn],
+      detail: { lastStatus: 'STOPPED', stopCode: 'UserInitiated', stoppedReason: 'green is bad', startedBy: green },
+    });
+  } finally {
+    ecs.destroy();
+  }
 });
