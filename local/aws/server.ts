@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as zlib from 'node:zlib';
 import { PortInUseError } from '../dataplane/types';
 import { CallLog } from './call-log';
 import type { FaultCall, FaultHook, LostResponse } from './faults';
@@ -73,11 +74,23 @@ function regionFromAuthorization(header: string | undefined): string | undefined
   return /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\//.exec(header ?? '')?.[1];
 }
 
+/**
+ * The request body as text. SDK clients gzip large bodies of operations that support request compression
+ * (CloudWatch PutMetricData above 10 KB), with `Content-Encoding: gzip`, which AWS accepts.
+ */
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      try {
+        const gzipped = String(req.headers['content-encoding'] ?? '').toLowerCase() === 'gzip';
+        resolve((gzipped ? zlib.gunzipSync(body) : body).toString('utf8'));
+      } catch (error) {
+        reject(error as Error);
+      }
+    });
     req.on('error', reject);
   });
 }
