@@ -20,6 +20,7 @@ export const EMULATED_TYPES = [
   'AWS::CodePipeline::Pipeline',
   'AWS::Events::Rule',
   'AWS::Lambda::Permission',
+  'AWS::CloudWatch::Alarm',
 ] as const;
 
 /** Types local AWS does not run but whose names and ARNs the emulated resources refer to. */

@@ -216,7 +216,7 @@ export const putMetricAlarm: OperationHandler = ({ store, evaluator }, input) =>
     existing.config = config;
     existing.datapointsToAlarmGiven = datapointsToAlarm !== undefined;
     existing.configurationUpdated = now;
-    if (tags) existing.tags = mergeTags(existing.tags, tags);
+    // Tags given to an update are ignored (TagResource changes them on AWS).
     evaluator.start(existing);
     return {};
   }
@@ -234,15 +234,6 @@ export const putMetricAlarm: OperationHandler = ({ store, evaluator }, input) =>
   evaluator.start(alarm);
   return {};
 };
-
-function mergeTags(
-  current: ReadonlyArray<{ Key: string; Value: string }>,
-  added: ReadonlyArray<{ Key: string; Value: string }>,
-): Array<{ Key: string; Value: string }> {
-  const byKey = new Map(current.map((t) => [t.Key, t.Value]));
-  for (const t of added) byKey.set(t.Key, t.Value);
-  return [...byKey].map(([Key, Value]) => ({ Key, Value }));
-}
 
 /** NextToken of DescribeAlarms: the base64 of the last name returned. */
 const encodeToken = (name: string): string => Buffer.from(JSON.stringify({ after: name }), 'utf8').toString('base64');

@@ -1,5 +1,6 @@
 /** The handler of each resource type local CloudFormation knows (see ../resource-types.ts). */
 import { isCustomResourceType, NAMED_ONLY_TYPES } from '../resource-types';
+import { alarmHandler } from './cloudwatch';
 import { customResourceHandler } from './custom-resource';
 import { tableHandler } from './dynamodb';
 import { clusterHandler, serviceHandler, taskDefinitionHandler } from './ecs';
@@ -22,6 +23,7 @@ const HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   'AWS::StepFunctions::StateMachine': stateMachineHandler,
   'AWS::CodePipeline::Pipeline': pipelineHandler,
   'AWS::Events::Rule': eventRuleHandler,
+  'AWS::CloudWatch::Alarm': alarmHandler,
   'AWS::Lambda::Function': lambdaFunctionHandler,
   'AWS::Lambda::Permission': lambdaPermissionHandler,
 };
