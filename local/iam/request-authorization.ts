@@ -23,6 +23,8 @@
  * | sfn SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat | none (`*`): the task token names no resource |
  * | codepipeline StartPipelineExecution | pipeline* (`arn:aws:codepipeline:REGION:ACCOUNT:NAME`) |
  * | dynamodb GetItem, PutItem, UpdateItem, DeleteItem | table* (`arn:aws:dynamodb:REGION:ACCOUNT:table/NAME`) |
+ * | cloudwatch PutMetricAlarm, SetAlarmState, DeleteAlarms, DescribeAlarms | alarm* (`…:alarm:NAME`; `alarm:*` if unnamed) |
+ * | cloudwatch PutMetricData (`cloudwatch:namespace`), GetMetricStatistics | none (`*`) |
  *
  * Resources that do not exist yet (the task set CreateTaskSet makes, the target group CreateTargetGroup makes) are
  * named with `*` for the id AWS has not assigned: `task-set/CLUSTER/SERVICE/*`, `targetgroup/NAME/*`,
@@ -313,6 +315,33 @@ function dynamoDbRequests(operation: string, input: Readonly<Record<string, unkn
   }
 }
 
+/**
+ * CloudWatch calls (the controller reading its alarm gates, tests and operators forcing a state, metrics): alarm
+ * actions on the alarm by name (`arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME`, `alarm:*` when DescribeAlarms names
+ * none), metric actions on `*` (PutMetricData with `cloudwatch:namespace`).
+ */
+function cloudWatchRequests(operation: string, input: Readonly<Record<string, unknown>>, scope: AccountScope) {
+  const action = `cloudwatch:${operation}`;
+  const alarm = (name: string): string => `arn:aws:cloudwatch:${scope.region}:${scope.accountId}:alarm:${name}`;
+  const names = Array.isArray(input.AlarmNames) ? input.AlarmNames.map(String) : undefined;
+  switch (operation) {
+    case 'PutMetricAlarm':
+    case 'SetAlarmState':
+      return [{ action, resource: alarm(required(input, 'AlarmName', action)) }];
+    case 'DeleteAlarms':
+    case 'DescribeAlarms':
+      return names && names.length > 0
+        ? names.map((name) => ({ action, resource: alarm(name) }))
+        : [{ action, resource: alarm('*') }];
+    case 'PutMetricData':
+      return [{ action, resource: '*', context: { 'cloudwatch:namespace': required(input, 'Namespace', action) } }];
+    case 'GetMetricStatistics':
+      return [{ action, resource: '*' }];
+    default:
+      return undefined;
+  }
+}
+
 /** A resource ARN that names one existing resource (not `*`, not a pattern for one not created yet). */
 const namesOneResource = (resource: string): boolean => resource.startsWith('arn:') && !resource.includes('*');
 
@@ -336,7 +365,9 @@ export function authorizationsFor(
             ? codePipelineRequests(call.operation, call.input, scope)
             : call.service === 'DynamoDB'
               ? dynamoDbRequests(call.operation, call.input, scope)
-              : undefined;
+              : call.service === 'CloudWatch'
+                ? cloudWatchRequests(call.operation, call.input, scope)
+                : undefined;
   if (requests === undefined) throw new UnmappedOperationError(call);
   const lookup = options.resourceTags;
   if (!lookup) return requests;
