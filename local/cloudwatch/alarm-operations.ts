@@ -28,6 +28,7 @@ export const MAX_ALARMS = 10_000;
 const MAX_ACTIONS = 5;
 const MAX_DIMENSIONS = 30;
 const ONE_DAY_SECONDS = 86_400;
+const SEVEN_DAYS_SECONDS = 604_800;
 const TREAT_MISSING: readonly TreatMissingData[] = ['breaching', 'notBreaching', 'ignore', 'missing'];
 const STATIC_OPERATORS: readonly ComparisonOperator[] = [
   'GreaterThanOrEqualToThreshold',
@@ -141,17 +142,20 @@ export const putMetricAlarm: OperationHandler = ({ store, evaluator }, input) =>
   if (extendedStatistic !== undefined && !PERCENTILE.test(extendedStatistic)) {
     throw invalidParameterValue(
       `The value ${extendedStatistic} for parameter ExtendedStatistic is not supported: local CloudWatch knows ` +
-        'percentiles p0.0 to p100 (pNN or pNN.NN).',
+        'percentiles only (p0 to p100, pNN or pNN.NN), not trimmed or winsorized means, IQM or ranks (see README).',
     );
   }
   if (period === undefined) throw missingParameter('The parameter Period is required.');
-  if (period !== 10 && period !== 30 && period % 60 !== 0) {
-    throw invalidParameterValue('The parameter Period must be 10, 30 or a multiple of 60.');
+  if (period !== 10 && period !== 20 && period !== 30 && period % 60 !== 0) {
+    throw invalidParameterValue('The parameter Period must be 10, 20, 30 or a multiple of 60.');
   }
-  if (evaluationPeriods * period > ONE_DAY_SECONDS) {
+  // Seven days at most; one day for periods under an hour.
+  const longest = period < 3600 ? ONE_DAY_SECONDS : SEVEN_DAYS_SECONDS;
+  if (evaluationPeriods * period > longest) {
     throw invalidParameterValue(
       `The evaluation period (EvaluationPeriods ${evaluationPeriods} x Period ${period} = ` +
-        `${evaluationPeriods * period} seconds) must not exceed 86400 seconds (one day).`,
+        `${evaluationPeriods * period} seconds) must not exceed ${longest} seconds` +
+        `${period < 3600 ? ' for a period under one hour' : ''}.`,
     );
   }
   if (datapointsToAlarm !== undefined && datapointsToAlarm > evaluationPeriods) {
