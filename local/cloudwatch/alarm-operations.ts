@@ -1,6 +1,7 @@
 /** PutMetricAlarm, DescribeAlarms, DeleteAlarms and SetAlarmState (metric alarms on one metric, static thresholds). */
 import {
   Constraints,
+  validationError,
   invalidFormat,
   invalidNextToken,
   invalidParameterCombination,
@@ -275,7 +276,8 @@ export const describeAlarms: OperationHandler = ({ store }, input) => {
   }
   const otherThanPaging = Object.keys(input).filter((k) => !['MaxRecords', 'NextToken', 'AlarmTypes'].includes(k));
   if ((children !== undefined || parents !== undefined) && otherThanPaging.length > 1) {
-    throw invalidParameterCombination(
+    // "If you do so, you receive a validation error."
+    throw validationError(
       'With ChildrenOfAlarmName or ParentsOfAlarmName, only MaxRecords and NextToken may be specified.',
     );
   }
@@ -318,13 +320,13 @@ export const deleteAlarms: OperationHandler = ({ store }, input) => {
   constraints.count(names, 'alarmNames', 100);
   names.forEach((n, i) => checkAlarmName(n, `alarmNames.${i + 1}.member`, constraints));
   constraints.check();
-  // All or nothing: one unknown name deletes none.
+  // "If you specify any incorrect alarm names, the alarms you specify with correct names are still deleted."
   const unknown = names.filter((n) => !store.alarms.has(n));
-  if (unknown.length > 0) throw resourceNotFound(`${unknown.join(', ')} not found`);
   for (const n of names) {
     store.alarms.get(n)?.stopEvaluation();
     store.alarms.delete(n);
   }
+  if (unknown.length > 0) throw resourceNotFound(`${unknown.join(', ')} not found`);
   return {};
 };
 

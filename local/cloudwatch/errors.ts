@@ -19,6 +19,8 @@ export const invalidNextToken = (): AwsError => new AwsError('InvalidNextToken',
 
 export const invalidFormat = (message: string): AwsError => new AwsError('InvalidFormat', message);
 
+export const validationError = (message: string): AwsError => new AwsError('ValidationError', message);
+
 /**
  * The framework's constraint checks (lengths, ranges, list sizes) that the SDK schema does not carry: one
  * ValidationError listing every violation, worded as AWS words them.

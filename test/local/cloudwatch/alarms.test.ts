@@ -246,11 +246,7 @@ describe('DescribeAlarms', () => {
     ['MaxRecords 101', { MaxRecords: 101 }, 'ValidationError'],
     ['MaxRecords 0', { MaxRecords: 0 }, 'ValidationError'],
     ['a made-up NextToken', { NextToken: 'not-a-token' }, 'InvalidNextToken'],
-    [
-      'ChildrenOfAlarmName with a filter',
-      { ChildrenOfAlarmName: 'x', StateValue: 'OK' },
-      'InvalidParameterCombination',
-    ],
+    ['ChildrenOfAlarmName with a filter', { ChildrenOfAlarmName: 'x', StateValue: 'OK' }, 'ValidationError'],
     ['an unknown state', { StateValue: 'BROKEN' as 'OK' }, 'ValidationError'],
   ])('refuses %s', async (_, input, code) => {
     expect((await errorOf(client.send(new DescribeAlarmsCommand(input)))).code).toBe(code);
@@ -258,13 +254,15 @@ describe('DescribeAlarms', () => {
 });
 
 describe('DeleteAlarms and SetAlarmState', () => {
-  it('deletes all named alarms, or none when one does not exist (ResourceNotFound)', async () => {
+  it('deletes the named alarms; an unknown name is ResourceNotFound, and the known ones are still deleted', async () => {
     await put(base('delete-a'));
     await put(base('delete-b'));
+    await put(base('delete-c'));
     const failure = await errorOf(client.send(new DeleteAlarmsCommand({ AlarmNames: ['delete-a', 'missing'] })));
     expect(failure).toMatchObject({ name: 'ResourceNotFound', code: 'ResourceNotFound', status: 404 });
-    expect(await alarmState(client, 'delete-a')).toBe('INSUFFICIENT_DATA');
-    await client.send(new DeleteAlarmsCommand({ AlarmNames: ['delete-a', 'delete-b'] }));
+    expect(await alarmState(client, 'delete-a')).toBeUndefined();
+    expect(await alarmState(client, 'delete-b')).toBe('INSUFFICIENT_DATA');
+    await client.send(new DeleteAlarmsCommand({ AlarmNames: ['delete-b', 'delete-c'] }));
     expect((await client.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'delete-' }))).MetricAlarms).toEqual([]);
   });
 
