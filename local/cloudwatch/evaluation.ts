@@ -94,10 +94,10 @@ export function evaluate(
     period: config.period,
     recentDatapoints: present.map((p) => p.value),
     threshold: config.threshold,
-    evaluatedDatapoints: newestFirst.map((p) => ({
+    // Newest first; a period without data has its timestamp only.
+    evaluatedDatapoints: [...periods].reverse().map((p) => ({
       timestamp: cloudWatchTime(p.start),
-      sampleCount: p.sampleCount,
-      value: p.value,
+      ...(p.value !== undefined && { sampleCount: p.sampleCount, value: p.value }),
     })),
   });
   const points = (list: readonly EvaluatedPeriod[]): string =>
