@@ -16,7 +16,7 @@ import type { ListenerRequestOutcome } from '../dataplane/types';
 import type { Elbv2DataPlane } from '../elbv2/data-plane';
 import type { Elbv2State } from '../elbv2/snapshot';
 import type { Dimension } from './model';
-import type { CloudWatchStore } from './store';
+import type { CloudWatchStore, StoredSeries } from './store';
 
 export const ALB_NAMESPACE = 'AWS/ApplicationELB';
 
@@ -70,6 +70,9 @@ export function withListenerMetrics(
 }
 
 export class AlbMetrics {
+  /** Series by metric name and dimension values: every request adds to several, so they are looked up once. */
+  private readonly series = new Map<string, StoredSeries>();
+
   constructor(
     private readonly store: CloudWatchStore,
     private readonly clock: Clock,
@@ -77,7 +80,15 @@ export class AlbMetrics {
 
   private add(metricName: string, dimensionSets: readonly Dimension[][], value: number, unit: string): void {
     const sample = { t: this.clock.now(), unit, values: [value] };
-    for (const dimensions of dimensionSets) this.store.addSample(ALB_NAMESPACE, metricName, dimensions, sample);
+    for (const dimensions of dimensionSets) {
+      const key = `${metricName} ${dimensions.map((d) => d.Value).join(' ')}`;
+      let series = this.series.get(key);
+      if (!series) {
+        series = this.store.series(ALB_NAMESPACE, metricName, dimensions);
+        this.series.set(key, series);
+      }
+      this.store.push(series, sample);
+    }
   }
 
   /** One client request a listener answered. */

@@ -17,9 +17,12 @@ export function metricKey(namespace: string, metricName: string, dimensions: rea
   return JSON.stringify([namespace, metricName, sortedDimensions(dimensions).map((d) => [d.Name, d.Value])]);
 }
 
+/** A series and how many samples it took since expired ones were last dropped. */
+export type StoredSeries = MetricSeries & { sinceprune: number };
+
 export class CloudWatchStore {
   readonly alarms = new Map<string, AlarmRecord>();
-  readonly metrics = new Map<string, MetricSeries & { sinceprune: number }>();
+  readonly metrics = new Map<string, StoredSeries>();
 
   constructor(
     readonly scope: { readonly region: string; readonly accountId: string },
@@ -42,12 +45,21 @@ export class CloudWatchStore {
   }
 
   addSample(namespace: string, metricName: string, dimensions: readonly Dimension[], sample: Sample): void {
+    this.push(this.series(namespace, metricName, dimensions), sample);
+  }
+
+  /** The series of a metric, created empty on first use (callers on a hot path keep it and push to it). */
+  series(namespace: string, metricName: string, dimensions: readonly Dimension[]): StoredSeries {
     const key = metricKey(namespace, metricName, dimensions);
     let series = this.metrics.get(key);
     if (!series) {
       series = { namespace, metricName, dimensions: sortedDimensions(dimensions), samples: [], sinceprune: 0 };
       this.metrics.set(key, series);
     }
+    return series;
+  }
+
+  push(series: StoredSeries, sample: Sample): void {
     series.samples.push(sample);
     if (++series.sinceprune >= PRUNE_EVERY) {
       series.sinceprune = 0;
