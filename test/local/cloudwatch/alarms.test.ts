@@ -509,4 +509,45 @@ describe('the query protocol (AWS CLI v1)', () => {
     expect(refused.status).toBe(404);
     expect(refused.body).toContain('<Code>ResourceNotFound</Code>');
   });
+
+  it('puts metric data and reads statistics with ISO-8601 timestamps', async () => {
+    const now = new Date(aws.clock.now());
+    const put = await query({
+      Action: 'PutMetricData',
+      Namespace: 'Cli',
+      'MetricData.member.1.MetricName': 'Hits',
+      'MetricData.member.1.Value': '3',
+      'MetricData.member.1.Unit': 'Count',
+      'MetricData.member.1.Timestamp': now.toISOString(),
+      'MetricData.member.2.MetricName': 'Hits',
+      'MetricData.member.2.Value': '4',
+      'MetricData.member.2.Unit': 'Count',
+      'MetricData.member.2.Timestamp': now.toISOString(),
+    });
+    expect(put.status).toBe(200);
+    const read = await query({
+      Action: 'GetMetricStatistics',
+      Namespace: 'Cli',
+      MetricName: 'Hits',
+      StartTime: new Date(now.getTime() - 3_600_000).toISOString(),
+      EndTime: new Date(now.getTime() + 3_600_000).toISOString(),
+      Period: '3600',
+      'Statistics.member.1': 'Sum',
+      'Statistics.member.2': 'SampleCount',
+    });
+    expect(read.status).toBe(200);
+    expect(read.body).toContain('<Label>Hits</Label>');
+    expect(read.body).toMatch(
+      /<Datapoints><member><Timestamp>[^<]+Z<\/Timestamp><Sum>7<\/Sum><SampleCount>2<\/SampleCount><Unit>Count<\/Unit><\/member><\/Datapoints>/,
+    );
+    const refused = await query({
+      Action: 'PutMetricData',
+      Namespace: 'AWS/Mine',
+      'MetricData.member.1.MetricName': 'x',
+      'MetricData.member.1.Value': '1',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('<Code>InvalidParameterValue</Code>');
+    expect(refused.body).toContain('<Type>Sender</Type>');
+  });
 });
