@@ -64,6 +64,7 @@ export class Scheduler {
 
   private reconcile(service: ServiceRecord, taskSet: TaskSetRecord): void {
     const { store, clock } = this.deps;
+    this.replaceUnhealthy(service, taskSet);
     const tasks = store.tasksOf(taskSet);
     const live = tasks.filter((t) => t.desiredStatus === 'RUNNING');
     const desired = store.desiredCountOf(taskSet);
@@ -84,6 +85,31 @@ export class Scheduler {
       return;
     }
     this.updateStability(taskSet);
+  }
+
+  /**
+   * "The service scheduler also replaces tasks determined to be unhealthy after a container health check or a load
+   * balancer target group health check fails" (ECS developer guide, Amazon ECS services), task set tasks included
+   * (the service event "(service …, taskSet …) (task …) (port …) is unhealthy in (target-group …)"). A running task
+   * whose target is `unhealthy` in any of its task set's target groups, once the service's health check grace period
+   * (from the task's start) has passed, is stopped with ECS's reason; the desired count then launches its replacement.
+   * Divergence: AWS may start the replacement first when the service's maximumPercent leaves room; here the task
+   * stops first (see README).
+   */
+  private replaceUnhealthy(service: ServiceRecord, taskSet: TaskSetRecord): void {
+    const { store, clock, targets } = this.deps;
+    const graceMs = (service.healthCheckGracePeriodSeconds ?? 0) * 1000;
+    for (const task of store.tasksOf(taskSet)) {
+      if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING') continue;
+      if (clock.now() < (task.startedAt ?? task.createdAt) + graceMs) continue;
+      const failing = taskSet.loadBalancers.find(
+        (lb) =>
+          targets.health(lb.targetGroupArn, { id: task.privateIp, port: lb.containerPort })?.state === 'unhealthy',
+      );
+      if (failing !== undefined) {
+        this.runner.stop(task, `Task failed ELB health checks in (target-group ${failing.targetGroupArn})`);
+      }
+    }
   }
 
   /** AWS keeps stopped tasks describable for about an hour; so do we, which bounds memory in long crash loops. */

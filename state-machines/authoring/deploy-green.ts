@@ -610,7 +610,7 @@ const definition: StateMachine = leasedMachine(
     IsGreenFailing: {
       Type: 'Choice',
       Comment:
-        "Fail fast, as ECS's deployment circuit breaker does: enough of green's tasks stopped on their own, or a green target answered its health check with the wrong status code in enough polls in a row. Fewer (a task replaced early, a target still warming up) keeps waiting.",
+        "Fail fast, as ECS's deployment circuit breaker does: enough of green's tasks failed (stopped on their own, or stopped by ECS for failing their load balancer health checks), or a green target answered its health check with the wrong status code in enough polls in a row. Fewer (a task replaced early, a target still warming up) keeps waiting.",
       Choices: [
         { ...tooManyTaskFailures('$.stopped', '$.failFast.failFastThreshold'), Next: 'NoteFailingByTasks' },
         {
@@ -666,7 +666,7 @@ const definition: StateMachine = leasedMachine(
       'BlueGreen.GreenTasksFailing',
       {
         format:
-          "States.Format('Green keeps failing: {} of its tasks stopped on their own (the limit is {}), so deploy-green stopped waiting after {} of its {} seconds. ECS says: {}. Target health: {}. Fix the image or the task definition (their logs say more), then deploy again.', States.ArrayLength($.failingBy.tasks), $.failFast.failFastThreshold, States.MathAdd($.health.elapsedSeconds, 10), $.limits.healthTimeoutSeconds, States.JsonToString(States.ArrayGetItem(States.ArrayPartition($.failingBy.tasks, 5), 0)), States.JsonToString($.failingBy.targets))",
+          "States.Format('Green keeps failing: {} of its tasks failed (the limit is {}), so deploy-green stopped waiting after {} of its {} seconds. ECS says: {}. Target health: {}. Fix the image or the task definition (their logs say more), then deploy again.', States.ArrayLength($.failingBy.tasks), $.failFast.failFastThreshold, States.MathAdd($.health.elapsedSeconds, 10), $.limits.healthTimeoutSeconds, States.JsonToString(States.ArrayGetItem(States.ArrayPartition($.failingBy.tasks, 5), 0)), States.JsonToString($.failingBy.targets))",
       },
       'UndoDetachHealthRule',
     ),

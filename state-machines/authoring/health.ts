@@ -156,9 +156,10 @@ const NOT_A_FAILURE = '-';
 /**
  * The tasks of a task set that stopped on their own, quoted: ListTasks (`startedBy` = the task set id: ECS starts a
  * task set's tasks with its id; `desiredStatus` STOPPED: stopped tasks stay listed for at least an hour), then
- * DescribeTasks, then each task is classified. A task failed when its stop code is `TaskFailedToStart`, or
- * `EssentialContainerExited` with a container that exited with a non-zero code (a task scaled in or replaced by the
- * scheduler is not a failure). At `resultPath`: `summaries` (each failed task quoted as `task ID: stoppedReason
+ * DescribeTasks, then each task is classified. A task failed when its stop code is `TaskFailedToStart`,
+ * `EssentialContainerExited` with a container that exited with a non-zero code, or `ServiceSchedulerInitiated` with
+ * ECS's reason "Task failed ELB health checks in (target-group …)" (ECS replaces a task whose target fails its health
+ * checks); a task scaled in is not a failure. At `resultPath`: `summaries` (each failed task quoted as `task ID: stoppedReason
  * (stop code; container exit codes)`, every other task as `-`; `quotes`: `{ text, failed }` each), `distinct` (how
  * many distinct quotes) and `anyOk` (whether a `-` is among them): the number of failed tasks is `distinct`, less one when `anyOk`. Only the first 100
  * stopped tasks are read (ListTasks' page, DescribeTasks' limit); a crash loop reaches any sane threshold well
@@ -188,6 +189,10 @@ export function stoppedTaskFailuresStates({
   const stopCode = (code: string): Condition => ({ Variable: '$.task.StopCode', StringEquals: code });
   const hasReason: Condition = { Variable: '$.task.StoppedReason', IsPresent: true };
   const nonZeroExit: Condition = { Variable: '$.exits.anyNonZero', BooleanEquals: true };
+  // ECS stops (and replaces) a task whose target fails its load balancer health checks, with this reason.
+  const failedElbHealthChecks: Condition = {
+    And: [hasReason, { Variable: '$.task.StoppedReason', StringMatches: 'Task failed ELB health checks*' }],
+  };
   const exitQuote = (format: string, nonZero: boolean): Payload => ({ 'text.$': format, nonZero });
   return {
     [`List${base}StoppedTasks`]: {
@@ -284,11 +289,12 @@ export function stoppedTaskFailuresStates({
         IsTaskFailure: {
           Type: 'Choice',
           Comment:
-            'Failed to start, or an essential container exited with a non-zero code. A task the scheduler stopped (scale-in, replacement) is not a failure.',
+            'Failed to start, an essential container exited with a non-zero code, or ECS stopped it because its target failed the load balancer health checks. A task the scheduler stopped for another reason (scale-in) is not a failure.',
           Choices: [
             { And: [stopCode('TaskFailedToStart'), hasReason], Next: 'QuoteFailedTask' },
             { ...stopCode('TaskFailedToStart'), Next: 'QuoteFailedTaskWithoutReason' },
             { And: [stopCode('EssentialContainerExited'), nonZeroExit, hasReason], Next: 'QuoteFailedTask' },
+            { And: [stopCode('ServiceSchedulerInitiated'), failedElbHealthChecks], Next: 'QuoteFailedTask' },
             { And: [stopCode('EssentialContainerExited'), nonZeroExit], Next: 'QuoteFailedTaskWithoutReason' },
           ],
           Default: 'NotAFailure',
