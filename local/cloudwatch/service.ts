@@ -58,7 +58,14 @@ export function createCloudWatchService(options: CloudWatchServiceOptions): Loca
     if (options.hostCounts) alb.sampleHosts(options.hostCounts());
   };
   const stopSampling = options.hostCounts
-    ? clock.every(options.hostSampleSeconds ?? 60, sampleHostCounts)
+    ? clock.every(options.hostSampleSeconds ?? 60, () => {
+        try {
+          sampleHostCounts();
+        } catch (error) {
+          // A timer's exception would end the process; a missed sample is a gap in the metric, as on AWS.
+          process.emitWarning(`local CloudWatch could not sample target health: ${String(error)}`);
+        }
+      })
     : () => undefined;
 
   return {
