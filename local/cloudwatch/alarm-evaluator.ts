@@ -114,7 +114,12 @@ export function createAlarmEvaluator({ store, clock, emit }: AlarmEvaluatorOptio
     for (;;) {
       for (let wait = next - clock.now(); wait > 0; wait = next - clock.now()) await clock.sleep(wait / 1000, signal);
       if (signal.aborted || store.alarms.get(alarm.config.name) !== alarm) return;
-      evaluateAt(alarm, next);
+      try {
+        evaluateAt(alarm, next);
+      } catch (error) {
+        // One failed evaluation (an event target that throws) must not end the alarm's evaluation for good.
+        process.emitWarning(`local CloudWatch could not evaluate alarm ${alarm.config.name}: ${String(error)}`);
+      }
       // A busy process may wake late: evaluate the period that closed last, once, rather than every missed one.
       next = Math.max(next + periodMs, Math.floor(clock.now() / periodMs) * periodMs);
     }
