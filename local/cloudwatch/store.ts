@@ -17,8 +17,11 @@ export function metricKey(namespace: string, metricName: string, dimensions: rea
   return JSON.stringify([namespace, metricName, sortedDimensions(dimensions).map((d) => [d.Name, d.Value])]);
 }
 
-/** A series and how many samples it took since expired ones were last dropped. */
-export type StoredSeries = MetricSeries & { sinceprune: number };
+/**
+ * A series, how many samples it took since expired ones were last dropped, and whether a sample ever arrived older than
+ * the one before it (PutMetricData may send any timestamp; then reads scan every sample).
+ */
+export type StoredSeries = MetricSeries & { sinceprune: number; unordered?: boolean };
 
 export class CloudWatchStore {
   readonly alarms = new Map<string, AlarmRecord>();
@@ -60,6 +63,8 @@ export class CloudWatchStore {
   }
 
   push(series: StoredSeries, sample: Sample): void {
+    const last = series.samples.at(-1);
+    if (last !== undefined && sample.t < last.t) series.unordered = true;
     series.samples.push(sample);
     if (++series.sinceprune >= PRUNE_EVERY) {
       series.sinceprune = 0;
@@ -79,6 +84,23 @@ export class CloudWatchStore {
   ): Sample[] {
     const series = this.metrics.get(metricKey(namespace, metricName, dimensions));
     if (!series) return [];
-    return series.samples.filter((s) => s.t >= start && s.t < end && (unit === undefined || s.unit === unit));
+    const matches = (s: Sample): boolean => s.t >= start && s.t < end && (unit === undefined || s.unit === unit);
+    if (series.unordered) return series.samples.filter(matches);
+    // In time order (the data plane's samples always are): from the first sample at or after start.
+    const samples = series.samples;
+    let low = 0;
+    let high = samples.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((samples[mid]?.t ?? 0) < start) low = mid + 1;
+      else high = mid;
+    }
+    const found: Sample[] = [];
+    for (let i = low; i < samples.length; i++) {
+      const sample = samples[i];
+      if (sample === undefined || sample.t >= end) break;
+      if (matches(sample)) found.push(sample);
+    }
+    return found;
   }
 }

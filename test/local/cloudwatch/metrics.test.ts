@@ -115,6 +115,18 @@ describe('PutMetricData and GetMetricStatistics', () => {
     ]);
   });
 
+  it('reads data put out of time order', async () => {
+    await putData([{ MetricName: 'Late', Timestamp: minute(8), Value: 8 }]);
+    await putData([{ MetricName: 'Late', Timestamp: minute(6), Value: 6 }]);
+    await putData([{ MetricName: 'Late', Timestamp: minute(7), Value: 7 }]);
+    const { Datapoints } = await stats({ MetricName: 'Late', Statistics: ['Sum'] });
+    expect(Datapoints?.map((d) => [d.Timestamp, d.Sum])).toEqual([
+      [minute(6), 6],
+      [minute(7), 7],
+      [minute(8), 8],
+    ]);
+  });
+
   it('matches the exact dimension set and the unit', async () => {
     expect((await stats({})).Datapoints).toEqual([]);
     const eu = await stats({
