@@ -6,14 +6,7 @@
  * when a Wait's period here is not the ASL's. Pure: no I/O, no SDK. (cli/phases.ts is the other "phase": the
  * deployment record's, which `status` and `wait --phase` show.)
  */
-import {
-  BAKE_POLL_SECONDS,
-  BAKE_SECONDS,
-  HEALTH_TIMEOUT_SECONDS,
-  shiftSteps,
-  trafficShiftProblems,
-  type TrafficShift,
-} from '../contract';
+import { HEALTH_TIMEOUT_SECONDS } from '../contract';
 import { formatDuration } from './format';
 import type { MachineKind } from './machines';
 
@@ -35,18 +28,6 @@ export interface Step {
   readonly text: string;
   readonly states: readonly string[];
   readonly wait?: StepWait;
-}
-
-/**
- * How long the shift of a swap input's `trafficShift` lasts: its steps' seconds, each rounded up to the health poll as
- * swap waits them; 0 when the input has none (the stack's default strategy is not in the input).
- */
-function shiftSeconds(shift: unknown): number {
-  if (trafficShiftProblems(shift).length > 0) return 0;
-  return shiftSteps(shift as TrafficShift).reduce(
-    (sum, step) => sum + Math.ceil(step.seconds / BAKE_POLL_SECONDS) * BAKE_POLL_SECONDS,
-    0,
-  );
 }
 
 const number = (input: Readonly<Record<string, unknown>> | undefined, key: string, fallback: number): number => {
@@ -394,12 +375,6 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
     {
       id: 'shift',
       text: 'shifting production to green step by step (blue and green by weight)',
-      wait: {
-        state: 'WaitShiftPoll',
-        periodSeconds: BAKE_POLL_SECONDS,
-        kind: 'bake',
-        totalSeconds: (i) => shiftSeconds(i?.trafficShift),
-      },
       states: [
         'StartShift',
         'IsShiftOver',
@@ -407,10 +382,9 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
         'NoteShifting',
         'RecordShifting',
         'ShiftProduction',
-        'StartShiftWait',
-        'IsShiftStepOver',
-        'WaitShiftPoll',
-        'CountShiftPoll',
+        'IsShiftStepTimed',
+        'WatchShiftStep',
+        'ReadShiftStepDegraded',
         'DescribeShiftingGreenTargetHealth',
         'AnyShiftingGreenTargets',
         'ShiftingGreenTargetStates',
@@ -419,31 +393,27 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
         'IsShiftingGreenHealthy',
         'NextShiftStep',
         'NoteGreenUnhealthyDuringShift',
+        'NoteGreenDegradedDuringShift',
       ],
     },
     {
       id: 'bake',
       text: 'baking: watching green under production traffic',
-      wait: {
-        state: 'WaitBake',
-        periodSeconds: 10,
-        kind: 'bake',
-        totalSeconds: (i) => number(i, 'bakeSeconds', BAKE_SECONDS.default),
-      },
       states: [
         'NoteBaking',
         'RecordBaking',
         'StartBake',
-        'IsBakeOver',
-        'WaitBake',
+        'IsThereABake',
+        'WatchBake',
+        'ReadBakeDegraded',
         'DescribeBakingGreenTargetHealth',
         'AnyBakingGreenTargets',
         'BakingGreenTargetStates',
         'NoBakingGreenTargets',
         'SummarizeBakingGreenHealth',
         'IsBakingGreenHealthy',
-        'CountBake',
         'NoteGreenUnhealthyAfterSwap',
+        'NoteGreenDegradedAfterSwap',
       ],
     },
     {

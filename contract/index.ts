@@ -9,3 +9,4 @@ export * from './inputs';
 export * from './machines';
 export * from './results';
 export * from './traffic-shift';
+export * from './green-watch';

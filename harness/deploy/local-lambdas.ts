@@ -4,22 +4,28 @@
  * template (CDK's custom resource providers, …) have no local handler and stay named-only.
  */
 import { DEPLOYMENT_FUNCTION_IDS, DEPLOYMENT_FUNCTIONS_ID } from '../../infra/lib/constructs/deployment-functions';
+import { DEPLOYMENT_STATE_MACHINES_ID } from '../../infra/lib/constructs/deployment-state-machines';
+import { GREEN_WATCH_FUNCTION_ID, GREEN_WATCH_ID } from '../../infra/lib/constructs/green-watch';
 import {
   CONTROLLER_RESOURCES_FUNCTION_ID,
   CONTROLLER_RESOURCES_ID,
 } from '../../infra/lib/constructs/controller-owned-resources';
 import { createHandler as createControllerResourcesHandler } from '../../lambdas/controller-resources/handler';
+import { createHandler as createGreenWatchHandler } from '../../lambdas/green-watch/handler';
 import { handler as smokeTest } from '../../lambdas/smoke-test/handler';
 import { handler as validateInput } from '../../lambdas/validate-input/handler';
-import type { LocalLambda } from '../../local/stepfunctions/lambda-task';
 import type { CustomResourceHandlerFactory } from '../../local/cloudformation/custom-resource-event';
-import type { LocalFunctionCode } from '../../local/cloudformation/environment';
+import type { LocalFunctionCode, LocalLambdaFactory } from '../../local/cloudformation/environment';
 import { createHandler as createFixtureHandler } from '../../local/cloudformation/fixture-custom-resource';
 
-/** Logical id prefix (construct path without the hash) -> the handler its function runs. */
-export const LOCAL_LAMBDA_HANDLERS: Readonly<Record<string, LocalLambda>> = {
-  [`${DEPLOYMENT_FUNCTIONS_ID}${DEPLOYMENT_FUNCTION_IDS.validateInput}`]: (event) => validateInput(event),
-  [`${DEPLOYMENT_FUNCTIONS_ID}${DEPLOYMENT_FUNCTION_IDS.smokeTest}`]: (event) => smokeTest(event),
+/**
+ * Logical id prefix (construct path without the hash) -> the handler its function runs, made with the function's
+ * environment (local AWS's endpoint, its role's credentials, its environment variables) as a Lambda runtime gives it.
+ */
+export const LOCAL_LAMBDA_HANDLERS: Readonly<Record<string, LocalLambdaFactory>> = {
+  [`${DEPLOYMENT_FUNCTIONS_ID}${DEPLOYMENT_FUNCTION_IDS.validateInput}`]: () => (event) => validateInput(event),
+  [`${DEPLOYMENT_FUNCTIONS_ID}${DEPLOYMENT_FUNCTION_IDS.smokeTest}`]: () => (event) => smokeTest(event),
+  [`${DEPLOYMENT_STATE_MACHINES_ID}${GREEN_WATCH_ID}${GREEN_WATCH_FUNCTION_ID}`]: (env) => createGreenWatchHandler(env),
 };
 
 /**
@@ -34,8 +40,8 @@ export const LOCAL_CUSTOM_RESOURCE_HANDLERS: Readonly<Record<string, CustomResou
   [`${CONTROLLER_RESOURCES_ID}${CONTROLLER_RESOURCES_FUNCTION_ID}`]: (env) => createControllerResourcesHandler(env),
 };
 
-/** The local handler of an AWS::Lambda::Function, by its logical id (`<prefix><8 hex hash>`), if it has one. */
-export function localLambdaFor(logicalId: string): LocalLambda | undefined {
+/** The local code of an AWS::Lambda::Function, by its logical id (`<prefix><8 hex hash>`), if it has any. */
+export function localLambdaFor(logicalId: string): LocalLambdaFactory | undefined {
   const match = /^(.+)[0-9A-F]{8}$/.exec(logicalId);
   const prefix = match?.[1];
   return prefix !== undefined && Object.hasOwn(LOCAL_LAMBDA_HANDLERS, prefix)

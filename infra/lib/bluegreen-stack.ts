@@ -15,7 +15,11 @@ import {
   ControllerTeardown,
 } from './constructs/controller-owned-resources';
 import { DeploymentFunctions, DEPLOYMENT_FUNCTIONS_ID } from './constructs/deployment-functions';
-import { DeploymentStateMachines, type GreenHealthCheckOptions } from './constructs/deployment-state-machines';
+import {
+  DEPLOYMENT_STATE_MACHINES_ID,
+  DeploymentStateMachines,
+  type GreenHealthCheckOptions,
+} from './constructs/deployment-state-machines';
 import { ExternalFargateService } from './constructs/external-fargate-service';
 import { applyNagSuppressions } from './nag-suppressions';
 
@@ -182,7 +186,7 @@ export class BlueGreenStack extends Stack {
       vpc,
       loadBalancer: this.loadBalancer,
     });
-    this.stateMachines = new DeploymentStateMachines(this, 'StateMachines', {
+    this.stateMachines = new DeploymentStateMachines(this, DEPLOYMENT_STATE_MACHINES_ID, {
       functions: this.deploymentFunctions,
       app: this.app,
       loadBalancer: this.loadBalancer,

@@ -14,9 +14,24 @@ import type { CustomResourceHandlerFactory } from './custom-resource-event';
  * without local code is named-only; a custom resource whose function has none fails with a message saying so.
  */
 export interface LocalFunctionCode {
-  lambdaFor(logicalId: string): LocalLambda | undefined;
+  lambdaFor(logicalId: string): LocalLambdaFactory | undefined;
   customResourceHandlerFor(logicalId: string): CustomResourceHandlerFactory | undefined;
 }
+
+/**
+ * What a function's code gets when local CloudFormation creates it, as a Lambda runtime gives it: where AWS is (local
+ * AWS's endpoint and region), credentials that sign as the function's execution role (its resolved `Role`), and its
+ * `Environment.Variables`.
+ */
+export interface LocalFunctionEnv {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+/** A function's local code: made once per create or update of the function, with its environment. */
+export type LocalLambdaFactory = (env: LocalFunctionEnv) => LocalLambda;
 
 export interface DeployEnvironment {
   readonly endpoint: string;

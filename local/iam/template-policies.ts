@@ -241,9 +241,18 @@ export function trustedPrincipals(
  * CreateService and CreateRule while the stack is created, and the teardown's calls when it is deleted.
  */
 export function controllerResourcesRole(template: CfnTemplate, scope: TemplateScope): RolePolicies {
-  const id = Object.keys(template.Resources).find((logicalId) =>
-    /^ControllerResourcesHandlerRole[0-9A-F]{8}$/.test(logicalId),
-  );
-  if (!id) throw new Error('The template has no ControllerResourcesHandlerRole (the controller-resources function).');
+  return roleByPrefix(template, 'ControllerResourcesHandlerRole', scope, 'the controller-resources function');
+}
+
+/** The role of the green-watch function (infra/lib/constructs/green-watch.ts), with its policies. */
+export function greenWatchRole(template: CfnTemplate, scope: TemplateScope): RolePolicies {
+  return roleByPrefix(template, 'StateMachinesGreenWatchRole', scope, 'the green-watch function');
+}
+
+/** The role whose logical id is `prefix` and CDK's 8-hex hash, with its policies. */
+function roleByPrefix(template: CfnTemplate, prefix: string, scope: TemplateScope, what: string): RolePolicies {
+  const pattern = new RegExp(`^${prefix}[0-9A-F]{8}$`);
+  const id = Object.keys(template.Resources).find((logicalId) => pattern.test(logicalId));
+  if (!id) throw new Error(`The template has no ${prefix} (${what}).`);
   return rolePolicies(template, id, scope);
 }

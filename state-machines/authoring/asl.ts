@@ -88,6 +88,8 @@ export interface TaskState extends Flow {
   readonly ResultSelector?: Payload;
   readonly ResultPath?: string | null;
   readonly TimeoutSeconds?: number;
+  /** A path to the timeout in seconds (a positive integer); not with TimeoutSeconds. */
+  readonly TimeoutSecondsPath?: string;
   readonly Retry?: readonly Retrier[];
   readonly Catch?: readonly Catcher[];
 }

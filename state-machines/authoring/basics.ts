@@ -68,7 +68,7 @@ export function narrowTransientRetries(definition: StateMachine): StateMachine {
 }
 
 /** Transient Lambda service errors (not errors the function itself throws). */
-const lambdaRetry: readonly Retrier[] = [
+export const lambdaRetry: readonly Retrier[] = [
   backoff(
     [
       'Lambda.ServiceException',

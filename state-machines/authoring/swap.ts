@@ -1,4 +1,4 @@
-import { BAKE_POLL_SECONDS, BAKE_SECONDS, UNDONE } from '../../contract';
+import { BAKE_SECONDS, UNDONE } from '../../contract';
 import type { StateMachine, States } from './asl';
 import {
   containsStates,
@@ -30,15 +30,17 @@ import {
   resetPreviousRule,
 } from './rules';
 import { locateTaskSetStates, makePrimaryTask } from './task-sets';
+import { greenWatchStates } from './watch';
 
 /**
  * The traffic shift (trafficShift, expanded by validate-input into `$.trafficShift.steps`, contract/traffic-shift.ts):
  * for each step, record it (phase `shifting`), forward production by weight to blue and green, then watch green as
  * the bake does for the step's seconds; green unhealthy goes to the undo (production 100 % back on blue). Blue stays
  * primary and fully scaled throughout; after the last step PointProductionAtGreen forwards to green alone.
+ * Each step is watched by the green watch (watch.ts): no polling, woken at once when one of green's tasks stops, and
+ * green's target health is checked once more as the step ends.
  */
 function shiftStates(): States {
-  const poll = BAKE_POLL_SECONDS;
   return {
     HasShiftSteps: {
       Type: 'Choice',
@@ -100,40 +102,30 @@ function shiftStates(): States {
       '$.blue.targetGroupArn',
       '$.green.targetGroupArn',
       '$.shift.step',
-      'StartShiftWait',
+      'IsShiftStepTimed',
       'UndoRestoreProduction',
       "Production forwards by weight: blue (still primary, fully scaled) first, green second; the step's weights are round(percent × 10) of 1000.",
     ),
-    StartShiftWait: {
-      Type: 'Pass',
-      Parameters: { elapsedSeconds: 0 },
-      ResultPath: '$.shift.wait',
-      Next: 'IsShiftStepOver',
-    },
-    IsShiftStepOver: {
+    IsShiftStepTimed: {
       Type: 'Choice',
-      Comment: `Green is watched as in the bake, every ${poll} s; like the bake, a step lasts its seconds rounded up to the next poll (a step of 0 s moves on at once).`,
-      Choices: [
-        {
-          Variable: '$.shift.wait.elapsedSeconds',
-          NumericGreaterThanEqualsPath: '$.shift.step.seconds',
-          Next: 'NextShiftStep',
-        },
-      ],
-      Default: 'WaitShiftPoll',
+      Comment: 'A step of 0 s moves on at once.',
+      Choices: [{ Variable: '$.shift.step.seconds', NumericGreaterThan: 0, Next: 'WatchShiftStep' }],
+      Default: 'NextShiftStep',
     },
-    WaitShiftPoll: { Type: 'Wait', Seconds: poll, Next: 'CountShiftPoll' },
-    CountShiftPoll: {
-      Type: 'Pass',
-      Parameters: { 'elapsedSeconds.$': `States.MathAdd($.shift.wait.elapsedSeconds, ${poll})` },
-      ResultPath: '$.shift.wait',
-      Next: 'DescribeShiftingGreenTargetHealth',
-    },
+    ...greenWatchStates({
+      name: 'ShiftStep',
+      kind: 'shift',
+      secondsPath: '$.shift.step.seconds',
+      resultPath: '$.shift.degraded',
+      passed: 'DescribeShiftingGreenTargetHealth',
+      degraded: 'NoteGreenDegradedDuringShift',
+      onError: 'UndoRestoreProduction',
+    }),
     ...fullyHealthyGateStates({
       name: 'ShiftingGreen',
       tgPath: '$.green.targetGroupArn',
       resultPath: '$.shift.health',
-      healthy: 'IsShiftStepOver',
+      healthy: 'NextShiftStep',
       unhealthy: 'NoteGreenUnhealthyDuringShift',
       onError: 'UndoRestoreProduction',
       tolerateRegistering: true,
@@ -149,6 +141,14 @@ function shiftStates(): States {
       {
         format:
           "States.Format('Green (task set {}) became unhealthy at step {} of {} of the {} traffic shift, with {} % of production on green (target states {}). Production went back to blue alone, which stayed primary and fully scaled. Green still runs on the test listener: run abort to discard it (then deploy a fixed version), or swap again once it is healthy.', $.green.taskSetId, $.shift.number, $.shift.count, $.trafficShift.type, $.shift.step.percent, States.JsonToString($.shift.health.states))",
+      },
+      'UndoRestoreProduction',
+    ),
+    NoteGreenDegradedDuringShift: noteError(
+      'BlueGreen.GreenUnhealthyDuringShift',
+      {
+        format:
+          "States.Format('Green (task set {}) failed at step {} of {} of the {} traffic shift, with {} % of production on green: {}. Production went back to blue alone, which stayed primary and fully scaled. Green still runs on the test listener: run abort to discard it (then deploy a fixed version), or swap again once it is healthy.', $.green.taskSetId, $.shift.number, $.shift.count, $.trafficShift.type, $.shift.step.percent, $.shift.degraded.payload.errorMessage)",
       },
       'UndoRestoreProduction',
     ),
@@ -284,47 +284,47 @@ const definition: StateMachine = leasedMachine(
     ),
     StartBake: {
       Type: 'Pass',
-      Parameters: { elapsedSeconds: 0, 'seconds.$': '$.limits.bakeSeconds' },
+      Parameters: { 'seconds.$': '$.limits.bakeSeconds' },
       ResultPath: '$.bake',
-      Next: 'IsBakeOver',
+      Next: 'IsThereABake',
     },
-    IsBakeOver: {
+    IsThereABake: {
       Type: 'Choice',
-      Comment:
-        'Health checked once is not health: a green that degrades under production traffic is caught here, while blue is still checked and ready.',
-      Choices: [
-        { Variable: '$.bake.seconds', NumericLessThanEquals: 0, Next: 'NoteSwapped' },
-        {
-          Variable: '$.bake.elapsedSeconds',
-          NumericGreaterThanEqualsPath: '$.bake.seconds',
-          Next: 'NoteSwapped',
-        },
-      ],
-      Default: 'WaitBake',
+      Comment: 'A bake of 0 seconds is none.',
+      Choices: [{ Variable: '$.bake.seconds', NumericGreaterThan: 0, Next: 'WatchBake' }],
+      Default: 'NoteSwapped',
     },
-    WaitBake: { Type: 'Wait', Seconds: BAKE_POLL_SECONDS, Next: 'DescribeBakingGreenTargetHealth' },
+    ...greenWatchStates({
+      name: 'Bake',
+      kind: 'bake',
+      secondsPath: '$.bake.seconds',
+      resultPath: '$.bake.degraded',
+      passed: 'DescribeBakingGreenTargetHealth',
+      degraded: 'NoteGreenDegradedAfterSwap',
+      onError: 'UndoRestoreProduction',
+    }),
     ...fullyHealthyGateStates({
       name: 'BakingGreen',
       tgPath: '$.green.targetGroupArn',
       resultPath: '$.bake.health',
-      healthy: 'CountBake',
+      healthy: 'NoteSwapped',
       unhealthy: 'NoteGreenUnhealthyAfterSwap',
       onError: 'UndoRestoreProduction',
       tolerateRegistering: true,
     }),
-    CountBake: {
-      Type: 'Pass',
-      Parameters: {
-        'elapsedSeconds.$': `States.MathAdd($.bake.elapsedSeconds, ${BAKE_POLL_SECONDS})`,
-        'seconds.$': '$.bake.seconds',
-      },
-      ResultPath: '$.bake',
-      Next: 'IsBakeOver',
-    },
     NoteGreenUnhealthyAfterSwap: noteError(
       'BlueGreen.GreenUnhealthyAfterSwap',
       {
-        format: `States.Format('Green (task set {}) became unhealthy {} seconds into the {}-second bake after the swap (target states {}). Green still runs on the test listener: run abort to discard it (then deploy a fixed version), or swap again once it is healthy.', $.green.taskSetId, States.MathAdd($.bake.elapsedSeconds, ${BAKE_POLL_SECONDS}), $.bake.seconds, States.JsonToString($.bake.health.states))`,
+        format:
+          "States.Format('Green (task set {}) was not healthy at the end of the {}-second bake after the swap (target states {}). Green still runs on the test listener: run abort to discard it (then deploy a fixed version), or swap again once it is healthy.', $.green.taskSetId, $.bake.seconds, States.JsonToString($.bake.health.states))",
+      },
+      'UndoRestoreProduction',
+    ),
+    NoteGreenDegradedAfterSwap: noteError(
+      'BlueGreen.GreenUnhealthyAfterSwap',
+      {
+        format:
+          "States.Format('Green (task set {}) failed during the {}-second bake after the swap: {}. Green still runs on the test listener: run abort to discard it (then deploy a fixed version), or swap again once it is healthy.', $.green.taskSetId, $.bake.seconds, $.bake.degraded.payload.errorMessage)",
       },
       'UndoRestoreProduction',
     ),

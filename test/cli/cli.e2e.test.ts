@@ -67,7 +67,11 @@ describe('usage errors: one line on stderr, exit 2, no execution started', () =>
       ['deploy', '--image', 'a', '--commit', 'c0ffee0', '--health-timeout', '10'],
       /--health-timeout must be a whole number from 30 to 86400/,
     ],
-    ['a bake over an hour', ['swap', '--bake-seconds', '7200'], /--bake-seconds must be a whole number from 0 to 3600/],
+    [
+      'a bake over 24 hours',
+      ['swap', '--bake-seconds', '86401'],
+      /--bake-seconds must be a whole number from 0 to 86400/,
+    ],
     [
       'a stack that does not exist',
       ['--stack', 'Nope', 'swap'],

@@ -260,12 +260,11 @@ describe('plain: one line per step', () => {
     expect(lines.filter((l) => /waiting for green to be healthy$/.test(l))).toHaveLength(1);
   });
 
-  test('a bake: seconds of the bake, from the input', () => {
-    const bakes = Array.from({ length: 5 }, () => [{ name: 'WaitBake', type: 'WaitStateEntered' }, 'CountBake']).flat();
-    const history = syntheticHistory(['ValidateInput', 'PointProductionAtGreen', 'StartBake', ...bakes, 'Swapped']);
+  test('a bake: one line, as the green watch waits on a task token (no polls to count)', () => {
+    const history = syntheticHistory(['ValidateInput', 'PointProductionAtGreen', 'StartBake', 'WatchBake', 'Swapped']);
     withInput(history, { bakeSeconds: 60 });
     const lines = plainLog('swap', history, 2);
-    expect(lines.some((l) => /baking.*: \d+ s of 60 s/.test(l))).toBe(true);
+    expect(lines.filter((l) => /baking: watching green under production traffic$/.test(l))).toHaveLength(1);
     expect(lines.some((l) => /moving production/.test(l))).toBe(true);
   });
 

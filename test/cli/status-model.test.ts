@@ -222,8 +222,8 @@ describe('the bake', () => {
     started,
     entered(2, 'MakeGreenPrimary', 1),
     entered(3, 'StartBake', 2),
-    entered(4, 'WaitBake', 2),
-    entered(5, 'CountBake', 44),
+    entered(4, 'IsThereABake', 2),
+    entered(5, 'WatchBake', 44),
   ];
 
   test('from the swap’s history: started at StartBake, length from the record, else the input, else 300 s', () => {

@@ -1,7 +1,6 @@
 import { rerunArgs } from '../../cli/progress';
 import { PHASE_NEXT, PHASE_TEXT } from '../../cli/phases';
 import { describePhase, describeRule } from '../../cli/status-model';
-import { stepOf, waitProgressText } from '../../cli/steps';
 import { runInProcess } from './run-in-process';
 import { expectUsageError } from './usage-error';
 
@@ -99,21 +98,4 @@ test('status shows the shift: the record step, and what production forwards to b
     describeRule({ kind: 'forward', targetGroupArns: ['arn:blue', 'arn:green'], weights: [400, 600] }, taskSets),
   ).toBe('task set ecs-svc/1 (40 %), task set ecs-svc/2 (60 %)');
   expect(describeRule({ kind: 'forward', targetGroupArns: ['arn:green'] }, taskSets)).toBe('task set ecs-svc/2');
-});
-
-test("the follow log's shift wait: seconds of the input's whole shift (each step rounded up to the 10 s poll)", () => {
-  const wait = stepOf('swap', 'WaitShiftPoll')?.wait;
-  if (!wait) throw new Error('no shift wait');
-  const input = {
-    trafficShift: {
-      type: 'steps',
-      steps: [
-        { percent: 5, seconds: 15 },
-        { percent: 50, seconds: 30 },
-      ],
-    },
-  };
-  expect(waitProgressText(wait, 3, input)).toBe('20 s of 50 s');
-  // The stack's default strategy is not in the input: only the time so far.
-  expect(waitProgressText(wait, 3, {})).toBe('20 s');
 });

@@ -148,7 +148,7 @@ test("3: clean-up during swap's bake is refused; blue stays, so the bake can sti
   expect((await deploy('green', '1ee0003')).status).toBe('SUCCEEDED');
   // A bake long enough (1.5 s of wall time here, 30 health polls) that clean-up starts while swap holds the lease.
   const swap = await start('swap', { bakeSeconds: 300 });
-  await entered(swap, 'WaitBake');
+  await entered(swap, 'WatchBake');
   const cleanUp = await run('cleanUp');
   expect([cleanUp.status, cleanUp.error]).toEqual(['FAILED', 'BlueGreen.OperationInProgress']);
   expect(cleanUp.cause).toContain(swap);
@@ -162,7 +162,7 @@ test('4: swap stopped during its bake, then swap again: it takes the lease over 
   expect((await deploy('green', '1ee0004')).status).toBe('SUCCEEDED');
   // A bake long enough (6 s of wall time here) that the Stop surely lands during it.
   const first = await start('swap', { bakeSeconds: 1200 });
-  await entered(first, 'WaitBake');
+  await entered(first, 'WatchBake');
   await stack().sfn.send(new StopExecutionCommand({ executionArn: first }));
   // The next operation takes the stale lease over; clean-up then refuses, naming the unfinished swap.
   const cleanUp = await run('cleanUp');
@@ -173,7 +173,7 @@ test('4: swap stopped during its bake, then swap again: it takes the lease over 
   const again = await run('swap', { bakeSeconds: 30 });
   expect([again.status, again.error]).toEqual(['SUCCEEDED', undefined]);
   const states = statesEntered(again.history);
-  expect(states).toEqual(expect.arrayContaining(['ResumeSwap', 'StartBake', 'WaitBake']));
+  expect(states).toEqual(expect.arrayContaining(['ResumeSwap', 'StartBake', 'WatchBake']));
   expect(states.indexOf('StartBake')).toBeGreaterThan(states.indexOf('ResumeSwap'));
   expect(again.output).toMatchObject({ bakeSeconds: 30 });
   expect(observe(stack()).previous).toEqual({ kind: 'forward', targetGroupArns: [blue.targetGroupArn] });
@@ -222,11 +222,12 @@ test('6: deploy-green stopped just before it detaches its health-check rule: swa
 test("7: blue can't be made primary again during the bake's undo: the error names rollback, and rollback finishes the job", async () => {
   const blue = blueNow();
   expect((await deploy('green', '1ee0008')).status).toBe('SUCCEEDED');
-  // The bake's first health read fails for good (DescribeTargetHealth: swap's gate is call 1), which undoes the swap;
-  // UpdateServicePrimaryTaskSet: swap makes green primary (call 1), every attempt of the undo's "blue primary" fails.
+  // Every health read after swap's gate fails for good (DescribeTargetHealth: the gate is call 1), so the bake's green
+  // watch cannot be set up (its function's check, retried by swap) and the swap is undone; UpdateServicePrimaryTaskSet:
+  // swap makes green primary (call 1), every attempt of the undo's "blue primary" fails.
   fs.injector.arm({
     api: [
-      { service: ELB, operation: 'DescribeTargetHealth', kind: 'client-error', call: 2 },
+      { service: ELB, operation: 'DescribeTargetHealth', kind: 'client-error', call: 2, through: 50 },
       { service: ECS, operation: 'UpdateServicePrimaryTaskSet', kind: 'client-error', call: 2, through: 50 },
     ],
   });
@@ -247,7 +248,15 @@ test('8: abort started the moment green turned healthy is refused; deploy-green 
   // Deploy-green is held in its smoke test (a stand-in handler that waits for the test), right after green turned
   // healthy and the test listener moved: abort starts while deploy-green certainly still runs, whatever the load.
   const smokeId = Object.keys(stack().deployed.functions).find((id) => id.replace(/[0-9A-F]{8}$/, '') === SMOKE_TEST);
-  const smokeTest = smokeId ? localLambdaFor(smokeId) : undefined;
+  // The smoke test's local code needs nothing of its environment.
+  const smokeTest = smokeId
+    ? localLambdaFor(smokeId)?.({
+        endpoint: '',
+        region: '',
+        credentials: { accessKeyId: '', secretAccessKey: '' },
+        variables: {},
+      })
+    : undefined;
   if (!smokeId || !smokeTest) throw new Error('The template has no smoke-test function with a local handler.');
   let release = (): void => undefined;
   const held = new Promise<void>((resolve) => (release = resolve));
@@ -351,7 +360,7 @@ test("an autoscaler scaling out during swap's bake does not fail a healthy relea
   // test/state-machines/bake-gate.test.ts; here the whole swap runs while the service scales out under it.
   expect((await deploy('green', '1ee0010')).status).toBe('SUCCEEDED');
   const swap = await start('swap', { bakeSeconds: 1200 });
-  await entered(swap, 'WaitBake');
+  await entered(swap, 'WatchBake');
   const ecs = new ECSClient(localClientConfig(stack().aws.endpoint, LOCAL_REGION));
   try {
     await ecs.send(new UpdateServiceCommand({ ...stack().service, desiredCount: 3 }));

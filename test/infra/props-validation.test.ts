@@ -24,7 +24,7 @@ describe('bad props fail in the constructor with the value, what is allowed and 
     ],
     [{ serviceName: 'bad_name' }, /serviceName is 'bad_name', but it may contain only letters, digits and hyphens/],
     [{ healthTimeout: Duration.seconds(10) }, /healthTimeout is 10, but it must be a whole number from 30 to 86400/],
-    [{ bakeTime: Duration.hours(2) }, /bakeTime is 7200, but it must be a whole number from 0 to 3600/],
+    [{ bakeTime: Duration.hours(25) }, /bakeTime is 90000, but it must be a whole number from 0 to 86400/],
     [{ failFastThreshold: 0 }, /failFastThreshold is 0, but it must be a whole number from 1 to 200/],
     [{ failFastThreshold: 2.5 }, /failFastThreshold is 2\.5/],
     [

@@ -46,7 +46,10 @@ describe.each(STATE_MACHINE_NAMES)('%s.asl.json', (name) => {
     expect(integrations.length).toBeGreaterThan(0);
     walkStates(definition.States, (_, state) => {
       if (state.Type !== 'Task') return;
-      if (state.Resource === 'arn:aws:states:::lambda:invoke') {
+      if (
+        state.Resource === 'arn:aws:states:::lambda:invoke' ||
+        state.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken'
+      ) {
         expect((state.Parameters as { FunctionName: string }).FunctionName).toMatch(/^\$\{\w+FunctionArn\}$/);
       } else if (String(state.Resource).startsWith('arn:aws:states:::dynamodb:')) {
         expect(state.Resource).toMatch(/^arn:aws:states:::dynamodb:(getItem|updateItem)$/);

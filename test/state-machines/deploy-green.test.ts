@@ -143,7 +143,7 @@ describe('with a version live (blue)', () => {
       const states = statesEntered(result.history);
       expect(polls(states)).toBeLessThan(HEALTH_TIMEOUT_POLLS / 4);
       expect(states).not.toContain('NoteGreenNotHealthy');
-      expect(result.failure?.message).toMatch(/^Green keeps failing: \d+ of its tasks stopped on their own/);
+      expect(result.failure?.message).toMatch(/^Green keeps failing: \d+ of its tasks failed/);
       expect(result.failure?.message).toMatch(
         /task [0-9a-f]{32}: Essential container in task exited \(EssentialContainerExited; \[.*exit code 1.*\]\)/,
       );
@@ -166,13 +166,11 @@ describe('with a version live (blue)', () => {
         failFastThreshold: 1,
       });
       expect([result.status, result.error]).toEqual(['FAILED', 'BlueGreen.GreenTasksFailing']);
-      expect(result.failure?.message).toMatch(
-        /^Green keeps failing: \d+ of its tasks stopped on their own \(the limit is 1\)/,
-      );
+      expect(result.failure?.message).toMatch(/^Green keeps failing: \d+ of its tasks failed \(the limit is 1\)/);
       expect(result.failure).toMatchObject({ undone: 'everything' });
     });
 
-    test('a green failing its health checks: GreenTasksFailing after 3 unhealthy polls, quoting ELBv2, undone', async () => {
+    test('a green failing its health checks: ECS replaces its tasks, GreenTasksFailing after 3, quoting ECS, undone', async () => {
       const { stack } = ms;
       const before = observe(stack);
       const result = await ms.run('deployGreen', {
@@ -183,8 +181,11 @@ describe('with a version live (blue)', () => {
       expect([result.status, result.error]).toEqual(['FAILED', 'BlueGreen.GreenTasksFailing']);
       const states = statesEntered(result.history);
       expect(polls(states)).toBeLessThan(HEALTH_TIMEOUT_POLLS / 4);
-      expect(result.failure?.message).toMatch(/^Green keeps failing health checks: .* in 3 polls in a row/);
-      expect(result.failure?.message).toMatch(/unhealthy Target\.ResponseCodeMismatch \(/);
+      // ECS stops (and replaces) a task whose target fails its health checks: those stops are the failures counted.
+      expect(result.failure?.message).toMatch(/^Green keeps failing: \d+ of its tasks failed \(the limit is 3\)/);
+      expect(result.failure?.message).toMatch(
+        /Task failed ELB health checks in \(target-group .*\(ServiceSchedulerInitiated;/,
+      );
       expect(result.failure).toMatchObject({ undone: 'everything', next: ['deploy-green'] });
       expect(observe(stack)).toMatchObject({ taskSets: before.taskSets, test: before.test, extraRules: 0 });
     });

@@ -176,7 +176,9 @@ test('canary 10 % for 20 s: production is split 900/100 through the canary, then
   expect(seen).toEqual(['blue:1', 'blue:900 green:100', 'green:1']);
   expect(shiftedWeights(swap, v)).toEqual(['blue:900 green:100']);
   const states = statesEntered(swap.history);
-  expect(states.filter((s) => s === 'DescribeShiftingGreenTargetHealth')).toHaveLength(2);
+  // The canary's 20 s are one green watch on a task token, and one health check as it ends (no polls).
+  expect(states.filter((s) => s === 'WatchShiftStep')).toHaveLength(1);
+  expect(states.filter((s) => s === 'DescribeShiftingGreenTargetHealth')).toHaveLength(1);
   expect(states.indexOf('PointProductionAtGreen')).toBeGreaterThan(states.lastIndexOf('ShiftProduction'));
   expect(states.indexOf('MakeGreenPrimary')).toBeGreaterThan(states.indexOf('PointProductionAtGreen'));
   expect(states).toContain('RecordShifting');
@@ -197,7 +199,7 @@ test('linear 30 % every 10 s: 300, 600, 900 of 1000 to green, each watched, then
   expectGreenLiveBlueKept(v);
 });
 
-test('custom steps, one of 0 s and one of 15 s: none for the first, two polls (10 s apart, as the bake) for the second', async () => {
+test('custom steps, one of 0 s and one of 15 s: no watch for the first, one green watch (no polls) for the second', async () => {
   const v = await deployGreen('57e0001');
   const swap = await ms.run('swap', {
     ...ms.stack.service,
@@ -213,8 +215,9 @@ test('custom steps, one of 0 s and one of 15 s: none for the first, two polls (1
   expect([swap.status, swap.error]).toEqual(['SUCCEEDED', undefined]);
   expect(shiftedWeights(swap, v)).toEqual(['blue:999 green:1', 'blue:500 green:500']);
   const states = statesEntered(swap.history);
-  expect(states.filter((s) => s === 'WaitShiftPoll')).toHaveLength(2);
-  expect(states.filter((s) => s === 'DescribeShiftingGreenTargetHealth')).toHaveLength(2);
+  // The 15 s step waits once, on a task token, and checks green's health once as it ends.
+  expect(states.filter((s) => s === 'WatchShiftStep')).toHaveLength(1);
+  expect(states.filter((s) => s === 'DescribeShiftingGreenTargetHealth')).toHaveLength(1);
   expectGreenLiveBlueKept(v);
 });
 
@@ -252,11 +255,12 @@ test('green turns unhealthy mid-shift: production goes back to blue alone at onc
   }
   expect([swap.status, swap.error]).toEqual(['FAILED', 'BlueGreen.GreenUnhealthyDuringShift']);
   expect(swap.failure).toMatchObject({ undone: 'everything', next: ['abort', 'swap'] });
+  // The green watch's own check, as the step's watch begins, finds green's targets draining.
   expect(swap.failure?.message).toMatch(
-    /^Green \(task set \S+\) became unhealthy at step 1 of 3 of the linear traffic shift, with 25 % of production on green \(target states \["draining"/,
+    /^Green \(task set \S+\) failed at step 1 of 3 of the linear traffic shift, with 25 % of production on green: green's targets are not all healthy: \S+ draining/,
   );
   const states = statesEntered(swap.history);
-  expect(states.slice(states.indexOf('NoteGreenUnhealthyDuringShift'))).toEqual(
+  expect(states.slice(states.indexOf('NoteGreenDegradedDuringShift'))).toEqual(
     expect.arrayContaining(['UndoRestoreProduction', 'UndoProductionToBlue', 'UndoReleasePreviousRule', 'FailUndone']),
   );
   // Blue was never made anything but primary: no primary change to undo.
@@ -373,7 +377,7 @@ describe('a Stop at any state of a shifting swap converges: swap again, or rollb
     ['KeepBlueInUse', 1],
     ['RecordShifting', 1],
     ['ShiftProduction', 1],
-    ['WaitShiftPoll', 1],
+    ['WatchShiftStep', 1],
     ['DescribeShiftingGreenTargetHealth', 1],
     ['RecordShifting', 2],
     ['PointProductionAtGreen', 1],

@@ -24,6 +24,7 @@ import { PREVIOUS_VERSION_IDLE_MESSAGE, PRODUCTION_IDLE_MESSAGE, TEST_IDLE_MESSA
 import type { BlueGreenLoadBalancer } from './bluegreen-load-balancer';
 import type { DeploymentFunctions } from './deployment-functions';
 import type { ExternalFargateService } from './external-fargate-service';
+import { GREEN_WATCH_ID, GreenWatch } from './green-watch';
 
 /** Health checks of green target groups. */
 export interface GreenHealthCheckOptions {
@@ -85,8 +86,10 @@ export interface DeploymentStateMachinesProps {
    */
   readonly failFastThreshold?: number;
   /**
-   * How long swap watches green under production traffic after the swap (target health every 10 seconds, blue kept
-   * health-checked); green turning unhealthy in that time sends production back to blue. 0 turns the watch off.
+   * How long swap watches green under production traffic after the swap (without polling: one of green's tasks
+   * stopping wakes it through EventBridge, and green's target health is checked as the bake begins and ends; blue is
+   * kept health-checked); green failing in that time sends production back to blue. 0 turns the watch off; at most
+   * 24 hours.
    * Executions may override it with `bakeSeconds`.
    * @default Duration.minutes(5)
    */
@@ -113,6 +116,9 @@ export interface DeploymentStateMachinesProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
+/** The id BlueGreenStack gives this construct (the green watch function's logical id starts with it). */
+export const DEPLOYMENT_STATE_MACHINES_ID = 'StateMachines';
+
 /**
  * The deployment state machines (deploy-green, swap, clean-up, rollback, abort). Each definition is the file in state-machines/ as it is, with
  * `definitionSubstitutions` for the stack's ARNs and settings, and each role grants only what its file calls.
@@ -134,6 +140,8 @@ export class DeploymentStateMachines extends Construct {
    * green versions) that every state machine decides from (state-machines/authoring/lease.ts).
    */
   public readonly deploymentTable: dynamodb.Table;
+  /** The function and rule that wake swap's watch when one of green's tasks stops (contract/green-watch.ts). */
+  public readonly greenWatch: GreenWatch;
 
   constructor(scope: Construct, id: string, props: DeploymentStateMachinesProps) {
     super(scope, id);
@@ -170,7 +178,7 @@ export class DeploymentStateMachines extends Construct {
       bakeSeconds,
       BAKE_SECONDS.min,
       BAKE_SECONDS.max,
-      'Give a Duration from 0 (no watch) to 1 hour.',
+      'Give a Duration from 0 (no watch) to 24 hours, the longest bake of ECS’s built-in blue/green.',
     );
     const deregistrationDelaySeconds = (
       props.deregistrationDelay ?? Duration.seconds(DEREGISTRATION_DELAY_SECONDS.default)
@@ -231,6 +239,13 @@ export class DeploymentStateMachines extends Construct {
       validateName('stack name', stateMachineNameOf(name), 80, 'state machine names are at most 80 characters');
     }
 
+    this.greenWatch = new GreenWatch(this, GREEN_WATCH_ID, {
+      deploymentTable: this.deploymentTable,
+      cluster: app.cluster,
+      serviceArn: app.service.serviceArn,
+      ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
+    });
+
     const executionRole = app.taskDefinition.obtainExecutionRole();
     const available: Record<string, string> = {
       StackName: stack.stackName,
@@ -271,8 +286,9 @@ export class DeploymentStateMachines extends Construct {
       DeregistrationDelaySeconds: String(deregistrationDelaySeconds),
       ValidateInputFunctionArn: props.functions.validateInput.functionArn,
       SmokeTestFunctionArn: props.functions.smokeTest.functionArn,
+      GreenWatchFunctionArn: this.greenWatch.function.functionArn,
     };
-    const functionPlaceholders = ['ValidateInputFunctionArn', 'SmokeTestFunctionArn'];
+    const functionPlaceholders = ['ValidateInputFunctionArn', 'SmokeTestFunctionArn', 'GreenWatchFunctionArn'];
 
     const make = (name: StateMachineName, constructId: string): sfn.StateMachine => {
       const definition = readAsl(name);

@@ -111,7 +111,8 @@ const DYNAMODB_ACTIONS = new Set(['getItem', 'putItem', 'updateItem', 'deleteIte
 
 function optimizedIamActions(definition: unknown): string[] {
   return optimizedIntegrationsOf(definition).flatMap(({ service, action }) => {
-    if (service === 'lambda' && action === 'invoke') return [];
+    // The callback pattern invokes the function just the same (lambda:InvokeFunction); SendTask* come from the function.
+    if (service === 'lambda' && (action === 'invoke' || action === 'invoke.waitForTaskToken')) return [];
     if (service === 'dynamodb' && DYNAMODB_ACTIONS.has(action)) {
       for (const task of tasksOf(definition, `:::dynamodb:${action}`)) {
         if (task.parameters.TableName !== '${DeploymentTableName}') {

@@ -3,7 +3,9 @@
  * resources refer to. An update records the new properties and emits events; nothing is enforced (no replacement,
  * no IAM policy change takes effect: local IAM enforcement reads the synthesized template, see local/iam).
  */
+import { accessKeyForRole } from '../../aws/principal';
 import type { PhysicalResource } from '../cfn-resolver';
+import type { LocalFunctionEnv } from '../environment';
 import type { ResourceHandler } from './handler';
 
 /** Deterministic names and ARNs for resources local AWS does not run. */
@@ -64,6 +66,22 @@ const localFunction = (id: string, region: string, accountId: string): PhysicalR
   attributes: { Arn: `arn:aws:lambda:${region}:${accountId}:function:${id}` },
 });
 
+/** A function's runtime environment: local AWS, its role's credentials, its environment variables (resolved). */
+function functionEnv(ctx: Parameters<ResourceHandler['create']>[0], props: Record<string, unknown>): LocalFunctionEnv {
+  const roleArn = props.Role;
+  if (typeof roleArn !== 'string') throw new Error(`${ctx.logicalId}: the function has no resolved Role.`);
+  const environment = props.Environment as { Variables?: Record<string, unknown> } | undefined;
+  const variables = Object.fromEntries(
+    Object.entries(environment?.Variables ?? {}).map(([name, value]) => [name, String(value)]),
+  );
+  return {
+    endpoint: ctx.env.endpoint,
+    region: ctx.env.region,
+    credentials: { accessKeyId: accessKeyForRole(roleArn), secretAccessKey: 'local' },
+    variables,
+  };
+}
+
 /**
  * AWS::Lambda::Function: a function with a local handler (harness/deploy/local-lambdas.ts) is registered with local
  * Step Functions, so lambda:invoke Tasks run the shipped handler; a function with a local custom-resource handler
@@ -74,10 +92,10 @@ export const lambdaFunctionHandler: ResourceHandler = {
   replacementProperties: new Set(),
   create(ctx, props) {
     const { region, accountId } = ctx.env;
-    const handler = ctx.env.functions?.lambdaFor(ctx.logicalId);
-    if (handler) {
+    const factory = ctx.env.functions?.lambdaFor(ctx.logicalId);
+    if (factory) {
       if (!ctx.env.registerLambda) throw new Error(`${ctx.logicalId} runs locally but no registerLambda was given.`);
-      ctx.env.registerLambda(ctx.logicalId, handler);
+      ctx.env.registerLambda(ctx.logicalId, factory(functionEnv(ctx, props)));
       const physical = localFunction(ctx.logicalId, region, accountId);
       return Promise.resolve({ physical, local: { functionArn: physical.attributes.Arn } });
     }
@@ -86,9 +104,9 @@ export const lambdaFunctionHandler: ResourceHandler = {
     }
     return namedOnlyHandler.create(ctx, props);
   },
-  update(ctx, current) {
-    const handler = ctx.env.functions?.lambdaFor(ctx.logicalId);
-    if (handler) ctx.env.registerLambda?.(ctx.logicalId, handler);
+  update(ctx, current, props) {
+    const factory = ctx.env.functions?.lambdaFor(ctx.logicalId);
+    if (factory) ctx.env.registerLambda?.(ctx.logicalId, factory(functionEnv(ctx, props)));
     return Promise.resolve({ physical: current.physical, ...(current.local && { local: current.local }) });
   },
   delete: () => Promise.resolve(),

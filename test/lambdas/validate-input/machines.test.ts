@@ -60,14 +60,17 @@ describe('swap bakeSeconds', () => {
     );
   });
 
-  test('0 to 3600, whole numbers, is kept', () => {
+  test('0 to 86400 (24 hours), whole numbers, is kept', () => {
     expect(validateServiceInput('swap', { ...service, bakeSeconds: 0 })).toEqual({ ...service, bakeSeconds: 0 });
-    expect(validateServiceInput('swap', { ...service, bakeSeconds: 3600 })).toEqual({ ...service, bakeSeconds: 3600 });
+    expect(validateServiceInput('swap', { ...service, bakeSeconds: 86400 })).toEqual({
+      ...service,
+      bakeSeconds: 86400,
+    });
   });
 
-  test.each([[-1], [3601], [1.5], ['300'], [null]])('%p is refused with the range', (bakeSeconds) => {
+  test.each([[-1], [86401], [1.5], ['300'], [null]])('%p is refused with the range', (bakeSeconds) => {
     expect(rejection(() => validateServiceInput('swap', { ...service, bakeSeconds })).message).toMatch(
-      /^bakeSeconds is .* but must be a whole number from 0 to 3600 \(seconds swap watches green/,
+      /^bakeSeconds is .* but must be a whole number from 0 to 86400 \(seconds swap watches green/,
     );
   });
 

@@ -19,6 +19,7 @@ import type { PolicyStatement, SourcedStatement } from '../../../local/iam/polic
 import { AuthorizationRecord, localResourceTags } from '../../../local/iam/resource-tags';
 import {
   controllerResourcesRole,
+  greenWatchRole,
   stateMachineRoles,
   type StateMachineRole,
 } from '../../../local/iam/template-policies';
@@ -130,6 +131,8 @@ describe('the flows, run with IAM enforcement on', () => {
       image: 'local/unhealthy:x',
       commit: 'bad0001',
       healthTimeoutSeconds: 30,
+      // ECS replaces the unhealthy tasks; a high threshold keeps fail fast out of it, so the timeout path is judged.
+      failFastThreshold: 200,
     });
     expect([failed.status, failed.error]).toEqual(['FAILED', 'BlueGreen.GreenNotHealthy']);
     expect(failed.failure?.undone).toBe('everything');
@@ -314,7 +317,9 @@ describe('least privilege of every state machine role', () => {
     const calls = stack.aws.server.callLog.entries();
     // The stack's creation was signed by the controller-resources function (CreateService, CreateRule): judged too.
     const controller = controllerResourcesRole(stackTemplate(), { resources: stack.deployed.resources, ...scope });
-    const checked = checkCalls(calls, [...roles, controller], scope, executions(), undefined, {
+    // swap's green watch function signs its own calls (the record, green's target health, SendTaskFailure): judged too.
+    const watch = greenWatchRole(stackTemplate(), { resources: stack.deployed.resources, ...scope });
+    const checked = checkCalls(calls, [...roles, controller, watch], scope, executions(), undefined, {
       authorizationsOf: record.of,
     });
     expect(checked.violations.map((v) => v.message)).toEqual([]);

@@ -1,0 +1,59 @@
+/**
+ * The green watch: how swap watches green under production traffic (each step of a traffic shift, and the bake)
+ * without polling. Stated once here; swap's ASL (state-machines/authoring/watch.ts), the green-watch function
+ * (lambdas/green-watch) and the stack (infra) read it.
+ *
+ * 1. swap invokes the function with `lambda:invoke.waitForTaskToken` and a {@link WatchRequest}, with
+ *    `TimeoutSecondsPath` set to the watch's length. The function stores the request beside the lease, in the
+ *    service's item of the deployment table (attribute {@link WATCH_ATTRIBUTE}, written only while this execution
+ *    holds the lease), then checks green's target health once, which closes the window between swap's last check
+ *    and the watch: a green already degraded fails the Task at once with {@link GREEN_DEGRADED}.
+ * 2. EventBridge sends the function every `ECS Task State Change` of the service's cluster whose desired status is
+ *    STOPPED. One of green's tasks (started by green's task set) stopping, for any reason, wakes swap at once: the
+ *    function calls SendTaskFailure with {@link GREEN_DEGRADED} and a cause that quotes ECS's stop code and reason.
+ *    ECS also stops a task whose target fails its load balancer health checks, so this covers a green that turns
+ *    unhealthy as well as one that crashes.
+ * 3. Nothing happens for the watch's length: the Task times out (`States.Timeout`), which is the watch passing; swap
+ *    then checks green's target health one last time.
+ *
+ * The number of state transitions does not grow with the watch's length: a 24-hour bake costs what a 5-minute one
+ * costs.
+ */
+
+/** The error a degraded green fails the watching Task with (the function's own error, or SendTaskFailure's). */
+export const GREEN_DEGRADED = 'BlueGreen.GreenDegraded';
+
+/**
+ * The error the function fails the watching Task with when it could not set the watch up (an AWS call failed after
+ * the SDK's own retries). swap retries it a few times, then undoes: a watch it cannot trust is no watch.
+ */
+export const WATCH_UNAVAILABLE = 'BlueGreen.WatchUnavailable';
+
+/** The attribute of the deployment table's item (beside `lease` and `record`) that holds the current watch. */
+export const WATCH_ATTRIBUTE = 'watch';
+
+/** What is being watched: one step of a traffic shift, or the bake. */
+export type WatchKind = 'shift' | 'bake';
+
+/** The payload swap invokes the green-watch function with. */
+export interface WatchRequest {
+  readonly action: 'watch';
+  readonly kind: WatchKind;
+  /** `$$.Task.Token` of the watching Task. */
+  readonly token: string;
+  /** The execution that holds the lease (`$$.Execution.Id`). */
+  readonly execution: string;
+  /** The key of the deployment table's item. */
+  readonly serviceArn: string;
+  /** Green's task set: its tasks are started by it (`startedBy`), so their state changes name it. */
+  readonly taskSetId: string;
+  readonly targetGroupArn: string;
+  /** How long the watch lasts (the Task's timeout), for the messages. */
+  readonly seconds: number;
+}
+
+/** The error payload the function fails the Task with: the shape Lambda gives a function error, so ASL reads one. */
+export interface WatchFailureCause {
+  readonly errorType: typeof GREEN_DEGRADED;
+  readonly errorMessage: string;
+}

@@ -1,0 +1,68 @@
+import { GREEN_DEGRADED, WATCH_UNAVAILABLE, type WatchKind } from '../../contract';
+import type { Payload, States } from './asl';
+import { lambdaRetry } from './basics';
+
+/**
+ * The green watch (contract/green-watch.ts): one Task that waits on a task token for `secondsPath` seconds while
+ * EventBridge watches green for it. It times out (`States.Timeout`) when nothing happened: the watch `passed`. It
+ * fails with BlueGreen.GreenDegraded when green was already degraded as it began, or when one of green's tasks
+ * stopped meanwhile: `Read<name>Degraded` leaves the function's message at `<resultPath>.payload.errorMessage`, then
+ * `degraded`. BlueGreen.WatchUnavailable (the function could not set the watch up) is retried. Any other error (the
+ * function failed, the lease was lost) goes to `onError`. `secondsPath` must hold a
+ * whole number of at least 1 (a Task's timeout is positive): callers skip the watch for 0.
+ */
+export function greenWatchStates({
+  name,
+  kind,
+  secondsPath,
+  resultPath,
+  passed,
+  degraded,
+  onError,
+}: {
+  name: string;
+  kind: WatchKind;
+  secondsPath: string;
+  resultPath: string;
+  passed: string;
+  degraded: string;
+  onError: string;
+}): States {
+  const payload: Payload = {
+    action: 'watch',
+    kind,
+    'token.$': '$$.Task.Token',
+    'execution.$': '$$.Execution.Id',
+    serviceArn: '${ServiceArn}',
+    'taskSetId.$': '$.green.taskSetId',
+    'targetGroupArn.$': '$.green.targetGroupArn',
+    'seconds.$': secondsPath,
+  };
+  return {
+    [`Watch${name}`]: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Comment:
+        "Waits, without polling, for the watch's length (the Task's timeout: States.Timeout is the watch passing) unless green-watch wakes it: green degraded as the watch began, or one of green's tasks stopped (ECS Task State Change through EventBridge). Its transitions do not grow with its length.",
+      Parameters: { FunctionName: '${GreenWatchFunctionArn}', Payload: payload },
+      TimeoutSecondsPath: secondsPath,
+      ResultPath: null,
+      // A watch the function could not set up (an AWS call failed past the SDK's retries) is tried again; still
+      // failing, it goes to onError (the undo): a watch it cannot trust is no watch.
+      Retry: [{ ErrorEquals: [WATCH_UNAVAILABLE], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }, ...lambdaRetry],
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: passed },
+        { ErrorEquals: [GREEN_DEGRADED], ResultPath: resultPath, Next: `Read${name}Degraded` },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: onError },
+      ],
+      Next: passed,
+    },
+    [`Read${name}Degraded`]: {
+      Type: 'Pass',
+      Comment: "The cause is the function's JSON error payload either way (its own error, or SendTaskFailure's).",
+      Parameters: { 'payload.$': `States.StringToJson(${resultPath}.Cause)` },
+      ResultPath: resultPath,
+      Next: degraded,
+    },
+  };
+}
