@@ -1,7 +1,8 @@
 /**
- * A green that crashes during swap's bake: every green task process is SIGKILLed at once right after the bake's
- * first health poll, with production under load, and the bench records what production answers until swap's bake
- * sees it and moves production back to blue.
+ * A green that crashes during swap's bake: every green task process is SIGKILLed at once right after the bake's green
+ * watch began (its function's check of green's target health, contract/green-watch.ts), with production under load,
+ * and the bench records what production answers until the watch wakes swap (ECS Task State Change → EventBridge →
+ * the green-watch function's SendTaskFailure) and swap moves production back to blue.
  *
  * Why SIGKILL of the task processes (and not StopTask): a crash is a container that dies without warning (an OOM
  * kill is SIGKILL, exit code 137; a segfault or an uncaught exception ends the process just as abruptly). ECS then
@@ -37,11 +38,11 @@ export const GREEN_UNHEALTHY_AFTER_SWAP = 'BlueGreen.GreenUnhealthyAfterSwap';
 export interface CrashMeasurement {
   /** Green tasks killed (the desired count). */
   readonly killedTasks: number;
-  /** Emulated s from swap's production ModifyRule (to green) to the kill: the bake's first poll and the bench's reaction. */
+  /** Emulated s from swap's production ModifyRule (to green) to the kill: the watch's start and the bench's reaction. */
   readonly swapToKillEmulatedS: number;
-  /** From the kill to the bake's DescribeTargetHealth call that saw it completing. */
-  readonly killToDetectingPollWallMs: number;
-  readonly killToDetectingPollEmulatedS: number;
+  /** From the kill to the green watch's SendTaskFailure (the event reached it, and it woke swap) completing. */
+  readonly killToWakeWallMs: number;
+  readonly killToWakeEmulatedS: number;
   /** From the kill to swap's ModifyRule that points production back at blue completing (API level). */
   readonly killToProductionRuleBackWallMs: number;
   readonly killToProductionRuleBackEmulatedS: number;
@@ -133,7 +134,7 @@ function waitForCall(
       () => {
         if (done) return;
         clearInterval(timer);
-        reject(new Error('swap ended before its bake polled green (is bakeSeconds ≥ 10?)'));
+        reject(new Error("swap ended before its bake's green watch began (is bakeSeconds ≥ 1?)"));
       },
       (error: unknown) => {
         clearInterval(timer);
@@ -206,11 +207,11 @@ export async function measureCrash(stack: LocalStack, o: CrashOptions): Promise<
   const loadEnd = Date.now();
   const prod = await prodLoad.stop();
 
-  // The calls after the poll that triggered the kill, by position in the log: timestamps have millisecond resolution,
-  // and the kill often falls in the same millisecond as that poll.
+  // The calls after the one that triggered the kill, by position in the log: timestamps have millisecond resolution,
+  // and the kill often falls in the same millisecond as that call.
   const calls = stack.aws.server.callLog.entries().filter((c) => c.principal !== undefined);
   const afterKill = calls.slice(calls.indexOf(trigger) + 1);
-  const detecting = afterKill.find((c) => c.operation === 'DescribeTargetHealth');
+  const detecting = afterKill.find((c) => c.operation === 'SendTaskFailure');
   const ruleBack = afterKill.find((c) => c.operation === 'ModifyRule' && c.input.RuleArn === prodRule);
 
   let firstBlue = NaN;
@@ -254,8 +255,8 @@ export async function measureCrash(stack: LocalStack, o: CrashOptions): Promise<
   return {
     killedTasks: o.desiredCount,
     swapToKillEmulatedS: emulatedS(swapToKillMs),
-    killToDetectingPollWallMs: detecting ? endOf(detecting) - killAt : NaN,
-    killToDetectingPollEmulatedS: detecting ? emulatedS(endOf(detecting) - killAt) : NaN,
+    killToWakeWallMs: detecting ? endOf(detecting) - killAt : NaN,
+    killToWakeEmulatedS: detecting ? emulatedS(endOf(detecting) - killAt) : NaN,
     killToProductionRuleBackWallMs: ruleBack ? endOf(ruleBack) - killAt : NaN,
     killToProductionRuleBackEmulatedS: ruleBack ? emulatedS(endOf(ruleBack) - killAt) : NaN,
     killToFirstBlueWallMs: firstBlue - killAt,

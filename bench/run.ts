@@ -24,6 +24,7 @@ import {
   type FlowMeasurement,
 } from './flow';
 import { measureCrash, type CrashMeasurement } from './crash';
+import { measureBakeCosts, REFERENCE_DESIGN_TRANSITIONS, type BakeCost } from './bake-cost';
 import { spread, type Spread } from './stats';
 import { renderTable } from './table';
 
@@ -40,6 +41,8 @@ export interface BenchOptions {
   readonly crashLoopImage?: string;
   /** Kill every green task during swap's bake, once per run (bench/crash.ts). */
   readonly crash: boolean;
+  /** Whole-flow transitions with a 300 s and a 24 h bake, once (bench/bake-cost.ts). */
+  readonly bakeCost?: boolean;
 }
 
 export interface DesiredCountResult {
@@ -196,6 +199,7 @@ async function main(): Promise<void> {
     .option('--failing-image <image>', 'image of a green that never becomes healthy', 'local/unhealthy:x')
     .option('--crash-loop-image <image>', 'image of a green whose tasks crash on start', 'local/crash-on-start:x')
     .option('--no-crash', "skip the green that crashes during swap's bake")
+    .option('--no-bake-cost', 'skip the whole-flow transitions with a 300 s and a 24 h bake')
     .option('--out <file>', 'where to write the results', path.join(__dirname, 'results.json'))
     .parse();
   const o = program.opts<{
@@ -209,6 +213,7 @@ async function main(): Promise<void> {
     failingImage: string;
     crashLoopImage: string;
     crash: boolean;
+    bakeCost: boolean;
     out: string;
   }>();
   const options: BenchOptions = {
@@ -222,11 +227,13 @@ async function main(): Promise<void> {
     failingImage: o.failingImage,
     crashLoopImage: o.crashLoopImage,
     crash: o.crash,
+    bakeCost: o.bakeCost,
   };
   const started = Date.now();
   const log = (line: string): void => console.error(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
   const results: DesiredCountResult[] = [];
   for (const desiredCount of options.desiredCounts) results.push(await benchDesiredCount(desiredCount, options, log));
+  const bakeCosts: BakeCost[] = options.bakeCost === false ? [] : await measureBakeCosts(log);
   const machine = machineInfo(options.timeScale);
   const output = {
     machine,
@@ -235,6 +242,8 @@ async function main(): Promise<void> {
     priceSource: 'AWS Step Functions standard workflows list price, $0.025 per 1,000 state transitions',
     totalWallMs: Date.now() - started,
     results,
+    bakeCosts,
+    referenceDesignTransitions: REFERENCE_DESIGN_TRANSITIONS,
   };
   // Written beside and renamed, so an interrupted run never leaves a half-written results file.
   fs.writeFileSync(`${o.out}.tmp`, `${JSON.stringify(output, null, 2)}\n`);
@@ -246,6 +255,18 @@ async function main(): Promise<void> {
     ...new Set(results.flatMap((r) => r.crashes.map((c) => `${c.swapStatus} ${c.swapError || '(no error)'}`))),
   ];
   if (crashEnds.length) console.log(`swap with green killed in the bake ended: ${crashEnds.join(', ')}`);
+  // deploy-green's and clean-up's transitions are the main flow's (the cost stack's fast clock stretches their polls).
+  const main = results[0]?.figures;
+  const deployGreen = main?.['machines.deployGreen.stateTransitions']?.median ?? NaN;
+  const cleanUp = main?.['machines.cleanUp.stateTransitions']?.median ?? NaN;
+  for (const cost of bakeCosts) {
+    const whole = deployGreen + cost.transitions.swap + cleanUp;
+    console.log(
+      `Whole flow with a ${cost.bakeSeconds}-second bake: ${whole} state transitions ($${(whole * PRICE_PER_TRANSITION_USD).toFixed(5)}): ` +
+        `swap ${cost.transitions.swap} (of which the bake ${cost.bakeTransitions}), with the main flow's deploy-green ` +
+        `${deployGreen} and clean-up ${cleanUp}; goal ≤ 60; the reference design: ${REFERENCE_DESIGN_TRANSITIONS}`,
+    );
+  }
   console.log(`\nbench finished in ${((Date.now() - started) / 1000).toFixed(1)} s; results in ${o.out}`);
 }
 

@@ -117,10 +117,11 @@ const SECTIONS: readonly Section[] = [
     ],
   ],
   [
-    "Green crash during swap's bake (every green task SIGKILLed right after the bake's first poll; production under load)",
+    "Green crash during swap's bake (every green task SIGKILLed right after the bake's green watch began; production under load)",
     [
       { label: 'production rule → green, then kill, emulated s', key: 'crash.swapToKillEmulatedS', digits: 2 },
-      { label: 'kill → bake poll that saw it, emulated s', key: 'crash.killToDetectingPollEmulatedS', digits: 2 },
+      { label: 'kill → green watch woke swap, emulated s', key: 'crash.killToWakeEmulatedS', digits: 2 },
+      { label: 'kill → green watch woke swap, wall ms', key: 'crash.killToWakeWallMs', digits: 0 },
       {
         label: 'kill → production rule back on blue, emulated s',
         key: 'crash.killToProductionRuleBackEmulatedS',
