@@ -3,6 +3,7 @@
  * operation, call number, error kind, how many calls in a row) and what green does on the data plane.
  */
 import fc from 'fast-check';
+import type { TrafficShift } from '../../contract';
 import type { ApiFault, FaultPlan, GreenBehaviour } from './fault-plan';
 import { API_ERROR_KINDS, type FaultService } from './wire-errors';
 
@@ -57,7 +58,42 @@ export const greenArbitrary: fc.Arbitrary<GreenBehaviour> = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 15, max: 40 }).map((seconds) => ({ kind: 'flapping' as const, seconds })) },
 );
 
-export const faultPlanArbitrary: fc.Arbitrary<FaultPlan> = fc.record({
-  api: fc.array(apiFaultArbitrary, { minLength: 0, maxLength: 2 }),
-  green: greenArbitrary,
-});
+/**
+ * Mostly all at once (the stack's default); otherwise a short canary, linear or custom shift (seconds, not minutes,
+ * so a plan stays quick), within swap's limits (contract/inputs.ts).
+ */
+export const trafficShiftArbitrary: fc.Arbitrary<TrafficShift | undefined> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(undefined) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ percent: fc.integer({ min: 1, max: 50 }), intervalSeconds: fc.integer({ min: 5, max: 20 }) })
+      .map(({ percent, intervalSeconds }): TrafficShift => ({ type: 'canary', percent, intervalSeconds })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ percent: fc.integer({ min: 34, max: 60 }), intervalSeconds: fc.integer({ min: 5, max: 15 }) })
+      .map(({ percent, intervalSeconds }): TrafficShift => ({ type: 'linear', percent, intervalSeconds })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 41, max: 90 }), fc.integer({ min: 0, max: 10 }))
+      .map(([first, second, seconds]): TrafficShift => ({
+        type: 'steps',
+        steps: [
+          { percent: first, seconds },
+          { percent: second, seconds: 10 },
+        ],
+      })),
+  },
+);
+
+export const faultPlanArbitrary: fc.Arbitrary<FaultPlan> = fc
+  .record({
+    api: fc.array(apiFaultArbitrary, { minLength: 0, maxLength: 2 }),
+    green: greenArbitrary,
+    trafficShift: trafficShiftArbitrary,
+  })
+  .map(({ trafficShift, ...plan }) => ({ ...plan, ...(trafficShift && { trafficShift }) }));

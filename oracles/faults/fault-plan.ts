@@ -7,6 +7,7 @@
  * `startLocalAwsStack({ faults: injector })` once, then `arm(plan)` before each scenario and `disarm()` after it, so a
  * stack can be reused across many property-test cases.
  */
+import type { TrafficShift } from '../../contract';
 import type { FaultCall, FaultHook, LostResponse } from '../../local/aws/faults';
 import { AwsError } from '../../local/aws/service';
 import {
@@ -65,6 +66,8 @@ export interface FaultPlan {
   readonly lost?: readonly LostResponseFault[];
   /** The green version's data-plane behaviour; the scenario deploys `greenImage(plan.green)`. */
   readonly green?: GreenBehaviour;
+  /** How swap moves production (its `trafficShift` input). @default - the stack's default (all at once) */
+  readonly trafficShift?: TrafficShift;
 }
 
 /** One fault the injector answered a call with. */

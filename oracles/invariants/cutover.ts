@@ -20,20 +20,30 @@
  * stops (and replaces) a task whose target fails its health checks, as it does on AWS, so green's targets drain and
  * production answers 503 (or 502 for a crashed task) until the watch moves it back; that reaction time is what
  * `npm run bench` measures. A watch that ends without reacting (the bake passed, or the swap stopped) excuses nothing.
+ *
+ * A traffic shift is watched the same way: from swap's first split of production (blue primary, green by weight) to
+ * the move to green alone (`ShiftCompleted`: nothing excused, and the cutover and bake follow as without a shift) or
+ * back to blue alone (the shift's watch reacted: its episodes on green are excused).
  */
 import type { CallRecord } from '../../local/aws/call-log';
 import type { ProductionViolation } from './production-monitor';
 
 export interface CutoverWindow {
-  /** `cutover`: between moving production and making its task set primary; `watch`: swap's bake. */
-  readonly kind: 'cutover' | 'watch';
+  /**
+   * `cutover`: between moving production and making its task set primary; `watch`: swap's bake; `shift`: a traffic
+   * shift (production split between blue, primary, and green, by weight), watched step by step.
+   */
+  readonly kind: 'cutover' | 'watch' | 'shift';
   readonly principal: string;
   /** Wall ms: arrival of the ModifyRule that moved production. */
   readonly startMs: number;
   /** Wall ms: the closing call returned; undefined while (or if) it never did. */
   readonly endMs: number | undefined;
-  /** For a watch, only `ModifyRule` (production moved back) closes it. */
-  readonly closedBy: 'UpdateServicePrimaryTaskSet' | 'ModifyRule' | undefined;
+  /**
+   * For a watch, only `ModifyRule` (production moved back) closes it. A shift is closed by `ModifyRule` when production
+   * went back to blue alone (the watch reacted), or by `ShiftCompleted` when it went to green alone (nothing to excuse).
+   */
+  readonly closedBy: 'UpdateServicePrimaryTaskSet' | 'ModifyRule' | 'ShiftCompleted' | undefined;
   /** Calls the same role made inside the window besides the closing one (0 for swap: the two calls are adjacent). */
   readonly callsBetween: number;
 }
@@ -48,8 +58,14 @@ export function cutoverWindows(
   watchers: ReadonlySet<string> = new Set(),
 ): CutoverWindow[] {
   const windows: CutoverWindow[] = [];
-  /** `undo`: a cutover opened by a watch's reaction (moving production back); no watch follows it. */
-  const open = new Map<string, { kind: 'cutover' | 'watch'; startMs: number; callsBetween: number; undo?: true }>();
+  /**
+   * `undo`: a cutover opened by a watch's reaction (moving production back); no watch follows it. `green`: a shift's
+   * green target group (the second of the split).
+   */
+  const open = new Map<
+    string,
+    { kind: 'cutover' | 'watch' | 'shift'; startMs: number; callsBetween: number; undo?: true; green?: string }
+  >();
   const movesProduction = (c: CallRecord) =>
     c.service === ELB && c.operation === 'ModifyRule' && c.input.RuleArn === productionRuleArn && c.outcome.ok;
   const makesPrimary = (c: CallRecord) =>
@@ -59,11 +75,37 @@ export function cutoverWindows(
     const principal = call.principal;
     if (principal === undefined || !principals.has(principal)) continue;
     const current = open.get(principal);
-    if (current?.kind === 'cutover' && (movesProduction(call) || makesPrimary(call))) {
-      const { undo, ...window } = current;
+    const groups = movesProduction(call) ? forwardedGroups(call) : [];
+    if (watchers.has(principal) && groups.length > 1 && current?.kind !== 'shift') {
+      // A swap splitting production: green (the second group) is watched from this moment, step by step.
+      if (current)
+        windows.push({ principal, ...withoutBookkeeping(current), endMs: endOf(call), closedBy: 'ModifyRule' });
+      open.set(principal, { kind: 'shift', startMs: Date.parse(call.time), callsBetween: 0, green: groups[1] });
+    } else if (current?.kind === 'shift' && movesProduction(call)) {
+      if (groups.length > 1) {
+        current.callsBetween++;
+        continue;
+      }
+      const completed = groups.length === 1 && groups[0] === current.green;
       windows.push({
         principal,
-        ...window,
+        ...withoutBookkeeping(current),
+        endMs: endOf(call),
+        closedBy: completed ? 'ShiftCompleted' : 'ModifyRule',
+      });
+      // Completed: green alone now, and made primary next (a cutover that opens the bake's watch). Moved back: the
+      // undo's cutover, which opens no watch.
+      open.set(principal, {
+        kind: 'cutover',
+        startMs: Date.parse(call.time),
+        callsBetween: 0,
+        ...(completed ? {} : { undo: true as const }),
+      });
+    } else if (current?.kind === 'cutover' && (movesProduction(call) || makesPrimary(call))) {
+      const { undo } = current;
+      windows.push({
+        principal,
+        ...withoutBookkeeping(current),
         endMs: endOf(call),
         closedBy: makesPrimary(call) ? 'UpdateServicePrimaryTaskSet' : 'ModifyRule',
       });
@@ -81,7 +123,7 @@ export function cutoverWindows(
         open.set(principal, { kind: 'watch', startMs: current.startMs, callsBetween: 0 });
       }
     } else if (current?.kind === 'watch' && movesProduction(call)) {
-      windows.push({ principal, ...current, endMs: endOf(call), closedBy: 'ModifyRule' });
+      windows.push({ principal, ...withoutBookkeeping(current), endMs: endOf(call), closedBy: 'ModifyRule' });
       open.set(principal, { kind: 'cutover', startMs: Date.parse(call.time), callsBetween: 0, undo: true });
     } else if (current) {
       current.callsBetween++;
@@ -89,10 +131,27 @@ export function cutoverWindows(
       open.set(principal, { kind: 'cutover', startMs: Date.parse(call.time), callsBetween: 0 });
     }
   }
-  for (const [principal, { undo: _undo, ...current }] of open) {
-    windows.push({ principal, ...current, endMs: undefined, closedBy: undefined });
+  for (const [principal, current] of open) {
+    windows.push({ principal, ...withoutBookkeeping(current), endMs: undefined, closedBy: undefined });
   }
   return windows;
+}
+
+/** A window's public fields, without the loop's bookkeeping (`undo`, `green`). */
+function withoutBookkeeping<T extends { undo?: true; green?: string }>(window: T): Omit<T, 'undo' | 'green'> {
+  const { undo: _undo, green: _green, ...rest } = window;
+  return rest;
+}
+
+/** The target groups a production ModifyRule forwards to (a weighted ForwardConfig lists several), in order. */
+function forwardedGroups(call: CallRecord): string[] {
+  const actions = (call.input.Actions ?? []) as Array<{
+    TargetGroupArn?: string;
+    ForwardConfig?: { TargetGroups?: Array<{ TargetGroupArn?: string }> };
+  }>;
+  const forward = actions.find((a) => a.ForwardConfig?.TargetGroups !== undefined || a.TargetGroupArn !== undefined);
+  const listed = forward?.ForwardConfig?.TargetGroups?.flatMap((g) => (g.TargetGroupArn ? [g.TargetGroupArn] : []));
+  return listed && listed.length > 0 ? listed : forward?.TargetGroupArn ? [forward.TargetGroupArn] : [];
 }
 
 /** The closed window that excuses this episode, if any. */
@@ -100,14 +159,14 @@ export function excusingWindow(
   violation: ProductionViolation,
   windows: readonly CutoverWindow[],
 ): CutoverWindow | undefined {
-  const kind =
-    violation.kind === 'production-not-primary' && /, whose task set is ACTIVE$/.test(violation.message)
-      ? 'cutover'
-      : violation.kind === 'production-no-healthy-target' || violation.kind === 'production-http-failure'
-        ? 'watch'
-        : undefined;
-  return windows.find(
-    (w) =>
-      w.kind === kind && w.endMs !== undefined && violation.firstSeen >= w.startMs && violation.lastSeen <= w.endMs,
-  );
+  const inside = (w: CutoverWindow): boolean =>
+    w.endMs !== undefined && violation.firstSeen >= w.startMs && violation.lastSeen <= w.endMs;
+  if (violation.kind === 'production-not-primary' && /, whose task set is ACTIVE$/.test(violation.message)) {
+    return windows.find((w) => w.kind === 'cutover' && inside(w));
+  }
+  if (violation.kind === 'production-no-healthy-target' || violation.kind === 'production-http-failure') {
+    // Only a watch (the bake) or a shift that reacted: production moved back to blue.
+    return windows.find((w) => (w.kind === 'watch' || w.kind === 'shift') && w.closedBy === 'ModifyRule' && inside(w));
+  }
+  return undefined;
 }

@@ -60,7 +60,7 @@ export interface FlowOptions {
   readonly healthTimeoutSeconds?: number;
   /** deploy-green's failFastThreshold (1 to 200). @default - the stack's (3) */
   readonly failFastThreshold?: number;
-  /** swap's bakeSeconds (0 to 3600). @default - the stack's default (5 minutes) */
+  /** swap's bakeSeconds (0 to 86400). @default - the stack's default (5 minutes) */
   readonly bakeSeconds?: number;
   /** Steps to run, in order. @default all three */
   readonly machines?: readonly Machine[];
@@ -95,8 +95,12 @@ export async function runFlow(stack: LocalStack, options: FlowOptions): Promise<
               healthTimeoutSeconds: options.healthTimeoutSeconds ?? 60,
               ...(options.failFastThreshold !== undefined && { failFastThreshold: options.failFastThreshold }),
             }
-          : machine === 'swap' && options.bakeSeconds !== undefined
-            ? { ...stack.service, bakeSeconds: options.bakeSeconds }
+          : machine === 'swap'
+            ? {
+                ...stack.service,
+                ...(options.bakeSeconds !== undefined && { bakeSeconds: options.bakeSeconds }),
+                ...(plan.trafficShift && { trafficShift: plan.trafficShift }),
+              }
             : stack.service;
       const drainSeconds = options.drainSeconds ?? 300;
       const truth = { greenMayFlap: plan.green?.kind === 'flapping' };

@@ -3,7 +3,8 @@
  *
  * - once production forwards anywhere, it keeps forwarding (it never goes back to a fixed response), and it forwards
  *   only to target groups that exist, belong to a task set whose status is PRIMARY, and have at least one healthy
- *   target;
+ *   target; during a traffic shift (production split by weight) one group's task set is PRIMARY and the others'
+ *   ACTIVE, each with a healthy target;
  * - real HTTP requests to the production URL never fail (no connection error, no non-2xx answer) while a version is
  *   live.
  *
@@ -91,6 +92,14 @@ export function productionProblems(view: ServiceView, wasLive: boolean): Finding
   if (production.targetGroupArns.length === 0) {
     return [{ kind: 'production-target-group-missing', message: 'production forwards to no target group' }];
   }
+  // A traffic shift splits production by weight: the primary version (blue, fully scaled) and green, ACTIVE until the
+  // shift ends. A split is healthy when one of its groups is PRIMARY and every group has a healthy target.
+  const split = production.targetGroupArns.length > 1;
+  const primaryInSplit =
+    split &&
+    production.targetGroupArns.some(
+      (arn) => view.taskSets.find((ts) => ts.targetGroupArn === arn)?.status === 'PRIMARY',
+    );
   return production.targetGroupArns.flatMap((arn): Finding[] => {
     const group = view.targetGroups.find((tg) => tg.arn === arn);
     if (!group) return [{ kind: 'production-target-group-missing', message: `target group ${arn} does not exist` }];
@@ -98,7 +107,7 @@ export function productionProblems(view: ServiceView, wasLive: boolean): Finding
     const taskSet = view.taskSets.find((ts) => ts.targetGroupArn === arn);
     if (!taskSet) {
       findings.push({ kind: 'production-not-primary', message: `no task set uses target group ${group.name}` });
-    } else if (taskSet.status !== 'PRIMARY') {
+    } else if (taskSet.status !== 'PRIMARY' && !(primaryInSplit && taskSet.status === 'ACTIVE')) {
       findings.push({
         kind: 'production-not-primary',
         message: `production forwards to ${group.name}, whose task set is ${taskSet.status}`,

@@ -153,3 +153,62 @@ describe('excusingWindow', () => {
     expect(excusingWindow(notPrimary(12, 13), open)).toBeUndefined();
   });
 });
+
+describe('a traffic shift', () => {
+  const BLUE = 'arn:tg/blue';
+  const GREEN = 'arn:tg/green';
+  const forwardTo = (at: number, ...groups: string[]) =>
+    call(at, 'ModifyRule', {
+      RuleArn: PROD,
+      Actions: [
+        {
+          Type: 'forward',
+          ForwardConfig: { TargetGroups: groups.map((TargetGroupArn, i) => ({ TargetGroupArn, Weight: i + 1 })) },
+        },
+      ],
+    });
+  const degraded = (from: number, to: number): ProductionViolation => ({
+    kind: 'production-http-failure',
+    message: 'HTTP 503',
+    firstSeen: T0 + from,
+    lastSeen: T0 + to,
+    count: 1,
+    source: 'http',
+  });
+
+  test('completed (green alone): one shift window that excuses nothing, then the cutover and the bake as usual', () => {
+    const windows = cutoverWindows(
+      [
+        forwardTo(10, BLUE, GREEN),
+        forwardTo(100, BLUE, GREEN),
+        forwardTo(200, GREEN),
+        call(210, 'UpdateServicePrimaryTaskSet'),
+      ],
+      PROD,
+      roles,
+      roles,
+    );
+    expect(windows.map((w) => [w.kind, w.startMs - T0, w.closedBy, w.callsBetween])).toEqual([
+      ['shift', 10, 'ShiftCompleted', 1],
+      ['cutover', 200, 'UpdateServicePrimaryTaskSet', 0],
+      ['watch', 200, undefined, 0],
+    ]);
+    expect(excusingWindow(degraded(50, 60), windows)).toBeUndefined();
+  });
+
+  test('moved back to blue alone (the watch reacted): its episodes are excused, and only they', () => {
+    const windows = cutoverWindows([forwardTo(10, BLUE, GREEN), forwardTo(100, BLUE)], PROD, roles, roles);
+    expect(windows.map((w) => [w.kind, w.closedBy])).toEqual([
+      ['shift', 'ModifyRule'],
+      ['cutover', undefined],
+    ]);
+    expect(excusingWindow(degraded(50, 101), windows)).toBe(windows[0]);
+    expect(excusingWindow(degraded(5, 60), windows)).toBeUndefined();
+    expect(excusingWindow(degraded(50, 200), windows)).toBeUndefined();
+  });
+
+  test('a role that does not watch (rollback) splits nothing: its move is a plain cutover', () => {
+    const windows = cutoverWindows([forwardTo(10, BLUE, GREEN)], PROD, roles);
+    expect(windows.map((w) => w.kind)).toEqual(['cutover']);
+  });
+});
