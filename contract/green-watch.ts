@@ -13,7 +13,18 @@
  *    function calls SendTaskFailure with {@link GREEN_DEGRADED} and a cause that quotes ECS's stop code and reason.
  *    ECS also stops a task whose target fails its load balancer health checks, so this covers a green that turns
  *    unhealthy as well as one that crashes.
- * 3. Nothing happens for the watch's length: the Task times out (`States.Timeout`), which is the watch passing; swap
+ * 3. Alarm gates. When a watch begins, the function points the three built-in alarms ({@link BUILT_IN_ALARMS}, named
+ *    `<prefix><suffix>` after the stack's {@link ALARM_PREFIX_VARIABLE}) at green's target group: an alarm that exists
+ *    on another target group (a previous green) is deleted and created again (PutMetricAlarm on an existing name keeps
+ *    the old state, which belonged to another green), one on this green is kept (the steps of a shift and the bake
+ *    watch the same green). Then it reads the built-in alarms and the user's ({@link USER_ALARMS_VARIABLE}) with
+ *    DescribeAlarms: one already in ALARM fails the Task at once with {@link GREEN_DEGRADED}, naming the alarm and its
+ *    reason; a user alarm that does not exist is {@link WATCH_UNAVAILABLE} (a watch it cannot trust is no watch).
+ *    EventBridge sends the function every `CloudWatch Alarm State Change` to ALARM of a watched alarm: while a watch
+ *    is active, it calls SendTaskFailure with {@link GREEN_DEGRADED} and a cause naming the alarm and CloudWatch's
+ *    reason. A built-in alarm's event is ignored unless its TargetGroup dimension is the watched green's (a previous
+ *    green's alarm is stale). It reacts within about one alarm period (60 s) of green misbehaving.
+ * 4. Nothing happens for the watch's length: the Task times out (`States.Timeout`), which is the watch passing; swap
  *    then checks green's target health one last time.
  *
  * The number of state transitions does not grow with the watch's length: a 24-hour bake costs what a 5-minute one
@@ -31,6 +42,34 @@ export const WATCH_UNAVAILABLE = 'BlueGreen.WatchUnavailable';
 
 /** The attribute of the deployment table's item (beside `lease` and `record`) that holds the current watch. */
 export const WATCH_ATTRIBUTE = 'watch';
+
+/**
+ * The function's environment variable holding the built-in alarms' name prefix (`<stack>-<service>-green-`); each
+ * built-in alarm is named `<prefix><suffix>`.
+ */
+export const ALARM_PREFIX_VARIABLE = 'GREEN_ALARM_PREFIX';
+
+/** The function's environment variable holding the user's watched alarm names, as a JSON array of strings. */
+export const USER_ALARMS_VARIABLE = 'WATCHED_ALARMS';
+
+/**
+ * The function's environment variable holding the `LoadBalancer` dimension of the built-in alarms (`app/NAME/ID`, the
+ * load balancer's full name).
+ */
+export const LOAD_BALANCER_VARIABLE = 'LOAD_BALANCER_FULL_NAME';
+
+/** The built-in alarms, by name suffix. Each watches green's target group only (TargetGroup + LoadBalancer). */
+export const BUILT_IN_ALARMS = {
+  /** HTTPCode_Target_5XX_Count, Sum over 60 s ≥ 5. */
+  errors: '5xx',
+  /** TargetResponseTime p99 over 60 s > 1 s. */
+  latency: 'p99',
+  /** HealthyHostCount, Minimum over 60 s < 1. */
+  healthyHosts: 'healthy-hosts',
+} as const;
+
+/** The most alarms a user may add: one DescribeAlarms reads at most 100 names, three are the built-in ones. */
+export const MAX_USER_ALARMS = 100 - Object.keys(BUILT_IN_ALARMS).length;
 
 /** What is being watched: one step of a traffic shift, or the bake. */
 export type WatchKind = 'shift' | 'bake';

@@ -70,6 +70,14 @@ export interface BlueGreenStackProps extends StackProps {
    */
   readonly trafficShift?: TrafficShift;
   /**
+   * Your own CloudWatch alarms (metric or composite, by name) that swap watches beside its built-in ones (green's 5XX
+   * count, response time p99 and healthy hosts) during each traffic-shift step and the bake: one going to ALARM sends
+   * production back to blue within seconds of the state change. Each must exist when swap runs; 1-255 characters
+   * each, at most 97 (one DescribeAlarms reads 100 names, 3 are built in).
+   * @default [] (the built-in alarms only)
+   */
+  readonly bakeAlarmNames?: readonly string[];
+  /**
    * How long the pipeline's swap approval waits for testers (CodePipeline allows 5 minutes to 60 days).
    * @default Duration.days(7)
    */
@@ -196,6 +204,7 @@ export class BlueGreenStack extends Stack {
       failFastThreshold: props.failFastThreshold,
       bakeTime: props.bakeTime,
       trafficShift: props.trafficShift,
+      bakeAlarmNames: props.bakeAlarmNames,
       healthCheck: props.healthCheck,
     });
     // `cdk destroy` removes the target groups the controller made; it runs after everything that uses them is gone.

@@ -4,6 +4,7 @@
  * (contract/green-watch.ts states the protocol).
  */
 import {
+  BUILT_IN_ALARMS,
   GREEN_DEGRADED,
   WATCH_UNAVAILABLE,
   type WatchFailureCause,
@@ -149,4 +150,146 @@ export function degradedTargets(targets: readonly TargetState[]): string | undef
 export function failureCause(message: string): string {
   const cause: WatchFailureCause = { errorType: GREEN_DEGRADED, errorMessage: message };
   return JSON.stringify(cause);
+}
+
+/** `targetgroup/NAME/ID`, the TargetGroup dimension CloudWatch's AWS/ApplicationELB metrics carry, from its ARN. */
+export function targetGroupDimension(targetGroupArn: string): string {
+  return targetGroupArn.split(':').slice(5).join(':');
+}
+
+/** The period of every built-in alarm: ALB publishes its metrics once a minute, so a shorter alarm has no data. */
+export const BUILT_IN_ALARM_PERIOD_SECONDS = 60;
+/** HTTPCode_Target_5XX_Count: green's own 500s in one period at which the errors alarm goes to ALARM. */
+export const ERRORS_THRESHOLD = 5;
+/** TargetResponseTime p99, seconds, above which the latency alarm goes to ALARM. */
+export const LATENCY_P99_THRESHOLD_SECONDS = 1;
+
+/** One built-in alarm as PutMetricAlarm takes it (the members the function sends). */
+export interface BuiltInAlarm {
+  readonly AlarmName: string;
+  readonly AlarmDescription: string;
+  readonly Namespace: 'AWS/ApplicationELB';
+  readonly MetricName: string;
+  readonly Dimensions: ReadonlyArray<{ readonly Name: string; readonly Value: string }>;
+  readonly Statistic?: 'Sum' | 'Minimum';
+  readonly ExtendedStatistic?: string;
+  readonly EvaluateLowSampleCountPercentile?: 'ignore';
+  readonly Period: number;
+  readonly EvaluationPeriods: 1;
+  readonly Threshold: number;
+  readonly ComparisonOperator: 'GreaterThanOrEqualToThreshold' | 'GreaterThanThreshold' | 'LessThanThreshold';
+  readonly TreatMissingData: 'notBreaching';
+}
+
+/**
+ * The three built-in alarms on green's target group only (TargetGroup + LoadBalancer, so blue's traffic never counts),
+ * one period each, so a bad green is caught as the first period after it misbehaves closes. Missing data is
+ * not breaching: ALB publishes no 5XX count without errors, no response time without requests, and a new alarm's
+ * first period may have no host count yet, none of which is green failing (a green without healthy targets is also
+ * caught by the target-health check as the watch begins and by ECS replacing its tasks).
+ * - errors: HTTPCode_Target_5XX_Count, Sum ≥ 5 in 60 s. A count, not a rate: a rate needs metric math, and at low
+ *   traffic one error is a large rate; five of green's own 500s in a minute is a broken green at any traffic, and no
+ *   single stray error trips it.
+ * - latency: TargetResponseTime p99 > 1 s in 60 s; with fewer samples than a p99 needs (10/(1-0.99) = 1,000) the
+ *   state is kept (`EvaluateLowSampleCountPercentile: ignore`), so one slow request at low traffic does not trip it.
+ * - healthyHosts: HealthyHostCount, Minimum < 1 in 60 s: green had no healthy target.
+ */
+export function builtInAlarms(prefix: string, loadBalancer: string, targetGroupArn: string): BuiltInAlarm[] {
+  const Dimensions = [
+    { Name: 'TargetGroup', Value: targetGroupDimension(targetGroupArn) },
+    { Name: 'LoadBalancer', Value: loadBalancer },
+  ];
+  const common = {
+    Namespace: 'AWS/ApplicationELB',
+    Dimensions,
+    Period: BUILT_IN_ALARM_PERIOD_SECONDS,
+    EvaluationPeriods: 1,
+    TreatMissingData: 'notBreaching',
+  } as const;
+  return [
+    {
+      ...common,
+      AlarmName: `${prefix}${BUILT_IN_ALARMS.errors}`,
+      AlarmDescription: `ecs-bluegreen: green's target 5XX answers (${ERRORS_THRESHOLD} or more a minute) during swap's watch`,
+      MetricName: 'HTTPCode_Target_5XX_Count',
+      Statistic: 'Sum',
+      Threshold: ERRORS_THRESHOLD,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    },
+    {
+      ...common,
+      AlarmName: `${prefix}${BUILT_IN_ALARMS.latency}`,
+      AlarmDescription: `ecs-bluegreen: green's target response time p99 above ${LATENCY_P99_THRESHOLD_SECONDS} s during swap's watch`,
+      MetricName: 'TargetResponseTime',
+      ExtendedStatistic: 'p99',
+      EvaluateLowSampleCountPercentile: 'ignore',
+      Threshold: LATENCY_P99_THRESHOLD_SECONDS,
+      ComparisonOperator: 'GreaterThanThreshold',
+    },
+    {
+      ...common,
+      AlarmName: `${prefix}${BUILT_IN_ALARMS.healthyHosts}`,
+      AlarmDescription: "ecs-bluegreen: green has no healthy target during swap's watch",
+      MetricName: 'HealthyHostCount',
+      Statistic: 'Minimum',
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+    },
+  ];
+}
+
+/** The built-in alarms' names under `prefix`. */
+export function builtInAlarmNames(prefix: string): string[] {
+  return Object.values(BUILT_IN_ALARMS).map((suffix) => `${prefix}${suffix}`);
+}
+
+/** Reads the user's watched alarm names (a JSON array of strings; unset or empty: none). */
+export function readAlarmNames(value: string | undefined): string[] {
+  if (value === undefined || value === '') return [];
+  const parsed: unknown = JSON.parse(value);
+  if (!Array.isArray(parsed) || !parsed.every((n) => typeof n === 'string')) {
+    throw new Error(`green-watch: the watched alarm names must be a JSON array of strings, not ${value}.`);
+  }
+  return parsed as string[];
+}
+
+/** The members of a `CloudWatch Alarm State Change` event the watch reads. */
+export interface AlarmStateChange {
+  readonly alarmName: string;
+  readonly state: string;
+  readonly reason: string;
+  /** The TargetGroup dimension of the alarm's metric, when it has one. */
+  readonly targetGroup?: string;
+}
+
+/** The alarm state change in an EventBridge event, or undefined when it is another kind of event. */
+export function readAlarmStateChange(event: unknown): AlarmStateChange | undefined {
+  if (
+    !isObject(event) ||
+    event.source !== 'aws.cloudwatch' ||
+    event['detail-type'] !== 'CloudWatch Alarm State Change'
+  ) {
+    return undefined;
+  }
+  const detail = isObject(event.detail) ? event.detail : {};
+  const state = isObject(detail.state) ? detail.state : {};
+  const alarmName = str(detail.alarmName);
+  const value = str(state.value);
+  if (alarmName === undefined || value === undefined) return undefined;
+  const configuration = isObject(detail.configuration) ? detail.configuration : {};
+  const metrics = Array.isArray(configuration.metrics) ? configuration.metrics.filter(isObject) : [];
+  const targetGroup = metrics
+    .map((m) => (isObject(m.metricStat) && isObject(m.metricStat.metric) ? m.metricStat.metric.dimensions : undefined))
+    .map((d) => (isObject(d) ? str(d.TargetGroup) : undefined))
+    .find((d) => d !== undefined);
+  return {
+    alarmName,
+    state: value,
+    reason: str(state.reason) ?? 'no reason given',
+    ...(targetGroup !== undefined && { targetGroup }),
+  };
+}
+
+export function alarmMessage(alarmName: string, reason: string, kind: WatchKind): string {
+  return `alarm ${alarmName} is in ALARM during ${watchName(kind)} (${reason})`;
 }

@@ -1,8 +1,17 @@
 /**
  * Lambda entry point of green-watch (contract/green-watch.ts): swap's watching Task invokes it with a watch request
- * and a task token; EventBridge invokes it with ECS task state changes. Environment: DEPLOYMENT_TABLE (the deployment
- * record's table) and SERVICE_ARN (its item's key, the service the events are about).
+ * and a task token; EventBridge invokes it with ECS task state changes and CloudWatch alarm state changes. Environment:
+ * DEPLOYMENT_TABLE (the deployment record's table), SERVICE_ARN (its item's key, the service the events are about),
+ * GREEN_ALARM_PREFIX (the built-in alarms' name prefix), LOAD_BALANCER_FULL_NAME (their LoadBalancer dimension) and
+ * WATCHED_ALARMS (the user's alarm names, a JSON array).
  */
+import {
+  CloudWatchClient,
+  DeleteAlarmsCommand,
+  DescribeAlarmsCommand,
+  PutMetricAlarmCommand,
+  type MetricAlarm,
+} from '@aws-sdk/client-cloudwatch';
 import {
   ConditionalCheckFailedException,
   DynamoDBClient,
@@ -11,8 +20,23 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SendTaskFailureCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { GREEN_DEGRADED, WATCH_ATTRIBUTE, type WatchRequest } from '../../contract';
 import {
+  ALARM_PREFIX_VARIABLE,
+  GREEN_DEGRADED,
+  LOAD_BALANCER_VARIABLE,
+  USER_ALARMS_VARIABLE,
+  WATCH_ATTRIBUTE,
+  type WatchKind,
+  type WatchRequest,
+} from '../../contract';
+import {
+  alarmMessage,
+  builtInAlarmNames,
+  builtInAlarms,
+  readAlarmNames,
+  readAlarmStateChange,
+  targetGroupDimension,
+  type BuiltInAlarm,
   degradedTargets,
   failureCause,
   GreenDegradedError,
@@ -37,6 +61,32 @@ export type GreenWatchResult =
   | { readonly outcome: 'watching'; readonly taskSetId: string }
   | { readonly outcome: 'woke'; readonly taskSetId: string; readonly message: string }
   | { readonly outcome: 'ignored'; readonly why: string };
+
+/** The built-in alarm already points at green's target group and load balancer. */
+function sameTarget(existing: MetricAlarm, wanted: BuiltInAlarm): boolean {
+  const dimensions = (ds: ReadonlyArray<{ Name?: string; Value?: string }>): string =>
+    ds
+      .map((d) => `${d.Name ?? ''}=${d.Value ?? ''}`)
+      .sort()
+      .join(',');
+  return dimensions(existing.Dimensions ?? []) === dimensions(wanted.Dimensions);
+}
+
+/** The built-in alarm is configured as this version of the function would configure it. */
+function sameConfiguration(existing: MetricAlarm, wanted: BuiltInAlarm): boolean {
+  return (
+    existing.MetricName === wanted.MetricName &&
+    existing.Namespace === wanted.Namespace &&
+    existing.Statistic === wanted.Statistic &&
+    existing.ExtendedStatistic === wanted.ExtendedStatistic &&
+    existing.Period === wanted.Period &&
+    existing.EvaluationPeriods === wanted.EvaluationPeriods &&
+    existing.Threshold === wanted.Threshold &&
+    existing.ComparisonOperator === wanted.ComparisonOperator &&
+    existing.TreatMissingData === wanted.TreatMissingData &&
+    existing.AlarmDescription === wanted.AlarmDescription
+  );
+}
 
 /** SendTaskFailure's answers for a token whose Task has already ended: the watch is over, nothing to wake. */
 const WATCH_OVER = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
@@ -66,6 +116,7 @@ export function createHandler(env: GreenWatchEnvironment): (event: unknown) => P
   const ddb = new DynamoDBClient(config);
   const elbv2 = new ElasticLoadBalancingV2Client(config);
   const sfn = new SFNClient(config);
+  const cw = new CloudWatchClient(config);
   const table = (): string => variable(env, 'DEPLOYMENT_TABLE');
 
   /** Stores the watch beside the lease (only while the lease is ours), then checks green once. */
@@ -116,13 +167,79 @@ export function createHandler(env: GreenWatchEnvironment): (event: unknown) => P
     }));
     const degraded = degradedTargets(targets);
     if (degraded !== undefined) throw new GreenDegradedError(`${degraded}, as the watch began`);
+    await gateAlarms(request);
     return { outcome: 'watching', taskSetId: request.taskSetId };
   }
 
-  /** Wakes the watching Task when one of green's tasks stops. */
-  async function onTaskStateChange(event: unknown): Promise<GreenWatchResult> {
-    const change = readTaskStateChange(event);
-    if (change === undefined) return { outcome: 'ignored', why: 'not an ECS task state change' };
+  /**
+   * Points the built-in alarms at green (an alarm on another target group is deleted and created again, so it starts
+   * in INSUFFICIENT_DATA instead of keeping another green's state), then fails at once if a watched alarm is in ALARM.
+   */
+  async function gateAlarms(request: WatchRequest): Promise<void> {
+    const wanted = builtInAlarms(
+      variable(env, ALARM_PREFIX_VARIABLE),
+      variable(env, LOAD_BALANCER_VARIABLE),
+      request.targetGroupArn,
+    );
+    const users = readAlarmNames(env.variables[USER_ALARMS_VARIABLE]);
+    const names = [...wanted.map((a) => a.AlarmName), ...users];
+    const described = await cw
+      .send(
+        new DescribeAlarmsCommand({
+          AlarmNames: names,
+          AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+          MaxRecords: 100,
+        }),
+      )
+      .catch((error: unknown) => {
+        throw unavailable('reading the watched alarms (CloudWatch DescribeAlarms)', error);
+      });
+    const found = [...(described.MetricAlarms ?? []), ...(described.CompositeAlarms ?? [])];
+    const byName = new Map(found.map((a) => [a.AlarmName ?? '', a]));
+    const missing = users.filter((name) => !byName.has(name));
+    if (missing.length > 0) {
+      throw unavailable(
+        'reading the watched alarms',
+        new Error(`no alarm named ${missing.join(', ')} exists (the stack's bakeAlarmNames names it)`),
+      );
+    }
+    const elsewhere = wanted.filter((a) => {
+      const existing = byName.get(a.AlarmName) as MetricAlarm | undefined;
+      return existing !== undefined && !sameTarget(existing, a);
+    });
+    if (elsewhere.length > 0) {
+      await cw
+        .send(new DeleteAlarmsCommand({ AlarmNames: elsewhere.map((a) => a.AlarmName) }))
+        .catch((error: unknown) => {
+          throw unavailable("deleting a previous green's alarms (CloudWatch DeleteAlarms)", error);
+        });
+    }
+    const fresh = new Set<string>();
+    for (const alarm of wanted) {
+      const existing = byName.get(alarm.AlarmName) as MetricAlarm | undefined;
+      if (existing !== undefined && sameTarget(existing, alarm) && sameConfiguration(existing, alarm)) continue;
+      await cw
+        .send(new PutMetricAlarmCommand({ ...alarm, Dimensions: alarm.Dimensions.map((d) => ({ ...d })) }))
+        .catch((error: unknown) => {
+          throw unavailable(`pointing ${alarm.AlarmName} at green (CloudWatch PutMetricAlarm)`, error);
+        });
+      if (existing === undefined || !sameTarget(existing, alarm)) fresh.add(alarm.AlarmName);
+    }
+    const inAlarm = names
+      .filter((name) => !fresh.has(name))
+      .map((name) => byName.get(name))
+      .find((a) => a?.StateValue === 'ALARM');
+    if (inAlarm !== undefined) {
+      const message = alarmMessage(inAlarm.AlarmName ?? '', inAlarm.StateReason ?? 'no reason given', request.kind);
+      throw new GreenDegradedError(`${message}, as the watch began`);
+    }
+  }
+
+  /** Reads the stored watch; undefined (with why) when there is none, or its execution no longer holds the lease. */
+  async function activeWatch(): Promise<
+    | { readonly token: string; readonly taskSetId: string; readonly targetGroupArn?: string; readonly kind: WatchKind }
+    | { readonly ignored: string }
+  > {
     const item = await ddb.send(
       new GetItemCommand({
         TableName: table(),
@@ -134,14 +251,17 @@ export function createHandler(env: GreenWatchEnvironment): (event: unknown) => P
     const holder = item.Item?.lease?.M?.holder?.S;
     const token = current?.token?.S;
     const taskSetId = current?.taskSetId?.S;
+    const targetGroupArn = current?.targetGroupArn?.S;
     const kind = current?.kind?.S === 'shift' ? 'shift' : 'bake';
-    if (token === undefined || taskSetId === undefined) return { outcome: 'ignored', why: 'no watch' };
+    if (token === undefined || taskSetId === undefined) return { ignored: 'no watch' };
     if (holder === undefined || holder !== current?.execution?.S) {
-      return { outcome: 'ignored', why: 'the watching execution no longer holds the lease' };
+      return { ignored: 'the watching execution no longer holds the lease' };
     }
-    if (!isGreenTaskStopping(change, taskSetId))
-      return { outcome: 'ignored', why: 'not one of green’s tasks stopping' };
-    const message = taskStoppingMessage(change, kind);
+    return { token, taskSetId, kind, ...(targetGroupArn !== undefined && { targetGroupArn }) };
+  }
+
+  /** SendTaskFailure with GreenDegraded; a watch already over is not an error. */
+  async function wake(token: string, taskSetId: string, message: string): Promise<GreenWatchResult> {
     try {
       await sfn.send(
         new SendTaskFailureCommand({ taskToken: token, error: GREEN_DEGRADED, cause: failureCause(message) }),
@@ -153,9 +273,43 @@ export function createHandler(env: GreenWatchEnvironment): (event: unknown) => P
     return { outcome: 'woke', taskSetId, message };
   }
 
+  /** Wakes the watching Task when a watched alarm goes to ALARM (a built-in one only on the watched green). */
+  async function onAlarmStateChange(event: unknown): Promise<GreenWatchResult | undefined> {
+    const change = readAlarmStateChange(event);
+    if (change === undefined) return undefined;
+    if (change.state !== 'ALARM') return { outcome: 'ignored', why: `alarm ${change.alarmName} is ${change.state}` };
+    const prefix = variable(env, ALARM_PREFIX_VARIABLE);
+    const builtIn = builtInAlarmNames(prefix);
+    const users = readAlarmNames(env.variables[USER_ALARMS_VARIABLE]);
+    if (!builtIn.includes(change.alarmName) && !users.includes(change.alarmName)) {
+      return { outcome: 'ignored', why: `alarm ${change.alarmName} is not watched` };
+    }
+    const watching = await activeWatch();
+    if ('ignored' in watching) return { outcome: 'ignored', why: watching.ignored };
+    if (
+      builtIn.includes(change.alarmName) &&
+      (watching.targetGroupArn === undefined || change.targetGroup !== targetGroupDimension(watching.targetGroupArn))
+    ) {
+      return { outcome: 'ignored', why: `alarm ${change.alarmName} is about another target group than green's` };
+    }
+    return wake(watching.token, watching.taskSetId, alarmMessage(change.alarmName, change.reason, watching.kind));
+  }
+
+  /** Wakes the watching Task when one of green's tasks stops. */
+  async function onTaskStateChange(event: unknown): Promise<GreenWatchResult> {
+    const change = readTaskStateChange(event);
+    if (change === undefined) return { outcome: 'ignored', why: 'not an ECS task state change' };
+    const watching = await activeWatch();
+    if ('ignored' in watching) return { outcome: 'ignored', why: watching.ignored };
+    if (!isGreenTaskStopping(change, watching.taskSetId))
+      return { outcome: 'ignored', why: 'not one of green’s tasks stopping' };
+    return wake(watching.token, watching.taskSetId, taskStoppingMessage(change, watching.kind));
+  }
+
   return async (event) => {
     const request = readWatchRequest(event);
-    return request !== undefined ? watch(request) : onTaskStateChange(event);
+    if (request !== undefined) return watch(request);
+    return (await onAlarmStateChange(event)) ?? onTaskStateChange(event);
   };
 }
 

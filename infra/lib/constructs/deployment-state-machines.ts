@@ -103,6 +103,14 @@ export interface DeploymentStateMachinesProps {
    */
   readonly trafficShift?: TrafficShift;
   /**
+   * Your own CloudWatch alarms (metric or composite, by name) that swap watches beside its built-in ones (green's 5XX
+   * count, response time p99 and healthy hosts) during each traffic-shift step and the bake: one going to ALARM sends
+   * production back to blue within seconds of the state change. Each must exist when swap runs; 1-255 characters
+   * each, at most 97 (one DescribeAlarms reads 100 names, 3 are built in).
+   * @default [] (the built-in alarms only)
+   */
+  readonly bakeAlarmNames?: readonly string[];
+  /**
    * How long old targets drain before their task set stops (ELBv2 deregistration delay of green target groups).
    * @default Duration.seconds(30)
    */
@@ -243,6 +251,9 @@ export class DeploymentStateMachines extends Construct {
       deploymentTable: this.deploymentTable,
       cluster: app.cluster,
       serviceArn: app.service.serviceArn,
+      serviceName,
+      loadBalancerFullName: props.loadBalancer.loadBalancer.loadBalancerFullName,
+      ...(props.bakeAlarmNames !== undefined && { bakeAlarmNames: props.bakeAlarmNames }),
       ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
     });
 

@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -7,7 +7,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import {
+  ALARM_PREFIX_VARIABLE,
+  BUILT_IN_ALARMS,
+  LOAD_BALANCER_VARIABLE,
+  USER_ALARMS_VARIABLE,
+} from '../../../contract';
+import { MAX_ALARM_NAME_LENGTH, validateAlarmNames } from '../private/alarm-names';
 import { bundledFunctionProps } from '../private/bundled-function';
+import { PropValidationError } from '../private/validate';
 
 /**
  * Construct ids: the function's CloudFormation logical id is `<DeploymentStateMachines id><GREEN_WATCH_ID>
@@ -24,6 +32,17 @@ export interface GreenWatchProps {
   readonly cluster: ecs.ICluster;
   /** The service's ARN (the item's key). */
   readonly serviceArn: string;
+  /** The service's name: the built-in alarms are named `<stack>-<serviceName>-green-<suffix>`. */
+  readonly serviceName: string;
+  /** The load balancer's full name (`app/NAME/ID`): the built-in alarms' LoadBalancer dimension. */
+  readonly loadBalancerFullName: string;
+  /**
+   * The user's CloudWatch alarms (metric or composite, by name) that swap also watches during each traffic-shift step
+   * and the bake: one in ALARM sends production back to blue. At most 97 (one DescribeAlarms reads 100 names, 3 are
+   * built in), each 1-255 characters; each must exist when swap runs.
+   * @default [] (the built-in alarms only)
+   */
+  readonly bakeAlarmNames?: readonly string[];
   /**
    * Retention of the function's logs.
    * @default logs.RetentionDays.THREE_MONTHS
@@ -33,17 +52,56 @@ export interface GreenWatchProps {
 
 /**
  * The green watch (contract/green-watch.ts): the function swap's watching Tasks invoke with a task token, and the
- * EventBridge rule that sends it the cluster's task state changes (desired status STOPPED), so that one of green's
- * tasks stopping wakes swap within seconds instead of at its next poll.
+ * EventBridge rules that send it the cluster's task state changes (desired status STOPPED) and the watched alarms'
+ * changes to ALARM, so that one of green's tasks stopping, or an alarm, wakes swap within seconds (about one alarm
+ * period for an alarm) instead of at its next poll.
+ *
+ * Alarm gates. The built-in alarms (lambdas/green-watch/core.ts `builtInAlarms`: green's 5XX count ≥ 5 a minute,
+ * response time p99 > 1 s, healthy hosts < 1) must name green's target group in their dimensions, and deploy-green
+ * creates that group per deployment, so the template cannot hold them. The stack creates no alarm: the function, as a
+ * watch begins, PutMetricAlarms three alarms with fixed, stack-scoped names (`<stack>-<service>-green-5xx`, `-p99`,
+ * `-healthy-hosts`) on this green's target group (deleting first an alarm left on a previous green's group, so its
+ * state starts fresh in INSUFFICIENT_DATA instead of keeping the old green's ALARM). Fixed names let this construct
+ * scope the function's IAM to those three alarm ARNs and match them in the rule's event pattern; one set per stack is
+ * enough because one swap at a time holds the service's lease. They are deleted on `cdk destroy` by the controller's
+ * teardown. Missing data is not breaching, so a healthy green with little traffic is never failed for lack of data; a
+ * new alarm leaves INSUFFICIENT_DATA when its first period closes, so a bad green is caught within about one period
+ * (60 s, ALB's metric resolution).
  */
 export class GreenWatch extends Construct {
   public readonly function: nodejs.NodejsFunction;
   public readonly role: iam.Role;
   /** `ECS Task State Change` of the cluster's tasks being stopped → the function. */
   public readonly taskStoppedRule: events.Rule;
+  /** `CloudWatch Alarm State Change` to ALARM of a watched alarm → the function. */
+  public readonly alarmRule: events.Rule;
+  /** The built-in alarms' names (the function creates them as a watch begins). */
+  public readonly builtInAlarmNames: readonly string[];
+  /** Every alarm watched: the built-in ones, then the user's. */
+  public readonly watchedAlarmNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: GreenWatchProps) {
     super(scope, id);
+    const stack = Stack.of(this);
+    const prefix = `${stack.stackName}-${props.serviceName}-green-`;
+    this.builtInAlarmNames = Object.values(BUILT_IN_ALARMS).map((suffix) => `${prefix}${suffix}`);
+    for (const name of this.builtInAlarmNames) {
+      if (!Token.isUnresolved(name) && name.length > MAX_ALARM_NAME_LENGTH) {
+        throw new PropValidationError(
+          `The green watch's built-in alarm name '${name}' is ${name.length} characters, but CloudWatch allows at most ${MAX_ALARM_NAME_LENGTH}. Choose a shorter stack or service name.`,
+        );
+      }
+    }
+    const userAlarms = [...(props.bakeAlarmNames ?? [])];
+    validateAlarmNames('bakeAlarmNames', userAlarms, this.builtInAlarmNames);
+    this.watchedAlarmNames = [...this.builtInAlarmNames, ...userAlarms];
+    const alarmArn = (name: string): string =>
+      stack.formatArn({
+        service: 'cloudwatch',
+        resource: 'alarm',
+        resourceName: name,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
     });
@@ -62,6 +120,9 @@ export class GreenWatch extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         DEPLOYMENT_TABLE: props.deploymentTable.tableName,
         SERVICE_ARN: props.serviceArn,
+        [ALARM_PREFIX_VARIABLE]: prefix,
+        [LOAD_BALANCER_VARIABLE]: props.loadBalancerFullName,
+        [USER_ALARMS_VARIABLE]: stack.toJsonString(userAlarms),
       },
     });
     this.role.addToPrincipalPolicy(
@@ -76,6 +137,30 @@ export class GreenWatch extends Construct {
     // The Service Authorization Reference lists no resource type for SendTaskFailure: it is authorized on `*`, and
     // the task token (known only to the watching execution and this function) names the Task.
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:SendTaskFailure'], resources: ['*'] }));
+    // CloudWatch's alarm actions take alarm ARNs (Service Authorization Reference: PutMetricAlarm, DeleteAlarms and
+    // DescribeAlarms with AlarmNames on `alarm`), so none of these needs `*`: the function creates, replaces and deletes
+    // only the three built-in alarms, and reads them and the user's by name.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'],
+        resources: this.builtInAlarmNames.map(alarmArn),
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: this.watchedAlarmNames.map(alarmArn),
+      }),
+    );
+    this.alarmRule = new events.Rule(this, 'AlarmState', {
+      description: 'ecs-bluegreen: the watched alarms going to ALARM, for the green watch',
+      eventPattern: {
+        source: ['aws.cloudwatch'],
+        detailType: ['CloudWatch Alarm State Change'],
+        detail: { alarmName: [...this.watchedAlarmNames], state: { value: ['ALARM'] } },
+      },
+      targets: [new targets.LambdaFunction(this.function)],
+    });
     this.taskStoppedRule = new events.Rule(this, 'TaskStopped', {
       description: "ecs-bluegreen: the cluster's tasks being stopped, for the green watch",
       eventPattern: {

@@ -1,4 +1,11 @@
 import {
+  CloudWatchClient,
+  DeleteAlarmsCommand,
+  DescribeAlarmsCommand,
+  PutMetricAlarmCommand,
+  type MetricAlarm,
+} from '@aws-sdk/client-cloudwatch';
+import {
   ConditionalCheckFailedException,
   DynamoDBClient,
   GetItemCommand,
@@ -12,17 +19,27 @@ import {
 import { SendTaskFailureCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GREEN_DEGRADED, WATCH_UNAVAILABLE, type WatchRequest } from '../../../contract';
+import { builtInAlarms } from '../../../lambdas/green-watch/core';
 import { createHandler } from '../../../lambdas/green-watch/handler';
 
 const ddb = mockClient(DynamoDBClient);
 const elbv2 = mockClient(ElasticLoadBalancingV2Client);
 const sfn = mockClient(SFNClient);
+const cw = mockClient(CloudWatchClient);
+const PREFIX = 'stack-app-green-';
+const LB = 'app/bg-lb/50dc6c495c0c9188';
 const SERVICE = 'arn:aws:ecs:us-east-1:123456789012:service/c/app';
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:s-swap:abc';
 const handler = createHandler({
   region: 'us-east-1',
   credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-  variables: { DEPLOYMENT_TABLE: 'table', SERVICE_ARN: SERVICE },
+  variables: {
+    DEPLOYMENT_TABLE: 'table',
+    SERVICE_ARN: SERVICE,
+    GREEN_ALARM_PREFIX: PREFIX,
+    LOAD_BALANCER_FULL_NAME: LB,
+    WATCHED_ALARMS: '["app-errors"]',
+  },
 });
 
 const request: WatchRequest = {
@@ -38,6 +55,52 @@ const request: WatchRequest = {
 const target = (state: string, reason?: string): TargetHealthDescription => ({
   Target: { Id: '10.0.0.1', Port: 80 },
   TargetHealth: { State: state as never, ...(reason !== undefined && { Reason: reason as never }) },
+});
+const userAlarm = (state: string, reason = 'Threshold Crossed: 1 datapoint [9.0] > 5.0'): MetricAlarm => ({
+  AlarmName: 'app-errors',
+  StateValue: state as never,
+  StateReason: reason,
+});
+const GREEN_TG = 'targetgroup/bg-app-1/1';
+/** A built-in alarm as DescribeAlarms returns it, on `targetGroup`, as the function configures it. */
+function builtIn(suffix: string, state: string, targetGroup = GREEN_TG): MetricAlarm {
+  const configured = builtInAlarms(PREFIX, LB, `arn:aws:elasticloadbalancing:us-east-1:123456789012:${targetGroup}`);
+  const alarm = configured.find((a) => a.AlarmName === `${PREFIX}${suffix}`);
+  if (alarm === undefined) throw new Error(`no built-in alarm ${suffix}`);
+  return {
+    ...alarm,
+    Dimensions: alarm.Dimensions.map((d) => ({ ...d })),
+    StateValue: state as never,
+    StateReason: `${suffix} reason`,
+  };
+}
+const alarmChange = (alarmName: string, state: string, targetGroup?: string) => ({
+  version: '0',
+  source: 'aws.cloudwatch',
+  'detail-type': 'CloudWatch Alarm State Change',
+  resources: [`arn:aws:cloudwatch:us-east-1:123456789012:alarm:${alarmName}`],
+  detail: {
+    alarmName,
+    state: { value: state, reason: 'Threshold Crossed: 1 out of the last 1 datapoints [12.0] was >= 5.0' },
+    previousState: { value: 'OK', reason: 'fine' },
+    configuration: {
+      metrics: [
+        {
+          id: 'x',
+          metricStat: {
+            metric: {
+              namespace: 'AWS/ApplicationELB',
+              name: 'HTTPCode_Target_5XX_Count',
+              dimensions: targetGroup === undefined ? {} : { TargetGroup: targetGroup, LoadBalancer: LB },
+            },
+            period: 60,
+            stat: 'Sum',
+          },
+          returnData: true,
+        },
+      ],
+    },
+  },
 });
 const stopped = (startedBy: string, extra: Record<string, unknown> = {}) => ({
   version: '0',
@@ -67,6 +130,11 @@ beforeEach(() => {
   ddb.reset();
   elbv2.reset();
   sfn.reset();
+  cw.reset();
+  // By default: the user's alarm exists and is OK, no built-in alarm exists yet.
+  cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [userAlarm('OK')] });
+  cw.on(PutMetricAlarmCommand).resolves({});
+  cw.on(DeleteAlarmsCommand).resolves({});
 });
 
 describe('a watch request from swap', () => {
@@ -153,4 +221,149 @@ test('an AWS call that fails while the watch is set up is WatchUnavailable (swap
   const failure = handler(request);
   await expect(failure).rejects.toMatchObject({ name: WATCH_UNAVAILABLE });
   await expect(failure).rejects.toThrow(/DescribeTargetHealth\) failed \(Throttling: Rate exceeded\)/);
+});
+
+describe('alarm gates as a watch begins', () => {
+  beforeEach(() => {
+    ddb.on(UpdateItemCommand).resolves({});
+    elbv2.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [target('healthy')] });
+  });
+
+  test("creates the three built-in alarms on green's target group and load balancer only, then watches", async () => {
+    await expect(handler(request)).resolves.toEqual({ outcome: 'watching', taskSetId: 'ecs-svc/123' });
+    const described = cw.commandCalls(DescribeAlarmsCommand)[0]?.args[0].input;
+    expect(described?.AlarmNames).toEqual([`${PREFIX}5xx`, `${PREFIX}p99`, `${PREFIX}healthy-hosts`, 'app-errors']);
+    const put = cw.commandCalls(PutMetricAlarmCommand).map((c) => c.args[0].input);
+    expect(put.map((p) => [p.AlarmName, p.MetricName])).toEqual([
+      [`${PREFIX}5xx`, 'HTTPCode_Target_5XX_Count'],
+      [`${PREFIX}p99`, 'TargetResponseTime'],
+      [`${PREFIX}healthy-hosts`, 'HealthyHostCount'],
+    ]);
+    for (const p of put) {
+      expect(p.Dimensions).toEqual([
+        { Name: 'TargetGroup', Value: GREEN_TG },
+        { Name: 'LoadBalancer', Value: LB },
+      ]);
+      expect(p).toMatchObject({ Namespace: 'AWS/ApplicationELB', Period: 60, TreatMissingData: 'notBreaching' });
+    }
+    expect(put[0]).toMatchObject({
+      Statistic: 'Sum',
+      Threshold: 5,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(put[1]).toMatchObject({
+      ExtendedStatistic: 'p99',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(put[2]).toMatchObject({ Statistic: 'Minimum', Threshold: 1, ComparisonOperator: 'LessThanThreshold' });
+    expect(cw.commandCalls(DeleteAlarmsCommand)).toHaveLength(0);
+  });
+
+  test("a previous green's alarms are deleted and created again, so their old ALARM does not fail this green", async () => {
+    cw.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [
+        builtIn('5xx', 'ALARM', 'targetgroup/bg-app-0/0'),
+        builtIn('p99', 'OK', 'targetgroup/bg-app-0/0'),
+        builtIn('healthy-hosts', 'OK', 'targetgroup/bg-app-0/0'),
+        userAlarm('OK'),
+      ],
+    });
+    await expect(handler(request)).resolves.toMatchObject({ outcome: 'watching' });
+    expect(cw.commandCalls(DeleteAlarmsCommand)[0]?.args[0].input.AlarmNames).toEqual([
+      `${PREFIX}5xx`,
+      `${PREFIX}p99`,
+      `${PREFIX}healthy-hosts`,
+    ]);
+    expect(cw.commandCalls(PutMetricAlarmCommand)).toHaveLength(3);
+  });
+
+  test('alarms already on this green (the next shift step, the bake) are kept, and one in ALARM fails at once', async () => {
+    cw.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [builtIn('5xx', 'ALARM'), builtIn('p99', 'OK'), builtIn('healthy-hosts', 'OK'), userAlarm('OK')],
+    });
+    const failure = handler(request);
+    await expect(failure).rejects.toMatchObject({ name: GREEN_DEGRADED });
+    await expect(failure).rejects.toThrow(`alarm ${PREFIX}5xx is in ALARM during the bake (5xx reason)`);
+    expect(cw.commandCalls(PutMetricAlarmCommand)).toHaveLength(0);
+    expect(cw.commandCalls(DeleteAlarmsCommand)).toHaveLength(0);
+  });
+
+  test("the user's alarm in ALARM fails the watch at once, naming it and CloudWatch's reason", async () => {
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [userAlarm('ALARM', 'Threshold Crossed: too many')] });
+    const failure = handler({ ...request, kind: 'shift' });
+    await expect(failure).rejects.toMatchObject({ name: GREEN_DEGRADED });
+    await expect(failure).rejects.toThrow(
+      /alarm app-errors is in ALARM during a traffic shift step \(Threshold Crossed: too many\)/,
+    );
+  });
+
+  test("a user's alarm that does not exist, or DescribeAlarms failing, is WatchUnavailable naming it", async () => {
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
+    await expect(handler(request)).rejects.toMatchObject({
+      name: WATCH_UNAVAILABLE,
+      message: expect.stringMatching(/no alarm named app-errors exists/),
+    });
+    cw.on(DescribeAlarmsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+    await expect(handler(request)).rejects.toMatchObject({
+      name: WATCH_UNAVAILABLE,
+      message: expect.stringMatching(/DescribeAlarms\) failed \(Throttling/),
+    });
+  });
+
+  test('a green already degraded is failed on its target health before any alarm is touched', async () => {
+    elbv2.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [target('unhealthy')] });
+    await expect(handler(request)).rejects.toMatchObject({ name: GREEN_DEGRADED });
+    expect(cw.commandCalls(PutMetricAlarmCommand)).toHaveLength(0);
+  });
+});
+
+describe('a CloudWatch alarm state change from EventBridge', () => {
+  const watch = {
+    token: 'token-1',
+    execution: EXECUTION,
+    taskSetId: 'ecs-svc/123',
+    kind: 'shift',
+    targetGroupArn: request.targetGroupArn,
+  };
+
+  test('a built-in alarm on green going to ALARM wakes swap with GreenDegraded, naming the alarm and its reason', async () => {
+    ddb.on(GetItemCommand).resolves(item(watch));
+    sfn.on(SendTaskFailureCommand).resolves({});
+    const result = await handler(alarmChange(`${PREFIX}5xx`, 'ALARM', GREEN_TG));
+    expect(result).toMatchObject({ outcome: 'woke', taskSetId: 'ecs-svc/123' });
+    const sent = sfn.commandCalls(SendTaskFailureCommand)[0]?.args[0].input;
+    expect(sent).toMatchObject({ taskToken: 'token-1', error: GREEN_DEGRADED });
+    const cause = JSON.parse(sent?.cause ?? '{}') as { errorType: string; errorMessage: string };
+    expect(cause.errorType).toBe(GREEN_DEGRADED);
+    expect(cause.errorMessage).toBe(
+      `alarm ${PREFIX}5xx is in ALARM during a traffic shift step (Threshold Crossed: 1 out of the last 1 datapoints [12.0] was >= 5.0)`,
+    );
+  });
+
+  test("the user's alarm going to ALARM wakes swap whatever its dimensions", async () => {
+    ddb.on(GetItemCommand).resolves(item(watch));
+    sfn.on(SendTaskFailureCommand).resolves({});
+    expect(await handler(alarmChange('app-errors', 'ALARM'))).toMatchObject({ outcome: 'woke' });
+  });
+
+  test("a previous green's alarm, an alarm going OK, an unwatched alarm, no watch or a stale one: nothing is sent", async () => {
+    ddb.on(GetItemCommand).resolves(item(watch));
+    expect(await handler(alarmChange(`${PREFIX}5xx`, 'ALARM', 'targetgroup/bg-app-0/0'))).toMatchObject({
+      outcome: 'ignored',
+    });
+    expect(await handler(alarmChange(`${PREFIX}5xx`, 'OK', GREEN_TG))).toMatchObject({ outcome: 'ignored' });
+    expect(await handler(alarmChange('someone-elses', 'ALARM'))).toMatchObject({ outcome: 'ignored' });
+    ddb.on(GetItemCommand).resolves(item(undefined));
+    expect(await handler(alarmChange('app-errors', 'ALARM'))).toEqual({ outcome: 'ignored', why: 'no watch' });
+    ddb.on(GetItemCommand).resolves(item(watch, 'arn:aws:states:us-east-1:123456789012:execution:s-abort:x'));
+    expect(await handler(alarmChange('app-errors', 'ALARM'))).toMatchObject({ outcome: 'ignored' });
+    expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
+  });
+
+  test('an alarm going to ALARM after the watch ended is not an error', async () => {
+    ddb.on(GetItemCommand).resolves(item(watch));
+    sfn.on(SendTaskFailureCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
+    expect(await handler(alarmChange('app-errors', 'ALARM'))).toEqual({ outcome: 'ignored', why: 'the watch is over' });
+  });
 });
