@@ -53,10 +53,10 @@ export const ALARM_PREFIX_VARIABLE = 'GREEN_ALARM_PREFIX';
 export const USER_ALARMS_VARIABLE = 'WATCHED_ALARMS';
 
 /**
- * The function's environment variable holding the `LoadBalancer` dimension of the built-in alarms (`app/NAME/ID`, the
- * load balancer's full name).
+ * The function's environment variable holding the load balancer's ARN; the built-in alarms' `LoadBalancer` dimension
+ * (`app/NAME/ID`) is derived from it.
  */
-export const LOAD_BALANCER_VARIABLE = 'LOAD_BALANCER_FULL_NAME';
+export const LOAD_BALANCER_VARIABLE = 'LOAD_BALANCER_ARN';
 
 /** The built-in alarms, by name suffix. Each watches green's target group only (TargetGroup + LoadBalancer). */
 export const BUILT_IN_ALARMS = {

@@ -157,6 +157,15 @@ export function targetGroupDimension(targetGroupArn: string): string {
   return targetGroupArn.split(':').slice(5).join(':');
 }
 
+/** `app/NAME/ID`, the LoadBalancer dimension of AWS/ApplicationELB metrics, from the load balancer's ARN. */
+export function loadBalancerDimension(loadBalancerArn: string): string {
+  return loadBalancerArn
+    .split(':')
+    .slice(5)
+    .join(':')
+    .replace(/^loadbalancer\//, '');
+}
+
 /** The period of every built-in alarm: ALB publishes its metrics once a minute, so a shorter alarm has no data. */
 export const BUILT_IN_ALARM_PERIOD_SECONDS = 60;
 /** HTTPCode_Target_5XX_Count: green's own 500s in one period at which the errors alarm goes to ALARM. */
@@ -194,10 +203,10 @@ export interface BuiltInAlarm {
  *   state is kept (`EvaluateLowSampleCountPercentile: ignore`), so one slow request at low traffic does not trip it.
  * - healthyHosts: HealthyHostCount, Minimum < 1 in 60 s: green had no healthy target.
  */
-export function builtInAlarms(prefix: string, loadBalancer: string, targetGroupArn: string): BuiltInAlarm[] {
+export function builtInAlarms(prefix: string, loadBalancerArn: string, targetGroupArn: string): BuiltInAlarm[] {
   const Dimensions = [
     { Name: 'TargetGroup', Value: targetGroupDimension(targetGroupArn) },
-    { Name: 'LoadBalancer', Value: loadBalancer },
+    { Name: 'LoadBalancer', Value: loadBalancerDimension(loadBalancerArn) },
   ];
   const common = {
     Namespace: 'AWS/ApplicationELB',

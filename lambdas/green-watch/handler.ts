@@ -2,7 +2,7 @@
  * Lambda entry point of green-watch (contract/green-watch.ts): swap's watching Task invokes it with a watch request
  * and a task token; EventBridge invokes it with ECS task state changes and CloudWatch alarm state changes. Environment:
  * DEPLOYMENT_TABLE (the deployment record's table), SERVICE_ARN (its item's key, the service the events are about),
- * GREEN_ALARM_PREFIX (the built-in alarms' name prefix), LOAD_BALANCER_FULL_NAME (their LoadBalancer dimension) and
+ * GREEN_ALARM_PREFIX (the built-in alarms' name prefix), LOAD_BALANCER_ARN (their LoadBalancer dimension's load balancer) and
  * WATCHED_ALARMS (the user's alarm names, a JSON array).
  */
 import {

@@ -252,7 +252,7 @@ export class DeploymentStateMachines extends Construct {
       cluster: app.cluster,
       serviceArn: app.service.serviceArn,
       serviceName,
-      loadBalancerFullName: props.loadBalancer.loadBalancer.loadBalancerFullName,
+      loadBalancerArn: props.loadBalancer.loadBalancer.loadBalancerArn,
       ...(props.bakeAlarmNames !== undefined && { bakeAlarmNames: props.bakeAlarmNames }),
       ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
     });

@@ -34,8 +34,8 @@ export interface GreenWatchProps {
   readonly serviceArn: string;
   /** The service's name: the built-in alarms are named `<stack>-<serviceName>-green-<suffix>`. */
   readonly serviceName: string;
-  /** The load balancer's full name (`app/NAME/ID`): the built-in alarms' LoadBalancer dimension. */
-  readonly loadBalancerFullName: string;
+  /** The load balancer's ARN: the built-in alarms' LoadBalancer dimension (`app/NAME/ID`) is derived from it. */
+  readonly loadBalancerArn: string;
   /**
    * The user's CloudWatch alarms (metric or composite, by name) that swap also watches during each traffic-shift step
    * and the bake: one in ALARM sends production back to blue. At most 97 (one DescribeAlarms reads 100 names, 3 are
@@ -121,7 +121,7 @@ export class GreenWatch extends Construct {
         DEPLOYMENT_TABLE: props.deploymentTable.tableName,
         SERVICE_ARN: props.serviceArn,
         [ALARM_PREFIX_VARIABLE]: prefix,
-        [LOAD_BALANCER_VARIABLE]: props.loadBalancerFullName,
+        [LOAD_BALANCER_VARIABLE]: props.loadBalancerArn,
         [USER_ALARMS_VARIABLE]: stack.toJsonString(userAlarms),
       },
     });

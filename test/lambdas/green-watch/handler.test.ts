@@ -27,6 +27,7 @@ const elbv2 = mockClient(ElasticLoadBalancingV2Client);
 const sfn = mockClient(SFNClient);
 const cw = mockClient(CloudWatchClient);
 const PREFIX = 'stack-app-green-';
+const LB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/bg-lb/50dc6c495c0c9188';
 const LB = 'app/bg-lb/50dc6c495c0c9188';
 const SERVICE = 'arn:aws:ecs:us-east-1:123456789012:service/c/app';
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:s-swap:abc';
@@ -37,7 +38,7 @@ const handler = createHandler({
     DEPLOYMENT_TABLE: 'table',
     SERVICE_ARN: SERVICE,
     GREEN_ALARM_PREFIX: PREFIX,
-    LOAD_BALANCER_FULL_NAME: LB,
+    LOAD_BALANCER_ARN: LB_ARN,
     WATCHED_ALARMS: '["app-errors"]',
   },
 });
@@ -64,7 +65,11 @@ const userAlarm = (state: string, reason = 'Threshold Crossed: 1 datapoint [9.0]
 const GREEN_TG = 'targetgroup/bg-app-1/1';
 /** A built-in alarm as DescribeAlarms returns it, on `targetGroup`, as the function configures it. */
 function builtIn(suffix: string, state: string, targetGroup = GREEN_TG): MetricAlarm {
-  const configured = builtInAlarms(PREFIX, LB, `arn:aws:elasticloadbalancing:us-east-1:123456789012:${targetGroup}`);
+  const configured = builtInAlarms(
+    PREFIX,
+    LB_ARN,
+    `arn:aws:elasticloadbalancing:us-east-1:123456789012:${targetGroup}`,
+  );
   const alarm = configured.find((a) => a.AlarmName === `${PREFIX}${suffix}`);
   if (alarm === undefined) throw new Error(`no built-in alarm ${suffix}`);
   return {

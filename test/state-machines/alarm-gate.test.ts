@@ -1,0 +1,134 @@
+import { CloudWatchClient, DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { statesEntered } from '../../harness/demo/executions';
+import { observe } from '../../harness/demo/observe';
+import { probe } from '../../harness/demo/probe';
+import { localClientConfig } from '../../local/aws/client-config';
+import { LOCAL_REGION } from '../../local/local-aws';
+import { MACHINE_TEST_TIMEOUT, oneVersionLive, startMachineStack, type MachineStack } from './machine-stack';
+
+/**
+ * swap's alarm gates (contract/green-watch.ts, step 3), on local AWS with the real stack: local CloudWatch evaluates
+ * the built-in alarms the green-watch function points at green, from the data plane's real ALB metrics, and its
+ * `CloudWatch Alarm State Change` events reach the function through the stack's EventBridge rule. The green under
+ * test passes deploy-green (its health checks and test traffic answer 200) and misbehaves only under production
+ * traffic, which the test generates while swap runs. Emulated time runs 100x faster (a 60-second alarm period lasts
+ * 0.6 wall seconds); the bad green's bake is long so a starved runner still sees a period with enough errors, and ends
+ * as soon as the alarm wakes swap.
+ */
+jest.setTimeout(MACHINE_TEST_TIMEOUT);
+
+let ms: MachineStack;
+let cw: CloudWatchClient;
+beforeAll(async () => {
+  ms = await startMachineStack();
+  cw = new CloudWatchClient(localClientConfig(ms.stack.aws.endpoint, LOCAL_REGION));
+  await oneVersionLive(ms);
+});
+afterAll(async () => {
+  cw?.destroy();
+  await ms?.close();
+});
+afterEach(async () => oneVersionLive(ms));
+
+/**
+ * Production traffic until stopped: two clients, each sending a request every emulated half second (paced on the
+ * emulated clock, so about 240 requests an alarm period on a fast runner, fewer on a slow one), and the answers seen.
+ */
+function productionLoad(): { stop: () => Promise<Array<{ status: number; colour?: string }>> } {
+  let running = true;
+  const seen: Array<{ status: number; colour?: string }> = [];
+  const client = async (): Promise<void> => {
+    while (running) {
+      const p = await probe(ms.stack.urls.production);
+      seen.push({ status: p.status, ...(p.colour !== undefined && { colour: p.colour }) });
+      await ms.stack.aws.clock.sleep(0.5);
+    }
+  };
+  const clients = [client(), client()];
+  return {
+    stop: async () => {
+      running = false;
+      await Promise.all(clients);
+      return seen;
+    },
+  };
+}
+
+/** The built-in alarms (named `…-green-<suffix>`) as local CloudWatch describes them. */
+async function builtInAlarms(): Promise<MetricAlarm[]> {
+  const all = await cw.send(new DescribeAlarmsCommand({ MaxRecords: 100 }));
+  return (all.MetricAlarms ?? []).filter((a) => /-green-(5xx|p99|healthy-hosts)$/.test(a.AlarmName ?? ''));
+}
+
+/** `targetgroup/NAME/ID` of a target group ARN (the TargetGroup dimension). */
+const dimensionOf = (arn: string): string => arn.split(':').slice(5).join(':');
+
+/** The dimensions a built-in alarm on green must have: green's target group, on the stack's load balancer. */
+function onGreen(green: string): Array<{ Name: string; Value: string }> {
+  const lb = ms.stack.aws.elbv2.state().loadBalancers[0]?.arn ?? '';
+  return [
+    { Name: 'TargetGroup', Value: dimensionOf(green) },
+    { Name: 'LoadBalancer', Value: dimensionOf(lb).replace(/^loadbalancer\//, '') },
+  ];
+}
+
+async function deployGreen(image: string, commit: string): Promise<string> {
+  const deployed = await ms.run('deployGreen', { ...ms.stack.service, image, commit });
+  expect(deployed.status).toBe('SUCCEEDED');
+  const test = observe(ms.stack).test;
+  if (test.kind !== 'forward') throw new Error('no green under test after deploy-green');
+  return test.targetGroupArns[0] ?? '';
+}
+
+test("a green failing a fifth of production's requests trips the built-in 5XX alarm and swap sends production back to blue", async () => {
+  const blue = observe(ms.stack).production;
+  const green = await deployGreen('local/error-rate:green-errors-20', 'e220000');
+  const load = productionLoad();
+  let swap;
+  try {
+    swap = await ms.run('swap', { ...ms.stack.service, bakeSeconds: 3600 });
+  } finally {
+    await load.stop();
+  }
+  expect(swap.status).toBe('FAILED');
+  expect(swap.error).toBe('BlueGreen.GreenUnhealthyAfterSwap');
+  expect(swap.cause).toMatch(/alarm \S+-green-5xx is in ALARM during the bake \(Threshold Crossed/);
+  // Woken by the alarm during the bake (not at its end, not by a target-health check), then undone.
+  const states = statesEntered(swap.history);
+  expect(states).toEqual(expect.arrayContaining(['WatchBake', 'NoteGreenDegradedAfterSwap', 'UndoRestoreProduction']));
+  expect(states).not.toContain('DescribeBakingGreenTargetHealth');
+  // Production is blue's alone again, and answers without errors.
+  expect(observe(ms.stack).production).toEqual(blue);
+  expect(await probe(ms.stack.urls.production)).toMatchObject({ status: 200, colour: 'blue' });
+  // The alarm that tripped watched green's target group only.
+  const errors = (await builtInAlarms()).find((a) => a.AlarmName?.endsWith('-green-5xx'));
+  expect(errors).toMatchObject({ StateValue: 'ALARM', MetricName: 'HTTPCode_Target_5XX_Count' });
+  expect(errors?.Dimensions).toEqual(onGreen(green));
+});
+
+test('a healthy green bakes through under production traffic with its alarms on it and none in ALARM', async () => {
+  const green = await deployGreen(`${ms.repo}:green`, '9ee0a00');
+  const load = productionLoad();
+  let swap;
+  let seen;
+  try {
+    swap = await ms.run('swap', { ...ms.stack.service, bakeSeconds: 240 });
+  } finally {
+    seen = await load.stop();
+  }
+  expect([swap.status, swap.error, swap.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+  expect(statesEntered(swap.history)).toEqual(expect.arrayContaining(['WatchBake', 'DescribeBakingGreenTargetHealth']));
+  // Production traffic reached green during the bake, so the alarms had data to judge.
+  expect(seen.filter((s) => s.colour === 'green').length).toBeGreaterThan(0);
+  // The built-in alarms were pointed at this green (replacing the previous green's), and none is in ALARM: the 5XX and
+  // healthy-host alarms judged at least one period (OK); the p99 one keeps its state below 1,000 samples a period.
+  const alarms = await builtInAlarms();
+  expect(alarms).toHaveLength(3);
+  for (const alarm of alarms) {
+    expect(alarm.Dimensions).toEqual(onGreen(green));
+    expect(alarm.StateValue).not.toBe('ALARM');
+  }
+  expect(alarms.filter((a) => a.StateValue === 'OK').map((a) => a.MetricName)).toEqual(
+    expect.arrayContaining(['HTTPCode_Target_5XX_Count', 'HealthyHostCount']),
+  );
+});
