@@ -212,6 +212,7 @@ export class BlueGreenStack extends Stack {
       provider: this.controllerResources,
       serviceName: this.app.serviceName,
       targetGroupNamePrefix: this.stateMachines.targetGroupNamePrefix,
+      alarmNames: this.stateMachines.greenWatch.builtInAlarmNames,
     });
     for (const dependent of [
       this.app.service,

@@ -3,6 +3,7 @@
  * service, the three listener rules the state machines own, and the teardown of what the controller made. Each acts
  * on Create (and Delete); no Update changes live traffic, the desired count or the primary task set.
  */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { CustomResourceEvent, CustomResourceResponse, ResourceResult } from './events';
@@ -16,7 +17,7 @@ import {
 } from './properties';
 import { sendResponse } from './respond';
 import { createService, deleteService, updateService } from './service';
-import { deleteOwnedTargetGroups, teardownId } from './teardown';
+import { deleteOwnedAlarms, deleteOwnedTargetGroups, teardownId } from './teardown';
 
 /** Where the SDK clients go: nothing on AWS (the function's own region and role); local AWS passes its endpoint. */
 export interface ClientEnvironment {
@@ -34,9 +35,10 @@ export function createHandler(env: ClientEnvironment = {}): (event: CustomResour
   return async (event) => {
     const ecs = new ECSClient(config);
     const elbv2 = new ElasticLoadBalancingV2Client(config);
+    const cloudwatch = new CloudWatchClient(config);
     let response: CustomResourceResponse;
     try {
-      const result = await handle(event, ecs, elbv2);
+      const result = await handle(event, ecs, elbv2, cloudwatch);
       response = {
         Status: 'SUCCESS',
         PhysicalResourceId: result.physicalResourceId,
@@ -59,6 +61,7 @@ export function createHandler(env: ClientEnvironment = {}): (event: CustomResour
     } finally {
       ecs.destroy();
       elbv2.destroy();
+      cloudwatch.destroy();
     }
     await sendResponse(event.ResponseURL, response);
   };
@@ -70,6 +73,7 @@ async function handle(
   event: CustomResourceEvent,
   ecs: ECSClient,
   elbv2: ElasticLoadBalancingV2Client,
+  cloudwatch: CloudWatchClient,
 ): Promise<ResourceResult> {
   const type = event.ResourceType;
   switch (type) {
@@ -97,6 +101,7 @@ async function handle(
       const props = parseProperties(teardownProperties, type, event.ResourceProperties);
       if (event.RequestType === 'Delete') {
         await deleteOwnedTargetGroups(elbv2, props);
+        await deleteOwnedAlarms(cloudwatch, props);
         return { physicalResourceId: event.PhysicalResourceId };
       }
       // Never a new id on Update: that would be a replacement, whose clean-up Delete would remove live target groups.

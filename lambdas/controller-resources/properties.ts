@@ -36,6 +36,8 @@ export const teardownProperties = z.object({
   ...owner,
   /** Names of the controller's target groups start with this (see infra/lib/private/target-group-name.ts). */
   TargetGroupNamePrefix: z.string().min(1).max(32),
+  /** The green watch's built-in alarms (created by its function, not CloudFormation): deleted too. */
+  AlarmNames: z.array(z.string().min(1).max(255)).max(100).optional(),
 });
 export type TeardownProperties = z.infer<typeof teardownProperties>;
 

@@ -3,8 +3,9 @@
  * listeners, the controller's rules and the service depend on it) it deletes the target groups the state machines
  * created for this stack's service, which CloudFormation does not know: the live version's, and any an interrupted
  * deployment left. Only groups whose name has the service's prefix and whose ownership tags name this stack and
- * service are deleted.
+ * service are deleted. Then it deletes the green watch's built-in alarms (`AlarmNames`), which its function created.
  */
+import { DeleteAlarmsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   DeleteTargetGroupCommand,
   DescribeTagsCommand,
@@ -61,6 +62,22 @@ async function deleteWhenFree(
     } catch (error) {
       if ((error as Error).name !== 'ResourceInUseException' || attempt >= 8) throw error;
       await sleep(1000 * attempt);
+    }
+  }
+}
+
+/**
+ * Deletes the green watch's built-in alarms. DeleteAlarms deletes the existing ones even when some name is unknown
+ * (a stack that never swapped has none) and then answers ResourceNotFound, which is not an error here.
+ */
+export async function deleteOwnedAlarms(cloudwatch: CloudWatchClient, props: TeardownProperties): Promise<void> {
+  const names = props.AlarmNames ?? [];
+  if (names.length === 0) return;
+  try {
+    await cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: names }));
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceNotFound' && (error as Error).name !== 'ResourceNotFoundException') {
+      throw error;
     }
   }
 }

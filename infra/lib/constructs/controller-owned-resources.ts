@@ -1,4 +1,4 @@
-import { CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -229,11 +229,16 @@ export interface ControllerTeardownProps {
   readonly serviceName: string;
   /** Prefix of the controller's target group names (see DeploymentStateMachines.targetGroupNamePrefix). */
   readonly targetGroupNamePrefix: string;
+  /**
+   * The green watch's built-in alarms (GreenWatch.builtInAlarmNames), which its function creates: deleted too.
+   * @default [] (none)
+   */
+  readonly alarmNames?: readonly string[];
 }
 
 /**
  * Removes, when the stack is deleted, the target groups the controller created for this service (CloudFormation does
- * not know them). Everything that uses them (listeners, the owned rules, the service) must depend on this resource,
+ * not know them), and the green watch's built-in alarms (its function creates them). Everything that uses them (listeners, the owned rules, the service) must depend on this resource,
  * so CloudFormation deletes it last: call `mustOutlive()` for each. Resource type `Custom::BlueGreenTeardown`.
  */
 export class ControllerTeardown extends Construct {
@@ -244,6 +249,7 @@ export class ControllerTeardown extends Construct {
   constructor(scope: Construct, id: string, props: ControllerTeardownProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    const alarmNames = [...(props.alarmNames ?? [])];
     const policy = new iam.Policy(this, 'Permissions', {
       statements: [
         new iam.PolicyStatement({
@@ -261,6 +267,21 @@ export class ControllerTeardown extends Construct {
           ],
           conditions: { StringEquals: resourceTags(stack.stackName, props.serviceName) },
         }),
+        ...(alarmNames.length > 0
+          ? [
+              new iam.PolicyStatement({
+                actions: ['cloudwatch:DeleteAlarms'],
+                resources: alarmNames.map((name) =>
+                  stack.formatArn({
+                    service: 'cloudwatch',
+                    resource: 'alarm',
+                    resourceName: name,
+                    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+                  }),
+                ),
+              }),
+            ]
+          : []),
       ],
     });
     policy.attachToRole(props.provider.role);
@@ -270,6 +291,7 @@ export class ControllerTeardown extends Construct {
       properties: {
         ...ownerProperties(stack.stackName, props.serviceName),
         TargetGroupNamePrefix: props.targetGroupNamePrefix,
+        ...(alarmNames.length > 0 && { AlarmNames: alarmNames }),
       },
     });
     // Deleted before the policy, so the teardown still has its permissions.

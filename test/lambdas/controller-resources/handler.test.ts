@@ -24,6 +24,7 @@ import {
   ElasticLoadBalancingV2Client,
   ModifyRuleCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import type { CustomResourceEvent, CustomResourceResponse } from '../../../lambdas/controller-resources/events';
 import { createHandler } from '../../../lambdas/controller-resources/handler';
 import { RESOURCE_TYPES } from '../../../lambdas/controller-resources/properties';
@@ -336,6 +337,41 @@ describe('Custom::BlueGreenTeardown', () => {
     const left = (await elbv2.send(new DescribeTargetGroupsCommand({}))).TargetGroups?.map((g) => g.TargetGroupArn);
     for (const arn of mine) expect(left).not.toContain(arn);
     expect(left).toEqual(expect.arrayContaining([untagged, otherStack, otherPrefix]));
+  });
+
+  test("Delete removes the green watch's built-in alarms, whichever of them exist, and no other alarm", async () => {
+    const cw = new CloudWatchClient(localClientConfig(aws.endpoint, LOCAL_REGION));
+    try {
+      const alarm = (AlarmName: string) =>
+        new PutMetricAlarmCommand({
+          AlarmName,
+          Namespace: 'AWS/ApplicationELB',
+          MetricName: 'HTTPCode_Target_5XX_Count',
+          Statistic: 'Sum',
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: 5,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        });
+      await cw.send(alarm('Shop-web-green-5xx'));
+      await cw.send(alarm('Shop-web-green-p99'));
+      await cw.send(alarm('someone-elses'));
+      const props = {
+        ...owner,
+        TargetGroupNamePrefix: 'bg-none',
+        // healthy-hosts was never created: DeleteAlarms answers ResourceNotFound, and still deletes the others.
+        AlarmNames: ['Shop-web-green-5xx', 'Shop-web-green-p99', 'Shop-web-green-healthy-hosts'],
+      };
+      const created = await request(RESOURCE_TYPES.teardown, 'Create', props);
+      const deleted = await request(RESOURCE_TYPES.teardown, 'Delete', props, {
+        physicalId: created.PhysicalResourceId,
+      });
+      expect(deleted.Status).toBe('SUCCESS');
+      const left = await cw.send(new DescribeAlarmsCommand({}));
+      expect(left.MetricAlarms?.map((a) => a.AlarmName)).toEqual(['someone-elses']);
+    } finally {
+      cw.destroy();
+    }
   });
 });
 
