@@ -229,6 +229,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       'shift production to green in these steps, each held for its duration (e.g. 5:1m,25:5m), then all of it',
       shiftParser('steps'),
     )
+    .option(
+      '--allow-unhealthy-blue',
+      'swap even though blue (what production serves, and would go back to) has no healthy target: to replace a broken production',
+    )
     .action(
       async (
         opts: {
@@ -237,6 +241,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           canary?: TrafficShift;
           linear?: TrafficShift;
           steps?: TrafficShift;
+          allowUnhealthyBlue?: boolean;
         },
         command: Command,
       ) => {
@@ -258,6 +263,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         code = await startCommand(ctx, 'swap', {
           ...(bakeSeconds !== undefined && { bakeSeconds }),
           ...(trafficShift !== undefined && { trafficShift }),
+          ...(opts.allowUnhealthyBlue === true && { allowUnhealthyBlue: true }),
         });
       },
     );

@@ -286,7 +286,7 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
     {
       id: 'done',
       text: 'done: green serves the test listener',
-      states: ['DetachGreenHealthRule', 'NoteTesting', 'RecordTesting', 'Ready', ...SUCCESS_END],
+      states: ['DetachGreenHealthRule', 'CarryRecordedLive', 'NoteTesting', 'RecordTesting', 'Ready', ...SUCCESS_END],
     },
     {
       id: 'undo',
@@ -356,6 +356,14 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
         'SummarizeGreenHealth',
         'IsGreenHealthy',
         'RejectGreenUnhealthy',
+        'CheckLiveAgainstRecord',
+        'DescribeBlueTargetHealth',
+        'AnyBlueTargets',
+        'BlueTargetStates',
+        'NoBlueTargets',
+        'SummarizeBlueHealth',
+        'IsBlueServing',
+        'RejectBlueUnhealthy',
       ],
     },
     {

@@ -21,7 +21,7 @@ export const MACHINE_INPUT_FIELDS = {
     'failFastThreshold',
     'smokeTest',
   ],
-  swap: ['cluster', 'service', 'bakeSeconds', 'trafficShift'],
+  swap: ['cluster', 'service', 'bakeSeconds', 'trafficShift', 'allowUnhealthyBlue'],
   'clean-up': ['cluster', 'service'],
   rollback: ['cluster', 'service'],
   abort: ['cluster', 'service'],

@@ -61,6 +61,11 @@ export interface ServiceInput {
    * when that is not all-at-once. Absent: all at once.
    */
   readonly trafficShift?: ExpandedTrafficShift;
+  /**
+   * swap: go ahead although blue (the version production would go back to) has no healthy target. Absent: swap
+   * refuses then (`BlueGreen.LiveNotHealthy`).
+   */
+  readonly allowUnhealthyBlue?: boolean;
 }
 
 /** What a machine's CheckInputFields passes besides the input: the stack's defaults (swap: its traffic shift). */
@@ -131,6 +136,9 @@ const describeFailFastThreshold = (value: unknown): string =>
 const describeBakeSeconds = (value: unknown): string =>
   `bakeSeconds is ${show(value)} but must be a whole number from ${BAKE_SECONDS.min} to ${BAKE_SECONDS.max} ` +
   `(seconds swap watches green under production traffic; 0 = no watch). Omit it to use the stack's default.`;
+const describeAllowUnhealthyBlue = (value: unknown): string =>
+  `allowUnhealthyBlue is ${show(value)} but must be true or false (true: swap even though blue, the version ` +
+  `production would go back to, has no healthy target). Omit it to keep that check.`;
 const describeCommit = (value: unknown): string =>
   `commit is ${value === undefined ? 'missing' : show(value)} but must be 7-40 hexadecimal characters (a git commit id such as 3f2c1ab). ` +
   `Give the commit being deployed, e.g. the output of \`git rev-parse --short HEAD\`.`;
@@ -165,6 +173,7 @@ const serviceSchemas = {
       .max(BAKE_SECONDS.max, says(describeBakeSeconds))
       .optional(),
     trafficShift: z.unknown().optional(),
+    allowUnhealthyBlue: z.boolean(says(describeAllowUnhealthyBlue)).optional(),
   }),
   'clean-up': z.object(serviceIdentity),
   rollback: z.object(serviceIdentity),
@@ -298,13 +307,14 @@ export function validateServiceInput(
     for (const problem of trafficShiftProblems(record.trafficShift)) add(problem);
   }
   if (problems.length > 0 || !parsed.success) throw refusal(problems);
-  const data: { cluster: string; service: string; bakeSeconds?: number } = parsed.data;
+  const data: { cluster: string; service: string; bakeSeconds?: number; allowUnhealthyBlue?: boolean } = parsed.data;
   const trafficShift = machine === 'swap' ? chosenTrafficShift(record.trafficShift, defaults) : undefined;
   return {
     cluster: data.cluster,
     service: data.service,
     ...(data.bakeSeconds !== undefined && { bakeSeconds: data.bakeSeconds }),
     ...(trafficShift !== undefined && { trafficShift }),
+    ...(data.allowUnhealthyBlue !== undefined && { allowUnhealthyBlue: data.allowUnhealthyBlue }),
   };
 }
 

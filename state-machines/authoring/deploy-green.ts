@@ -718,14 +718,25 @@ const definition: StateMachine = leasedMachine(
     DetachGreenHealthRule: changeTask(
       elb('deleteRule'),
       { 'RuleArn.$': '$.deploymentRule.arn' },
-      'NoteTesting',
+      'CarryRecordedLive',
       'UndoRestoreTestListener',
       { comment: 'The test rule now keeps green in use, so the header rule is no longer needed.' },
     ),
+    CarryRecordedLive: {
+      Type: 'Pass',
+      Comment:
+        'The version the record says production serves, kept in the testing record (swap checks production still forwards to it before anything moves); {found: false} when the record names none (a first release).',
+      Parameters: {
+        'merged.$': 'States.JsonMerge(States.StringToJson(\'{"live":{"found":false}}\'), $.lease.record, false)',
+      },
+      ResultPath: '$.recorded',
+      Next: 'NoteTesting',
+    },
     ...recordStates(
       'Testing',
       {
         phase: 'testing',
+        'live.$': '$.recorded.merged.live',
         green: {
           found: true,
           'taskSetArn.$': '$.greenTaskSet.arn',

@@ -11,7 +11,7 @@ import {
   undoFailed,
   undoRetry,
 } from './basics';
-import { fullyHealthyGateStates } from './health';
+import { fullyHealthyGateStates, targetStatesStates } from './health';
 import { INPUT_CHECK, serviceIdentityStates } from './identity';
 import {
   leasedMachine,
@@ -239,11 +239,79 @@ const definition: StateMachine = leasedMachine(
       name: 'Green',
       tgPath: '$.green.targetGroupArn',
       resultPath: '$.greenHealth',
-      healthy: 'NoteSwapping',
+      healthy: 'CheckLiveAgainstRecord',
       unhealthy: 'RejectGreenUnhealthy',
       onError: 'FailBeforeChanges',
       tolerateRegistering: true,
     }),
+    CheckLiveAgainstRecord: {
+      Type: 'Choice',
+      Comment:
+        "Before production moves: it must still forward where the deployment record says (the live version deploy-green recorded, and the green it recorded under test), or something changed it behind the controller's back; nothing is guessed. A record without these (a resumed swap, or one written before they were recorded) is not compared.",
+      Choices: [
+        {
+          And: [
+            { Variable: '$.lease.record.phase', StringEquals: 'testing' },
+            { Variable: '$.lease.record.green.taskSetArn', IsPresent: true },
+            { Not: { Variable: '$.green.taskSetArn', StringEqualsPath: '$.lease.record.green.taskSetArn' } },
+          ],
+          Next: 'RejectRecordDrift',
+        },
+        {
+          And: [
+            { Variable: '$.lease.record.phase', StringEquals: 'testing' },
+            { Variable: '$.lease.record.live.found', IsPresent: true },
+            { Variable: '$.lease.record.live.found', BooleanEquals: true },
+            {
+              Or: [
+                { Variable: '$.blue.found', BooleanEquals: false },
+                { Not: { Variable: '$.blue.taskSetArn', StringEqualsPath: '$.lease.record.live.taskSetArn' } },
+              ],
+            },
+          ],
+          Next: 'RejectRecordDrift',
+        },
+        { Variable: '$.blue.found', BooleanEquals: true, Next: 'DescribeBlueTargetHealth' },
+      ],
+      Default: 'NoteSwapping',
+    },
+    ...targetStatesStates({
+      describe: 'DescribeBlueTargetHealth',
+      tgPath: '$.blue.targetGroupArn',
+      resultPath: '$.blueHealth',
+      next: 'SummarizeBlueHealth',
+      onError: 'FailBeforeChanges',
+    }),
+    SummarizeBlueHealth: {
+      Type: 'Pass',
+      Parameters: {
+        'anyHealthy.$': "States.ArrayContains($.blueHealth.states, 'healthy')",
+        'states.$': '$.blueHealth.states',
+      },
+      ResultPath: '$.blueHealth',
+      Next: 'IsBlueServing',
+    },
+    IsBlueServing: {
+      Type: 'Choice',
+      Comment:
+        'Blue is what production goes back to if green fails (the undo, the bake, rollback): it must have a healthy target now, before anything moves, unless the input says to go ahead without one.',
+      Choices: [
+        { Variable: '$.blueHealth.anyHealthy', BooleanEquals: true, Next: 'NoteSwapping' },
+        {
+          And: [
+            { Variable: '$.allowUnhealthyBlue', IsPresent: true },
+            { Variable: '$.allowUnhealthyBlue', BooleanEquals: true },
+          ],
+          Next: 'NoteSwapping',
+        },
+      ],
+      Default: 'RejectBlueUnhealthy',
+    },
+    RejectBlueUnhealthy: fmtReject(
+      'BlueGreen.LiveNotHealthy',
+      "States.Format('Swap refused: blue (task set {}), the version production serves and would go back to if green failed, has no healthy target (target states {}). Nothing was changed. Find out why with bluegreen status; to replace a broken production with green anyway, run swap again with allowUnhealthyBlue: true (no version to go back to).', $.blue.taskSetId, States.JsonToString($.blueHealth.states))",
+      ['status'],
+    ),
     RejectGreenUnhealthy: fmtReject(
       'BlueGreen.GreenNotHealthy',
       "States.Format('Swap refused: green target group {} is not healthy (target states {}; only targets still registering may be other than healthy). Production still serves blue; nothing was changed. Fix green or run abort.', $.green.targetGroupArn, States.JsonToString($.greenHealth.states))",
