@@ -31,8 +31,10 @@ afterAll(async () => {
 afterEach(async () => oneVersionLive(ms));
 
 /**
- * Production traffic until stopped: two clients, each sending a request every emulated half second (paced on the
- * emulated clock, so about 240 requests an alarm period on a fast runner, fewer on a slow one), and the answers seen.
+ * Production traffic until stopped: four clients, each sending a request, then pausing an emulated quarter second
+ * (paced on the emulated clock). On a fast runner that is a few hundred requests an alarm period; on a starved one,
+ * where each request takes 50 wall ms (5 emulated s), still about 48, so a fifth failing is well above the
+ * threshold of 5.
  */
 function productionLoad(): { stop: () => Promise<Array<{ status: number; colour?: string }>> } {
   let running = true;
@@ -41,10 +43,10 @@ function productionLoad(): { stop: () => Promise<Array<{ status: number; colour?
     while (running) {
       const p = await probe(ms.stack.urls.production);
       seen.push({ status: p.status, ...(p.colour !== undefined && { colour: p.colour }) });
-      await ms.stack.aws.clock.sleep(0.5);
+      await ms.stack.aws.clock.sleep(0.25);
     }
   };
-  const clients = [client(), client()];
+  const clients = [client(), client(), client(), client()];
   return {
     stop: async () => {
       running = false;
