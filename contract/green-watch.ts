@@ -17,8 +17,8 @@
  *    `<prefix><suffix>` after the stack's {@link ALARM_PREFIX_VARIABLE}) at green's target group: an alarm that exists
  *    on another target group (a previous green) is deleted and created again (PutMetricAlarm on an existing name keeps
  *    the old state, which belonged to another green), one on this green is kept (the steps of a shift and the bake
- *    watch the same green). Then it reads the built-in alarms and the user's ({@link USER_ALARMS_VARIABLE}) with
- *    DescribeAlarms: one already in ALARM fails the Task at once with {@link GREEN_DEGRADED}, naming the alarm and its
+ *    watch the same green). Then it reads the built-in alarms and the user's metric alarms ({@link USER_ALARMS_VARIABLE})
+ *    with DescribeAlarms: one already in ALARM fails the Task at once with {@link GREEN_DEGRADED}, naming the alarm and its
  *    reason; a user alarm that does not exist is {@link WATCH_UNAVAILABLE} (a watch it cannot trust is no watch).
  *    EventBridge sends the function every `CloudWatch Alarm State Change` to ALARM of a watched alarm: while a watch
  *    is active, it calls SendTaskFailure with {@link GREEN_DEGRADED} and a cause naming the alarm and CloudWatch's

@@ -185,26 +185,26 @@ export function createHandler(env: GreenWatchEnvironment): (event: unknown) => P
     const names = [...wanted.map((a) => a.AlarmName), ...users];
     const described = await cw
       .send(
-        new DescribeAlarmsCommand({
-          AlarmNames: names,
-          AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
-          MaxRecords: 100,
-        }),
+        // Metric alarms only (no AlarmTypes): reading composite alarms needs DescribeAlarms on `*`, and the role's is
+        // scoped to the watched alarms' ARNs.
+        new DescribeAlarmsCommand({ AlarmNames: names, MaxRecords: 100 }),
       )
       .catch((error: unknown) => {
         throw unavailable('reading the watched alarms (CloudWatch DescribeAlarms)', error);
       });
-    const found = [...(described.MetricAlarms ?? []), ...(described.CompositeAlarms ?? [])];
+    const found = described.MetricAlarms ?? [];
     const byName = new Map(found.map((a) => [a.AlarmName ?? '', a]));
     const missing = users.filter((name) => !byName.has(name));
     if (missing.length > 0) {
       throw unavailable(
         'reading the watched alarms',
-        new Error(`no alarm named ${missing.join(', ')} exists (the stack's bakeAlarmNames names it)`),
+        new Error(
+          `no metric alarm named ${missing.join(', ')} exists (the stack's bakeAlarmNames names it; composite alarms are not supported)`,
+        ),
       );
     }
     const elsewhere = wanted.filter((a) => {
-      const existing = byName.get(a.AlarmName) as MetricAlarm | undefined;
+      const existing = byName.get(a.AlarmName);
       return existing !== undefined && !sameTarget(existing, a);
     });
     if (elsewhere.length > 0) {
@@ -216,7 +216,7 @@ export function createHandler(env: GreenWatchEnvironment): (event: unknown) => P
     }
     const fresh = new Set<string>();
     for (const alarm of wanted) {
-      const existing = byName.get(alarm.AlarmName) as MetricAlarm | undefined;
+      const existing = byName.get(alarm.AlarmName);
       if (existing !== undefined && sameTarget(existing, alarm) && sameConfiguration(existing, alarm)) continue;
       await cw
         .send(new PutMetricAlarmCommand({ ...alarm, Dimensions: alarm.Dimensions.map((d) => ({ ...d })) }))

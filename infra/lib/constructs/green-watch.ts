@@ -37,9 +37,10 @@ export interface GreenWatchProps {
   /** The load balancer's ARN: the built-in alarms' LoadBalancer dimension (`app/NAME/ID`) is derived from it. */
   readonly loadBalancerArn: string;
   /**
-   * The user's CloudWatch alarms (metric or composite, by name) that swap also watches during each traffic-shift step
+   * The user's CloudWatch metric alarms (by name) that swap also watches during each traffic-shift step
    * and the bake: one in ALARM sends production back to blue. At most 97 (one DescribeAlarms reads 100 names, 3 are
-   * built in), each 1-255 characters; each must exist when swap runs.
+   * built in), each 1-255 characters; each must exist when swap runs. Composite alarms are not supported: reading them
+   * needs cloudwatch:DescribeAlarms on `*`, where the function's is scoped to the watched alarms.
    * @default [] (the built-in alarms only)
    */
   readonly bakeAlarmNames?: readonly string[];
@@ -138,8 +139,9 @@ export class GreenWatch extends Construct {
     // the task token (known only to the watching execution and this function) names the Task.
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:SendTaskFailure'], resources: ['*'] }));
     // CloudWatch's alarm actions take alarm ARNs (Service Authorization Reference: PutMetricAlarm, DeleteAlarms and
-    // DescribeAlarms with AlarmNames on `alarm`), so none of these needs `*`: the function creates, replaces and deletes
-    // only the three built-in alarms, and reads them and the user's by name.
+    // DescribeAlarms on `alarm`), so none of these needs `*`: the function creates, replaces and deletes only the three
+    // built-in alarms, and reads them and the user's metric alarms by name. (Only reading composite alarms would need
+    // DescribeAlarms on `*`, as its API reference says; they are not supported.)
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'],

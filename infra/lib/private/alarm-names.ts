@@ -14,7 +14,7 @@ export const MAX_ALARM_NAME_LENGTH = 255;
 export function validateAlarmNames(prop: string, names: readonly string[], builtIn: readonly string[]): void {
   if (names.length > MAX_USER_ALARMS) {
     throw new PropValidationError(
-      `${prop} has ${names.length} alarm names, but at most ${MAX_USER_ALARMS} are allowed because one CloudWatch DescribeAlarms reads at most 100 names and the green watch adds its 3 built-in alarms. Combine alarms into a composite alarm and list that instead.`,
+      `${prop} has ${names.length} alarm names, but at most ${MAX_USER_ALARMS} are allowed because one CloudWatch DescribeAlarms reads at most 100 names and the green watch adds its 3 built-in alarms. Watch the most important ones, or use fewer alarms with wider metrics.`,
     );
   }
   const seen = new Set<string>();

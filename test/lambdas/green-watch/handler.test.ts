@@ -307,7 +307,7 @@ describe('alarm gates as a watch begins', () => {
     cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
     await expect(handler(request)).rejects.toMatchObject({
       name: WATCH_UNAVAILABLE,
-      message: expect.stringMatching(/no alarm named app-errors exists/),
+      message: expect.stringMatching(/no metric alarm named app-errors exists/),
     });
     cw.on(DescribeAlarmsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
     await expect(handler(request)).rejects.toMatchObject({
