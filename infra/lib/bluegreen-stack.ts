@@ -70,10 +70,12 @@ export interface BlueGreenStackProps extends StackProps {
    */
   readonly trafficShift?: TrafficShift;
   /**
-   * Your own CloudWatch metric alarms (by name; composite alarms are not supported, reading them needs DescribeAlarms on `*`) that swap watches beside its built-in ones (green's 5XX
-   * count, response time p99 and healthy hosts) during each traffic-shift step and the bake: one going to ALARM sends
-   * production back to blue within seconds of the state change. Each must exist when swap runs; 1-255 characters
-   * each, at most 97 (one DescribeAlarms reads 100 names, 3 are built in).
+   * Your own CloudWatch metric alarms (by name) that swap watches beside its built-in ones (green's 5XX count, response
+   * time p99 and healthy hosts) during each traffic-shift step and the bake: one going to ALARM sends production back
+   * to blue within seconds of the state change. Composite alarms are not supported (reading them needs
+   * cloudwatch:DescribeAlarms on `*`). Each must exist when swap runs; 1-255 characters
+   * each, at most 97 (one DescribeAlarms reads 100 names, 3 are built in) and short enough together for the
+   * alarm rule's event pattern (EventBridge's default quota: 2,048 characters).
    * @default [] (the built-in alarms only)
    */
   readonly bakeAlarmNames?: readonly string[];

@@ -32,6 +32,11 @@ test.each([
     /bakeAlarmNames has 98 alarm names, but at most 97 are allowed because one CloudWatch DescribeAlarms reads at most 100 names /,
   ],
   [
+    'names too long together for an event pattern',
+    { bakeAlarmNames: Array.from({ length: 20 }, (_, i) => `${'x'.repeat(100)}-${i}`) },
+    /bakeAlarmNames has 20 names, which make the green watch's alarm rule's event pattern \d+ characters, but EventBridge's default quota for an event pattern is 2048/,
+  ],
+  [
     "a built-in alarm's name",
     { bakeAlarmNames: ['EcsBlueGreen-demo-app-green-5xx'] },
     /is 'EcsBlueGreen-demo-app-green-5xx', the name of one of the green watch's built-in alarms/,

@@ -25,6 +25,9 @@ export const GREEN_WATCH_ID = 'GreenWatch';
 export const GREEN_WATCH_FUNCTION_ID = 'Function';
 export const GREEN_WATCH_ENTRY = 'lambdas/green-watch/handler.ts';
 
+/** EventBridge's default quota on an event pattern's size, in characters (adjustable to 4,096 on request). */
+const MAX_EVENT_PATTERN_LENGTH = 2048;
+
 export interface GreenWatchProps {
   /** The deployment table: the watch is stored beside the lease, in the service's item. */
   readonly deploymentTable: dynamodb.ITable;
@@ -39,7 +42,8 @@ export interface GreenWatchProps {
   /**
    * The user's CloudWatch metric alarms (by name) that swap also watches during each traffic-shift step
    * and the bake: one in ALARM sends production back to blue. At most 97 (one DescribeAlarms reads 100 names, 3 are
-   * built in), each 1-255 characters; each must exist when swap runs. Composite alarms are not supported: reading them
+   * built in) and short enough together for the alarm rule's event pattern (2,048 characters), each 1-255
+   * characters; each must exist when swap runs. Composite alarms are not supported: reading them
    * needs cloudwatch:DescribeAlarms on `*`, where the function's is scoped to the watched alarms.
    * @default [] (the built-in alarms only)
    */
@@ -154,12 +158,23 @@ export class GreenWatch extends Construct {
         resources: this.watchedAlarmNames.map(alarmArn),
       }),
     );
+    const alarmPattern = {
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      detail: { alarmName: [...this.watchedAlarmNames], state: { value: ['ALARM'] } },
+    };
+    const patternLength = JSON.stringify(alarmPattern).length;
+    if (!this.watchedAlarmNames.some((n) => Token.isUnresolved(n)) && patternLength > MAX_EVENT_PATTERN_LENGTH) {
+      throw new PropValidationError(
+        `bakeAlarmNames has ${userAlarms.length} names, which make the green watch's alarm rule's event pattern ${patternLength} characters, but EventBridge's default quota for an event pattern is ${MAX_EVENT_PATTERN_LENGTH}. Watch fewer alarms, or give them shorter names.`,
+      );
+    }
     this.alarmRule = new events.Rule(this, 'AlarmState', {
       description: 'ecs-bluegreen: the watched alarms going to ALARM, for the green watch',
       eventPattern: {
-        source: ['aws.cloudwatch'],
-        detailType: ['CloudWatch Alarm State Change'],
-        detail: { alarmName: [...this.watchedAlarmNames], state: { value: ['ALARM'] } },
+        source: alarmPattern.source,
+        detailType: alarmPattern['detail-type'],
+        detail: alarmPattern.detail,
       },
       targets: [new targets.LambdaFunction(this.function)],
     });
