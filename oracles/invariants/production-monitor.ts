@@ -134,8 +134,15 @@ export function startProductionMonitor(stack: LocalStack, options: ProductionMon
   let probes = 0;
   let running = true;
 
-  const report = (channel: 'state' | 'http', findings: readonly Finding[], source: string, view?: ServiceView) => {
-    const now = Date.now();
+  /** `at`: when what was found held (an HTTP failure: when its request was sent, as the ALB routed it then). */
+  const report = (
+    channel: 'state' | 'http',
+    findings: readonly Finding[],
+    source: string,
+    view?: ServiceView,
+    at = Date.now(),
+  ) => {
+    const now = at;
     const seen = new Set<string>();
     for (const finding of findings) {
       const key = `${channel}|${finding.kind}|${finding.message}`;
@@ -186,6 +193,7 @@ export function startProductionMonitor(stack: LocalStack, options: ProductionMon
       // request racing the very first release (fixed 503 → forward) is not a failure, a dark production is caught
       // by the state checks.
       const forwardingBefore = observeQuietly(stack)?.production.kind === 'forward';
+      const sentAt = Date.now();
       // 10 s: a request still unanswered then is a failure; a shorter limit made a loaded 2-core runner (the suite's
       // two workers, their task processes and other jobs) look like a failing production.
       const answer = await probe(stack.urls.production, PROBE_TIMEOUT_MS);
@@ -204,6 +212,8 @@ export function startProductionMonitor(stack: LocalStack, options: ProductionMon
             ]
           : [],
         'http',
+        undefined,
+        sentAt,
       );
       await new Promise((resolve) => setTimeout(resolve, probeGapMs));
     }

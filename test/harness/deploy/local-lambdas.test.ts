@@ -24,10 +24,13 @@ const input = {
   image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/demo-app:abc1234',
 };
 
-test('exactly the DeploymentFunctions functions of the template are created locally, other functions stay named-only', () => {
+test('exactly the functions the state machines invoke are created locally, other functions stay named-only', () => {
   const lambdas = Object.entries(stackTemplate().Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
-  const ours = lambdas.map(([id]) => id).filter((id) => id.startsWith('DeploymentFunctions'));
-  expect(ours).toHaveLength(2);
+  // validate-input and smoke-test (DeploymentFunctions), and swap's green watch.
+  const ours = lambdas
+    .map(([id]) => id)
+    .filter((id) => id.startsWith('DeploymentFunctions') || id.startsWith('StateMachinesGreenWatch'));
+  expect(ours).toHaveLength(3);
   expect(lambdas.length).toBeGreaterThan(ours.length); // e.g. CDK's auto-delete-objects provider
   expect(Object.keys(stack.deployed.functions).sort()).toEqual(ours.sort());
   for (const id of ours) {
@@ -46,7 +49,7 @@ test('deploying without registerLambda fails before creating anything, naming th
       listenerUrl: () => '',
     }),
   ).rejects.toThrow(
-    /Lambda functions that run locally \(DeploymentFunctionsValidateInput\w{8}, DeploymentFunctionsSmokeTest\w{8}\) but deployTemplate got no registerLambda option\. Pass registerLambda/,
+    /Lambda functions that run locally \(DeploymentFunctionsValidateInput\w{8}, DeploymentFunctionsSmokeTest\w{8}, StateMachinesGreenWatchFunction\w{8}\) but deployTemplate got no registerLambda option\. Pass registerLambda/,
   );
   expect(stack.aws.ecs.state().services).toHaveLength(before);
 });
