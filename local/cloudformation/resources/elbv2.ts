@@ -33,7 +33,9 @@ export const loadBalancerHandler: ResourceHandler = {
         ref: lb?.LoadBalancerArn ?? '',
         attributes: {
           DNSName: `${ctx.logicalId}.local`,
-          LoadBalancerFullName: lb?.LoadBalancerName ?? '',
+          // As AWS gives it (the ARN's resource part after `loadbalancer/`): `app/NAME/ID`, the form CloudWatch's
+          // LoadBalancer dimension takes.
+          LoadBalancerFullName: (lb?.LoadBalancerArn ?? '').split(':loadbalancer/')[1] ?? '',
           LoadBalancerName: lb?.LoadBalancerName ?? '',
         },
       },
