@@ -134,15 +134,21 @@ export function startProductionMonitor(stack: LocalStack, options: ProductionMon
   let probes = 0;
   let running = true;
 
-  /** `at`: when what was found held (an HTTP failure: when its request was sent, as the ALB routed it then). */
+  /**
+   * `span`: when what was found held. An HTTP failure's request was routed somewhere between when it was sent and
+   * when it was answered, so an episode is taken to begin at its first failure's answer and to end at its last
+   * failure's sending: a window that excuses it then contains a moment each request could have been routed in.
+   */
   const report = (
     channel: 'state' | 'http',
     findings: readonly Finding[],
     source: string,
     view?: ServiceView,
-    at = Date.now(),
+    span?: { readonly first: number; readonly last: number },
   ) => {
-    const now = at;
+    const now = Date.now();
+    const first = span?.first ?? now;
+    const last = span?.last ?? now;
     const seen = new Set<string>();
     for (const finding of findings) {
       const key = `${channel}|${finding.kind}|${finding.message}`;
@@ -150,13 +156,13 @@ export function startProductionMonitor(stack: LocalStack, options: ProductionMon
       const index = open.get(key);
       const existing = index === undefined ? undefined : recorded[index];
       if (index !== undefined && existing) {
-        recorded[index] = { ...existing, lastSeen: now, count: existing.count + 1 };
+        recorded[index] = { ...existing, lastSeen: last, count: existing.count + 1 };
       } else {
         open.set(key, recorded.length);
         recorded.push({
           ...finding,
-          firstSeen: now,
-          lastSeen: now,
+          firstSeen: first,
+          lastSeen: last,
           count: 1,
           source,
           ...(view && { view: structuredClone(view) }),
@@ -213,7 +219,7 @@ export function startProductionMonitor(stack: LocalStack, options: ProductionMon
           : [],
         'http',
         undefined,
-        sentAt,
+        { first: Date.now(), last: sentAt },
       );
       await new Promise((resolve) => setTimeout(resolve, probeGapMs));
     }
