@@ -25,6 +25,7 @@ import {
 } from './flow';
 import { measureCrash, type CrashMeasurement } from './crash';
 import { measureBakeCosts, REFERENCE_DESIGN_TRANSITIONS, type BakeCost } from './bake-cost';
+import { measureShift, type ShiftMeasurement } from './shift';
 import { spread, type Spread } from './stats';
 import { renderTable } from './table';
 
@@ -43,6 +44,8 @@ export interface BenchOptions {
   readonly crash: boolean;
   /** Whole-flow transitions with a 300 s and a 24 h bake, once (bench/bake-cost.ts). */
   readonly bakeCost?: boolean;
+  /** Green's share of production per traffic-shift step, once per desired count (bench/shift.ts). */
+  readonly shift?: boolean;
 }
 
 export interface DesiredCountResult {
@@ -50,6 +53,8 @@ export interface DesiredCountResult {
   readonly flows: FlowMeasurement[];
   readonly failures: FailureMeasurement[];
   readonly crashes: CrashMeasurement[];
+  /** Green's share of production per shift step (once, after the runs). */
+  readonly shift?: ShiftMeasurement;
   /** Every numeric figure (dotted path) as median/min/max over the runs. */
   readonly figures: Record<string, Spread>;
   readonly wallMs: number;
@@ -101,6 +106,7 @@ export async function benchDesiredCount(
   const flows: FlowMeasurement[] = [];
   const failures: FailureMeasurement[] = [];
   const crashes: CrashMeasurement[] = [];
+  let shift: ShiftMeasurement | undefined;
   try {
     const repo = stack.deployed.outputs.ImageRepositoryUri ?? '';
     let live = 'blue-0';
@@ -161,6 +167,20 @@ export async function benchDesiredCount(
         );
       }
     }
+    if (options.shift !== false) {
+      shift = await measureShift(stack, {
+        repo,
+        connections: options.connections,
+        greenTag: 'shift-green',
+        greenCommit: hex(0xf000000 + desiredCount * 0x1000),
+      });
+      for (const step of shift.steps) {
+        log(
+          `desired ${desiredCount} shift step ${step.percent} %: green answered ${step.greenPercent.toFixed(1)} % of ` +
+            `${step.requests} requests (${step.non2xx} non-2xx)`,
+        );
+      }
+    }
   } finally {
     await stack.close();
     fs.rmSync(outdir, { recursive: true, force: true });
@@ -170,7 +190,15 @@ export async function benchDesiredCount(
     ...aggregate(failures.map((f) => flatten(f, 'failure'))),
     ...aggregate(crashes.map((c) => flatten(c, 'crash'))),
   };
-  return { desiredCount, flows, failures, crashes, figures, wallMs: Date.now() - started };
+  return {
+    desiredCount,
+    flows,
+    failures,
+    crashes,
+    ...(shift && { shift }),
+    figures,
+    wallMs: Date.now() - started,
+  };
 }
 
 export function machineInfo(timeScale: number) {
@@ -200,6 +228,7 @@ async function main(): Promise<void> {
     .option('--crash-loop-image <image>', 'image of a green whose tasks crash on start', 'local/crash-on-start:x')
     .option('--no-crash', "skip the green that crashes during swap's bake")
     .option('--no-bake-cost', 'skip the whole-flow transitions with a 300 s and a 24 h bake')
+    .option('--no-shift', "skip green's share of production per traffic-shift step")
     .option('--out <file>', 'where to write the results', path.join(__dirname, 'results.json'))
     .parse();
   const o = program.opts<{
@@ -214,6 +243,7 @@ async function main(): Promise<void> {
     crashLoopImage: string;
     crash: boolean;
     bakeCost: boolean;
+    shift: boolean;
     out: string;
   }>();
   const options: BenchOptions = {
@@ -228,6 +258,7 @@ async function main(): Promise<void> {
     crashLoopImage: o.crashLoopImage,
     crash: o.crash,
     bakeCost: o.bakeCost,
+    shift: o.shift,
   };
   const started = Date.now();
   const log = (line: string): void => console.error(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
@@ -255,6 +286,15 @@ async function main(): Promise<void> {
     ...new Set(results.flatMap((r) => r.crashes.map((c) => `${c.swapStatus} ${c.swapError || '(no error)'}`))),
   ];
   if (crashEnds.length) console.log(`swap with green killed in the bake ended: ${crashEnds.join(', ')}`);
+  for (const r of results) {
+    for (const step of r.shift?.steps ?? []) {
+      console.log(
+        `Traffic shift at desired ${r.desiredCount}, step ${step.percent} % (weight ${step.weightShare} %): green ` +
+          `answered ${step.greenPercent.toFixed(1)} % of ${step.requests} production requests ` +
+          `(${step.deviationPoints >= 0 ? '+' : ''}${step.deviationPoints.toFixed(1)} points; goal ±5 at ≥ 1,000), ${step.non2xx} non-2xx`,
+      );
+    }
+  }
   // deploy-green's and clean-up's transitions are the main flow's (the cost stack's fast clock stretches their polls).
   const main = results[0]?.figures;
   const deployGreen = main?.['machines.deployGreen.stateTransitions']?.median ?? NaN;
