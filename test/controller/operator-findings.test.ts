@@ -222,12 +222,13 @@ test('6: deploy-green stopped just before it detaches its health-check rule: swa
 test("7: blue can't be made primary again during the bake's undo: the error names rollback, and rollback finishes the job", async () => {
   const blue = blueNow();
   expect((await deploy('green', '1ee0008')).status).toBe('SUCCEEDED');
-  // Every health read after swap's gate fails for good (DescribeTargetHealth: the gate is call 1), so the bake's green
-  // watch cannot be set up (its function's check, retried by swap) and the swap is undone; UpdateServicePrimaryTaskSet:
-  // swap makes green primary (call 1), every attempt of the undo's "blue primary" fails.
+  // Every health read after swap's own checks fails for good (DescribeTargetHealth: green's gate is call 1, blue's
+  // check call 2), so the bake's green watch cannot be set up (its function's check, retried by swap) and the swap is
+  // undone; UpdateServicePrimaryTaskSet: swap makes green primary (call 1), every attempt of the undo's "blue primary"
+  // fails.
   fs.injector.arm({
     api: [
-      { service: ELB, operation: 'DescribeTargetHealth', kind: 'client-error', call: 2, through: 50 },
+      { service: ELB, operation: 'DescribeTargetHealth', kind: 'client-error', call: 3, through: 50 },
       { service: ECS, operation: 'UpdateServicePrimaryTaskSet', kind: 'client-error', call: 2, through: 50 },
     ],
   });

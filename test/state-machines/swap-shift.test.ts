@@ -122,7 +122,12 @@ async function swapStoppedAt(
     const arn = await start('swap', input);
     stop.bind(arn);
     const stopped = await followExecution(ms.stack.sfn, arn);
-    expect(stopped.status).toBe('ABORTED');
+    // The error and cause too, so a run that failed instead of being stopped says why.
+    expect([stopped.status, stopped.error, stopped.status === 'ABORTED' ? '' : stopped.cause]).toEqual([
+      'ABORTED',
+      'Operator.Stopped',
+      '',
+    ]);
     expect(stop.outcome().stopped).toBe(true);
     return stopped;
   } finally {
