@@ -184,7 +184,9 @@ export interface BuiltInAlarm {
   readonly ExtendedStatistic?: string;
   readonly EvaluateLowSampleCountPercentile?: 'ignore';
   readonly Period: number;
-  readonly EvaluationPeriods: 1;
+  readonly EvaluationPeriods: number;
+  /** Of the evaluation periods, how many must breach. @default - all of them */
+  readonly DatapointsToAlarm?: number;
   readonly Threshold: number;
   readonly ComparisonOperator: 'GreaterThanOrEqualToThreshold' | 'GreaterThanThreshold' | 'LessThanThreshold';
   readonly TreatMissingData: 'notBreaching';
@@ -192,7 +194,7 @@ export interface BuiltInAlarm {
 
 /**
  * The three built-in alarms on green's target group only (TargetGroup + LoadBalancer, so blue's traffic never counts),
- * one period each, so a bad green is caught as the first period after it misbehaves closes. Missing data is
+ * one period each (healthy hosts: two), so a bad green is caught as the first period after it misbehaves closes. Missing data is
  * not breaching: ALB publishes no 5XX count without errors, no response time without requests, and a new alarm's
  * first period may have no host count yet, none of which is green failing (a green without healthy targets is also
  * caught by the target-health check as the watch begins and by ECS replacing its tasks).
@@ -201,7 +203,9 @@ export interface BuiltInAlarm {
  *   single stray error trips it.
  * - latency: TargetResponseTime p99 > 1 s in 60 s; with fewer samples than a p99 needs (10/(1-0.99) = 1,000) the
  *   state is kept (`EvaluateLowSampleCountPercentile: ignore`), so one slow request at low traffic does not trip it.
- * - healthyHosts: HealthyHostCount, Minimum < 1 in 60 s: green had no healthy target.
+ * - healthyHosts: HealthyHostCount, Minimum < 1 in two 60 s periods in a row: green had no healthy target. One period
+ *   is not enough: the minute before the swap may hold green's targets still registering (0 healthy), and a new alarm
+ *   reads it. A green that crashes wakes the watch through ECS's task state change long before.
  */
 export function builtInAlarms(prefix: string, loadBalancerArn: string, targetGroupArn: string): BuiltInAlarm[] {
   const Dimensions = [
@@ -243,6 +247,8 @@ export function builtInAlarms(prefix: string, loadBalancerArn: string, targetGro
       Statistic: 'Minimum',
       Threshold: 1,
       ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
     },
   ];
 }

@@ -81,6 +81,8 @@ function sameConfiguration(existing: MetricAlarm, wanted: BuiltInAlarm): boolean
     existing.ExtendedStatistic === wanted.ExtendedStatistic &&
     existing.Period === wanted.Period &&
     existing.EvaluationPeriods === wanted.EvaluationPeriods &&
+    (existing.DatapointsToAlarm ?? existing.EvaluationPeriods) ===
+      (wanted.DatapointsToAlarm ?? wanted.EvaluationPeriods) &&
     existing.Threshold === wanted.Threshold &&
     existing.ComparisonOperator === wanted.ComparisonOperator &&
     existing.TreatMissingData === wanted.TreatMissingData &&

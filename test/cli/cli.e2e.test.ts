@@ -270,8 +270,10 @@ describe('failures', () => {
     );
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
+    // ECS replaces a task whose target fails its health checks, so the deploy may fail fast on those stops
+    // (GreenTasksFailing) or reach its 30-second timeout first (GreenNotHealthy): either is this failure.
     expect(result.stderr).toMatch(
-      /✗ deploy-green FAILED after .*: BlueGreen\.GreenNotHealthy\n {2}Green did not become healthy within 30 seconds/,
+      /✗ deploy-green FAILED after .*: BlueGreen\.(GreenNotHealthy\n {2}Green did not become healthy within 30 seconds|GreenTasksFailing\n {2}Green keeps failing: \d+ of its tasks failed)/,
     );
     // The message, then what was undone and what is next: both from the cause's structured fields.
     expect(result.stderr).toMatch(/ Undone: everything this deployment made .*production was never touched\.\n/);
@@ -396,7 +398,7 @@ describe('following: Ctrl-C, --timeout, watch, --no-wait', () => {
     // Local AWS: its clock is emulated (and runs ahead of the wall clock), and the table says so.
     expect(result.stdout).toMatch(/^MACHINE\s+STARTED \(EMULATED CLOCK\)\s+DURATION\s+OUTCOME\s+EXECUTION\n/);
     expect(result.stdout).toMatch(
-      /\ndeploy-green\s+\S+\s+\S+( \S+)? emulated\s+FAILED BlueGreen\.GreenNotHealthy\s+arn:/,
+      /\ndeploy-green\s+\S+\s+\S+( \S+)? emulated\s+FAILED BlueGreen\.(GreenNotHealthy|GreenTasksFailing)\s+arn:/,
     );
     expect(result.stdout).toMatch(/\nabort\s+.*SUCCEEDED/);
     const json = JSON.parse((await runBin(args('--json', 'history', '-n', '1'))).stdout) as Array<{ machine: string }>;

@@ -279,7 +279,7 @@ describe('with a version live', () => {
       expect([deploy?.result.status, deploy?.result.error]).toEqual(['FAILED', 'BlueGreen.GreenNotHealthy']);
       expect(deploy?.result.failure?.message).toMatch(
         // ECS replaces each task whose target turns unhealthy, so the last poll may see them draining or new.
-        /^Green did not become healthy within 60 seconds: .*target states \[("(unhealthy|draining|initial)",?)+\]\. Undone: /,
+        /^Green did not become healthy within 60 seconds: .*target states \[("(unhealthy|draining|initial)",?)*\]\. Undone: /,
       );
       expect(deploy?.result.failure).toMatchObject({ undone: 'everything', next: ['deploy-green'] });
       expect(deploy?.states).toEqual(
