@@ -31,6 +31,13 @@
  * costs.
  */
 
+/**
+ * Target health states (ELBv2 `TargetHealth.State`) that make a serving green degraded: swap's health gate
+ * (state-machines/authoring/health.ts, `tolerateRegistering`) and the green-watch function both judge by this list, with
+ * one more rule each applies alike: no target `healthy` at all is degraded too. `initial` is still registering.
+ */
+export const DEGRADED_TARGET_STATES = ['unhealthy', 'unavailable', 'draining'] as const;
+
 /** The error a degraded green fails the watching Task with (the function's own error, or SendTaskFailure's). */
 export const GREEN_DEGRADED = 'BlueGreen.GreenDegraded';
 

@@ -4,6 +4,7 @@
  * (contract/green-watch.ts states the protocol).
  */
 import {
+  DEGRADED_TARGET_STATES,
   BUILT_IN_ALARMS,
   GREEN_DEGRADED,
   WATCH_UNAVAILABLE,
@@ -130,11 +131,11 @@ export interface TargetState {
 }
 
 /**
- * Green is degraded, by the rule of swap's health gate (state-machines/authoring/health.ts, `tolerateRegistering`):
- * a target `unhealthy`, `unavailable` or `draining`, or none `healthy`. A target in `initial` is still registering.
+ * Green is degraded, by the rule of swap's health gate (contract/green-watch.ts, `DEGRADED_TARGET_STATES`): a target
+ * in one of those states, or none `healthy`. A target in `initial` is still registering.
  */
 export function degradedTargets(targets: readonly TargetState[]): string | undefined {
-  const bad = targets.filter((t) => ['unhealthy', 'unavailable', 'draining'].includes(t.state));
+  const bad = targets.filter((t) => (DEGRADED_TARGET_STATES as readonly string[]).includes(t.state));
   if (bad.length === 0 && targets.some((t) => t.state === 'healthy')) return undefined;
   const quote = (t: TargetState): string =>
     [`${t.id}${t.port === undefined ? '' : `:${t.port}`}`, t.state, t.reason, t.description && `(${t.description})`]

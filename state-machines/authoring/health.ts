@@ -1,7 +1,11 @@
+import { DEGRADED_TARGET_STATES } from '../../contract';
 import type { Condition, Payload, States } from './asl';
 import { catchTo, ecs, elb, inlineMap, retry } from './basics';
 
 /** Target health as ELBv2 reports it, and the gates built on it. */
+
+/** The summary's flag for one degraded target state: `unhealthy` → `anyUnhealthy`. */
+const degradedFlag = (state: string): string => `any${state.charAt(0).toUpperCase()}${state.slice(1)}`;
 
 /**
  * The summary a health gate decides on, from the list of target states at `statesPath`: how many are registered,
@@ -13,9 +17,12 @@ export function healthSummary(statesPath: string, tolerateRegistering = false): 
     'registered.$': `States.ArrayLength(${statesPath})`,
     ...(tolerateRegistering
       ? {
-          'anyUnhealthy.$': `States.ArrayContains(${statesPath}, 'unhealthy')`,
-          'anyUnavailable.$': `States.ArrayContains(${statesPath}, 'unavailable')`,
-          'anyDraining.$': `States.ArrayContains(${statesPath}, 'draining')`,
+          ...Object.fromEntries(
+            DEGRADED_TARGET_STATES.map((state) => [
+              `${degradedFlag(state)}.$`,
+              `States.ArrayContains(${statesPath}, '${state}')`,
+            ]),
+          ),
         }
       : { 'distinctStates.$': `States.ArrayLength(States.ArrayUnique(${statesPath}))` }),
     'anyHealthy.$': `States.ArrayContains(${statesPath}, 'healthy')`,
@@ -135,9 +142,10 @@ export function fullyHealthyGateStates({
             { Variable: `${resultPath}.registered`, NumericGreaterThan: 0 },
             ...(tolerateRegistering
               ? [
-                  { Variable: `${resultPath}.anyUnhealthy`, BooleanEquals: false },
-                  { Variable: `${resultPath}.anyUnavailable`, BooleanEquals: false },
-                  { Variable: `${resultPath}.anyDraining`, BooleanEquals: false },
+                  ...DEGRADED_TARGET_STATES.map((state): Condition => ({
+                    Variable: `${resultPath}.${degradedFlag(state)}`,
+                    BooleanEquals: false,
+                  })),
                   { Variable: `${resultPath}.anyHealthy`, BooleanEquals: true },
                 ]
               : allTargetsHealthy(resultPath)),
