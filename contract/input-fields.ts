@@ -19,6 +19,7 @@ export const MACHINE_INPUT_FIELDS = {
     'taskDefinition',
     'healthTimeoutSeconds',
     'failFastThreshold',
+    'testScalePercent',
     'smokeTest',
   ],
   swap: ['cluster', 'service', 'bakeSeconds', 'trafficShift', 'allowUnhealthyBlue'],

@@ -30,6 +30,15 @@ export const HEALTH_TIMEOUT_SECONDS: IntegerLimits = { min: 30, max: 86_400, def
 export const FAIL_FAST_THRESHOLD: IntegerLimits = { min: 1, max: 200, default: 3 };
 
 /**
+ * How large green runs while it is only under test (deploy-green's `testScalePercent`; the stack prop
+ * `testScalePercent`), like Argo Rollouts' `previewReplicaCount`: deploy-green creates green's task set at this percent
+ * of the service's desired count (ECS rounds up: ceil(desired × percent / 100), so at least one task), and swap scales
+ * it to 100 % and waits until every task runs and every target is healthy at full size before any production traffic
+ * moves. A whole number from 1 to 100; default 100 (green at full size from the start, as before).
+ */
+export const TEST_SCALE_PERCENT: IntegerLimits = { min: 1, max: 100, default: 100 };
+
+/**
  * How long swap watches green under production traffic (swap's `bakeSeconds`; the stack prop `bakeTime`): 0 (no
  * watch) to 24 hours, the longest bake of ECS's built-in blue/green (1,440 minutes). The watch does not poll
  * (contract/green-watch.ts), so a long bake costs no more state transitions than a short one.

@@ -11,6 +11,7 @@ import {
   FAIL_FAST_THRESHOLD,
   HEALTH_TIMEOUT_SECONDS,
   INPUT_STRING_MAX_LENGTH,
+  TEST_SCALE_PERCENT,
   MACHINE_INPUT_FIELDS,
   MACHINE_NAMES,
   MAX_PROBLEMS_LISTED,
@@ -46,6 +47,8 @@ export interface DeployInput {
   readonly healthTimeoutSeconds?: number;
   /** Absent means the state machine's configured default. */
   readonly failFastThreshold?: number;
+  /** Green's size while under test, in percent of the service's desired count. Absent: the configured default. */
+  readonly testScalePercent?: number;
   /** Absent means no smoke test. */
   readonly smokeTest?: SmokeTestSettings;
 }
@@ -133,6 +136,10 @@ const describeFailFastThreshold = (value: unknown): string =>
   `failFastThreshold is ${show(value)} but must be a whole number from ${FAIL_FAST_THRESHOLD.min} to ${FAIL_FAST_THRESHOLD.max} ` +
   `(how many of green's tasks may stop on their own, or health polls in a row find a target unhealthy, before deploy-green gives up). ` +
   `Omit it to use the stack's default.`;
+const describeTestScalePercent = (value: unknown): string =>
+  `testScalePercent is ${show(value)} but must be a whole number from ${TEST_SCALE_PERCENT.min} to ${TEST_SCALE_PERCENT.max} ` +
+  `(the percent of the service's desired count green runs at while under test; swap scales it to 100 before production moves). ` +
+  `Give a number such as 25, not a string; omit it to use the stack's default.`;
 const describeBakeSeconds = (value: unknown): string =>
   `bakeSeconds is ${show(value)} but must be a whole number from ${BAKE_SECONDS.min} to ${BAKE_SECONDS.max} ` +
   `(seconds swap watches green under production traffic; 0 = no watch). Omit it to use the stack's default.`;
@@ -199,6 +206,12 @@ const inputSchema = z.object({
     .int(says(describeFailFastThreshold))
     .min(FAIL_FAST_THRESHOLD.min, says(describeFailFastThreshold))
     .max(FAIL_FAST_THRESHOLD.max, says(describeFailFastThreshold))
+    .optional(),
+  testScalePercent: z
+    .number(says(describeTestScalePercent))
+    .int(says(describeTestScalePercent))
+    .min(TEST_SCALE_PERCENT.min, says(describeTestScalePercent))
+    .max(TEST_SCALE_PERCENT.max, says(describeTestScalePercent))
     .optional(),
   smokeTest: smokeTestSchema.optional(),
 });
@@ -364,6 +377,7 @@ export function validateDeployInput(input: unknown): DeployInput {
     ...(parsed.taskDefinition !== undefined && { taskDefinition: parsed.taskDefinition }),
     ...(parsed.healthTimeoutSeconds !== undefined && { healthTimeoutSeconds: parsed.healthTimeoutSeconds }),
     ...(parsed.failFastThreshold !== undefined && { failFastThreshold: parsed.failFastThreshold }),
+    ...(parsed.testScalePercent !== undefined && { testScalePercent: parsed.testScalePercent }),
     ...(parsed.smokeTest !== undefined && {
       smokeTest: {
         paths: [...parsed.smokeTest.paths],

@@ -68,7 +68,7 @@ describe('validateDeployInput', () => {
     expect(text).toMatch(/taskDefinition is 'nope' but must be a task definition ARN/);
     expect(text).toMatch(/image and taskDefinition are both given/);
     expect(text).toContain(
-      "Input field 'colour' is not known to deploy-green; known fields: cluster, service, commit, image, taskDefinition, healthTimeoutSeconds, failFastThreshold, smokeTest. Remove it, or fix its spelling.",
+      "Input field 'colour' is not known to deploy-green; known fields: cluster, service, commit, image, taskDefinition, healthTimeoutSeconds, failFastThreshold, testScalePercent, smokeTest. Remove it, or fix its spelling.",
     );
     expect(error.problems).toHaveLength(7);
   });
@@ -96,6 +96,22 @@ describe('validateDeployInput', () => {
     expect(rejection({ ...valid, failFastThreshold: value }).message).toMatch(
       /^failFastThreshold is .* but must be a whole number from 1 to 200 /,
     );
+  });
+
+  test.each([[1], [25], [100]])('testScalePercent %p is kept', (value) => {
+    expect(validateDeployInput({ ...valid, testScalePercent: value }).testScalePercent).toBe(value);
+  });
+
+  test.each([
+    [0, '0'],
+    [101, '101'],
+    [2.5, '2.5'],
+    ['50', "'50'"],
+  ])('testScalePercent %p is rejected naming the field, the allowed range and the fix', (value, shown) => {
+    const error = rejection({ ...valid, testScalePercent: value });
+    expect(error.problems).toEqual([
+      `testScalePercent is ${shown} but must be a whole number from 1 to 100 (the percent of the service's desired count green runs at while under test; swap scales it to 100 before production moves). Give a number such as 25, not a string; omit it to use the stack's default.`,
+    ]);
   });
 
   test.each([
