@@ -54,6 +54,13 @@ export interface BlueGreenStackProps extends StackProps {
    */
   readonly failFastThreshold?: number;
   /**
+   * Green's size while it is only under test, in percent of the service's desired count (like Argo Rollouts'
+   * `previewReplicaCount`); swap scales it to 100 % and waits until it is fully healthy before production moves. 1 to
+   * 100.
+   * @default 100
+   */
+  readonly testScalePercent?: number;
+  /**
    * How long swap watches green under production traffic before the swap counts; green turning unhealthy in that
    * time sends production back to blue automatically. 0 turns the watch off.
    * @default Duration.minutes(5)
@@ -204,6 +211,7 @@ export class BlueGreenStack extends Stack {
       imageRepositoryUri: imageRepository.repositoryUri,
       healthTimeout: props.healthTimeout,
       failFastThreshold: props.failFastThreshold,
+      testScalePercent: props.testScalePercent,
       bakeTime: props.bakeTime,
       trafficShift: props.trafficShift,
       bakeAlarmNames: props.bakeAlarmNames,

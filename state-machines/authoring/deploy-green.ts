@@ -97,9 +97,18 @@ const definition: StateMachine = leasedMachine(
       field: 'failFastThreshold',
       placeholder: 'FailFastThreshold',
       resultPath: '$.failFast',
-      next: 'NameDeployment',
+      next: 'ChooseTestScale',
       comment:
         "How many of green's tasks may stop on their own (or how many health polls in a row may find a green target answering its health check with the wrong status code) before deploy-green stops waiting: contract/inputs.ts FAIL_FAST_THRESHOLD.",
+    }),
+    ...optionalSettingStates({
+      names: { choose: 'ChooseTestScale', useGiven: 'UseGivenTestScale', useDefault: 'UseDefaultTestScale' },
+      field: 'testScalePercent',
+      placeholder: 'TestScalePercent',
+      resultPath: '$.testScale',
+      next: 'NameDeployment',
+      comment:
+        "Green's size while under test, in percent of the service's desired count (contract/inputs.ts TEST_SCALE_PERCENT: 1 to 100, default 100); swap scales it to 100 before production moves.",
     }),
     NameDeployment: {
       Type: 'Pass',
@@ -489,7 +498,7 @@ const definition: StateMachine = leasedMachine(
             'ContainerPort.$': "States.StringToJson('${ContainerPort}')",
           },
         ],
-        Scale: { Unit: 'PERCENT', Value: 100 },
+        Scale: { Unit: 'PERCENT', 'Value.$': '$.testScale.testScalePercent' },
         Tags: OWNER_TAGS,
       },
       ResultSelector: { 'arn.$': '$.TaskSet.TaskSetArn', 'id.$': '$.TaskSet.Id' },
@@ -744,6 +753,7 @@ const definition: StateMachine = leasedMachine(
           'targetGroupArn.$': '$.greenTargetGroup.arn',
           'taskDefinitionArn.$': '$.greenTaskDefinition.arn',
           'commit.$': '$.commit',
+          'testScalePercent.$': '$.testScale.testScalePercent',
         },
       },
       'Ready',
@@ -757,6 +767,7 @@ const definition: StateMachine = leasedMachine(
           'taskSetArn.$': '$.greenTaskSet.arn',
           'targetGroupArn.$': '$.greenTargetGroup.arn',
           'taskDefinitionArn.$': '$.greenTaskDefinition.arn',
+          'testScalePercent.$': '$.testScale.testScalePercent',
         },
         testUrl: '${TestUrl}',
         'message.$':

@@ -29,6 +29,7 @@ import {
   keepPreviousInUse,
   resetPreviousRule,
 } from './rules';
+import { fullSizeGreenStates } from './scale';
 import { locateTaskSetStates, makePrimaryTask } from './task-sets';
 import { greenWatchStates } from './watch';
 
@@ -273,7 +274,7 @@ const definition: StateMachine = leasedMachine(
         },
         { Variable: '$.blue.found', BooleanEquals: true, Next: 'DescribeBlueTargetHealth' },
       ],
-      Default: 'NoteSwapping',
+      Default: 'IsGreenScaleToCheck',
     },
     ...targetStatesStates({
       describe: 'DescribeBlueTargetHealth',
@@ -296,13 +297,13 @@ const definition: StateMachine = leasedMachine(
       Comment:
         'Blue is what production goes back to if green fails (the undo, the bake, rollback): it must have a healthy target now, before anything moves, unless the input says to go ahead without one.',
       Choices: [
-        { Variable: '$.blueHealth.anyHealthy', BooleanEquals: true, Next: 'NoteSwapping' },
+        { Variable: '$.blueHealth.anyHealthy', BooleanEquals: true, Next: 'IsGreenScaleToCheck' },
         {
           And: [
             { Variable: '$.allowUnhealthyBlue', IsPresent: true },
             { Variable: '$.allowUnhealthyBlue', BooleanEquals: true },
           ],
-          Next: 'NoteSwapping',
+          Next: 'IsGreenScaleToCheck',
         },
       ],
       Default: 'RejectBlueUnhealthy',
@@ -317,6 +318,7 @@ const definition: StateMachine = leasedMachine(
       "States.Format('Swap refused: green target group {} is not healthy (target states {}; only targets still registering may be other than healthy). Production still serves blue; nothing was changed. Fix green or run abort.', $.green.targetGroupArn, States.JsonToString($.greenHealth.states))",
       ['abort'],
     ),
+    ...fullSizeGreenStates({ next: 'NoteSwapping', onError: 'FailBeforeChanges' }),
     ...recordStates(
       'Swapping',
       { phase: 'swapping', 'green.$': '$.green', 'previous.$': '$.blue' },

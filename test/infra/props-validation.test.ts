@@ -28,6 +28,12 @@ describe('bad props fail in the constructor with the value, what is allowed and 
     [{ failFastThreshold: 0 }, /failFastThreshold is 0, but it must be a whole number from 1 to 200/],
     [{ failFastThreshold: 2.5 }, /failFastThreshold is 2\.5/],
     [
+      { testScalePercent: 0 },
+      /testScalePercent is 0, but it must be a whole number from 1 to 100\. Give a whole percent/,
+    ],
+    [{ testScalePercent: 101 }, /testScalePercent is 101, but it must be a whole number from 1 to 100/],
+    [{ testScalePercent: 12.5 }, /testScalePercent is 12\.5/],
+    [
       { swapApprovalTimeout: Duration.days(61) },
       /swapApprovalTimeout is 61 days, but CodePipeline approvals last from 5 minutes to 60 days/,
     ],

@@ -11,6 +11,7 @@ import {
   FAIL_FAST_THRESHOLD,
   HEALTH_TIMEOUT_SECONDS,
   MACHINES,
+  TEST_SCALE_PERCENT,
   type MachineKey,
   type TrafficShift,
 } from '../../../contract';
@@ -85,6 +86,15 @@ export interface DeploymentStateMachinesProps {
    * @default 3
    */
   readonly failFastThreshold?: number;
+  /**
+   * Green's size while it is only under test, in percent of the service's desired count (like Argo Rollouts'
+   * `previewReplicaCount`): deploy-green creates green's task set at this scale (ECS rounds up, so at least one task),
+   * and swap scales it to 100 % and waits until it is fully healthy at full size (within `healthTimeout`) before any
+   * production traffic moves; if it does not get there, swap puts green back at this scale and refuses, production
+   * untouched. A whole number from 1 to 100. Executions may override it with `testScalePercent`.
+   * @default 100 (green runs at full size from the start)
+   */
+  readonly testScalePercent?: number;
   /**
    * How long swap watches green under production traffic after the swap (without polling: one of green's tasks
    * stopping wakes it through EventBridge, and green's target health is checked as the bake begins and ends; blue is
@@ -181,6 +191,14 @@ export class DeploymentStateMachines extends Construct {
       FAIL_FAST_THRESHOLD.min,
       FAIL_FAST_THRESHOLD.max,
       `Give a whole number of failures from ${FAIL_FAST_THRESHOLD.min} to ${FAIL_FAST_THRESHOLD.max}.`,
+    );
+    const testScalePercent = props.testScalePercent ?? TEST_SCALE_PERCENT.default;
+    validateIntegerInRange(
+      'testScalePercent',
+      testScalePercent,
+      TEST_SCALE_PERCENT.min,
+      TEST_SCALE_PERCENT.max,
+      `Give a whole percent of the service's desired count from ${TEST_SCALE_PERCENT.min} to ${TEST_SCALE_PERCENT.max} (100: green at full size while under test).`,
     );
     const bakeSeconds = (props.bakeTime ?? Duration.seconds(BAKE_SECONDS.default)).toSeconds();
     validateIntegerInRange(
@@ -294,6 +312,7 @@ export class DeploymentStateMachines extends Construct {
       UnhealthyThresholdCount: String(health.unhealthyThresholdCount),
       HealthTimeoutSeconds: String(healthTimeoutSeconds),
       FailFastThreshold: String(failFastThreshold),
+      TestScalePercent: String(testScalePercent),
       BakeSeconds: String(bakeSeconds),
       TrafficShift: trafficShift,
       DeregistrationDelaySeconds: String(deregistrationDelaySeconds),

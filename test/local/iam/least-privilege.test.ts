@@ -147,12 +147,14 @@ describe('the flows, run with IAM enforcement on', () => {
     expect(observe(stack).targetGroups.map((tg) => tg.arn)).toEqual(before.targetGroups.map((tg) => tg.arn));
   }, 120_000);
 
-  test('second release beside the first: deploy-green, swap, clean-up removes the old version', async () => {
+  test('second release beside the first (green tested at 50 %): deploy-green, swap, clean-up removes the old version', async () => {
     await succeeded('DeployGreen', {
       ...stack.service,
       image: image('green'),
       commit: '9ee0a00',
       smokeTest: { paths: ['/'] },
+      // Tested at half size: swap scales green to full size (UpdateTaskSet) before production moves.
+      testScalePercent: 50,
     });
     await succeeded('Swap', stack.service);
     await succeeded('CleanUp', stack.service);
@@ -456,6 +458,7 @@ describe('the checker can fail', () => {
     });
     expect([...new Set(violations.map((v) => v.request.action))].sort()).toEqual([
       'ecs:DeleteTaskSet',
+      'ecs:UpdateTaskSet',
       'elasticloadbalancing:DeleteRule',
       'elasticloadbalancing:DeleteTargetGroup',
       'elasticloadbalancing:ModifyRule',

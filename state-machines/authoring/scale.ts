@@ -1,0 +1,208 @@
+import { UNDONE, type NextStep } from '../../contract';
+import type { Condition, States } from './asl';
+import {
+  catchTo,
+  changeTask,
+  ecs,
+  failSaying,
+  fmtReject,
+  noteError,
+  undoFailed,
+  undoRetry,
+  waitLoopStates,
+} from './basics';
+import { allTargetsHealthy, healthSummary, targetStatesStates } from './health';
+import { describeTaskSetTask } from './task-sets';
+
+/**
+ * Green at reduced size while under test (deploy-green's `testScalePercent`, contract/inputs.ts TEST_SCALE_PERCENT),
+ * made full size before production moves: swap's part of it.
+ */
+
+/** UpdateTaskSet of green (`$.green.taskSetArn`) to the percent at `valuePath`, or to `value`. */
+const scaleGreenParameters = (scale: { value: number } | { valuePath: string }) => ({
+  'Cluster.$': '$.cluster',
+  'Service.$': '$.service',
+  'TaskSet.$': '$.green.taskSetArn',
+  Scale: { Unit: 'PERCENT', ...('value' in scale ? { Value: scale.value } : { 'Value.$': scale.valuePath }) },
+});
+
+/** The phases of a swap that an earlier run left unfinished: that run got past this gate before it wrote them. */
+const RESUMED_SWAP: Condition = {
+  Or: ['swapping', 'shifting', 'baking'].map((phase): Condition => ({
+    Variable: '$.lease.record.phase',
+    StringEquals: phase,
+  })),
+};
+
+/**
+ * Before any production traffic moves: green's task set at full size (100 %) with every task running and every target
+ * healthy. Reads green's scale (DescribeTaskSets); when it is below 100 % (or deploy-green recorded a reduced test
+ * scale: a swap stopped part-way through this gate left green at 100 % but not yet checked), UpdateTaskSet to 100 %,
+ * then every 10 s until the stack's health timeout (`${HealthTimeoutSeconds}`, deploy-green's default) the same test
+ * as deploy-green's own gate: the task set STEADY_STATE, its computed desired count running and registered, every
+ * target healthy. Then `next`.
+ *
+ * If green does not get there (or a call fails), green goes back to the scale it was found at (what deploy-green left
+ * and the record says; blue was never touched) and swap refuses, production untouched: AWS is as swap found it, and a
+ * later swap gates green at full size again. Leaving green at 100 % was the alternative: cheaper by one call, but it
+ * keeps paying for (and, with a crashing image, replacing) tasks that never became healthy, and the test listener
+ * would then serve a green other than the one that was tested. A resumed swap (record swapping, shifting or baking)
+ * does not gate again: its first run did, before it wrote that phase.
+ */
+export function fullSizeGreenStates({ next, onError }: { next: string; onError: string }): States {
+  const ts = '$.scaleUp.ecs.taskSets[0]';
+  const refusalNext: readonly NextStep[] = ['abort', 'swap'];
+  return {
+    IsGreenScaleToCheck: {
+      Type: 'Choice',
+      Comment:
+        "A resumed swap's first run made green full size before production moved (it wrote this phase after that), and production may already be on green: no second gate.",
+      Choices: [{ ...RESUMED_SWAP, Next: next }],
+      Default: 'DescribeGreenScale',
+    },
+    DescribeGreenScale: describeTaskSetTask('$.green.taskSetArn', '$.greenScale', 'IsGreenReduced', {
+      comment: "Green's scale now (deploy-green's testScalePercent, unless someone changed it).",
+      onError: catchTo(onError),
+    }),
+    IsGreenReduced: {
+      Type: 'Choice',
+      Comment:
+        'Green below full size, or recorded by deploy-green as tested at a reduced size (then a gate at full size is still owed, even if an interrupted swap already scaled it): scale it to 100 % and wait until it is fully healthy before production moves.',
+      Choices: [
+        { Not: { Variable: '$.greenScale.taskSets[0]', IsPresent: true }, Next: 'RejectGreenScaleGone' },
+        { Variable: '$.greenScale.taskSets[0].Scale.Value', NumericLessThan: 100, Next: 'NoteGreenScaledFrom' },
+        {
+          And: [
+            { Variable: '$.lease.record.phase', StringEquals: 'testing' },
+            { Variable: '$.lease.record.green.testScalePercent', IsPresent: true },
+            { Variable: '$.lease.record.green.testScalePercent', NumericLessThan: 100 },
+          ],
+          Next: 'NoteGreenScaledFrom',
+        },
+      ],
+      Default: next,
+    },
+    RejectGreenScaleGone: fmtReject(
+      'BlueGreen.GreenTaskSetMissing',
+      "States.Format('Swap refused: green task set {} is gone (DescribeTaskSets no longer finds it). Nothing was changed; production still serves what it served. Check with bluegreen status, then abort or deploy again.', $.green.taskSetArn)",
+      ['status', 'abort'],
+    ),
+    NoteGreenScaledFrom: {
+      Type: 'Pass',
+      Comment:
+        'The scale green goes back to if it does not become healthy at full size, and how long it may take (the stack health timeout).',
+      Parameters: {
+        'percent.$': '$.greenScale.taskSets[0].Scale.Value',
+        'timeoutSeconds.$': "States.StringToJson('${HealthTimeoutSeconds}')",
+      },
+      ResultPath: '$.greenScale',
+      Next: 'ScaleGreenToFull',
+    },
+    ScaleGreenToFull: changeTask(
+      ecs('updateTaskSet'),
+      scaleGreenParameters({ value: 100 }),
+      'StartGreenScaleWait',
+      'ScaleGreenBack',
+      {
+        comment:
+          'Green to full size before any production traffic moves. Blue is never scaled: it stays as it serves production.',
+      },
+    ),
+    ...waitLoopStates({
+      start: 'StartGreenScaleWait',
+      wait: 'WaitForFullGreen',
+      count: 'CountGreenScaleWait',
+      path: '$.scaleUp',
+      seconds: 10,
+      then: 'DescribeFullGreenTaskSet',
+    }),
+    DescribeFullGreenTaskSet: describeTaskSetTask(
+      '$.green.taskSetArn',
+      '$.scaleUp.ecs',
+      'DescribeFullGreenTargetHealth',
+      {
+        onError: catchTo('ScaleGreenBack'),
+      },
+    ),
+    ...targetStatesStates({
+      describe: 'DescribeFullGreenTargetHealth',
+      tgPath: '$.green.targetGroupArn',
+      resultPath: '$.scaleUp.elb',
+      next: 'IsFullGreenThere',
+      onError: 'ScaleGreenBack',
+    }),
+    IsFullGreenThere: {
+      Type: 'Choice',
+      Choices: [{ Not: { Variable: ts, IsPresent: true }, Next: 'NoteGreenGoneWhileScaling' }],
+      Default: 'SummarizeFullGreenHealth',
+    },
+    NoteGreenGoneWhileScaling: noteError(
+      'BlueGreen.GreenTaskSetMissing',
+      'The green task set disappeared while swap waited for it to become healthy at full size. Production was not moved.',
+      'FailGreenNotFullSize',
+    ),
+    SummarizeFullGreenHealth: {
+      Type: 'Pass',
+      Parameters: {
+        'elapsedSeconds.$': '$.scaleUp.elapsedSeconds',
+        'stability.$': `${ts}.StabilityStatus`,
+        'running.$': `${ts}.RunningCount`,
+        'desired.$': `${ts}.ComputedDesiredCount`,
+        ...healthSummary('$.scaleUp.elb.states'),
+      },
+      ResultPath: '$.scaleUp',
+      Next: 'IsGreenFullSize',
+    },
+    IsGreenFullSize: {
+      Type: 'Choice',
+      Comment:
+        "deploy-green's test at full size: the task set is STEADY_STATE, every desired task runs, one target per task is registered, and every target is healthy.",
+      Choices: [
+        {
+          And: [
+            { Variable: '$.scaleUp.stability', StringEquals: 'STEADY_STATE' },
+            { Variable: '$.scaleUp.desired', NumericGreaterThan: 0 },
+            { Variable: '$.scaleUp.running', NumericEqualsPath: '$.scaleUp.desired' },
+            { Variable: '$.scaleUp.registered', NumericEqualsPath: '$.scaleUp.desired' },
+            ...allTargetsHealthy('$.scaleUp'),
+          ],
+          Next: next,
+        },
+        {
+          Variable: '$.scaleUp.elapsedSeconds',
+          NumericGreaterThanEqualsPath: '$.greenScale.timeoutSeconds',
+          Next: 'NoteGreenNotFullSize',
+        },
+      ],
+      Default: 'CountGreenScaleWait',
+    },
+    NoteGreenNotFullSize: noteError(
+      'BlueGreen.GreenNotHealthy',
+      {
+        format:
+          "States.Format('Swap refused: green (task set {}) was tested at {} % of the service and did not become healthy at full size within {} seconds (task set {}, {} of {} tasks running, target states {}). Production was not moved.', $.green.taskSetId, $.greenScale.percent, $.greenScale.timeoutSeconds, $.scaleUp.stability, $.scaleUp.running, $.scaleUp.desired, States.JsonToString($.scaleUp.states))",
+      },
+      'ScaleGreenBack',
+    ),
+    ScaleGreenBack: changeTask(
+      ecs('updateTaskSet'),
+      scaleGreenParameters({ valuePath: '$.greenScale.percent' }),
+      'FailGreenNotFullSize',
+      [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailGreenScaleBack' }],
+      {
+        retrier: undoRetry,
+        comment: 'Green back at the scale it was tested at: AWS as swap found it, and a later swap gates it again.',
+      },
+    ),
+    FailGreenNotFullSize: failSaying(
+      'Green is back at the scale it had under test and production never moved, so AWS is as swap found it. Run abort to discard green (then deploy a fixed version), or swap again once green can run at full size.',
+      UNDONE.everything,
+      refusalNext,
+    ),
+    FailGreenScaleBack: undoFailed(
+      'Swap stopped before production moved ({}: {}), and putting green back at the scale it had under test failed too ({}: {}). Production never moved; green may still run at full size. Run abort to discard green, or swap again.',
+      refusalNext,
+    ),
+  };
+}
