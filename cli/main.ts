@@ -7,6 +7,7 @@ import {
   BAKE_SECONDS,
   COMMIT_PATTERN,
   HEALTH_TIMEOUT_SECONDS,
+  TEST_SCALE_PERCENT,
   parseTrafficShiftValue,
   trafficShiftProblems,
   type TrafficShift,
@@ -190,9 +191,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       `how long green may take to become healthy (${HEALTH_TIMEOUT_SECONDS.min}-${HEALTH_TIMEOUT_SECONDS.max})`,
       positiveInt('--health-timeout', HEALTH_TIMEOUT_SECONDS.min, HEALTH_TIMEOUT_SECONDS.max),
     )
+    .option(
+      '--test-scale <percent>',
+      `green's size while under test, in percent of the service's desired count (${TEST_SCALE_PERCENT.min}-${TEST_SCALE_PERCENT.max}; default: the stack's, ${TEST_SCALE_PERCENT.default}); swap scales it to 100 before production moves`,
+      positiveInt('--test-scale', TEST_SCALE_PERCENT.min, TEST_SCALE_PERCENT.max),
+    )
     .action(
       async (
-        opts: { image?: string; taskDefinition?: string; commit?: string; healthTimeout?: number },
+        opts: {
+          image?: string;
+          taskDefinition?: string;
+          commit?: string;
+          healthTimeout?: number;
+          testScale?: number;
+        },
         command: Command,
       ) => {
         const { deployInput, startCommand } = load<typeof import('./commands/run')>('./commands/run');

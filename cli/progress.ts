@@ -104,6 +104,8 @@ export function rerunArgs(machine: MachineKind, input: Record<string, unknown> |
     if (commit !== undefined) args.push('--commit', commit);
     const healthTimeout = number('healthTimeoutSeconds');
     if (healthTimeout !== undefined) args.push('--health-timeout', String(healthTimeout));
+    const testScale = number('testScalePercent');
+    if (testScale !== undefined) args.push('--test-scale', String(testScale));
   } else if (machine === 'swap') {
     const bake = number('bakeSeconds');
     if (bake !== undefined) args.push('--bake-seconds', String(bake));

@@ -17,6 +17,8 @@ export interface DeployFlags {
   readonly taskDefinition?: string;
   readonly commit?: string;
   readonly healthTimeout?: number;
+  /** Green's size while under test, in percent of the service's desired count (deploy-green's testScalePercent). */
+  readonly testScale?: number;
 }
 
 /** Checks deploy's flags before anything touches AWS; returns the state machine input minus cluster and service. */
@@ -37,6 +39,7 @@ export function deployInput(flags: DeployFlags, cwd: string): Record<string, unk
     ...(flags.image !== undefined ? { image: flags.image } : { taskDefinition: flags.taskDefinition }),
     commit,
     ...(flags.healthTimeout !== undefined && { healthTimeoutSeconds: flags.healthTimeout }),
+    ...(flags.testScale !== undefined && { testScalePercent: flags.testScale }),
   };
 }
 
