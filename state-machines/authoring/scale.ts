@@ -1,18 +1,8 @@
 import { UNDONE, type NextStep } from '../../contract';
-import type { Condition, States } from './asl';
-import {
-  catchTo,
-  changeTask,
-  ecs,
-  failSaying,
-  fmtReject,
-  noteError,
-  undoFailed,
-  undoRetry,
-  waitLoopStates,
-} from './basics';
+import type { Condition, PassState, States } from './asl';
+import { catchTo, changeTask, ecs, failSaying, noteError, undoFailed, undoRetry, waitLoopStates } from './basics';
 import { allTargetsHealthy, healthSummary, targetStatesStates } from './health';
-import { describeTaskSetTask } from './task-sets';
+import { describeTaskSetTask, taskSetPath } from './task-sets';
 
 /**
  * Green at reduced size while under test (deploy-green's `testScalePercent`, contract/inputs.ts TEST_SCALE_PERCENT),
@@ -27,6 +17,20 @@ const scaleGreenParameters = (scale: { value: number } | { valuePath: string }) 
   Scale: { Unit: 'PERCENT', ...('value' in scale ? { Value: scale.value } : { 'Value.$': scale.valuePath }) },
 });
 
+/**
+ * The scale green goes back to if it does not become healthy at full size (as DescribeServices found the i-th task
+ * set), and how long it may take: the stack's health timeout, deploy-green's default.
+ */
+const readScale = (i: number): PassState => ({
+  Type: 'Pass',
+  Parameters: {
+    'percent.$': `${taskSetPath(i)}.Scale.Value`,
+    'timeoutSeconds.$': "States.StringToJson('${HealthTimeoutSeconds}')",
+  },
+  ResultPath: '$.greenScale',
+  Next: 'IsGreenReduced',
+});
+
 /** The phases of a swap that an earlier run left unfinished: that run got past this gate before it wrote them. */
 const RESUMED_SWAP: Condition = {
   Or: ['swapping', 'shifting', 'baking'].map((phase): Condition => ({
@@ -37,7 +41,7 @@ const RESUMED_SWAP: Condition = {
 
 /**
  * Before any production traffic moves: green's task set at full size (100 %) with every task running and every target
- * healthy. Reads green's scale (DescribeTaskSets); when it is below 100 % (or deploy-green recorded a reduced test
+ * healthy. Reads green's scale (from DescribeServices); when it is below 100 % (or deploy-green recorded a reduced test
  * scale: a swap stopped part-way through this gate left green at 100 % but not yet checked), UpdateTaskSet to 100 %,
  * then every 10 s until the stack's health timeout (`${HealthTimeoutSeconds}`, deploy-green's default) the same test
  * as deploy-green's own gate: the task set STEADY_STATE, its computed desired count running and registered, every
@@ -45,12 +49,12 @@ const RESUMED_SWAP: Condition = {
  *
  * If green does not get there (or a call fails), green goes back to the scale it was found at (what deploy-green left
  * and the record says; blue was never touched) and swap refuses, production untouched: AWS is as swap found it, and a
- * later swap gates green at full size again. Leaving green at 100 % was the alternative: cheaper by one call, but it
- * keeps paying for (and, with a crashing image, replacing) tasks that never became healthy, and the test listener
- * would then serve a green other than the one that was tested. A resumed swap (record swapping, shifting or baking)
+ * later swap gates green at full size again. Leaving green at 100 % was the alternative: one call less, but it keeps
+ * paying for (and, with a crashing image, replacing) tasks that never became healthy, and green would no longer be
+ * what deploy-green left and recorded. A resumed swap (record swapping, shifting or baking)
  * does not gate again: its first run did, before it wrote that phase.
  */
-export function fullSizeGreenStates({ next, onError }: { next: string; onError: string }): States {
+export function fullSizeGreenStates({ next }: { next: string }): States {
   const ts = '$.scaleUp.ecs.taskSets[0]';
   const refusalNext: readonly NextStep[] = ['abort', 'swap'];
   return {
@@ -59,45 +63,39 @@ export function fullSizeGreenStates({ next, onError }: { next: string; onError: 
       Comment:
         "A resumed swap's first run made green full size before production moved (it wrote this phase after that), and production may already be on green: no second gate.",
       Choices: [{ ...RESUMED_SWAP, Next: next }],
-      Default: 'DescribeGreenScale',
+      Default: 'FindGreenScale',
     },
-    DescribeGreenScale: describeTaskSetTask('$.green.taskSetArn', '$.greenScale', 'IsGreenReduced', {
-      comment: "Green's scale now (deploy-green's testScalePercent, unless someone changed it).",
-      onError: catchTo(onError),
-    }),
+    FindGreenScale: {
+      Type: 'Choice',
+      Comment:
+        "Green's scale as DescribeServices found it (GreenLocate found green among the service's first two task sets): no extra call when green is at full size.",
+      Choices: [
+        {
+          Variable: `${taskSetPath(0)}.TaskSetArn`,
+          StringEqualsPath: '$.green.taskSetArn',
+          Next: 'ReadFirstTaskSetScale',
+        },
+      ],
+      Default: 'ReadSecondTaskSetScale',
+    },
+    ReadFirstTaskSetScale: readScale(0),
+    ReadSecondTaskSetScale: readScale(1),
     IsGreenReduced: {
       Type: 'Choice',
       Comment:
         'Green below full size, or recorded by deploy-green as tested at a reduced size (then a gate at full size is still owed, even if an interrupted swap already scaled it): scale it to 100 % and wait until it is fully healthy before production moves.',
       Choices: [
-        { Not: { Variable: '$.greenScale.taskSets[0]', IsPresent: true }, Next: 'RejectGreenScaleGone' },
-        { Variable: '$.greenScale.taskSets[0].Scale.Value', NumericLessThan: 100, Next: 'NoteGreenScaledFrom' },
+        { Variable: '$.greenScale.percent', NumericLessThan: 100, Next: 'ScaleGreenToFull' },
         {
           And: [
             { Variable: '$.lease.record.phase', StringEquals: 'testing' },
             { Variable: '$.lease.record.green.testScalePercent', IsPresent: true },
             { Variable: '$.lease.record.green.testScalePercent', NumericLessThan: 100 },
           ],
-          Next: 'NoteGreenScaledFrom',
+          Next: 'ScaleGreenToFull',
         },
       ],
       Default: next,
-    },
-    RejectGreenScaleGone: fmtReject(
-      'BlueGreen.GreenTaskSetMissing',
-      "States.Format('Swap refused: green task set {} is gone (DescribeTaskSets no longer finds it). Nothing was changed; production still serves what it served. Check with bluegreen status, then abort or deploy again.', $.green.taskSetArn)",
-      ['status', 'abort'],
-    ),
-    NoteGreenScaledFrom: {
-      Type: 'Pass',
-      Comment:
-        'The scale green goes back to if it does not become healthy at full size, and how long it may take (the stack health timeout).',
-      Parameters: {
-        'percent.$': '$.greenScale.taskSets[0].Scale.Value',
-        'timeoutSeconds.$': "States.StringToJson('${HealthTimeoutSeconds}')",
-      },
-      ResultPath: '$.greenScale',
-      Next: 'ScaleGreenToFull',
     },
     ScaleGreenToFull: changeTask(
       ecs('updateTaskSet'),

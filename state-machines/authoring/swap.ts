@@ -318,7 +318,7 @@ const definition: StateMachine = leasedMachine(
       "States.Format('Swap refused: green target group {} is not healthy (target states {}; only targets still registering may be other than healthy). Production still serves blue; nothing was changed. Fix green or run abort.', $.green.targetGroupArn, States.JsonToString($.greenHealth.states))",
       ['abort'],
     ),
-    ...fullSizeGreenStates({ next: 'NoteSwapping', onError: 'FailBeforeChanges' }),
+    ...fullSizeGreenStates({ next: 'NoteSwapping' }),
     ...recordStates(
       'Swapping',
       { phase: 'swapping', 'green.$': '$.green', 'previous.$': '$.blue' },
