@@ -1,5 +1,5 @@
 import { taskPids } from '../../bench/crash';
-import { DescribeTaskSetsCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { DescribeTaskSetsCommand, ECSClient, UpdateServiceCommand, UpdateTaskSetCommand } from '@aws-sdk/client-ecs';
 import { statesEntered, type ExecutionResult } from '../../harness/demo/executions';
 import { observe } from '../../harness/demo/observe';
 import { probe } from '../../harness/demo/probe';
@@ -246,6 +246,33 @@ test('a green whose extra tasks crash at full size: swap refuses, production sti
   expect(after.test).toEqual(underTest);
   expect(await describeGreen(greenArn)).toMatchObject({ scale: { value: 50 }, computedDesiredCount: 2 });
   expect(await probe(ms.stack.urls.production)).toMatchObject({ status: 200, colour: served.colour });
-  // The next command it names works: abort discards green.
-  expect((await ms.run('abort')).status).toBe('SUCCEEDED');
+  // The record still says green was tested at 50 %: swap again (green's tasks no longer crash) gates it at full size
+  // again, then moves production.
+  const again = await ms.run('swap', { ...ms.stack.service, bakeSeconds: 0 });
+  expect([again.status, again.error]).toEqual(['SUCCEEDED', undefined]);
+  expect(statesEntered(again.history)).toEqual(expect.arrayContaining(['ScaleGreenToFull', 'IsGreenFullSize']));
+  const green = observe(ms.stack).taskSets.find((ts) => ts.arn === greenArn);
+  expect(observe(ms.stack).production).toEqual({ kind: 'forward', targetGroupArns: [green?.targetGroupArn] });
+  expect(await probe(ms.stack.urls.production)).toMatchObject({ status: 200, colour: 'green' });
+});
+
+test('a green recorded at 50 % but already at 100 % (an interrupted swap, or a hand) is still gated at full size', async () => {
+  const deployed = await ms.deploy('green', '5ca1e53', { testScalePercent: 50 });
+  expect(deployed.status).toBe('SUCCEEDED');
+  const greenArn = greenUnderTest();
+  await ecs.send(
+    new UpdateTaskSetCommand({ ...ms.stack.service, taskSet: greenArn, scale: { unit: 'PERCENT', value: 100 } }),
+  );
+  const { result: swap, calls } = await recorded(
+    () => ms.run('swap', { ...ms.stack.service, bakeSeconds: 0 }),
+    () => greenArn,
+  );
+  expect([swap.status, swap.error]).toEqual(['SUCCEEDED', undefined]);
+  const states = statesEntered(swap.history);
+  expect(states.indexOf('ScaleGreenToFull')).toBeGreaterThan(-1);
+  expect(states.indexOf('IsGreenFullSize')).toBeLessThan(states.indexOf('NoteSwapping'));
+  const prodRule = productionRuleArn();
+  for (const call of calls.filter((c) => c.operation === 'ModifyRule' && field(c, 'RuleArn') === prodRule)) {
+    expect(call.green).toEqual({ scale: 100, running: DESIRED, healthy: DESIRED });
+  }
 });
