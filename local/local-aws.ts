@@ -1,7 +1,7 @@
 /**
- * The composition root of local AWS: one clock, one private network, the ECS, ELBv2, Step Functions, CodePipeline and
- * DynamoDB emulators wired to each other and to the real data plane, behind one HTTP endpoint on 127.0.0.1, plus an in-process
- * EventBridge bus that CodePipeline's and ECS's state changes go to.
+ * The composition root of local AWS: one clock, one private network, the ECS, ELBv2, Step Functions, CodePipeline,
+ * DynamoDB, CloudWatch and Lambda emulators wired to each other and to the real data plane, behind one HTTP endpoint
+ * on 127.0.0.1, plus an in-process EventBridge bus that CodePipeline's and ECS's state changes go to.
  */
 import { createClock, type Clock } from './aws/clock';
 import {
@@ -16,6 +16,7 @@ import { createCloudWatchService, type LocalCloudWatch } from './cloudwatch/serv
 import { createCodePipelineService, type LocalCodePipeline } from './codepipeline/service';
 import { createDynamoDbService, type LocalDynamoDb } from './dynamodb/dynamodb-service';
 import { createEventBus, registerLocalEventBus, type LocalEventBus } from './events/event-bus';
+import { createLambdaService, registerLocalLambda, type LocalLambdaService } from './lambda/service';
 import { startLocalAws, type LocalAws } from './aws/server';
 import { launchTask } from './dataplane/task-process';
 import { createEcsService, type LocalEcs } from './ecs/ecs-service';
@@ -68,6 +69,11 @@ export interface RunningLocalAws {
   readonly events: LocalEventBus;
   /** Metric alarms (state changes go to `events`) and metrics, the ALB's from the listeners' real requests. */
   readonly cloudwatch: LocalCloudWatch;
+  /**
+   * The Lambda API's Invoke (restJson1, on `endpoint`) over the functions local CloudFormation created with local code;
+   * `register` adds others.
+   */
+  readonly lambda: LocalLambdaService;
   /** Local port each ALB listener port was given (known once the listener exists). */
   listenerPort(albPort: number): number;
   close(): Promise<void>;
@@ -112,6 +118,7 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
   let endpoint = '';
   const sfn = createStepFunctionsService({ clock, region, accountId, endpoint: () => endpoint });
   const dynamodb = createDynamoDbService({ clock, region, accountId });
+  const lambda = createLambdaService({ region, accountId });
   const events = createEventBus({
     region,
     accountId,
@@ -147,6 +154,7 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
     server = await startLocalAws({
       port: ports.api,
       services: [ecs, elbv2.service, sfn, cloudformation, codepipeline, dynamodb, cloudwatch],
+      restServices: [lambda],
       faults: options.faults,
       authorize: options.authorize,
       region,
@@ -154,6 +162,7 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
     });
   } catch (error) {
     await Promise.allSettled([
+      lambda.close(),
       cloudwatch.close(),
       codepipeline.close(),
       events.close(),
@@ -167,6 +176,7 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
   endpoint = server.endpoint;
   const unregisterCloudFormation = registerLocalCloudFormation(endpoint, cloudformation);
   const unregisterEvents = registerLocalEventBus(endpoint, events);
+  const unregisterLambda = registerLocalLambda(endpoint, lambda);
   return {
     endpoint,
     clock,
@@ -179,6 +189,7 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
     codepipeline,
     events,
     cloudwatch,
+    lambda,
     listenerPort: (albPort) => {
       const listener = elbv2.state().listeners.find((l) => l.port === albPort);
       return listener?.localPort ?? listenerPort(albPort);
@@ -188,7 +199,9 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
       // then listeners and the API.
       unregisterCloudFormation();
       unregisterEvents();
+      unregisterLambda();
       await cloudformation.close();
+      await lambda.close();
       await cloudwatch.close();
       await codepipeline.close();
       await events.close();

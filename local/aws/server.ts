@@ -37,6 +37,43 @@ export type AuthorizeHook = (call: {
   readonly principal: string;
 }) => AwsError | undefined;
 
+/**
+ * A request to a service AWS speaks a REST protocol for (restJson1: Lambda), which names the operation by method and
+ * path rather than by `X-Amz-Target` or `Action`. The service decodes and encodes its own messages (see `RestService`).
+ */
+export interface RestRequest {
+  readonly method: string;
+  /** The URL path, still percent-encoded (`/2015-03-31/functions/my-fn/invocations`). */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+  /** The service of the SigV4 credential scope (`lambda`), or undefined for an unsigned request. */
+  readonly signingName: string | undefined;
+}
+
+/** A REST service's answer: status, headers and body exactly as it encodes them. */
+export interface RestReply {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An emulated service on a REST protocol. The server routes a request to it when `handles` says so (by signing name
+ * or path), then runs the call like any other (authorize hook, faults, call log) between `decode` and `encode`.
+ */
+export interface RestService extends EmulatedService {
+  handles(request: RestRequest): boolean;
+  /** The operation and its input; throws AwsError for a request that names no operation of the service. */
+  decode(request: RestRequest): { readonly operation: string; readonly input: Record<string, unknown> };
+  /** The framework's checks of the decoded input (constraints), before the authorize hook; throws AwsError. */
+  validate?(operation: string, input: Record<string, unknown>): void;
+  encodeResult(operation: string, result: unknown, requestId: string): RestReply;
+  encodeError(error: AwsError, requestId: string): RestReply;
+}
+
 export interface LocalAwsOptions {
   /** The command-line option that changes the API port, named in the port-in-use error. @default '--port' */
   readonly portOption?: string;
@@ -44,6 +81,8 @@ export interface LocalAwsOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly services: readonly EmulatedService[];
+  /** Services on a REST protocol (local/lambda), tried before the JSON and query protocols. @default none */
+  readonly restServices?: readonly RestService[];
   readonly faults?: FaultHook;
   /** Least-privilege enforcement; without it every call is allowed. */
   readonly authorize?: AuthorizeHook;
@@ -72,6 +111,11 @@ interface HttpReply {
 /** The region from a SigV4 credential scope: `Credential=AKID/20260101/us-east-1/ecs/aws4_request`. */
 function regionFromAuthorization(header: string | undefined): string | undefined {
   return /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\//.exec(header ?? '')?.[1];
+}
+
+/** The signing name (service) from a SigV4 credential scope: `lambda` in `…/us-east-1/lambda/aws4_request`. */
+function signingNameFromAuthorization(header: string | undefined): string | undefined {
+  return /Credential=[^/,\s]+\/\d{8}\/[^/,\s]+\/([^/,\s]+)\//.exec(header ?? '')?.[1];
 }
 
 /**
@@ -117,6 +161,7 @@ class Dispatcher {
   readonly callLog = new CallLog();
   private readonly callCounts = new Map<string, number>();
   private readonly services: ReadonlyMap<string, EmulatedService>;
+  private readonly restServices: readonly RestService[];
 
   constructor(private readonly options: LocalAwsOptions) {
     for (const service of options.services) {
@@ -127,6 +172,7 @@ class Dispatcher {
       }
     }
     this.services = new Map(options.services.map((s) => [s.serviceId, s]));
+    this.restServices = options.restServices ?? [];
   }
 
   async handle(req: http.IncomingMessage): Promise<HttpReply> {
@@ -136,6 +182,19 @@ class Dispatcher {
     const principal = accessKey === undefined ? undefined : roleForAccessKey(accessKey);
     const region = regionFromAuthorization(authorization) ?? this.options.region ?? 'us-east-1';
     const target = req.headers['x-amz-target'];
+    if (this.restServices.length > 0 && typeof target !== 'string') {
+      const url = new URL(req.url ?? '/', 'http://local');
+      const request: RestRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        signingName: signingNameFromAuthorization(authorization),
+      };
+      const rest = this.restServices.find((s) => s.handles(request));
+      if (rest) return this.handleRest(rest, request, principal, region);
+    }
     if (typeof target === 'string') return this.handleJson(target, body, principal, region);
     // The query protocol is a form POST; a GET carries the same parameters in the URL.
     const queryString = body === '' ? new URL(req.url ?? '/', 'http://local').search.slice(1) : body;
@@ -183,6 +242,46 @@ class Dispatcher {
     }
   }
 
+  private async handleRest(
+    service: RestService,
+    request: RestRequest,
+    principal: string | undefined,
+    region: string,
+  ): Promise<HttpReply> {
+    const requestId = randomUUID();
+    let decoded: ReturnType<RestService['decode']>;
+    try {
+      decoded = service.decode(request);
+    } catch (error) {
+      return service.encodeError(asAwsError(error), requestId);
+    }
+    try {
+      const result = await this.call(
+        service.serviceId,
+        service,
+        decoded.operation,
+        decoded.input,
+        principal,
+        region,
+        () => {
+          if (!service.operations.has(decoded.operation)) {
+            throw new AwsError(
+              'UnknownOperationException',
+              `Operation ${decoded.operation} is not supported by local ${service.serviceId}`,
+              400,
+            );
+          }
+          service.validate?.(decoded.operation, decoded.input);
+          return decoded.input;
+        },
+      );
+      return service.encodeResult(decoded.operation, result, requestId);
+    } catch (error) {
+      if (error instanceof DroppedResponse) return DROPPED;
+      return service.encodeError(asAwsError(error), requestId);
+    }
+  }
+
   private async handleQuery(body: string, principal: string | undefined, region: string): Promise<HttpReply> {
     const request = decodeQueryBody(body);
     const protocol = protocolForQueryVersion(request.version);
@@ -223,22 +322,8 @@ class Dispatcher {
     principal: string | undefined,
     region: string,
   ): Promise<unknown> {
-    const started = Date.now();
     const service = this.services.get(protocol.serviceId);
-    let input: Record<string, unknown> =
-      rawInput !== null && typeof rawInput === 'object' ? (rawInput as Record<string, unknown>) : {};
-    const record = (outcome: { ok: true } | { ok: false; errorCode: string }, lost?: LostResponse): void =>
-      this.callLog.record({
-        time: new Date(started).toISOString(),
-        service: protocol.serviceId,
-        operation,
-        principal,
-        input,
-        outcome,
-        durationMs: Date.now() - started,
-        ...(lost && { lostResponse: lost.kind === 'drop' ? 'dropped' : lost.error.code }),
-      });
-    try {
+    return this.call(protocol.serviceId, service, operation, rawInput, principal, region, () => {
       const operationSchema = schemaForService(protocol.serviceId)?.operation(operation);
       if (!service || !service.operations.has(operation) || !operationSchema) {
         throw new AwsError(
@@ -247,15 +332,48 @@ class Dispatcher {
           400,
         );
       }
-      input = this.validated(protocol, operationSchema.input, rawInput);
+      return this.validated(protocol, operationSchema.input, rawInput);
+    });
+  }
+
+  /**
+   * Runs one call of any protocol: `validate` (which throws for an unknown operation or a bad input), the authorize
+   * hook, the fault hook, the service; records the call whatever happens.
+   */
+  private async call(
+    serviceId: string,
+    service: EmulatedService | undefined,
+    operation: string,
+    rawInput: unknown,
+    principal: string | undefined,
+    region: string,
+    validate: () => Record<string, unknown>,
+  ): Promise<unknown> {
+    const started = Date.now();
+    let input: Record<string, unknown> =
+      rawInput !== null && typeof rawInput === 'object' ? (rawInput as Record<string, unknown>) : {};
+    const record = (outcome: { ok: true } | { ok: false; errorCode: string }, lost?: LostResponse): void =>
+      this.callLog.record({
+        time: new Date(started).toISOString(),
+        service: serviceId,
+        operation,
+        principal,
+        input,
+        outcome,
+        durationMs: Date.now() - started,
+        ...(lost && { lostResponse: lost.kind === 'drop' ? 'dropped' : lost.error.code }),
+      });
+    try {
+      input = validate();
+      if (!service) throw new AwsError('InternalFailure', `Local ${serviceId} is not running`, 500, 'server');
       const denied =
         principal === undefined
           ? undefined
-          : this.options.authorize?.({ service: protocol.serviceId, operation, input, principal });
+          : this.options.authorize?.({ service: serviceId, operation, input, principal });
       if (denied) throw denied;
-      const count = (this.callCounts.get(`${protocol.serviceId}:${operation}`) ?? 0) + 1;
-      this.callCounts.set(`${protocol.serviceId}:${operation}`, count);
-      const call: FaultCall = { service: protocol.serviceId, operation, input, principal, n: count };
+      const count = (this.callCounts.get(`${serviceId}:${operation}`) ?? 0) + 1;
+      this.callCounts.set(`${serviceId}:${operation}`, count);
+      const call: FaultCall = { service: serviceId, operation, input, principal, n: count };
       // Only a hook that holds the call costs a turn of the event loop.
       const held = this.options.faults?.hold?.(call);
       const refused = held === undefined ? undefined : await held;

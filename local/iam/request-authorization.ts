@@ -25,6 +25,7 @@
  * | dynamodb GetItem, PutItem, UpdateItem, DeleteItem | table* (`arn:aws:dynamodb:REGION:ACCOUNT:table/NAME`) |
  * | cloudwatch PutMetricAlarm, SetAlarmState, DeleteAlarms, DescribeAlarms | alarm* (`…:alarm:NAME`; `alarm:*` if unnamed) |
  * | cloudwatch PutMetricData (`cloudwatch:namespace`), GetMetricStatistics | none (`*`) |
+ * | lambda Invoke (lambda:InvokeFunction) | function* (`…:function:NAME`, `…:function:NAME:QUALIFIER` when the call names one) |
  *
  * Resources that do not exist yet (the task set CreateTaskSet makes, the target group CreateTargetGroup makes) are
  * named with `*` for the id AWS has not assigned: `task-set/CLUSTER/SERVICE/*`, `targetgroup/NAME/*`,
@@ -42,6 +43,7 @@
  * - `ecs:cluster` (the cluster's ARN) on ecs ListTasks and DescribeTasks;
  * - `iam:PassedToService` on iam:PassRole.
  */
+import { invokedArn } from '../lambda/function-name';
 import type { AuthorizationRequest, PolicyValue } from './policy';
 
 export interface ApiCall {
@@ -342,6 +344,23 @@ function cloudWatchRequests(operation: string, input: Readonly<Record<string, un
   }
 }
 
+/**
+ * Lambda Invoke (a function's code invoking another, e.g. a lifecycle hook): lambda:InvokeFunction on the function's
+ * ARN from any FunctionName form, qualified when the name or the Qualifier parameter names a version or alias (IAM
+ * matches a qualified ARN, so a grant on `function:NAME` alone does not cover `function:NAME:ALIAS`).
+ */
+function lambdaRequests(operation: string, input: Readonly<Record<string, unknown>>, scope: AccountScope) {
+  switch (operation) {
+    case 'Invoke': {
+      const action = 'lambda:InvokeFunction';
+      const resource = invokedArn(required(input, 'FunctionName', action), str(input, 'Qualifier'), scope);
+      return [{ action, resource: resource ?? '*' }];
+    }
+    default:
+      return undefined;
+  }
+}
+
 /** A resource ARN that names one existing resource (not `*`, not a pattern for one not created yet). */
 const namesOneResource = (resource: string): boolean => resource.startsWith('arn:') && !resource.includes('*');
 
@@ -367,7 +386,9 @@ export function authorizationsFor(
               ? dynamoDbRequests(call.operation, call.input, scope)
               : call.service === 'CloudWatch'
                 ? cloudWatchRequests(call.operation, call.input, scope)
-                : undefined;
+                : call.service === 'Lambda'
+                  ? lambdaRequests(call.operation, call.input, scope)
+                  : undefined;
   if (requests === undefined) throw new UnmappedOperationError(call);
   const lookup = options.resourceTags;
   if (!lookup) return requests;

@@ -4,6 +4,7 @@
  * no IAM policy change takes effect: local IAM enforcement reads the synthesized template, see local/iam).
  */
 import { accessKeyForRole } from '../../aws/principal';
+import { localLambdaAt } from '../../lambda/service';
 import type { PhysicalResource } from '../cfn-resolver';
 import type { LocalFunctionEnv } from '../environment';
 import type { ResourceHandler } from './handler';
@@ -84,9 +85,11 @@ function functionEnv(ctx: Parameters<ResourceHandler['create']>[0], props: Recor
 
 /**
  * AWS::Lambda::Function: a function with a local handler (harness/deploy/local-lambdas.ts) is registered with local
- * Step Functions, so lambda:invoke Tasks run the shipped handler; a function with a local custom-resource handler
- * serves the stack's custom resources; any other function is named-only. A changed function with a local handler
- * is registered again (it stays registered: local Step Functions has no way to unregister one).
+ * Step Functions, so lambda:invoke Tasks run the shipped handler, and with the local Lambda API of the endpoint
+ * (local/lambda), so Invoke calls run it too; a function with a local custom-resource handler serves the stack's
+ * custom resources; any other function is named-only. A changed function with a local handler is registered again;
+ * a deleted one is deregistered from local Lambda (it stays registered with local Step Functions, which has no way
+ * to unregister one).
  */
 export const lambdaFunctionHandler: ResourceHandler = {
   replacementProperties: new Set(),
@@ -95,7 +98,9 @@ export const lambdaFunctionHandler: ResourceHandler = {
     const factory = ctx.env.functions?.lambdaFor(ctx.logicalId);
     if (factory) {
       if (!ctx.env.registerLambda) throw new Error(`${ctx.logicalId} runs locally but no registerLambda was given.`);
-      ctx.env.registerLambda(ctx.logicalId, factory(functionEnv(ctx, props)));
+      const handler = factory(functionEnv(ctx, props));
+      ctx.env.registerLambda(ctx.logicalId, handler);
+      localLambdaAt(ctx.env.endpoint)?.register(ctx.logicalId, handler);
       const physical = localFunction(ctx.logicalId, region, accountId);
       return Promise.resolve({ physical, local: { functionArn: physical.attributes.Arn } });
     }
@@ -106,8 +111,15 @@ export const lambdaFunctionHandler: ResourceHandler = {
   },
   update(ctx, current, props) {
     const factory = ctx.env.functions?.lambdaFor(ctx.logicalId);
-    if (factory) ctx.env.registerLambda?.(ctx.logicalId, factory(functionEnv(ctx, props)));
+    if (factory) {
+      const handler = factory(functionEnv(ctx, props));
+      ctx.env.registerLambda?.(ctx.logicalId, handler);
+      localLambdaAt(ctx.env.endpoint)?.register(ctx.logicalId, handler);
+    }
     return Promise.resolve({ physical: current.physical, ...(current.local && { local: current.local }) });
   },
-  delete: () => Promise.resolve(),
+  delete(ctx, current) {
+    if (current.local?.functionArn !== undefined) localLambdaAt(ctx.env.endpoint)?.deregister(current.physical.ref);
+    return Promise.resolve();
+  },
 };
