@@ -3,7 +3,8 @@
  *
  * For each desired count, local AWS is started with the synthesized stack, a blue version is released, and then
  * `--runs` measured deployments follow (each deploys a new version over the live one under load), each followed by
- * the two failure paths and a green that crashes during swap's bake (bench/crash.ts). Every figure is printed as the
+ * the two failure paths, a green that crashes during swap's bake (bench/crash.ts) and a bad version that fails 5 % of
+ * production's requests (bench/bad-version.ts). Every figure is printed as the
  * median [min–max] over the runs; bench/results.json holds the same plus every raw run and the machine it ran on.
  *
  *   npm run bench -- --runs 5 --desired 1,4,16 --time-scale 0.05 --connections 50 --no-failure --no-crash
@@ -24,6 +25,7 @@ import {
   type FlowMeasurement,
 } from './flow';
 import { measureCrash, type CrashMeasurement } from './crash';
+import { badVersionSummary, measureBadVersion, type BadVersionMeasurement } from './bad-version';
 import { measureBakeCosts, REFERENCE_DESIGN_TRANSITIONS, type BakeCost } from './bake-cost';
 import { measureShift, type ShiftMeasurement } from './shift';
 import { spread, type Spread } from './stats';
@@ -46,6 +48,8 @@ export interface BenchOptions {
   readonly bakeCost?: boolean;
   /** Green's share of production per traffic-shift step, once per desired count (bench/shift.ts). */
   readonly shift?: boolean;
+  /** A version failing 5 % of production's requests swapped in under load, once per run (bench/bad-version.ts). */
+  readonly badVersion?: boolean;
 }
 
 export interface DesiredCountResult {
@@ -53,6 +57,7 @@ export interface DesiredCountResult {
   readonly flows: FlowMeasurement[];
   readonly failures: FailureMeasurement[];
   readonly crashes: CrashMeasurement[];
+  readonly badVersions: BadVersionMeasurement[];
   /** Green's share of production per shift step (once, after the runs). */
   readonly shift?: ShiftMeasurement;
   /** Every numeric figure (dotted path) as median/min/max over the runs. */
@@ -106,6 +111,7 @@ export async function benchDesiredCount(
   const flows: FlowMeasurement[] = [];
   const failures: FailureMeasurement[] = [];
   const crashes: CrashMeasurement[] = [];
+  const badVersions: BadVersionMeasurement[] = [];
   let shift: ShiftMeasurement | undefined;
   try {
     const repo = stack.deployed.outputs.ImageRepositoryUri ?? '';
@@ -166,6 +172,22 @@ export async function benchDesiredCount(
             `${u.connectionErrors} errors`,
         );
       }
+      if (options.badVersion !== false) {
+        const bad = await measureBadVersion(stack, {
+          connections: options.connections,
+          blueTag: live,
+          runId: `r${run}`,
+          commit: hex(0xa000000 + desiredCount * 0x1000 + run),
+        });
+        badVersions.push(bad);
+        log(
+          `desired ${desiredCount} run ${run}: 5 %-error version → swap ${bad.swapStatus} ${bad.swapError} ` +
+            `(${bad.alarm || 'no alarm'}), production on blue ${String(bad.productionOnBlue)}; first error → blue only ` +
+            `${bad.firstErrorToBlueOnlyEmulatedS.toFixed(1)} emulated s (${bad.firstErrorToBlueOnlyWallMs} wall ms), ` +
+            `${bad.failedUntilBlueOnly} failed of ${bad.untilBlueOnly.requests}; target health polls degraded ` +
+            `${bad.targetHealthPollsDegraded}/${bad.targetHealthPolls}`,
+        );
+      }
     }
     if (options.shift !== false) {
       shift = await measureShift(stack, {
@@ -189,12 +211,14 @@ export async function benchDesiredCount(
     ...aggregate(flows.map((f) => flatten(f))),
     ...aggregate(failures.map((f) => flatten(f, 'failure'))),
     ...aggregate(crashes.map((c) => flatten(c, 'crash'))),
+    ...aggregate(badVersions.map((b) => flatten(b, 'badVersion'))),
   };
   return {
     desiredCount,
     flows,
     failures,
     crashes,
+    badVersions,
     ...(shift && { shift }),
     figures,
     wallMs: Date.now() - started,
@@ -229,6 +253,7 @@ async function main(): Promise<void> {
     .option('--no-crash', "skip the green that crashes during swap's bake")
     .option('--no-bake-cost', 'skip the whole-flow transitions with a 300 s and a 24 h bake')
     .option('--no-shift', "skip green's share of production per traffic-shift step")
+    .option('--no-bad-version', "skip the version failing 5 % of production's requests")
     .option('--out <file>', 'where to write the results', path.join(__dirname, 'results.json'))
     .parse();
   const o = program.opts<{
@@ -244,6 +269,7 @@ async function main(): Promise<void> {
     crash: boolean;
     bakeCost: boolean;
     shift: boolean;
+    badVersion: boolean;
     out: string;
   }>();
   const options: BenchOptions = {
@@ -259,6 +285,7 @@ async function main(): Promise<void> {
     crash: o.crash,
     bakeCost: o.bakeCost,
     shift: o.shift,
+    badVersion: o.badVersion,
   };
   const started = Date.now();
   const log = (line: string): void => console.error(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
@@ -294,6 +321,10 @@ async function main(): Promise<void> {
           `(${step.deviationPoints >= 0 ? '+' : ''}${step.deviationPoints.toFixed(1)} points; goal ±5 at ≥ 1,000), ${step.non2xx} non-2xx`,
       );
     }
+  }
+  for (const r of results) {
+    const line = badVersionSummary(r);
+    if (line) console.log(line);
   }
   // deploy-green's and clean-up's transitions are the main flow's (the cost stack's fast clock stretches their polls).
   const main = results[0]?.figures;

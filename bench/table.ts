@@ -1,3 +1,4 @@
+import { BAD_VERSION_BAKE_SECONDS, BAD_VERSION_ERROR_PERCENT, POLL_BAKE_PERIOD_SECONDS } from './bad-version';
 import { GREEN_UNHEALTHY_AFTER_SWAP } from './crash';
 import type { BenchOptions, DesiredCountResult } from './run';
 import type { Spread } from './stats';
@@ -158,7 +159,100 @@ const SECTIONS: readonly Section[] = [
       ...machine('swap with its undo', 'crash.machines.swap'),
     ],
   ],
+  [
+    `Bad version under production traffic (${BAD_VERSION_ERROR_PERCENT} % of production requests answer 500; swap with a ${BAD_VERSION_BAKE_SECONDS}-second bake, production under load)`,
+    [
+      {
+        label: 'production rule → green, then first failed request, emulated s',
+        key: 'badVersion.swapToFirstErrorEmulatedS',
+        digits: 2,
+      },
+      {
+        label: 'first failed request → green watch woke swap, emulated s',
+        key: 'badVersion.firstErrorToWakeEmulatedS',
+        digits: 1,
+      },
+      {
+        label: "…of which until the alarm's 60 s period closed, emulated s",
+        key: 'badVersion.firstErrorToPeriodCloseEmulatedS',
+        digits: 1,
+      },
+      {
+        label: 'first failed request → production rule back on blue, emulated s',
+        key: 'badVersion.firstErrorToRuleBackEmulatedS',
+        digits: 1,
+      },
+      {
+        label: 'first failed request → first blue response, emulated s',
+        key: 'badVersion.firstErrorToFirstBlueEmulatedS',
+        digits: 1,
+      },
+      {
+        label: "first failed request → blue only (bad version's last answer), emulated s",
+        key: 'badVersion.firstErrorToBlueOnlyEmulatedS',
+        digits: 1,
+      },
+      { label: 'first failed request → blue only, wall ms', key: 'badVersion.firstErrorToBlueOnlyWallMs' },
+      { label: 'first failed request → blue only: production requests', key: 'badVersion.untilBlueOnly.requests' },
+      {
+        label: 'first failed request → blue only: failed (non-2xx + connection errors)',
+        key: 'badVersion.failedUntilBlueOnly',
+      },
+      {
+        label: 'after blue only: non-2xx + connection errors',
+        key: 'badVersion.afterBlueOnly.non2xx',
+        render: (r) => failuresAfter(r),
+      },
+      { label: 'before the swap (blue only): non-2xx', key: 'badVersion.beforeSwap.non2xx' },
+      { label: "bad version's measured error share, %", key: 'badVersion.measuredErrorPercent', digits: 2 },
+      {
+        label: 'production req/s while the bad version served it, per emulated s',
+        key: 'badVersion.requestsPerEmulatedSecond',
+        digits: 1,
+      },
+      { label: '…per wall s', key: 'badVersion.requestsPerWallSecond' },
+      {
+        label: `swap ended ${GREEN_UNHEALTHY_AFTER_SWAP}, production on blue (runs)`,
+        key: 'badVersion.productionOnBlue',
+        render: (r) => {
+          const undone = r.badVersions.filter((b) => b.swapError === GREEN_UNHEALTHY_AFTER_SWAP && b.productionOnBlue);
+          return r.badVersions.length ? `${undone.length}/${r.badVersions.length}` : '—';
+        },
+      },
+      {
+        label: '…woken by the built-in 5XX alarm (runs)',
+        key: 'badVersion.alarm',
+        render: (r) =>
+          r.badVersions.length
+            ? `${r.badVersions.filter((b) => b.alarm.endsWith('-green-5xx')).length}/${r.badVersions.length}`
+            : '—',
+      },
+      ...machine('swap with its undo', 'badVersion.machines.swap'),
+      {
+        label: `poll-based bake: target health polls (every ${POLL_BAKE_PERIOD_SECONDS} emulated s while bad was live), degraded`,
+        key: 'badVersion.targetHealthPollsDegraded',
+        render: (r) => {
+          const polls = r.badVersions.reduce((n, b) => n + b.targetHealthPolls, 0);
+          const degraded = r.badVersions.reduce((n, b) => n + b.targetHealthPollsDegraded, 0);
+          return r.badVersions.length ? `${degraded} of ${polls}` : '—';
+        },
+      },
+      {
+        label: `poll-based bake: failed requests over the ${BAD_VERSION_BAKE_SECONDS} s bake (DERIVED, not run)`,
+        key: 'badVersion.pollBased.derivedFailedOverBake',
+      },
+    ],
+  ],
 ];
+
+/** Failed requests (non-2xx and connection errors) after production answered from blue only, per run. */
+function failuresAfter(r: DesiredCountResult): string {
+  if (r.badVersions.length === 0) return '—';
+  const counts = r.badVersions.map((b) => b.afterBlueOnly.non2xx + b.afterBlueOnly.connectionErrors);
+  return Math.min(...counts) === Math.max(...counts)
+    ? String(counts[0] ?? 0)
+    : `${Math.min(...counts)}–${Math.max(...counts)}`;
+}
 
 function format(value: number, digits: number): string {
   if (!Number.isFinite(value)) return '—';

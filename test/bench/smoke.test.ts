@@ -1,7 +1,8 @@
 /**
  * A short, real version of `npm run bench`: desired count 1, one deployment under a small steady load on production,
- * then one green crash during swap's bake. A regression that drops or fails requests during the swap (or anywhere in
- * the flow), or a bake that no longer moves production back to blue after green dies, fails CI here.
+ * then one green crash during swap's bake, then a version failing 5 % of production's requests. A regression that drops
+ * or fails requests during the swap (or anywhere in the flow), or a bake that no longer moves production back to blue
+ * after green dies or starts failing requests, fails CI here.
  */
 import { GREEN_UNHEALTHY_AFTER_SWAP } from '../../bench/crash';
 import { benchDesiredCount, type BenchOptions, type DesiredCountResult } from '../../bench/run';
@@ -21,6 +22,8 @@ const options: BenchOptions = {
   crash: true,
   // The per-step share of a traffic shift is a figure of `npm run bench`, not something the smoke test asserts.
   shift: false,
+  // About 10 s: deploy-green, swap until the 5XX alarm's period closes (at most 60 emulated s = 3 wall s), abort.
+  badVersion: true,
 };
 
 let result: DesiredCountResult;
@@ -59,4 +62,22 @@ test("green killed during swap's bake: the bake undoes the swap and production e
   expect(crash.untilBlue.non2xx + crash.untilBlue.connectionErrors).toBeGreaterThan(0);
   expect(Number.isFinite(crash.killToFirstBlueWallMs)).toBe(true);
   expect(crash.beforeKill.non2xx).toBe(0);
+});
+
+test("a version failing 5 % of production's requests: swap's bake moves production back to blue, and blue answers", () => {
+  const [bad] = result.badVersions;
+  if (!bad) throw new Error('the bench produced no bad-version run');
+  // Outcomes only, no timing: the alarm's period may close at any moment of the bake, and a starved runner is slow.
+  expect({ status: bad.swapStatus, error: bad.swapError, productionOnBlue: bad.productionOnBlue }).toEqual({
+    status: 'FAILED',
+    error: GREEN_UNHEALTHY_AFTER_SWAP,
+    productionOnBlue: true,
+  });
+  // The bad version really served production and failed some of it; blue answered before it and after it, without
+  // failing.
+  expect(bad.badVersionAnswers).toBeGreaterThan(0);
+  expect(bad.failedUntilBlueOnly).toBeGreaterThan(0);
+  expect(Number.isFinite(bad.firstErrorToFirstBlueWallMs)).toBe(true);
+  expect(bad.beforeSwap.non2xx + bad.beforeSwap.connectionErrors).toBe(0);
+  expect(bad.afterBlueOnly.non2xx + bad.afterBlueOnly.connectionErrors).toBe(0);
 });
