@@ -20,6 +20,7 @@ const placeholders: Record<string, string> = {
   TaskDefinitionFamily: 'web',
   ContainerPort: '8080',
   DesiredCount: '2',
+  TestScalePercent: '100',
   DeregistrationDelaySeconds: '5',
   HealthCheckIntervalSeconds: '5',
   HealthCheckTimeoutSeconds: '4',
