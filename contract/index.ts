@@ -10,3 +10,4 @@ export * from './machines';
 export * from './results';
 export * from './traffic-shift';
 export * from './green-watch';
+export * from './lifecycle-hooks';

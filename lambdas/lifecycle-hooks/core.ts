@@ -1,0 +1,156 @@
+/**
+ * The lifecycle-hook runner's decisions, pure (contract/lifecycle-hooks.ts states the protocol): reading its
+ * configuration and requests, reading a hook's answer, and what to tell the machine next.
+ */
+import { createHash } from 'crypto';
+import { z } from 'zod';
+import {
+  DEFAULT_CALLBACK_DELAY_SECONDS,
+  HOOK_STATUSES,
+  LIFECYCLE_STAGES,
+  MAX_CALLBACK_DELAY_SECONDS,
+  MIN_CALLBACK_DELAY_SECONDS,
+  type HookConfig,
+  type HookEvent,
+  type HookProgress,
+  type HookResponse,
+  type HookRunRequest,
+  type HookRunResult,
+} from '../../contract';
+import { show } from '../shared/errors';
+
+/** The runner's environment variable holding its hooks (a JSON array of HookConfig). */
+export const HOOKS_VARIABLE = 'LIFECYCLE_HOOKS';
+
+const configSchema = z.array(
+  z.strictObject({
+    name: z.string().min(1),
+    stage: z.enum(LIFECYCLE_STAGES),
+    kind: z.enum(['lambda', 'state-machine']),
+    arn: z.string().min(1),
+    timeoutSeconds: z.number().int().positive(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+);
+
+/** The configured hooks; a configuration the construct did not write is the stack's bug, said plainly. */
+export function readHookConfigs(text: string | undefined): readonly HookConfig[] {
+  const parsed = configSchema.safeParse(JSON.parse(text ?? '[]'));
+  if (!parsed.success) {
+    throw new Error(`${HOOKS_VARIABLE} is not a list of hooks as LifecycleHooks writes it: ${parsed.error.message}`);
+  }
+  return parsed.data;
+}
+
+const progressSchema = z.object({
+  index: z.number().int().nonnegative(),
+  invocation: z.number().int().positive(),
+  startedAt: z.string(),
+  hookDetails: z.unknown().optional(),
+  executionArn: z.string().optional(),
+});
+
+const requestSchema = z.object({
+  stage: z.enum(LIFECYCLE_STAGES),
+  now: z.string(),
+  event: z
+    .object({ machine: z.string(), executionArn: z.string(), cluster: z.string(), service: z.string() })
+    .passthrough(),
+  progress: progressSchema.optional(),
+  succeeded: z.array(z.string()).optional(),
+});
+
+export function readRunRequest(event: unknown): HookRunRequest {
+  const parsed = requestSchema.safeParse(event);
+  if (!parsed.success) {
+    throw new Error(`lifecycle-hooks: not a request as the state machines send it: ${parsed.error.message}`);
+  }
+  return parsed.data as HookRunRequest;
+}
+
+const responseSchema = z.object({
+  hookStatus: z.enum(HOOK_STATUSES),
+  callBackDelay: z.number().optional(),
+  hookDetails: z.unknown().optional(),
+  reason: z.string().optional(),
+});
+
+/** A hook's answer, or why it is not one (which counts as FAILED, as ECS counts it). */
+export function readHookResponse(payload: unknown): HookResponse | { readonly problem: string } {
+  const parsed = responseSchema.safeParse(payload);
+  return parsed.success
+    ? parsed.data
+    : {
+        problem: `it returned ${show(payload, 200)}, not {"hookStatus": "SUCCEEDED" | "FAILED" | "IN_PROGRESS"}`,
+      };
+}
+
+/** `callBackDelay` as the machine waits it: a whole number of seconds within the contract's bounds. */
+export function callBackDelay(requested: number | undefined): number {
+  if (requested === undefined || !Number.isFinite(requested)) return DEFAULT_CALLBACK_DELAY_SECONDS;
+  return Math.min(MAX_CALLBACK_DELAY_SECONDS, Math.max(MIN_CALLBACK_DELAY_SECONDS, Math.ceil(requested)));
+}
+
+/** The hooks of one stage, in the configured order. */
+export function hooksAt(hooks: readonly HookConfig[], stage: HookRunRequest['stage']): readonly HookConfig[] {
+  return hooks.filter((hook) => hook.stage === stage);
+}
+
+/** Where the run starts: the first hook's first call. */
+export function firstProgress(hooks: readonly HookConfig[], now: string): HookProgress {
+  return { index: 0, invocation: 1, startedAt: now, hookDetails: hooks[0]?.details };
+}
+
+/** Seconds from `startedAt` to `now` (both ISO timestamps of the machine's clock). */
+export function elapsedSeconds(startedAt: string, now: string): number {
+  return Math.max(0, (Date.parse(now) - Date.parse(startedAt)) / 1000);
+}
+
+/** The event a hook receives on this call. */
+export function hookEvent(request: HookRunRequest, progress: HookProgress): HookEvent {
+  return {
+    ...request.event,
+    stage: request.stage,
+    invocation: progress.invocation,
+    ...(progress.hookDetails !== undefined && { hookDetails: progress.hookDetails }),
+  };
+}
+
+/**
+ * The name of a state-machine hook's execution: the same for every call of one stage of one execution (so a retried
+ * StartExecution returns the running execution instead of starting another), distinct across executions and hooks.
+ */
+export function hookExecutionName(stage: string, index: number, executionArn: string): string {
+  const digest = createHash('sha256').update(executionArn).digest('hex').slice(0, 32);
+  return `bluegreen-${stage.toLowerCase().replace(/_/g, '-')}-${index}-${digest}`;
+}
+
+/** How messages name a hook. */
+export const describeHook = (hook: HookConfig): string =>
+  `lifecycle hook ${hook.name} (${hook.kind === 'lambda' ? 'Lambda function' : 'state machine'} ${hook.arn}) at ${hook.stage}`;
+
+export const succeeded = (names: readonly string[]): HookRunResult => ({
+  status: 'SUCCEEDED',
+  callBackDelay: 0,
+  succeeded: names,
+});
+
+export const failed = (hook: HookConfig, why: string, names: readonly string[]): HookRunResult => ({
+  status: 'FAILED',
+  callBackDelay: 0,
+  message: `The ${describeHook(hook)} failed: ${why}.`,
+  succeeded: names,
+});
+
+export const inProgress = (delay: number, progress: HookProgress, names: readonly string[]): HookRunResult => ({
+  status: 'IN_PROGRESS',
+  callBackDelay: delay,
+  progress,
+  succeeded: names,
+});
+
+/** The message of a hook still answering IN_PROGRESS at its timeout. */
+export const timedOut = (hook: HookConfig, progress: HookProgress): string =>
+  `it did not answer SUCCEEDED within its timeout of ${hook.timeoutSeconds} s (${progress.invocation - 1} call${
+    progress.invocation === 2 ? '' : 's'
+  } answered IN_PROGRESS)`;

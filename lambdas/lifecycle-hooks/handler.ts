@@ -1,0 +1,196 @@
+/**
+ * Lambda entry point of the lifecycle-hook runner (contract/lifecycle-hooks.ts). deploy-green, swap and clean-up
+ * invoke it at each stage with a {@link HookRunRequest}; it makes at most one call of one hook (a Lambda Invoke, or a
+ * state machine's StartExecution / DescribeExecution) and answers SUCCEEDED (every hook of the stage succeeded),
+ * FAILED (with a message naming the hook and why) or IN_PROGRESS (call me again after `callBackDelay` seconds, with
+ * `progress`). The waiting is the machine's Wait state, so a hook may take as long as its timeout allows.
+ * Environment: LIFECYCLE_HOOKS (the stage's hooks, a JSON array written by infra/lib/constructs/lifecycle-hooks.ts).
+ */
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import type { HookConfig, HookProgress, HookRunRequest, HookRunResult } from '../../contract';
+import {
+  callBackDelay,
+  elapsedSeconds,
+  failed,
+  firstProgress,
+  hookEvent,
+  hookExecutionName,
+  hooksAt,
+  HOOKS_VARIABLE,
+  inProgress,
+  readHookConfigs,
+  readHookResponse,
+  readRunRequest,
+  succeeded,
+  timedOut,
+} from './core';
+
+/** Where the SDK clients go and what the function is configured with (its environment on AWS). */
+export interface LifecycleHooksEnvironment {
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly variables: Readonly<Record<string, string | undefined>>;
+}
+
+/** How often a running state-machine hook is looked at. */
+const STATE_MACHINE_POLL_SECONDS = 10;
+
+export function createHandler(env: LifecycleHooksEnvironment): (event: unknown) => Promise<HookRunResult> {
+  const config = {
+    ...(env.endpoint !== undefined && { endpoint: env.endpoint }),
+    ...(env.region !== undefined && { region: env.region }),
+    ...(env.credentials !== undefined && { credentials: env.credentials }),
+  };
+  const lambda = new LambdaClient(config);
+  const sfn = new SFNClient(config);
+  const hooks = readHookConfigs(env.variables[HOOKS_VARIABLE]);
+
+  /** One call of a Lambda hook. */
+  async function callFunction(
+    hook: HookConfig,
+    request: HookRunRequest,
+    progress: HookProgress,
+    names: readonly string[],
+  ): Promise<HookRunResult | 'succeeded'> {
+    const response = await lambda.send(
+      new InvokeCommand({
+        FunctionName: hook.arn,
+        InvocationType: 'RequestResponse',
+        Payload: Buffer.from(JSON.stringify(hookEvent(request, progress))),
+      }),
+    );
+    const text = response.Payload === undefined ? '' : Buffer.from(response.Payload).toString('utf8');
+    let payload: unknown;
+    try {
+      payload = text === '' ? null : (JSON.parse(text) as unknown);
+    } catch {
+      payload = text;
+    }
+    if (response.FunctionError !== undefined) {
+      const error = payload as { errorType?: unknown; errorMessage?: unknown } | null;
+      const what = [error?.errorType, error?.errorMessage].filter((s) => typeof s === 'string').join(': ');
+      return failed(hook, `the function failed (${response.FunctionError}${what ? `: ${what}` : ''})`, names);
+    }
+    const answer = readHookResponse(payload);
+    if ('problem' in answer) return failed(hook, answer.problem, names);
+    if (answer.hookStatus === 'SUCCEEDED') return 'succeeded';
+    if (answer.hookStatus === 'FAILED') {
+      return failed(
+        hook,
+        answer.reason === undefined ? 'it answered FAILED' : `it answered FAILED: ${answer.reason}`,
+        names,
+      );
+    }
+    return inProgress(
+      callBackDelay(answer.callBackDelay),
+      {
+        ...progress,
+        invocation: progress.invocation + 1,
+        hookDetails: answer.hookDetails === undefined ? progress.hookDetails : answer.hookDetails,
+      },
+      names,
+    );
+  }
+
+  /** Starts a state-machine hook, or looks at the one started. */
+  async function callStateMachine(
+    hook: HookConfig,
+    request: HookRunRequest,
+    progress: HookProgress,
+    names: readonly string[],
+  ): Promise<HookRunResult | 'succeeded'> {
+    let executionArn = progress.executionArn;
+    if (executionArn === undefined) {
+      const name = hookExecutionName(hook.stage, progress.index, request.event.executionArn);
+      try {
+        const started = await sfn.send(
+          new StartExecutionCommand({
+            stateMachineArn: hook.arn,
+            name,
+            input: JSON.stringify(hookEvent(request, { ...progress, invocation: 1 })),
+          }),
+        );
+        executionArn = started.executionArn;
+      } catch (error) {
+        if (!(error instanceof ExecutionAlreadyExists)) throw error;
+        // Started by an earlier call of this stage whose answer was lost: the same name, so the same execution.
+        executionArn = `${hook.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+      }
+      if (executionArn === undefined) throw new Error(`StartExecution of ${hook.arn} returned no executionArn`);
+    }
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const next = { ...progress, executionArn, invocation: progress.invocation + 1 };
+    switch (described.status) {
+      case 'SUCCEEDED': {
+        const output = described.output === undefined ? undefined : (JSON.parse(described.output) as unknown);
+        const answer = readHookResponse(output);
+        if (!('problem' in answer) && answer.hookStatus === 'FAILED') {
+          return failed(
+            hook,
+            `its execution ${executionArn} answered FAILED${answer.reason === undefined ? '' : `: ${answer.reason}`}`,
+            names,
+          );
+        }
+        return 'succeeded';
+      }
+      case 'RUNNING':
+      case 'PENDING_REDRIVE':
+        if (elapsedSeconds(progress.startedAt, request.now) >= hook.timeoutSeconds) {
+          await sfn.send(
+            new StopExecutionCommand({
+              executionArn,
+              error: 'BlueGreen.HookTimedOut',
+              cause: `The ${hook.stage} hook ran longer than its timeout of ${hook.timeoutSeconds} s.`,
+            }),
+          );
+          return failed(hook, `its execution ${executionArn} ${timedOut(hook, next)}, so it was stopped`, names);
+        }
+        return inProgress(STATE_MACHINE_POLL_SECONDS, next, names);
+      default: {
+        const why = [described.error, described.cause].filter((s) => s !== undefined && s !== '').join(': ');
+        return failed(
+          hook,
+          `its execution ${executionArn} ended ${described.status ?? 'in an unknown status'}${why ? ` (${why})` : ''}`,
+          names,
+        );
+      }
+    }
+  }
+
+  return async (event) => {
+    const request = readRunRequest(event);
+    const stageHooks = hooksAt(hooks, request.stage);
+    const names = request.succeeded ?? [];
+    const progress = request.progress ?? firstProgress(stageHooks, request.now);
+    const hook = stageHooks[progress.index];
+    if (hook === undefined) return succeeded(names);
+    if (hook.kind === 'lambda' && elapsedSeconds(progress.startedAt, request.now) >= hook.timeoutSeconds) {
+      return failed(hook, timedOut(hook, progress), names);
+    }
+    const result =
+      hook.kind === 'lambda'
+        ? await callFunction(hook, request, progress, names)
+        : await callStateMachine(hook, request, progress, names);
+    if (result !== 'succeeded') return result;
+    const done = [...names, hook.name];
+    const following = stageHooks[progress.index + 1];
+    if (following === undefined) return succeeded(done);
+    // One hook call per invocation keeps the runner far inside Lambda's 15 minutes; the machine calls again at once.
+    return inProgress(
+      0,
+      { index: progress.index + 1, invocation: 1, startedAt: request.now, hookDetails: following.details },
+      done,
+    );
+  };
+}
+
+/** The entry point on AWS: clients from the runtime's environment. */
+export const handler = createHandler({ variables: process.env });
