@@ -127,6 +127,15 @@ const SWEEP_STATES = [
 const SUCCESS_END = ['ReleaseLeaseOnSuccess', 'Succeeded'];
 const FAILURE_END = ['FailBeforeChanges', 'ReleaseLeaseOnFailure', 'WriteFailureCause', 'Failed'];
 
+/** The states of one stage's lifecycle hooks (state-machines/authoring/hooks.ts); their Wait is the hook's callBackDelay. */
+const hookStates = (name: string): string[] => [
+  `Run${name}Hooks`,
+  `Did${name}HooksPass`,
+  `Wait${name}Hook`,
+  `Poll${name}Hooks`,
+  `Note${name}HookFailed`,
+];
+
 const input: Step = { id: 'input', text: 'checking input', states: INPUT_STATES };
 const lease: Step = { id: 'lease', text: 'taking the lease', states: LEASE_STATES };
 const sweep: Step = { id: 'sweep', text: 'sweeping leftover target groups', states: SWEEP_STATES };
@@ -277,14 +286,8 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
     },
     {
       id: 'test',
-      text: 'opening the test listener and running the smoke test',
-      states: [
-        'PointTestListenerAtGreen',
-        'ChooseSmokeTest',
-        'SmokeTestGreen',
-        'ReadSmokeTestPayload',
-        'NoteSmokeTestFailed',
-      ],
+      text: 'opening the test listener, between the lifecycle hooks (the smoke test is the first after it)',
+      states: [...hookStates('PostScaleUp'), 'PointTestListenerAtGreen', ...hookStates('PostTestTrafficShift')],
     },
     {
       id: 'done',
@@ -448,6 +451,7 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
         'NoteBaking',
         'RecordBaking',
         'StartBake',
+        ...hookStates('PostProductionTrafficShift'),
         'IsThereABake',
         'WatchBake',
         'ReadBakeDegraded',
@@ -521,6 +525,11 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
         'RejectNothingLive',
         'RejectSwapUnfinished',
       ],
+    },
+    {
+      id: 'hooks',
+      text: 'running the lifecycle hooks before the old version is removed',
+      states: [...hookStates('PreBlueRemoval'), 'FailBeforeRemoval'],
     },
     { id: 'close-test', text: 'closing the test listener', states: ['CloseTestListener', 'ReleasePreviousRule'] },
     { id: 'remove', text: 'removing the old version', wait: DRAIN_WAIT, states: REMOVE_TASK_SETS_STATES },

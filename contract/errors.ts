@@ -37,7 +37,8 @@ export const ERRORS = {
    */
   productionSplit: 'BlueGreen.ProductionSplit',
   greenNotSwapped: 'BlueGreen.GreenNotSwapped',
-  smokeTestFailed: 'BlueGreen.SmokeTestFailed',
+  /** A lifecycle hook answered FAILED, failed, or did not answer within its timeout (contract/lifecycle-hooks.ts). */
+  lifecycleHookFailed: 'BlueGreen.LifecycleHookFailed',
   nothingToSwap: 'BlueGreen.NothingToSwap',
   alreadySwapped: 'BlueGreen.AlreadySwapped',
   notSwapped: 'BlueGreen.NotSwapped',

@@ -21,6 +21,7 @@ import {
   type GreenHealthCheckOptions,
 } from './constructs/deployment-state-machines';
 import { ExternalFargateService } from './constructs/external-fargate-service';
+import type { LifecycleHook } from './constructs/lifecycle-hooks';
 import { applyNagSuppressions } from './nag-suppressions';
 
 export const DEMO_APP_DIR = path.join(__dirname, '..', '..', 'demo-app');
@@ -86,6 +87,12 @@ export interface BlueGreenStackProps extends StackProps {
    * @default [] (the built-in alarms only)
    */
   readonly bakeAlarmNames?: readonly string[];
+  /**
+   * Your lifecycle hooks: Lambda functions answering ECS's hook protocol, or state machines, run at POST_SCALE_UP,
+   * POST_TEST_TRAFFIC_SHIFT, POST_PRODUCTION_TRAFFIC_SHIFT or PRE_BLUE_REMOVAL (contract/lifecycle-hooks.ts).
+   * @default [] (the built-in smoke test only)
+   */
+  readonly lifecycleHooks?: readonly LifecycleHook[];
   /**
    * How long the pipeline's swap approval waits for testers (CodePipeline allows 5 minutes to 60 days).
    * @default Duration.days(7)
@@ -215,6 +222,7 @@ export class BlueGreenStack extends Stack {
       bakeTime: props.bakeTime,
       trafficShift: props.trafficShift,
       bakeAlarmNames: props.bakeAlarmNames,
+      lifecycleHooks: props.lifecycleHooks,
       healthCheck: props.healthCheck,
     });
     // `cdk destroy` removes the target groups the controller made; it runs after everything that uses them is gone.

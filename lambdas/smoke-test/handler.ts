@@ -1,7 +1,11 @@
 /**
- * Lambda entry point of smoke-test, run by deploy-green once the test listener forwards to green.
- * Payload: `{ testUrl, smokeTest }`. Returns a summary; throws `BlueGreen.SmokeTestFailed` naming each failing path.
+ * Lambda entry point of smoke-test: a lifecycle hook (contract/lifecycle-hooks.ts) at POST_TEST_TRAFFIC_SHIFT, once the
+ * test listener forwards to green. It reads the paths to check from the `smokeTest` block of deploy-green's input
+ * (`event.input.smokeTest`) and answers SUCCEEDED when there is none or every path passes, FAILED naming each failing
+ * path (or the invalid setting) otherwise.
  */
+import type { HookResponse } from '../../contract';
+import { BlueGreenError } from '../shared/errors';
 import { runSmokeTest, type HttpGet, type HttpResponse, type SmokeTestSummary } from './core';
 
 /** Requests stop starting this long before the Lambda times out, so the failure is reported rather than cut off. */
@@ -25,7 +29,24 @@ export interface InvokeContext {
   getRemainingTimeInMillis(): number;
 }
 
-export function handler(event: unknown, context?: InvokeContext): Promise<SmokeTestSummary> {
+/** The hook's answer; `hookDetails` carries the summary of what was checked. */
+export type SmokeTestHookResponse = HookResponse & { readonly hookDetails?: SmokeTestSummary };
+
+export async function handler(event: unknown, context?: InvokeContext): Promise<SmokeTestHookResponse> {
+  const hook = (event ?? {}) as { readonly testUrl?: unknown; readonly input?: { readonly smokeTest?: unknown } };
+  const smokeTest = hook.input?.smokeTest;
+  if (smokeTest === undefined) {
+    return { hookStatus: 'SUCCEEDED', reason: "deploy-green's input has no smokeTest: nothing to check" };
+  }
   const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS : undefined;
-  return runSmokeTest(event, { get: fetchGet, sleep, now: Date.now, deadline });
+  try {
+    const summary = await runSmokeTest(
+      { testUrl: hook.testUrl, smokeTest },
+      { get: fetchGet, sleep, now: Date.now, deadline },
+    );
+    return { hookStatus: 'SUCCEEDED', reason: summary.message, hookDetails: summary };
+  } catch (error) {
+    if (error instanceof BlueGreenError) return { hookStatus: 'FAILED', reason: error.message };
+    throw error;
+  }
 }

@@ -249,6 +249,11 @@ export function greenWatchRole(template: CfnTemplate, scope: TemplateScope): Rol
   return roleByPrefix(template, 'StateMachinesGreenWatchRole', scope, 'the green-watch function');
 }
 
+/** The role of the lifecycle-hook runner (infra/lib/constructs/lifecycle-hooks.ts), with its policies. */
+export function lifecycleHooksRole(template: CfnTemplate, scope: TemplateScope): RolePolicies {
+  return roleByPrefix(template, 'StateMachinesLifecycleHooksRole', scope, 'the lifecycle-hook runner');
+}
+
 /** The role whose logical id is `prefix` and CDK's 8-hex hash, with its policies. */
 function roleByPrefix(template: CfnTemplate, prefix: string, scope: TemplateScope, what: string): RolePolicies {
   const pattern = new RegExp(`^${prefix}[0-9A-F]{8}$`);

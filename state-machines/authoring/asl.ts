@@ -101,10 +101,11 @@ export interface PassState extends Flow {
   readonly ResultPath?: string | null;
 }
 
-export interface WaitState extends Flow {
-  readonly Type: 'Wait';
-  readonly Seconds: number;
-}
+/** A Wait of a fixed number of seconds, or of the number at a path (a whole number, 0 or more). */
+export type WaitState = Flow & { readonly Type: 'Wait' } & (
+    | { readonly Seconds: number; readonly SecondsPath?: never }
+    | { readonly SecondsPath: string; readonly Seconds?: never }
+  );
 
 export interface ChoiceState extends Base {
   readonly Type: 'Choice';

@@ -2,6 +2,7 @@ import { UNDONE } from '../../contract';
 import type { StateMachine } from './asl';
 import { failSaying, fmtReject, outcome } from './basics';
 import { fullyHealthyGateStates } from './health';
+import { lifecycleHookStates } from './hooks';
 import { liveVersionMachine } from './identity';
 import { unfinishedChoiceRules, unfinishedRejects } from './lease';
 import { productionSplitReject, testServesProductionChoice } from './rules';
@@ -65,10 +66,28 @@ const definition: StateMachine = liveVersionMachine(
       name: 'Live',
       tgPath: '$.live.targetGroupArn',
       resultPath: '$.liveHealth',
-      healthy: 'CloseTestListener',
+      healthy: 'RunPreBlueRemovalHooks',
       unhealthy: 'RejectLiveNotHealthy',
       onError: 'FailBeforeChanges',
     }),
+    ...lifecycleHookStates({
+      name: 'PreBlueRemoval',
+      stage: 'PRE_BLUE_REMOVAL',
+      event: {
+        machine: 'clean-up',
+        'cluster.$': '$.cluster',
+        'service.$': '$.service',
+        green: { 'taskSetArn.$': '$.live.taskSetArn', 'targetGroupArn.$': '$.live.targetGroupArn' },
+        productionUrl: '${ProdUrl}',
+      },
+      next: 'CloseTestListener',
+      onFailure: 'FailBeforeRemoval',
+    }),
+    FailBeforeRemoval: failSaying(
+      'Clean-up stopped before removing anything: the previous version still runs. Run clean-up again once the hook passes, or rollback.',
+      UNDONE.nothingChanged,
+      ['clean-up', 'rollback'],
+    ),
     RejectLiveNotHealthy: fmtReject(
       'BlueGreen.LiveNotHealthy',
       "States.Format('Clean-up refused: the live version (task set {}) is not fully healthy (target states {}), and clean-up would remove the version production could go back to. Run rollback, or re-run clean-up once it is healthy. Nothing was changed.', $.live.taskSetId, States.JsonToString($.liveHealth.states))",

@@ -8,9 +8,7 @@ import {
   elb,
   failSaying,
   fmtReject,
-  functionErrorMessageStates,
   inlineMap,
-  invokeTask,
   noteError,
   type OnError,
   optionalSettingStates,
@@ -41,10 +39,24 @@ import {
   unfinishedRejects,
 } from './lease';
 import { describeRuleTask, forwardRuleTask, forwards, releaseDeploymentRulesStates, restoreRuleTask } from './rules';
+import { lifecycleHookStates } from './hooks';
 import { describeTaskSetTask, removeTaskSetStates } from './task-sets';
 import { deleteTargetGroupTask } from './target-groups';
 
 /** Whose a created resource is: sweeps and IAM conditions select by these, never by name. */
+/** What deploy-green's lifecycle hooks are told (contract/lifecycle-hooks.ts HookEvent): green, and the test URL. */
+const greenHookEvent = {
+  machine: 'deploy-green',
+  'cluster.$': '$.cluster',
+  'service.$': '$.service',
+  green: {
+    'taskSetArn.$': '$.greenTaskSet.arn',
+    'targetGroupArn.$': '$.greenTargetGroup.arn',
+    'taskDefinition.$': '$.greenTaskDefinition.arn',
+  },
+  testUrl: '${TestUrl}',
+};
+
 const OWNER_TAGS = [
   { Key: 'bluegreen:stack', Value: '${StackName}' },
   { Key: 'bluegreen:service', Value: '${ServiceName}' },
@@ -573,7 +585,7 @@ const definition: StateMachine = leasedMachine(
             { Variable: '$.health.registered', NumericEqualsPath: '$.health.desired' },
             ...allTargetsHealthy('$.health'),
           ],
-          Next: 'PointTestListenerAtGreen',
+          Next: 'RunPostScaleUpHooks',
         },
         {
           Variable: '$.health.elapsedSeconds',
@@ -696,34 +708,26 @@ const definition: StateMachine = leasedMachine(
       'UndoDetachHealthRule',
     ),
 
+    ...lifecycleHookStates({
+      name: 'PostScaleUp',
+      stage: 'POST_SCALE_UP',
+      event: greenHookEvent,
+      next: 'PointTestListenerAtGreen',
+      onFailure: 'UndoDetachHealthRule',
+    }),
     PointTestListenerAtGreen: forwardRuleTask(
       '${TestRuleArn}',
       '$.greenTargetGroup.arn',
-      'ChooseSmokeTest',
+      'RunPostTestTrafficShiftHooks',
       'UndoRestoreTestListener',
     ),
-    ChooseSmokeTest: {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.smokeTest', IsPresent: true, Next: 'SmokeTestGreen' }],
-      Default: 'DetachGreenHealthRule',
-    },
-    SmokeTestGreen: invokeTask(
-      '${SmokeTestFunctionArn}',
-      { testUrl: '${TestUrl}', 'smokeTest.$': '$.smokeTest' },
-      180,
-      'DetachGreenHealthRule',
-      {
-        Comment:
-          'Optional HTTP checks through the test listener (paths, expected status, body pattern); a failure undoes the deployment.',
-        ResultSelector: { 'message.$': '$.Payload.message', 'paths.$': '$.Payload.paths' },
-        ResultPath: '$.smokeTestResult',
-        Catch: [
-          { ErrorEquals: ['BlueGreen.SmokeTestFailed'], ResultPath: '$.error', Next: 'ReadSmokeTestPayload' },
-          { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'UndoRestoreTestListener' },
-        ],
-      },
-    ),
-    ...functionErrorMessageStates('ReadSmokeTestPayload', 'NoteSmokeTestFailed', '$.error', 'UndoRestoreTestListener'),
+    ...lifecycleHookStates({
+      name: 'PostTestTrafficShift',
+      stage: 'POST_TEST_TRAFFIC_SHIFT',
+      event: greenHookEvent,
+      next: 'DetachGreenHealthRule',
+      onFailure: 'UndoRestoreTestListener',
+    }),
     DetachGreenHealthRule: changeTask(
       elb('deleteRule'),
       { 'RuleArn.$': '$.deploymentRule.arn' },

@@ -31,6 +31,7 @@ import {
 } from './rules';
 import { fullSizeGreenStates } from './scale';
 import { locateTaskSetStates, makePrimaryTask } from './task-sets';
+import { lifecycleHookStates } from './hooks';
 import { greenWatchStates } from './watch';
 
 /**
@@ -356,8 +357,22 @@ const definition: StateMachine = leasedMachine(
       Type: 'Pass',
       Parameters: { 'seconds.$': '$.limits.bakeSeconds' },
       ResultPath: '$.bake',
-      Next: 'IsThereABake',
+      Next: 'RunPostProductionTrafficShiftHooks',
     },
+    ...lifecycleHookStates({
+      name: 'PostProductionTrafficShift',
+      stage: 'POST_PRODUCTION_TRAFFIC_SHIFT',
+      event: {
+        machine: 'swap',
+        'cluster.$': '$.cluster',
+        'service.$': '$.service',
+        green: { 'taskSetArn.$': '$.green.taskSetArn', 'targetGroupArn.$': '$.green.targetGroupArn' },
+        blue: { 'taskSetArn.$': '$.blue.taskSetArn', 'targetGroupArn.$': '$.blue.targetGroupArn' },
+        productionUrl: '${ProdUrl}',
+      },
+      next: 'IsThereABake',
+      onFailure: 'UndoRestoreProduction',
+    }),
     IsThereABake: {
       Type: 'Choice',
       Comment: 'A bake of 0 seconds is none.',

@@ -246,8 +246,9 @@ test("7: blue can't be made primary again during the bake's undo: the error name
 });
 
 test('8: abort started the moment green turned healthy is refused; deploy-green reports a green that still exists', async () => {
-  // Deploy-green is held in its smoke test (a stand-in handler that waits for the test), right after green turned
-  // healthy and the test listener moved: abort starts while deploy-green certainly still runs, whatever the load.
+  // Deploy-green is held in its smoke test (a stand-in handler that waits for the test; the smoke test is a lifecycle
+  // hook the runner invokes through local Lambda), right after green turned healthy and the test listener moved: abort
+  // starts while deploy-green certainly still runs, whatever the load.
   const smokeId = Object.keys(stack().deployed.functions).find((id) => id.replace(/[0-9A-F]{8}$/, '') === SMOKE_TEST);
   // The smoke test's local code needs nothing of its environment.
   const smokeTest = smokeId
@@ -261,7 +262,7 @@ test('8: abort started the moment green turned healthy is refused; deploy-green 
   if (!smokeId || !smokeTest) throw new Error('The template has no smoke-test function with a local handler.');
   let release = (): void => undefined;
   const held = new Promise<void>((resolve) => (release = resolve));
-  stack().aws.sfn.registerLambda(smokeId, async (event) => {
+  stack().aws.lambda.register(smokeId, async (event) => {
     await held;
     return smokeTest(event);
   });
@@ -271,7 +272,7 @@ test('8: abort started the moment green turned healthy is refused; deploy-green 
       commit: '1ee0009',
       smokeTest: { paths: ['/'] },
     });
-    await entered(deployArn, 'SmokeTestGreen');
+    await entered(deployArn, 'RunPostTestTrafficShiftHooks');
     const abort = await run('abort');
     expect([abort.status, abort.error]).toEqual(['FAILED', 'BlueGreen.OperationInProgress']);
     release();
@@ -282,7 +283,7 @@ test('8: abort started the moment green turned healthy is refused; deploy-green 
     expect(roles(observe(stack())).underTest).toBe(green);
   } finally {
     release();
-    stack().aws.sfn.registerLambda(smokeId, smokeTest);
+    stack().aws.lambda.register(smokeId, smokeTest);
   }
 });
 

@@ -75,7 +75,8 @@ describe('smoke test of green through the test listener (nothing live)', () => {
     });
     expect(result.status).toBe('SUCCEEDED');
     const states = statesEntered(result.history);
-    expect(states.indexOf('PointTestListenerAtGreen')).toBeLessThan(states.indexOf('SmokeTestGreen'));
+    // The smoke test is the first lifecycle hook at POST_TEST_TRAFFIC_SHIFT, run once the test listener points at green.
+    expect(states.indexOf('PointTestListenerAtGreen')).toBeLessThan(states.indexOf('RunPostTestTrafficShiftHooks'));
     expect(await probe(stack.urls.test)).toMatchObject({ status: 200, colour: 'green' });
     expect((await ms.run('abort')).status).toBe('SUCCEEDED');
   });
@@ -86,7 +87,8 @@ describe('smoke test of green through the test listener (nothing live)', () => {
     const result = await ms.deploy('orange', 'c0ffee1', {
       smokeTest: { paths: ['/'], bodyPattern: 'purple', attempts: 1 },
     });
-    expect([result.status, result.error]).toEqual(['FAILED', 'BlueGreen.SmokeTestFailed']);
+    expect([result.status, result.error]).toEqual(['FAILED', 'BlueGreen.LifecycleHookFailed']);
+    expect(result.failure?.message).toMatch(/lifecycle hook SmokeTest .* at POST_TEST_TRAFFIC_SHIFT failed/);
     expect(result.failure?.message).toMatch(/\//);
     expect(result.failure?.message).toMatch(/purple/);
     expect(result.failure).toMatchObject({ undone: 'everything', next: ['deploy-green'] });

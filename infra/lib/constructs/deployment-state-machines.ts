@@ -26,6 +26,7 @@ import type { BlueGreenLoadBalancer } from './bluegreen-load-balancer';
 import type { DeploymentFunctions } from './deployment-functions';
 import type { ExternalFargateService } from './external-fargate-service';
 import { GREEN_WATCH_ID, GreenWatch } from './green-watch';
+import { LIFECYCLE_HOOKS_ID, LifecycleHooks, type LifecycleHook } from './lifecycle-hooks';
 
 /** Health checks of green target groups. */
 export interface GreenHealthCheckOptions {
@@ -130,6 +131,13 @@ export interface DeploymentStateMachinesProps {
   /** @default - see GreenHealthCheckOptions */
   readonly healthCheck?: GreenHealthCheckOptions;
   /**
+   * Your lifecycle hooks (contract/lifecycle-hooks.ts): Lambda functions answering ECS's hook protocol, or state
+   * machines, run at POST_SCALE_UP and POST_TEST_TRAFFIC_SHIFT (deploy-green), POST_PRODUCTION_TRAFFIC_SHIFT (swap) and
+   * PRE_BLUE_REMOVAL (clean-up). A hook failing undoes the stage's machine as any failed step does.
+   * @default [] (the built-in smoke test only, at POST_TEST_TRAFFIC_SHIFT)
+   */
+  readonly lifecycleHooks?: readonly LifecycleHook[];
+  /**
    * Retention of the execution logs.
    * @default logs.RetentionDays.THREE_MONTHS
    */
@@ -162,6 +170,8 @@ export class DeploymentStateMachines extends Construct {
   public readonly deploymentTable: dynamodb.Table;
   /** The function and rule that wake swap's watch when one of green's tasks stops (contract/green-watch.ts). */
   public readonly greenWatch: GreenWatch;
+  /** The runner of the lifecycle hooks, the built-in smoke test first (contract/lifecycle-hooks.ts). */
+  public readonly lifecycleHooks: LifecycleHooks;
 
   constructor(scope: Construct, id: string, props: DeploymentStateMachinesProps) {
     super(scope, id);
@@ -277,6 +287,12 @@ export class DeploymentStateMachines extends Construct {
       ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
     });
 
+    this.lifecycleHooks = new LifecycleHooks(this, LIFECYCLE_HOOKS_ID, {
+      smokeTest: props.functions.smokeTest,
+      ...(props.lifecycleHooks !== undefined && { hooks: props.lifecycleHooks }),
+      ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
+    });
+
     const executionRole = app.taskDefinition.obtainExecutionRole();
     const available: Record<string, string> = {
       StackName: stack.stackName,
@@ -317,10 +333,10 @@ export class DeploymentStateMachines extends Construct {
       TrafficShift: trafficShift,
       DeregistrationDelaySeconds: String(deregistrationDelaySeconds),
       ValidateInputFunctionArn: props.functions.validateInput.functionArn,
-      SmokeTestFunctionArn: props.functions.smokeTest.functionArn,
       GreenWatchFunctionArn: this.greenWatch.function.functionArn,
+      LifecycleHooksFunctionArn: this.lifecycleHooks.function.functionArn,
     };
-    const functionPlaceholders = ['ValidateInputFunctionArn', 'SmokeTestFunctionArn', 'GreenWatchFunctionArn'];
+    const functionPlaceholders = ['ValidateInputFunctionArn', 'GreenWatchFunctionArn', 'LifecycleHooksFunctionArn'];
 
     const make = (name: StateMachineName, constructId: string): sfn.StateMachine => {
       const definition = readAsl(name);

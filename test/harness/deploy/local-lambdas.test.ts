@@ -26,11 +26,16 @@ const input = {
 
 test('exactly the functions the state machines invoke are created locally, other functions stay named-only', () => {
   const lambdas = Object.entries(stackTemplate().Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
-  // validate-input and smoke-test (DeploymentFunctions), and swap's green watch.
+  // validate-input and smoke-test (DeploymentFunctions), swap's green watch and the lifecycle-hook runner.
   const ours = lambdas
     .map(([id]) => id)
-    .filter((id) => id.startsWith('DeploymentFunctions') || id.startsWith('StateMachinesGreenWatch'));
-  expect(ours).toHaveLength(3);
+    .filter(
+      (id) =>
+        id.startsWith('DeploymentFunctions') ||
+        id.startsWith('StateMachinesGreenWatch') ||
+        id.startsWith('StateMachinesLifecycleHooks'),
+    );
+  expect(ours).toHaveLength(4);
   expect(lambdas.length).toBeGreaterThan(ours.length); // e.g. CDK's auto-delete-objects provider
   expect(Object.keys(stack.deployed.functions).sort()).toEqual(ours.sort());
   for (const id of ours) {
@@ -49,7 +54,7 @@ test('deploying without registerLambda fails before creating anything, naming th
       listenerUrl: () => '',
     }),
   ).rejects.toThrow(
-    /Lambda functions that run locally \(DeploymentFunctionsValidateInput\w{8}, DeploymentFunctionsSmokeTest\w{8}, StateMachinesGreenWatchFunction\w{8}\) but deployTemplate got no registerLambda option\. Pass registerLambda/,
+    /Lambda functions that run locally \(DeploymentFunctionsValidateInput\w{8}, DeploymentFunctionsSmokeTest\w{8}, StateMachinesGreenWatchFunction\w{8}, StateMachinesLifecycleHooksRunner\w{8}\) but deployTemplate got no registerLambda option\. Pass registerLambda/,
   );
   expect(stack.aws.ecs.state().services).toHaveLength(before);
 });
@@ -83,7 +88,8 @@ describe('a state machine invoking them by ARN', () => {
           Resource: 'arn:aws:states:::lambda:invoke',
           Parameters: {
             FunctionName: arnOf('DeploymentFunctionsSmokeTest'),
-            Payload: { testUrl: stack.urls.test, 'smokeTest.$': '$.validated.input.smokeTest' },
+            // The smoke test is a lifecycle hook: the runner passes the execution's input and the test URL.
+            Payload: { stage: 'POST_TEST_TRAFFIC_SHIFT', testUrl: stack.urls.test, 'input.$': '$.validated.input' },
           },
           ResultSelector: { 'summary.$': '$.Payload' },
           ResultPath: '$.smoke',
@@ -108,10 +114,16 @@ describe('a state machine invoking them by ARN', () => {
     expect(result.status).toBe('SUCCEEDED');
     const output = result.output as {
       validated: { input: Record<string, unknown> };
-      smoke: { summary: { paths: Array<{ path: string; status: number; passed: boolean }> } };
+      smoke: {
+        summary: {
+          hookStatus: string;
+          hookDetails: { paths: Array<{ path: string; status: number; passed: boolean }> };
+        };
+      };
     };
     expect(output.validated.input).toEqual({ ...input, commit: 'abc1234', smokeTest: { ...smokeTest, attempts: 3 } });
-    expect(output.smoke.summary.paths.map((p) => [p.path, p.status, p.passed])).toEqual([
+    expect(output.smoke.summary.hookStatus).toBe('SUCCEEDED');
+    expect(output.smoke.summary.hookDetails.paths.map((p) => [p.path, p.status, p.passed])).toEqual([
       ['/', 503, true],
       ['/healthz', 503, true],
     ]);
@@ -128,15 +140,14 @@ describe('a state machine invoking them by ARN', () => {
     expect(cause.errorMessage).toContain('smokeTest.paths is [] but must be a list of 1 to 20 URL paths');
   });
 
-  test('a failing smoke test fails the Task with BlueGreen.SmokeTestFailed naming what the listener answered', async () => {
+  test('a failing smoke test answers FAILED (the hook protocol) naming what the listener answered', async () => {
     const result = await runExecution(stack.sfn, machineArn, {
       ...input,
       smokeTest: { paths: ['/'], attempts: 1 },
     });
-    expect(result.status).toBe('FAILED');
-    expect(result.error).toBe('BlueGreen.SmokeTestFailed');
-    expect((JSON.parse(result.cause ?? '') as { errorMessage: string }).errorMessage).toContain(
-      `answered 503 with body '${TEST_IDLE_MESSAGE}', but 200 was expected`,
-    );
+    expect(result.status).toBe('SUCCEEDED');
+    const answer = (result.output as { smoke: { summary: { hookStatus: string; reason: string } } }).smoke.summary;
+    expect(answer.hookStatus).toBe('FAILED');
+    expect(answer.reason).toContain(`answered 503 with body '${TEST_IDLE_MESSAGE}', but 200 was expected`);
   });
 });

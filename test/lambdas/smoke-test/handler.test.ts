@@ -23,23 +23,44 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-test('passes against a real server', async () => {
-  const summary = await handler({
-    testUrl: baseUrl,
-    smokeTest: { paths: ['/', '/healthz'], bodyPattern: 'colour: green|ok' },
-  });
-  expect(summary.paths.map((p) => [p.path, p.status, p.passed])).toEqual([
+/** The event the lifecycle-hook runner gives the hook at POST_TEST_TRAFFIC_SHIFT (contract/lifecycle-hooks.ts). */
+const hookEvent = (smokeTest?: unknown): unknown => ({
+  stage: 'POST_TEST_TRAFFIC_SHIFT',
+  machine: 'deploy-green',
+  executionArn: 'arn:aws:states:us-east-1:123456789012:execution:deploy-green:x',
+  cluster: 'c',
+  service: 's',
+  invocation: 1,
+  testUrl: baseUrl,
+  input: { cluster: 'c', service: 's', ...(smokeTest !== undefined && { smokeTest }) },
+});
+
+test('passes against a real server: SUCCEEDED, with what it checked as hookDetails', async () => {
+  const answer = await handler(hookEvent({ paths: ['/', '/healthz'], bodyPattern: 'colour: green|ok' }));
+  expect(answer.hookStatus).toBe('SUCCEEDED');
+  expect(answer.hookDetails?.paths.map((p) => [p.path, p.status, p.passed])).toEqual([
     ['/', 200, true],
     ['/healthz', 200, true],
   ]);
 });
 
-test('fails with the real status and body', async () => {
-  await expect(handler({ testUrl: baseUrl, smokeTest: { paths: ['/missing'], attempts: 1 } })).rejects.toMatchObject({
-    name: 'BlueGreen.SmokeTestFailed',
-    message: expect.stringMatching(
+test('an input without smokeTest has nothing to check: SUCCEEDED without a request', async () => {
+  await expect(handler(hookEvent())).resolves.toMatchObject({ hookStatus: 'SUCCEEDED' });
+});
+
+test('fails with the real status and body: FAILED, the reason naming the path', async () => {
+  await expect(handler(hookEvent({ paths: ['/missing'], attempts: 1 }))).resolves.toMatchObject({
+    hookStatus: 'FAILED',
+    reason: expect.stringMatching(
       /Smoke test of \/missing .*answered 404 with body 'Not found', but 200 was expected/,
     ) as unknown,
+  });
+});
+
+test('an invalid smokeTest block is FAILED, naming the field', async () => {
+  await expect(handler(hookEvent({ paths: ['no-slash'] }))).resolves.toMatchObject({
+    hookStatus: 'FAILED',
+    reason: expect.stringMatching(/paths/) as unknown,
   });
 });
 
@@ -53,7 +74,8 @@ test('a request that gets no answer in time is rejected', async () => {
 
 test('stops before the Lambda deadline from the context', async () => {
   const context = { getRemainingTimeInMillis: () => 3500 };
-  await expect(
-    handler({ testUrl: baseUrl, smokeTest: { paths: ['/missing'], attempts: 5 } }, context),
-  ).rejects.toMatchObject({ message: expect.stringMatching(/ran out of time after 0 tries/) as unknown });
+  await expect(handler(hookEvent({ paths: ['/missing'], attempts: 5 }), context)).resolves.toMatchObject({
+    hookStatus: 'FAILED',
+    reason: expect.stringMatching(/ran out of time after 0 tries/) as unknown,
+  });
 });

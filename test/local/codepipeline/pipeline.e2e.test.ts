@@ -30,6 +30,7 @@ import {
   type PipelineRoles,
   controllerResourcesRole,
   greenWatchRole,
+  lifecycleHooksRole,
   type RolePolicies,
   type RuleTargetRole,
   type StateMachineRole,
@@ -412,7 +413,9 @@ describe('least privilege of the pipeline and rule roles, on the runs above', ()
     );
     // swap's green watch function signs its own calls during the pipeline's swap: judged too.
     const watchRole = greenWatchRole(stackTemplate(), { resources: stack.deployed.resources, ...scope });
-    const { violations, otherPrincipals, authorized } = check([...judged, controllerRole, watchRole]);
+    // The lifecycle-hook runner signs its Lambda Invoke of the hooks (the built-in smoke test): judged too.
+    const hooksRole = lifecycleHooksRole(stackTemplate(), { resources: stack.deployed.resources, ...scope });
+    const { violations, otherPrincipals, authorized } = check([...judged, controllerRole, watchRole, hooksRole]);
     expect(violations.map((v) => v.message)).toEqual([]);
     expect(otherPrincipals).toEqual([]);
     const denied = stack.aws.server.callLog

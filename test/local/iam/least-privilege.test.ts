@@ -20,6 +20,7 @@ import { AuthorizationRecord, localResourceTags } from '../../../local/iam/resou
 import {
   controllerResourcesRole,
   greenWatchRole,
+  lifecycleHooksRole,
   stateMachineRoles,
   type StateMachineRole,
 } from '../../../local/iam/template-policies';
@@ -321,7 +322,9 @@ describe('least privilege of every state machine role', () => {
     const controller = controllerResourcesRole(stackTemplate(), { resources: stack.deployed.resources, ...scope });
     // swap's green watch function signs its own calls (the record, green's target health, SendTaskFailure): judged too.
     const watch = greenWatchRole(stackTemplate(), { resources: stack.deployed.resources, ...scope });
-    const checked = checkCalls(calls, [...roles, controller, watch], scope, executions(), undefined, {
+    // The lifecycle-hook runner signs its Lambda Invoke of the hooks (the built-in smoke test): judged too.
+    const hooks = lifecycleHooksRole(stackTemplate(), { resources: stack.deployed.resources, ...scope });
+    const checked = checkCalls(calls, [...roles, controller, watch, hooks], scope, executions(), undefined, {
       authorizationsOf: record.of,
     });
     expect(checked.violations.map((v) => v.message)).toEqual([]);

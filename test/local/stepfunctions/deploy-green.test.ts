@@ -11,6 +11,7 @@ import { createStepFunctionsService, type StepFunctionsService } from '../../../
 import { startFakeAwsEndpoint, type FakeAwsEndpoint } from './fake-aws-endpoint';
 import { createMachine, eventTypes, ROLE, runToEnd } from './harness';
 import { handler as validateInputHandler } from '../../../lambdas/validate-input/handler';
+import { createHandler as createLifecycleHooksHandler } from '../../../lambdas/lifecycle-hooks/handler';
 
 const shipped = path.join(__dirname, '../../../state-machines/deploy-green.asl.json');
 const placeholders: Record<string, string> = {
@@ -41,8 +42,12 @@ beforeEach(async () => {
     region: 'us-east-1',
     accountId: '123456789012',
     endpoint: () => aws.url,
-    // The shipped definition validates its input with the real validate-input function first.
-    lambdas: { 'local-ValidateInputFunctionArn': validateInputHandler as (event: unknown) => Promise<unknown> },
+    // The shipped definition validates its input with the real validate-input function first,
+    // and runs each stage's lifecycle hooks through the real runner, here configured with none.
+    lambdas: {
+      'local-ValidateInputFunctionArn': validateInputHandler as (event: unknown) => Promise<unknown>,
+      'local-LifecycleHooksFunctionArn': createLifecycleHooksHandler({ variables: {} }),
+    },
   });
 });
 
