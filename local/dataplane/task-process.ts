@@ -40,6 +40,7 @@ export async function launchTask(spec: TaskLaunchSpec, clock: Clock): Promise<Lo
         flapWallMs: clock.wallMs(imageSpec.flapSeconds ?? 0),
         errorPercent: imageSpec.errorPercent ?? 0,
         latencyWallMs: clock.wallMs(imageSpec.latencySeconds ?? 0),
+        latencySeconds: imageSpec.latencySeconds ?? 0,
         templatePath: PAGE_TEMPLATE,
         host: TASK_HOST,
       }),

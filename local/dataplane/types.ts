@@ -135,6 +135,19 @@ export interface ListenerRequestOutcome {
   readonly from: 'target' | 'elb';
   /** `target` only: wall milliseconds from sending the request to the target until its response headers. */
   readonly targetResponseWallMs?: number;
+  /**
+   * `target` only, when the target declared one (listener/emulated-delay.ts): the part of that time it spent waiting
+   * on the emulated clock on purpose. Absent: the whole answer time was the target's and the host's own work.
+   */
+  readonly targetEmulatedDelay?: TargetEmulatedDelay;
+}
+
+/** A deliberate wait on the emulated clock inside a target's answer (a demo image's slow request). */
+export interface TargetEmulatedDelay {
+  /** Emulated seconds the target waited. */
+  readonly seconds: number;
+  /** The wall milliseconds that wait is on the target's clock (emulated seconds × time scale), not timer lateness. */
+  readonly wallMs: number;
 }
 
 export interface ListenerOptions {

@@ -1,10 +1,12 @@
 /**
  * Forwards one client request to one target over a shared keep-alive agent, as an ALB node does: hop-by-hop headers
- * are dropped, X-Forwarded-* are added, and a target that cannot be reached gives 502.
+ * are dropped, X-Forwarded-* are added, and a target that cannot be reached gives 502. A target's
+ * X-Local-Emulated-Delay (emulated-delay.ts) is taken out of its answer and passed to `observe` for the metrics.
  */
 import http from 'http';
 import { sendAlbError } from './alb-responses';
-import type { RouteTarget } from '../types';
+import { takeEmulatedDelay } from './emulated-delay';
+import type { RouteTarget, TargetEmulatedDelay } from '../types';
 
 /** RFC 9110 hop-by-hop headers: they describe one connection and must not be forwarded. */
 const HOP_BY_HOP = new Set([
@@ -23,11 +25,15 @@ export interface ProxyContext {
   readonly agent: http.Agent;
   /** The listener's port, for X-Forwarded-Port. */
   readonly listenerPort: number;
-  /** Told once what answered: the target (with the wall time to its response headers) or the ALB itself (502). */
+  /**
+   * Told once what answered: the target (with the wall time to its response headers and any emulated delay it
+   * declared) or the ALB itself (502).
+   */
   readonly observe?: (outcome: {
     readonly statusCode: number;
     readonly from: 'target' | 'elb';
     readonly targetResponseWallMs?: number;
+    readonly targetEmulatedDelay?: TargetEmulatedDelay;
   }) => void;
 }
 
@@ -53,12 +59,17 @@ export function proxyRequest(
       agent: context.agent,
     });
     upstream.on('response', (upstreamRes) => {
+      const targetResponseWallMs = performance.now() - sentAt;
+      const responseHeaders = withoutHopByHop(upstreamRes.headers);
+      // The target's report of its emulated wait is for the metrics only: the client never sees it.
+      const targetEmulatedDelay = takeEmulatedDelay(responseHeaders);
       context.observe?.({
         statusCode: upstreamRes.statusCode ?? 502,
         from: 'target',
-        targetResponseWallMs: performance.now() - sentAt,
+        targetResponseWallMs,
+        ...(targetEmulatedDelay !== undefined && { targetEmulatedDelay }),
       });
-      res.writeHead(upstreamRes.statusCode ?? 502, withoutHopByHop(upstreamRes.headers));
+      res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders);
       upstreamRes.pipe(res);
       upstreamRes.on('error', () => res.destroy());
     });

@@ -18,6 +18,7 @@
  * @property {number} [flapWallMs]    flapping: wall milliseconds of each passing and each failing /healthz period
  * @property {number} [errorPercent]  production-errors: percent of production page requests that answer 500
  * @property {number} [latencyWallMs] production-slow: wall milliseconds of every 20th production page request
+ * @property {number} [latencySeconds] production-slow: the same delay in emulated seconds (reported, see below)
  * @property {string} templatePath   demo-app/index.html
  * @property {string} host
  */
@@ -64,6 +65,13 @@ function healthStatus() {
 
 let stopping = false;
 
+/**
+ * Set on an answer this server delayed on purpose on the emulated clock: `<emulated seconds>; wall-ms=<wall ms>`.
+ * The listener's proxy takes it out (clients never see it) and local CloudWatch counts that part of the answer time
+ * in emulated seconds and the rest as wall time, unscaled. Kept in step with local/dataplane/listener/emulated-delay.ts.
+ */
+const EMULATED_DELAY_HEADER = 'X-Local-Emulated-Delay';
+
 /** The ALB forwards production traffic from listener port 80; health checks and the test listener are not it. */
 const PRODUCTION_PORT = '80';
 /** Production page requests seen so far; the misbehaving images act on an even share of them. */
@@ -82,7 +90,7 @@ function inShare(percent) {
 /**
  * The misbehaviour of this request, if it is a production page request of a misbehaving image.
  * @param {import('http').IncomingMessage} req
- * @returns {{ kind: 'error' } | { kind: 'slow', ms: number } | undefined}
+ * @returns {{ kind: 'error' } | { kind: 'slow', ms: number, seconds: number } | undefined}
  */
 function misbehaviour(req) {
   if (config.behaviour !== 'production-errors' && config.behaviour !== 'production-slow') return undefined;
@@ -90,7 +98,7 @@ function misbehaviour(req) {
   productionRequests += 1;
   if (config.behaviour === 'production-errors')
     return inShare(config.errorPercent ?? 0) ? { kind: 'error' } : undefined;
-  return inShare(5) ? { kind: 'slow', ms: config.latencyWallMs ?? 0 } : undefined;
+  return inShare(5) ? { kind: 'slow', ms: config.latencyWallMs ?? 0, seconds: config.latencySeconds ?? 0 } : undefined;
 }
 
 /**
@@ -117,6 +125,7 @@ const server = http.createServer((req, res) => {
       res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('internal error (production only)\n');
     } else if (odd?.kind === 'slow') {
+      res.setHeader(EMULATED_DELAY_HEADER, `${odd.seconds}; wall-ms=${odd.ms}`);
       setTimeout(() => servePage(req, res), odd.ms);
     } else {
       servePage(req, res);

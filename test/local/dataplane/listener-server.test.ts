@@ -143,6 +143,29 @@ describe('startListener', () => {
     ]);
   });
 
+  it("passes a target's declared emulated delay to the report and never to the client", async () => {
+    const slow = await target('slow');
+    slow.responseHeaders = { 'X-Local-Emulated-Delay': '1.5; wall-ms=30' };
+    const outcomes: ListenerRequestOutcome[] = [];
+    const listener = await listen(() => forward({ weight: 1, targets: [routeTo(slow)] }), {
+      onRequest: (o) => outcomes.push(o),
+    });
+    const response = await get(listener.port, '/');
+    expect(response.headers['x-local-emulated-delay']).toBeUndefined();
+    expect(response.headers['x-served-by']).toBe('slow');
+    slow.responseHeaders = {};
+    await get(listener.port, '/');
+    expect(outcomes).toEqual([
+      {
+        statusCode: 200,
+        from: 'target',
+        targetResponseWallMs: expect.any(Number) as number,
+        targetEmulatedDelay: { seconds: 1.5, wallMs: 30 },
+      },
+      { statusCode: 200, from: 'target', targetResponseWallMs: expect.any(Number) as number },
+    ]);
+  });
+
   it('round-robins over healthy targets and never sends to an unhealthy one while a healthy one exists', async () => {
     const [a, b, sick] = [await target('a'), await target('b'), await target('sick')];
     const listener = await listen(() =>

@@ -21,12 +21,12 @@ async function start(image: string): Promise<LocalTaskProcess> {
   return task;
 }
 
-/** One GET; resolves with the status and the wall milliseconds until the answer's headers. */
+/** One GET; resolves with the status, the wall milliseconds until the answer's headers and its declared delay. */
 function request(
   task: LocalTaskProcess,
   path: string,
   forwardedPort?: string,
-): Promise<{ status: number; ms: number }> {
+): Promise<{ status: number; ms: number; delay?: string }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.get(
@@ -38,8 +38,9 @@ function request(
       },
       (res) => {
         const ms = performance.now() - started;
+        const delay = res.headers['x-local-emulated-delay'];
         res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms, ...(typeof delay === 'string' && { delay }) }));
       },
     );
     req.on('error', reject);
@@ -75,8 +76,13 @@ describe('slow-production', () => {
   it('delays every 20th production page request by latency-N emulated milliseconds; other traffic does not count', async () => {
     const task = await start('local/slow-production:green-latency-2000');
     const slowWallMs = clock.wallMs(2);
-    const production: number[] = [];
-    for (let i = 0; i < 40; i++) production.push((await request(task, '/', '80')).ms);
+    const answers = [];
+    for (let i = 0; i < 40; i++) answers.push(await request(task, '/', '80'));
+    const production = answers.map((answer) => answer.ms);
+    // The slow ones say how long they waited on the emulated clock and what that was in wall time (the listener takes
+    // this out and local CloudWatch counts it in emulated seconds); the others declare no delay.
+    expect(answers.map((answer, i) => (answer.delay === undefined ? 0 : i + 1)).filter((n) => n > 0)).toEqual([20, 40]);
+    expect(answers[19]?.delay).toBe(`2; wall-ms=${slowWallMs}`);
     // The 20th and 40th took at least the latency; 38 others answered at once (no request is made faster than that).
     expect(production[19]).toBeGreaterThanOrEqual(slowWallMs - 1);
     expect(production[39]).toBeGreaterThanOrEqual(slowWallMs - 1);

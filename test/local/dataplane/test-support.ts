@@ -7,6 +7,8 @@ export interface ControlledServer {
   status: number;
   /** Wall ms to wait before answering, to provoke timeouts. */
   delayMs: number;
+  /** Extra headers every answer carries. */
+  responseHeaders: Record<string, string>;
   readonly requests: string[];
   /** Status of every answer, in order: lets tests count consecutive passes/failures of health checks. */
   readonly answers: number[];
@@ -18,7 +20,7 @@ export interface ControlledServer {
 }
 
 export async function startControlledServer(name = 'server'): Promise<ControlledServer> {
-  const state = { status: 200, delayMs: 0 };
+  const state = { status: 200, delayMs: 0, responseHeaders: {} as Record<string, string> };
   const requests: string[] = [];
   const answers: number[] = [];
   const headers: http.IncomingHttpHeaders[] = [];
@@ -28,7 +30,7 @@ export async function startControlledServer(name = 'server'): Promise<Controlled
     headers.push(req.headers);
     const answer = (): void => {
       answers.push(state.status);
-      res.writeHead(state.status, { 'Content-Type': 'text/plain', 'X-Served-By': name });
+      res.writeHead(state.status, { 'Content-Type': 'text/plain', 'X-Served-By': name, ...state.responseHeaders });
       res.end(name);
     };
     if (state.delayMs > 0) setTimeout(answer, state.delayMs);
@@ -52,6 +54,12 @@ export async function startControlledServer(name = 'server'): Promise<Controlled
     },
     set delayMs(value: number) {
       state.delayMs = value;
+    },
+    get responseHeaders() {
+      return state.responseHeaders;
+    },
+    set responseHeaders(value: Record<string, string>) {
+      state.responseHeaders = value;
     },
     requests,
     answers,
