@@ -61,6 +61,23 @@ export function albHostCounts(state: Elbv2State): TargetGroupHostCount[] {
   });
 }
 
+/**
+ * TargetResponseTime of one answer, in seconds: the emulated delay the target declared (a demo image's slow request
+ * waits on the emulated clock), plus the rest of the wall time from sending the request to the response headers,
+ * taken as it is, not divided by the time scale. That rest is the host's own work (Node, HTTP, an event loop
+ * shared with the whole emulator), which real targets on AWS would spend in real time too; scaling it would make a
+ * few milliseconds of a busy 2-core machine read as seconds at a fast clock. Never less than the declared delay, so a
+ * target that is slow on the emulated clock always reads at least as slow as it is.
+ */
+export function targetResponseSeconds(
+  outcome: Pick<ListenerRequestOutcome, 'targetResponseWallMs' | 'targetEmulatedDelay'>,
+): number | undefined {
+  if (outcome.targetResponseWallMs === undefined) return undefined;
+  const delay = outcome.targetEmulatedDelay;
+  const hostMs = Math.max(0, outcome.targetResponseWallMs - (delay?.wallMs ?? 0));
+  return (delay?.seconds ?? 0) + hostMs / 1000;
+}
+
 /** The data plane with every listener reporting its requests to `record`. */
 export function withListenerMetrics(
   dataPlane: Elbv2DataPlane,
@@ -112,11 +129,8 @@ export class AlbMetrics {
     if (tg !== undefined) this.add('RequestCount', perTarget, 1, 'Count');
     if (outcome.from === 'target') {
       if (klass >= 2 && klass <= 5) this.add(`HTTPCode_Target_${klass}XX_Count`, perTarget, 1, 'Count');
-      if (outcome.targetResponseWallMs !== undefined) {
-        // Wall time scaled back to emulated seconds, so a target that is slow in emulated time is slow here too.
-        const seconds = outcome.targetResponseWallMs / 1000 / this.clock.timeScale;
-        this.add('TargetResponseTime', perTarget, seconds, 'Seconds');
-      }
+      const seconds = targetResponseSeconds(outcome);
+      if (seconds !== undefined) this.add('TargetResponseTime', perTarget, seconds, 'Seconds');
     } else if (klass === 4 || klass === 5) {
       this.add(`HTTPCode_ELB_${klass}XX_Count`, lbOnly, 1, 'Count');
     }

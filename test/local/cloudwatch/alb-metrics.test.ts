@@ -2,7 +2,8 @@
  * AWS/ApplicationELB metrics counted from real requests through a real ELBv2 listener to real task processes (the
  * misbehaving demo images), read back with GetMetricStatistics; and alarms on them, scoped by the TargetGroup
  * dimension, going OK -> ALARM -> OK under production traffic while test-listener traffic never trips them.
- * Emulated time runs 50x faster: a 60-second period lasts 1.2 s.
+ * Emulated time runs 50x faster: a 60-second period lasts 1.2 s. A slow host is simulated deterministically by
+ * keeping this process's event loop (which runs the listeners) busy right after a listener forwards a request.
  */
 import {
   CloudWatchClient,
@@ -25,9 +26,16 @@ import { createClock } from '../../../local/aws/clock';
 import { localClientConfig } from '../../../local/aws/client-config';
 import { LocalNetwork } from '../../../local/aws/network';
 import { startLocalAws, type LocalAws } from '../../../local/aws/server';
-import { albHostCounts, withListenerMetrics } from '../../../local/cloudwatch/alb-metrics';
+import {
+  AlbMetrics,
+  albHostCounts,
+  targetResponseSeconds,
+  withListenerMetrics,
+} from '../../../local/cloudwatch/alb-metrics';
 import { createCloudWatchService, type LocalCloudWatch } from '../../../local/cloudwatch/service';
+import { CloudWatchStore } from '../../../local/cloudwatch/store';
 import { launchTask, type LocalTaskProcess } from '../../../local/dataplane/task-process';
+import type { Elbv2DataPlane } from '../../../local/elbv2/data-plane';
 import { localDataPlane } from '../../../local/elbv2/local-data-plane';
 import { createElbv2Service, type Elbv2Service } from '../../../local/elbv2/service';
 import type { LocalEvent } from '../../../local/events/event-bus';
@@ -43,6 +51,35 @@ let server: LocalAws;
 let cw: CloudWatchClient;
 let elb: ElasticLoadBalancingV2Client;
 
+/**
+ * Wall ms this process's event loop is kept busy right after a listener has forwarded a request (0: never), as when
+ * the emulator shares a starved machine: the target's answer waits that long before the listener can read it.
+ */
+let hostOverheadMs = 0;
+
+function busyFor(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // The host is busy elsewhere.
+  }
+}
+
+/** The data plane with each listener's routing followed by `hostOverheadMs` of blocked event loop. */
+const slowHost = (dataPlane: Elbv2DataPlane): Elbv2DataPlane => ({
+  ...dataPlane,
+  startListener: (options) =>
+    dataPlane.startListener({
+      ...options,
+      route: (request) => {
+        const decision = options.route(request);
+        // Runs once the listener has sent the request on (the proxy takes its start time synchronously after routing).
+        const overhead = hostOverheadMs;
+        if (overhead > 0) queueMicrotask(() => busyFor(overhead));
+        return decision;
+      },
+    }),
+});
+
 beforeAll(async () => {
   cloudwatch = createCloudWatchService({
     clock,
@@ -57,7 +94,7 @@ beforeAll(async () => {
     region: 'us-east-1',
     accountId: '123456789012',
     listenerPort: () => 0,
-    dataPlane: withListenerMetrics(localDataPlane, (outcome) => cloudwatch.recordListenerRequest(outcome)),
+    dataPlane: withListenerMetrics(slowHost(localDataPlane), (outcome) => cloudwatch.recordListenerRequest(outcome)),
   });
   server = await startLocalAws({ port: 0, services: [elbv2.service, cloudwatch] });
   cw = new CloudWatchClient(localClientConfig(server.endpoint, 'us-east-1'));
@@ -165,6 +202,20 @@ async function send(port: number, count: number, path = '/'): Promise<number[]> 
   return statuses;
 }
 
+/**
+ * `count` GETs one after another; the longest client round trip in wall seconds. A target's answer time lies within
+ * the round trip of its request, so that bounds every TargetResponseTime read as wall time whatever the machine's speed.
+ */
+async function longestRoundTrip(port: number, count: number): Promise<number> {
+  let longest = 0;
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    expect(await get(port)).toBe(200);
+    longest = Math.max(longest, (performance.now() - started) / 1000);
+  }
+  return longest;
+}
+
 const asDimensions = (values: Record<string, string>): Dimension[] =>
   Object.entries(values).map(([Name, Value]) => ({ Name, Value }));
 
@@ -255,11 +306,90 @@ describe('metrics from real requests', () => {
   it("reads slow-production's production p99 above 1 s while its fastest requests stay well below", async () => {
     const alb = await albWith('latency', 'local/slow-production:green-latency-1500');
     const since = clock.now();
-    await send(alb.production, 40);
+    const longest = await longestRoundTrip(alb.production, 40);
     const p99 = await statistic('TargetResponseTime', alb.dimensions, since, { ExtendedStatistics: ['p99'] });
+    // The two slow requests read their 1.5 emulated seconds, plus at most the host's own time (unscaled).
     expect(p99.max).toBeGreaterThanOrEqual(1.5);
+    expect(p99.max).toBeLessThanOrEqual(1.5 + longest);
     const fastest = await statistic('TargetResponseTime', alb.dimensions, since, { Statistics: ['Minimum'] });
     expect(fastest.min).toBeLessThan(1.5);
+  });
+});
+
+describe('TargetResponseTime on a slow host', () => {
+  afterEach(() => {
+    hostOverheadMs = 0;
+  });
+
+  it('is the emulated delay the target declared plus the rest of the wall time, unscaled', () => {
+    const fast = createClock(0.05);
+    const store = new CloudWatchStore({ region: 'us-east-1', accountId: '123456789012' }, () => fast.now());
+    const metrics = new AlbMetrics(store, fast);
+    const outcome = {
+      listenerId:
+        'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2',
+      groupId: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/green/73e2d6bc24d8a067',
+      statusCode: 200,
+      from: 'target',
+    } as const;
+    // 40 wall ms of host work: 0.04 s, where dividing by the time scale would have read 0.8 s.
+    metrics.record({ ...outcome, targetResponseWallMs: 40 });
+    // A 1.5 s emulated wait (75 wall ms at 0.05) and 15 ms of host work around it.
+    metrics.record({ ...outcome, targetResponseWallMs: 90, targetEmulatedDelay: { seconds: 1.5, wallMs: 75 } });
+    // The timer fired a little early: never less than the declared delay.
+    metrics.record({ ...outcome, targetResponseWallMs: 74, targetEmulatedDelay: { seconds: 1.5, wallMs: 75 } });
+    const values = store
+      .samples(
+        'AWS/ApplicationELB',
+        'TargetResponseTime',
+        [
+          { Name: 'LoadBalancer', Value: 'app/web/50dc6c495c0c9188' },
+          { Name: 'TargetGroup', Value: 'targetgroup/green/73e2d6bc24d8a067' },
+        ],
+        0,
+        Infinity,
+      )
+      .map((sample) => sample.values?.[0] ?? NaN);
+    expect(values).toHaveLength(3);
+    expect(values[0]).toBeCloseTo(0.04, 9);
+    expect(values[1]).toBeCloseTo(1.515, 9);
+    expect(values[2]).toBe(1.5);
+    // The same rule for any clock: a time scale of 1 or 0.01 reads the same.
+    expect(targetResponseSeconds({ targetResponseWallMs: 40 })).toBeCloseTo(0.04, 9);
+    expect(targetResponseSeconds({})).toBeUndefined();
+  });
+
+  it("a healthy image reads the host's overhead as the wall time it took, not multiplied by 1 / time scale", async () => {
+    const alb = await albWith('busy-host', 'local/demo-app:green');
+    const since = clock.now();
+    hostOverheadMs = 60;
+    const longest = await longestRoundTrip(alb.production, 10);
+    hostOverheadMs = 0;
+    const times = await statistic('TargetResponseTime', alb.dimensions, since, {
+      Statistics: ['SampleCount', 'Minimum', 'Maximum'],
+    });
+    expect(times.count).toBe(10);
+    // The host's overhead is counted (never hidden)...
+    expect(times.min).toBeGreaterThanOrEqual(0.06);
+    // ...as wall time: within the client's own round trip. Divided by the time scale (0.02) it would be 3 s or more.
+    expect(times.max).toBeLessThanOrEqual(longest);
+  });
+
+  it('the slow image still reads its emulated delay, plus the overhead unscaled', async () => {
+    const alb = await albWith('busy-slow', 'local/slow-production:green-latency-1500');
+    const since = clock.now();
+    hostOverheadMs = 60;
+    const longest = await longestRoundTrip(alb.production, 20);
+    hostOverheadMs = 0;
+    const times = await statistic('TargetResponseTime', alb.dimensions, since, {
+      Statistics: ['SampleCount', 'Minimum', 'Maximum'],
+    });
+    expect(times.count).toBe(20);
+    expect(times.min).toBeGreaterThanOrEqual(0.06);
+    expect(times.min).toBeLessThanOrEqual(longest);
+    // The 20th request waited 1.5 emulated seconds (30 wall ms, inside the 60 ms the host was busy).
+    expect(times.max).toBeGreaterThanOrEqual(1.5);
+    expect(times.max).toBeLessThanOrEqual(1.5 + longest);
   });
 });
 
@@ -335,6 +465,35 @@ describe('alarms on production metrics', () => {
         ],
       },
     });
+  });
+
+  it('a p99 latency alarm (> 1 s, as the built-in one) trips on the slow image even with the host fast', async () => {
+    const alb = await albWith('slow-p99', 'local/slow-production:green-latency-1500');
+    const name = 'slow-p99';
+    await cw.send(
+      new PutMetricAlarmCommand({
+        AlarmName: name,
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'TargetResponseTime',
+        Dimensions: asDimensions(alb.dimensions),
+        ExtendedStatistic: 'p99',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      }),
+    );
+    // Every 20th production request waits 1.5 emulated s: each minute with 20 or more requests has a p99 of 1.5 s.
+    await waitFor(
+      clock,
+      async () => {
+        await send(alb.production, 20);
+        return alarmState(cw, name);
+      },
+      (s) => s === 'ALARM',
+      { withinSeconds: 300, what: 'ALARM on the slow image' },
+    );
   });
 
   it('a HealthyHostCount alarm reads the sampled target health: OK while the target is healthy, ALARM once it is not', async () => {
