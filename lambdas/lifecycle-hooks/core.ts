@@ -42,12 +42,30 @@ export function readHookConfigs(text: string | undefined): readonly HookConfig[]
   return parsed.data;
 }
 
+/**
+ * The runner's own part of the progress it hands the machine (opaque to the ASL and to hooks): Invokes of the current
+ * Lambda hook that got no answer in a row (throttled, Lambda's own 5xx, no response), and the last one's error.
+ */
+export interface RunnerProgress extends HookProgress {
+  readonly unanswered?: number;
+  readonly lastUnanswered?: string;
+}
+
+/** The progress once the hook answered: no Invoke in a row went unanswered. */
+export function answeredProgress(progress: RunnerProgress): HookProgress {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- dropped on purpose
+  const { unanswered, lastUnanswered, ...answered } = progress;
+  return answered;
+}
+
 const progressSchema = z.object({
   index: z.number().int().nonnegative(),
   invocation: z.number().int().positive(),
   startedAt: z.string(),
   hookDetails: z.unknown().optional(),
   executionArn: z.string().optional(),
+  unanswered: z.number().int().positive().optional(),
+  lastUnanswered: z.string().optional(),
 });
 
 const requestSchema = z.object({
@@ -60,12 +78,12 @@ const requestSchema = z.object({
   succeeded: z.array(z.string()).optional(),
 });
 
-export function readRunRequest(event: unknown): HookRunRequest {
+export function readRunRequest(event: unknown): HookRunRequest & { readonly progress?: RunnerProgress } {
   const parsed = requestSchema.safeParse(event);
   if (!parsed.success) {
     throw new Error(`lifecycle-hooks: not a request as the state machines send it: ${parsed.error.message}`);
   }
-  return parsed.data as HookRunRequest;
+  return parsed.data as HookRunRequest & { readonly progress?: RunnerProgress };
 }
 
 const responseSchema = z.object({
@@ -149,8 +167,101 @@ export const inProgress = (delay: number, progress: HookProgress, names: readonl
   succeeded: names,
 });
 
-/** The message of a hook still answering IN_PROGRESS at its timeout. */
-export const timedOut = (hook: HookConfig, progress: HookProgress): string =>
+/** The message of a hook still answering IN_PROGRESS (or not answering at all) at its timeout. */
+export const timedOut = (hook: HookConfig, progress: RunnerProgress): string =>
   `it did not answer SUCCEEDED within its timeout of ${hook.timeoutSeconds} s (${progress.invocation - 1} call${
     progress.invocation === 2 ? '' : 's'
-  } answered IN_PROGRESS)`;
+  } answered IN_PROGRESS${
+    progress.unanswered === undefined
+      ? ''
+      : `; the last ${progress.unanswered === 1 ? 'Invoke' : `${progress.unanswered} Invokes`} got no answer: ${
+          progress.lastUnanswered ?? 'unknown error'
+        }`
+  })`;
+
+/**
+ * Lambda Invoke errors that mean "not now" rather than "not ever": the request throughput limit (429), Lambda's own
+ * internal error (500), and the function not ready yet (a VPC connection being re-established, an update or a
+ * SnapStart initialization in progress, EC2 throttling Lambda while it sets the function up). The other modelled
+ * errors are the caller's or the function's configuration (not found, access denied, payload, KMS, subnets, …), which
+ * no wait fixes.
+ */
+const TRANSIENT_INVOKE_ERRORS = new Set([
+  'TooManyRequestsException',
+  'ServiceException',
+  'ResourceNotReadyException',
+  'ResourceConflictException',
+  'SnapStartNotReadyException',
+  'EC2ThrottledException',
+]);
+/** Node's and the SDK's names for a request that got no response (timeouts, resets, unreachable). */
+const NO_RESPONSE = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+]);
+
+/** How the runner reads an error of a hook's Invoke. */
+export type InvokeErrorVerdict =
+  /** Call again later, after `retryAfterSeconds` when Lambda said (TooManyRequestsException's Retry-After). */
+  | { readonly kind: 'transient'; readonly description: string; readonly retryAfterSeconds?: number }
+  /** Lambda refused the Invoke for good: the hook fails. */
+  | { readonly kind: 'refused'; readonly description: string }
+  /** Not an answer of Lambda's API (a bug): the runner fails. */
+  | { readonly kind: 'unknown' };
+
+/**
+ * Whether an Invoke error is worth waiting out. `modelled` says the SDK parsed it as one of Lambda's modelled errors
+ * (any other answer of Lambda's API is the SDK's generic service exception, judged by its HTTP status: 5xx waits).
+ */
+export function invokeErrorVerdict(error: unknown, modelled: (error: unknown) => boolean): InvokeErrorVerdict {
+  if (!(error instanceof Error)) return { kind: 'unknown' };
+  const meta = error as Error & {
+    readonly $metadata?: { readonly httpStatusCode?: number };
+    readonly Message?: unknown;
+    readonly code?: unknown;
+    readonly retryAfterSeconds?: unknown;
+  };
+  const status = meta.$metadata?.httpStatusCode;
+  // Lambda's shapes carry the message as `Message` or `message`; the SDK copies it to the error's message.
+  const message = error.message || String(meta.Message ?? '');
+  const description = `${error.name}${status === undefined ? '' : ` (HTTP ${status})`}: ${message}`;
+  if (status !== undefined) {
+    const transient = status === 429 || TRANSIENT_INVOKE_ERRORS.has(error.name) || (!modelled(error) && status >= 500);
+    if (!transient) return { kind: 'refused', description };
+    const retryAfter = Number(meta.retryAfterSeconds);
+    return {
+      kind: 'transient',
+      description,
+      ...(meta.retryAfterSeconds !== undefined && Number.isFinite(retryAfter) && { retryAfterSeconds: retryAfter }),
+    };
+  }
+  const code = typeof meta.code === 'string' ? meta.code : error.name;
+  return NO_RESPONSE.has(code) || NO_RESPONSE.has(error.name)
+    ? { kind: 'transient', description: `no response (${code}: ${error.message})` }
+    : { kind: 'unknown' };
+}
+
+/** The longest wait between Invokes that got no answer. */
+export const MAX_UNANSWERED_DELAY_SECONDS = 300;
+
+/**
+ * Seconds until the next Invoke after `unanswered` Invokes in a row got no answer: Lambda's Retry-After when it gave
+ * one, else 2, 4, 8, … up to MAX_UNANSWERED_DELAY_SECONDS; never past the hook's timeout (`remainingSeconds`), where
+ * the next call fails the hook.
+ */
+export function unansweredDelay(
+  unanswered: number,
+  retryAfterSeconds: number | undefined,
+  remainingSeconds: number,
+): number {
+  const backOff = retryAfterSeconds ?? 2 ** Math.min(unanswered, 16);
+  const delay = Math.min(MAX_UNANSWERED_DELAY_SECONDS, backOff, Math.ceil(remainingSeconds));
+  return Math.max(MIN_CALLBACK_DELAY_SECONDS, Math.ceil(delay));
+}

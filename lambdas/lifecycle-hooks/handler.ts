@@ -3,10 +3,13 @@
  * invoke it at each stage with a {@link HookRunRequest}; it makes at most one call of one hook (a Lambda Invoke, or a
  * state machine's StartExecution / DescribeExecution) and answers SUCCEEDED (every hook of the stage succeeded),
  * FAILED (with a message naming the hook and why) or IN_PROGRESS (call me again after `callBackDelay` seconds, with
- * `progress`). The waiting is the machine's Wait state, so a hook may take as long as its timeout allows.
+ * `progress`). The waiting is the machine's Wait state, so a hook may take as long as its timeout allows. A Lambda
+ * hook's Invoke that gets no answer for now (throttled, Lambda's own 5xx, no response) is answered IN_PROGRESS too,
+ * with the same progress and a back-off (core.ts unansweredDelay), until the hook's timeout; an Invoke Lambda refuses
+ * for good fails the hook.
  * Environment: LIFECYCLE_HOOKS (the stage's hooks, a JSON array written by infra/lib/constructs/lifecycle-hooks.ts).
  */
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient, LambdaServiceException } from '@aws-sdk/client-lambda';
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
@@ -16,7 +19,11 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { HookConfig, HookProgress, HookRunRequest, HookRunResult } from '../../contract';
 import {
+  answeredProgress,
   callBackDelay,
+  invokeErrorVerdict,
+  unansweredDelay,
+  type RunnerProgress,
   elapsedSeconds,
   failed,
   firstProgress,
@@ -49,24 +56,47 @@ export function createHandler(env: LifecycleHooksEnvironment): (event: unknown) 
     ...(env.region !== undefined && { region: env.region }),
     ...(env.credentials !== undefined && { credentials: env.credentials }),
   };
-  const lambda = new LambdaClient(config);
+  // One attempt per Invoke: a throttled or failed Invoke is retried by the machine (the runner answers IN_PROGRESS and
+  // the machine's Wait backs off, on the clock the hook's timeout runs on), not by the SDK sleeping inside this
+  // function, where a back-off costs Lambda run time and another throttled attempt at once rarely helps.
+  const lambda = new LambdaClient({ ...config, maxAttempts: 1 });
   const sfn = new SFNClient(config);
   const hooks = readHookConfigs(env.variables[HOOKS_VARIABLE]);
 
-  /** One call of a Lambda hook. */
+  /**
+   * One call of a Lambda hook. An Invoke that gets no answer for now (throttled, Lambda's own 5xx, no response, after
+   * the SDK's own retries) is not the hook's answer: the runner answers IN_PROGRESS with the same progress and calls
+   * again after a back-off, until the hook's timeout. An Invoke Lambda refuses for good (the function does not exist,
+   * access denied, …) fails the hook, as its function failing would.
+   */
   async function callFunction(
     hook: HookConfig,
     request: HookRunRequest,
-    progress: HookProgress,
+    progress: RunnerProgress,
     names: readonly string[],
   ): Promise<HookRunResult | 'succeeded'> {
-    const response = await lambda.send(
-      new InvokeCommand({
-        FunctionName: hook.arn,
-        InvocationType: 'RequestResponse',
-        Payload: Buffer.from(JSON.stringify(hookEvent(request, progress))),
-      }),
-    );
+    let response;
+    try {
+      response = await lambda.send(
+        new InvokeCommand({
+          FunctionName: hook.arn,
+          InvocationType: 'RequestResponse',
+          Payload: Buffer.from(JSON.stringify(hookEvent(request, progress))),
+        }),
+      );
+    } catch (error) {
+      const verdict = invokeErrorVerdict(
+        error,
+        (e) => e instanceof LambdaServiceException && e.constructor !== LambdaServiceException,
+      );
+      if (verdict.kind === 'unknown') throw error;
+      if (verdict.kind === 'refused')
+        return failed(hook, `Lambda refused to invoke it (${verdict.description})`, names);
+      const count = (progress.unanswered ?? 0) + 1;
+      const remaining = hook.timeoutSeconds - elapsedSeconds(progress.startedAt, request.now);
+      const next: RunnerProgress = { ...progress, unanswered: count, lastUnanswered: verdict.description };
+      return inProgress(unansweredDelay(count, verdict.retryAfterSeconds, remaining), next, names);
+    }
     const text = response.Payload === undefined ? '' : Buffer.from(response.Payload).toString('utf8');
     let payload: unknown;
     try {
@@ -92,7 +122,7 @@ export function createHandler(env: LifecycleHooksEnvironment): (event: unknown) 
     return inProgress(
       callBackDelay(answer.callBackDelay),
       {
-        ...progress,
+        ...answeredProgress(progress),
         invocation: progress.invocation + 1,
         hookDetails: answer.hookDetails === undefined ? progress.hookDetails : answer.hookDetails,
       },
