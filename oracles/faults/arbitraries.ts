@@ -1,13 +1,19 @@
 /**
- * fast-check arbitraries for fault plans over the deploy-green → swap → clean-up flow: which API calls fail (service,
- * operation, call number, error kind, how many calls in a row) and what green does on the data plane.
+ * fast-check arbitraries for fault plans over the deploy-green → swap → clean-up flow: which API calls fail
+ * (service, operation, call number, error kind, how many calls in a row), what green does on the data plane, what the
+ * lifecycle hooks answer, and the inputs that shape the release (swap's traffic shift, green's size under test).
  */
 import fc from 'fast-check';
-import type { TrafficShift } from '../../contract';
+import { LIFECYCLE_STAGES, type TrafficShift } from '../../contract';
 import type { ApiFault, FaultPlan, GreenBehaviour } from './fault-plan';
+import type { HookBehaviour, HookBehaviours } from './hooks';
 import { API_ERROR_KINDS, type FaultService } from './wire-errors';
 
-/** The operations the three state machines call once a version is live (UpdateService only runs on a first deploy). */
+/**
+ * The operations the three state machines call once a version is live (UpdateService only runs on a first deploy;
+ * UpdateTaskSet only when green was deployed at a reduced size), and the lifecycle-hook runner's Invoke of a hook
+ * function (the built-in smoke test's, or a fault hook's).
+ */
 export const FLOW_OPERATIONS: ReadonlyArray<readonly [FaultService, string]> = [
   ['ECS', 'DescribeServices'],
   ['ECS', 'DescribeTaskDefinition'],
@@ -15,6 +21,7 @@ export const FLOW_OPERATIONS: ReadonlyArray<readonly [FaultService, string]> = [
   ['ECS', 'CreateTaskSet'],
   ['ECS', 'DescribeTaskSets'],
   ['ECS', 'UpdateServicePrimaryTaskSet'],
+  ['ECS', 'UpdateTaskSet'],
   ['ECS', 'DeleteTaskSet'],
   ['Elastic Load Balancing v2', 'DescribeRules'],
   ['Elastic Load Balancing v2', 'CreateRule'],
@@ -24,6 +31,7 @@ export const FLOW_OPERATIONS: ReadonlyArray<readonly [FaultService, string]> = [
   ['Elastic Load Balancing v2', 'ModifyTargetGroupAttributes'],
   ['Elastic Load Balancing v2', 'DescribeTargetHealth'],
   ['Elastic Load Balancing v2', 'DeleteTargetGroup'],
+  ['Lambda', 'Invoke'],
 ];
 
 export const apiFaultArbitrary: fc.Arbitrary<ApiFault> = fc
@@ -90,10 +98,46 @@ export const trafficShiftArbitrary: fc.Arbitrary<TrafficShift | undefined> = fc.
   },
 );
 
+/** A hook that misbehaves: mostly answers FAILED or takes a few calls; otherwise each way a hook can go wrong. */
+export const hookBehaviourArbitrary: fc.Arbitrary<HookBehaviour> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant({ kind: 'fail' as const }) },
+  {
+    weight: 2,
+    arbitrary: fc.integer({ min: 1, max: 3 }).map((calls) => ({ kind: 'in-progress' as const, calls })),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'stall' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'throw' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'bad-answer' as const }) },
+);
+
+/** Mostly every hook succeeds at once (nothing said); sometimes one stage's hook misbehaves. */
+export const hooksArbitrary: fc.Arbitrary<HookBehaviours | undefined> = fc.oneof(
+  { weight: 5, arbitrary: fc.constant(undefined) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({ stage: fc.constantFrom(...LIFECYCLE_STAGES), behaviour: hookBehaviourArbitrary })
+      .map(({ stage, behaviour }): HookBehaviours => ({ [stage]: behaviour })),
+  },
+);
+
+/** Mostly full size under test (the input not given); sometimes a quarter to three quarters. */
+export const testScalePercentArbitrary: fc.Arbitrary<number | undefined> = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.integer({ min: 25, max: 75 }) },
+);
+
 export const faultPlanArbitrary: fc.Arbitrary<FaultPlan> = fc
   .record({
     api: fc.array(apiFaultArbitrary, { minLength: 0, maxLength: 2 }),
     green: greenArbitrary,
     trafficShift: trafficShiftArbitrary,
+    hooks: hooksArbitrary,
+    testScalePercent: testScalePercentArbitrary,
   })
-  .map(({ trafficShift, ...plan }) => ({ ...plan, ...(trafficShift && { trafficShift }) }));
+  .map(({ trafficShift, hooks, testScalePercent, ...plan }): FaultPlan => ({
+    ...plan,
+    ...(trafficShift && { trafficShift }),
+    ...(hooks && { hooks }),
+    ...(testScalePercent !== undefined && { testScalePercent }),
+  }));

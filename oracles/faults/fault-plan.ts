@@ -3,11 +3,13 @@
  *
  * A plan says which API calls fail (by service, operation and call number, with real wire error codes) and what the
  * green version's tasks do on the data plane (an image whose behaviour is crash-on-start, unhealthy, slow-start or
- * flapping; see local/dataplane/images.ts). One injector serves a whole local stack: give it to
- * `startLocalAwsStack({ faults: injector })` once, then `arm(plan)` before each scenario and `disarm()` after it, so a
- * stack can be reused across many property-test cases.
+ * flapping; see local/dataplane/images.ts), what the lifecycle hooks answer (oracles/faults/hooks.ts), and the inputs
+ * that shape a release (swap's traffic shift, green's size under test). One injector serves a whole local stack: give
+ * it to `startLocalAwsStack({ faults: injector })` once, then `arm(plan)` before each scenario and `disarm()` after it,
+ * so a stack can be reused across many property-test cases.
  */
 import type { TrafficShift } from '../../contract';
+import type { HookBehaviours } from './hooks';
 import type { FaultCall, FaultHook, LostResponse } from '../../local/aws/faults';
 import { AwsError } from '../../local/aws/service';
 import {
@@ -68,6 +70,16 @@ export interface FaultPlan {
   readonly green?: GreenBehaviour;
   /** How swap moves production (its `trafficShift` input). @default - the stack's default (all at once) */
   readonly trafficShift?: TrafficShift;
+  /**
+   * deploy-green's `testScalePercent` (1-100): green runs at that share of the service's desired count under test,
+   * and swap scales it to full size before production moves. @default - full size (the input is not given)
+   */
+  readonly testScalePercent?: number;
+  /**
+   * What the fault stack's lifecycle hook at each stage does (oracles/faults/hooks.ts); a stage not named succeeds.
+   * Invoke faults on the hooks' functions are `api` faults of service `Lambda`, operation `Invoke`.
+   */
+  readonly hooks?: HookBehaviours;
 }
 
 /** One fault the injector answered a call with. */
@@ -138,6 +150,11 @@ export class FaultInjector implements FaultHook {
     this.counts.clear();
     this.log.length = 0;
     this.lostLog.length = 0;
+  }
+
+  /** The plan armed now (`{}` when disarmed): what the fault stack's hook functions answer by. */
+  armed(): FaultPlan {
+    return this.plan;
   }
 
   /** No more faults (the log of what was injected is kept until the next arm). */

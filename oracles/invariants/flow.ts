@@ -10,7 +10,18 @@ import { observe, type ServiceView } from '../../harness/demo/observe';
 import { greenImage, type FaultInjector, type FaultPlan, type InjectedFault } from '../faults/fault-plan';
 import { cutoverWindows, excusingWindow, type CutoverWindow } from './cutover';
 import { startProductionMonitor, type ProductionMonitorOptions, type ProductionViolation } from './production-monitor';
-import { expectsTidyState, orphanProblems, truthProblems, type Machine, type TruthOptions } from './state-checks';
+import { FAULT_HOOKS } from '../faults/hooks';
+import {
+  expectsTidyState,
+  hookTruthProblems,
+  orphanProblems,
+  roles,
+  scaleProblems,
+  type TaskSetScales,
+  truthProblems,
+  type Machine,
+  type TruthOptions,
+} from './state-checks';
 
 export interface StepRecord {
   readonly machine: Machine;
@@ -84,6 +95,21 @@ export async function runFlow(stack: LocalStack, options: FlowOptions): Promise<
   const callsBefore = stack.aws.server.callLog.entries().length;
   injector.arm(plan);
   const monitor = startProductionMonitor(stack, { ...options.monitor, injector });
+  // (c) for lifecycle hooks, on a stack deployed with the fault hooks (test/controller/support.ts): what each step
+  // says about its hooks against what they did (a re-run is fault-free: every hook succeeds).
+  const faultHooks = stack.aws.lambda.functions().some((f) => f.name === FAULT_HOOKS[0]?.functionName);
+  const withHookTruth = (step: StepRecord): StepRecord => {
+    if (!faultHooks) return step;
+    const started = step.endedAt - step.wallMs;
+    const untruths = hookTruthProblems(step.machine, step.result, step.states, {
+      ...(!step.rerun && plan.hooks && { hooks: plan.hooks }),
+      invokeFaulted: injector
+        .injected()
+        .some((f) => f.service === 'Lambda' && f.operation === 'Invoke' && f.at >= started && f.at <= step.endedAt),
+      smokeTestMayFail: plan.green?.kind === 'flapping',
+    });
+    return untruths.length === 0 ? step : { ...step, untruths: [...step.untruths, ...untruths] };
+  };
   try {
     for (const machine of options.machines ?? (['deployGreen', 'swap', 'cleanUp'] as const)) {
       const input =
@@ -94,6 +120,7 @@ export async function runFlow(stack: LocalStack, options: FlowOptions): Promise<
               commit: options.commit ?? 'f1a7000',
               healthTimeoutSeconds: options.healthTimeoutSeconds ?? 60,
               ...(options.failFastThreshold !== undefined && { failFastThreshold: options.failFastThreshold }),
+              ...(plan.testScalePercent !== undefined && { testScalePercent: plan.testScalePercent }),
             }
           : machine === 'swap'
             ? {
@@ -104,12 +131,12 @@ export async function runFlow(stack: LocalStack, options: FlowOptions): Promise<
             : stack.service;
       const drainSeconds = options.drainSeconds ?? 300;
       const truth = { greenMayFlap: plan.green?.kind === 'flapping' };
-      let step = await runStep(stack, machine, input, false, drainSeconds, truth);
+      let step = withHookTruth(await runStep(stack, machine, input, false, drainSeconds, truth));
       steps.push(step);
       monitor.checkNow(`after ${machine}`);
       if (step.result.status !== 'SUCCEEDED' && machine === 'cleanUp' && options.rerunFailedCleanUp !== false) {
         injector.disarm();
-        step = await runStep(stack, machine, input, true, drainSeconds, truth);
+        step = withHookTruth(await runStep(stack, machine, input, true, drainSeconds, truth));
         steps.push(step);
         monitor.checkNow(`after ${machine} re-run`);
       }
@@ -183,6 +210,7 @@ async function runStep(
   truth: TruthOptions,
 ): Promise<StepRecord> {
   const before = observe(stack);
+  const scalesBefore = scalesOf(stack);
   const started = Date.now();
   const result = await runToEnd(stack, stack.stateMachines[machine], input);
   const ended = Date.now();
@@ -196,11 +224,22 @@ async function runStep(
     before,
     after,
     orphans: expectsTidyState(machine, result) ? orphanProblems(after) : [],
-    untruths: truthProblems(machine, result, before, after, truth),
+    untruths: [
+      ...truthProblems(machine, result, before, after, truth),
+      ...scaleProblems(machine, result, scalesBefore, scalesOf(stack), roles(after).live),
+    ],
     wallMs: ended - started,
     drainWallMs: Date.now() - ended,
     endedAt: ended,
   };
+}
+
+/** The scale of each of the service's task sets (not DRAINING), by ARN. */
+function scalesOf(stack: LocalStack): TaskSetScales {
+  const service = stack.aws.ecs.services().find((s) => s.name === stack.service.service);
+  return Object.fromEntries(
+    (service?.taskSets ?? []).filter((ts) => ts.status !== 'DRAINING').map((ts) => [ts.arn, ts.scale.value]),
+  );
 }
 
 /** Waits (up to `seconds` emulated seconds) until no task set is DRAINING. */

@@ -11,11 +11,13 @@ import { DeleteTaskSetCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/
 import { localClientConfig } from '../../local/aws/client-config';
 import type { LocalStack } from '../../harness/demo/local-stack';
 import { observe } from '../../harness/demo/observe';
+import type { HookEvent } from '../../contract';
 import { FaultInjector } from '../../oracles/faults/fault-plan';
+import { answerHook, FAULT_HOOKS } from '../../oracles/faults/hooks';
 import { runFlow, type FlowResult } from '../../oracles/invariants/flow';
 import { roles } from '../../oracles/invariants/state-checks';
 import { LOCAL_REGION } from '../../local/local-aws';
-import { startTestStack } from '../support/harness';
+import { faultHooksTemplate, startTestStack } from '../support/harness';
 
 export interface FaultStack {
   readonly stack: LocalStack;
@@ -27,13 +29,41 @@ export interface FaultStack {
   close(): Promise<void>;
 }
 
+export interface FaultStackOptions {
+  /**
+   * Deploy the stack with one Lambda lifecycle hook per stage (oracles/faults/hooks.ts), each answering as the armed
+   * plan's `hooks` says for its stage (SUCCEEDED when it says nothing, or when no plan is armed). Without them the
+   * stack has only the built-in smoke test at POST_TEST_TRAFFIC_SHIFT, and a plan's `hooks` has no effect. The
+   * hooked stack's template is synthesized once per jest run, on first use (test/support/harness.ts).
+   * @default false
+   */
+  readonly hooks?: boolean;
+}
+
 /**
  * A local stack whose API calls go through a FaultInjector (no faults until a plan is armed). `desiredCount` sets the
  * service's count before any deployment (deploy-green then keeps it), e.g. 1 task per version for faster cases.
  */
-export async function startFaultStack(timeScale = 0.01, desiredCount?: number): Promise<FaultStack> {
+export async function startFaultStack(
+  timeScale = 0.01,
+  desiredCount?: number,
+  options: FaultStackOptions = {},
+): Promise<FaultStack> {
   const injector = new FaultInjector();
-  const stack = await startTestStack({ faults: injector, timeScale });
+  const hooks = options.hooks === true;
+  const stack = await startTestStack({
+    faults: injector,
+    timeScale,
+    ...(hooks && { template: faultHooksTemplate() }),
+  });
+  if (hooks) {
+    // Registered once; each answers by the plan armed at the moment it is invoked.
+    for (const hook of FAULT_HOOKS) {
+      stack.aws.lambda.register(hook.functionName, async (event) =>
+        answerHook(injector.armed().hooks?.[hook.stage], event as HookEvent),
+      );
+    }
+  }
   const elb = new ElasticLoadBalancingV2Client(localClientConfig(stack.aws.endpoint, LOCAL_REGION));
   const described = await elb.send(new DescribeRulesCommand({ RuleArns: [testRule(stack), testRule(stack, '2')] }));
   elb.destroy();

@@ -1,11 +1,14 @@
 import type { CfnTemplate } from '../../harness/deploy/deploy-template';
 import { startLocalStack, type LocalStack } from '../../harness/demo/local-stack';
 import type { LocalAwsStackOptions } from '../../local/local-aws';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../local/local-aws';
+import { FAULT_HOOK_TIMEOUT_SECONDS, FAULT_HOOKS } from '../../oracles/faults/hooks';
 import * as os from 'os';
 import * as path from 'path';
 import * as fs from 'fs';
 
 let template: CfnTemplate | undefined;
+let hookedTemplate: CfnTemplate | undefined;
 
 /**
  * The real stack's template: the one test/global-setup.ts synthesized for this jest run (a fresh parse per test file,
@@ -27,11 +30,76 @@ function synthHere(): CfnTemplate {
   return synthTemplate({}, fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-out-')));
 }
 
+/** The ARN of a function registered with local Lambda by name (`stack.aws.lambda.register`). */
+export const localFunctionArn = (name: string): string =>
+  `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
+
+/**
+ * The real stack with one Lambda lifecycle hook per stage (oracles/faults/hooks.ts FAULT_HOOKS, each timing out after
+ * FAULT_HOOK_TIMEOUT_SECONDS), for the fault stack. Synthesized once per jest run: the first test file that needs it
+ * writes it beside the shared template (test/global-setup.ts's directory, removed by global-teardown.ts) and the others
+ * read it, so a run that needs no fault stack pays nothing; outside jest, once per process.
+ */
+export function faultHooksTemplate(): CfnTemplate {
+  if (hookedTemplate) return hookedTemplate;
+  const shared = process.env.BLUEGREEN_TEST_TEMPLATE;
+  const file = shared ? path.join(path.dirname(shared), 'fault-hooks-template.json') : undefined;
+  if (file && fs.existsSync(file)) {
+    hookedTemplate = JSON.parse(fs.readFileSync(file, 'utf8')) as CfnTemplate;
+    return hookedTemplate;
+  }
+  hookedTemplate = synthFaultHooks();
+  if (file) {
+    // Written whole, then renamed: a file synthesizing at the same moment reads either nothing or all of it.
+    const partial = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, JSON.stringify(hookedTemplate));
+    fs.renameSync(partial, file);
+  }
+  return hookedTemplate;
+}
+
+/**
+ * Synthesizes the stack with the fault hooks, without bundling (local AWS runs the handlers in process) and without
+ * cdk-nag (the shipped app's synth checks it), as test/state-machines/lifecycle-hooks.test.ts does: ~2 s of one core.
+ */
+function synthFaultHooks(): CfnTemplate {
+  /* eslint-disable @typescript-eslint/no-require-imports -- the CDK app loads lazily, see synthHere */
+  const { App, Duration, Stack } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  const lambda = require('aws-cdk-lib/aws-lambda') as typeof import('aws-cdk-lib/aws-lambda');
+  const { BlueGreenStack } =
+    require('../../infra/lib/bluegreen-stack') as typeof import('../../infra/lib/bluegreen-stack');
+  const { STACK_NAME } = require('../../infra/lib/create-app') as typeof import('../../infra/lib/create-app');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-fault-hooks-cdk-out-'));
+  try {
+    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+    const elsewhere = new Stack(app, 'FaultHooks');
+    new BlueGreenStack(app, STACK_NAME, {
+      lifecycleHooks: FAULT_HOOKS.map((hook) => ({
+        name: hook.name,
+        stage: hook.stage,
+        function: lambda.Function.fromFunctionArn(elsewhere, hook.name, localFunctionArn(hook.functionName)),
+        timeout: Duration.seconds(FAULT_HOOK_TIMEOUT_SECONDS),
+      })),
+    });
+    const artifact = app.synth().getStackByName(STACK_NAME);
+    return JSON.parse(fs.readFileSync(path.join(outdir, artifact.templateFile), 'utf8')) as CfnTemplate;
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+export interface TestStackOptions extends LocalAwsStackOptions {
+  /** The template to deploy. @default stackTemplate() */
+  readonly template?: CfnTemplate;
+}
+
 /** Local AWS on free ports, 100× faster than real time, with the synthesized stack deployed into it. */
-export function startTestStack(options: LocalAwsStackOptions = {}): Promise<LocalStack> {
-  return startLocalStack(stackTemplate(), {
+export function startTestStack(options: TestStackOptions = {}): Promise<LocalStack> {
+  const { template: given, ...rest } = options;
+  return startLocalStack(given ?? stackTemplate(), {
     timeScale: 0.01,
     ports: { api: 0, listeners: { 80: 0, 8080: 0 } },
-    ...options,
+    ...rest,
   });
 }

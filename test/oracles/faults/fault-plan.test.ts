@@ -1,5 +1,7 @@
 import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ECSClient, DescribeClustersCommand } from '@aws-sdk/client-ecs';
+import { InvokeCommand, LambdaClient, LambdaServiceException } from '@aws-sdk/client-lambda';
+import { invokeErrorVerdict } from '../../../lambdas/lifecycle-hooks/core';
 import { accessKeyForRole } from '../../../local/aws/principal';
 import type { FaultCall } from '../../../local/aws/faults';
 import { resolveImage } from '../../../local/dataplane/images';
@@ -96,6 +98,9 @@ describe('wire errors', () => {
     ['Elastic Load Balancing v2', 'throttling', 'Throttling', 400],
     ['Elastic Load Balancing v2', 'server-error', 'InternalFailure', 500],
     ['Elastic Load Balancing v2', 'client-error', 'OperationNotPermitted', 400],
+    ['Lambda', 'throttling', 'TooManyRequestsException', 429],
+    ['Lambda', 'server-error', 'ServiceException', 500],
+    ['Lambda', 'client-error', 'ResourceNotFoundException', 404],
   ] as const)('%s %s is %s (HTTP %d)', (service, kind, code, status) => {
     const error = wireError(service, kind);
     expect([error.code, error.httpStatus, error.fault]).toEqual([code, status, status >= 500 ? 'server' : 'client']);
@@ -144,6 +149,46 @@ describe('over the real wire protocols', () => {
     } finally {
       ecs.destroy();
       elb.destroy();
+    }
+  });
+});
+
+describe("Lambda Invoke over its real wire (the lifecycle-hook runner's call)", () => {
+  let aws: RunningLocalAws;
+  const injector = new FaultInjector();
+  beforeAll(async () => {
+    aws = await startLocalAwsStack({ ports: { api: 0, listeners: {} }, faults: injector });
+    aws.lambda.register('hook', () => Promise.resolve({ hookStatus: 'SUCCEEDED' }));
+  });
+  afterAll(async () => aws?.close());
+
+  test.each([
+    ['throttling', 'TooManyRequestsException', 429, 'transient'],
+    ['server-error', 'ServiceException', 500, 'transient'],
+    ['client-error', 'ResourceNotFoundException', 404, 'refused'],
+  ] as const)('%s: the SDK throws %s (HTTP %d), which the runner reads as %s', async (kind, name, status, verdict) => {
+    injector.arm({ api: [{ service: 'Lambda', operation: 'Invoke', kind, call: 1 }] });
+    const lambda = new LambdaClient({
+      ...localClientConfig(aws.endpoint, 'us-east-1', accessKeyForRole(ROLE)),
+      maxAttempts: 1,
+    });
+    try {
+      const error = await lambda.send(new InvokeCommand({ FunctionName: 'hook', Payload: Buffer.from('{}') })).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(LambdaServiceException);
+      expect(error).toMatchObject({ name, $metadata: { httpStatusCode: status } });
+      const modelled = (e: unknown) => e instanceof LambdaServiceException && e.constructor !== LambdaServiceException;
+      expect(invokeErrorVerdict(error, modelled).kind).toBe(verdict);
+      expect(injector.injected().map((f) => [f.service, f.operation, f.wireCode])).toEqual([
+        ['Lambda', 'Invoke', name],
+      ]);
+      // The next call is not in the plan and goes through.
+      const answered = await lambda.send(new InvokeCommand({ FunctionName: 'hook', Payload: Buffer.from('{}') }));
+      expect(Buffer.from(answered.Payload ?? new Uint8Array()).toString('utf8')).toBe('{"hookStatus":"SUCCEEDED"}');
+    } finally {
+      lambda.destroy();
     }
   });
 });

@@ -3,7 +3,14 @@ import type { ExecutionResult } from '../../../harness/demo/executions';
 import type { ServiceView } from '../../../harness/demo/observe';
 import { taskAttempts } from '../../../oracles/invariants/history';
 import { productionProblems } from '../../../oracles/invariants/production-monitor';
-import { failureClaim, orphanProblems, roles, truthProblems } from '../../../oracles/invariants/state-checks';
+import {
+  failureClaim,
+  orphanProblems,
+  roles,
+  scaleProblems,
+  SWAP_UNDO_LEAVES_GREEN_FULL_SIZE,
+  truthProblems,
+} from '../../../oracles/invariants/state-checks';
 
 const tg = (name: string, states: string[] = ['healthy', 'healthy']) => ({ arn: `arn:tg/${name}`, name, states });
 const ts = (name: string, status: string, extra: Partial<ServiceView['taskSets'][number]> = {}) => ({
@@ -221,5 +228,39 @@ describe('taskAttempts', () => {
     ];
     expect(taskAttempts(history, 'A')).toEqual(['Ecs.EcsException', 'succeeded']);
     expect(taskAttempts(history, 'B')).toEqual(['Ecs.ClientException']);
+  });
+});
+
+describe('(c) scaleProblems (green at a reduced size under test)', () => {
+  const result = (status: string, undone?: string): ExecutionResult => ({
+    executionArn: 'arn:x',
+    status,
+    history: [],
+    ...(undone !== undefined && { cause: JSON.stringify({ message: 'm', undone, next: ['abort'] }) }),
+  });
+
+  test('swap succeeded: production serves a task set at 100 %', () => {
+    expect(scaleProblems('swap', result('SUCCEEDED'), {}, { 'arn:g': 100 }, 'arn:g')).toEqual([]);
+    expect(scaleProblems('swap', result('SUCCEEDED'), {}, { 'arn:g': 50 }, 'arn:g')).toEqual([
+      "swap succeeded, but production's task set runs at 50 %, not 100 %",
+    ]);
+  });
+
+  test('nothing changed or everything undone: every remaining task set has the scale it had', () => {
+    expect(
+      scaleProblems('deployGreen', result('FAILED', 'nothing-changed'), { 'arn:b': 100 }, { 'arn:b': 60 }, 'arn:b'),
+    ).toEqual(['the cause says nothing was changed, but task set arn:b runs at 60 % (it was 100 %)']);
+    // A task set the execution removed, or a partial stop, says nothing here.
+    expect(scaleProblems('cleanUp', result('FAILED', 'everything'), { 'arn:g': 100 }, {}, undefined)).toEqual([]);
+    expect(scaleProblems('swap', result('FAILED', 'partly'), { 'arn:g': 50 }, { 'arn:g': 100 }, undefined)).toEqual([]);
+  });
+
+  test("swap's undo leaving green at full size is the one known gap excused (SWAP_UNDO_LEAVES_GREEN_FULL_SIZE)", () => {
+    const undone = scaleProblems('swap', result('FAILED', 'everything'), { 'arn:g': 50 }, { 'arn:g': 100 }, 'arn:b');
+    expect(undone).toEqual(
+      SWAP_UNDO_LEAVES_GREEN_FULL_SIZE
+        ? []
+        : ['the cause says everything was undone, but task set arn:g runs at 100 % (it was 50 %)'],
+    );
   });
 });
