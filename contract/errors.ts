@@ -40,6 +40,10 @@ export const ERRORS = {
   /** A lifecycle hook answered FAILED, failed, or did not answer within its timeout (contract/lifecycle-hooks.ts). */
   lifecycleHookFailed: 'BlueGreen.LifecycleHookFailed',
   nothingToSwap: 'BlueGreen.NothingToSwap',
+  /** swap with awaitApproval: no green is under test as the wait begins (contract/approvals.ts). */
+  nothingToApprove: 'BlueGreen.NothingToApprove',
+  /** swap after approval: the approved green is no longer the one under test (contract/approvals.ts). */
+  approvedGreenGone: 'BlueGreen.ApprovedGreenGone',
   alreadySwapped: 'BlueGreen.AlreadySwapped',
   notSwapped: 'BlueGreen.NotSwapped',
   nothingLive: 'BlueGreen.NothingLive',

@@ -11,3 +11,4 @@ export * from './results';
 export * from './traffic-shift';
 export * from './green-watch';
 export * from './lifecycle-hooks';
+export * from './approvals';
