@@ -22,7 +22,7 @@ export const MACHINE_INPUT_FIELDS = {
     'testScalePercent',
     'smokeTest',
   ],
-  swap: ['cluster', 'service', 'bakeSeconds', 'trafficShift', 'allowUnhealthyBlue'],
+  swap: ['cluster', 'service', 'bakeSeconds', 'trafficShift', 'allowUnhealthyBlue', 'awaitApproval'],
   'clean-up': ['cluster', 'service'],
   rollback: ['cluster', 'service'],
   abort: ['cluster', 'service'],

@@ -9,11 +9,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { SwapApprovalMode } from '../contract';
+import { swapApprovalWindowSeconds } from '../infra/lib/private/approval-window';
 import { ApprovalOutcomes } from './approval-outcomes';
 import { BuildProjects } from './build-projects';
-
-/** CodePipeline's longest manual approval: 60 days. */
-const MAX_APPROVAL_MINUTES = 86_400;
 
 /** Stage names, in order. They are public API: users and the CLI find approvals by these names. */
 export const PIPELINE_STAGES = [
@@ -58,6 +57,13 @@ export interface DeliveryPipelineProps {
    * @default Duration.days(7)
    */
   readonly swapApprovalTimeout?: Duration;
+  /**
+   * Where testers approve the swap (contract/approvals.ts). `pipeline`: the stages ApproveSwap, Swap, ApproveCleanUp
+   * and CleanUp. `step-functions`: the pipeline ends at DeployGreen, whose success starts a swap that waits for
+   * `bluegreen approve` (a task-token wait, up to 330 days); clean-up is then run with `bluegreen clean-up`.
+   * @default 'pipeline'
+   */
+  readonly swapApprovalMode?: SwapApprovalMode;
 }
 
 /**
@@ -69,20 +75,17 @@ export class DeliveryPipeline extends Construct {
   /** Subscribe to this topic to hear when an approval waits. */
   public readonly approvalTopic: sns.Topic;
   public readonly builds: BuildProjects;
-  /** Rejecting the swap approval aborts; rejecting the clean-up approval rolls back. */
-  public readonly approvalOutcomes: ApprovalOutcomes;
+  /** Rejecting the swap approval aborts; rejecting the clean-up approval rolls back (`pipeline` mode only). */
+  public readonly approvalOutcomes?: ApprovalOutcomes;
   /** The role CodePipeline creates for each action, with the state machine the action starts (if any). */
   public readonly actionRoles: ReadonlyArray<{ readonly role: iam.IRole; readonly stateMachine?: sfn.IStateMachine }>;
 
   constructor(scope: Construct, id: string, props: DeliveryPipelineProps) {
     super(scope, id);
-    const swapTimeout = props.swapApprovalTimeout ?? Duration.days(7);
-    const minutes = swapTimeout.toMinutes({ integral: false });
-    if (!Number.isInteger(minutes) || minutes < 5 || minutes > MAX_APPROVAL_MINUTES) {
-      throw new Error(
-        `swapApprovalTimeout is ${swapTimeout.toHumanString()}, but CodePipeline approvals last from 5 minutes to 60 days (86,400 minutes), in whole minutes. Choose a Duration in that range, or start swap yourself for a longer test window.`,
-      );
-    }
+    const approvalsInPipeline = (props.swapApprovalMode ?? 'pipeline') === 'pipeline';
+    const swapTimeout = Duration.seconds(
+      swapApprovalWindowSeconds(props.swapApprovalMode ?? 'pipeline', props.swapApprovalTimeout),
+    );
     const serviceInput = { cluster: props.clusterName, service: props.serviceName };
 
     this.approvalTopic = new sns.Topic(this, 'ApprovalTopic', {
@@ -114,6 +117,52 @@ export class DeliveryPipeline extends Construct {
     });
     const commitEnv = { COMMIT_ID: { value: sourceAction.variables.commitId } };
 
+    // Approval and release stages, in `pipeline` mode only (the task-token mode waits inside swap instead).
+    const approvalAndReleaseStages: codepipeline.StageProps[] = [
+      {
+        stageName: 'ApproveSwap',
+        actions: [
+          new actions.ManualApprovalAction({
+            actionName: 'ApproveSwap',
+            notificationTopic: this.approvalTopic,
+            externalEntityLink: props.testUrl,
+            additionalInformation: `Green is live on the test listener (${props.testUrl}). Approve to send production traffic to it; reject to discard it.`,
+            timeout: swapTimeout,
+          }),
+        ],
+      },
+      {
+        stageName: 'Swap',
+        actions: [
+          new actions.StepFunctionInvokeAction({
+            actionName: 'Swap',
+            stateMachine: props.stateMachines.swap,
+            stateMachineInput: actions.StateMachineInput.literal(serviceInput),
+          }),
+        ],
+      },
+      {
+        stageName: 'ApproveCleanUp',
+        actions: [
+          new actions.ManualApprovalAction({
+            actionName: 'ApproveCleanUp',
+            notificationTopic: this.approvalTopic,
+            externalEntityLink: props.productionUrl,
+            additionalInformation: `Production (${props.productionUrl}) now serves green while blue still runs. Approve to remove blue; until then a rollback is instant.`,
+          }),
+        ],
+      },
+      {
+        stageName: 'CleanUp',
+        actions: [
+          new actions.StepFunctionInvokeAction({
+            actionName: 'CleanUp',
+            stateMachine: props.stateMachines.cleanUp,
+            stateMachineInput: actions.StateMachineInput.literal(serviceInput),
+          }),
+        ],
+      },
+    ];
     this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
       pipelineType: codepipeline.PipelineType.V2,
       artifactBucket: props.artifactBucket,
@@ -169,58 +218,18 @@ export class DeliveryPipeline extends Construct {
             }),
           ],
         },
-        {
-          stageName: 'ApproveSwap',
-          actions: [
-            new actions.ManualApprovalAction({
-              actionName: 'ApproveSwap',
-              notificationTopic: this.approvalTopic,
-              externalEntityLink: props.testUrl,
-              additionalInformation: `Green is live on the test listener (${props.testUrl}). Approve to send production traffic to it; reject to discard it.`,
-              timeout: swapTimeout,
-            }),
-          ],
-        },
-        {
-          stageName: 'Swap',
-          actions: [
-            new actions.StepFunctionInvokeAction({
-              actionName: 'Swap',
-              stateMachine: props.stateMachines.swap,
-              stateMachineInput: actions.StateMachineInput.literal(serviceInput),
-            }),
-          ],
-        },
-        {
-          stageName: 'ApproveCleanUp',
-          actions: [
-            new actions.ManualApprovalAction({
-              actionName: 'ApproveCleanUp',
-              notificationTopic: this.approvalTopic,
-              externalEntityLink: props.productionUrl,
-              additionalInformation: `Production (${props.productionUrl}) now serves green while blue still runs. Approve to remove blue; until then a rollback is instant.`,
-            }),
-          ],
-        },
-        {
-          stageName: 'CleanUp',
-          actions: [
-            new actions.StepFunctionInvokeAction({
-              actionName: 'CleanUp',
-              stateMachine: props.stateMachines.cleanUp,
-              stateMachineInput: actions.StateMachineInput.literal(serviceInput),
-            }),
-          ],
-        },
+        ...(approvalsInPipeline ? approvalAndReleaseStages : []),
       ],
     });
 
-    this.approvalOutcomes = new ApprovalOutcomes(this, 'ApprovalOutcomes', {
-      pipeline: this.pipeline,
-      abort: props.stateMachines.abort,
-      rollback: props.stateMachines.rollback,
-      serviceInput,
-    });
+    if (approvalsInPipeline) {
+      this.approvalOutcomes = new ApprovalOutcomes(this, 'ApprovalOutcomes', {
+        pipeline: this.pipeline,
+        abort: props.stateMachines.abort,
+        rollback: props.stateMachines.rollback,
+        serviceInput,
+      });
+    }
 
     const invoked: Record<string, sfn.IStateMachine> = {
       DeployGreen: props.stateMachines.deployGreen,

@@ -5,12 +5,14 @@
  */
 import { DEPLOYMENT_FUNCTION_IDS, DEPLOYMENT_FUNCTIONS_ID } from '../../infra/lib/constructs/deployment-functions';
 import { DEPLOYMENT_STATE_MACHINES_ID } from '../../infra/lib/constructs/deployment-state-machines';
+import { APPROVALS_FUNCTION_ID, APPROVALS_ID } from '../../infra/lib/constructs/approvals';
 import { GREEN_WATCH_FUNCTION_ID, GREEN_WATCH_ID } from '../../infra/lib/constructs/green-watch';
 import { LIFECYCLE_HOOKS_FUNCTION_ID, LIFECYCLE_HOOKS_ID } from '../../infra/lib/constructs/lifecycle-hooks';
 import {
   CONTROLLER_RESOURCES_FUNCTION_ID,
   CONTROLLER_RESOURCES_ID,
 } from '../../infra/lib/constructs/controller-owned-resources';
+import { createHandler as createApprovalsHandler } from '../../lambdas/approvals/handler';
 import { createHandler as createControllerResourcesHandler } from '../../lambdas/controller-resources/handler';
 import { createHandler as createGreenWatchHandler } from '../../lambdas/green-watch/handler';
 import { createHandler as createLifecycleHooksHandler } from '../../lambdas/lifecycle-hooks/handler';
@@ -30,6 +32,7 @@ export const LOCAL_LAMBDA_HANDLERS: Readonly<Record<string, LocalLambdaFactory>>
   [`${DEPLOYMENT_STATE_MACHINES_ID}${GREEN_WATCH_ID}${GREEN_WATCH_FUNCTION_ID}`]: (env) => createGreenWatchHandler(env),
   [`${DEPLOYMENT_STATE_MACHINES_ID}${LIFECYCLE_HOOKS_ID}${LIFECYCLE_HOOKS_FUNCTION_ID}`]: (env) =>
     createLifecycleHooksHandler(env),
+  [`${DEPLOYMENT_STATE_MACHINES_ID}${APPROVALS_ID}${APPROVALS_FUNCTION_ID}`]: (env) => createApprovalsHandler(env),
 };
 
 /**

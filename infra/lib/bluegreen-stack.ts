@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { MACHINE_KEYS, MACHINES, type TrafficShift } from '../../contract';
+import { MACHINE_KEYS, MACHINES, type SwapApprovalMode, type TrafficShift } from '../../contract';
 import { CfnOutput, CfnResource, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -94,10 +94,20 @@ export interface BlueGreenStackProps extends StackProps {
    */
   readonly lifecycleHooks?: readonly LifecycleHook[];
   /**
-   * How long the pipeline's swap approval waits for testers (CodePipeline allows 5 minutes to 60 days).
+   * How long the swap approval waits for testers: 5 minutes to 60 days with `swapApprovalMode: 'pipeline'`
+   * (CodePipeline's limits), up to 330 days with `'step-functions'`.
    * @default Duration.days(7)
    */
   readonly swapApprovalTimeout?: Duration;
+  /**
+   * Where testers approve the swap (contract/approvals.ts). `pipeline`: CodePipeline's manual approval ApproveSwap,
+   * then the Swap, ApproveCleanUp and CleanUp stages. `step-functions`: a Step Functions task-token wait inside swap,
+   * for test windows beyond CodePipeline's 60 days: every successful deploy-green starts a swap that waits for
+   * `bluegreen approve` (reject, or no answer within the window: abort runs); the pipeline ends at DeployGreen and
+   * clean-up is run with `bluegreen clean-up`.
+   * @default 'pipeline'
+   */
+  readonly swapApprovalMode?: SwapApprovalMode;
   /** @default - '/healthz' every 10 s, 2 successes / 2 failures */
   readonly healthCheck?: GreenHealthCheckOptions;
   /**
@@ -224,6 +234,8 @@ export class BlueGreenStack extends Stack {
       bakeAlarmNames: props.bakeAlarmNames,
       lifecycleHooks: props.lifecycleHooks,
       healthCheck: props.healthCheck,
+      swapApprovalMode: props.swapApprovalMode,
+      swapApprovalTimeout: props.swapApprovalTimeout,
     });
     // `cdk destroy` removes the target groups the controller made; it runs after everything that uses them is gone.
     this.teardown = new ControllerTeardown(this, 'ControllerTeardown', {
@@ -257,6 +269,7 @@ export class BlueGreenStack extends Stack {
       productionUrl: this.loadBalancer.productionUrl,
       branch: props.branch,
       swapApprovalTimeout: props.swapApprovalTimeout,
+      swapApprovalMode: props.swapApprovalMode,
     });
 
     // Output IDs are public API: the bluegreen CLI and the README's commands read them.

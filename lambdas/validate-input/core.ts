@@ -69,6 +69,8 @@ export interface ServiceInput {
    * refuses then (`BlueGreen.LiveNotHealthy`).
    */
   readonly allowUnhealthyBlue?: boolean;
+  /** swap: wait for `bluegreen approve` first (contract/approvals.ts). Absent: swap now. */
+  readonly awaitApproval?: boolean;
 }
 
 /** What a machine's CheckInputFields passes besides the input: the stack's defaults (swap: its traffic shift). */
@@ -146,6 +148,9 @@ const describeBakeSeconds = (value: unknown): string =>
 const describeAllowUnhealthyBlue = (value: unknown): string =>
   `allowUnhealthyBlue is ${show(value)} but must be true or false (true: swap even though blue, the version ` +
   `production would go back to, has no healthy target). Omit it to keep that check.`;
+const describeAwaitApproval = (value: unknown): string =>
+  `awaitApproval is ${show(value)} but must be true or false (true: wait for bluegreen approve before anything moves; ` +
+  `deploy-green starts such a swap in stacks whose swapApprovalMode is step-functions). Omit it to swap now.`;
 const describeCommit = (value: unknown): string =>
   `commit is ${value === undefined ? 'missing' : show(value)} but must be 7-40 hexadecimal characters (a git commit id such as 3f2c1ab). ` +
   `Give the commit being deployed, e.g. the output of \`git rev-parse --short HEAD\`.`;
@@ -181,6 +186,7 @@ const serviceSchemas = {
       .optional(),
     trafficShift: z.unknown().optional(),
     allowUnhealthyBlue: z.boolean(says(describeAllowUnhealthyBlue)).optional(),
+    awaitApproval: z.boolean(says(describeAwaitApproval)).optional(),
   }),
   'clean-up': z.object(serviceIdentity),
   rollback: z.object(serviceIdentity),
@@ -320,7 +326,13 @@ export function validateServiceInput(
     for (const problem of trafficShiftProblems(record.trafficShift)) add(problem);
   }
   if (problems.length > 0 || !parsed.success) throw refusal(problems);
-  const data: { cluster: string; service: string; bakeSeconds?: number; allowUnhealthyBlue?: boolean } = parsed.data;
+  const data: {
+    cluster: string;
+    service: string;
+    bakeSeconds?: number;
+    allowUnhealthyBlue?: boolean;
+    awaitApproval?: boolean;
+  } = parsed.data;
   const trafficShift = machine === 'swap' ? chosenTrafficShift(record.trafficShift, defaults) : undefined;
   return {
     cluster: data.cluster,
@@ -328,6 +340,7 @@ export function validateServiceInput(
     ...(data.bakeSeconds !== undefined && { bakeSeconds: data.bakeSeconds }),
     ...(trafficShift !== undefined && { trafficShift }),
     ...(data.allowUnhealthyBlue !== undefined && { allowUnhealthyBlue: data.allowUnhealthyBlue }),
+    ...(data.awaitApproval !== undefined && { awaitApproval: data.awaitApproval }),
   };
 }
 

@@ -254,6 +254,11 @@ export function lifecycleHooksRole(template: CfnTemplate, scope: TemplateScope):
   return roleByPrefix(template, 'StateMachinesLifecycleHooksRole', scope, 'the lifecycle-hook runner');
 }
 
+/** The role of the approvals function (infra/lib/constructs/approvals.ts), with its policies. */
+export function approvalsRole(template: CfnTemplate, scope: TemplateScope): RolePolicies {
+  return roleByPrefix(template, 'StateMachinesApprovalsRole', scope, 'the approvals function');
+}
+
 /** The role whose logical id is `prefix` and CDK's 8-hex hash, with its policies. */
 function roleByPrefix(template: CfnTemplate, prefix: string, scope: TemplateScope, what: string): RolePolicies {
   const pattern = new RegExp(`^${prefix}[0-9A-F]{8}$`);

@@ -1,3 +1,4 @@
+import { startApprovalStates } from './approval';
 import { UNDONE } from '../../contract';
 import type { Retrier, StateMachine, TaskState } from './asl';
 import {
@@ -760,9 +761,10 @@ const definition: StateMachine = leasedMachine(
           'testScalePercent.$': '$.testScale.testScalePercent',
         },
       },
-      'Ready',
+      'ChooseSwapApproval',
       'UndoRestoreTestListener',
     ),
+    ...startApprovalStates({ next: 'Ready' }),
     Ready: outcome(
       ['swap', 'abort'],
       {
@@ -774,6 +776,7 @@ const definition: StateMachine = leasedMachine(
           'testScalePercent.$': '$.testScale.testScalePercent',
         },
         testUrl: '${TestUrl}',
+        'swapApproval.$': '$.swapApproval',
         'message.$':
           "States.Format('Green ({}) is healthy and serves the test listener at ${TestUrl}. Next: swap, or abort.', $.commit)",
       },

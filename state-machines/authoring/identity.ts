@@ -125,16 +125,22 @@ export function serviceLookupStates(name: MachineName, rules: ChoiceRule[], next
  * Input checks (inputCheckStates(), then the identity of the service), the lease (lease.ts), the service lookup and
  * both listener rules, shared by swap, clean-up, rollback and abort (deploy-green uses the same parts with its own
  * steps between them). `operation` says what the machine does, for the error another operation gets while it holds
- * the lease. The machine starts at INPUT_CHECK.
+ * the lease. The machine starts at INPUT_CHECK. `beforeLease` runs between the input checks and the lease (swap's
+ * approval wait, which holds nothing while it waits); it goes on to StartLease.
  */
-export function serviceIdentityStates(name: MachineName, next: string, operation: string): States {
+export function serviceIdentityStates(
+  name: MachineName,
+  next: string,
+  operation: string,
+  beforeLease = 'StartLease',
+): States {
   return {
     ...inputCheckStates(name, 'ValidateInput'),
     ValidateInput: {
       Type: 'Choice',
       Comment: 'The input is well-formed (validate-input); it must also name the service of this stack.',
       Choices: wrongIdentityRules(),
-      Default: 'StartLease',
+      Default: beforeLease,
     },
     ...leaseStates(name, operation, 'DescribeService'),
     ...identityRejects(name),

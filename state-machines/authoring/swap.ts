@@ -32,6 +32,7 @@ import {
 import { fullSizeGreenStates } from './scale';
 import { locateTaskSetStates, makePrimaryTask } from './task-sets';
 import { lifecycleHookStates } from './hooks';
+import { approvedGreenStates, awaitApprovalStates } from './approval';
 import { greenWatchStates } from './watch';
 
 /**
@@ -161,7 +162,8 @@ function shiftStates(): States {
 const definition: StateMachine = leasedMachine(
   'swap: keep blue health-checked, point the production listener at green, make green the primary task set, then watch green under production traffic for the bake time. Blue keeps running until clean-up, so rollback stays instant. Undoes everything if a step fails or green turns unhealthy during the bake.',
   {
-    ...serviceIdentityStates('swap', 'ChooseBakeTime', 'moving production to green and baking it'),
+    ...serviceIdentityStates('swap', 'ChooseBakeTime', 'moving production to green and baking it', 'IsApprovalAwaited'),
+    ...awaitApprovalStates({ next: 'StartLease' }),
     ...optionalSettingStates({
       names: { choose: 'ChooseBakeTime', useGiven: 'UseGivenBakeTime', useDefault: 'UseDefaultBakeTime' },
       field: 'bakeSeconds',
@@ -171,7 +173,8 @@ const definition: StateMachine = leasedMachine(
       comment: `bakeSeconds (optional): how long to watch green under production traffic before the swap counts. CheckInputFields (validate-input) has checked it is a whole number from ${BAKE_SECONDS.min} to ${BAKE_SECONDS.max} (contract/inputs.ts BAKE_SECONDS).`,
     }),
     ...locateTaskSetStates('Green', '$.testRule', '$.green', 'BlueLocate'),
-    ...locateTaskSetStates('Blue', '$.prodRule', '$.blue', 'CheckSwapRecord'),
+    ...locateTaskSetStates('Blue', '$.prodRule', '$.blue', 'WasGreenApproved'),
+    ...approvedGreenStates({ next: 'CheckSwapRecord' }),
     CheckSwapRecord: {
       Type: 'Choice',
       Comment:

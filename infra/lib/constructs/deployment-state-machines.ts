@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,6 +13,7 @@ import {
   MACHINES,
   TEST_SCALE_PERCENT,
   type MachineKey,
+  type SwapApprovalMode,
   type TrafficShift,
 } from '../../../contract';
 import { placeholdersOf, readAsl, STATE_MACHINE_NAMES, type StateMachineName } from '../private/asl';
@@ -25,7 +26,9 @@ import { PREVIOUS_VERSION_IDLE_MESSAGE, PRODUCTION_IDLE_MESSAGE, TEST_IDLE_MESSA
 import type { BlueGreenLoadBalancer } from './bluegreen-load-balancer';
 import type { DeploymentFunctions } from './deployment-functions';
 import type { ExternalFargateService } from './external-fargate-service';
+import { APPROVALS_ID, Approvals } from './approvals';
 import { GREEN_WATCH_ID, GreenWatch } from './green-watch';
+import { swapApprovalWindowSeconds } from '../private/approval-window';
 import { LIFECYCLE_HOOKS_ID, LifecycleHooks, type LifecycleHook } from './lifecycle-hooks';
 
 /** Health checks of green target groups. */
@@ -138,6 +141,17 @@ export interface DeploymentStateMachinesProps {
    */
   readonly lifecycleHooks?: readonly LifecycleHook[];
   /**
+   * Where testers approve the swap (contract/approvals.ts): `pipeline` (CodePipeline's manual approval) or
+   * `step-functions` (every successful deploy-green starts a swap that waits on a task token for `bluegreen approve`).
+   * @default 'pipeline'
+   */
+  readonly swapApprovalMode?: SwapApprovalMode;
+  /**
+   * How long the swap approval waits: 5 minutes to 60 days with `pipeline`, to 330 days with `step-functions`.
+   * @default Duration.days(7)
+   */
+  readonly swapApprovalTimeout?: Duration;
+  /**
    * Retention of the execution logs.
    * @default logs.RetentionDays.THREE_MONTHS
    */
@@ -172,6 +186,8 @@ export class DeploymentStateMachines extends Construct {
   public readonly greenWatch: GreenWatch;
   /** The runner of the lifecycle hooks, the built-in smoke test first (contract/lifecycle-hooks.ts). */
   public readonly lifecycleHooks: LifecycleHooks;
+  /** The swap approval's task-token wait (contract/approvals.ts); unused in `pipeline` mode. */
+  public readonly approvals: Approvals;
 
   constructor(scope: Construct, id: string, props: DeploymentStateMachinesProps) {
     super(scope, id);
@@ -293,6 +309,23 @@ export class DeploymentStateMachines extends Construct {
       ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
     });
 
+    const swapApprovalMode = props.swapApprovalMode ?? 'pipeline';
+    const swapApprovalSeconds = swapApprovalWindowSeconds(swapApprovalMode, props.swapApprovalTimeout);
+    const stateMachineArnOf = (name: StateMachineName): string =>
+      stack.formatArn({
+        service: 'states',
+        resource: 'stateMachine',
+        resourceName: stateMachineNameOf(name),
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    this.approvals = new Approvals(this, APPROVALS_ID, {
+      deploymentTable: this.deploymentTable,
+      serviceArn: app.service.serviceArn,
+      swapStateMachineArn: stateMachineArnOf('swap'),
+      abortStateMachineArn: stateMachineArnOf('abort'),
+      ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
+    });
+
     const executionRole = app.taskDefinition.obtainExecutionRole();
     const available: Record<string, string> = {
       StackName: stack.stackName,
@@ -335,8 +368,20 @@ export class DeploymentStateMachines extends Construct {
       ValidateInputFunctionArn: props.functions.validateInput.functionArn,
       GreenWatchFunctionArn: this.greenWatch.function.functionArn,
       LifecycleHooksFunctionArn: this.lifecycleHooks.function.functionArn,
+      ApprovalsFunctionArn: this.approvals.function.functionArn,
+      SwapApprovalMode: swapApprovalMode,
+      SwapApprovalTimeoutSeconds: String(swapApprovalSeconds),
+      SwapStateMachineArn: stateMachineArnOf('swap'),
+      AbortStateMachineArn: stateMachineArnOf('abort'),
     };
-    const functionPlaceholders = ['ValidateInputFunctionArn', 'GreenWatchFunctionArn', 'LifecycleHooksFunctionArn'];
+    // The approvals function is invoked only in step-functions mode: in pipeline mode no role may call it (a swap
+    // started with awaitApproval: true by hand then fails at AwaitApproval, before the lease, with nothing changed).
+    const functionPlaceholders = [
+      'ValidateInputFunctionArn',
+      'GreenWatchFunctionArn',
+      'LifecycleHooksFunctionArn',
+      ...(swapApprovalMode === 'step-functions' ? ['ApprovalsFunctionArn'] : []),
+    ];
 
     const make = (name: StateMachineName, constructId: string): sfn.StateMachine => {
       const definition = readAsl(name);

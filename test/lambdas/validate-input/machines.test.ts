@@ -56,7 +56,7 @@ describe.each(['swap', 'clean-up', 'rollback', 'abort'] as const)('%s', (machine
 describe('swap bakeSeconds', () => {
   test('the issue: a misspelt bakeSeconds is refused instead of baking the default', () => {
     expect(rejection(() => validateServiceInput('swap', { ...service, bakeSecnds: 0 })).message).toBe(
-      "Input field 'bakeSecnds' is not known to swap; known fields: cluster, service, bakeSeconds, trafficShift, allowUnhealthyBlue. Did you mean bakeSeconds?",
+      "Input field 'bakeSecnds' is not known to swap; known fields: cluster, service, bakeSeconds, trafficShift, allowUnhealthyBlue, awaitApproval. Did you mean bakeSeconds?",
     );
   });
 

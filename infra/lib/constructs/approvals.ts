@@ -1,0 +1,89 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { bundledFunctionProps } from '../private/bundled-function';
+
+/**
+ * Construct ids: the function's CloudFormation logical id is `<DeploymentStateMachines id><APPROVALS_ID>
+ * <APPROVALS_FUNCTION_ID><8 hex>`, which is how local AWS (harness/deploy/local-lambdas.ts) finds it.
+ */
+export const APPROVALS_ID = 'Approvals';
+export const APPROVALS_FUNCTION_ID = 'Function';
+export const APPROVALS_ENTRY = 'lambdas/approvals/handler.ts';
+
+export interface ApprovalsProps {
+  /** The deployment table: the waiting approval's token is kept in the service's item. */
+  readonly deploymentTable: dynamodb.ITable;
+  /** The service's ARN (the item's key). */
+  readonly serviceArn: string;
+  /** The swap state machine (deploy-green starts its waiting execution) and abort (a rejection starts it), by ARN. */
+  readonly swapStateMachineArn: string;
+  readonly abortStateMachineArn: string;
+  /**
+   * Retention of the function's logs.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The approvals function (contract/approvals.ts): in stacks whose swap approval is a Step Functions task-token wait,
+ * it starts the swap that waits, keeps its token beside the record, and starts abort when the approval is rejected
+ * or expires. It exists in both modes, unused in `pipeline` mode, so changing the mode is a plain stack update.
+ *
+ * Its role may start only this stack's swap and abort, read and write only the service's item, and fail tokens (a
+ * newer waiter fails the one it replaces).
+ */
+export class Approvals extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  public readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: ApprovalsProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'ecs-bluegreen approvals: the waiting swap approval, and abort when it is rejected',
+    });
+    logGroup.grantWrite(this.role);
+    this.function = new nodejs.NodejsFunction(this, APPROVALS_FUNCTION_ID, {
+      ...bundledFunctionProps(APPROVALS_ENTRY),
+      description: 'ecs-bluegreen: the swap approval as a Step Functions task-token wait',
+      role: this.role,
+      logGroup,
+      timeout: Duration.seconds(30),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        DEPLOYMENT_TABLE: props.deploymentTable.tableName,
+        SERVICE_ARN: props.serviceArn,
+      },
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [props.deploymentTable.tableArn],
+      }),
+    );
+    // By the machines' fixed names (DeploymentStateMachines), so no dependency cycle: swap's definition names this
+    // function, and this role names swap.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['states:StartExecution'],
+        resources: [props.swapStateMachineArn, props.abortStateMachineArn],
+      }),
+    );
+    // The Service Authorization Reference lists no resource type for SendTaskFailure: it is authorized on `*`, and
+    // the task token (known only to the waiting execution, this function and the item) names the Task.
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:SendTaskFailure'], resources: ['*'] }));
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'states:SendTaskFailure (a task token names the Task) and X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) have no resource-level permissions; the table and the two state machines are granted by ARN.',
+    });
+  }
+}
