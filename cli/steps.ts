@@ -292,7 +292,17 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
     {
       id: 'done',
       text: 'done: green serves the test listener',
-      states: ['DetachGreenHealthRule', 'CarryRecordedLive', 'NoteTesting', 'RecordTesting', 'Ready', ...SUCCESS_END],
+      states: [
+        'DetachGreenHealthRule',
+        'CarryRecordedLive',
+        'NoteTesting',
+        'RecordTesting',
+        'ChooseSwapApproval',
+        'IsSwapApprovalInFlow',
+        'StartSwapAwaitingApproval',
+        'Ready',
+        ...SUCCESS_END,
+      ],
     },
     {
       id: 'undo',
@@ -323,12 +333,30 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
   ],
   swap: [
     input,
+    {
+      id: 'approval',
+      text: 'waiting for testers: bluegreen approve, or reject (swapApprovalMode step-functions)',
+      states: [
+        'IsApprovalAwaited',
+        'ReadApprovalWindow',
+        'AwaitApproval',
+        'ReadNothingToApprove',
+        'NoteNothingToApprove',
+        'RejectNothingToApprove',
+        'WithdrawApproval',
+        'ApprovalNotGiven',
+        'WithdrawApprovalFailed',
+      ],
+    },
     lease,
     {
       id: 'checks',
       text: 'checking green and blue',
       states: [
         ...SERVICE_STATES,
+        'WasGreenApproved',
+        'IsApprovedGreenUnderTest',
+        'RejectApprovedGreenGone',
         'ChooseBakeTime',
         'UseGivenBakeTime',
         'UseDefaultBakeTime',

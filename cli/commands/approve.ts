@@ -1,10 +1,25 @@
 /**
- * approve / reject: answers the pipeline's pending manual approval (ApproveSwap or ApproveCleanUp). GetPipelineState
- * gives each approval action's latest execution; one that is InProgress carries the token PutApprovalResult needs.
- * No pending approval, an approval answered meanwhile (ApprovalAlreadyCompletedException) or a token that is no
- * longer valid (InvalidApprovalTokenException: the approval was superseded or expired) is a usage error, exit 2.
+ * approve / reject: answers the pending swap or clean-up approval, of either kind (contract/approvals.ts):
+ *
+ * - a swap waiting on a task token (swapApprovalMode step-functions): its token is in the service's deployment item;
+ *   approve sends SendTaskSuccess with the green it is for, reject SendTaskFailure (swap then starts abort). A waiting
+ *   swap for a green no longer under test is failed as superseded and not counted as pending.
+ * - the pipeline's manual approval (ApproveSwap or ApproveCleanUp): GetPipelineState gives each approval action's
+ *   latest execution; one that is InProgress carries the token PutApprovalResult needs.
+ *
+ * No pending approval, an approval answered meanwhile (ApprovalAlreadyCompletedException, TaskTimedOut) or a token that
+ * is no longer valid (InvalidApprovalTokenException: the approval was superseded or expired) is a usage error, exit 2.
  */
 import { CodePipelineClient, GetPipelineStateCommand, PutApprovalResultCommand } from '@aws-sdk/client-codepipeline';
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  APPROVAL_REJECTED,
+  APPROVAL_SUPERSEDED,
+  type PendingSwapApproval,
+  type SwapApprovalAnswer,
+} from '../../contract';
+import { readDeploymentItem } from './status';
 import type { Context } from '../context';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
 
@@ -103,11 +118,113 @@ export function approvalRefusal(
   return undefined;
 }
 
+/** A swap's task token is closed: answered, expired, or its execution ended. */
+const TOKEN_CLOSED = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+
+/**
+ * The swap waiting on a task token for this service's green under test, if one waits. One that waits for a green no
+ * longer under test (aborted, swapped or replaced since) is failed as superseded, so it ends without acting.
+ */
+async function waitingSwap(ctx: Context): Promise<PendingSwapApproval | undefined> {
+  const stack = await ctx.stack();
+  if (stack.deploymentTable === undefined) return undefined;
+  const ecs = new ECSClient(ctx.config());
+  let serviceArn: string;
+  try {
+    const described = await ecs.send(
+      new DescribeServicesCommand({ cluster: stack.cluster, services: [stack.service] }),
+    );
+    serviceArn = described.services?.[0]?.serviceArn ?? stack.service;
+  } finally {
+    ecs.destroy();
+  }
+  const { approval } = await readDeploymentItem(ctx, stack, serviceArn);
+  if (approval === undefined) return undefined;
+  if (approval.current) return approval.pending;
+  const sfn = new SFNClient(ctx.config());
+  try {
+    await sfn.send(
+      new SendTaskFailureCommand({
+        taskToken: approval.pending.token,
+        error: APPROVAL_SUPERSEDED,
+        cause: `green task set ${approval.pending.green.taskSetArn} is no longer under test`,
+      }),
+    );
+  } catch (error) {
+    if (!TOKEN_CLOSED.has((error as { name?: string }).name ?? '')) throw error;
+  } finally {
+    sfn.destroy();
+  }
+  return undefined;
+}
+
+/** Answers a swap waiting on a task token: SendTaskSuccess with the green approved, or SendTaskFailure. */
+async function answerWaitingSwap(
+  ctx: Context,
+  pending: PendingSwapApproval,
+  decision: 'Approved' | 'Rejected',
+  flags: { readonly comment?: string; readonly stage?: string },
+): Promise<ExitCode> {
+  const verb = decision === 'Approved' ? 'approve' : 'reject';
+  if (flags.stage !== undefined && flags.stage !== 'ApproveSwap') {
+    throw new UsageError(
+      `${flags.stage} is not pending: the swap of green task set ${pending.green.taskSetArn} waits for approval (ApproveSwap); nothing was answered. To answer it: ${ctx.command(verb, '--stage', 'ApproveSwap')}`,
+    );
+  }
+  if (decision === 'Rejected' && flags.stage === undefined) {
+    throw new UsageError(
+      `reject starts abort at ApproveSwap; say which approval: ${ctx.command('reject', '--stage', 'ApproveSwap')}`,
+    );
+  }
+  const summary = flags.comment ?? `${decision} with the bluegreen CLI`;
+  const sfn = new SFNClient(ctx.config());
+  try {
+    if (decision === 'Approved') {
+      const answer: SwapApprovalAnswer = { green: { taskSetArn: pending.green.taskSetArn }, comment: summary };
+      await sfn.send(new SendTaskSuccessCommand({ taskToken: pending.token, output: JSON.stringify(answer) }));
+    } else {
+      await sfn.send(
+        new SendTaskFailureCommand({ taskToken: pending.token, error: APPROVAL_REJECTED, cause: summary }),
+      );
+    }
+  } catch (error) {
+    if (TOKEN_CLOSED.has((error as { name?: string }).name ?? '')) {
+      throw new UsageError(
+        `The swap approval of green task set ${pending.green.taskSetArn} is no longer pending (answered, expired, or its execution ${pending.executionArn} ended); nothing to ${verb}.`,
+      );
+    }
+    throw error;
+  } finally {
+    sfn.destroy();
+  }
+  const effect = APPROVALS['ApproveSwap']?.[decision === 'Approved' ? 'approved' : 'rejected'];
+  if (ctx.options.json) {
+    ctx.out(
+      JSON.stringify({
+        kind: 'step-functions',
+        stageName: 'ApproveSwap',
+        executionArn: pending.executionArn,
+        green: pending.green,
+        result: decision,
+        summary,
+      }),
+    );
+  } else {
+    const commit = pending.green.commit === undefined ? '' : ` (${pending.green.commit})`;
+    ctx.out(
+      `${decision} the swap of green${commit}, task set ${pending.green.taskSetArn}: swap execution ${pending.executionArn} ${decision === 'Approved' ? 'moves production next' : `ends, and ${effect ?? 'abort runs'}`}.`,
+    );
+  }
+  return EXIT.ok;
+}
+
 export async function approveCommand(
   ctx: Context,
   decision: 'Approved' | 'Rejected',
   flags: { readonly comment?: string; readonly stage?: string },
 ): Promise<ExitCode> {
+  const waiting = await waitingSwap(ctx);
+  if (waiting !== undefined) return answerWaitingSwap(ctx, waiting, decision, flags);
   const stack = await ctx.stack();
   const pipelineName = stack.pipelineName;
   if (!pipelineName) throw new UsageError(`Stack ${stack.name} has no PipelineName output, so it has no approvals.`);

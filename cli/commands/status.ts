@@ -22,6 +22,7 @@ import {
 import { CodePipelineClient, GetPipelineCommand } from '@aws-sdk/client-codepipeline';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DescribeStackResourcesCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import { APPROVAL_ATTRIBUTE, approvalIsCurrent, readPendingApproval, type PendingSwapApproval } from '../../contract';
 import { ownershipLines, type TemplateResource } from '../ownership';
 import type { Context, StackInfo } from '../context';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
@@ -388,7 +389,12 @@ export async function readDeploymentItem(
   ctx: Context,
   stack: StackInfo,
   serviceArn: string,
-): Promise<{ record: DeploymentRecordView; lease?: Omit<LeaseView, 'holderRunning'> }> {
+): Promise<{
+  record: DeploymentRecordView;
+  lease?: Omit<LeaseView, 'holderRunning'>;
+  /** A swap waiting on a task token for approval (swapApprovalMode step-functions), and whether it is for this green. */
+  approval?: { readonly pending: PendingSwapApproval; readonly current: boolean };
+}> {
   if (stack.deploymentTable === undefined) return { record: { phase: 'unknown' } };
   const ddb = new DynamoDBClient(ctx.config());
   try {
@@ -410,7 +416,9 @@ export async function readDeploymentItem(
           since: m.since?.S ?? '?',
         }
       : undefined;
-    return { record, ...(lease ? { lease } : {}) };
+    const pending = readPendingApproval(Item?.[APPROVAL_ATTRIBUTE]?.S);
+    const approval = pending ? { pending, current: approvalIsCurrent(pending, record) } : undefined;
+    return { record, ...(lease ? { lease } : {}), ...(approval ? { approval } : {}) };
   } finally {
     ddb.destroy();
   }
