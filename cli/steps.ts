@@ -518,6 +518,8 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
         'WasGreenMadePrimary',
         'UndoMakeBluePrimary',
         'UndoReleasePreviousRule',
+        'WasGreenScaledUp',
+        'UndoScaleGreenBack',
         'NoteUndoneToTesting',
         'RecordUndoneToTesting',
         'FailUndone',

@@ -453,16 +453,6 @@ export function hookTruthProblems(
   return problems;
 }
 
-/**
- * A known product gap, excused by scaleProblems until it is fixed (then set this to false): swap's undo after production
- * moved (a failed POST_PRODUCTION_TRAFFIC_SHIFT hook, a failed shift or bake) puts production back on blue but leaves a
- * green that was tested at a reduced size (deploy-green's `testScalePercent`) at the 100 % the full-size gate gave it,
- * while the cause says everything was undone. swap's own gate failure does scale green back (ScaleGreenBack). The fix
- * belongs in state-machines/authoring/swap.ts: scale green back to `$.greenScale.percent` in the undo before
- * NoteUndoneToTesting, as ScaleGreenBack does.
- */
-export const SWAP_UNDO_LEAVES_GREEN_FULL_SIZE = true;
-
 /** Each task set's scale (percent of the service's desired count), by ARN: what ServiceView does not show. */
 export type TaskSetScales = Readonly<Record<string, number>>;
 
@@ -471,7 +461,7 @@ export type TaskSetScales = Readonly<Record<string, number>>;
  * before and just after an execution:
  * - swap SUCCEEDED: the task set production now serves runs at 100 % (never a green still at its test size);
  * - FAILED, saying nothing changed or everything was undone: every task set that is still there has the scale it had
- *   (a green scaled to full size for the swap is back at its test size), but for SWAP_UNDO_LEAVES_GREEN_FULL_SIZE.
+ *   (a green scaled to full size for the swap is back at its test size, swap's undo included).
  */
 export function scaleProblems(
   machine: Machine,
@@ -486,10 +476,8 @@ export function scaleProblems(
   }
   const claim = failureClaim(result.cause);
   if (claim !== 'nothing-changed' && claim !== 'undone') return [];
-  const knownGap = (arn: string, scale: number): boolean =>
-    SWAP_UNDO_LEAVES_GREEN_FULL_SIZE && machine === 'swap' && claim === 'undone' && scale < 100 && after[arn] === 100;
   return Object.entries(before).flatMap(([arn, scale]) =>
-    after[arn] === undefined || after[arn] === scale || knownGap(arn, scale)
+    after[arn] === undefined || after[arn] === scale
       ? []
       : [
           `the cause says ${claim === 'undone' ? 'everything was undone' : 'nothing was changed'}, but task set ${arn} runs at ${after[arn]} % (it was ${scale} %)`,

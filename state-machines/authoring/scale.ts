@@ -204,3 +204,37 @@ export function fullSizeGreenStates({ next }: { next: string }): States {
     ),
   };
 }
+
+/**
+ * swap's undo after production moved: green goes back to the scale this run found it at under test (`$.greenScale`,
+ * read by fullSizeGreenStates before it scaled green to 100 %), so "undone" means what it says and a later swap gates
+ * green at full size again. A run that never read the scale (a resumed swap, or green already at full size) has
+ * nothing to put back. A failing call goes to `onError` (the undo failed).
+ */
+export function undoGreenScaleStates({ next, onError }: { next: string; onError: string }): States {
+  return {
+    WasGreenScaledUp: {
+      Type: 'Choice',
+      Choices: [
+        {
+          And: [
+            { Variable: '$.greenScale.percent', IsPresent: true },
+            { Variable: '$.greenScale.percent', NumericLessThan: 100 },
+          ],
+          Next: 'UndoScaleGreenBack',
+        },
+      ],
+      Default: next,
+    },
+    UndoScaleGreenBack: changeTask(
+      ecs('updateTaskSet'),
+      scaleGreenParameters({ valuePath: '$.greenScale.percent' }),
+      next,
+      [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: onError }],
+      {
+        retrier: undoRetry,
+        comment: 'Green back at the scale it was tested at, as swap found it; production is already back on blue.',
+      },
+    ),
+  };
+}

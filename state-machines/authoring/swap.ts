@@ -29,7 +29,7 @@ import {
   keepPreviousInUse,
   resetPreviousRule,
 } from './rules';
-import { fullSizeGreenStates } from './scale';
+import { fullSizeGreenStates, undoGreenScaleStates } from './scale';
 import { locateTaskSetStates, makePrimaryTask } from './task-sets';
 import { lifecycleHookStates } from './hooks';
 import { approvedGreenStates, awaitApprovalStates } from './approval';
@@ -497,12 +497,13 @@ const definition: StateMachine = leasedMachine(
     UndoMakeBluePrimary: makePrimaryTask('$.blue.taskSetArn', 'UndoReleasePreviousRule', undoCatch(), {
       retrier: undoRetry,
     }),
-    UndoReleasePreviousRule: resetPreviousRule('NoteUndoneToTesting', undoCatch(), undoRetry),
+    UndoReleasePreviousRule: resetPreviousRule('WasGreenScaledUp', undoCatch(), undoRetry),
+    ...undoGreenScaleStates({ next: 'NoteUndoneToTesting', onError: 'FailUndo' }),
     ...recordStates('UndoneToTesting', { phase: 'testing', 'green.$': '$.green' }, 'FailUndone', 'FailUndone', {
       errorPath: '$.recordError',
     }),
     FailUndone: failSaying(
-      'Undone: production is back on what it served before the swap (kept health-checked throughout), the primary task set is as it was, and the previous-version rule is reset.',
+      'Undone: production is back on what it served before the swap (kept health-checked throughout), the primary task set is as it was, green is back at the size it was tested at, and the previous-version rule is reset.',
       UNDONE.everything,
       ['abort', 'swap'],
     ),

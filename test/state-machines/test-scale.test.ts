@@ -276,3 +276,34 @@ test('a green recorded at 50 % but already at 100 % (an interrupted swap, or a h
     expect(call.green).toEqual({ scale: 100, running: DESIRED, healthy: DESIRED });
   }
 });
+
+test("swap's undo after production moved puts a green tested at 50 % back at 50 % (undone means undone)", async () => {
+  const served = await probe(ms.stack.urls.production);
+  const deployed = await ms.deploy('green', '5ca1e54', { testScalePercent: 50 });
+  expect([deployed.status, deployed.error]).toEqual(['SUCCEEDED', undefined]);
+  const greenArn = greenUnderTest();
+  // Production moves to green (the gate made it 100 %), then making green primary fails for good (a client error,
+  // which is not retried): swap undoes.
+  ms.fs.injector.arm({
+    api: [
+      { service: 'ECS', operation: 'UpdateServicePrimaryTaskSet', kind: 'client-error', call: 1, through: Infinity },
+    ],
+  });
+  let swap: ExecutionResult;
+  try {
+    swap = await ms.run('swap', { ...ms.stack.service, bakeSeconds: 0 });
+  } finally {
+    ms.fs.injector.disarm();
+  }
+  expect([swap.status, swap.failure?.undone]).toEqual(['FAILED', 'everything']);
+  expect(statesEntered(swap.history)).toEqual(
+    expect.arrayContaining([
+      'ScaleGreenToFull',
+      'PointProductionAtGreen',
+      'UndoProductionToBlue',
+      'UndoScaleGreenBack',
+    ]),
+  );
+  expect(await describeGreen(greenArn)).toMatchObject({ scale: { value: 50 }, computedDesiredCount: 2 });
+  expect(await probe(ms.stack.urls.production)).toMatchObject({ status: 200, colour: served.colour });
+});
