@@ -26,16 +26,18 @@ const input = {
 
 test('exactly the functions the state machines invoke are created locally, other functions stay named-only', () => {
   const lambdas = Object.entries(stackTemplate().Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
-  // validate-input and smoke-test (DeploymentFunctions), swap's green watch and the lifecycle-hook runner.
+  // validate-input and smoke-test (DeploymentFunctions), swap's green watch, the lifecycle-hook runner and the
+  // approvals function (created in either swapApprovalMode).
   const ours = lambdas
     .map(([id]) => id)
     .filter(
       (id) =>
         id.startsWith('DeploymentFunctions') ||
         id.startsWith('StateMachinesGreenWatch') ||
-        id.startsWith('StateMachinesLifecycleHooks'),
+        id.startsWith('StateMachinesLifecycleHooks') ||
+        id.startsWith('StateMachinesApprovals'),
     );
-  expect(ours).toHaveLength(4);
+  expect(ours).toHaveLength(5);
   expect(lambdas.length).toBeGreaterThan(ours.length); // e.g. CDK's auto-delete-objects provider
   expect(Object.keys(stack.deployed.functions).sort()).toEqual(ours.sort());
   for (const id of ours) {
@@ -54,7 +56,7 @@ test('deploying without registerLambda fails before creating anything, naming th
       listenerUrl: () => '',
     }),
   ).rejects.toThrow(
-    /Lambda functions that run locally \(DeploymentFunctionsValidateInput\w{8}, DeploymentFunctionsSmokeTest\w{8}, StateMachinesGreenWatchFunction\w{8}, StateMachinesLifecycleHooksRunner\w{8}\) but deployTemplate got no registerLambda option\. Pass registerLambda/,
+    /Lambda functions that run locally \(DeploymentFunctionsValidateInput\w{8}, DeploymentFunctionsSmokeTest\w{8}, StateMachinesGreenWatchFunction\w{8}, StateMachinesLifecycleHooksRunner\w{8}, StateMachinesApprovalsFunction\w{8}\) but deployTemplate got no registerLambda option\. Pass registerLambda/,
   );
   expect(stack.aws.ecs.state().services).toHaveLength(before);
 });
