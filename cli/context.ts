@@ -79,6 +79,8 @@ export interface StackInfo {
   readonly deploymentTable: string | undefined;
   /** The ECR repository the pipeline pushes `<uri>:<commit>` to (absent on a stack without one). */
   readonly imageRepositoryUri: string | undefined;
+  /** The controller-owned production and test rules (absent on a stack deployed before they were outputs). */
+  readonly rules: { readonly production: string; readonly test: string } | undefined;
 }
 
 /** `git rev-parse --short HEAD` in `cwd`, or undefined outside a git repository. */
@@ -264,6 +266,10 @@ export class Context {
       pipelineName: outputs.PipelineName,
       deploymentTable: outputs.DeploymentTableName,
       imageRepositoryUri: outputs.ImageRepositoryUri,
+      rules:
+        outputs.ProductionRuleArn !== undefined && outputs.TestRuleArn !== undefined
+          ? { production: outputs.ProductionRuleArn, test: outputs.TestRuleArn }
+          : undefined,
     };
   }
 

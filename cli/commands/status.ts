@@ -273,12 +273,22 @@ export class StatusReader {
     }
     let prodRule: RuleView = { kind: 'unknown' };
     let testRule: RuleView = { kind: 'unknown' };
-    if (lbArn) {
+    if (stack.rules !== undefined) {
+      // The controller-owned rules by the stack's outputs: whatever the listeners' ports and the rules' priorities.
+      const { Rules } = await elb.send(
+        new DescribeRulesCommand({ RuleArns: [stack.rules.production, stack.rules.test] }),
+      );
+      prodRule = ruleView(Rules?.find((r) => r.RuleArn === stack.rules?.production)?.Actions);
+      testRule = ruleView(Rules?.find((r) => r.RuleArn === stack.rules?.test)?.Actions);
+    } else if (lbArn) {
+      // A stack deployed before the rules were outputs: its rules are priority 1 of each listener, the test listener
+      // on the test URL's port.
+      const testPort = Number(new URL(stack.testUrl).port || '80');
       const { Listeners } = await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn }));
       for (const listener of Listeners ?? []) {
         const { Rules } = await elb.send(new DescribeRulesCommand({ ListenerArn: listener.ListenerArn }));
         const rule = ruleView(Rules?.find((r) => r.Priority === '1')?.Actions);
-        if (listener.Port === 8080) testRule = rule;
+        if (listener.Port === testPort) testRule = rule;
         else prodRule = rule;
       }
     }

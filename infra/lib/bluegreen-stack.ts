@@ -282,6 +282,9 @@ export class BlueGreenStack extends Stack {
         MACHINE_KEYS.map((key) => [MACHINES[key].outputKey, this.stateMachines[key].stateMachineArn]),
       ),
       DeploymentTableName: this.stateMachines.deploymentTable.tableName,
+      // The controller-owned rules, so the CLI reads them by ARN instead of guessing a listener port and priority.
+      ProductionRuleArn: this.loadBalancer.productionRule.ruleArn,
+      TestRuleArn: this.loadBalancer.testRule.ruleArn,
       PipelineName: this.delivery.pipeline.pipelineName,
       ApprovalTopicArn: this.delivery.approvalTopic.topicArn,
       SourceRepositoryCloneUrl: sourceRepository.repositoryCloneUrlGrc,
