@@ -118,7 +118,8 @@ export class DeliveryPipeline extends Construct {
     const commitEnv = { COMMIT_ID: { value: sourceAction.variables.commitId } };
 
     // Approval and release stages, in `pipeline` mode only (the task-token mode waits inside swap instead).
-    const approvalAndReleaseStages: codepipeline.StageProps[] = [
+    // Built only in that mode: ManualApprovalAction checks its timeout on construction (5 minutes to 60 days).
+    const approvalAndReleaseStages = (): codepipeline.StageProps[] => [
       {
         stageName: 'ApproveSwap',
         actions: [
@@ -218,7 +219,7 @@ export class DeliveryPipeline extends Construct {
             }),
           ],
         },
-        ...(approvalsInPipeline ? approvalAndReleaseStages : []),
+        ...(approvalsInPipeline ? approvalAndReleaseStages() : []),
       ],
     });
 

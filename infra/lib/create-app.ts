@@ -1,4 +1,5 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Duration, Validations } from 'aws-cdk-lib';
+import type { SwapApprovalMode } from '../../contract';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BlueGreenStack } from './bluegreen-stack';
 import { PropValidationError } from './private/validate';
@@ -7,15 +8,21 @@ export const STACK_NAME = 'EcsBlueGreen';
 
 /**
  * The app as `cdk synth` builds it (infra/bin/app.ts) and as local AWS synthesizes it (harness/deploy/synth.ts), so
- * both always see the same stack. Context: `testListenerAllowedCidrs` (comma-separated), `desiredCount`.
+ * both always see the same stack. Context: `testListenerAllowedCidrs` (comma-separated), `desiredCount`,
+ * `swapApprovalMode` (`pipeline` or `step-functions`) and `swapApprovalDays` (the approval window in whole days).
  */
 export function createApp(app: App = new App()): { app: App; stack: BlueGreenStack } {
   const cidrs = app.node.tryGetContext('testListenerAllowedCidrs') as string | undefined;
   const desiredCount = wholeNumberContext(app, 'desiredCount', 'the number of tasks each version runs');
+  const swapApprovalMode = app.node.tryGetContext('swapApprovalMode') as SwapApprovalMode | undefined;
+  const swapApprovalDays = wholeNumberContext(app, 'swapApprovalDays', 'how many days the swap approval waits');
   // Environment-agnostic: deploys to the account and region of the caller's credentials (`cdk deploy --profile …`).
   const stack = new BlueGreenStack(app, STACK_NAME, {
     testListenerAllowedCidrs: cidrs ? cidrs.split(',').map((c) => c.trim()) : undefined,
     desiredCount,
+    // The mode is checked by the prop (its error names the allowed values).
+    ...(swapApprovalMode !== undefined && { swapApprovalMode }),
+    ...(swapApprovalDays !== undefined && { swapApprovalTimeout: Duration.days(swapApprovalDays) }),
   });
   // Security checks run on every synth, so a finding fails `cdk synth` and `cdk deploy` before anything is created.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
