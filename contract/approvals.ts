@@ -29,6 +29,28 @@ export const MAX_STEP_FUNCTIONS_APPROVAL_SECONDS = 330 * 86_400;
 /** The shortest window either way, CodePipeline's. */
 export const MIN_APPROVAL_SECONDS = 5 * 60;
 
+/**
+ * What is wrong with a swap approval window of `seconds` in `mode`, as a sentence naming the prop and the fix, or
+ * undefined when it is allowed: CodePipeline's 5 minutes to 60 days in whole minutes, or 5 minutes to 330 days in
+ * whole seconds for the task-token wait.
+ */
+export function approvalWindowProblem(mode: string, seconds: number, shown: string): string | undefined {
+  if (!(SWAP_APPROVAL_MODES as readonly string[]).includes(mode)) {
+    return `swapApprovalMode is '${mode}', but it must be one of ${SWAP_APPROVAL_MODES.map((m) => `'${m}'`).join(', ')}: 'pipeline' for CodePipeline's manual approval (up to 60 days), 'step-functions' for a task-token wait inside swap (up to 330 days).`;
+  }
+  if (mode === 'pipeline') {
+    const minutes = seconds / 60;
+    return Number.isInteger(minutes) &&
+      minutes >= PIPELINE_APPROVAL_MINUTES.min &&
+      minutes <= PIPELINE_APPROVAL_MINUTES.max
+      ? undefined
+      : `swapApprovalTimeout is ${shown}, but CodePipeline approvals last from 5 minutes to 60 days (86,400 minutes), in whole minutes. Choose a Duration in that range, or set swapApprovalMode: 'step-functions' for test windows up to 330 days.`;
+  }
+  return Number.isInteger(seconds) && seconds >= MIN_APPROVAL_SECONDS && seconds <= MAX_STEP_FUNCTIONS_APPROVAL_SECONDS
+    ? undefined
+    : `swapApprovalTimeout is ${shown}, but with swapApprovalMode 'step-functions' it must be a whole number of seconds from 5 minutes to 330 days: the swap that waits must still shift and bake within Step Functions' one-year execution limit. Choose a Duration in that range.`;
+}
+
 /** The deployment item's attribute holding the waiting approval (a JSON text of {@link PendingSwapApproval}). */
 export const APPROVAL_ATTRIBUTE = 'approval';
 

@@ -9,8 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { SwapApprovalMode } from '../contract';
-import { swapApprovalWindowSeconds } from '../infra/lib/private/approval-window';
+import { approvalWindowProblem, type SwapApprovalMode } from '../contract';
 import { ApprovalOutcomes } from './approval-outcomes';
 import { BuildProjects } from './build-projects';
 
@@ -83,9 +82,13 @@ export class DeliveryPipeline extends Construct {
   constructor(scope: Construct, id: string, props: DeliveryPipelineProps) {
     super(scope, id);
     const approvalsInPipeline = (props.swapApprovalMode ?? 'pipeline') === 'pipeline';
-    const swapTimeout = Duration.seconds(
-      swapApprovalWindowSeconds(props.swapApprovalMode ?? 'pipeline', props.swapApprovalTimeout),
+    const swapTimeout = props.swapApprovalTimeout ?? Duration.days(7);
+    const problem = approvalWindowProblem(
+      props.swapApprovalMode ?? 'pipeline',
+      swapTimeout.toSeconds({ integral: false }),
+      swapTimeout.toHumanString(),
     );
+    if (problem !== undefined) throw new Error(problem);
     const serviceInput = { cluster: props.clusterName, service: props.serviceName };
 
     this.approvalTopic = new sns.Topic(this, 'ApprovalTopic', {
