@@ -107,6 +107,15 @@ export interface ApprovalView {
   readonly expiresAt?: string;
 }
 
+/** A swap waiting on a task token for testers' approval (swapApprovalMode step-functions, contract/approvals.ts). */
+export interface SwapApprovalView {
+  readonly executionArn: string;
+  readonly green: { readonly taskSetArn: string; readonly commit?: string };
+  readonly requestedAt: string;
+  /** When it expires unanswered (ISO), which starts abort as a rejection does. */
+  readonly expiresAt: string;
+}
+
 /** The bake of the swap that runs now: how far it is and how green's targets are. */
 export interface BakeView {
   readonly executionArn: string;
@@ -133,6 +142,8 @@ export interface StatusView {
   readonly inFlight: readonly InFlightView[];
   /** The pipeline's manual approvals waiting for an answer (approve/reject). */
   readonly pendingApprovals: readonly ApprovalView[];
+  /** The swap waiting for testers' approval on a task token, when it is for the green under test and still runs. */
+  readonly swapApproval?: SwapApprovalView;
   readonly bake?: BakeView;
   /** What to run next, as the user runs it (hints.ts), best first. */
   readonly next: readonly string[];
@@ -210,7 +221,19 @@ export function bakeProgress(
 }
 
 /** What to run next, from what runs, what waits for an answer and the recorded phase (best first). */
-export function statusNext(view: Pick<StatusView, 'inFlight' | 'pendingApprovals' | 'record'>, hints: Hints): string[] {
+export function statusNext(
+  view: Pick<StatusView, 'inFlight' | 'pendingApprovals' | 'record' | 'swapApproval'>,
+  hints: Hints,
+): string[] {
+  const waiting = view.swapApproval;
+  if (waiting !== undefined && view.inFlight.every((e) => e.executionArn === waiting.executionArn)) {
+    // Only the swap waiting for testers runs: answer it (reject names its stage, as it starts abort), or follow it.
+    return [
+      hint(hints, 'approve'),
+      hint(hints, 'reject', '--stage', 'ApproveSwap'),
+      hint(hints, 'watch', waiting.executionArn),
+    ];
+  }
   const running = [...view.inFlight].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''))[0];
   if (running) return [hint(hints, 'watch', running.executionArn), hint(hints, 'wait')];
   if (view.pendingApprovals.length > 0) {
@@ -313,13 +336,21 @@ function describeApproval(a: ApprovalView, emulated: boolean, now: Date, stable:
   return `  ${a.stageName} (action ${a.actionName}) in pipeline ${a.pipelineName}${since}${expires}`;
 }
 
+function describeSwapApproval(a: SwapApprovalView, emulated: boolean): string {
+  const commit = a.green.commit === undefined ? '' : ` ${a.green.commit}`;
+  return `  ApproveSwap (a task-token wait): swap ${a.executionArn} waits for the approval of green${commit} (task set ${a.green.taskSetArn}) since ${clockTime(a.requestedAt, emulated)}; expires ${clockTime(a.expiresAt, emulated)} unless answered, which starts abort as a rejection does`;
+}
+
 function renderInFlight(view: StatusView, now: Date, stable: boolean): string[] {
   const emulated = view.clock === 'emulated';
   const lines = view.inFlight.map((e) => {
     const ms = stable ? undefined : runningFor(e, now);
     return `  ${e.machine} ${e.executionArn}${ms !== undefined ? ` (running ${formatDuration(ms)}${emulated ? ' emulated' : ''})` : ''}`;
   });
-  const approvals = view.pendingApprovals.map((a) => describeApproval(a, emulated, now, stable));
+  const approvals = [
+    ...(view.swapApproval ? [describeSwapApproval(view.swapApproval, emulated)] : []),
+    ...view.pendingApprovals.map((a) => describeApproval(a, emulated, now, stable)),
+  ];
   if (lines.length === 0 && approvals.length === 0) return ['In flight: none'];
   return [
     ...(lines.length > 0 ? ['In flight:', ...lines] : []),

@@ -236,8 +236,18 @@ export class StatusReader {
     ]);
     const service = described.services?.[0];
     if (!service) throw new UsageError(`Service ${stack.service} was not found in cluster ${stack.cluster}.`);
-    const { record, lease } = await readDeploymentItem(ctx, stack, service.serviceArn ?? stack.service);
+    const { record, lease, approval } = await readDeploymentItem(ctx, stack, service.serviceArn ?? stack.service);
     const running = new Set(inFlight.map((e) => e.executionArn));
+    // A swap waiting for testers, shown only when it is for the green under test and its execution still runs.
+    const swapApproval =
+      approval?.current === true && running.has(approval.pending.executionArn)
+        ? {
+            executionArn: approval.pending.executionArn,
+            green: approval.pending.green,
+            requestedAt: approval.pending.requestedAt,
+            expiresAt: approval.pending.expiresAt,
+          }
+        : undefined;
     const taskSets = service.taskSets ?? [];
     const tgArns = [
       ...new Set(
@@ -337,8 +347,9 @@ export class StatusReader {
       taskSets: taskSetViews,
       inFlight,
       pendingApprovals: approvals,
+      ...(swapApproval !== undefined && { swapApproval }),
       ...(bake !== undefined && { bake }),
-      next: statusNext({ inFlight, pendingApprovals: approvals, record }, ctx.hints(stack)),
+      next: statusNext({ inFlight, pendingApprovals: approvals, record, swapApproval }, ctx.hints(stack)),
       ownership,
     };
   }

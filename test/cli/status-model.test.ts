@@ -74,6 +74,28 @@ describe('in flight and next', () => {
     ]);
   });
 
+  test('next while only the swap waiting for testers runs (task-token approval): answer it, or follow it', () => {
+    const inFlight = [{ machine: 'swap' as const, executionArn: arn, startedAt: '2026-01-01T00:00:00Z' }];
+    const swapApproval = {
+      executionArn: arn,
+      green: { taskSetArn: 'arn:ts', commit: 'c0ffee1' },
+      requestedAt: '2026-01-01T00:00:00Z',
+      expiresAt: '2026-01-08T00:00:00Z',
+    };
+    const record = { phase: 'testing' };
+    expect(statusNext({ inFlight, pendingApprovals: [], record, swapApproval }, hints)).toEqual([
+      'npx bluegreen --local approve',
+      'npx bluegreen --local reject --stage ApproveSwap',
+      `npx bluegreen --local watch ${arn}`,
+    ]);
+    // Something else runs too (an abort someone started): follow what runs first.
+    const abort = { machine: 'abort' as const, executionArn: `${arn}-abort`, startedAt: '2026-01-01T00:01:00Z' };
+    expect(statusNext({ inFlight: [...inFlight, abort], pendingApprovals: [], record, swapApproval }, hints)).toEqual([
+      `npx bluegreen --local watch ${arn}-abort`,
+      'npx bluegreen --local wait',
+    ]);
+  });
+
   test('a pending approval is shown instead of "In flight: none"', () => {
     const view = {
       stack: 'EcsBlueGreen',

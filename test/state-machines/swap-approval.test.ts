@@ -115,6 +115,11 @@ test('deploy-green starts a swap that waits; approve moves production to exactly
   // Waiting holds nothing: no lease, production still on blue.
   expect(await probe(stack.urls.production)).toMatchObject({ status: 200, colour: 'blue' });
 
+  // status shows the waiting approval and names approve and reject next.
+  const status = await cli('status');
+  expect(status.code).toBe(0);
+  expect(status.stdout).toContain(`ApproveSwap (a task-token wait): swap ${swapExecutionArn} waits`);
+  expect(status.stdout).toMatch(/Next: .*approve, or .*reject --stage ApproveSwap, or .*watch /);
   const answered = await cli('approve', '--comment', 'tested');
   expect(answered.code).toBe(0);
   const swap = await ended(swapExecutionArn);
