@@ -9,6 +9,8 @@ const SECONDS = {
   'test/state-machines/swap-shift.test.ts': 83,
   'test/cli/cli.e2e.test.ts': 75,
   'test/controller/operator-property.test.ts': 64,
+  'test/controller/approval-property.test.ts': 30,
+  'test/state-machines/test-scale.test.ts': 22,
   'test/local/iam/least-privilege.test.ts': 39,
   'test/infra/stack-update-matrix.test.ts': 31,
   'test/controller/fault-scenarios.test.ts': 30,
