@@ -17,6 +17,16 @@ const scaleGreenParameters = (scale: { value: number } | { valuePath: string }) 
   Scale: { Unit: 'PERCENT', ...('value' in scale ? { Value: scale.value } : { 'Value.$': scale.valuePath }) },
 });
 
+/** UpdateTaskSet of green back to the scale it was found at (`$.greenScale.percent`), retried as an undo step. */
+const scaleGreenBackTask = (next: string, onError: string, comment: string) =>
+  changeTask(
+    ecs('updateTaskSet'),
+    scaleGreenParameters({ valuePath: '$.greenScale.percent' }),
+    next,
+    [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: onError }],
+    { retrier: undoRetry, comment },
+  );
+
 /**
  * The scale green goes back to if it does not become healthy at full size (as DescribeServices found the i-th task
  * set), and how long it may take: the stack's health timeout, deploy-green's default.
@@ -183,15 +193,10 @@ export function fullSizeGreenStates({ next }: { next: string }): States {
       },
       'ScaleGreenBack',
     ),
-    ScaleGreenBack: changeTask(
-      ecs('updateTaskSet'),
-      scaleGreenParameters({ valuePath: '$.greenScale.percent' }),
+    ScaleGreenBack: scaleGreenBackTask(
       'FailGreenNotFullSize',
-      [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailGreenScaleBack' }],
-      {
-        retrier: undoRetry,
-        comment: 'Green back at the scale it was tested at: AWS as swap found it, and a later swap gates it again.',
-      },
+      'FailGreenScaleBack',
+      'Green back at the scale it was tested at: AWS as swap found it, and a later swap gates it again.',
     ),
     FailGreenNotFullSize: failSaying(
       'Green is back at the scale it had under test and production never moved, so AWS is as swap found it. Run abort to discard green (then deploy a fixed version), or swap again once green can run at full size.',
@@ -226,15 +231,10 @@ export function undoGreenScaleStates({ next, onError }: { next: string; onError:
       ],
       Default: next,
     },
-    UndoScaleGreenBack: changeTask(
-      ecs('updateTaskSet'),
-      scaleGreenParameters({ valuePath: '$.greenScale.percent' }),
+    UndoScaleGreenBack: scaleGreenBackTask(
       next,
-      [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: onError }],
-      {
-        retrier: undoRetry,
-        comment: 'Green back at the scale it was tested at, as swap found it; production is already back on blue.',
-      },
+      onError,
+      'Green back at the scale it was tested at, as swap found it; production is already back on blue.',
     ),
   };
 }
