@@ -1,7 +1,5 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { App, Duration } from 'aws-cdk-lib';
+import { synthVariant } from '../support/harness';
+import { Duration } from 'aws-cdk-lib';
 import fc from 'fast-check';
 import { readPendingApproval, type PendingSwapApproval } from '../../contract';
 import { endedExecution, type ExecutionResult } from '../../harness/demo/executions';
@@ -9,8 +7,6 @@ import { startLocalStack, type LocalStack } from '../../harness/demo/local-stack
 import { observe, type ServiceView } from '../../harness/demo/observe';
 import { probe } from '../../harness/demo/probe';
 import type { CfnTemplate } from '../../harness/deploy/deploy-template';
-import { BlueGreenStack } from '../../infra/lib/bluegreen-stack';
-import { STACK_NAME } from '../../infra/lib/create-app';
 import {
   approvalPlanArbitrary,
   cliCommandsOf,
@@ -60,17 +56,11 @@ const SETTLE_WALL_MS = 30_000;
 jest.setTimeout(600_000);
 
 function approvalTemplate(): CfnTemplate {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-approval-property-cdk-out-'));
-  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-  new BlueGreenStack(app, STACK_NAME, {
+  return synthVariant(() => ({
     swapApprovalMode: 'step-functions',
     swapApprovalTimeout: WINDOW,
     bakeTime: Duration.seconds(10),
-  });
-  const artifact = app.synth().getStackByName(STACK_NAME);
-  const template = JSON.parse(fs.readFileSync(path.join(outdir, artifact.templateFile), 'utf8')) as CfnTemplate;
-  fs.rmSync(outdir, { recursive: true, force: true });
-  return template;
+  }));
 }
 
 let stack: LocalStack;

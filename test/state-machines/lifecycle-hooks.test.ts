@@ -1,8 +1,5 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { HookEvent, HookResponse } from '../../contract';
@@ -11,9 +8,8 @@ import { startLocalStack, type LocalStack } from '../../harness/demo/local-stack
 import { observe } from '../../harness/demo/observe';
 import { probe } from '../../harness/demo/probe';
 import type { CfnTemplate } from '../../harness/deploy/deploy-template';
-import { BlueGreenStack } from '../../infra/lib/bluegreen-stack';
-import { STACK_NAME } from '../../infra/lib/create-app';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../local/local-aws';
+import { synthVariant } from '../support/harness';
 import { MACHINE_TEST_TIMEOUT } from './machine-stack';
 
 /**
@@ -30,34 +26,30 @@ const GATE_TIMEOUT_SECONDS = 120;
 
 /** The real stack with three hooks, synthesized without bundling (local AWS runs the handlers in process). */
 function hookedTemplate(): CfnTemplate {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-hooks-cdk-out-'));
-  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-  const elsewhere = new Stack(app, 'Hooks');
-  new BlueGreenStack(app, STACK_NAME, {
-    lifecycleHooks: [
-      {
-        name: 'Gate',
-        stage: 'POST_SCALE_UP',
-        function: lambda.Function.fromFunctionArn(elsewhere, 'Gate', fnArn('bg-test-gate')),
-        timeout: Duration.seconds(GATE_TIMEOUT_SECONDS),
-        details: { budget: 1 },
-      },
-      {
-        name: 'Verify',
-        stage: 'POST_PRODUCTION_TRAFFIC_SHIFT',
-        function: lambda.Function.fromFunctionArn(elsewhere, 'Verify', fnArn('bg-test-verify')),
-      },
-      {
-        name: 'Checks',
-        stage: 'PRE_BLUE_REMOVAL',
-        stateMachine: sfn.StateMachine.fromStateMachineArn(elsewhere, 'Checks', CHECKS_ARN),
-      },
-    ],
+  return synthVariant((app) => {
+    const elsewhere = new Stack(app, 'Hooks');
+    return {
+      lifecycleHooks: [
+        {
+          name: 'Gate',
+          stage: 'POST_SCALE_UP',
+          function: lambda.Function.fromFunctionArn(elsewhere, 'Gate', fnArn('bg-test-gate')),
+          timeout: Duration.seconds(GATE_TIMEOUT_SECONDS),
+          details: { budget: 1 },
+        },
+        {
+          name: 'Verify',
+          stage: 'POST_PRODUCTION_TRAFFIC_SHIFT',
+          function: lambda.Function.fromFunctionArn(elsewhere, 'Verify', fnArn('bg-test-verify')),
+        },
+        {
+          name: 'Checks',
+          stage: 'PRE_BLUE_REMOVAL',
+          stateMachine: sfn.StateMachine.fromStateMachineArn(elsewhere, 'Checks', CHECKS_ARN),
+        },
+      ],
+    };
   });
-  const artifact = app.synth().getStackByName(STACK_NAME);
-  const template = JSON.parse(fs.readFileSync(path.join(outdir, artifact.templateFile), 'utf8')) as CfnTemplate;
-  fs.rmSync(outdir, { recursive: true, force: true });
-  return template;
 }
 
 type Hook = (event: HookEvent) => HookResponse | Promise<HookResponse>;

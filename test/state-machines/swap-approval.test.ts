@@ -1,8 +1,6 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { synthVariant } from '../support/harness';
 import { DescribeExecutionCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { App, Duration } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import {
   APPROVAL_EXPIRED,
   APPROVAL_REJECTED,
@@ -15,8 +13,6 @@ import { startLocalStack, type LocalStack } from '../../harness/demo/local-stack
 import { observe } from '../../harness/demo/observe';
 import { probe } from '../../harness/demo/probe';
 import type { CfnTemplate } from '../../harness/deploy/deploy-template';
-import { BlueGreenStack } from '../../infra/lib/bluegreen-stack';
-import { STACK_NAME } from '../../infra/lib/create-app';
 import { runInProcess } from '../cli/run-in-process';
 import { userEnv } from '../cli/run-bin';
 import { MACHINE_TEST_TIMEOUT } from './machine-stack';
@@ -33,17 +29,11 @@ jest.setTimeout(MACHINE_TEST_TIMEOUT);
 const WINDOW = Duration.minutes(10);
 
 function approvalTemplate(): CfnTemplate {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-approval-cdk-out-'));
-  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-  new BlueGreenStack(app, STACK_NAME, {
+  return synthVariant(() => ({
     swapApprovalMode: 'step-functions',
     swapApprovalTimeout: WINDOW,
     bakeTime: Duration.seconds(10),
-  });
-  const artifact = app.synth().getStackByName(STACK_NAME);
-  const template = JSON.parse(fs.readFileSync(path.join(outdir, artifact.templateFile), 'utf8')) as CfnTemplate;
-  fs.rmSync(outdir, { recursive: true, force: true });
-  return template;
+  }));
 }
 
 let stack: LocalStack;

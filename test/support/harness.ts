@@ -59,34 +59,47 @@ export function faultHooksTemplate(): CfnTemplate {
 }
 
 /**
- * Synthesizes the stack with the fault hooks, without bundling (local AWS runs the handlers in process) and without
- * cdk-nag (the shipped app's synth checks it), as test/state-machines/lifecycle-hooks.test.ts does: ~2 s of one core.
+ * The real stack with other props, synthesized without bundling (local AWS runs the handlers in process) and without
+ * cdk-nag (the shipped app's synth checks it): ~2 s of one core. `props` gets the app, for constructs the props refer
+ * to that live in another stack (a hook's `Function.fromFunctionArn`).
  */
-function synthFaultHooks(): CfnTemplate {
+export function synthVariant(
+  props: (app: import('aws-cdk-lib').App) => import('../../infra/lib/bluegreen-stack').BlueGreenStackProps,
+): CfnTemplate {
   /* eslint-disable @typescript-eslint/no-require-imports -- the CDK app loads lazily, see synthHere */
-  const { App, Duration, Stack } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
-  const lambda = require('aws-cdk-lib/aws-lambda') as typeof import('aws-cdk-lib/aws-lambda');
+  const { App } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
   const { BlueGreenStack } =
     require('../../infra/lib/bluegreen-stack') as typeof import('../../infra/lib/bluegreen-stack');
   const { STACK_NAME } = require('../../infra/lib/create-app') as typeof import('../../infra/lib/create-app');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-fault-hooks-cdk-out-'));
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-variant-cdk-out-'));
   try {
     const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+    new BlueGreenStack(app, STACK_NAME, props(app));
+    const artifact = app.synth().getStackByName(STACK_NAME);
+    return JSON.parse(fs.readFileSync(path.join(outdir, artifact.templateFile), 'utf8')) as CfnTemplate;
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** The stack with the fault hooks (FAULT_HOOKS), each a Lambda of local AWS. */
+function synthFaultHooks(): CfnTemplate {
+  /* eslint-disable @typescript-eslint/no-require-imports -- the CDK app loads lazily, see synthHere */
+  const { Duration, Stack } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  const lambda = require('aws-cdk-lib/aws-lambda') as typeof import('aws-cdk-lib/aws-lambda');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return synthVariant((app) => {
     const elsewhere = new Stack(app, 'FaultHooks');
-    new BlueGreenStack(app, STACK_NAME, {
+    return {
       lifecycleHooks: FAULT_HOOKS.map((hook) => ({
         name: hook.name,
         stage: hook.stage,
         function: lambda.Function.fromFunctionArn(elsewhere, hook.name, localFunctionArn(hook.functionName)),
         timeout: Duration.seconds(FAULT_HOOK_TIMEOUT_SECONDS),
       })),
-    });
-    const artifact = app.synth().getStackByName(STACK_NAME);
-    return JSON.parse(fs.readFileSync(path.join(outdir, artifact.templateFile), 'utf8')) as CfnTemplate;
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+    };
+  });
 }
 
 export interface TestStackOptions extends LocalAwsStackOptions {
