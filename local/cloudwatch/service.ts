@@ -12,9 +12,10 @@ import type { LocalEvent } from '../events/event-bus';
 import { createAlarmEvaluator } from './alarm-evaluator';
 import { deleteAlarms, describeAlarms, putMetricAlarm, setAlarmState } from './alarm-operations';
 import { AlbMetrics, type TargetGroupHostCount } from './alb-metrics';
-import type { AlarmRecord } from './model';
+import type { AlarmRecord, Dimension } from './model';
 import { getMetricStatistics, putMetricData } from './metric-operations';
 import type { OperationHandler } from './operation-context';
+import { aggregate, type PeriodStatistics } from './statistics';
 import { CloudWatchStore } from './store';
 
 export interface CloudWatchServiceOptions {
@@ -34,6 +35,18 @@ export interface LocalCloudWatch extends EmulatedService {
   recordListenerRequest(outcome: ListenerRequestOutcome): void;
   /** Samples HealthyHostCount / UnHealthyHostCount now (also done every hostSampleSeconds). */
   sampleHostCounts(): void;
+  /**
+   * The statistics of one metric (namespace, name, exact dimension set) over emulated epoch milliseconds
+   * start <= t < end, as GetMetricStatistics computes one period; undefined when it has no data then. For in-process
+   * readers (local Application Auto Scaling's target tracking).
+   */
+  statistics(
+    namespace: string,
+    metricName: string,
+    dimensions: readonly Dimension[],
+    start: number,
+    end: number,
+  ): PeriodStatistics | undefined;
   /** The alarm by name, for tests and diagnostics. */
   alarm(name: string): Readonly<AlarmRecord> | undefined;
   /** Stops alarm evaluation and sampling. */
@@ -82,6 +95,8 @@ export function createCloudWatchService(options: CloudWatchServiceOptions): Loca
     },
     recordListenerRequest: (outcome) => alb.record(outcome),
     sampleHostCounts,
+    statistics: (namespace, metricName, dimensions, start, end) =>
+      aggregate(store.samples(namespace, metricName, dimensions, start, end)),
     alarm: (name) => store.alarms.get(name),
     close() {
       stopSampling();
