@@ -12,6 +12,9 @@ import { Construct } from 'constructs';
 import { approvalWindowProblem, type SwapApprovalMode } from '../contract';
 import { ApprovalOutcomes } from './approval-outcomes';
 import { BuildProjects } from './build-projects';
+import type { PipelineSource } from './pipeline-source';
+import { sourceStageAction } from './source-action';
+import { checkedSource } from './source-checks';
 
 /** Stage names, in order. They are public API: users and the CLI find approvals by these names. */
 export const PIPELINE_STAGES = [
@@ -27,7 +30,18 @@ export const PIPELINE_STAGES = [
 ] as const;
 
 export interface DeliveryPipelineProps {
-  readonly sourceRepository: codecommit.IRepository;
+  /**
+   * Where the Source stage reads the app: `PipelineSource.codeConnections({ connectionArn, owner, repo, branch })`
+   * (GitHub, GitHub Enterprise Server, GitLab, Bitbucket) or `PipelineSource.codeCommit(repository, { branch })`.
+   * Give this or `sourceRepository`, not both.
+   * @default - `sourceRepository` on `branch`
+   */
+  readonly source?: PipelineSource;
+  /**
+   * A CodeCommit repository as the source: the older form of `source: PipelineSource.codeCommit(repository, { branch })`.
+   * @default - none; then `source` is required
+   */
+  readonly sourceRepository?: codecommit.IRepository;
   readonly imageRepository: ecr.IRepository;
   readonly artifactBucket: s3.IBucket;
   readonly stateMachines: {
@@ -46,7 +60,7 @@ export interface DeliveryPipelineProps {
   readonly testUrl: string;
   readonly productionUrl: string;
   /**
-   * Branch whose pushes start the pipeline.
+   * Branch of `sourceRepository` whose pushes start the pipeline (with `source`, give the branch inside it).
    * @default 'main'
    */
   readonly branch?: string;
@@ -89,6 +103,7 @@ export class DeliveryPipeline extends Construct {
       swapTimeout.toHumanString(),
     );
     if (problem !== undefined) throw new Error(problem);
+    const pipelineSource = checkedSource(props);
     const serviceInput = { cluster: props.clusterName, service: props.serviceName };
 
     this.approvalTopic = new sns.Topic(this, 'ApprovalTopic', {
@@ -112,13 +127,9 @@ export class DeliveryPipeline extends Construct {
     const app = new codepipeline.Artifact('App');
     const image = new codepipeline.Artifact('Image');
     const deployInput = new codepipeline.Artifact('DeployInput');
-    const sourceAction = new actions.CodeCommitSourceAction({
-      actionName: 'CodeCommit',
-      repository: props.sourceRepository,
-      branch: props.branch ?? 'main',
-      output: source,
-    });
-    const commitEnv = { COMMIT_ID: { value: sourceAction.variables.commitId } };
+    // Either kind of source writes the same artifact, so every later stage reads it unchanged.
+    const sourceAction = sourceStageAction(pipelineSource, source);
+    const commitEnv = { COMMIT_ID: { value: sourceAction.commitId } };
 
     // Approval and release stages, in `pipeline` mode only (the task-token mode waits inside swap instead).
     // Built only in that mode: ManualApprovalAction checks its timeout on construction (5 minutes to 60 days).
@@ -172,7 +183,7 @@ export class DeliveryPipeline extends Construct {
       artifactBucket: props.artifactBucket,
       restartExecutionOnUpdate: false,
       stages: [
-        { stageName: 'Source', actions: [sourceAction] },
+        { stageName: 'Source', actions: [sourceAction.action] },
         {
           stageName: 'BuildApp',
           actions: [
