@@ -3,6 +3,11 @@
  * DynamoDB, CloudWatch and Lambda emulators wired to each other and to the real data plane, behind one HTTP endpoint
  * on 127.0.0.1, plus an in-process EventBridge bus that CodePipeline's and ECS's state changes go to.
  */
+import {
+  createApplicationAutoScalingService,
+  type LocalApplicationAutoScaling,
+} from './applicationautoscaling/service';
+import { localScalableResources } from './applicationautoscaling/local-resources';
 import { createClock, type Clock } from './aws/clock';
 import {
   createCloudFormationService,
@@ -74,6 +79,8 @@ export interface RunningLocalAws {
    * `register` adds others.
    */
   readonly lambda: LocalLambdaService;
+  /** Scalable targets and target tracking on ECS services (local ECS's desired count, local CloudWatch's metrics). */
+  readonly applicationAutoScaling: LocalApplicationAutoScaling;
   /** Local port each ALB listener port was given (known once the listener exists). */
   listenerPort(albPort: number): number;
   close(): Promise<void>;
@@ -149,11 +156,17 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
     endpoint: () => endpoint,
     emit: (event) => events.putEvent(event),
   });
+  const applicationAutoScaling = createApplicationAutoScalingService({
+    clock,
+    region,
+    accountId,
+    resources: localScalableResources({ ecs, elbv2State: () => elbv2.state(), cloudwatch, region, accountId }),
+  });
   let server: LocalAws;
   try {
     server = await startLocalAws({
       port: ports.api,
-      services: [ecs, elbv2.service, sfn, cloudformation, codepipeline, dynamodb, cloudwatch],
+      services: [ecs, elbv2.service, sfn, cloudformation, codepipeline, dynamodb, cloudwatch, applicationAutoScaling],
       restServices: [lambda],
       faults: options.faults,
       authorize: options.authorize,
@@ -162,6 +175,7 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
     });
   } catch (error) {
     await Promise.allSettled([
+      applicationAutoScaling.close(),
       lambda.close(),
       cloudwatch.close(),
       codepipeline.close(),
@@ -190,6 +204,7 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
     events,
     cloudwatch,
     lambda,
+    applicationAutoScaling,
     listenerPort: (albPort) => {
       const listener = elbv2.state().listeners.find((l) => l.port === albPort);
       return listener?.localPort ?? listenerPort(albPort);
@@ -202,6 +217,7 @@ export async function startLocalAwsStack(options: LocalAwsStackOptions = {}): Pr
       unregisterLambda();
       await cloudformation.close();
       await lambda.close();
+      await applicationAutoScaling.close();
       await cloudwatch.close();
       await codepipeline.close();
       await events.close();

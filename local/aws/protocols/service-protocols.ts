@@ -92,6 +92,15 @@ export const SERVICE_PROTOCOLS: readonly ServiceProtocol[] = [
     unknownOperationCode: 'InvalidAction',
   },
   {
+    // Scalable targets and target tracking policies on ECS services (local/applicationautoscaling).
+    serviceId: 'Application Auto Scaling',
+    wire: 'json',
+    targetPrefix: 'AnyScaleFrontendService',
+    contentType: 'application/x-amz-json-1.1',
+    validationErrorCode: 'ValidationException',
+    unknownOperationCode: 'UnknownOperationException',
+  },
+  {
     serviceId: 'Elastic Load Balancing v2',
     wire: 'query',
     contentType: 'text/xml',

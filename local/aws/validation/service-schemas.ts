@@ -19,6 +19,7 @@ export const SDK_PACKAGES: Readonly<Record<string, string>> = {
   CloudWatch: '@aws-sdk/client-cloudwatch',
   CodePipeline: '@aws-sdk/client-codepipeline',
   DynamoDB: '@aws-sdk/client-dynamodb',
+  'Application Auto Scaling': '@aws-sdk/client-application-auto-scaling',
 };
 
 const loaded = new Map<string, ServiceSchema>();
