@@ -203,7 +203,7 @@ describe('property: a decision never leaves [Min, Max], never goes the wrong way
             expect(p.datapoints.slice(-LOW_DATAPOINTS).every((d) => d !== undefined && d < 0.9 * p.targetValue)).toBe(
               true,
             );
-            if (t.lastScaleIn) expect(NOW).toBeGreaterThanOrEqual(t.lastScaleIn.at + p.scaleInCooldown * 1000);
+            if (t.lastScaleIn) expect(NOW).toBeGreaterThanOrEqual(t.lastScaleIn.at + (p.scaleInCooldown ?? 300) * 1000);
           }
         }
       }),
