@@ -12,3 +12,4 @@ export * from './traffic-shift';
 export * from './green-watch';
 export * from './lifecycle-hooks';
 export * from './approvals';
+export * from './outputs';

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 /**
  * The folders are the architecture (CONTRIBUTING.md):
  * - the product: infra/, lambdas/, cli/, pipeline/, state-machines/ — what users deploy and run — on contract/;
+ * - examples/: stacks built only from the construct library's public API (infra/lib/index.ts);
  * - local/: the emulator (local AWS over the real wire protocols);
  * - harness/: starts local AWS with the stack deployed and runs flows (tests, `npm start`, `npm run bench`);
  * - oracles/: what the tests judge with (invariants, fault and operator plans).
@@ -22,7 +23,9 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   'state-machines': ['contract'],
   // The emulator speaks AWS's protocols; it may share the product's statement of one (type-only, checked below).
   local: [],
-  harness: ['local', 'contract', 'infra', 'lambdas', 'state-machines'],
+  // Only the public API, infra/lib/index.ts (checked below).
+  examples: ['infra'],
+  harness: ['local', 'contract', 'infra', 'lambdas', 'state-machines', 'examples'],
   oracles: ['local', 'harness', 'contract', 'infra', 'state-machines'],
   bench: ['local', 'harness', 'oracles', 'contract', 'infra'],
 };
@@ -89,4 +92,14 @@ test('the import reader sees relative imports, type-only ones included (so the r
     target: 'lambdas/controller-resources/events',
     typeOnly: true,
   });
+});
+
+test('examples/ use only the construct library’s public API (infra/lib/index.ts)', () => {
+  const files = sourceFiles('examples');
+  expect(files.length).toBeGreaterThan(0);
+  const violations = files
+    .flatMap(importsOf)
+    .filter((edge) => topOf(edge.target) === 'infra' && edge.target !== path.join('infra', 'lib'))
+    .map((edge) => `${edge.file} imports ${edge.target}`);
+  expect(violations).toEqual([]);
 });

@@ -22,7 +22,7 @@ import { checkResourceTypes } from '../../local/cloudformation/template';
 import { localEventBusAt } from '../../local/events/event-bus';
 import type { LocalLambda } from '../../local/stepfunctions/lambda-task';
 import type { PhysicalResource } from '../../local/cloudformation/cfn-resolver';
-import { LOCAL_FUNCTION_CODE, localLambdaFor } from './local-lambdas';
+import { LOCAL_FUNCTION_CODE, localLambdaOfResource } from './local-lambdas';
 
 export type { CfnTemplate } from '../../local/cloudformation/model';
 export { EMULATED_TYPES, NAMED_ONLY_TYPES };
@@ -91,7 +91,7 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
     throw asError(error);
   }
   const localFunctions = Object.entries(template.Resources)
-    .filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && localLambdaFor(id) !== undefined)
+    .filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && localLambdaOfResource(id, r) !== undefined)
     .map(([id]) => id);
   if (localFunctions.length > 0 && options.registerLambda === undefined) {
     throw new Error(

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { createApp, STACK_NAME } from '../../infra/lib/create-app';
+import { createApp, STACK_NAME } from '../../examples/demo/create-app';
 import type { CfnTemplate } from './deploy-template';
 
 export const CDK_OUT = path.join(__dirname, '..', '..', 'cdk.out');

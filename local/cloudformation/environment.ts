@@ -9,12 +9,13 @@ import type { LocalLambda } from '../stepfunctions/lambda-task';
 import type { CustomResourceHandlerFactory } from './custom-resource-event';
 
 /**
- * The code of the template's Lambda functions that local AWS runs in process, found by logical id. The emulator has
- * none of its own: whoever starts local AWS supplies it (the harness: harness/deploy/local-lambdas.ts). A function
- * without local code is named-only; a custom resource whose function has none fails with a message saying so.
+ * The code of the template's Lambda functions that local AWS runs in process, found by the function's logical id and
+ * tags (as the template declares them, resolved). The emulator has none of its own: whoever starts local AWS supplies
+ * it (the harness: harness/deploy/local-lambdas.ts). A function without local code is named-only; a custom resource
+ * whose function has none fails with a message saying so.
  */
 export interface LocalFunctionCode {
-  lambdaFor(logicalId: string): LocalLambdaFactory | undefined;
+  lambdaFor(logicalId: string, tags: Readonly<Record<string, string>>): LocalLambdaFactory | undefined;
   customResourceHandlerFor(logicalId: string): CustomResourceHandlerFactory | undefined;
 }
 

@@ -17,7 +17,7 @@ import { checkCapabilities, checkResourceTypes, creationOrder, parseTemplateBody
 import { jsonEqual } from './values';
 import { resourceSummaryToWire, resourceToWire, stackToWire } from './wire';
 
-/** The name `cdk deploy` gives the stack (infra/lib/create-app.ts STACK_NAME); a test keeps the two equal. */
+/** The name `cdk deploy` gives the stack (examples/demo/create-app.ts STACK_NAME); a test keeps the two equal. */
 export const DEFAULT_STACK_NAME = 'EcsBlueGreen';
 
 /** AWS's TemplateBody limit; local CloudFormation accepts larger bodies (the synthesized template is ~300 KB). */

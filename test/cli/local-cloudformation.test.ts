@@ -1,5 +1,5 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { STACK_NAME } from '../../infra/lib/create-app';
+import { STACK_NAME } from '../../examples/demo/create-app';
 import { DEFAULT_STACK_NAME } from '../../local/cloudformation/service';
 import { localClientConfig } from '../../local/aws/client-config';
 import type { LocalStack } from '../../harness/demo/local-stack';

@@ -1,3 +1,4 @@
+import { HANDLER_TAG } from '../../infra/lib/private/bundled-function';
 import { CreateTargetGroupCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   DescribeStateMachineCommand,
@@ -252,7 +253,7 @@ test('8: abort started the moment green turned healthy is refused; deploy-green 
   const smokeId = Object.keys(stack().deployed.functions).find((id) => id.replace(/[0-9A-F]{8}$/, '') === SMOKE_TEST);
   // The smoke test's local code needs nothing of its environment.
   const smokeTest = smokeId
-    ? localLambdaFor(smokeId)?.({
+    ? localLambdaFor(smokeId, { [HANDLER_TAG]: 'smoke-test' })?.({
         endpoint: '',
         region: '',
         credentials: { accessKeyId: '', secretAccessKey: '' },

@@ -42,7 +42,7 @@ describe("the stack in swapApprovalMode 'step-functions'", () => {
     ).Properties.Stages.map((s) => s.Name);
     expect(stages[stages.length - 1]).toBe('DeployGreen');
     expect(stages).not.toContain('ApproveSwap');
-    expect(stack.delivery.approvalOutcomes).toBeUndefined();
+    expect(stack.pipeline.delivery.approvalOutcomes).toBeUndefined();
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineName: 'EcsBlueGreen-swap',
       DefinitionSubstitutions: Match.objectLike({ SwapApprovalTimeoutSeconds: String(120 * 86_400) }),

@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { BlueGreenStack, type BlueGreenStackProps } from '../../infra/lib/bluegreen-stack';
+import { BlueGreenStack, type BlueGreenStackProps } from '../../examples/demo/bluegreen-stack';
 import { nagFindings, synthStack, testApp } from './synth';
 
 /**

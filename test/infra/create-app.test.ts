@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { createApp } from '../../infra/lib/create-app';
+import { createApp } from '../../examples/demo/create-app';
 import { PropValidationError } from '../../infra/lib/private/validate';
 
 test.each([['abc'], ['2.5'], [''], [true]])(
@@ -15,7 +15,7 @@ test.each([['abc'], ['2.5'], [''], [true]])(
 
 test('cdk synth with a bad context value prints one line and no stack trace', () => {
   const root = path.resolve(__dirname, '../..');
-  const run = spawnSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'infra/bin/app.ts'], {
+  const run = spawnSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'examples/demo/app.ts'], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ desiredCount: 'abc' }) },

@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { HookConfig } from '../../contract';
-import { BlueGreenStack } from '../../infra/lib/bluegreen-stack';
+import { BlueGreenStack } from '../../examples/demo/bluegreen-stack';
 import type { LifecycleHook } from '../../infra/lib/constructs/lifecycle-hooks';
 import { testApp } from './synth';
 

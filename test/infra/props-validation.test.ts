@@ -1,6 +1,6 @@
 import { testApp } from './synth';
 import { Duration } from 'aws-cdk-lib';
-import { BlueGreenStack, type BlueGreenStackProps } from '../../infra/lib/bluegreen-stack';
+import { BlueGreenStack, type BlueGreenStackProps } from '../../examples/demo/bluegreen-stack';
 
 const build = (props: BlueGreenStackProps) => () => new BlueGreenStack(testApp(), 'EcsBlueGreen', props);
 

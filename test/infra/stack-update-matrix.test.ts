@@ -12,8 +12,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Duration, Tags } from 'aws-cdk-lib';
 import { CloudFormationClient, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
-import { BlueGreenStack, type BlueGreenStackProps } from '../../infra/lib/bluegreen-stack';
-import { STACK_NAME } from '../../infra/lib/create-app';
+import { BlueGreenStack, type BlueGreenStackProps } from '../../examples/demo/bluegreen-stack';
+import { STACK_NAME } from '../../examples/demo/create-app';
 import { testApp } from './synth';
 import { RESOURCE_TYPES } from '../../lambdas/controller-resources/properties';
 import { localClientConfig } from '../../local/aws/client-config';
@@ -44,7 +44,13 @@ function synth(props: BlueGreenStackProps, tagService: boolean): CfnTemplate {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'matrix-cdk-out-'));
   const app = testApp({ outdir });
   const stack = new BlueGreenStack(app, STACK_NAME, props);
-  if (tagService) Tags.of(stack.app).add('team', 'payments');
+  if (tagService) {
+    // The service's constructs: the cluster, template task definition and app logs, the task security group and the
+    // service itself.
+    for (const scope of [stack.service.node.findChild('App'), stack.controller.node.findChild('App')]) {
+      Tags.of(scope).add('team', 'payments');
+    }
+  }
   const assembly = app.synth();
   const template = JSON.parse(
     fs.readFileSync(path.join(outdir, assembly.getStackByName(STACK_NAME).templateFile), 'utf8'),

@@ -1,7 +1,7 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { BlueGreenStack, type BlueGreenStackProps } from '../../infra/lib/bluegreen-stack';
+import { BlueGreenStack, type BlueGreenStackProps } from '../../examples/demo/bluegreen-stack';
 
 /**
  * An App that does not bundle the Lambda functions (CDK's `aws:cdk:bundling-stacks` context, as `cdk synth
@@ -12,7 +12,7 @@ export function testApp(props: AppProps = {}): App {
   return new App({ ...props, context: { ...props.context, 'aws:cdk:bundling-stacks': [] } });
 }
 
-/** Synthesizes the real stack (as infra/bin/app.ts does) for template assertions. */
+/** Synthesizes the real stack (as examples/demo/app.ts does) for template assertions. */
 export function synthStack(props: BlueGreenStackProps = {}): { stack: BlueGreenStack; template: Template } {
   const app = testApp();
   const stack = new BlueGreenStack(app, 'EcsBlueGreen', props);

@@ -1,4 +1,4 @@
-import { BlueGreenStack, type BlueGreenStackProps } from '../../infra/lib/bluegreen-stack';
+import { BlueGreenStack, type BlueGreenStackProps } from '../../examples/demo/bluegreen-stack';
 import { synthStack, testApp } from './synth';
 
 /**

@@ -64,13 +64,13 @@ export function faultHooksTemplate(): CfnTemplate {
  * to that live in another stack (a hook's `Function.fromFunctionArn`).
  */
 export function synthVariant(
-  props: (app: import('aws-cdk-lib').App) => import('../../infra/lib/bluegreen-stack').BlueGreenStackProps,
+  props: (app: import('aws-cdk-lib').App) => import('../../examples/demo/bluegreen-stack').BlueGreenStackProps,
 ): CfnTemplate {
   /* eslint-disable @typescript-eslint/no-require-imports -- the CDK app loads lazily, see synthHere */
   const { App } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
   const { BlueGreenStack } =
-    require('../../infra/lib/bluegreen-stack') as typeof import('../../infra/lib/bluegreen-stack');
-  const { STACK_NAME } = require('../../infra/lib/create-app') as typeof import('../../infra/lib/create-app');
+    require('../../examples/demo/bluegreen-stack') as typeof import('../../examples/demo/bluegreen-stack');
+  const { STACK_NAME } = require('../../examples/demo/create-app') as typeof import('../../examples/demo/create-app');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-variant-cdk-out-'));
   try {

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { bundledFunctionProps } from '../private/bundled-function';
+import { bundledFunctionProps, tagHandler } from '../private/bundled-function';
 
 /**
  * Construct ids: the function's CloudFormation logical id is `<DeploymentStateMachines id><APPROVALS_ID>
@@ -63,6 +63,7 @@ export class Approvals extends Construct {
         SERVICE_ARN: props.serviceArn,
       },
     });
+    tagHandler(this.function, APPROVALS_ENTRY);
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { RESOURCE_TYPES } from '../../../lambdas/controller-resources/properties';
 import { OWNERSHIP_TAG_KEYS } from '../../../lambdas/controller-resources/ownership';
 import { listenerRulePattern } from '../private/arns';
-import { bundledFunctionProps } from '../private/bundled-function';
+import { bundledFunctionProps, tagHandler } from '../private/bundled-function';
 
 /** Handler source of the provider function, relative to the repository root. */
 export const CONTROLLER_RESOURCES_ENTRY = 'lambdas/controller-resources/handler.ts';
@@ -59,6 +59,7 @@ export class ControllerResourceProvider extends Construct implements IController
       role: this.role,
       logGroup,
     });
+    tagHandler(this.function, CONTROLLER_RESOURCES_ENTRY);
     this.serviceToken = this.function.functionArn;
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -96,7 +97,7 @@ export interface ControllerOwnedServiceProps {
 export class ControllerOwnedService extends Construct {
   public readonly serviceArn: string;
   public readonly serviceName: string;
-  /** What the provider may do to this service (nag-suppressions.ts acknowledges its task-set wildcard). */
+  /** What the provider may do to this service (private/controller-nag.ts acknowledges its task-set wildcard). */
   public readonly policy: iam.Policy;
 
   constructor(scope: Construct, id: string, props: ControllerOwnedServiceProps) {
@@ -178,7 +179,7 @@ export interface ControllerOwnedListenerRuleProps {
  */
 export class ControllerOwnedListenerRule extends Construct {
   public readonly ruleArn: string;
-  /** What the provider may do to this rule (nag-suppressions.ts acknowledges its wildcards). */
+  /** What the provider may do to this rule (private/controller-nag.ts acknowledges its wildcards). */
   public readonly policy: iam.Policy;
 
   constructor(scope: Construct, id: string, props: ControllerOwnedListenerRuleProps) {
@@ -242,7 +243,7 @@ export interface ControllerTeardownProps {
  * so CloudFormation deletes it last: call `mustOutlive()` for each. Resource type `Custom::BlueGreenTeardown`.
  */
 export class ControllerTeardown extends Construct {
-  /** What the provider may delete (nag-suppressions.ts acknowledges its wildcards). */
+  /** What the provider may delete (private/controller-nag.ts acknowledges its wildcards). */
   public readonly policy: iam.Policy;
   private readonly resource: CustomResource;
 

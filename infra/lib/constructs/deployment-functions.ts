@@ -1,19 +1,19 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { bundledFunctionProps } from '../private/bundled-function';
+import { bundledFunctionProps, tagHandler } from '../private/bundled-function';
 import { PropValidationError, validateCidrList, validateIntegerInRange } from '../private/validate';
-import type { BlueGreenLoadBalancer } from './bluegreen-load-balancer';
 
 /**
  * Construct ids of the functions. Their CloudFormation logical ids are `<construct id><function id><8 hex>`, which is
  * how local AWS (harness/deploy/local-lambdas.ts) recognizes them in the template and runs the same handlers in-process.
  */
 export const DEPLOYMENT_FUNCTION_IDS = { validateInput: 'ValidateInput', smokeTest: 'SmokeTest' } as const;
-/** The id BlueGreenStack gives this construct. */
+/** The id BlueGreenController gives this construct. */
 export const DEPLOYMENT_FUNCTIONS_ID = 'DeploymentFunctions';
 
 /** Handler source of each function, relative to the repository root. */
@@ -24,8 +24,10 @@ export const DEPLOYMENT_FUNCTION_ENTRIES = {
 
 export interface DeploymentFunctionsProps {
   readonly vpc: ec2.IVpc;
-  /** The smoke test calls its test listener; this construct allows the smoke test's traffic to reach it. */
-  readonly loadBalancer: BlueGreenLoadBalancer;
+  /** The smoke test calls this listener; this construct allows the smoke test's traffic to reach it. */
+  readonly testListener: elbv2.IApplicationListener;
+  /** The test listener's port: the smoke test's only egress. */
+  readonly testPort: number;
   /**
    * Retention of both functions' logs.
    * @default logs.RetentionDays.THREE_MONTHS
@@ -97,6 +99,7 @@ export class DeploymentFunctions extends Construct {
         logGroup,
         ...options,
       });
+      tagHandler(fn, entry);
       return { fn, role };
     };
 
@@ -107,7 +110,7 @@ export class DeploymentFunctions extends Construct {
       { timeout: Duration.seconds(10) },
     );
 
-    const testPort = props.loadBalancer.testPort;
+    const testPort = props.testPort;
     this.smokeTestSecurityGroup = new ec2.SecurityGroup(this, 'SmokeTestSecurityGroup', {
       vpc: props.vpc,
       description: `ecs-bluegreen smoke test: HTTP to the test listener (:${testPort}) only`,
@@ -120,10 +123,7 @@ export class DeploymentFunctions extends Construct {
       `Smoke test to the test listener (:${testPort}) of the internet-facing load balancer`,
     );
     for (const cidr of this.smokeTestSourceCidrs) {
-      props.loadBalancer.testListener.connections.allowDefaultPortFrom(
-        ec2.Peer.ipv4(cidr),
-        'Test listener: smoke test (via NAT)',
-      );
+      props.testListener.connections.allowDefaultPortFrom(ec2.Peer.ipv4(cidr), 'Test listener: smoke test (via NAT)');
     }
     const smoke = make(
       DEPLOYMENT_FUNCTION_IDS.smokeTest,
@@ -166,7 +166,7 @@ export class DeploymentFunctions extends Construct {
 
 /**
  * cdk-nag findings on these functions that are accepted, each with its reason (kept here rather than in
- * nag-suppressions.ts so they travel with the construct). Acknowledgments are exact finding ids.
+ * a stack-wide list, so they travel with the construct). Acknowledgments are exact finding ids.
  */
 function acknowledgeNagFindings(functions: DeploymentFunctions): void {
   const ack = (scope: Construct, id: string, reason: string): void => Validations.of(scope).acknowledge({ id, reason });

@@ -1,6 +1,5 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -22,10 +21,8 @@ import { permissionsFor } from '../private/state-machine-permissions';
 import { substitutionsFor } from '../private/substitutions';
 import { defaultTargetGroupPrefix, TARGET_GROUP_PREFIX_MAX } from '../private/target-group-name';
 import { validateIntegerInRange, validateName, validateTrafficShift } from '../private/validate';
-import { PREVIOUS_VERSION_IDLE_MESSAGE, PRODUCTION_IDLE_MESSAGE, TEST_IDLE_MESSAGE } from './bluegreen-load-balancer';
-import type { BlueGreenLoadBalancer } from './bluegreen-load-balancer';
-import type { DeploymentFunctions } from './deployment-functions';
-import type { ExternalFargateService } from './external-fargate-service';
+import { PREVIOUS_VERSION_IDLE_MESSAGE, PRODUCTION_IDLE_MESSAGE, TEST_IDLE_MESSAGE } from './controller-rules';
+import type { ControlledRouting, ControlledService, ControllerFunctions } from './controlled';
 import { APPROVALS_ID, Approvals } from './approvals';
 import { GREEN_WATCH_ID, GreenWatch } from './green-watch';
 import { swapApprovalWindowSeconds } from '../private/approval-window';
@@ -62,13 +59,19 @@ export interface GreenHealthCheckOptions {
 }
 
 export interface DeploymentStateMachinesProps {
-  readonly app: ExternalFargateService;
-  readonly loadBalancer: BlueGreenLoadBalancer;
-  readonly vpc: ec2.IVpc;
+  /** The service the machines deploy to. */
+  readonly app: ControlledService;
+  /** The rules they switch between versions. */
+  readonly routing: ControlledRouting;
   /** validate-input (every machine's first state) and smoke-test (deploy-green), invoked by ARN. */
-  readonly functions: DeploymentFunctions;
-  /** Image repository URI, used in input examples of error messages. */
-  readonly imageRepositoryUri: string;
+  readonly functions: ControllerFunctions;
+  /**
+   * What the five state machines' names start with: `<prefix>-deploy-green`, … They are fixed names, so each role can
+   * read the other machines' executions (a stale lease holder) without a dependency cycle. Several services in one
+   * stack need one prefix each.
+   * @default - the stack name
+   */
+  readonly stateMachineNamePrefix?: string;
   /**
    * Prefix of green target group names; deploy-green appends `-` and 8 hex characters.
    * @default - `bg-` and the service name, cut to 23 characters
@@ -188,11 +191,13 @@ export class DeploymentStateMachines extends Construct {
   public readonly lifecycleHooks: LifecycleHooks;
   /** The swap approval's task-token wait (contract/approvals.ts); unused in `pipeline` mode. */
   public readonly approvals: Approvals;
+  /** The machines are named `<this>-<file>` (`<prefix>-deploy-green`, …). */
+  public readonly stateMachineNamePrefix: string;
 
   constructor(scope: Construct, id: string, props: DeploymentStateMachinesProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const { app, loadBalancer } = props;
+    const { app, routing } = props;
     const serviceName = app.serviceName;
     const prefix = props.targetGroupNamePrefix ?? defaultTargetGroupPrefix(serviceName);
     this.targetGroupNamePrefix = prefix;
@@ -288,17 +293,24 @@ export class DeploymentStateMachines extends Construct {
     });
     // Fixed names, so each role can be granted DescribeExecution on the others' executions (to tell a stale lease
     // holder) without a CloudFormation dependency cycle between the five state machines.
-    const stateMachineNameOf = (name: StateMachineName): string => `${stack.stackName}-${name}`;
+    const namePrefix = props.stateMachineNamePrefix ?? stack.stackName;
+    this.stateMachineNamePrefix = namePrefix;
+    const stateMachineNameOf = (name: StateMachineName): string => `${namePrefix}-${name}`;
     for (const name of STATE_MACHINE_NAMES) {
-      validateName('stack name', stateMachineNameOf(name), 80, 'state machine names are at most 80 characters');
+      validateName(
+        props.stateMachineNamePrefix === undefined ? 'stack name' : 'stateMachineNamePrefix',
+        stateMachineNameOf(name),
+        80,
+        'state machine names are at most 80 characters',
+      );
     }
 
     this.greenWatch = new GreenWatch(this, GREEN_WATCH_ID, {
       deploymentTable: this.deploymentTable,
       cluster: app.cluster,
-      serviceArn: app.service.serviceArn,
+      serviceArn: app.serviceArn,
       serviceName,
-      loadBalancerArn: props.loadBalancer.loadBalancer.loadBalancerArn,
+      loadBalancerArn: routing.loadBalancer.loadBalancerArn,
       ...(props.bakeAlarmNames !== undefined && { bakeAlarmNames: props.bakeAlarmNames }),
       ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
     });
@@ -320,7 +332,7 @@ export class DeploymentStateMachines extends Construct {
       });
     this.approvals = new Approvals(this, APPROVALS_ID, {
       deploymentTable: this.deploymentTable,
-      serviceArn: app.service.serviceArn,
+      serviceArn: app.serviceArn,
       swapStateMachineArn: stateMachineArnOf('swap'),
       abortStateMachineArn: stateMachineArnOf('abort'),
       ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
@@ -333,23 +345,22 @@ export class DeploymentStateMachines extends Construct {
       ClusterName: app.cluster.clusterName,
       ClusterArn: app.cluster.clusterArn,
       ServiceName: serviceName,
-      ServiceArn: app.service.serviceArn,
+      ServiceArn: app.serviceArn,
       DesiredCount: String(app.desiredCount),
       TaskDefinitionFamily: app.taskDefinition.family,
       TaskRoleArn: app.taskDefinition.taskRole.roleArn,
       ExecutionRoleArn: executionRole.roleArn,
       ContainerName: app.containerName,
       ContainerPort: String(app.containerPort),
-      ImageRepositoryUri: props.imageRepositoryUri,
-      VpcId: props.vpc.vpcId,
-      SubnetIds: props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds.join(','),
+      VpcId: app.vpc.vpcId,
+      SubnetIds: app.subnetIds.join(','),
       ServiceSecurityGroupId: app.securityGroup.securityGroupId,
-      ProdRuleArn: loadBalancer.productionRule.ruleArn,
-      TestRuleArn: loadBalancer.testRule.ruleArn,
-      PreviousRuleArn: loadBalancer.previousVersionRule.ruleArn,
-      TestListenerArn: loadBalancer.testListener.listenerArn,
-      ProdUrl: loadBalancer.productionUrl,
-      TestUrl: loadBalancer.testUrl,
+      ProdRuleArn: routing.productionRuleArn,
+      TestRuleArn: routing.testRuleArn,
+      PreviousRuleArn: routing.previousVersionRuleArn,
+      TestListenerArn: routing.testListener.listenerArn,
+      ProdUrl: routing.productionUrl,
+      TestUrl: routing.testUrl,
       ProductionIdleMessage: PRODUCTION_IDLE_MESSAGE,
       TestListenerIdleMessage: TEST_IDLE_MESSAGE,
       PreviousRuleIdleMessage: PREVIOUS_VERSION_IDLE_MESSAGE,
@@ -411,8 +422,8 @@ export class DeploymentStateMachines extends Construct {
           TestRuleArn: available.TestRuleArn as string,
           PreviousRuleArn: available.PreviousRuleArn as string,
         },
-        listenerArns: { TestListenerArn: loadBalancer.testListener.listenerArn },
-        listenerRulePatterns: { TestListenerArn: listenerRulePattern(loadBalancer.testListener.listenerArn) },
+        listenerArns: { TestListenerArn: routing.testListener.listenerArn },
+        listenerRulePatterns: { TestListenerArn: listenerRulePattern(routing.testListener.listenerArn) },
         passableRoleArns: [app.taskDefinition.taskRole.roleArn, executionRole.roleArn],
         stackName: stack.stackName,
         deploymentTableArn: this.deploymentTable.tableArn,

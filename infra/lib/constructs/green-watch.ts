@@ -14,7 +14,7 @@ import {
   USER_ALARMS_VARIABLE,
 } from '../../../contract';
 import { MAX_ALARM_NAME_LENGTH, validateAlarmNames } from '../private/alarm-names';
-import { bundledFunctionProps } from '../private/bundled-function';
+import { bundledFunctionProps, tagHandler } from '../private/bundled-function';
 import { PropValidationError } from '../private/validate';
 
 /**
@@ -130,6 +130,7 @@ export class GreenWatch extends Construct {
         [USER_ALARMS_VARIABLE]: stack.toJsonString(userAlarms),
       },
     });
+    tagHandler(this.function, GREEN_WATCH_ENTRY);
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],

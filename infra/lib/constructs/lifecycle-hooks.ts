@@ -13,7 +13,7 @@ import {
   type HookConfig,
   type LifecycleStage,
 } from '../../../contract';
-import { bundledFunctionProps } from '../private/bundled-function';
+import { bundledFunctionProps, tagHandler } from '../private/bundled-function';
 import { PropValidationError } from '../private/validate';
 
 /**
@@ -159,6 +159,7 @@ export class LifecycleHooks extends Construct {
         LIFECYCLE_HOOKS: Stack.of(this).toJsonString(this.hooks),
       },
     });
+    tagHandler(this.function, LIFECYCLE_HOOKS_ENTRY);
     // The functions by ARN (not grantInvoke, which refuses functions imported from an unresolved environment).
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({

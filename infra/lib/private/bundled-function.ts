@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { Tags } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 
@@ -35,6 +36,25 @@ export function bundledFunctionProps(entry: string): nodejs.NodejsFunctionProps 
       logLevel: nodejs.LogLevel.WARNING,
     },
   };
+}
+
+/**
+ * The tag every bundled function carries, naming its handler (`validate-input`, `green-watch`, …: the folder under
+ * lambdas/). Operators find the controller's functions by it, and local AWS (harness/deploy/local-lambdas.ts) runs the
+ * same handler in-process for a function with this tag, wherever the function sits in the construct tree.
+ */
+export const HANDLER_TAG = 'ecs-bluegreen:handler';
+
+/** `lambdas/<name>/handler.ts` → `<name>`. */
+export function handlerNameOf(entry: string): string {
+  const name = /^lambdas\/([a-z0-9-]+)\/handler\.ts$/.exec(entry)?.[1];
+  if (name === undefined) throw new Error(`Handler entry '${entry}' is not lambdas/<name>/handler.ts.`);
+  return name;
+}
+
+/** Tags `fn` with the handler it bundles (HANDLER_TAG). */
+export function tagHandler(fn: lambda.IFunction, entry: string): void {
+  Tags.of(fn).add(HANDLER_TAG, handlerNameOf(entry));
 }
 
 /** Bundling must work offline: fail clearly instead of letting CDK fall back to Docker when esbuild is missing. */

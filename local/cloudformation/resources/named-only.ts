@@ -95,7 +95,7 @@ export const lambdaFunctionHandler: ResourceHandler = {
   replacementProperties: new Set(),
   create(ctx, props) {
     const { region, accountId } = ctx.env;
-    const factory = ctx.env.functions?.lambdaFor(ctx.logicalId);
+    const factory = ctx.env.functions?.lambdaFor(ctx.logicalId, tagsOf(props));
     if (factory) {
       if (!ctx.env.registerLambda) throw new Error(`${ctx.logicalId} runs locally but no registerLambda was given.`);
       const handler = factory(functionEnv(ctx, props));
@@ -110,7 +110,7 @@ export const lambdaFunctionHandler: ResourceHandler = {
     return namedOnlyHandler.create(ctx, props);
   },
   update(ctx, current, props) {
-    const factory = ctx.env.functions?.lambdaFor(ctx.logicalId);
+    const factory = ctx.env.functions?.lambdaFor(ctx.logicalId, tagsOf(props));
     if (factory) {
       const handler = factory(functionEnv(ctx, props));
       ctx.env.registerLambda?.(ctx.logicalId, handler);
@@ -123,3 +123,14 @@ export const lambdaFunctionHandler: ResourceHandler = {
     return Promise.resolve();
   },
 };
+
+/** A function's `Tags` (`[{Key, Value}]`) as a record. */
+function tagsOf(props: Readonly<Record<string, unknown>>): Record<string, string> {
+  const tags = Array.isArray(props.Tags) ? (props.Tags as unknown[]) : [];
+  return Object.fromEntries(
+    tags.flatMap((tag) => {
+      const { Key, Value } = (tag ?? {}) as { Key?: unknown; Value?: unknown };
+      return typeof Key === 'string' && typeof Value === 'string' ? [[Key, Value]] : [];
+    }),
+  );
+}

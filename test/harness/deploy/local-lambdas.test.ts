@@ -1,9 +1,10 @@
+import { HANDLER_TAG } from '../../../infra/lib/private/bundled-function';
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { deployTemplate } from '../../../harness/deploy/deploy-template';
 import { localLambdaFor } from '../../../harness/deploy/local-lambdas';
 import { runExecution } from '../../../harness/demo/executions';
 import type { LocalStack } from '../../../harness/demo/local-stack';
-import { TEST_IDLE_MESSAGE } from '../../../infra/lib/constructs/bluegreen-load-balancer';
+import { TEST_IDLE_MESSAGE } from '../../../infra/lib/constructs/controller-rules';
 import { stackTemplate, startTestStack } from '../../support/harness';
 
 /**
@@ -61,12 +62,13 @@ test('deploying without registerLambda fails before creating anything, naming th
   expect(stack.aws.ecs.state().services).toHaveLength(before);
 });
 
-test('localLambdaFor matches logical ids by construct path prefix plus the 8-hex hash only', () => {
-  expect(localLambdaFor('DeploymentFunctionsValidateInput90870C65')).toBeDefined();
-  expect(localLambdaFor('DeploymentFunctionsSmokeTest9CB788D1')).toBeDefined();
-  expect(localLambdaFor('DeploymentFunctionsValidateInput')).toBeUndefined();
-  expect(localLambdaFor('DeploymentFunctionsValidateInputRole12345678')).toBeUndefined();
-  expect(localLambdaFor('CustomS3AutoDeleteObjectsCustomResourceProviderHandler9D90184F')).toBeUndefined();
+test('localLambdaFor finds a function by its handler tag, whatever its logical id', () => {
+  const tagged = (name: string) => ({ [HANDLER_TAG]: name });
+  expect(localLambdaFor('DeploymentFunctionsValidateInput90870C65', tagged('validate-input'))).toBeDefined();
+  expect(localLambdaFor('ApiDeploymentFunctionsSmokeTest12345678', tagged('smoke-test'))).toBeDefined();
+  expect(localLambdaFor('DeploymentFunctionsValidateInput90870C65', {})).toBeUndefined();
+  expect(localLambdaFor('Anything', tagged('no-such-handler'))).toBeUndefined();
+  expect(localLambdaFor('CustomS3AutoDeleteObjectsCustomResourceProviderHandler9D90184F', {})).toBeUndefined();
 });
 
 describe('a state machine invoking them by ARN', () => {

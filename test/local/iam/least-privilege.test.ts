@@ -6,7 +6,7 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { STACK_NAME } from '../../../infra/lib/create-app';
+import { STACK_NAME } from '../../../examples/demo/create-app';
 import { accessKeyForRole } from '../../../local/aws/principal';
 import { localClientConfig } from '../../../local/aws/client-config';
 import { runExecution, type ExecutionResult } from '../../../harness/demo/executions';

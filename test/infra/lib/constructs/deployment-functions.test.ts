@@ -1,9 +1,8 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { BlueGreenLoadBalancer } from '../../../../infra/lib/constructs/bluegreen-load-balancer';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import {
   DeploymentFunctions,
   type DeploymentFunctionsProps,
@@ -20,7 +19,7 @@ const fnProps = (construct: { node: { defaultChild?: unknown } }): Record<string
   ]?.Properties ?? {};
 
 describe('DeploymentFunctions in the stack', () => {
-  const functions = stack.deploymentFunctions;
+  const functions = stack.controller.functions;
 
   test('both are bundled Node.js 20 functions with X-Ray tracing and source maps', () => {
     for (const fn of [functions.validateInput, functions.smokeTest]) {
@@ -51,7 +50,7 @@ describe('DeploymentFunctions in the stack', () => {
       SecurityGroupIds: unknown[];
     };
     expect(vpcConfig.SubnetIds.map((s) => s.Ref).sort()).toEqual(
-      stack.app.cluster.vpc.privateSubnets.map((s) => logicalId(s)).sort(),
+      stack.controller.cluster.vpc.privateSubnets.map((s) => logicalId(s)).sort(),
     );
     expect(vpcConfig.SecurityGroupIds).toEqual([
       { 'Fn::GetAtt': [logicalId(functions.smokeTestSecurityGroup), 'GroupId'] },
@@ -65,8 +64,7 @@ describe('DeploymentFunctions in the stack', () => {
         { CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, Description: Match.anyValue() },
       ],
     });
-    const albGroup =
-      template.toJSON().Resources[logicalId(stack.loadBalancer.loadBalancer.connections.securityGroups[0]!)];
+    const albGroup = template.toJSON().Resources[logicalId(stack.service.loadBalancer.connections.securityGroups[0]!)];
     const ingress = (albGroup.Properties.SecurityGroupIngress as Array<Record<string, unknown>>).filter(
       (rule) => rule.FromPort === 8080,
     );
@@ -107,19 +105,13 @@ describe('DeploymentFunctions props', () => {
   function make(props: Partial<DeploymentFunctionsProps> = {}, vpcProps: ec2.VpcProps = { maxAzs: 2, natGateways: 1 }) {
     const stack = new Stack(new App(), 'Test');
     const vpc = new ec2.Vpc(stack, 'Vpc', vpcProps);
-    // Any provider will do: these tests are about the functions, not the controller-owned rules.
-    const provider = {
-      serviceToken: 'arn:aws:lambda:us-east-1:123456789012:function:provider',
-      role: new iam.Role(stack, 'ProviderRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }),
-    };
-    const loadBalancer = new BlueGreenLoadBalancer(stack, 'Lb', {
-      vpc,
-      provider,
-      serviceName: 'svc',
-      taskSecurityGroup: new ec2.SecurityGroup(stack, 'Tasks', { vpc }),
-      containerPort: 80,
+    const loadBalancer = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc, internetFacing: true });
+    const testListener = loadBalancer.addListener('Test', {
+      port: 8080,
+      open: false,
+      defaultAction: elbv2.ListenerAction.fixedResponse(404),
     });
-    const functions = new DeploymentFunctions(stack, 'Functions', { vpc, loadBalancer, ...props });
+    const functions = new DeploymentFunctions(stack, 'Functions', { vpc, testListener, testPort: 8080, ...props });
     return { stack, functions };
   }
 

@@ -1,13 +1,12 @@
 import { App, Duration, Validations } from 'aws-cdk-lib';
-import type { SwapApprovalMode } from '../../contract';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { PropValidationError, type SwapApprovalMode } from '../../infra/lib';
 import { BlueGreenStack } from './bluegreen-stack';
-import { PropValidationError } from './private/validate';
 
 export const STACK_NAME = 'EcsBlueGreen';
 
 /**
- * The app as `cdk synth` builds it (infra/bin/app.ts) and as local AWS synthesizes it (harness/deploy/synth.ts), so
+ * The app as `cdk synth` builds it (examples/demo/app.ts) and as local AWS synthesizes it (harness/deploy/synth.ts), so
  * both always see the same stack. Context: `testListenerAllowedCidrs` (comma-separated), `desiredCount`,
  * `swapApprovalMode` (`pipeline` or `step-functions`) and `swapApprovalDays` (the approval window in whole days).
  */
