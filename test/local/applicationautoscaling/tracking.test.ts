@@ -9,7 +9,7 @@ import {
   type LocalApplicationAutoScaling,
 } from '../../../local/applicationautoscaling/service';
 import type { ScalableResources } from '../../../local/applicationautoscaling/scalable-resources';
-import type { Clock } from '../../../local/aws/clock';
+import { createClock, type Clock } from '../../../local/aws/clock';
 import type { TargetGroupHostCount } from '../../../local/cloudwatch/alb-metrics';
 import { createCloudWatchService, type LocalCloudWatch } from '../../../local/cloudwatch/service';
 
@@ -204,4 +204,48 @@ test('a deregistered target is no longer scaled', async () => {
   await call('DeregisterScalableTarget', ids);
   await minutes(4, 1000, 2);
   expect(updates).toEqual([]);
+});
+
+test('the service evaluates by itself every emulated minute', async () => {
+  // A fast real clock (an emulated minute lasts 60 ms) and metrics that are high in every minute.
+  const fast = createClock(0.001);
+  const scaled: number[] = [];
+  const own = createApplicationAutoScalingService({
+    clock: fast,
+    ...scope,
+    resources: {
+      desiredCount: () => scaled.at(-1) ?? 2,
+      setDesiredCount: (_id, count) => {
+        scaled.push(count);
+        return Promise.resolve();
+      },
+      statistics: (_namespace, metric) =>
+        metric === 'RequestCount'
+          ? { SampleCount: 1000, Sum: 1000, Minimum: 1, Maximum: 1, Average: 1 }
+          : { SampleCount: 1, Sum: 2, Minimum: 2, Maximum: 2, Average: 2 },
+    },
+  });
+  try {
+    await own.invoke('RegisterScalableTarget', { ...ids, MinCapacity: 1, MaxCapacity: 8 }, scope);
+    await own.invoke(
+      'PutScalingPolicy',
+      {
+        ...ids,
+        PolicyName: 'requests',
+        PolicyType: 'TargetTrackingScaling',
+        TargetTrackingScalingPolicyConfiguration: {
+          TargetValue: 100,
+          PredefinedMetricSpecification: { PredefinedMetricType: 'ALBRequestCountPerTarget', ResourceLabel: LABEL },
+        },
+      },
+      scope,
+    );
+    const deadline = fast.now() + 30 * MINUTE;
+    while (scaled.length === 0 && fast.now() < deadline) await fast.sleep(30);
+    // 1000 requests / 2 healthy = 500 per target: 2 × 500 / 100 = 10, bounded by MaxCapacity 8.
+    expect(scaled).toEqual([8]);
+    expect(own.activities()[0]).toMatchObject({ direction: 'out', from: 2, to: 8 });
+  } finally {
+    await own.close();
+  }
 });
