@@ -128,7 +128,11 @@ export const describeScalableTargets: OperationHandler = ({ store }, input) => {
   const maxResults = integer(input, 'MaxResults');
   const nextToken = text(input, 'NextToken');
   const constraints = new Constraints().range(maxResults, 'maxResults', 1, MAX_RESULTS);
-  resourceIds?.forEach((id, i) => checkResourceId(constraints, id).length(id, `resourceIds.${i + 1}`, 1, 1600));
+  resourceIds?.forEach((id, i) =>
+    constraints
+      .length(id, `resourceIds.${i + 1}`, 1, 1600)
+      .pattern(id, `resourceIds.${i + 1}`, XML_STRING, XML_STRING_SHOWN),
+  );
   constraints.check();
   const namespace = requiredText(input, 'ServiceNamespace');
   const dimension = text(input, 'ScalableDimension');
