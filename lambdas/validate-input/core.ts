@@ -43,11 +43,14 @@ export interface DeployInput {
   /** Exactly one of image and taskDefinition is present. */
   readonly image?: string;
   readonly taskDefinition?: string;
-  /** Absent means the state machine's configured default. */
+  /** The input's, else the stack's default when CheckInputFields passed it (InputDefaults); else absent. */
   readonly healthTimeoutSeconds?: number;
-  /** Absent means the state machine's configured default. */
+  /** The input's, else the stack's default when CheckInputFields passed it (InputDefaults); else absent. */
   readonly failFastThreshold?: number;
-  /** Green's size while under test, in percent of the service's desired count. Absent: the configured default. */
+  /**
+   * Green's size while under test, in percent of the service's desired count: the input's, else the stack's default
+   * when CheckInputFields passed it (InputDefaults); else absent.
+   */
   readonly testScalePercent?: number;
   /** Absent means no smoke test. */
   readonly smokeTest?: SmokeTestSettings;
@@ -57,7 +60,7 @@ export interface DeployInput {
 export interface ServiceInput {
   readonly cluster: string;
   readonly service: string;
-  /** Absent means the state machine's configured default. */
+  /** swap: the input's, else the stack's default when CheckInputFields passed it (InputDefaults); else absent. */
   readonly bakeSeconds?: number;
   /**
    * swap's traffic shift, expanded into its steps (contract/traffic-shift.ts): the input's, or the stack's default
@@ -73,10 +76,41 @@ export interface ServiceInput {
   readonly awaitApproval?: boolean;
 }
 
-/** What a machine's CheckInputFields passes besides the input: the stack's defaults (swap: its traffic shift). */
+/**
+ * What a machine's CheckInputFields passes besides the input: the stack's defaults, as its definition substitutions
+ * write them (text). A field the input leaves out comes back with the stack's default, so the state machine needs no
+ * states of its own to choose it.
+ */
 export interface InputDefaults {
-  /** The stack prop `trafficShift` in its compact form (contract formatTrafficShift()), e.g. `canary:10:300`. */
+  /** swap: the stack prop `trafficShift` in its compact form (contract formatTrafficShift()), e.g. `canary:10:300`. */
   readonly trafficShift?: string;
+  /** deploy-green: the stack's health timeout in seconds (a whole number, as text). */
+  readonly healthTimeoutSeconds?: string;
+  /** deploy-green: the stack's fail-fast threshold (a whole number, as text). */
+  readonly failFastThreshold?: string;
+  /** deploy-green: green's size under test in percent (a whole number, as text). */
+  readonly testScalePercent?: string;
+  /** swap: the stack's bake time in seconds (a whole number, as text). */
+  readonly bakeSeconds?: string;
+}
+
+/** The numeric defaults InputDefaults can carry. */
+type NumericDefault = 'healthTimeoutSeconds' | 'failFastThreshold' | 'testScalePercent' | 'bakeSeconds';
+
+/**
+ * `given` when the input has it, else the stack's default for `field` (undefined when the machine passed none). The
+ * stack wrote the default from a prop it checked when it was synthesized: one that is not a whole number is a wiring
+ * error (a plain Error, which fails the Task as Error), not bad input.
+ */
+function withDefault(given: number | undefined, defaults: InputDefaults, field: NumericDefault): number | undefined {
+  if (given !== undefined) return given;
+  const text = defaults[field];
+  if (text === undefined) return undefined;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value)) {
+    throw new Error(`The stack's default ${field} ${JSON.stringify(text).slice(0, 100)} is not a whole number.`);
+  }
+  return value;
 }
 
 /** deploy-green's fields. */
@@ -334,10 +368,11 @@ export function validateServiceInput(
     awaitApproval?: boolean;
   } = parsed.data;
   const trafficShift = machine === 'swap' ? chosenTrafficShift(record.trafficShift, defaults) : undefined;
+  const bakeSeconds = machine === 'swap' ? withDefault(data.bakeSeconds, defaults, 'bakeSeconds') : undefined;
   return {
     cluster: data.cluster,
     service: data.service,
-    ...(data.bakeSeconds !== undefined && { bakeSeconds: data.bakeSeconds }),
+    ...(bakeSeconds !== undefined && { bakeSeconds }),
     ...(trafficShift !== undefined && { trafficShift }),
     ...(data.allowUnhealthyBlue !== undefined && { allowUnhealthyBlue: data.allowUnhealthyBlue }),
     ...(data.awaitApproval !== undefined && { awaitApproval: data.awaitApproval }),
@@ -368,7 +403,9 @@ export function validateInput(
   input: unknown,
   defaults: InputDefaults = {},
 ): DeployInput | ServiceInput {
-  return machine === 'deploy-green' ? validateDeployInput(input) : validateServiceInput(machine, input, defaults);
+  return machine === 'deploy-green'
+    ? validateDeployInput(input, defaults)
+    : validateServiceInput(machine, input, defaults);
 }
 
 /** Whether `name` is a state machine's name. */
@@ -376,21 +413,27 @@ export function isMachineName(name: unknown): name is MachineName {
   return typeof name === 'string' && (MACHINE_NAMES as readonly string[]).includes(name);
 }
 
-/** The normalized deploy-green input, or a `BlueGreen.InvalidInput` error naming every offending field. */
-export function validateDeployInput(input: unknown): DeployInput {
+/**
+ * The normalized deploy-green input, or a `BlueGreen.InvalidInput` error naming every offending field. `defaults`
+ * fill healthTimeoutSeconds, failFastThreshold and testScalePercent when the input leaves them out.
+ */
+export function validateDeployInput(input: unknown, defaults: InputDefaults = {}): DeployInput {
   const record = asObject('deploy-green', input);
   const problems = problemsOf(record);
   if (problems.length > 0) throw refusal(problems);
   const parsed = inputSchema.parse(record);
+  const healthTimeoutSeconds = withDefault(parsed.healthTimeoutSeconds, defaults, 'healthTimeoutSeconds');
+  const failFastThreshold = withDefault(parsed.failFastThreshold, defaults, 'failFastThreshold');
+  const testScalePercent = withDefault(parsed.testScalePercent, defaults, 'testScalePercent');
   return {
     cluster: parsed.cluster,
     service: parsed.service,
     commit: parsed.commit.toLowerCase(),
     ...(parsed.image !== undefined && { image: parsed.image }),
     ...(parsed.taskDefinition !== undefined && { taskDefinition: parsed.taskDefinition }),
-    ...(parsed.healthTimeoutSeconds !== undefined && { healthTimeoutSeconds: parsed.healthTimeoutSeconds }),
-    ...(parsed.failFastThreshold !== undefined && { failFastThreshold: parsed.failFastThreshold }),
-    ...(parsed.testScalePercent !== undefined && { testScalePercent: parsed.testScalePercent }),
+    ...(healthTimeoutSeconds !== undefined && { healthTimeoutSeconds }),
+    ...(failFastThreshold !== undefined && { failFastThreshold }),
+    ...(testScalePercent !== undefined && { testScalePercent }),
     ...(parsed.smokeTest !== undefined && {
       smokeTest: {
         paths: [...parsed.smokeTest.paths],

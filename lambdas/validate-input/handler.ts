@@ -13,7 +13,7 @@ import {
   type ServiceInput,
 } from './core';
 
-/** The payload every state machine sends: its name, its execution input, and (swap) the stack's defaults. */
+/** The payload every state machine sends: its name, its execution input, and (deploy-green, swap) the stack's defaults. */
 export interface ValidateInputEvent {
   readonly machine: string;
   readonly input: unknown;

@@ -18,16 +18,18 @@ import { FAILED, failureCause, fmtReject, functionErrorMessageStates, lambdaRetr
 /** The stack's mode, as deploy-green reads it. */
 const MODE: SwapApprovalMode = 'step-functions';
 
+/**
+ * The stack's swapApprovalMode (contract/approvals.ts: pipeline, or step-functions) at `path`, as a constant
+ * ResultSelector of the Task before {@link startApprovalStates} (deploy-green's RecordTesting), so no Pass sets it.
+ */
+export const SWAP_APPROVAL_MODE = { selector: { mode: '${SwapApprovalMode}' }, path: '$.swapApproval' } as const;
+
+/** The first state of {@link startApprovalStates}; `$.swapApproval` (SWAP_APPROVAL_MODE) is set before it. */
+export const START_APPROVAL = 'IsSwapApprovalInFlow';
+
 export function startApprovalStates({ next }: { next: string }): States {
   return {
-    ChooseSwapApproval: {
-      Type: 'Pass',
-      Comment: "The stack's swapApprovalMode (contract/approvals.ts): pipeline, or step-functions.",
-      Parameters: { mode: '${SwapApprovalMode}' },
-      ResultPath: '$.swapApproval',
-      Next: 'IsSwapApprovalInFlow',
-    },
-    IsSwapApprovalInFlow: {
+    [START_APPROVAL]: {
       Type: 'Choice',
       Choices: [{ Variable: '$.swapApproval.mode', StringEquals: MODE, Next: 'StartSwapAwaitingApproval' }],
       Default: next,

@@ -1,5 +1,5 @@
 import { UNDONE, type NextStep, type Undone } from '../../contract';
-import type { Catcher, Condition, MapState, PassState, Payload, Retrier, StateMachine, States, TaskState } from './asl';
+import type { Catcher, MapState, PassState, Payload, Retrier, StateMachine, States, TaskState } from './asl';
 
 /**
  * Errors worth retrying. Throttling surfaces as each service's base exception (`Ecs.EcsException`,
@@ -337,7 +337,8 @@ export const outcome = (next: readonly NextStep[], fields: Payload, comment?: st
 
 /**
  * A loop's counter: `start` sets `<path>.elapsedSeconds` to 0 and goes to `wait`, which waits `seconds` and goes to
- * `then`; `count` adds the seconds and waits again. The caller's Choice decides between `count` and leaving.
+ * `then`; `count` adds the seconds and waits again. The caller's Choice decides between `count` and leaving. Without
+ * `start`, the caller has set the counter already and goes to `wait` itself.
  */
 export function waitLoopStates({
   start,
@@ -347,7 +348,7 @@ export function waitLoopStates({
   seconds,
   then,
 }: {
-  start: string;
+  start?: string;
   wait: string;
   count: string;
   path: string;
@@ -355,7 +356,9 @@ export function waitLoopStates({
   then: string;
 }): States {
   return {
-    [start]: { Type: 'Pass', Result: { elapsedSeconds: 0 }, ResultPath: path, Next: wait },
+    ...(start !== undefined
+      ? { [start]: { Type: 'Pass', Result: { elapsedSeconds: 0 }, ResultPath: path, Next: wait } as const }
+      : {}),
     [wait]: { Type: 'Wait', Seconds: seconds, Next: then },
     [count]: {
       Type: 'Pass',
@@ -415,53 +418,6 @@ export function containsStates({
       Type: 'Choice',
       Choices: [{ Variable: `${resultPath}.${flag}`, BooleanEquals: true, Next: contained }],
       Default: notContained,
-    },
-  };
-}
-
-/**
- * An optional numeric input field: `choose` goes to `useDefault` (the `${placeholder}` the stack substitutes) when the
- * field is absent, to `reject` when one of `invalid` holds, else to `useGiven`. Either writes `{ <field> }` at
- * `resultPath`, then `next`.
- */
-export function optionalSettingStates({
-  names,
-  field,
-  placeholder,
-  resultPath,
-  next,
-  comment,
-  invalid,
-}: {
-  names: { choose: string; useGiven: string; useDefault: string };
-  field: string;
-  placeholder: string;
-  resultPath: string;
-  next: string;
-  comment?: string;
-  invalid?: { conditions: Condition[]; reject: string };
-}): States {
-  return {
-    [names.choose]: {
-      Type: 'Choice',
-      ...(comment ? { Comment: comment } : {}),
-      Choices: [
-        { Not: { Variable: `$.${field}`, IsPresent: true }, Next: names.useDefault },
-        ...(invalid ? invalid.conditions.map((condition) => ({ ...condition, Next: invalid.reject })) : []),
-      ],
-      Default: names.useGiven,
-    },
-    [names.useGiven]: {
-      Type: 'Pass',
-      Parameters: { [`${field}.$`]: `$.${field}` },
-      ResultPath: resultPath,
-      Next: next,
-    },
-    [names.useDefault]: {
-      Type: 'Pass',
-      Parameters: { [`${field}.$`]: `States.StringToJson('\${${placeholder}}')` },
-      ResultPath: resultPath,
-      Next: next,
     },
   };
 }

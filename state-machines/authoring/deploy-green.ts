@@ -1,6 +1,6 @@
-import { startApprovalStates } from './approval';
+import { START_APPROVAL, startApprovalStates, SWAP_APPROVAL_MODE } from './approval';
 import { UNDONE } from '../../contract';
-import type { Retrier, StateMachine, TaskState } from './asl';
+import type { ChoiceRule, Retrier, StateMachine, TaskState } from './asl';
 import {
   catchTo,
   changeTask,
@@ -12,22 +12,20 @@ import {
   inlineMap,
   noteError,
   type OnError,
-  optionalSettingStates,
   outcome,
   retry,
   undoCatch,
   undoFailed,
   undoRetry,
   undoRetryExcept,
-  waitLoopStates,
 } from './basics';
 import {
   allTargetsHealthy,
-  failedTaskQuotes,
   healthSummary,
+  failedTaskQuotes,
   stoppedTaskFailuresStates,
+  targetHealthStates,
   targetQuotesStates,
-  targetStatesStates,
   tooManyTaskFailures,
 } from './health';
 import { identityRejects, INPUT_CHECK, inputCheckStates, serviceLookupStates, wrongIdentityRules } from './identity';
@@ -38,11 +36,23 @@ import {
   restoreRecordTask,
   unfinishedChoiceRules,
   unfinishedRejects,
+  TAKE_LEASE,
 } from './lease';
 import { describeRuleTask, forwardRuleTask, forwards, releaseDeploymentRulesStates, restoreRuleTask } from './rules';
 import { lifecycleHookStates } from './hooks';
 import { describeTaskSetTask, removeTaskSetStates } from './task-sets';
 import { deleteTargetGroupTask } from './target-groups';
+
+/** A task set beside the live one blocks a deployment (ListBlockingTaskSets says which and why). */
+const ONE_DEPLOYMENT_AT_A_TIME: ChoiceRule = {
+  Variable: '$.current.services[0].TaskSets[1]',
+  IsPresent: true,
+  Next: 'ListBlockingTaskSets',
+};
+/** Seconds between deploy-green's health polls. */
+const HEALTH_POLL_SECONDS = 10;
+/** The green task set as the poll's DescribeTaskSets found it. */
+const GREEN_TASK_SET = '$.greenEcs.taskSets[0]';
 
 /** Whose a created resource is: sweeps and IAM conditions select by these, never by name. */
 /** What deploy-green's lifecycle hooks are told (contract/lifecycle-hooks.ts HookEvent): green, and the test URL. */
@@ -86,43 +96,10 @@ const definition: StateMachine = leasedMachine(
       Type: 'Choice',
       Comment: 'The input is well-formed (validate-input); it must also name the service this state machine deploys.',
       Choices: wrongIdentityRules(),
-      Default: 'ChooseHealthTimeout',
+      Default: 'NameDeployment',
     },
     ...identityRejects('deploy-green'),
 
-    ...optionalSettingStates({
-      names: {
-        choose: 'ChooseHealthTimeout',
-        useGiven: 'UseGivenHealthTimeout',
-        useDefault: 'UseDefaultHealthTimeout',
-      },
-      field: 'healthTimeoutSeconds',
-      placeholder: 'HealthTimeoutSeconds',
-      resultPath: '$.limits',
-      next: 'ChooseFailFastThreshold',
-    }),
-    ...optionalSettingStates({
-      names: {
-        choose: 'ChooseFailFastThreshold',
-        useGiven: 'UseGivenFailFastThreshold',
-        useDefault: 'UseDefaultFailFastThreshold',
-      },
-      field: 'failFastThreshold',
-      placeholder: 'FailFastThreshold',
-      resultPath: '$.failFast',
-      next: 'ChooseTestScale',
-      comment:
-        "How many of green's tasks may stop on their own (or how many health polls in a row may find a green target answering its health check with the wrong status code) before deploy-green stops waiting: contract/inputs.ts FAIL_FAST_THRESHOLD.",
-    }),
-    ...optionalSettingStates({
-      names: { choose: 'ChooseTestScale', useGiven: 'UseGivenTestScale', useDefault: 'UseDefaultTestScale' },
-      field: 'testScalePercent',
-      placeholder: 'TestScalePercent',
-      resultPath: '$.testScale',
-      next: 'NameDeployment',
-      comment:
-        "Green's size while under test, in percent of the service's desired count (contract/inputs.ts TEST_SCALE_PERCENT: 1 to 100, default 100); swap scales it to 100 before production moves.",
-    }),
     NameDeployment: {
       Type: 'Pass',
       Comment:
@@ -133,9 +110,13 @@ const definition: StateMachine = leasedMachine(
         'execution.$': '$$.Execution.Name',
       },
       ResultPath: '$.deployment',
-      Next: 'StartLease',
+      Next: TAKE_LEASE,
     },
     ...leaseStates('deploy-green', 'deploying green', 'DescribeService'),
+    // One Choice (CheckService) makes every check of what DescribeService and the lease found: the controller; then
+    // the deployment record, which says what is in flight, so the refusal can name the one command that moves on (an
+    // interrupted deploy-green, phase deploying, may go on only if it left no task set and no open test listener
+    // behind: this run holds the lease, so that run is over); then one deployment at a time.
     ...serviceLookupStates(
       'deploy-green',
       [
@@ -143,14 +124,6 @@ const definition: StateMachine = leasedMachine(
           Not: { Variable: '$.current.services[0].DeploymentController.Type', StringEquals: 'EXTERNAL' },
           Next: 'RejectWrongController',
         },
-      ],
-      'CheckDeployRecord',
-    ),
-    CheckDeployRecord: {
-      Type: 'Choice',
-      Comment:
-        'The deployment record says what is in flight, so the refusal can name the one command that moves on. An interrupted deploy-green (phase deploying; this run holds the lease, so that run is over) may go on only if it left no task set and no open test listener behind.',
-      Choices: [
         ...unfinishedChoiceRules(),
         { Variable: '$.lease.record.phase', StringEquals: 'swapped', Next: 'RejectPreviousKept' },
         {
@@ -160,9 +133,10 @@ const definition: StateMachine = leasedMachine(
           ],
           Next: 'ListTaskSetDeployments',
         },
+        ONE_DEPLOYMENT_AT_A_TIME,
       ],
-      Default: 'CheckOneDeploymentAtATime',
-    },
+      'DescribeTestRule',
+    ),
     ...containsStates({
       collect: {
         name: 'ListTaskSetDeployments',
@@ -191,7 +165,8 @@ const definition: StateMachine = leasedMachine(
     ),
     CheckOneDeploymentAtATime: {
       Type: 'Choice',
-      Choices: [{ Variable: '$.current.services[0].TaskSets[1]', IsPresent: true, Next: 'ListBlockingTaskSets' }],
+      Comment: 'An interrupted deploy-green left no task set behind: the one-deployment check of CheckService.',
+      Choices: [ONE_DEPLOYMENT_AT_A_TIME],
       Default: 'DescribeTestRule',
     },
     RejectWrongController: fmtReject(
@@ -233,7 +208,7 @@ const definition: StateMachine = leasedMachine(
       Comment:
         'The test listener forwards only while a green is under test (until clean-up closes it), so a forward here means another deployment is in flight.',
       Choices: [{ ...forwards('$.testRule'), Next: 'RejectTestListenerBusy' }],
-      Default: 'NoteDeploying',
+      Default: 'RecordDeploying',
     },
     ...recordStates(
       'Deploying',
@@ -325,8 +300,13 @@ const definition: StateMachine = leasedMachine(
     }),
     IsTestRuleStillClosed: {
       Type: 'Choice',
-      Choices: [{ ...forwards('$.testRule'), Next: 'NoteTestListenerTaken' }],
-      Default: 'ChooseTaskDefinitionSource',
+      Comment:
+        "Then where green's task definition comes from: the one the input names, or the template with the image.",
+      Choices: [
+        { ...forwards('$.testRule'), Next: 'NoteTestListenerTaken' },
+        { Variable: '$.taskDefinition', IsPresent: true, Next: 'DescribeGivenTaskDefinition' },
+      ],
+      Default: 'DescribeTemplateTaskDefinition',
     },
     NoteTestListenerTaken: noteError(
       'BlueGreen.DeploymentInProgress',
@@ -342,11 +322,6 @@ const definition: StateMachine = leasedMachine(
       ['swap', 'abort'],
     ),
 
-    ChooseTaskDefinitionSource: {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.taskDefinition', IsPresent: true, Next: 'DescribeGivenTaskDefinition' }],
-      Default: 'DescribeTemplateTaskDefinition',
-    },
     DescribeGivenTaskDefinition: {
       Type: 'Task',
       Resource: ecs('describeTaskDefinition'),
@@ -511,104 +486,77 @@ const definition: StateMachine = leasedMachine(
             'ContainerPort.$': "States.StringToJson('${ContainerPort}')",
           },
         ],
-        Scale: { Unit: 'PERCENT', 'Value.$': '$.testScale.testScalePercent' },
+        Scale: { Unit: 'PERCENT', 'Value.$': '$.testScalePercent' },
         Tags: OWNER_TAGS,
       },
       ResultSelector: { 'arn.$': '$.TaskSet.TaskSetArn', 'id.$': '$.TaskSet.Id' },
       ResultPath: '$.greenTaskSet',
       Retry: retry,
       Catch: catchTo('UndoDetachHealthRule'),
-      Next: 'StartUnhealthyPollCount',
-    },
-    StartUnhealthyPollCount: {
-      Type: 'Pass',
-      Comment:
-        'How many health polls in a row found a green target answering its health check with the wrong status code.',
-      Result: { unhealthyPolls: 0 },
-      ResultPath: '$.failing',
       Next: 'StartHealthWait',
     },
-
-    ...waitLoopStates({
-      start: 'StartHealthWait',
-      wait: 'WaitForGreen',
-      count: 'CountHealthWait',
-      path: '$.health',
-      seconds: 10,
-      then: 'DescribeGreenTaskSet',
-    }),
-    DescribeGreenTaskSet: describeTaskSetTask('$.greenTaskSet.arn', '$.health.ecs', 'DescribeGreenTargetHealth', {
+    StartHealthWait: {
+      Type: 'Pass',
+      Comment:
+        'The health poll counters: seconds waited, and how many polls in a row found a green target answering its health check with the wrong status code.',
+      Result: { elapsedSeconds: 0, unhealthyPolls: 0 },
+      ResultPath: '$.poll',
+      Next: 'WaitForGreen',
+    },
+    WaitForGreen: { Type: 'Wait', Seconds: HEALTH_POLL_SECONDS, Next: 'DescribeGreenTaskSet' },
+    CountHealthWait: {
+      Type: 'Pass',
+      Parameters: {
+        'elapsedSeconds.$': `States.MathAdd($.poll.elapsedSeconds, ${HEALTH_POLL_SECONDS})`,
+        'unhealthyPolls.$': '$.poll.unhealthyPolls',
+      },
+      ResultPath: '$.poll',
+      Next: 'WaitForGreen',
+    },
+    DescribeGreenTaskSet: describeTaskSetTask('$.greenTaskSet.arn', '$.greenEcs', 'DescribeGreenTargetHealth', {
       onError: catchTo('UndoDetachHealthRule'),
     }),
-    ...targetStatesStates({
+    ...targetHealthStates({
       describe: 'DescribeGreenTargetHealth',
+      check: 'CheckGreenTaskSetExists',
+      summarize: 'SummarizeGreenHealth',
       tgPath: '$.greenTargetGroup.arn',
-      resultPath: '$.health.elb',
-      next: 'CheckGreenTaskSetExists',
-      onError: 'UndoDetachHealthRule',
+      resultPath: '$.health',
+      summary: (statesPath, targetsPath) => ({
+        ...healthSummary(statesPath),
+        // Text, for a pattern match: a wildcard path over the targets' reasons would select nothing when none has one.
+        'targetsText.$': `States.JsonToString(${targetsPath})`,
+      }),
       keepTargets: true,
+      guard: [{ Not: { Variable: `${GREEN_TASK_SET}`, IsPresent: true }, Next: 'NoteGreenTaskSetVanished' }],
+      next: 'IsGreenHealthy',
+      onError: 'UndoDetachHealthRule',
     }),
-    CheckGreenTaskSetExists: {
-      Type: 'Choice',
-      Choices: [{ Not: { Variable: '$.health.ecs.taskSets[0]', IsPresent: true }, Next: 'NoteGreenTaskSetVanished' }],
-      Default: 'SummarizeGreenHealth',
-    },
     NoteGreenTaskSetVanished: noteError(
       'BlueGreen.GreenTaskSetMissing',
       'The green task set disappeared while deploy-green waited for it to become healthy.',
       'UndoDetachHealthRule',
     ),
-    SummarizeGreenHealth: {
-      Type: 'Pass',
-      Parameters: {
-        'elapsedSeconds.$': '$.health.elapsedSeconds',
-        'stability.$': '$.health.ecs.taskSets[0].StabilityStatus',
-        'running.$': '$.health.ecs.taskSets[0].RunningCount',
-        'desired.$': '$.health.ecs.taskSets[0].ComputedDesiredCount',
-        ...healthSummary('$.health.elb.states'),
-        // Text, for a pattern match: a wildcard path over the targets' reasons would select nothing when none has one.
-        'targetsText.$': 'States.JsonToString($.health.elb.targets)',
-        'targets.$': '$.health.elb.targets',
-      },
-      ResultPath: '$.health',
-      Next: 'IsGreenHealthy',
-    },
     IsGreenHealthy: {
       Type: 'Choice',
       Comment:
-        'Healthy means all of: the task set is STEADY_STATE, every desired task runs, one target per task is registered, and every target state is healthy (a single distinct state, and it is healthy).',
+        'Healthy means all of: the task set is STEADY_STATE, every desired task runs, one target per task is registered, and every target state is healthy (a single distinct state, and it is healthy). Otherwise, before the stopped tasks are read, the poll is counted as one in which a target answered its health check with the wrong status code, or the count starts again: only that counts, as the app is up and says it is not healthy. A timeout or a refused connection is also what a slow start looks like, so those wait for the health timeout (or for ECS to stop the task, which counts as a failed task).',
       Choices: [
         {
           And: [
-            { Variable: '$.health.stability', StringEquals: 'STEADY_STATE' },
-            { Variable: '$.health.desired', NumericGreaterThan: 0 },
-            { Variable: '$.health.running', NumericEqualsPath: '$.health.desired' },
-            { Variable: '$.health.registered', NumericEqualsPath: '$.health.desired' },
+            { Variable: `${GREEN_TASK_SET}.StabilityStatus`, StringEquals: 'STEADY_STATE' },
+            { Variable: `${GREEN_TASK_SET}.ComputedDesiredCount`, NumericGreaterThan: 0 },
+            { Variable: `${GREEN_TASK_SET}.RunningCount`, NumericEqualsPath: `${GREEN_TASK_SET}.ComputedDesiredCount` },
+            { Variable: '$.health.registered', NumericEqualsPath: `${GREEN_TASK_SET}.ComputedDesiredCount` },
             ...allTargetsHealthy('$.health'),
           ],
           Next: 'RunPostScaleUpHooks',
         },
         {
-          Variable: '$.health.elapsedSeconds',
-          NumericGreaterThanEqualsPath: '$.limits.healthTimeoutSeconds',
+          Variable: '$.poll.elapsedSeconds',
+          NumericGreaterThanEqualsPath: '$.healthTimeoutSeconds',
           Next: 'NoteGreenNotHealthy',
         },
-      ],
-      Default: 'ListGreenStoppedTasks',
-    },
-    ...stoppedTaskFailuresStates({
-      base: 'Green',
-      clusterPath: '$.cluster',
-      taskSetIdPath: '$.greenTaskSet.id',
-      resultPath: '$.stopped',
-      next: 'AnyGreenTargetUnhealthy',
-      onError: 'UndoDetachHealthRule',
-    }),
-    AnyGreenTargetUnhealthy: {
-      Type: 'Choice',
-      Comment:
-        'Only a target whose app answered its health check with the wrong status code counts: the app is up and says it is not healthy. A timeout or a refused connection is also what a slow start looks like, so those wait for the health timeout (or for ECS to stop the task, which counts as a failed task).',
-      Choices: [
         {
           Variable: '$.health.targetsText',
           StringMatches: '*Target.ResponseCodeMismatch*',
@@ -619,25 +567,36 @@ const definition: StateMachine = leasedMachine(
     },
     CountUnhealthyPoll: {
       Type: 'Pass',
-      Parameters: { 'unhealthyPolls.$': 'States.MathAdd($.failing.unhealthyPolls, 1)' },
-      ResultPath: '$.failing',
-      Next: 'IsGreenFailing',
+      Parameters: {
+        'elapsedSeconds.$': '$.poll.elapsedSeconds',
+        'unhealthyPolls.$': 'States.MathAdd($.poll.unhealthyPolls, 1)',
+      },
+      ResultPath: '$.poll',
+      Next: 'ListGreenStoppedTasks',
     },
     ResetUnhealthyPolls: {
       Type: 'Pass',
-      Result: { unhealthyPolls: 0 },
-      ResultPath: '$.failing',
-      Next: 'IsGreenFailing',
+      Parameters: { 'elapsedSeconds.$': '$.poll.elapsedSeconds', unhealthyPolls: 0 },
+      ResultPath: '$.poll',
+      Next: 'ListGreenStoppedTasks',
     },
+    ...stoppedTaskFailuresStates({
+      base: 'Green',
+      clusterPath: '$.cluster',
+      taskSetIdPath: '$.greenTaskSet.id',
+      resultPath: '$.stopped',
+      next: 'IsGreenFailing',
+      onError: 'UndoDetachHealthRule',
+    }),
     IsGreenFailing: {
       Type: 'Choice',
       Comment:
         "Fail fast, as ECS's deployment circuit breaker does: enough of green's tasks failed (stopped on their own, or stopped by ECS for failing their load balancer health checks), or a green target answered its health check with the wrong status code in enough polls in a row. Fewer (a task replaced early, a target still warming up) keeps waiting.",
       Choices: [
-        { ...tooManyTaskFailures('$.stopped', '$.failFast.failFastThreshold'), Next: 'NoteFailingByTasks' },
+        { ...tooManyTaskFailures('$.stopped', '$.failFastThreshold'), Next: 'NoteFailingByTasks' },
         {
-          Variable: '$.failing.unhealthyPolls',
-          NumericGreaterThanEqualsPath: '$.failFast.failFastThreshold',
+          Variable: '$.poll.unhealthyPolls',
+          NumericGreaterThanEqualsPath: '$.failFastThreshold',
           Next: 'NoteFailingByTargets',
         },
       ],
@@ -688,7 +647,7 @@ const definition: StateMachine = leasedMachine(
       'BlueGreen.GreenTasksFailing',
       {
         format:
-          "States.Format('Green keeps failing: {} of its tasks failed (the limit is {}), so deploy-green stopped waiting after {} of its {} seconds. ECS says: {}. Target health: {}. Fix the image or the task definition (their logs say more), then deploy again.', States.ArrayLength($.failingBy.tasks), $.failFast.failFastThreshold, States.MathAdd($.health.elapsedSeconds, 10), $.limits.healthTimeoutSeconds, States.JsonToString(States.ArrayGetItem(States.ArrayPartition($.failingBy.tasks, 5), 0)), States.JsonToString($.failingBy.targets))",
+          "States.Format('Green keeps failing: {} of its tasks failed (the limit is {}), so deploy-green stopped waiting after {} of its {} seconds. ECS says: {}. Target health: {}. Fix the image or the task definition (their logs say more), then deploy again.', States.ArrayLength($.failingBy.tasks), $.failFastThreshold, States.MathAdd($.poll.elapsedSeconds, 10), $.healthTimeoutSeconds, States.JsonToString(States.ArrayGetItem(States.ArrayPartition($.failingBy.tasks, 5), 0)), States.JsonToString($.failingBy.targets))",
       },
       'UndoDetachHealthRule',
     ),
@@ -696,7 +655,7 @@ const definition: StateMachine = leasedMachine(
       'BlueGreen.GreenTasksFailing',
       {
         format:
-          "States.Format('Green keeps failing health checks: a green target answered its health check with the wrong status code in {} polls in a row (the limit is {}), so deploy-green stopped waiting after {} of its {} seconds; {} of {} tasks running. ELBv2 says: {}. Fix the app or its health check (${HealthCheckPath}), then deploy again.', $.failing.unhealthyPolls, $.failFast.failFastThreshold, States.MathAdd($.health.elapsedSeconds, 10), $.limits.healthTimeoutSeconds, $.health.running, $.health.desired, States.JsonToString($.failingBy.targets))",
+          "States.Format('Green keeps failing health checks: a green target answered its health check with the wrong status code in {} polls in a row (the limit is {}), so deploy-green stopped waiting after {} of its {} seconds; {} of {} tasks running. ELBv2 says: {}. Fix the app or its health check (${HealthCheckPath}), then deploy again.', $.poll.unhealthyPolls, $.failFastThreshold, States.MathAdd($.poll.elapsedSeconds, 10), $.healthTimeoutSeconds, $.greenEcs.taskSets[0].RunningCount, $.greenEcs.taskSets[0].ComputedDesiredCount, States.JsonToString($.failingBy.targets))",
       },
       'UndoDetachHealthRule',
     ),
@@ -704,7 +663,7 @@ const definition: StateMachine = leasedMachine(
       'BlueGreen.GreenNotHealthy',
       {
         format:
-          "States.Format('Green did not become healthy within {} seconds: task set {}, {} of {} tasks running, target states {}.', $.limits.healthTimeoutSeconds, $.health.stability, $.health.running, $.health.desired, States.JsonToString($.health.states))",
+          "States.Format('Green did not become healthy within {} seconds: task set {}, {} of {} tasks running, target states {}.', $.healthTimeoutSeconds, $.greenEcs.taskSets[0].StabilityStatus, $.greenEcs.taskSets[0].RunningCount, $.greenEcs.taskSets[0].ComputedDesiredCount, States.JsonToString($.health.states))",
       },
       'UndoDetachHealthRule',
     ),
@@ -744,7 +703,7 @@ const definition: StateMachine = leasedMachine(
         'merged.$': 'States.JsonMerge(States.StringToJson(\'{"live":{"found":false}}\'), $.lease.record, false)',
       },
       ResultPath: '$.recorded',
-      Next: 'NoteTesting',
+      Next: 'RecordTesting',
     },
     ...recordStates(
       'Testing',
@@ -758,11 +717,12 @@ const definition: StateMachine = leasedMachine(
           'targetGroupArn.$': '$.greenTargetGroup.arn',
           'taskDefinitionArn.$': '$.greenTaskDefinition.arn',
           'commit.$': '$.commit',
-          'testScalePercent.$': '$.testScale.testScalePercent',
+          'testScalePercent.$': '$.testScalePercent',
         },
       },
-      'ChooseSwapApproval',
+      START_APPROVAL,
       'UndoRestoreTestListener',
+      { result: SWAP_APPROVAL_MODE },
     ),
     ...startApprovalStates({ next: 'Ready' }),
     Ready: outcome(
@@ -773,7 +733,7 @@ const definition: StateMachine = leasedMachine(
           'taskSetArn.$': '$.greenTaskSet.arn',
           'targetGroupArn.$': '$.greenTargetGroup.arn',
           'taskDefinitionArn.$': '$.greenTaskDefinition.arn',
-          'testScalePercent.$': '$.testScale.testScalePercent',
+          'testScalePercent.$': '$.testScalePercent',
         },
         testUrl: '${TestUrl}',
         'swapApproval.$': '$.swapApproval',

@@ -1,5 +1,5 @@
 import { DEGRADED_TARGET_STATES } from '../../contract';
-import type { Condition, Payload, States } from './asl';
+import type { ChoiceRule, Condition, Payload, States } from './asl';
 import { catchTo, ecs, elb, inlineMap, retry } from './basics';
 
 /** Target health as ELBv2 reports it, and the gates built on it. */
@@ -37,55 +37,65 @@ export const allTargetsHealthy = (summaryPath: string): Condition[] => [
 ];
 
 /**
- * DescribeTargetHealth, then the list of target states (`<resultPath>.states`, empty when no target is registered).
- * The wildcard path is taken only once a first target exists: on an empty list it would be a States.Runtime error,
- * which no Catch can handle.
+ * DescribeTargetHealth, then the summary of its target states at `resultPath` (`summary` of a path to the list of
+ * states), then `next`; read errors go to `onError`. Two or three states:
+ * - `describe` keeps the TargetHealthDescriptions (`<resultPath>.targets`) with `summary` of that list, which is the
+ *   summary of an empty list when no target is registered (the only case in which it is kept);
+ * - `check` (a Choice) goes to `summarize` when a first target exists, else to `next` with that summary; `guard`
+ *   rules come first (e.g. the task set is gone);
+ * - `summarize` replaces it with `summary` of the targets' states (and, `keepTargets`, the targets). The wildcard path is taken only
+ *   once a first target exists: on an empty list it would be a States.Runtime error, which no Catch can handle.
+ * `summary` gets a path to the list of target states and one to the TargetHealthDescriptions.
  */
-export function targetStatesStates({
+export function targetHealthStates({
   describe,
+  check,
+  summarize,
   tgPath,
   resultPath,
+  summary,
+  keepTargets = false,
+  guard = [],
   next,
   onError,
-  keepTargets = false,
 }: {
   describe: string;
+  check: string;
+  summarize: string;
   tgPath: string;
   resultPath: string;
+  summary: (statesPath: string, targetsPath: string) => Payload;
+  /** Keep the TargetHealthDescriptions (`<resultPath>.targets`) after `summarize` too, for their reasons. */
+  keepTargets?: boolean;
+  guard?: readonly ChoiceRule[];
   next: string;
   onError: string;
-  /** Also keep the TargetHealthDescriptions (`<resultPath>.targets`, empty when none), for their reasons. */
-  keepTargets?: boolean;
 }): States {
-  const base = describe.replace(/^Describe/, '').replace(/TargetHealth$/, '');
   return {
     [describe]: {
       Type: 'Task',
       Resource: elb('describeTargetHealth'),
       Parameters: { 'TargetGroupArn.$': tgPath },
-      ResultSelector: { 'targets.$': '$.TargetHealthDescriptions' },
+      ResultSelector: {
+        'targets.$': '$.TargetHealthDescriptions',
+        ...summary('$.TargetHealthDescriptions', '$.TargetHealthDescriptions'),
+      },
       ResultPath: resultPath,
       Retry: retry,
       Catch: catchTo(onError),
-      Next: `Any${base}Targets`,
+      Next: check,
     },
-    [`Any${base}Targets`]: {
+    [check]: {
       Type: 'Choice',
-      Choices: [{ Variable: `${resultPath}.targets[0]`, IsPresent: true, Next: `${base}TargetStates` }],
-      Default: `No${base}Targets`,
+      Choices: [...guard, { Variable: `${resultPath}.targets[0]`, IsPresent: true, Next: summarize }],
+      Default: next,
     },
-    [`${base}TargetStates`]: {
+    [summarize]: {
       Type: 'Pass',
       Parameters: {
-        'states.$': `${resultPath}.targets[*].TargetHealth.State`,
         ...(keepTargets ? { 'targets.$': `${resultPath}.targets` } : {}),
+        ...summary(`${resultPath}.targets[*].TargetHealth.State`, `${resultPath}.targets`),
       },
-      ResultPath: resultPath,
-      Next: next,
-    },
-    [`No${base}Targets`]: {
-      Type: 'Pass',
-      Result: keepTargets ? { states: [], targets: [] } : { states: [] },
       ResultPath: resultPath,
       Next: next,
     },
@@ -94,7 +104,7 @@ export function targetStatesStates({
 
 /**
  * A target group is fully healthy: at least one target is registered and every target's state is `healthy`.
- * Describe → states → summary (at `resultPath`) → Choice to `healthy` or `unhealthy`; read errors go to `onError`.
+ * Describe → (targets?) summary (at `resultPath`) → Choice to `healthy` or `unhealthy`; read errors go to `onError`.
  *
  * With `tolerateRegistering`, the test is the one swap needs, before production moves and through the bake: green is
  * degraded when any target is `unhealthy`, `unavailable` or `draining`, or none is `healthy`. A target in `initial` (a
@@ -121,19 +131,16 @@ export function fullyHealthyGateStates({
   tolerateRegistering?: boolean;
 }): States {
   return {
-    ...targetStatesStates({
+    ...targetHealthStates({
       describe: `Describe${name}TargetHealth`,
+      check: `Any${name}Targets`,
+      summarize: `Summarize${name}Health`,
       tgPath,
       resultPath,
-      next: `Summarize${name}Health`,
+      summary: (statesPath) => healthSummary(statesPath, tolerateRegistering),
+      next: `Is${name}Healthy`,
       onError,
     }),
-    [`Summarize${name}Health`]: {
-      Type: 'Pass',
-      Parameters: healthSummary(`${resultPath}.states`, tolerateRegistering),
-      ResultPath: resultPath,
-      Next: `Is${name}Healthy`,
-    },
     [`Is${name}Healthy`]: {
       Type: 'Choice',
       Choices: [
@@ -157,6 +164,9 @@ export function fullyHealthyGateStates({
     },
   };
 }
+
+/** The counts stoppedTaskFailuresStates() leaves when no task stopped. */
+const NO_STOPPED_TASKS = { quotes: [], distinct: 0, anyOk: false } as const;
 
 /** What a task that did not fail is quoted as: one value, so the distinct quotes count the failures (see below). */
 const NOT_A_FAILURE = '-';
@@ -214,7 +224,8 @@ export function stoppedTaskFailuresStates({
         DesiredStatus: 'STOPPED',
         MaxResults: 100,
       },
-      ResultSelector: { 'arns.$': '$.TaskArns' },
+      // The counts of no stopped task come with the list: with none, they are the answer (no state to write them).
+      ResultSelector: { 'arns.$': '$.TaskArns', ...NO_STOPPED_TASKS },
       ResultPath: resultPath,
       Retry: retry,
       Catch: catchTo(onError),
@@ -223,11 +234,11 @@ export function stoppedTaskFailuresStates({
     [`Any${base}StoppedTasks`]: {
       Type: 'Choice',
       Choices: [{ Variable: `${resultPath}.arns[0]`, IsPresent: true, Next: `Describe${base}StoppedTasks` }],
-      Default: `No${base}StoppedTasks`,
+      Default: next,
     },
     [`No${base}StoppedTasks`]: {
       Type: 'Pass',
-      Result: { quotes: [], distinct: 0, anyOk: false },
+      Result: NO_STOPPED_TASKS,
       ResultPath: resultPath,
       Next: next,
     },

@@ -1,7 +1,7 @@
 import { UNDONE, type MachineName } from '../../contract';
 import type { ChoiceRule, PassState, Payload, StateMachine, States } from './asl';
 import { catchTo, ecs, FAILED, failSaying, fmtReject, functionErrorMessageStates, invokeTask, retry } from './basics';
-import { leasedMachine, leaseStates } from './lease';
+import { leasedMachine, leaseStates, TAKE_LEASE } from './lease';
 import { describeRuleTask } from './rules';
 import { locateTaskSetStates } from './task-sets';
 
@@ -14,6 +14,19 @@ import { locateTaskSetStates } from './task-sets';
 export const INPUT_CHECK = 'CheckInputFields';
 
 /**
+ * The stack's defaults each machine passes to validate-input (lambdas/validate-input InputDefaults): its output has
+ * these fields always, the input's value or the default.
+ */
+const DEFAULTS_PASSED: Partial<Record<MachineName, Payload>> = {
+  'deploy-green': {
+    healthTimeoutSeconds: '${HealthTimeoutSeconds}',
+    failFastThreshold: '${FailFastThreshold}',
+    testScalePercent: '${TestScalePercent}',
+  },
+  swap: { trafficShift: '${TrafficShift}', bakeSeconds: '${BakeSeconds}' },
+};
+
+/**
  * CheckInputFields, every machine's first state: the validate-input function (lambdas/validate-input) checks the
  * execution input against the machine's fields and limits (contract/input-fields.ts, contract/inputs.ts) and returns
  * it normalized, with only known fields, as the state's whole data; then `next`. A refusal
@@ -22,12 +35,11 @@ export const INPUT_CHECK = 'CheckInputFields';
  * `$.service`) reads bounded, known input, never the raw execution input.
  */
 export function inputCheckStates(name: MachineName, next: string): States {
-  // swap also passes the stack's default traffic shift (the stack prop, in contract formatTrafficShift()'s compact
-  // form, which needs no JSON escaping in a definition substitution): validate-input expands it when the input has none.
-  const payload: Payload =
-    name === 'swap'
-      ? { machine: name, 'input.$': '$', defaults: { trafficShift: '${TrafficShift}' } }
-      : { machine: name, 'input.$': '$' };
+  // deploy-green and swap also pass the stack's defaults (as the definition substitutions write them: numbers as text,
+  // the traffic shift in contract formatTrafficShift()'s compact form, which needs no JSON escaping): validate-input
+  // fills each field the input leaves out, so no Choice/Pass pair per setting picks the default.
+  const defaults = DEFAULTS_PASSED[name];
+  const payload: Payload = defaults ? { machine: name, 'input.$': '$', defaults } : { machine: name, 'input.$': '$' };
   return {
     [INPUT_CHECK]: invokeTask('${ValidateInputFunctionArn}', payload, 30, next, {
       Comment:
@@ -126,13 +138,13 @@ export function serviceLookupStates(name: MachineName, rules: ChoiceRule[], next
  * both listener rules, shared by swap, clean-up, rollback and abort (deploy-green uses the same parts with its own
  * steps between them). `operation` says what the machine does, for the error another operation gets while it holds
  * the lease. The machine starts at INPUT_CHECK. `beforeLease` runs between the input checks and the lease (swap's
- * approval wait, which holds nothing while it waits); it goes on to StartLease.
+ * approval wait, which holds nothing while it waits); it goes on to TAKE_LEASE.
  */
 export function serviceIdentityStates(
   name: MachineName,
   next: string,
   operation: string,
-  beforeLease = 'StartLease',
+  beforeLease = TAKE_LEASE,
 ): States {
   return {
     ...inputCheckStates(name, 'ValidateInput'),

@@ -119,8 +119,16 @@ function acquireLeaseStates({
       Type: 'Choice',
       Comment: 'The holder may have given the lease back between our write and this read: then try again.',
       Choices: [{ Variable: '$.leaseHolder.item.lease.M.holder.S', IsPresent: true, Next: 'DescribeLeaseHolder' }],
-      Default: 'CountLeaseAttempt',
+      Default: 'HasLeaseAttempts',
     },
+    HasLeaseAttempts: {
+      Type: 'Choice',
+      Comment:
+        'The retry counter is started by the first lost race, not before AcquireLease: an uncontended lease costs no state for it.',
+      Choices: [{ Variable: '$.leaseAttempts.n', IsPresent: true, Next: 'CountLeaseAttempt' }],
+      Default: 'FirstLeaseAttempt',
+    },
+    FirstLeaseAttempt: { Type: 'Pass', Result: { n: 1 }, ResultPath: '$.leaseAttempts', Next: 'MayRetryLease' },
     CountLeaseAttempt: {
       Type: 'Pass',
       Parameters: { 'n.$': 'States.MathAdd($.leaseAttempts.n, 1)' },
@@ -188,7 +196,7 @@ function acquireLeaseStates({
       ResultPath: '$.lease',
       Retry: ddbRetry,
       Catch: [
-        { ErrorEquals: [CONDITION_FAILED], ResultPath: '$.leaseError', Next: 'CountLeaseAttempt' },
+        { ErrorEquals: [CONDITION_FAILED], ResultPath: '$.leaseError', Next: 'HasLeaseAttempts' },
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FailBeforeChanges' },
       ],
       Next: 'NoteLeaseTakenOver',
@@ -209,19 +217,20 @@ function acquireLeaseStates({
   };
 }
 
-/**
- * StartLease (so the retry counter exists before AcquireLease runs), then the lease states of acquireLeaseStates();
- * `next` once this execution holds the lease.
- */
+/** The first state of the lease (leaseStates()). */
+export const TAKE_LEASE = 'AcquireLease';
+
+/** The lease states of acquireLeaseStates(), from TAKE_LEASE; `next` once this execution holds the lease. */
 export function leaseStates(machine: MachineName, operation: string, next: string): States {
-  return {
-    StartLease: { Type: 'Pass', Result: { n: 0 }, ResultPath: '$.leaseAttempts', Next: 'AcquireLease' },
-    ...acquireLeaseStates({ machine, operation, next }),
-  };
+  return acquireLeaseStates({ machine, operation, next });
 }
 
-/** UpdateItem that gives the lease back if this execution still holds it (anything else: nothing to give back). */
-function releaseLeaseTask(next: string): TaskState {
+/**
+ * UpdateItem that gives the lease back if this execution still holds it (anything else: nothing to give back), then
+ * `next`; with `end`, a given-back lease ends the execution there (its output unchanged) and only an error goes to
+ * `next`.
+ */
+function releaseLeaseTask(next: string, { end = false }: { end?: boolean } = {}): TaskState {
   return {
     Type: 'Task',
     Resource: ddb('updateItem'),
@@ -238,12 +247,22 @@ function releaseLeaseTask(next: string): TaskState {
     ResultPath: null,
     Retry: ddbRetry,
     Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: next }],
-    Next: next,
+    ...(end ? { End: true } : { Next: next }),
   };
 }
 
-/** UpdateItem of the record (JSON text of `recordPath`), only while this execution holds the lease. */
-function recordTask(recordPath: string, next: string, onError: string, errorPath: string, comment?: string): TaskState {
+/**
+ * UpdateItem of the record, only while this execution holds the lease: the JSON text of the object at `record.path`,
+ * or the text `record.format` (an intrinsic function) writes.
+ */
+function recordTask(
+  record: { readonly path: string } | { readonly format: string },
+  next: string,
+  onError: string,
+  errorPath: string,
+  comment?: string,
+  result?: RecordResult,
+): TaskState {
   return {
     Type: 'Task',
     Resource: ddb('updateItem'),
@@ -255,42 +274,104 @@ function recordTask(recordPath: string, next: string, onError: string, errorPath
       ConditionExpression: HOLDER_IS_ME,
       ExpressionAttributeNames: NAMES,
       ExpressionAttributeValues: {
-        ':record': { 'S.$': `States.JsonToString(${recordPath})` },
+        ':record': { 'S.$': 'path' in record ? `States.JsonToString(${record.path})` : record.format },
         ':me': { 'S.$': '$$.Execution.Id' },
       },
     },
-    ResultPath: null,
+    ...(result ? { ResultSelector: result.selector, ResultPath: result.path } : { ResultPath: null }),
     Retry: ddbRetry,
     Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: errorPath, Next: onError }],
     Next: next,
   };
 }
 
+/** What a record write keeps: constants (a ResultSelector that reads nothing of the answer) at `path`. */
+export interface RecordResult {
+  readonly selector: Payload;
+  readonly path: string;
+}
+
 /**
- * Writes the deployment record: `Note<name>` builds it at `$.newRecord` from `fields` (Pass Parameters, plus who
- * wrote it when), then `Record<name>` stores it, only while this execution holds the lease.
+ * How each field of a record is written into its JSON text by a path: an object as its JSON (States.JsonToString), a
+ * number as it is, a text between quotes. The texts are ARNs, ids, hexadecimal commits, timestamps and fixed words,
+ * none of which holds a quote or a backslash. A field not listed here is a render-time error, so a new field must say
+ * which it is.
+ */
+const RECORD_FIELD_KINDS: Readonly<Record<string, 'json' | 'number' | 'text'>> = {
+  green: 'json',
+  live: 'json',
+  previous: 'json',
+  from: 'json',
+  testScalePercent: 'number',
+  bakeSeconds: 'number',
+  step: 'number',
+  steps: 'number',
+  percent: 'number',
+  commit: 'text',
+  taskSetArn: 'text',
+  taskSetId: 'text',
+  targetGroupArn: 'text',
+  taskDefinitionArn: 'text',
+  type: 'text',
+  updatedBy: 'text',
+  updatedAt: 'text',
+};
+
+/** A literal part of a States.Format template: its reserved characters escaped. */
+const templateText = (text: string): string => text.replace(/[\\'{}]/g, (c) => `\\${c}`);
+
+/**
+ * The States.Format template and arguments that write `fields` (Pass Parameters: constants, `key.$` paths, nested
+ * objects) as the compact JSON text States.JsonToString would give of the object they build, keys in the same order.
+ */
+function jsonTemplate(fields: Payload, where: string): { template: string; args: string[] } {
+  const parts: string[] = [];
+  const args: string[] = [];
+  for (const [key, value] of Object.entries(fields)) {
+    if (key.endsWith('.$')) {
+      const name = key.slice(0, -2);
+      const kind = RECORD_FIELD_KINDS[name];
+      if (kind === undefined || typeof value !== 'string') {
+        throw new Error(`record ${where}: field ${name} is not in RECORD_FIELD_KINDS (lease.ts); add it with its kind`);
+      }
+      parts.push(`${templateText(JSON.stringify(name))}:${kind === 'text' ? '"{}"' : '{}'}`);
+      args.push(kind === 'json' ? `States.JsonToString(${value})` : value);
+    } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const nested = jsonTemplate(value as Payload, `${where}.${key}`);
+      parts.push(`${templateText(JSON.stringify(key))}:${nested.template}`);
+      args.push(...nested.args);
+    } else {
+      parts.push(templateText(`${JSON.stringify(key)}:${JSON.stringify(value)}`));
+    }
+  }
+  // An empty object would be `{}`, which States.Format reads as a placeholder.
+  if (parts.length === 0) throw new Error(`record ${where}: an empty object cannot be written`);
+  return { template: `\\{${parts.join(',')}\\}`, args };
+}
+
+/**
+ * Writes the deployment record: `Record<name>` stores `fields` (Pass Parameters, plus who wrote it when) as JSON text,
+ * only while this execution holds the lease. One Task: States.Format writes the text straight from the paths. With
+ * `result`, it also sets constants the next states read (as a Pass would, without the transition).
  */
 export function recordStates(
   name: string,
   fields: Payload,
   next: string,
   onError: string,
-  { errorPath = '$.error' }: { errorPath?: string } = {},
+  { errorPath = '$.error', result }: { errorPath?: string; result?: RecordResult } = {},
 ): States {
-  return {
-    [`Note${name}`]: {
-      Type: 'Pass',
-      Parameters: { ...fields, 'updatedBy.$': '$$.Execution.Id', 'updatedAt.$': '$$.State.EnteredTime' },
-      ResultPath: '$.newRecord',
-      Next: `Record${name}`,
-    },
-    [`Record${name}`]: recordTask('$.newRecord', next, onError, errorPath),
-  };
+  const { template, args } = jsonTemplate(
+    { ...fields, 'updatedBy.$': '$$.Execution.Id', 'updatedAt.$': '$$.State.EnteredTime' },
+    name,
+  );
+  const format = `States.Format('${template}', ${args.join(', ')})`;
+  return { [`Record${name}`]: recordTask({ format }, next, onError, errorPath, undefined, result) };
 }
 
 /** Puts back the record this execution found (`$.lease.record`), as an undo does. */
 export function restoreRecordTask(next: string, onError: string, errorPath: string): TaskState {
-  return recordTask('$.lease.record', next, onError, errorPath, 'Puts back the record this execution found.');
+  return recordTask({ path: '$.lease.record' }, next, onError, errorPath, 'Puts back the record this execution found.');
 }
 
 /**
@@ -372,8 +453,8 @@ function structuredResultProblem(state: State): string | undefined {
 }
 
 /**
- * Gives every exit of a definition the lease release: each terminal state goes to ReleaseLeaseOnSuccess → Succeeded
- * with its output unchanged, plus `leaseTakenOverFrom`; failures go to ReleaseLeaseOnFailure (FAILED) once
+ * Gives every exit of a definition the lease release: each terminal state goes to ReleaseLeaseOnSuccess, which ends
+ * the execution with its output unchanged, plus `leaseTakenOverFrom` (Succeeded, when giving the lease back failed); failures go to ReleaseLeaseOnFailure (FAILED) once
  * `$.failure` holds {Error, Cause}, then Failed. The definition itself has no Fail or Succeed state.
  */
 export function withLeaseRelease(def: StateMachine): StateMachine {
@@ -401,7 +482,8 @@ export function withLeaseRelease(def: StateMachine): StateMachine {
     ...def,
     States: {
       ...states,
-      ReleaseLeaseOnSuccess: releaseLeaseTask('Succeeded'),
+      // The execution succeeds as the lease is given back; Succeeded is where an error giving it back ends.
+      ReleaseLeaseOnSuccess: releaseLeaseTask('Succeeded', { end: true }),
       Succeeded: { Type: 'Succeed' },
       [FAILED]: releaseLeaseTask('WriteFailureCause'),
       WriteFailureCause: {

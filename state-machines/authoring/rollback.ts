@@ -114,7 +114,7 @@ const definition: StateMachine = liveVersionMachine(
     IsPreviousUsable: {
       Type: 'Choice',
       Choices: [{ Variable: '$.previous.status', StringEquals: 'DRAINING', Next: 'RejectPreviousDraining' }],
-      Default: 'NoteRollingBack',
+      Default: 'RecordRollingBack',
     },
     ...recordStates(
       'RollingBack',
@@ -194,7 +194,7 @@ const definition: StateMachine = liveVersionMachine(
         },
       },
       onError: 'FailAfterSwitch',
-      next: 'NoteRolledBack',
+      next: 'RecordRolledBack',
     }),
     ...recordStates('RolledBack', { phase: 'stable', 'live.$': '$.previous' }, 'RolledBack', 'FailAfterSwitch'),
     RolledBack: outcome(['deploy-green'], {

@@ -1,7 +1,7 @@
 import { UNDONE, type NextStep } from '../../contract';
 import type { Condition, PassState, States } from './asl';
 import { catchTo, changeTask, ecs, failSaying, noteError, undoFailed, undoRetry, waitLoopStates } from './basics';
-import { allTargetsHealthy, healthSummary, targetStatesStates } from './health';
+import { allTargetsHealthy, healthSummary, targetHealthStates } from './health';
 import { describeTaskSetTask, taskSetPath } from './task-sets';
 
 /**
@@ -133,10 +133,13 @@ export function fullSizeGreenStates({ next }: { next: string }): States {
         onError: catchTo('ScaleGreenBack'),
       },
     ),
-    ...targetStatesStates({
+    ...targetHealthStates({
       describe: 'DescribeFullGreenTargetHealth',
+      check: 'AnyFullGreenTargets',
+      summarize: 'FullGreenTargetStates',
       tgPath: '$.green.targetGroupArn',
       resultPath: '$.scaleUp.elb',
+      summary: (statesPath) => ({ 'states.$': statesPath }),
       next: 'IsFullGreenThere',
       onError: 'ScaleGreenBack',
     }),

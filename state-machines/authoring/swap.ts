@@ -1,17 +1,7 @@
-import { BAKE_SECONDS, UNDONE } from '../../contract';
+import { UNDONE } from '../../contract';
 import type { StateMachine, States } from './asl';
-import {
-  containsStates,
-  failSaying,
-  fmtReject,
-  noteError,
-  optionalSettingStates,
-  outcome,
-  undoCatch,
-  undoFailed,
-  undoRetry,
-} from './basics';
-import { fullyHealthyGateStates, targetStatesStates } from './health';
+import { containsStates, failSaying, fmtReject, noteError, outcome, undoCatch, undoFailed, undoRetry } from './basics';
+import { fullyHealthyGateStates, targetHealthStates } from './health';
 import { INPUT_CHECK, serviceIdentityStates } from './identity';
 import {
   leasedMachine,
@@ -20,6 +10,7 @@ import {
   recordStates,
   unfinishedChoiceRules,
   unfinishedRejects,
+  TAKE_LEASE,
 } from './lease';
 import {
   fixedResponseRuleTask,
@@ -83,7 +74,7 @@ function shiftStates(): States {
         'step.$': 'States.ArrayGetItem($.trafficShift.steps, $.shift.index)',
       },
       ResultPath: '$.shift',
-      Next: 'NoteShifting',
+      Next: 'RecordShifting',
     },
     ...recordStates(
       'Shifting',
@@ -162,16 +153,8 @@ function shiftStates(): States {
 const definition: StateMachine = leasedMachine(
   'swap: keep blue health-checked, point the production listener at green, make green the primary task set, then watch green under production traffic for the bake time. Blue keeps running until clean-up, so rollback stays instant. Undoes everything if a step fails or green turns unhealthy during the bake.',
   {
-    ...serviceIdentityStates('swap', 'ChooseBakeTime', 'moving production to green and baking it', 'IsApprovalAwaited'),
-    ...awaitApprovalStates({ next: 'StartLease' }),
-    ...optionalSettingStates({
-      names: { choose: 'ChooseBakeTime', useGiven: 'UseGivenBakeTime', useDefault: 'UseDefaultBakeTime' },
-      field: 'bakeSeconds',
-      placeholder: 'BakeSeconds',
-      resultPath: '$.limits',
-      next: 'GreenLocate',
-      comment: `bakeSeconds (optional): how long to watch green under production traffic before the swap counts. CheckInputFields (validate-input) has checked it is a whole number from ${BAKE_SECONDS.min} to ${BAKE_SECONDS.max} (contract/inputs.ts BAKE_SECONDS).`,
-    }),
+    ...serviceIdentityStates('swap', 'GreenLocate', 'moving production to green and baking it', 'IsApprovalAwaited'),
+    ...awaitApprovalStates({ next: TAKE_LEASE }),
     ...locateTaskSetStates('Green', '$.testRule', '$.green', 'BlueLocate'),
     ...locateTaskSetStates('Blue', '$.prodRule', '$.blue', 'WasGreenApproved'),
     ...approvedGreenStates({ next: 'CheckSwapRecord' }),
@@ -280,22 +263,19 @@ const definition: StateMachine = leasedMachine(
       ],
       Default: 'IsGreenScaleToCheck',
     },
-    ...targetStatesStates({
+    ...targetHealthStates({
       describe: 'DescribeBlueTargetHealth',
+      check: 'AnyBlueTargets',
+      summarize: 'SummarizeBlueHealth',
       tgPath: '$.blue.targetGroupArn',
       resultPath: '$.blueHealth',
-      next: 'SummarizeBlueHealth',
+      summary: (statesPath) => ({
+        'anyHealthy.$': `States.ArrayContains(${statesPath}, 'healthy')`,
+        'states.$': statesPath,
+      }),
+      next: 'IsBlueServing',
       onError: 'FailBeforeChanges',
     }),
-    SummarizeBlueHealth: {
-      Type: 'Pass',
-      Parameters: {
-        'anyHealthy.$': "States.ArrayContains($.blueHealth.states, 'healthy')",
-        'states.$': '$.blueHealth.states',
-      },
-      ResultPath: '$.blueHealth',
-      Next: 'IsBlueServing',
-    },
     IsBlueServing: {
       Type: 'Choice',
       Comment:
@@ -322,7 +302,7 @@ const definition: StateMachine = leasedMachine(
       "States.Format('Swap refused: green target group {} is not healthy (target states {}; only targets still registering may be other than healthy). Production still serves blue; nothing was changed. Fix green or run abort.', $.green.targetGroupArn, States.JsonToString($.greenHealth.states))",
       ['abort'],
     ),
-    ...fullSizeGreenStates({ next: 'NoteSwapping' }),
+    ...fullSizeGreenStates({ next: 'RecordSwapping' }),
     ...recordStates(
       'Swapping',
       { phase: 'swapping', 'green.$': '$.green', 'previous.$': '$.blue' },
@@ -347,18 +327,18 @@ const definition: StateMachine = leasedMachine(
     IsThereBlueToReturnTo: {
       Type: 'Choice',
       Comment: 'The bake can only undo a swap that has a previous version to return to (not the first release).',
-      Choices: [{ Variable: '$.blue.found', BooleanEquals: true, Next: 'NoteBaking' }],
-      Default: 'NoteSwapped',
+      Choices: [{ Variable: '$.blue.found', BooleanEquals: true, Next: 'RecordBaking' }],
+      Default: 'RecordSwapped',
     },
     ...recordStates(
       'Baking',
-      { phase: 'baking', 'green.$': '$.green', 'previous.$': '$.blue', 'bakeSeconds.$': '$.limits.bakeSeconds' },
+      { phase: 'baking', 'green.$': '$.green', 'previous.$': '$.blue', 'bakeSeconds.$': '$.bakeSeconds' },
       'StartBake',
       'UndoRestoreProduction',
     ),
     StartBake: {
       Type: 'Pass',
-      Parameters: { 'seconds.$': '$.limits.bakeSeconds' },
+      Parameters: { 'seconds.$': '$.bakeSeconds' },
       ResultPath: '$.bake',
       Next: 'RunPostProductionTrafficShiftHooks',
     },
@@ -380,7 +360,7 @@ const definition: StateMachine = leasedMachine(
       Type: 'Choice',
       Comment: 'A bake of 0 seconds is none.',
       Choices: [{ Variable: '$.bake.seconds', NumericGreaterThan: 0, Next: 'WatchBake' }],
-      Default: 'NoteSwapped',
+      Default: 'RecordSwapped',
     },
     ...greenWatchStates({
       name: 'Bake',
@@ -395,7 +375,7 @@ const definition: StateMachine = leasedMachine(
       name: 'BakingGreen',
       tgPath: '$.green.targetGroupArn',
       resultPath: '$.bake.health',
-      healthy: 'NoteSwapped',
+      healthy: 'RecordSwapped',
       unhealthy: 'NoteGreenUnhealthyAfterSwap',
       onError: 'UndoRestoreProduction',
       tolerateRegistering: true,
@@ -498,7 +478,7 @@ const definition: StateMachine = leasedMachine(
       retrier: undoRetry,
     }),
     UndoReleasePreviousRule: resetPreviousRule('WasGreenScaledUp', undoCatch(), undoRetry),
-    ...undoGreenScaleStates({ next: 'NoteUndoneToTesting', onError: 'FailUndo' }),
+    ...undoGreenScaleStates({ next: 'RecordUndoneToTesting', onError: 'FailUndo' }),
     ...recordStates('UndoneToTesting', { phase: 'testing', 'green.$': '$.green' }, 'FailUndone', 'FailUndone', {
       errorPath: '$.recordError',
     }),

@@ -35,25 +35,24 @@ export function pickTaskSet(i: number, resultPath: string, next: string, tgPath?
 export function locateTaskSetStates(prefix: string, rulePath: string, resultPath: string, next: string): States {
   const tg = `${rulePath}.actions[0].ForwardConfig.TargetGroups[0].TargetGroupArn`;
   const taskSetTg = (i: number): string => `${taskSetPath(i)}.LoadBalancers[0].TargetGroupArn`;
+  const second: ChoiceRule[] = [
+    { Not: { Variable: taskSetTg(1), IsPresent: true }, Next: `${prefix}Orphan` },
+    { Variable: taskSetTg(1), StringEqualsPath: tg, Next: `${prefix}Second` },
+  ];
   return {
     [`${prefix}Locate`]: {
       Type: 'Choice',
-      Comment: 'Choice rules stop at the first match, so a path is compared only after it is known to exist.',
+      Comment:
+        'Choice rules stop at the first match, so a path is compared only after it is known to exist. A first task set without a target group goes to LocateSecond; otherwise the second is compared here too.',
       Choices: [
         { Not: forwards(rulePath), Next: `${prefix}None` },
         { Not: { Variable: taskSetTg(0), IsPresent: true }, Next: `${prefix}LocateSecond` },
         { Variable: taskSetTg(0), StringEqualsPath: tg, Next: `${prefix}First` },
-      ],
-      Default: `${prefix}LocateSecond`,
-    },
-    [`${prefix}LocateSecond`]: {
-      Type: 'Choice',
-      Choices: [
-        { Not: { Variable: taskSetTg(1), IsPresent: true }, Next: `${prefix}Orphan` },
-        { Variable: taskSetTg(1), StringEqualsPath: tg, Next: `${prefix}Second` },
+        ...second,
       ],
       Default: `${prefix}Orphan`,
     },
+    [`${prefix}LocateSecond`]: { Type: 'Choice', Choices: second, Default: `${prefix}Orphan` },
     [`${prefix}None`]: { Type: 'Pass', Parameters: { found: false }, ResultPath: resultPath, Next: next },
     [`${prefix}Orphan`]: {
       Type: 'Pass',
@@ -120,7 +119,8 @@ export function removeTaskSetStates({
   describeComment,
   drainComment,
 }: {
-  names: { delete: string; start: string; wait: string; describe: string; isGone: string; count: string };
+  /** Without `start`, the counter at `drainPath` is already `{ elapsedSeconds: 0 }` (a Map's ItemSelector sets it). */
+  names: { delete: string; start?: string; wait: string; describe: string; isGone: string; count: string };
   taskSetArnPath: string;
   drainPath: string;
   seconds: number;
@@ -146,7 +146,7 @@ export function removeTaskSetStates({
       ResultPath: null,
       Retry: deleteRetry,
       Catch: [{ ErrorEquals: ['Ecs.TaskSetNotFoundException'], ResultPath: null, Next: notFound }, ...(onError ?? [])],
-      Next: names.start,
+      Next: names.start ?? names.wait,
     },
     ...waitLoopStates({
       start: names.start,
@@ -171,7 +171,8 @@ export function removeTaskSetStates({
 
 /**
  * A Map over the service's task sets that deletes every one except `$.live` (when found), waits until ECS has
- * drained and removed it, then deletes its target group. Used by clean-up, abort and rollback.
+ * drained and removed it, then deletes its target group. Used by clean-up, abort and rollback. Each item starts with
+ * its drain counter at 0 (`$.drain`, from the ItemSelector), so the wait needs no state to start it.
  */
 export function removeTaskSetsMap(next: string, onError: string): MapState {
   return inlineMap({
@@ -182,6 +183,7 @@ export function removeTaskSetsMap(next: string, onError: string): MapState {
       'live.$': '$.live',
       'cluster.$': '$.cluster',
       'service.$': '$.service',
+      drain: { elapsedSeconds: 0 },
     },
     startAt: 'IsOldTaskSet',
     states: {
@@ -196,14 +198,13 @@ export function removeTaskSetsMap(next: string, onError: string): MapState {
       IsAlreadyDraining: {
         Type: 'Choice',
         Comment: 'A re-run after a partial clean-up finds the task set already DRAINING: just wait for it.',
-        Choices: [{ Variable: '$.taskSet.Status', StringEquals: 'DRAINING', Next: 'StartDrainWait' }],
+        Choices: [{ Variable: '$.taskSet.Status', StringEquals: 'DRAINING', Next: 'WaitForDrain' }],
         Default: 'DeleteOldTaskSet',
       },
       KeepLiveTaskSet: { Type: 'Pass', Parameters: { removed: false }, End: true },
       ...removeTaskSetStates({
         names: {
           delete: 'DeleteOldTaskSet',
-          start: 'StartDrainWait',
           wait: 'WaitForDrain',
           describe: 'DescribeOldTaskSet',
           isGone: 'IsDrained',
@@ -215,7 +216,7 @@ export function removeTaskSetsMap(next: string, onError: string): MapState {
         timeoutSeconds: 3600,
         gone: 'HasOldTargetGroup',
         timedOut: 'DrainTimedOut',
-        notFound: 'StartDrainWait',
+        notFound: 'WaitForDrain',
         deleteRetry: retry,
         drainComment:
           'ECS removes a deleted task set once its targets have drained and its tasks stopped; only then is the target group free to delete.',

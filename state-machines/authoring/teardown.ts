@@ -30,7 +30,7 @@ export function keepOnlyLiveStates({
 
 /**
  * IsAnythingLive, then the record that says so: `stable` with `$.live` when a version is live, else `none` (nothing
- * is live and nothing is in flight). The states are Note<name>/Record<name> of `live` and `none`.
+ * is live and nothing is in flight). The states are Record<name> of `live` and `none`.
  */
 export function recordLiveOrNoneStates({
   live,
@@ -44,8 +44,8 @@ export function recordLiveOrNoneStates({
   return {
     IsAnythingLive: {
       Type: 'Choice',
-      Choices: [{ Variable: '$.live.found', BooleanEquals: true, Next: `Note${live.name}` }],
-      Default: `Note${none.name}`,
+      Choices: [{ Variable: '$.live.found', BooleanEquals: true, Next: `Record${live.name}` }],
+      Default: `Record${none.name}`,
     },
     ...recordStates(live.name, { phase: 'stable', 'live.$': '$.live' }, live.next, onError),
     ...recordStates(none.name, { phase: 'none' }, none.next, onError),

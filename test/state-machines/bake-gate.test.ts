@@ -1,10 +1,10 @@
-import { StateMachine } from 'aws-local-stepfunctions';
+import { StateMachine } from '../../local/stepfunctions/library';
 import { readAsl } from '../../infra/lib/private/asl';
 
 /**
- * swap's bake gate, as shipped: its two states taken from swap.asl.json and run on aws-local-stepfunctions with the
- * target states a DescribeTargetHealth poll could return. Deterministic, unlike waiting for an autoscaler's new
- * target to be caught in `initial` by a poll every 10 s.
+ * swap's bake gate, as shipped: its states (the DescribeTargetHealth Task, which answers with the target states a
+ * poll could return, and the Choices and Pass after it) taken from swap.asl.json and run on aws-local-stepfunctions.
+ * Deterministic, unlike waiting for an autoscaler's new target to be caught in `initial` by a poll every 10 s.
  */
 type States = Record<string, Record<string, unknown>>;
 
@@ -19,31 +19,57 @@ function statesOf(node: unknown, name: string): States | undefined {
   return undefined;
 }
 
-const shipped = statesOf(JSON.parse(readAsl('swap')), 'SummarizeBakingGreenHealth') ?? {};
-const summarize = shipped.SummarizeBakingGreenHealth ?? {};
-const decide = shipped.IsBakingGreenHealthy as { Choices: Array<Record<string, unknown>>; Default: string };
+const DESCRIBE = 'DescribeBakingGreenTargetHealth';
+const shipped = statesOf(JSON.parse(readAsl('swap')), DESCRIBE) ?? {};
+/** Where the gate leads: on to the record of the swap, or to the undo. */
+const OUTCOMES: Record<string, string> = {
+  RecordSwapped: 'KeepsBaking',
+  NoteGreenUnhealthyAfterSwap: 'UndoesTheSwap',
+};
+const GATE = [DESCRIBE, 'AnyBakingGreenTargets', 'SummarizeBakingGreenHealth', 'IsBakingGreenHealthy'];
+
+/** A shipped state with its transitions out of the gate sent to the outcomes (a target elsewhere fails the test). */
+function gateState(name: string): Record<string, unknown> {
+  const { Retry: _retry, Catch: _catch, ...state } = shipped[name] ?? {};
+  const to = (next: unknown): string => {
+    if (typeof next !== 'string') throw new Error(`${name}: no transition`);
+    if (GATE.includes(next)) return next;
+    const outcome = OUTCOMES[next];
+    if (outcome === undefined) throw new Error(`${name} goes to ${next}, outside the gate`);
+    return outcome;
+  };
+  if (state.Type === 'Choice') {
+    const choices = state.Choices as Array<Record<string, unknown>>;
+    return { ...state, Choices: choices.map((c) => ({ ...c, Next: to(c.Next) })), Default: to(state.Default) };
+  }
+  return { ...state, Next: to(state.Next) };
+}
 
 async function bakeSays(targets: string[]): Promise<'keeps baking' | 'undoes the swap'> {
+  const states = Object.fromEntries(GATE.filter((name) => shipped[name]).map((name) => [name, gateState(name)]));
   const gate = new StateMachine({
-    StartAt: 'Summarize',
+    StartAt: DESCRIBE,
     States: {
-      Summarize: { ...summarize, Next: 'Decide' },
-      Decide: {
-        ...decide,
-        Choices: decide.Choices.map((choice) => ({ ...choice, Next: 'KeepsBaking' })),
-        Default: 'UndoesTheSwap',
-      },
+      ...states,
       KeepsBaking: { Type: 'Pass', Result: 'keeps baking', End: true },
       UndoesTheSwap: { Type: 'Pass', Result: 'undoes the swap', End: true },
     },
   } as never);
-  const { result } = gate.run({ bake: { health: { states: targets } } });
+  const descriptions = targets.map((state, i) => ({
+    Target: { Id: `10.0.0.${i + 1}`, Port: 8080 },
+    TargetHealth: { State: state },
+  }));
+  const { result } = gate.run(
+    { green: { targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/g/1' } },
+    { overrides: { taskResourceLocalHandlers: { [DESCRIBE]: () => ({ TargetHealthDescriptions: descriptions }) } } },
+  );
   return (await result) as 'keeps baking' | 'undoes the swap';
 }
 
 test('the gate is the shipped one (its states exist in swap.asl.json)', () => {
-  expect(summarize.Type).toBe('Pass');
-  expect(decide.Default).toBe('NoteGreenUnhealthyAfterSwap');
+  expect(shipped[DESCRIBE]?.Type).toBe('Task');
+  expect(shipped.SummarizeBakingGreenHealth?.Type).toBe('Pass');
+  expect(shipped.IsBakingGreenHealthy?.Default).toBe('NoteGreenUnhealthyAfterSwap');
 });
 
 test.each([

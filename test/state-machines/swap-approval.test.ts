@@ -114,7 +114,8 @@ test('deploy-green starts a swap that waits; approve moves production to exactly
   expect(answered.code).toBe(0);
   const swap = await ended(swapExecutionArn);
   expect(swap.status).toBe('SUCCEEDED');
-  expect(statesEntered(swap.history)).toEqual(expect.arrayContaining(['AwaitApproval', 'IsApprovedGreenUnderTest']));
+  // WasGreenApproved compares the approved green with the one under test (IsApprovedGreenUnderTest folded into it).
+  expect(statesEntered(swap.history)).toEqual(expect.arrayContaining(['AwaitApproval', 'WasGreenApproved']));
   expect(await probe(stack.urls.production)).toMatchObject({ status: 200, colour: 'green' });
   await succeed(run('cleanUp'));
 });
@@ -153,7 +154,7 @@ test('an approval for a green replaced meanwhile never moves production to the n
   // The newer waiter replaced the older one, which ended without acting.
   const older = await ended(first.swapExecutionArn);
   expect(older.status).toBe('FAILED');
-  expect(statesEntered(older.history)).not.toContain('StartLease');
+  expect(statesEntered(older.history)).not.toContain('AcquireLease');
   // Approved with a green other than the one under test, swap refuses before anything moves.
   await stack.sfn.send(
     new SendTaskSuccessCommand({

@@ -161,7 +161,7 @@ test('green at 50 % of 4 runs 2 tasks under test; swap makes it 4 healthy tasks 
   const at = (name: string): number => states.indexOf(name);
   expect(at('IsBlueServing')).toBeLessThan(at('ScaleGreenToFull'));
   expect(at('ScaleGreenToFull')).toBeLessThan(at('IsGreenFullSize'));
-  expect(at('IsGreenFullSize')).toBeLessThan(at('NoteSwapping'));
+  expect(at('IsGreenFullSize')).toBeLessThan(at('RecordSwapping'));
   expect(states).not.toContain('NoteGreenNotFullSize');
   // Blue was never scaled by this.
   expect(calls.some((c) => c.operation === 'UpdateTaskSet' && field(c, 'TaskSet') === blueArn)).toBe(false);
@@ -240,7 +240,7 @@ test('a green whose extra tasks crash at full size: swap refuses, production sti
   ).toEqual([100, 50]);
   const states = statesEntered(swap.history);
   expect(states).toEqual(expect.arrayContaining(['ScaleGreenToFull', 'NoteGreenNotFullSize', 'ScaleGreenBack']));
-  expect(states).not.toContain('NoteSwapping');
+  expect(states).not.toContain('RecordSwapping');
   const after = observe(ms.stack);
   expect(after.production).toEqual(before.production);
   expect(after.test).toEqual(underTest);
@@ -270,7 +270,7 @@ test('a green recorded at 50 % but already at 100 % (an interrupted swap, or a h
   expect([swap.status, swap.error]).toEqual(['SUCCEEDED', undefined]);
   const states = statesEntered(swap.history);
   expect(states.indexOf('ScaleGreenToFull')).toBeGreaterThan(-1);
-  expect(states.indexOf('IsGreenFullSize')).toBeLessThan(states.indexOf('NoteSwapping'));
+  expect(states.indexOf('IsGreenFullSize')).toBeLessThan(states.indexOf('RecordSwapping'));
   const prodRule = productionRuleArn();
   for (const call of calls.filter((c) => c.operation === 'ModifyRule' && field(c, 'RuleArn') === prodRule)) {
     expect(call.green).toEqual({ scale: 100, running: DESIRED, healthy: DESIRED });
