@@ -7,7 +7,12 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
-const E2E_ROOTS = ['test/support/harness.ts', 'harness/demo/local-stack.ts', 'bench/run.ts'];
+const E2E_ROOTS = [
+  'test/support/harness.ts',
+  'harness/demo/local-stack.ts',
+  'harness/demo/local-services.ts',
+  'bench/run.ts',
+];
 const IMPORT = /(?:from\s*|require\(\s*|import\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
 
 function testFiles(dir = path.join(ROOT, 'test')) {

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { createApp, STACK_NAME } from '../../examples/demo/create-app';
 import type { CfnTemplate } from './deploy-template';
+import { inlineStateMachineDefinitions } from './state-machine-assets';
 
 export const CDK_OUT = path.join(__dirname, '..', '..', 'cdk.out');
 
@@ -11,5 +12,6 @@ export function synthTemplate(context: Record<string, unknown> = {}, outdir = CD
   const { app } = createApp(new App({ outdir, context }));
   const assembly = app.synth();
   const artifact = assembly.getStackByName(STACK_NAME);
-  return JSON.parse(fs.readFileSync(path.join(outdir, artifact.templateFile), 'utf8')) as CfnTemplate;
+  const template = JSON.parse(fs.readFileSync(path.join(outdir, artifact.templateFile), 'utf8')) as CfnTemplate;
+  return inlineStateMachineDefinitions(template, outdir);
 }

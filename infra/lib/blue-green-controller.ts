@@ -28,6 +28,9 @@ import { PropValidationError, validateIntegerInRange, validateName } from './pri
 /** The swap approval's window unless `swapApprovalTimeout` says otherwise: CodePipeline's own default. */
 const SWAP_APPROVAL_DEFAULT_DAYS = 7;
 
+/** The priority deploy-green's deployment rule takes on the test listener (state-machines/authoring/deploy-green.ts). */
+const DEPLOYMENT_RULE_PRIORITY = 100;
+
 /** What other constructs (BlueGreenPipeline, your own) need of a controller. */
 export interface IBlueGreenController {
   readonly serviceName: string;
@@ -85,11 +88,19 @@ export interface BlueGreenControllerProps extends BlueGreenDeploymentOptions {
    */
   readonly containerPort?: number;
   /**
-   * Which requests on the two listeners are this service's, for several services behind one load balancer, e.g.
-   * `[elbv2.ListenerCondition.hostHeaders(['api.example.com'])]`. The same conditions apply on both listeners.
+   * Which requests on the production listener are this service's, for several services behind one load balancer,
+   * e.g. `[elbv2.ListenerCondition.hostHeaders(['api.example.com'])]`. At most 4 values in all (ELBv2 allows 5 in a
+   * rule; the previous-version rule adds one).
    * @default - every request (path `/*`)
    */
   readonly conditions?: readonly elbv2.ListenerCondition[];
+  /**
+   * Which requests on the test listener are this service's. With a test listener per service (a port each, as in
+   * examples/two-services), give `[elbv2.ListenerCondition.pathPatterns(['/*'])]`, so testers and the smoke test
+   * reach green at the load balancer's own address.
+   * @default - `conditions`
+   */
+  readonly testConditions?: readonly elbv2.ListenerCondition[];
   /**
    * Priority of the service's production and test rules (the test listener's previous-version rule takes the next
    * one). Unique per listener: give each service on a shared load balancer its own, two apart.
@@ -108,12 +119,13 @@ export interface BlueGreenControllerProps extends BlueGreenDeploymentOptions {
   readonly securityGroup?: ec2.ISecurityGroup;
   /**
    * URL production answers on (for `bluegreen status` and the pipeline).
-   * @default - http://<load balancer DNS name>[:port]/ (https on port 443)
+   * @default - http(s)://<host>[:port]/: the host of a single-host `conditions` (`hostHeaders(['api.example.com'])`),
+   * else the load balancer's DNS name; https on port 443
    */
   readonly productionUrl?: string;
   /**
    * URL of the test listener (for the smoke test and testers).
-   * @default - http://<load balancer DNS name>:<port>/ (https on port 443)
+   * @default - as `productionUrl`, from `testConditions` and the test listener's port
    */
   readonly testUrl?: string;
 }
@@ -211,11 +223,24 @@ export class BlueGreenController extends Construct implements IBlueGreenControll
     });
     this.serviceArn = this.service.serviceArn;
 
-    this.productionUrl =
-      props.productionUrl ?? listenerUrl('productionListener', props.loadBalancer, props.productionListener);
-    this.testUrl = props.testUrl ?? listenerUrl('testListener', props.loadBalancer, props.testListener);
     const conditions: readonly RuleCondition[] =
       props.conditions === undefined ? EVERY_PATH : listenerConditionsToApi('conditions', props.conditions);
+    const testConditions: readonly RuleCondition[] =
+      props.testConditions === undefined ? conditions : listenerConditionsToApi('testConditions', props.testConditions);
+    this.productionUrl =
+      props.productionUrl ??
+      listenerUrl('productionListener', props.loadBalancer, props.productionListener, conditions);
+    this.testUrl = props.testUrl ?? listenerUrl('testListener', props.loadBalancer, props.testListener, testConditions);
+    claimRulePriorities(this, [
+      { listener: props.productionListener, priority, what: 'production rule' },
+      { listener: props.testListener, priority, what: 'test rule' },
+      { listener: props.testListener, priority: priority + 1, what: 'previous-version rule' },
+      {
+        listener: props.testListener,
+        priority: DEPLOYMENT_RULE_PRIORITY,
+        what: "deploy-green's deployment rule (give each service its own test listener)",
+      },
+    ]);
     this.rules = new ControllerRules(this, 'LoadBalancer', {
       provider: this.provider,
       serviceName: this.serviceName,
@@ -223,6 +248,7 @@ export class BlueGreenController extends Construct implements IBlueGreenControll
       productionListener: props.productionListener,
       testListener: props.testListener,
       conditions,
+      testConditions,
       priority,
       productionIdleMessage: props.productionIdleMessage ?? PRODUCTION_IDLE_MESSAGE,
       taskSecurityGroup: this.securityGroup,
@@ -328,6 +354,31 @@ function outputPrefixOf(controller: Construct): string {
     .map((id) => id.replace(/[^A-Za-z0-9]/g, ''))
     .join('');
 }
+
+/**
+ * Records the listener rule priorities a controller uses, per stack, and refuses one another controller already
+ * uses: ELBv2 would refuse the second CreateRule at deploy time (PriorityInUse), half-way through the stack.
+ */
+function claimRulePriorities(
+  controller: Construct,
+  claims: ReadonlyArray<{ listener: elbv2.IApplicationListener; priority: number; what: string }>,
+): void {
+  const stack = Stack.of(controller);
+  const taken = PRIORITIES_BY_STACK.get(stack) ?? new Map<string, string>();
+  PRIORITIES_BY_STACK.set(stack, taken);
+  for (const claim of claims) {
+    const key = `${JSON.stringify(stack.resolve(claim.listener.listenerArn))}#${claim.priority}`;
+    const holder = taken.get(key);
+    const mine = `${controller.node.path}'s ${claim.what}`;
+    if (holder !== undefined) {
+      throw new PropValidationError(
+        `rulePriority: ${mine} and ${holder} both take priority ${claim.priority} on listener ${claim.listener.node.path}. Give each service on a shared listener its own rulePriority (two apart), and each service its own test listener.`,
+      );
+    }
+    taken.set(key, mine);
+  }
+}
+const PRIORITIES_BY_STACK = new WeakMap<Stack, Map<string, string>>();
 
 /** The container a release replaces the image of: the named one, or the task definition's default container. */
 function containerOf(taskDefinition: ecs.FargateTaskDefinition, name: string | undefined): ecs.ContainerDefinition {

@@ -1,3 +1,7 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { App } from 'aws-cdk-lib';
+import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Match } from 'aws-cdk-lib/assertions';
 import { PIPELINE_STAGES } from '../../pipeline/delivery-pipeline';
 import { readAsl, STATE_MACHINE_NAMES } from '../../infra/lib/private/asl';
@@ -152,8 +156,11 @@ describe('state machines', () => {
       const placeholders = [...definition.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]);
       const substitutions = Object.keys(machine?.Properties.DefinitionSubstitutions as object);
       expect(substitutions.sort()).toEqual([...new Set(placeholders)].sort());
-      // The definition string is the file itself, byte for byte; CloudFormation applies DefinitionSubstitutions.
-      expect(machine?.Properties.DefinitionString).toBe(definition);
+      // The definition is the file itself, byte for byte, as an S3 asset; CloudFormation applies DefinitionSubstitutions.
+      const asset = construct.node.findChild('DefinitionBody') as s3assets.Asset;
+      expect(machine?.Properties.DefinitionString).toBeUndefined();
+      expect((machine?.Properties.DefinitionS3Location as { Key: unknown }).Key).toBe(asset.s3ObjectKey);
+      expect(fs.readFileSync(path.join((stack.node.root as App).outdir, asset.assetPath), 'utf8')).toBe(definition);
     }
   });
 

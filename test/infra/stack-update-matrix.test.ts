@@ -18,6 +18,7 @@ import { testApp } from './synth';
 import { RESOURCE_TYPES } from '../../lambdas/controller-resources/properties';
 import { localClientConfig } from '../../local/aws/client-config';
 import type { CfnTemplate } from '../../harness/deploy/deploy-template';
+import { inlineStateMachineDefinitions } from '../../harness/deploy/state-machine-assets';
 import { startLocalStack, type LocalStack } from '../../harness/demo/local-stack';
 import { observe, type ServiceView } from '../../harness/demo/observe';
 import { FaultInjector } from '../../oracles/faults/fault-plan';
@@ -52,9 +53,12 @@ function synth(props: BlueGreenStackProps, tagService: boolean): CfnTemplate {
     }
   }
   const assembly = app.synth();
-  const template = JSON.parse(
-    fs.readFileSync(path.join(outdir, assembly.getStackByName(STACK_NAME).templateFile), 'utf8'),
-  ) as CfnTemplate;
+  const template = inlineStateMachineDefinitions(
+    JSON.parse(
+      fs.readFileSync(path.join(outdir, assembly.getStackByName(STACK_NAME).templateFile), 'utf8'),
+    ) as CfnTemplate,
+    outdir,
+  );
   fs.rmSync(outdir, { recursive: true, force: true });
   return template;
 }

@@ -77,7 +77,12 @@ export function synthVariant(
     const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
     new BlueGreenStack(app, STACK_NAME, props(app));
     const artifact = app.synth().getStackByName(STACK_NAME);
-    return JSON.parse(fs.readFileSync(path.join(outdir, artifact.templateFile), 'utf8')) as CfnTemplate;
+    const { inlineStateMachineDefinitions } =
+      require('../../harness/deploy/state-machine-assets') as typeof import('../../harness/deploy/state-machine-assets'); // eslint-disable-line @typescript-eslint/no-require-imports
+    return inlineStateMachineDefinitions(
+      JSON.parse(fs.readFileSync(path.join(outdir, artifact.templateFile), 'utf8')) as CfnTemplate,
+      outdir,
+    );
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

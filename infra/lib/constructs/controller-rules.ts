@@ -28,8 +28,10 @@ export interface ControllerRulesProps {
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
   readonly productionListener: elbv2.IApplicationListener;
   readonly testListener: elbv2.IApplicationListener;
-  /** Which requests are this service's, on both listeners (API shape). */
+  /** Which requests on the production listener are this service's (API shape). */
   readonly conditions: readonly RuleCondition[];
+  /** Which requests on the test listener are this service's (API shape). */
+  readonly testConditions: readonly RuleCondition[];
   /**
    * Priority of the production and test rules; the previous-version rule takes the next one. Unique per listener.
    */
@@ -90,18 +92,18 @@ export class ControllerRules extends Construct {
       props.conditions,
       props.productionIdleMessage,
     );
-    this.testRule = owned('TestRule', props.testListener, props.priority, props.conditions, TEST_IDLE_MESSAGE);
+    this.testRule = owned('TestRule', props.testListener, props.priority, props.testConditions, TEST_IDLE_MESSAGE);
     const previous: RuleCondition = {
       Field: 'http-header',
       HttpHeaderConfig: { HttpHeaderName: PREVIOUS_VERSION_HEADER, Values: ['previous'] },
     };
     // A service with the listeners to itself keeps the header alone (as before several services could share them).
-    const sameAsEveryPath = JSON.stringify(props.conditions) === JSON.stringify(EVERY_PATH);
+    const sameAsEveryPath = JSON.stringify(props.testConditions) === JSON.stringify(EVERY_PATH);
     this.previousVersionRule = owned(
       'PreviousVersionRule',
       props.testListener,
       props.priority + 1,
-      sameAsEveryPath ? [previous] : [...props.conditions, previous],
+      sameAsEveryPath ? [previous] : [...props.testConditions, previous],
       PREVIOUS_VERSION_IDLE_MESSAGE,
     );
 

@@ -15,7 +15,7 @@ import {
   type SwapApprovalMode,
   type TrafficShift,
 } from '../../../contract';
-import { placeholdersOf, readAsl, STATE_MACHINE_NAMES, type StateMachineName } from '../private/asl';
+import { aslPath, placeholdersOf, readAsl, STATE_MACHINE_NAMES, type StateMachineName } from '../private/asl';
 import { listenerRulePattern } from '../private/arns';
 import { permissionsFor } from '../private/state-machine-permissions';
 import { substitutionsFor } from '../private/substitutions';
@@ -401,8 +401,10 @@ export class DeploymentStateMachines extends Construct {
       });
       const stateMachine = new sfn.StateMachine(this, constructId, {
         stateMachineName: stateMachineNameOf(name),
-        // Inline (not an S3 asset), so the template itself carries the file byte for byte.
-        definitionBody: sfn.DefinitionBody.fromString(definition),
+        // The file itself, byte for byte, as an S3 asset (DefinitionS3Location): inline, the five definitions are about
+        // 450 KB of each controller's template, and CloudFormation takes at most 1 MB, so a second service in the
+        // stack would not deploy.
+        definitionBody: sfn.DefinitionBody.fromFile(aslPath(name)),
         definitionSubstitutions: substitutionsFor(name, definition, available),
         stateMachineType: sfn.StateMachineType.STANDARD,
         tracingEnabled: true,

@@ -16,16 +16,27 @@ export function listenerPort(prop: string, listener: elbv2.IApplicationListener)
   return port.fromPort;
 }
 
-/** `http://<DNS name>[:port]/`, https on 443 (the listener's protocol is not on its interface). */
+/**
+ * `http://<host>[:port]/`, https on 443 (the listener's protocol is not on its interface). The host is the one host of
+ * a host-header condition without wildcards, when the conditions have one (the service's own name, which DNS points
+ * at the load balancer), else the load balancer's DNS name.
+ */
 export function listenerUrl(
   prop: string,
   loadBalancer: elbv2.IApplicationLoadBalancer,
   listener: elbv2.IApplicationListener,
+  conditions: ReadonlyArray<Readonly<Record<string, unknown>>>,
 ): string {
   const port = listenerPort(prop, listener);
   const scheme = port === 443 ? 'https' : 'http';
   const shown = port === 80 || port === 443 ? '' : `:${port}`;
-  return `${scheme}://${loadBalancer.loadBalancerDnsName}${shown}/`;
+  const hosts = conditions.flatMap((condition) =>
+    condition.Field === 'host-header'
+      ? (((condition.HostHeaderConfig as { Values?: unknown } | undefined)?.Values as unknown[] | undefined) ?? [])
+      : [],
+  );
+  const host = hosts.length === 1 && typeof hosts[0] === 'string' && !/[*?]/.test(hosts[0]) ? hosts[0] : undefined;
+  return `${scheme}://${host ?? loadBalancer.loadBalancerDnsName}${shown}/`;
 }
 
 /**
