@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { outputPrefixOf, SERVICE_OUTPUT_KEYS } from '../contract';
 import { UsageError } from './exit-codes';
 import { commandPrefix, hint, type Hints } from './hints';
 import { MACHINE_OUTPUT, MACHINES, type MachineKind } from './machines';
@@ -42,6 +43,8 @@ export interface CliIo {
 
 export interface GlobalOptions {
   readonly stack: string;
+  /** Which service, in a stack with several controllers (contract/outputs.ts); the only one by default. */
+  readonly service?: string;
   readonly region?: string;
   readonly profile?: string;
   readonly endpointUrl?: string;
@@ -246,31 +249,65 @@ export class Context {
     } finally {
       cfn.destroy();
     }
+    const prefix = this.servicePrefix(name, outputs);
     const need = (key: string): string => {
-      const value = outputs[key];
+      const value = outputs[`${prefix}${key}`];
       if (value === undefined) {
         throw new UsageError(
-          `Stack ${name} has no output ${key}: is it an ecs-bluegreen stack? (--stack picks another)`,
+          `Stack ${name} has no output ${prefix}${key}: is it an ecs-bluegreen stack? (--stack picks another)`,
         );
       }
       return value;
     };
+    const optional = (key: string): string | undefined => outputs[`${prefix}${key}`];
+    const productionRule = optional(SERVICE_OUTPUT_KEYS.productionRule);
+    const testRule = optional(SERVICE_OUTPUT_KEYS.testRule);
     return {
       name,
       outputs,
-      productionUrl: need('ProductionUrl'),
-      testUrl: need('TestUrl'),
-      cluster: need('ClusterName'),
-      service: need('ServiceName'),
+      productionUrl: need(SERVICE_OUTPUT_KEYS.productionUrl),
+      testUrl: need(SERVICE_OUTPUT_KEYS.testUrl),
+      cluster: need(SERVICE_OUTPUT_KEYS.cluster),
+      service: need(SERVICE_OUTPUT_KEYS.service),
       machines: Object.fromEntries(MACHINES.map((m) => [m, need(MACHINE_OUTPUT[m])])) as Record<MachineKind, string>,
-      pipelineName: outputs.PipelineName,
-      deploymentTable: outputs.DeploymentTableName,
-      imageRepositoryUri: outputs.ImageRepositoryUri,
+      pipelineName: optional(SERVICE_OUTPUT_KEYS.pipeline),
+      deploymentTable: optional(SERVICE_OUTPUT_KEYS.deploymentTable),
+      imageRepositoryUri: optional(SERVICE_OUTPUT_KEYS.imageRepository),
       rules:
-        outputs.ProductionRuleArn !== undefined && outputs.TestRuleArn !== undefined
-          ? { production: outputs.ProductionRuleArn, test: outputs.TestRuleArn }
+        productionRule !== undefined && testRule !== undefined
+          ? { production: productionRule, test: testRule }
           : undefined,
     };
+  }
+
+  /**
+   * The output prefix of the service the command acts on (contract/outputs.ts): the one `--service` names, or the
+   * stack's only one. A stack with several and no `--service` is a usage error listing them.
+   */
+  private servicePrefix(stack: string, outputs: Readonly<Record<string, string>>): string {
+    const services = Object.entries(outputs).flatMap(([key, value]) => {
+      const prefix = outputPrefixOf(key);
+      return prefix === undefined ? [] : [{ prefix, name: value }];
+    });
+    const names = services.map((s) => s.name).join(', ');
+    const wanted = this.options.service;
+    if (wanted !== undefined) {
+      const found = services.find((s) => s.name === wanted);
+      if (found === undefined) {
+        throw new UsageError(
+          services.length === 0
+            ? `Stack ${stack} has no output ServiceName: is it an ecs-bluegreen stack? (--stack picks another)`
+            : `Stack ${stack} has no service '${wanted}': it has ${names}. Pass one of them to --service.`,
+        );
+      }
+      return found.prefix;
+    }
+    if (services.length > 1) {
+      throw new UsageError(
+        `Stack ${stack} has ${services.length} services (${names}): pass --service NAME, e.g. --service ${services[0]?.name ?? ''}.`,
+      );
+    }
+    return services[0]?.prefix ?? '';
   }
 
   out(text: string): void {

@@ -17,6 +17,8 @@ export interface TargetFlags {
   readonly profile?: string;
   readonly endpointUrl?: string;
   readonly local?: boolean;
+  /** The service, in a stack with several controllers (`--service`). */
+  readonly service?: string;
 }
 
 /** Characters a POSIX shell takes literally in an unquoted word. */
@@ -80,6 +82,7 @@ export function targetFlags(flags: TargetFlags): string[] {
   if (flags.stack !== undefined && flags.stack !== flags.defaultStack) words.push('--stack', shellQuote(flags.stack));
   if (flags.region !== undefined) words.push('--region', shellQuote(flags.region));
   if (flags.profile !== undefined) words.push('--profile', shellQuote(flags.profile));
+  if (flags.service !== undefined) words.push('--service', shellQuote(flags.service));
   return words;
 }
 

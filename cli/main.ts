@@ -127,12 +127,23 @@ Ctrl-C stops following but not the execution; resume with 'bluegreen watch ARN'.
 ${EXIT_CODES_HELP}
 `;
 
+/** An ECS service name: 1-255 letters, digits, hyphens and underscores, starting with a letter or digit. */
+function serviceParser(value: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/.test(value)) {
+    throw new InvalidArgumentError(
+      `--service must be an ECS service name (letters, digits, hyphens and underscores), not '${value}'.`,
+    );
+  }
+  return value;
+}
+
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let code: ExitCode = EXIT.ok;
   const program = new Command()
     .name('bluegreen')
     .description('Blue/green deployments for Amazon ECS with the ecs-bluegreen Step Functions state machines.')
     .option('--stack <name>', 'CloudFormation stack to use', stackParser, DEFAULT_STACK)
+    .option('--service <name>', 'the service to act on, in a stack with several (default: its only one)', serviceParser)
     .option('--region <region>', 'AWS region (default: AWS_REGION or the profile)', regionParser)
     .option('--profile <name>', 'AWS profile from ~/.aws/config')
     .option('--endpoint-url <url>', 'AWS API endpoint (AWS_ENDPOINT_URL does the same)', endpointParser)

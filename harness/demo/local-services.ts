@@ -59,9 +59,10 @@ export function servicesOf(outputs: Readonly<Record<string, string>>): LocalServ
 
 export async function startLocalServices(
   template: CfnTemplate,
-  options: LocalAwsStackOptions = {},
+  options: LocalAwsStackOptions & { readonly stackName?: string } = {},
 ): Promise<LocalServices> {
-  const aws = await startLocalAwsStack({ functions: LOCAL_FUNCTION_CODE, ...options });
+  const { stackName, ...awsOptions } = options;
+  const aws = await startLocalAwsStack({ functions: LOCAL_FUNCTION_CODE, ...awsOptions });
   try {
     const deployed = await deployTemplate(template, {
       endpoint: aws.endpoint,
@@ -69,6 +70,7 @@ export async function startLocalServices(
       accountId: LOCAL_ACCOUNT,
       listenerUrl: (albPort) => `http://127.0.0.1:${aws.listenerPort(albPort)}/`,
       registerLambda: (name, handler) => aws.sfn.registerLambda(name, handler),
+      ...(stackName !== undefined && { stackName }),
     });
     const sfn = new SFNClient(localClientConfig(aws.endpoint, LOCAL_REGION));
     sfn.middlewareStack.remove('loggerMiddleware');

@@ -20,6 +20,12 @@ describe('how the CLI names itself in hints', () => {
     expect(invocation(env)).toBe(expected);
   });
 
+  test('a --service given is in every printed command, so a hint acts on the same service of a shared stack', () => {
+    expect(commandPrefix({ stack: 'Shared', defaultStack: 'EcsBlueGreen', service: 'api' }, {})).toBe(
+      'bluegreen --stack Shared --service api',
+    );
+  });
+
   test('the prefix carries the flags that chose the target, quoted, and never --json', () => {
     expect(commandPrefix({ stack: 'EcsBlueGreen', defaultStack: 'EcsBlueGreen' }, {})).toBe('bluegreen');
     expect(

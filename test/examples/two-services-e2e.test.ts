@@ -8,6 +8,8 @@ import { runExecution, type ExecutionResult } from '../../harness/demo/execution
 import { startLocalServices, type LocalService, type LocalServices } from '../../harness/demo/local-services';
 import type { CfnTemplate } from '../../harness/deploy/deploy-template';
 import { inlineStateMachineDefinitions } from '../../harness/deploy/state-machine-assets';
+import { EXIT } from '../../cli/exit-codes';
+import { runInProcess } from '../cli/run-in-process';
 
 /**
  * examples/two-services end to end on local AWS: two services behind one load balancer (one production listener
@@ -87,6 +89,7 @@ async function release(
 
 test('two services on one load balancer release at the same time with no production error on either', async () => {
   const local = await startLocalServices(synth(), {
+    stackName: 'TwoServices',
     timeScale: 0.02,
     ports: { api: 0, listeners: { 80: 0, ...Object.fromEntries(TWO_SERVICES.map((s) => [s.testPort, 0])) } },
   });
@@ -112,6 +115,21 @@ test('two services on one load balancer release at the same time with no product
       // Only its own versions, first the old one, then the new one.
       const versions = [...new Set(mine.map((p) => p.version?.split('/')[1]))];
       expect(versions).toEqual([commit(service.id, 1), commit(service.id, 2)]);
+    }
+
+    // The CLI acts on one service of the stack: the one --service names; without it, a stack of two is a usage error.
+    const cli = (...args: string[]) =>
+      runInProcess(['--local', '--endpoint-url', local.aws.endpoint, '--stack', 'TwoServices', ...args]);
+    const ambiguous = await cli('status');
+    expect(ambiguous.code).toBe(EXIT.usage);
+    expect(ambiguous.stderr).toMatch(/2 services \((web, api|api, web)\): pass --service NAME/);
+    expect((await cli('--service', 'nope', 'status')).code).toBe(EXIT.usage);
+    for (const service of TWO_SERVICES) {
+      const status = await cli('--service', service.serviceName, '--json', 'status');
+      expect(status.code).toBe(EXIT.ok);
+      const other = TWO_SERVICES.find((s) => s !== service)!;
+      expect(status.stdout).toContain(commit(service.id, 2));
+      expect(status.stdout).not.toContain(commit(other.id, 2));
     }
   } finally {
     await local.close();
