@@ -109,7 +109,6 @@ export class TwoServicesStack extends Stack {
         conditions: [elbv2.ListenerCondition.hostHeaders([service.host])],
         testConditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
         rulePriority: service.rulePriority,
-        stateMachineNamePrefix: `${this.stackName}-${service.serviceName}`,
       });
       controller.addOutput('ImageRepositoryUri', repository.repositoryUri);
       return controller;

@@ -296,7 +296,11 @@ export class BlueGreenController extends Construct implements IBlueGreenControll
       healthCheck: props.healthCheck,
       swapApprovalMode: this.swapApprovalMode,
       swapApprovalTimeout: this.swapApprovalTimeout,
-      stateMachineNamePrefix: props.stateMachineNamePrefix,
+      // The demo's controller (construct path all `Default`) keeps the names it always had; any other is named after
+      // its service too, so several controllers in a stack never ask CloudFormation for the same name.
+      stateMachineNamePrefix:
+        props.stateMachineNamePrefix ??
+        (outputPrefixOf(this) === '' ? undefined : `${stack.stackName}-${this.serviceName}`),
       logRetention: props.logRetention,
     });
 

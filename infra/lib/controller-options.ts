@@ -96,9 +96,10 @@ export interface BlueGreenDeploymentOptions {
    */
   readonly smokeTestSourceCidrs?: readonly string[];
   /**
-   * What the five state machines' names start with (`<prefix>-deploy-green`, …). Several services in one stack need
-   * one prefix each.
-   * @default - the stack name
+   * What the five state machines' names start with (`<prefix>-deploy-green`, …); at most 80 characters with the
+   * machine's name.
+   * @default - `<stack name>-<service name>`; the stack name alone for a controller whose construct path is all
+   * `Default` (the demo, as it always was)
    */
   readonly stateMachineNamePrefix?: string;
   /**
