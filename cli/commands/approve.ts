@@ -12,7 +12,12 @@
  */
 import { CodePipelineClient, GetPipelineStateCommand, PutApprovalResultCommand } from '@aws-sdk/client-codepipeline';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import {
   APPROVAL_REJECTED,
   APPROVAL_SUPERSEDED,
@@ -178,6 +183,24 @@ async function answerWaitingSwap(
   }
   const summary = flags.comment ?? `${decision} with the bluegreen CLI`;
   const sfn = new SFNClient(ctx.config());
+  const greenCommit = pending.green.commit ? ` ${pending.green.commit}` : '';
+  // The waiting swap may have been stopped (or have failed) without anyone answering: the deployment item still names
+  // its token. Nothing waits then, and the green is still under test: say so and what moves it on, instead of sending
+  // an answer nobody receives.
+  const ended = await sfn
+    .send(new DescribeExecutionCommand({ executionArn: pending.executionArn }))
+    .then((described) => (described.status === 'RUNNING' ? undefined : (described.status ?? 'ENDED')))
+    .catch((error: unknown) => {
+      if ((error as { name?: string }).name === 'ExecutionDoesNotExist') return 'GONE';
+      sfn.destroy();
+      throw error;
+    });
+  if (ended !== undefined) {
+    sfn.destroy();
+    throw new UsageError(
+      `No swap waits for approval: swap ${pending.executionArn}, which waited for green${greenCommit} (task set ${pending.green.taskSetArn}), ended ${ended} unanswered; nothing was ${decision === 'Approved' ? 'approved' : 'rejected'}. Green is still under test: move production to it with '${ctx.command('swap')}', or discard it with '${ctx.command('abort')}'.`,
+    );
+  }
   try {
     if (decision === 'Approved') {
       const answer: SwapApprovalAnswer = { green: { taskSetArn: pending.green.taskSetArn }, comment: summary };
@@ -190,7 +213,7 @@ async function answerWaitingSwap(
   } catch (error) {
     if (TOKEN_CLOSED.has((error as { name?: string }).name ?? '')) {
       throw new UsageError(
-        `The swap approval of green task set ${pending.green.taskSetArn} is no longer pending (answered, expired, or its execution ${pending.executionArn} ended); nothing to ${verb}.`,
+        `The swap approval of green task set ${pending.green.taskSetArn} is no longer pending (answered, expired, or its execution ${pending.executionArn} ended); nothing to ${verb}. See what runs now: '${ctx.command('status')}'.`,
       );
     }
     throw error;

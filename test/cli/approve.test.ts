@@ -7,7 +7,16 @@ import {
   PutApprovalResultCommand,
   type StageState,
 } from '@aws-sdk/client-codepipeline';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import {
+  DescribeExecutionCommand,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
+import { APPROVAL_ATTRIBUTE } from '../../contract';
 import { approvalRefusal } from '../../cli/commands/approve';
 import { runInProcess } from './run-in-process';
 import { describeStacks, PIPELINE_NAME, STACK_OUTPUTS } from './stack-fixture';
@@ -175,4 +184,62 @@ test('a stack that does not exist: exit 2 before any pipeline call', async () =>
   expect(result.code).toBe(2);
   expect(result.stderr).toMatch(/^bluegreen: Stack Nope does not exist in us-east-1 at http:\/\/127\.0\.0\.1:4566/);
   expect(pipeline.calls()).toHaveLength(0);
+});
+
+describe('a swap that waited on a task token (swapApprovalMode step-functions)', () => {
+  const ddb = mockClient(DynamoDBClient);
+  const ecs = mockClient(ECSClient);
+  const sfn = mockClient(SFNClient);
+  const GREEN = 'arn:aws:ecs:us-east-1:123456789012:task-set/cluster/demo-app/ecs-svc/1234';
+  const WAITER = 'arn:aws:states:us-east-1:123456789012:execution:EcsBlueGreen-swap:approval-1';
+  beforeEach(() => {
+    for (const client of [ddb, ecs, sfn]) client.reset();
+    cfn.on(DescribeStacksCommand).resolves(describeStacks({ ...STACK_OUTPUTS, DeploymentTableName: 'records' }));
+    ecs
+      .on(DescribeServicesCommand)
+      .resolves({ services: [{ serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/cluster/demo-app' }] });
+    ddb.on(GetItemCommand).resolves({
+      Item: {
+        record: { S: JSON.stringify({ phase: 'testing', green: { taskSetArn: GREEN, commit: 'abc1234' } }) },
+        [APPROVAL_ATTRIBUTE]: {
+          S: JSON.stringify({
+            token: 'token-1',
+            executionArn: WAITER,
+            green: { taskSetArn: GREEN, commit: 'abc1234' },
+            requestedAt: '2026-12-01T00:00:00Z',
+            expiresAt: '2026-12-08T00:00:00Z',
+          }),
+        },
+      },
+    });
+  });
+  afterAll(() => {
+    for (const client of [ddb, ecs, sfn]) client.restore();
+  });
+
+  test('approve sends the green it is for to the waiting swap', async () => {
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    const result = await runInProcess(['--local', 'approve']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '{}')).toMatchObject({
+      green: { taskSetArn: GREEN },
+    });
+  });
+
+  test.each(['ABORTED', 'FAILED'])(
+    'a waiting swap that ended %s unanswered: exit 2, nothing sent, and the next commands that work now',
+    async (status) => {
+      sfn.on(DescribeExecutionCommand).resolves({ status });
+      for (const verb of [['approve'], ['reject', '--stage', 'ApproveSwap']]) {
+        const result = await runInProcess(['--local', ...verb]);
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain(`ended ${status} unanswered`);
+        expect(result.stderr).toContain("'bluegreen --local swap'");
+        expect(result.stderr).toContain("'bluegreen --local abort'");
+      }
+      expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+      expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
+    },
+  );
 });
