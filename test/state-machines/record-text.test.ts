@@ -17,7 +17,9 @@ async function textOf(fields: Payload, input: Record<string, unknown>): Promise<
     StartAt: 'Write',
     States: { Write: { Type: 'Pass', Parameters: { 'text.$': format }, End: true } },
   } as never);
-  const { result } = machine.run(input, { context: { Execution: { Id: EXECUTION }, State: { EnteredTime: ENTERED } } });
+  const { result } = machine.run(input as never, {
+    context: { Execution: { Id: EXECUTION }, State: { EnteredTime: ENTERED } },
+  });
   return ((await result) as { text: string }).text;
 }
 
