@@ -194,6 +194,18 @@ const TRANSIENT_INVOKE_ERRORS = new Set([
   'SnapStartNotReadyException',
   'EC2ThrottledException',
 ]);
+/**
+ * Step Functions errors (StartExecution, DescribeExecution, StopExecution of a state-machine hook) that mean "not now":
+ * the API's throttling (ThrottlingException, HTTP 400, and the SDK's own retries spent), and its 5xx. Anything else
+ * (the state machine does not exist, access denied, an invalid name, …) no wait fixes.
+ */
+const TRANSIENT_STEP_FUNCTIONS_ERRORS = new Set([
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'ServiceUnavailable',
+  'InternalFailure',
+  'InternalServerError',
+]);
 /** Node's and the SDK's names for a request that got no response (timeouts, resets, unreachable). */
 const NO_RESPONSE = new Set([
   'TimeoutError',
@@ -221,6 +233,19 @@ export type InvokeErrorVerdict =
  * (any other answer of Lambda's API is the SDK's generic service exception, judged by its HTTP status: 5xx waits).
  */
 export function invokeErrorVerdict(error: unknown, modelled: (error: unknown) => boolean): InvokeErrorVerdict {
+  return apiErrorVerdict(error, modelled, TRANSIENT_INVOKE_ERRORS);
+}
+
+/** The same reading of an error of a state-machine hook's Step Functions call (StartExecution, DescribeExecution, …). */
+export function stepFunctionsErrorVerdict(error: unknown, modelled: (error: unknown) => boolean): InvokeErrorVerdict {
+  return apiErrorVerdict(error, modelled, TRANSIENT_STEP_FUNCTIONS_ERRORS);
+}
+
+function apiErrorVerdict(
+  error: unknown,
+  modelled: (error: unknown) => boolean,
+  transientNames: ReadonlySet<string>,
+): InvokeErrorVerdict {
   if (!(error instanceof Error)) return { kind: 'unknown' };
   const meta = error as Error & {
     readonly $metadata?: { readonly httpStatusCode?: number };
@@ -233,7 +258,7 @@ export function invokeErrorVerdict(error: unknown, modelled: (error: unknown) =>
   const message = error.message || String(meta.Message ?? '');
   const description = `${error.name}${status === undefined ? '' : ` (HTTP ${status})`}: ${message}`;
   if (status !== undefined) {
-    const transient = status === 429 || TRANSIENT_INVOKE_ERRORS.has(error.name) || (!modelled(error) && status >= 500);
+    const transient = status === 429 || transientNames.has(error.name) || (!modelled(error) && status >= 500);
     if (!transient) return { kind: 'refused', description };
     const retryAfter = Number(meta.retryAfterSeconds);
     return {

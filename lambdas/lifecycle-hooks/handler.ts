@@ -14,14 +14,16 @@ import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
   SFNClient,
+  SFNServiceException,
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import type { HookConfig, HookProgress, HookRunRequest, HookRunResult } from '../../contract';
+import type { HookConfig, HookRunRequest, HookRunResult } from '../../contract';
 import {
   answeredProgress,
   callBackDelay,
   invokeErrorVerdict,
+  stepFunctionsErrorVerdict,
   unansweredDelay,
   type RunnerProgress,
   elapsedSeconds,
@@ -130,12 +132,50 @@ export function createHandler(env: LifecycleHooksEnvironment): (event: unknown) 
     );
   }
 
-  /** Starts a state-machine hook, or looks at the one started. */
+  /**
+   * Starts a state-machine hook, or looks at the one started. A Step Functions call that gets no answer for now
+   * (throttled, its 5xx, no response) is not the hook's answer: the runner answers IN_PROGRESS with the progress so far
+   * (the execution, once started, is kept) and calls again after a back-off, until the hook's timeout. A call Step
+   * Functions refuses for good fails the hook.
+   */
   async function callStateMachine(
     hook: HookConfig,
     request: HookRunRequest,
-    progress: HookProgress,
+    progress: RunnerProgress,
     names: readonly string[],
+  ): Promise<HookRunResult | 'succeeded'> {
+    const started: { executionArn?: string } = {};
+    try {
+      return await pollStateMachine(hook, request, progress, names, started);
+    } catch (error) {
+      const verdict = stepFunctionsErrorVerdict(
+        error,
+        (e) => e instanceof SFNServiceException && e.constructor !== SFNServiceException,
+      );
+      if (verdict.kind === 'unknown') throw error;
+      if (verdict.kind === 'refused') {
+        return failed(hook, `Step Functions refused a call for it (${verdict.description})`, names);
+      }
+      const executionArn = started.executionArn ?? progress.executionArn;
+      const count = (progress.unanswered ?? 0) + 1;
+      const remaining = hook.timeoutSeconds - elapsedSeconds(progress.startedAt, request.now);
+      const next: RunnerProgress = {
+        ...progress,
+        ...(executionArn !== undefined && { executionArn }),
+        unanswered: count,
+        lastUnanswered: verdict.description,
+      };
+      if (remaining <= 0) return failed(hook, timedOut(hook, next), names);
+      return inProgress(unansweredDelay(count, verdict.retryAfterSeconds, remaining), next, names);
+    }
+  }
+
+  async function pollStateMachine(
+    hook: HookConfig,
+    request: HookRunRequest,
+    progress: RunnerProgress,
+    names: readonly string[],
+    started: { executionArn?: string },
   ): Promise<HookRunResult | 'succeeded'> {
     let executionArn = progress.executionArn;
     if (executionArn === undefined) {
@@ -155,9 +195,10 @@ export function createHandler(env: LifecycleHooksEnvironment): (event: unknown) 
         executionArn = `${hook.arn.replace(':stateMachine:', ':execution:')}:${name}`;
       }
       if (executionArn === undefined) throw new Error(`StartExecution of ${hook.arn} returned no executionArn`);
+      started.executionArn = executionArn;
     }
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    const next = { ...progress, executionArn, invocation: progress.invocation + 1 };
+    const next = { ...answeredProgress(progress), executionArn, invocation: progress.invocation + 1 };
     switch (described.status) {
       case 'SUCCEEDED': {
         const output = described.output === undefined ? undefined : (JSON.parse(described.output) as unknown);

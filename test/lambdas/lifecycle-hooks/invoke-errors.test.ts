@@ -7,6 +7,13 @@ import {
   TooManyRequestsException,
   type InvokeCommandOutput,
 } from '@aws-sdk/client-lambda';
+import {
+  DescribeExecutionCommand,
+  SFNClient,
+  SFNServiceException,
+  StartExecutionCommand,
+  StateMachineDoesNotExist,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { HookConfig, HookRunRequest, HookRunResult } from '../../../contract';
 import {
@@ -187,4 +194,65 @@ test('unansweredDelay: 2, 4, 8, … capped, and never past the timeout', () => {
   expect(unansweredDelay(3, 30, 3600)).toBe(30);
   expect(unansweredDelay(3, undefined, 2.5)).toBe(3);
   expect(unansweredDelay(3, undefined, -4)).toBe(1);
+});
+
+describe('a state-machine hook whose Step Functions calls get no answer for now', () => {
+  const sfn = mockClient(SFNClient);
+  const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:gate';
+  const machineHooks: HookConfig[] = [
+    { name: 'Gate', stage: 'POST_SCALE_UP', kind: 'state-machine', arn: MACHINE, timeoutSeconds: 60 },
+  ];
+  const runMachine = createHandler({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    variables: { LIFECYCLE_HOOKS: JSON.stringify(machineHooks) },
+  });
+  const throttledSfn = () =>
+    new SFNServiceException({
+      name: 'ThrottlingException',
+      message: 'Rate exceeded',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+    });
+  beforeEach(() => sfn.reset());
+  afterAll(() => sfn.restore());
+
+  test('a throttled StartExecution, then DescribeExecution, is called again later; the execution started is kept', async () => {
+    const arn = `${MACHINE.replace(':stateMachine:', ':execution:')}:run-1`;
+    sfn.on(StartExecutionCommand).rejectsOnce(throttledSfn()).resolves({ executionArn: arn, startDate: new Date() });
+    sfn.on(DescribeExecutionCommand).rejectsOnce(throttledSfn()).resolves({ status: 'SUCCEEDED', output: '{}' });
+    const one = await runMachine(request());
+    expect(one).toMatchObject({ status: 'IN_PROGRESS', callBackDelay: 2, progress: { unanswered: 1 } });
+    expect(one.progress?.lastUnanswered).toMatch(/^ThrottlingException \(HTTP 400\)/);
+    const two = await runMachine(request(at(2), one));
+    expect(two).toMatchObject({
+      status: 'IN_PROGRESS',
+      callBackDelay: 4,
+      progress: { executionArn: arn, unanswered: 2 },
+    });
+    const three = await runMachine(request(at(6), two));
+    expect(three).toEqual({ status: 'SUCCEEDED', callBackDelay: 0, succeeded: ['Gate'] });
+    // Started once: the retries looked at the execution the second call started.
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(2);
+    expect(sfn.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input.executionArn)).toEqual([arn, arn]);
+  });
+
+  test('still no answer at the hook’s timeout: the hook fails naming the last error', async () => {
+    sfn.on(StartExecutionCommand).rejects(throttledSfn());
+    const one = await runMachine(request());
+    const late = await runMachine(request(at(60), one));
+    expect(late).toMatchObject({ status: 'FAILED' });
+    expect(JSON.stringify(late)).toContain('ThrottlingException');
+  });
+
+  test('a call Step Functions refuses for good fails the hook at once', async () => {
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(
+        new StateMachineDoesNotExist({ message: 'State Machine Does Not Exist', $metadata: { httpStatusCode: 400 } }),
+      );
+    const result = await runMachine(request());
+    expect(result).toMatchObject({ status: 'FAILED' });
+    expect(JSON.stringify(result)).toContain('StateMachineDoesNotExist');
+  });
 });
