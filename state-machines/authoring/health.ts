@@ -30,6 +30,25 @@ export function healthSummary(statesPath: string, tolerateRegistering = false): 
   };
 }
 
+/**
+ * `summary` as it is for an empty list, without applying an intrinsic to a list of TargetHealthDescriptions objects:
+ * States.ArrayContains(…) is false and States.ArrayLength(States.ArrayUnique(…)) is 0 on an empty list, so those
+ * become constants; the rest (ArrayLength, paths, JsonToString) is the same for any list. The describe state keeps
+ * this only when no target is registered; otherwise `summarize` replaces it with the summary of the target states
+ * (strings). AWS documents the array intrinsics with lists of values; a list of objects here would be the one input they
+ * are not documented for, and an intrinsic that fails in a ResultSelector is a States.Runtime error no Catch handles.
+ */
+export function emptyListSummary(payload: Payload): Payload {
+  return Object.fromEntries(
+    Object.entries(payload).map(([key, value]) => {
+      if (!key.endsWith('.$') || typeof value !== 'string') return [key, value];
+      if (value.startsWith('States.ArrayContains(')) return [key.slice(0, -2), false];
+      if (value.startsWith('States.ArrayLength(States.ArrayUnique(')) return [key.slice(0, -2), 0];
+      return [key, value];
+    }),
+  );
+}
+
 /** Every registered target is healthy (one distinct state, and it is healthy), by the summary at `summaryPath`. */
 export const allTargetsHealthy = (summaryPath: string): Condition[] => [
   { Variable: `${summaryPath}.distinctStates`, NumericEquals: 1 },
@@ -78,7 +97,7 @@ export function targetHealthStates({
       Parameters: { 'TargetGroupArn.$': tgPath },
       ResultSelector: {
         'targets.$': '$.TargetHealthDescriptions',
-        ...summary('$.TargetHealthDescriptions', '$.TargetHealthDescriptions'),
+        ...emptyListSummary(summary('$.TargetHealthDescriptions', '$.TargetHealthDescriptions')),
       },
       ResultPath: resultPath,
       Retry: retry,
