@@ -17,6 +17,13 @@ export const localUrls =
     );
 
 function definitionOf(env: DeployEnvironment, props: Record<string, unknown>) {
+  if (typeof props.DefinitionString !== 'string') {
+    throw new Error(
+      props.DefinitionS3Location !== undefined
+        ? 'DefinitionS3Location is not supported by local CloudFormation (nothing reads S3 locally): put the definition in DefinitionString (harness/deploy/state-machine-assets.ts does, from the cloud assembly).'
+        : 'The state machine has no DefinitionString.',
+    );
+  }
   const substitutions = Object.fromEntries(
     Object.entries((props.DefinitionSubstitutions ?? {}) as Record<string, unknown>).map(([k, v]) => [
       k,

@@ -426,3 +426,22 @@ const hasCli =
   expect((await service())?.desiredCount).toBe(4);
   await expect(updateStack()).rejects.toThrow(/ValidationError.*No updates are to be performed/);
 });
+
+test('a state machine whose definition is in S3 (DefinitionS3Location) fails to create, saying local AWS reads no S3', async () => {
+  await createStack({
+    Resources: {
+      Machine: {
+        Type: 'AWS::StepFunctions::StateMachine',
+        Properties: {
+          RoleArn: 'arn:aws:iam::123456789012:role/machine',
+          DefinitionS3Location: { Bucket: 'cdk-assets', Key: 'abc.json' },
+        },
+      },
+    },
+  });
+  expect((await describe())?.StackStatus).toBe('ROLLBACK_COMPLETE');
+  const { StackEvents = [] } = await cfn.send(new DescribeStackEventsCommand({ StackName: stackName }));
+  expect(StackEvents.find((e) => e.ResourceStatus === 'CREATE_FAILED')?.ResourceStatusReason).toMatch(
+    /DefinitionS3Location is not supported by local CloudFormation/,
+  );
+});
