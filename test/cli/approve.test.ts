@@ -227,7 +227,7 @@ describe('a swap that waited on a task token (swapApprovalMode step-functions)',
     });
   });
 
-  test.each(['ABORTED', 'FAILED'])(
+  test.each(['ABORTED', 'FAILED'] as const)(
     'a waiting swap that ended %s unanswered: exit 2, nothing sent, and the next commands that work now',
     async (status) => {
       sfn.on(DescribeExecutionCommand).resolves({ status });
