@@ -201,6 +201,23 @@ export class BlueGreenController extends Construct implements IBlueGreenControll
     this.swapApprovalTimeout = props.swapApprovalTimeout ?? Duration.days(SWAP_APPROVAL_DEFAULT_DAYS);
 
     const stack = Stack.of(this);
+    // The demo's controller (construct path all `Default`) keeps the names it always had; any other is named after
+    // its service too, so several controllers in a stack never ask CloudFormation for the same name.
+    const machinePrefix =
+      props.stateMachineNamePrefix ??
+      (outputPrefixOf(this) === '' ? undefined : `${stack.stackName}-${this.serviceName}`);
+    claim(
+      this,
+      `service ${JSON.stringify(stack.resolve(props.cluster.clusterName))}/${this.serviceName}`,
+      `service '${this.serviceName}' in cluster ${props.cluster.node.path}`,
+      'serviceName: give each controller on a cluster its own service name.',
+    );
+    claim(
+      this,
+      `state machines ${machinePrefix ?? stack.stackName}`,
+      `state machine names (${machinePrefix ?? stack.stackName}-…)`,
+      'stateMachineNamePrefix: give each controller its own.',
+    );
     this.provider =
       (stack.node.tryFindChild(CONTROLLER_RESOURCES_ID) as ControllerResourceProvider | undefined) ??
       new ControllerResourceProvider(stack, CONTROLLER_RESOURCES_ID, { logRetention: props.logRetention });
@@ -296,11 +313,7 @@ export class BlueGreenController extends Construct implements IBlueGreenControll
       healthCheck: props.healthCheck,
       swapApprovalMode: this.swapApprovalMode,
       swapApprovalTimeout: this.swapApprovalTimeout,
-      // The demo's controller (construct path all `Default`) keeps the names it always had; any other is named after
-      // its service too, so several controllers in a stack never ask CloudFormation for the same name.
-      stateMachineNamePrefix:
-        props.stateMachineNamePrefix ??
-        (outputPrefixOf(this) === '' ? undefined : `${stack.stackName}-${this.serviceName}`),
+      stateMachineNamePrefix: machinePrefix,
       logRetention: props.logRetention,
     });
 
@@ -360,29 +373,36 @@ function outputPrefixOf(controller: Construct): string {
 }
 
 /**
- * Records the listener rule priorities a controller uses, per stack, and refuses one another controller already
- * uses: ELBv2 would refuse the second CreateRule at deploy time (PriorityInUse), half-way through the stack.
+ * Records what a controller takes that must be unique in its stack (a listener rule priority, a service name in a
+ * cluster, state machine names) and refuses what another controller (or this one) already took, naming both: AWS would
+ * refuse the second at deploy time (PriorityInUse, a service that exists, a state machine name in use), half-way
+ * through the stack.
  */
+function claim(controller: Construct, key: string, what: string, fix: string): void {
+  const stack = Stack.of(controller);
+  const taken = CLAIMS_BY_STACK.get(stack) ?? new Map<string, string>();
+  CLAIMS_BY_STACK.set(stack, taken);
+  const mine = `${controller.node.path}'s ${what}`;
+  const holder = taken.get(key);
+  if (holder !== undefined) throw new PropValidationError(`${mine} and ${holder} are the same: ${fix}`);
+  taken.set(key, mine);
+}
+const CLAIMS_BY_STACK = new WeakMap<Stack, Map<string, string>>();
+
 function claimRulePriorities(
   controller: Construct,
   claims: ReadonlyArray<{ listener: elbv2.IApplicationListener; priority: number; what: string }>,
 ): void {
   const stack = Stack.of(controller);
-  const taken = PRIORITIES_BY_STACK.get(stack) ?? new Map<string, string>();
-  PRIORITIES_BY_STACK.set(stack, taken);
-  for (const claim of claims) {
-    const key = `${JSON.stringify(stack.resolve(claim.listener.listenerArn))}#${claim.priority}`;
-    const holder = taken.get(key);
-    const mine = `${controller.node.path}'s ${claim.what}`;
-    if (holder !== undefined) {
-      throw new PropValidationError(
-        `rulePriority: ${mine} and ${holder} both take priority ${claim.priority} on listener ${claim.listener.node.path}. Give each service on a shared listener its own rulePriority (two apart), and each service its own test listener.`,
-      );
-    }
-    taken.set(key, mine);
+  for (const c of claims) {
+    claim(
+      controller,
+      `rule ${JSON.stringify(stack.resolve(c.listener.listenerArn))}#${c.priority}`,
+      `${c.what} (priority ${c.priority} on listener ${c.listener.node.path})`,
+      'rulePriority: give each service on a shared listener its own rulePriority (two apart), and each service its own test listener.',
+    );
   }
 }
-const PRIORITIES_BY_STACK = new WeakMap<Stack, Map<string, string>>();
 
 /** The container a release replaces the image of: the named one, or the task definition's default container. */
 function containerOf(taskDefinition: ecs.FargateTaskDefinition, name: string | undefined): ecs.ContainerDefinition {

@@ -1,6 +1,8 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { BlueGreenController } from '../../infra/lib';
 import { TWO_SERVICES, TwoServicesStack } from '../../examples/two-services/two-services-stack';
 import { testApp } from '../infra/synth';
 
@@ -49,7 +51,38 @@ test('a second service on a listener priority the first one uses is refused at s
       new TwoServicesStack(app, 'Clash', {
         services: [TWO_SERVICES[0]!, { ...TWO_SERVICES[1]!, rulePriority: TWO_SERVICES[0]!.rulePriority }],
       }),
-  ).toThrow(/Clash\/Api's production rule and Clash\/Web's production rule both take priority 10/);
+  ).toThrow(
+    /Clash\/Api's production rule \(priority 10 on listener Clash\/LoadBalancer\/Production\) and Clash\/Web's production rule \(priority 10 .*\) are the same: rulePriority: give each service/,
+  );
+});
+
+test('two controllers with one service name on a cluster, or one state machine prefix, are refused at synth', () => {
+  expect(
+    () =>
+      new TwoServicesStack(testApp(), 'SameName', {
+        services: [TWO_SERVICES[0]!, { ...TWO_SERVICES[1]!, serviceName: TWO_SERVICES[0]!.serviceName }],
+      }),
+  ).toThrow(
+    /SameName\/Api's service 'web' in cluster SameName\/Cluster and SameName\/Web's .* are the same: serviceName/,
+  );
+  const app = testApp();
+  const stack = new TwoServicesStack(app, 'SamePrefix', { services: [TWO_SERVICES[0]!] });
+  const web = stack.controllers[0]!;
+  expect(
+    () =>
+      new BlueGreenController(stack, 'Other', {
+        cluster: web.cluster,
+        loadBalancer: stack.node.findChild('LoadBalancer') as elbv2.ApplicationLoadBalancer,
+        productionListener: stack.node
+          .findChild('LoadBalancer')
+          .node.findChild('Production') as elbv2.ApplicationListener,
+        testListener: stack.node.findChild('LoadBalancer').node.findChild('WebTest') as elbv2.ApplicationListener,
+        taskDefinition: web.taskDefinition,
+        serviceName: 'other',
+        rulePriority: 40,
+        stateMachineNamePrefix: 'SamePrefix-web',
+      }),
+  ).toThrow(/state machine names \(SamePrefix-web-…\) and .* are the same: stateMachineNamePrefix/);
 });
 
 test('fits CloudFormation’s limits with room to spare: 1 MB of template, 500 resources', () => {
