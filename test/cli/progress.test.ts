@@ -6,8 +6,8 @@ describe('progress model from recorded histories', () => {
     const history = recordedHistory('deploy-green-succeeded');
     const progress = buildProgress('deploy-green', history, new Date('2030-01-01T00:00:00Z'));
     expect(progress.status).toBe('SUCCEEDED');
-    expect(progress.statesEntered[0]).toBe('ValidateInput');
-    expect(progress.currentState).toBe('Ready');
+    expect(progress.statesEntered[0]).toBe('CheckInputFields');
+    expect(progress.currentState).toBe('ReleaseLeaseOnSuccess');
     expect(progress.statesEntered.indexOf('CreateGreenTaskSet')).toBeLessThan(
       progress.statesEntered.indexOf('PointTestListenerAtGreen'),
     );
@@ -38,7 +38,7 @@ describe('progress model from recorded histories', () => {
     expect(progress.statesEntered.filter((s) => s === 'WaitForGreen').length).toBeGreaterThan(1);
     // The same machine again: with the input of the run, so the hint runs as printed (the user edits what failed).
     expect(progress.next).toEqual([
-      'bluegreen deploy --image local/unhealthy:red --commit bad0001 --health-timeout 30',
+      'bluegreen deploy --image local/slow-start:red-slow-120 --commit bad0001 --health-timeout 30',
     ]);
   });
 
