@@ -9,7 +9,10 @@
  * and then makes it primary; the whole stretch is one cutover, bounded by the role's own calls.
  *
  * A `production-not-primary` episode is excused only when it lies wholly inside such a window and the task set is
- * ACTIVE (not DRAINING or missing). A window that never closes (the undo itself failed) excuses nothing.
+ * ACTIVE (not DRAINING or missing). A window that never closes (the undo itself failed) excuses nothing. A run
+ * stopped inside its cutover (an operator's Stop between the two calls) leaves the window open; the documented
+ * recovery, run by another role (rollback after a stopped swap), closes it with its own first production move or
+ * primary change: until then production is the stopped run's doing, from then on the recovery's.
  *
  * The second: a green that degrades after the swap's gate. swap then watches green (the bake) and, when it turns
  * unhealthy, moves production back to blue. The watch counts from the moment production moved to green (green may
@@ -74,6 +77,22 @@ export function cutoverWindows(
   for (const call of calls) {
     const principal = call.principal;
     if (principal === undefined || !principals.has(principal)) continue;
+    // A cutover another role left open (its run was stopped between moving production and making a task set primary)
+    // ends when the documented recovery, run by this role, moves production or makes a task set primary: production
+    // is consistent again from then on, whoever made it so. The lease lets only one role change the service at a time,
+    // so another role's open cutover is always a stopped run's.
+    if (movesProduction(call) || makesPrimary(call)) {
+      for (const [other, window] of open) {
+        if (other === principal || window.kind !== 'cutover') continue;
+        windows.push({
+          principal: other,
+          ...withoutBookkeeping(window),
+          endMs: endOf(call),
+          closedBy: makesPrimary(call) ? 'UpdateServicePrimaryTaskSet' : 'ModifyRule',
+        });
+        open.delete(other);
+      }
+    }
     const current = open.get(principal);
     const groups = movesProduction(call) ? forwardedGroups(call) : [];
     if (watchers.has(principal) && groups.length > 1 && current?.kind !== 'shift') {

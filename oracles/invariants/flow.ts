@@ -162,9 +162,12 @@ export async function runFlow(stack: LocalStack, options: FlowOptions): Promise<
     excused: episodes.filter((v) => excusingWindow(v, windows) === window),
   }));
   const bakePassed = steps.find((s) => s.machine === 'swap' && s.result.status === 'SUCCEEDED')?.endedAt;
+  // A flapping green that degrades after its bake passed: the release is done, and what green does next is the app's
+  // doing. ELBv2 fails open while targets are registered (no healthy target); ECS replaces a task that fails its health
+  // checks, so for a moment green's group may have no target at all and production answers 503 (as on AWS).
   const degradedOnItsOwn = (v: ProductionViolation): boolean =>
     plan.green?.kind === 'flapping' &&
-    v.kind === 'production-no-healthy-target' &&
+    (v.kind === 'production-no-healthy-target' || v.kind === 'production-http-failure') &&
     bakePassed !== undefined &&
     v.firstSeen >= bakePassed;
   const unexcused = episodes.filter((v) => excusingWindow(v, windows) === undefined);

@@ -88,6 +88,16 @@ const TABLE_ROWS: Array<[string, OperatorPlan]> = [
     },
   ],
   [
+    // Found by the random plans (seed 20261209, 2026-12-02): production moved, green not yet primary; the cutover the
+    // stopped swap left open ends with rollback's own move of production back (oracles/invariants/cutover.ts).
+    'swap stopped between moving production and making green primary: rollback',
+    {
+      template: 'rollback',
+      faults: NO_FAULTS,
+      stop: stop({ machine: 'swap', step: 1, state: 'HasShiftSteps', inFlight: 'applied', recovery: 'rollback' }),
+    },
+  ],
+  [
     'swap after production moved: rollback',
     {
       template: 'rollback',
