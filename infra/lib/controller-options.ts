@@ -103,7 +103,8 @@ export interface BlueGreenDeploymentOptions {
    */
   readonly stateMachineNamePrefix?: string;
   /**
-   * Retention of the controller's logs (state machine executions and its functions).
+   * Retention of the controller's logs (state machine executions and its functions). The stack's one custom-resource
+   * provider (`ControllerResources`, shared by every controller in the stack) takes the first controller's.
    * @default logs.RetentionDays.THREE_MONTHS
    */
   readonly logRetention?: logs.RetentionDays;
