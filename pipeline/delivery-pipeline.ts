@@ -29,6 +29,15 @@ export const PIPELINE_STAGES = [
   'CleanUp',
 ] as const;
 
+/** The five state machines of a controller, by key (contract/machines.ts): what the pipeline's actions start. */
+export interface DeploymentStateMachineRefs {
+  readonly deployGreen: sfn.IStateMachine;
+  readonly swap: sfn.IStateMachine;
+  readonly cleanUp: sfn.IStateMachine;
+  readonly rollback: sfn.IStateMachine;
+  readonly abort: sfn.IStateMachine;
+}
+
 export interface DeliveryPipelineProps {
   /**
    * Where the Source stage reads the app: `PipelineSource.codeConnections({ connectionArn, owner, repo, branch })`
@@ -44,13 +53,7 @@ export interface DeliveryPipelineProps {
   readonly sourceRepository?: codecommit.IRepository;
   readonly imageRepository: ecr.IRepository;
   readonly artifactBucket: s3.IBucket;
-  readonly stateMachines: {
-    readonly deployGreen: sfn.IStateMachine;
-    readonly swap: sfn.IStateMachine;
-    readonly cleanUp: sfn.IStateMachine;
-    readonly rollback: sfn.IStateMachine;
-    readonly abort: sfn.IStateMachine;
-  };
+  readonly stateMachines: DeploymentStateMachineRefs;
   readonly clusterName: string;
   readonly serviceName: string;
   readonly serviceArn: string;

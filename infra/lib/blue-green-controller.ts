@@ -2,7 +2,7 @@ import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { DeploymentStateMachineRefs } from '../../pipeline/delivery-pipeline';
 import { Construct } from 'constructs';
 import { MACHINE_KEYS, MACHINES, SERVICE_OUTPUT_KEYS, type SwapApprovalMode } from '../../contract';
 import type { ControlledService } from './constructs/controlled';
@@ -50,13 +50,7 @@ export interface IBlueGreenController {
   readonly outputPrefix: string;
   /** Adds a stack output `<outputPrefix><key>` (the CLI reads them; contract/outputs.ts names the keys). */
   addOutput(key: string, value: string): CfnOutput;
-  readonly stateMachines: {
-    readonly deployGreen: sfn.IStateMachine;
-    readonly swap: sfn.IStateMachine;
-    readonly cleanUp: sfn.IStateMachine;
-    readonly rollback: sfn.IStateMachine;
-    readonly abort: sfn.IStateMachine;
-  };
+  readonly stateMachines: DeploymentStateMachineRefs;
 }
 
 export interface BlueGreenControllerProps extends BlueGreenDeploymentOptions {
