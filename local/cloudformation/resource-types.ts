@@ -21,6 +21,7 @@ export const EMULATED_TYPES = [
   'AWS::Events::Rule',
   'AWS::Lambda::Permission',
   'AWS::CloudWatch::Alarm',
+  'AWS::ApplicationAutoScaling::ScalableTarget',
 ] as const;
 
 /** Types local AWS does not run but whose names and ARNs the emulated resources refer to. */

@@ -1,5 +1,6 @@
 /** The handler of each resource type local CloudFormation knows (see ../resource-types.ts). */
 import { isCustomResourceType, NAMED_ONLY_TYPES } from '../resource-types';
+import { scalableTargetHandler } from './applicationautoscaling';
 import { alarmHandler } from './cloudwatch';
 import { customResourceHandler } from './custom-resource';
 import { tableHandler } from './dynamodb';
@@ -26,6 +27,7 @@ const HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   'AWS::CloudWatch::Alarm': alarmHandler,
   'AWS::Lambda::Function': lambdaFunctionHandler,
   'AWS::Lambda::Permission': lambdaPermissionHandler,
+  'AWS::ApplicationAutoScaling::ScalableTarget': scalableTargetHandler,
 };
 
 export function handlerFor(type: string): ResourceHandler {
