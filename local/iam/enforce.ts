@@ -7,13 +7,20 @@
 import type { AuthorizeHook } from '../aws/server';
 import { AwsError } from '../aws/service';
 import { evaluate } from './policy';
-import { authorizationsFor, type AccountScope, type ResourceTagLookup } from './request-authorization';
+import {
+  authorizationsFor,
+  type AccountScope,
+  type ResourceTagLookup,
+  type ScalableTargetLookup,
+} from './request-authorization';
 import type { AuthorizationRecord } from './resource-tags';
 import type { RolePolicies } from './template-policies';
 
 export interface AuthorizerOptions {
   /** Current resource tags, for `aws:ResourceTag/…` conditions (resource-tags.ts: localResourceTags). */
   readonly resourceTags?: ResourceTagLookup;
+  /** Registered scalable targets, for Application Auto Scaling's ARNs (scalable-targets.ts: localScalableTargets). */
+  readonly scalableTargets?: ScalableTargetLookup;
   /**
    * Keeps each signed call's authorizations as they were at call time, for the replay (least-privilege.ts); its own
    * resource tag lookup is used instead of `resourceTags`.
@@ -35,6 +42,15 @@ export function accessDenied(service: string, principal: string, action: string,
 }
 
 /**
+ * Application Auto Scaling's answer when its permission validation on the target finds the caller lacks some of the
+ * target service's or CloudWatch's actions: a ValidationException listing them (wording as AWS returns it, e.g.
+ * aws/aws-auto-scaling-custom-resource#25: "User is missing the following permissions: execute-api:Invoke:PATCH, …").
+ */
+export function missingPermissions(actions: readonly string[]) {
+  return new AwsError('ValidationException', `User is missing the following permissions: ${actions.join(', ')}`, 400);
+}
+
+/**
  * An authorize hook over `roles`, read on every call so a test can install or swap policies after the stack is
  * deployed (role ARNs are known only then). Conditions on resource tags see the resource as it is at the call.
  */
@@ -51,10 +67,17 @@ export function iamAuthorizer(
     }
     const requests = options.record
       ? options.record.authorize(call)
-      : authorizationsFor(call, scope, { resourceTags: options.resourceTags });
+      : authorizationsFor(call, scope, {
+          resourceTags: options.resourceTags,
+          scalableTargets: options.scalableTargets,
+        });
+    const missing: string[] = [];
     for (const request of requests) {
       const { decision } = evaluate(role.statements, request);
-      if (decision !== 'Allow') {
+      if (decision !== 'Allow' && request.validatedBy !== undefined) {
+        // The service's own check: it runs once IAM allowed the call itself, and reports every gap at once.
+        if (!missing.includes(request.action)) missing.push(request.action);
+      } else if (decision !== 'Allow') {
         return accessDenied(
           call.service,
           call.principal,
@@ -64,6 +87,6 @@ export function iamAuthorizer(
         );
       }
     }
-    return undefined;
+    return missing.length > 0 ? missingPermissions(missing) : undefined;
   };
 }

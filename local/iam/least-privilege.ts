@@ -186,7 +186,10 @@ export function checkCalls(
     .map((a) => ({
       ...a,
       message:
-        `${a.source}: role ${roleName(a.role.roleArn)} would get AccessDenied ` +
+        `${a.source}: role ${roleName(a.role.roleArn)} would get ` +
+        (a.request.validatedBy === 'application-autoscaling'
+          ? "Application Auto Scaling's ValidationException (its permission validation on the target) "
+          : 'AccessDenied ') +
         `(${a.decision === 'ExplicitDeny' ? 'explicit deny' : 'no statement allows it'}) for ${a.request.action} ` +
         `on ${a.request.resource}${a.request.context ? ` with ${JSON.stringify(a.request.context)}` : ''}`,
     }));

@@ -50,6 +50,13 @@ export interface AuthorizationRequest {
   readonly resource: string;
   /** Condition keys present in the request, e.g. `{ 'iam:PassedToService': 'ecs-tasks.amazonaws.com' }`. */
   readonly context?: Readonly<Record<string, PolicyValue>>;
+  /**
+   * Set when the called service checks this permission of the caller itself before acting, rather than IAM on the
+   * request: Application Auto Scaling's "permissions validation for API calls on target resources" (the target
+   * service's and CloudWatch's actions). A refusal is then that service's ValidationException naming the missing
+   * permissions, not AccessDenied. @default undefined: IAM authorizes it (AccessDenied when refused)
+   */
+  readonly validatedBy?: 'application-autoscaling';
 }
 
 export type Decision = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
@@ -133,6 +140,8 @@ export const MODELLED_CONDITION_KEYS: ReadonlyArray<{ readonly key: string; read
   { key: 'ecs:CreateAction', multivalued: false },
   { key: 'ecs:cluster', multivalued: false },
   { key: 'elasticloadbalancing:CreateAction', multivalued: false },
+  { key: 'application-autoscaling:scalable-dimension', multivalued: false },
+  { key: 'application-autoscaling:service-namespace', multivalued: false },
 ];
 
 function modelledKey(key: string): { readonly key: string; readonly multivalued: boolean } {

@@ -26,6 +26,19 @@
  * | cloudwatch PutMetricAlarm, SetAlarmState, DeleteAlarms, DescribeAlarms | alarm* (`…:alarm:NAME`; `alarm:*` if unnamed) |
  * | cloudwatch PutMetricData (`cloudwatch:namespace`), GetMetricStatistics | none (`*`) |
  * | lambda Invoke (lambda:InvokeFunction) | function* (`…:function:NAME`, `…:function:NAME:QUALIFIER` when the call names one) |
+ * | application-autoscaling RegisterScalableTarget, DeregisterScalableTarget, PutScalingPolicy, DeleteScalingPolicy | ScalableTarget* (`…:scalable-target/ID`), with `application-autoscaling:service-namespace` and `…:scalable-dimension` |
+ * | application-autoscaling DescribeScalableTargets, DescribeScalingPolicies | none (`*`) |
+ *
+ * Application Auto Scaling (list_awsapplicationautoscaling.html; iam-dataset's copy read at commit 08eff2d): a
+ * scalable target's ARN carries an ID the service generated (`scalable-target/0123abcd…`), not its ResourceId, so
+ * the ARN of the target a request names comes from `scalableTargets` (local Application Auto Scaling's records); a
+ * target not registered yet (a new RegisterScalableTarget) or not looked up is `scalable-target/*`.
+ * RegisterScalableTarget's dependent actions are application-autoscaling:TagResource (when it carries Tags) and
+ * iam:PassRole (on the RoleARN it names). Its "permissions validation for API calls on target resources" (user
+ * guide, security_iam_permission_validation) checks that the caller may also act on the target and on CloudWatch;
+ * for an ECS service those are ecs:DescribeServices and ecs:UpdateService on the service and cloudwatch:PutMetricAlarm,
+ * DescribeAlarms and DeleteAlarms (the user guide's ECS policy), requested as `alarm:*` since the checks name no
+ * alarm. A missing one fails with Application Auto Scaling's ValidationException, not AccessDenied (`validatedBy`).
  *
  * Resources that do not exist yet (the task set CreateTaskSet makes, the target group CreateTargetGroup makes) are
  * named with `*` for the id AWS has not assigned: `task-set/CLUSTER/SERVICE/*`, `targetgroup/NAME/*`,
@@ -47,10 +60,16 @@ import { invokedArn } from '../lambda/function-name';
 import type { AuthorizationRequest, PolicyValue } from './policy';
 
 export interface ApiCall {
-  /** The SDK service id as local AWS records it: `ECS`, `Elastic Load Balancing v2`, `SFN`, `CodePipeline`. */
+  /**
+   * The SDK service id as local AWS records it: `ECS`, `Elastic Load Balancing v2`, `SFN`, `CodePipeline`,
+   * `Application Auto Scaling`, …
+   */
   readonly service: string;
   readonly operation: string;
-  /** Wire member names: camelCase for ECS, Step Functions and CodePipeline, PascalCase for ELBv2. */
+  /**
+   * Wire member names: camelCase for ECS, Step Functions and CodePipeline, PascalCase for ELBv2 and Application Auto
+   * Scaling.
+   */
   readonly input: Readonly<Record<string, unknown>>;
 }
 
@@ -65,9 +84,29 @@ export interface AccountScope {
  */
 export type ResourceTagLookup = (arn: string) => Readonly<Record<string, string>> | undefined;
 
+/** What identifies a scalable target in Application Auto Scaling's requests. */
+export interface ScalableTargetIdentity {
+  readonly serviceNamespace: string;
+  readonly resourceId: string;
+  readonly scalableDimension: string;
+}
+
+/**
+ * A registered scalable target's ARN and current tags, or undefined when it is not registered. See
+ * scalable-targets.ts for the one over local Application Auto Scaling.
+ */
+export type ScalableTargetLookup = (
+  target: ScalableTargetIdentity,
+) => { readonly arn: string; readonly tags: Readonly<Record<string, string>> } | undefined;
+
 export interface AuthorizationOptions {
   /** Fills `aws:ResourceTag/…`; without it no request carries resource tags. */
   readonly resourceTags?: ResourceTagLookup;
+  /**
+   * The ARN (and tags) of the scalable target an Application Auto Scaling request names. @default none: every
+   * target is `scalable-target/*`, without resource tags
+   */
+  readonly scalableTargets?: ScalableTargetLookup;
 }
 
 export class UnmappedOperationError extends Error {
@@ -361,6 +400,89 @@ function lambdaRequests(operation: string, input: Readonly<Record<string, unknow
   }
 }
 
+/**
+ * What Application Auto Scaling checks the caller may do on an ECS service before registering it as a scalable
+ * target (user guide, "Permissions validation for API calls on target resources" and its ECS policy).
+ */
+function ecsTargetValidation(resourceId: string, scope: AccountScope): AuthorizationRequest[] {
+  const service = /^service\/([^/]+)\/([^/]+)$/.exec(resourceId);
+  if (!service) return [];
+  const serviceArn = `arn:aws:ecs:${scope.region}:${scope.accountId}:service/${service[1] ?? ''}/${service[2] ?? ''}`;
+  const alarms = `arn:aws:cloudwatch:${scope.region}:${scope.accountId}:alarm:*`;
+  return [
+    ...['ecs:DescribeServices', 'ecs:UpdateService'].map((action) => ({ action, resource: serviceArn })),
+    ...['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'].map((action) => ({
+      action,
+      resource: alarms,
+    })),
+  ].map((request) => ({ ...request, validatedBy: 'application-autoscaling' as const }));
+}
+
+/**
+ * Application Auto Scaling calls (members PascalCase, JSON 1.1): actions on the scalable target the request names
+ * (by ServiceNamespace, ResourceId and ScalableDimension), Describe* on `*`. See the table above.
+ */
+function applicationAutoScalingRequests(
+  operation: string,
+  input: Readonly<Record<string, unknown>>,
+  scope: AccountScope,
+  lookup: ScalableTargetLookup | undefined,
+): AuthorizationRequest[] | undefined {
+  const action = `application-autoscaling:${operation}`;
+  const target = (): { resource: string; context: Record<string, PolicyValue>; identity: ScalableTargetIdentity } => {
+    const identity = {
+      serviceNamespace: required(input, 'ServiceNamespace', action),
+      resourceId: required(input, 'ResourceId', action),
+      scalableDimension: required(input, 'ScalableDimension', action),
+    };
+    const existing = lookup?.(identity);
+    return {
+      identity,
+      resource: existing?.arn ?? `arn:aws:application-autoscaling:${scope.region}:${scope.accountId}:scalable-target/*`,
+      context: {
+        'application-autoscaling:service-namespace': identity.serviceNamespace,
+        'application-autoscaling:scalable-dimension': identity.scalableDimension,
+        ...Object.fromEntries(Object.entries(existing?.tags ?? {}).map(([k, v]) => [`aws:ResourceTag/${k}`, v])),
+      },
+    };
+  };
+  switch (operation) {
+    case 'DescribeScalableTargets':
+    case 'DescribeScalingPolicies':
+      return [{ action, resource: '*' }];
+    case 'DeregisterScalableTarget':
+    case 'PutScalingPolicy':
+    case 'DeleteScalingPolicy': {
+      const { resource, context } = target();
+      return [{ action, resource, context }];
+    }
+    case 'RegisterScalableTarget': {
+      const { resource, context, identity } = target();
+      const tagMap = (input.Tags ?? {}) as Readonly<Record<string, unknown>>;
+      const tags = requestTagContext(Object.entries(tagMap).map(([k, v]) => [k, typeof v === 'string' ? v : '']));
+      const role = str(input, 'RoleARN');
+      return [
+        { action, resource, context: { ...context, ...tags } },
+        ...(Object.keys(tags).length > 0
+          ? [{ action: 'application-autoscaling:TagResource', resource, context: tags }]
+          : []),
+        ...(role !== undefined
+          ? [
+              {
+                action: 'iam:PassRole',
+                resource: role,
+                context: { 'iam:PassedToService': 'application-autoscaling.amazonaws.com' },
+              },
+            ]
+          : []),
+        ...(identity.serviceNamespace === 'ecs' ? ecsTargetValidation(identity.resourceId, scope) : []),
+      ];
+    }
+    default:
+      return undefined;
+  }
+}
+
 /** A resource ARN that names one existing resource (not `*`, not a pattern for one not created yet). */
 const namesOneResource = (resource: string): boolean => resource.startsWith('arn:') && !resource.includes('*');
 
@@ -388,7 +510,9 @@ export function authorizationsFor(
                 ? cloudWatchRequests(call.operation, call.input, scope)
                 : call.service === 'Lambda'
                   ? lambdaRequests(call.operation, call.input, scope)
-                  : undefined;
+                  : call.service === 'Application Auto Scaling'
+                    ? applicationAutoScalingRequests(call.operation, call.input, scope, options.scalableTargets)
+                    : undefined;
   if (requests === undefined) throw new UnmappedOperationError(call);
   const lookup = options.resourceTags;
   if (!lookup) return requests;

@@ -17,6 +17,7 @@ import { authorizationsFor } from '../../../local/iam/request-authorization';
 import { checkCalls, unusedGrants, type UnusedGrant } from '../../../local/iam/least-privilege';
 import type { PolicyStatement, SourcedStatement } from '../../../local/iam/policy';
 import { AuthorizationRecord, localResourceTags } from '../../../local/iam/resource-tags';
+import { localScalableTargets } from '../../../local/iam/scalable-targets';
 import {
   controllerResourcesRole,
   greenWatchRole,
@@ -46,6 +47,7 @@ let stack: LocalStack;
 /** Each call's authorizations with the resource tags it met (aws:ResourceTag), kept by the enforcement hook. */
 const record = new AuthorizationRecord(scope, {
   resourceTags: localResourceTags(() => (stack as LocalStack | undefined)?.aws),
+  scalableTargets: localScalableTargets(() => (stack as LocalStack | undefined)?.aws),
 });
 let roles: StateMachineRole[] = [];
 /** What the enforcement hook evaluates; tests swap in altered copies. */
