@@ -76,6 +76,8 @@ beforeAll(() => {
 
 afterAll(() => {
   if (work !== undefined) fs.rmSync(work, { recursive: true, force: true });
+  // The build's output is only for the tarball; removed so it cannot reach the repository's lint (ESLint reads dist/).
+  fs.rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
 });
 
 const ofType = (type: string): Resource[] => resources.filter((resource) => resource.Type === type);
