@@ -135,6 +135,11 @@ const hookStates = (name: string): string[] => [
 ];
 
 const input: Step = { id: 'input', text: 'checking input', states: INPUT_STATES };
+/**
+ * With autoscaling, the policy tracks the version kept and scale-in resumes (state-machines/authoring/autoscaling.ts):
+ * the first states of clean-up's, rollback's and abort's ending.
+ */
+const SCALING_STATES = ['ReadAutoScaling', 'IsServiceAutoScaled', 'TrackLiveRequests', 'ResumeScaleIn'];
 const lease: Step = { id: 'lease', text: 'taking the lease', states: LEASE_STATES };
 const sweep: Step = { id: 'sweep', text: 'sweeping leftover target groups', states: SWEEP_STATES };
 const failing = (extra: readonly string[] = []): Step => ({
@@ -398,10 +403,13 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
       states: [
         'RecordSwapping',
         'IsThereBlue',
+        'SuspendScaleIn',
         'KeepBlueInUse',
         'HasShiftSteps',
         'PointProductionAtGreen',
         'MakeGreenPrimary',
+        'IsGreenToTrack',
+        'TrackGreenRequests',
         'IsThereBlueToReturnTo',
       ],
     },
@@ -470,7 +478,11 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
         'WasGreenScaledUp',
         'UndoScaleGreenBack',
         'RecordUndoneToTesting',
+        'IsScaleInSuspended',
+        'UndoTrackBlueRequests',
+        'UndoResumeScaleIn',
         'FailUndone',
+        'FailUndoneScalingNotRestored',
         'FailUndo',
       ],
     },
@@ -510,7 +522,15 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
     {
       id: 'done',
       text: 'done: only the live version remains',
-      states: ['RecordCleanedUp', 'RecordNothingLiveToKeep', 'NothingLiveToKeep', 'CleanedUp', ...SUCCESS_END],
+      states: [
+        ...SCALING_STATES,
+        'IsAnythingLive',
+        'RecordCleanedUp',
+        'RecordNothingLiveToKeep',
+        'NothingLiveToKeep',
+        'CleanedUp',
+        ...SUCCESS_END,
+      ],
     },
     failing(['FailCleanUp']),
   ],
@@ -567,7 +587,7 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
     {
       id: 'done',
       text: 'done: production serves the previous version',
-      states: ['NothingToRollBack', 'RecordRolledBack', 'RolledBack', ...SUCCESS_END],
+      states: [...SCALING_STATES, 'NothingToRollBack', 'RecordRolledBack', 'RolledBack', ...SUCCESS_END],
     },
     {
       id: 'undo',
@@ -604,6 +624,8 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
       id: 'done',
       text: 'done: green is gone',
       states: [
+        ...SCALING_STATES,
+        'IsAnythingLive',
         'RecordAbortedToStable',
         'RecordAbortedToNone',
         'SummarizeAbort',

@@ -13,3 +13,4 @@ export * from './green-watch';
 export * from './lifecycle-hooks';
 export * from './approvals';
 export * from './outputs';
+export * from './autoscaling';

@@ -22,6 +22,8 @@ import { DeploymentFunctions, DEPLOYMENT_FUNCTIONS_ID } from './constructs/deplo
 import { DEPLOYMENT_STATE_MACHINES_ID, DeploymentStateMachines } from './constructs/deployment-state-machines';
 import type { BlueGreenDeploymentOptions } from './controller-options';
 import { acknowledgeControllerFindings } from './private/controller-nag';
+import { firstReleaseCount, resolveAutoScaling } from './private/auto-scaling';
+import { ServiceScaling } from './constructs/service-scaling';
 import { listenerConditionsToApi, listenerPort, listenerUrl } from './private/listeners';
 import { PropValidationError, validateIntegerInRange, validateName } from './private/validate';
 
@@ -136,7 +138,8 @@ export interface BlueGreenControllerProps extends BlueGreenDeploymentOptions {
  *
  * Construct ids are public API: renaming one replaces resources. The children are `App` (the task security group and
  * the service), `LoadBalancer` (the owned rules), `DeploymentFunctions`, `StateMachines` and `ControllerTeardown`;
- * the custom resource provider is one per stack, `ControllerResources` at the stack's root.
+ * with `autoScaling`, `App/Scaling` holds the service's scalable target. The custom resource provider is one per stack,
+ * `ControllerResources` at the stack's root.
  */
 export class BlueGreenController extends Construct implements IBlueGreenController {
   public readonly serviceName: string;
@@ -148,6 +151,8 @@ export class BlueGreenController extends Construct implements IBlueGreenControll
   public readonly containerName: string;
   public readonly containerPort: number;
   public readonly desiredCount: number;
+  /** The service's scalable target, when `autoScaling` is given (its policy belongs to the state machines). */
+  public readonly scaling?: ServiceScaling;
   /** Security group every task set is launched with. */
   public readonly securityGroup: ec2.ISecurityGroup;
   public readonly rules: ControllerRules;
@@ -168,7 +173,8 @@ export class BlueGreenController extends Construct implements IBlueGreenControll
     const vpc = props.cluster.vpc;
     this.serviceName = props.serviceName;
     validateName('serviceName', this.serviceName, 32, 'ECS service names feed target group names, which ELBv2 limits');
-    this.desiredCount = props.desiredCount ?? 2;
+    const scaling = resolveAutoScaling(props.autoScaling);
+    this.desiredCount = firstReleaseCount(props.desiredCount, scaling);
     validateIntegerInRange(
       'desiredCount',
       this.desiredCount,
@@ -233,6 +239,14 @@ export class BlueGreenController extends Construct implements IBlueGreenControll
       serviceName: this.serviceName,
     });
     this.serviceArn = this.service.serviceArn;
+    this.scaling = scaling
+      ? new ServiceScaling(app, 'Scaling', {
+          clusterName: props.cluster.clusterName,
+          serviceName: this.serviceName,
+          service: this.service,
+          scaling,
+        })
+      : undefined;
 
     const conditions: readonly RuleCondition[] =
       props.conditions === undefined ? EVERY_PATH : listenerConditionsToApi('conditions', props.conditions);
@@ -307,6 +321,7 @@ export class BlueGreenController extends Construct implements IBlueGreenControll
       healthCheck: props.healthCheck,
       swapApprovalMode: this.swapApprovalMode,
       swapApprovalTimeout: this.swapApprovalTimeout,
+      autoScaling: scaling,
       stateMachineNamePrefix: machinePrefix,
       logRetention: props.logRetention,
     });

@@ -17,6 +17,13 @@ export interface BlueGreenDeploymentOptions {
    */
   readonly desiredCount?: number;
   /**
+   * Target tracking on the service's desired count, kept working through every deployment: requests per task on the
+   * target group production forwards to (contract/autoscaling.ts says why that metric, and how swap, clean-up, rollback
+   * and abort keep the policy on the live version and scale-in suspended while two versions run).
+   * @default - no autoscaling: the count stays as the first release (`desiredCount`) or you set it
+   */
+  readonly autoScaling?: ServiceAutoScalingOptions;
+  /**
    * How long deploy-green waits for green to become healthy before it undoes itself (30 seconds to 1 day).
    * Executions may override it with `healthTimeoutSeconds`.
    * @default Duration.minutes(10)
@@ -108,4 +115,27 @@ export interface BlueGreenDeploymentOptions {
    * @default logs.RetentionDays.THREE_MONTHS
    */
   readonly logRetention?: logs.RetentionDays;
+}
+
+/** The controller's autoscaling of the service (`autoScaling`). */
+export interface ServiceAutoScalingOptions {
+  /** Fewest tasks each version runs: 1 to 5,000 (blue/green needs a task to health-check). */
+  readonly minCapacity: number;
+  /** Most tasks each version runs: `minCapacity` to 5,000 (ECS's tasks-per-service quota). */
+  readonly maxCapacity: number;
+  /**
+   * Production requests per task per minute to keep the service at (Application Auto Scaling's
+   * `ALBRequestCountPerTarget` target value): more tasks when the load balancer sends each task more than this.
+   */
+  readonly targetRequestsPerTarget: number;
+  /**
+   * How long after a scale-out before another may add tasks beyond it (0 seconds to 1 day).
+   * @default Duration.minutes(5) (Application Auto Scaling's default for ECS)
+   */
+  readonly scaleOutCooldown?: Duration;
+  /**
+   * How long after a scale-in before the next scale-in (0 seconds to 1 day).
+   * @default Duration.minutes(5) (Application Auto Scaling's default for ECS)
+   */
+  readonly scaleInCooldown?: Duration;
 }

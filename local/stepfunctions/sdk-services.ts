@@ -2,6 +2,7 @@
  * The AWS services our state machines call through `arn:aws:states:::aws-sdk:<service>:<action>`, with the names
  * Step Functions uses for them and the real SDK v3 client that calls the local emulator.
  */
+import * as applicationAutoScaling from '@aws-sdk/client-application-auto-scaling';
 import * as ecs from '@aws-sdk/client-ecs';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as sfn from '@aws-sdk/client-sfn';
@@ -76,6 +77,15 @@ export const SDK_SERVICES: ReadonlyMap<string, SdkService> = new Map(
     // (service name in PascalCase: `Sfn.ExecutionDoesNotExistException`, docs.aws.amazon.com/step-functions/latest/dg/
     // supported-services-awssdk.html); a public test-state harness asserts that exact name for describeExecution.
     sdkService('sfn', 'Sfn', sfn, (config) => new sfn.SFNClient(config), ['describeExecution']),
+    // Only what the controller calls (state-machines/authoring/autoscaling.ts); local Application Auto Scaling serves
+    // more. The prefix follows the same rule: `ApplicationAutoScaling.ObjectNotFoundException`.
+    sdkService(
+      'applicationautoscaling',
+      'ApplicationAutoScaling',
+      applicationAutoScaling,
+      (config) => new applicationAutoScaling.ApplicationAutoScalingClient(config),
+      ['registerScalableTarget', 'putScalingPolicy'],
+    ),
   ].map((service) => [service.arnName, service]),
 );
 

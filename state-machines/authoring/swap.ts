@@ -1,6 +1,24 @@
 import { UNDONE } from '../../contract';
+import { AUTO_SCALING_RESULT, scaleInTask, trackRequestsTask, whenAutoScaled } from './autoscaling';
 import type { StateMachine, States } from './asl';
-import { containsStates, failSaying, fmtReject, noteError, outcome, undoCatch, undoFailed, undoRetry } from './basics';
+import {
+  catchTo,
+  containsStates,
+  FAILED,
+  failSaying,
+  failureCause,
+  fmtReject,
+  noteError,
+  outcome,
+  undoCatch,
+  undoFailed,
+  undoRetry,
+} from './basics';
+
+/** Restoring autoscaling in the undo failed: production is restored, and the failure says what still is not. */
+const undoScalingCatch = [
+  { ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'FailUndoneScalingNotRestored' },
+] as const;
 import { fullyHealthyGateStates, targetHealthStates } from './health';
 import { INPUT_CHECK, serviceIdentityStates } from './identity';
 import {
@@ -308,13 +326,22 @@ const definition: StateMachine = leasedMachine(
       { phase: 'swapping', 'green.$': '$.green', 'previous.$': '$.blue' },
       'IsThereBlue',
       'FailBeforeChanges',
+      { result: AUTO_SCALING_RESULT },
     ),
     IsThereBlue: {
       Type: 'Choice',
-      Comment: 'The first release has no blue to keep.',
-      Choices: [{ Variable: '$.blue.found', BooleanEquals: true, Next: 'KeepBlueInUse' }],
+      Comment:
+        'The first release has no blue to keep (and nothing to scale in: production is idle until it moves to green).',
+      Choices: [
+        whenAutoScaled('SuspendScaleIn', { Variable: '$.blue.found', BooleanEquals: true }),
+        { Variable: '$.blue.found', BooleanEquals: true, Next: 'KeepBlueInUse' },
+      ],
       Default: 'PointProductionAtGreen',
     },
+    SuspendScaleIn: scaleInTask(true, 'KeepBlueInUse', catchTo('UndoReleasePreviousRule'), {
+      comment:
+        "No scale-in until the service is back to one version (clean-up, rollback, abort, or this swap's undo): as production moves, blue's requests per target fall, and scaling in would shrink green too.",
+    }),
     KeepBlueInUse: keepPreviousInUse('$.blue.targetGroupArn', 'HasShiftSteps', 'UndoReleasePreviousRule'),
     ...shiftStates(),
     PointProductionAtGreen: forwardRuleTask(
@@ -323,7 +350,18 @@ const definition: StateMachine = leasedMachine(
       'MakeGreenPrimary',
       'UndoRestoreProduction',
     ),
-    MakeGreenPrimary: makePrimaryTask('$.green.taskSetArn', 'IsThereBlueToReturnTo', 'UndoRestoreProduction'),
+    MakeGreenPrimary: makePrimaryTask('$.green.taskSetArn', 'IsGreenToTrack', 'UndoRestoreProduction'),
+    IsGreenToTrack: {
+      Type: 'Choice',
+      Comment: 'With autoscaling, the policy now tracks the target group production forwards to.',
+      Choices: [whenAutoScaled('TrackGreenRequests')],
+      Default: 'IsThereBlueToReturnTo',
+    },
+    TrackGreenRequests: trackRequestsTask(
+      '$.green.targetGroupArn',
+      'IsThereBlueToReturnTo',
+      catchTo('UndoRestoreProduction'),
+    ),
     IsThereBlueToReturnTo: {
       Type: 'Choice',
       Comment: 'The bake can only undo a swap that has a previous version to return to (not the first release).',
@@ -479,9 +517,39 @@ const definition: StateMachine = leasedMachine(
     }),
     UndoReleasePreviousRule: resetPreviousRule('WasGreenScaledUp', undoCatch(), undoRetry),
     ...undoGreenScaleStates({ next: 'RecordUndoneToTesting', onError: 'FailUndo' }),
-    ...recordStates('UndoneToTesting', { phase: 'testing', 'green.$': '$.green' }, 'FailUndone', 'FailUndone', {
-      errorPath: '$.recordError',
+    ...recordStates(
+      'UndoneToTesting',
+      { phase: 'testing', 'green.$': '$.green' },
+      'IsScaleInSuspended',
+      'IsScaleInSuspended',
+      { errorPath: '$.recordError' },
+    ),
+    IsScaleInSuspended: {
+      Type: 'Choice',
+      Comment:
+        'This swap suspended scale-in only with a blue to keep: the policy goes back to tracking blue (production is there again), and scale-in resumes.',
+      Choices: [whenAutoScaled('UndoTrackBlueRequests', { Variable: '$.blue.found', BooleanEquals: true })],
+      Default: 'FailUndone',
+    },
+    UndoTrackBlueRequests: trackRequestsTask('$.blue.targetGroupArn', 'UndoResumeScaleIn', undoScalingCatch, {
+      retrier: undoRetry,
     }),
+    UndoResumeScaleIn: scaleInTask(false, 'FailUndone', undoScalingCatch, { retrier: undoRetry }),
+    FailUndoneScalingNotRestored: {
+      Type: 'Pass',
+      Parameters: {
+        'Error.$': '$.error.Error',
+        Cause: failureCause(
+          {
+            from: "States.Format('{} Undone: production is back on blue, the primary task set is as it was, and green is back at the size it was tested at; but restoring autoscaling of the service failed ({}: {}): scale-in may still be suspended, and the policy may still track green. Run abort or swap: each sets both again.', $.error.Cause, $.undoError.Error, $.undoError.Cause)",
+          },
+          UNDONE.partly,
+          ['abort', 'swap'],
+        ),
+      },
+      ResultPath: '$.failure',
+      Next: FAILED,
+    },
     FailUndone: failSaying(
       'Undone: production is back on what it served before the swap (kept health-checked throughout), the primary task set is as it was, green is back at the size it was tested at, and the previous-version rule is reset.',
       UNDONE.everything,

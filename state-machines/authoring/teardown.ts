@@ -1,4 +1,5 @@
 import type { States } from './asl';
+import { oneVersionScalingStates } from './autoscaling';
 import { recordStates } from './lease';
 import { closeTestListener, resetPreviousRule } from './rules';
 import { removeTaskSetsMap } from './task-sets';
@@ -7,8 +8,9 @@ import { sweepOrphanTargetGroupsStates } from './target-groups';
 /**
  * What clean-up, abort and rollback end with once `$.live` is the version to keep: close the test listener, reset the
  * previous-version rule, then (after the machine's own `between` states, if any, which must end at
- * RemoveOldTaskSets) delete every other task set and its target group, and sweep target groups left behind. Then
- * `next`; any error goes to `onError`.
+ * RemoveOldTaskSets) delete every other task set and its target group, and sweep target groups left behind; with
+ * autoscaling, point the policy at the live version and resume scale-in (autoscaling.ts). Then `next`; any error goes
+ * to `onError`.
  */
 export function keepOnlyLiveStates({
   between,
@@ -24,7 +26,8 @@ export function keepOnlyLiveStates({
     ReleasePreviousRule: resetPreviousRule(between?.start ?? 'RemoveOldTaskSets', onError),
     ...between?.states,
     RemoveOldTaskSets: removeTaskSetsMap('SweepDescribeService', onError),
-    ...sweepOrphanTargetGroupsStates(next, onError),
+    ...sweepOrphanTargetGroupsStates('ReadAutoScaling', onError),
+    ...oneVersionScalingStates({ next, onError }),
   };
 }
 

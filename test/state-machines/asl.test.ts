@@ -41,7 +41,7 @@ describe.each(STATE_MACHINE_NAMES)('%s.asl.json', (name) => {
     });
   });
 
-  test('calls only ECS, ELBv2 and Step Functions (aws-sdk integrations), the deployment table (DynamoDB) and our own functions (lambda:invoke by placeholder ARN)', () => {
+  test('calls only ECS, ELBv2, Step Functions and Application Auto Scaling (aws-sdk integrations), the deployment table (DynamoDB) and our own functions (lambda:invoke by placeholder ARN)', () => {
     const integrations = sdkIntegrationsOf(definition);
     expect(integrations.length).toBeGreaterThan(0);
     walkStates(definition.States, (_, state) => {
@@ -56,7 +56,7 @@ describe.each(STATE_MACHINE_NAMES)('%s.asl.json', (name) => {
         expect((state.Parameters as { TableName: string }).TableName).toBe('${DeploymentTableName}');
       } else {
         expect(state.Resource).toMatch(
-          /^arn:aws:states:::aws-sdk:(ecs:[a-z][A-Za-z]+|elasticloadbalancingv2:[a-z][A-Za-z]+|sfn:describeExecution)$/,
+          /^arn:aws:states:::aws-sdk:(ecs:[a-z][A-Za-z]+|elasticloadbalancingv2:[a-z][A-Za-z]+|sfn:describeExecution|applicationautoscaling:(registerScalableTarget|putScalingPolicy))$/,
         );
       }
     });

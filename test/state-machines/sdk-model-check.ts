@@ -55,6 +55,7 @@ const PACKAGES: Readonly<Record<string, string>> = {
   ecs: '@aws-sdk/client-ecs',
   elasticloadbalancingv2: '@aws-sdk/client-elastic-load-balancing-v2',
   sfn: '@aws-sdk/client-sfn',
+  applicationautoscaling: '@aws-sdk/client-application-auto-scaling',
   dynamodb: '@aws-sdk/client-dynamodb',
 };
 
@@ -84,7 +85,11 @@ const fakeServiceError = (code: string) => ({ name: code, message: '', $metadata
 
 function taskModel(state: JsonObject): TaskModel | undefined {
   const resource = parseTaskResource(state['Resource']);
-  if ('problem' in resource) return undefined;
+  if ('problem' in resource) {
+    // An aws-sdk Task this check cannot read would pass unchecked: every service the machines call must be known here.
+    if (String(state['Resource']).startsWith('arn:aws:states:::aws-sdk:')) throw new Error(resource.problem);
+    return undefined;
+  }
   if (resource.kind === 'aws-sdk') {
     const { service, operation, schema } = resource.sdk;
     const errorName = (shape: string) => taskErrorFromSdk(service, fakeServiceError(shape)).name;

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -17,6 +17,7 @@ import {
 } from '../../../contract';
 import { aslPath, placeholdersOf, readAsl, STATE_MACHINE_NAMES, type StateMachineName } from '../private/asl';
 import { listenerRulePattern } from '../private/arns';
+import type { ResolvedAutoScaling } from '../private/auto-scaling';
 import { permissionsFor } from '../private/state-machine-permissions';
 import { substitutionsFor } from '../private/substitutions';
 import { defaultTargetGroupPrefix, TARGET_GROUP_PREFIX_MAX } from '../private/target-group-name';
@@ -129,6 +130,12 @@ export interface DeploymentStateMachinesProps {
    * @default [] (the built-in alarms only)
    */
   readonly bakeAlarmNames?: readonly string[];
+  /**
+   * The service's autoscaling (private/auto-scaling.ts): the state machines point its policy at the live version and
+   * suspend scale-in while two versions run (contract/autoscaling.ts). Its scalable target is the caller's.
+   * @default - no autoscaling: the machines never call Application Auto Scaling, and their roles may not
+   */
+  readonly autoScaling?: ResolvedAutoScaling;
   /**
    * How long old targets drain before their task set stops (ELBv2 deregistration delay of green target groups).
    * @default Duration.seconds(30)
@@ -383,6 +390,14 @@ export class DeploymentStateMachines extends Construct {
       SwapApprovalMode: swapApprovalMode,
       SwapApprovalTimeoutSeconds: String(swapApprovalSeconds),
       SwapStateMachineArn: stateMachineArnOf('swap'),
+      // Read only when AutoScalingEnabled is true (state-machines/authoring/autoscaling.ts); 0 otherwise.
+      AutoScalingEnabled: String(props.autoScaling !== undefined),
+      ScalingTargetValue: String(props.autoScaling?.targetRequestsPerTarget ?? 0),
+      ScaleOutCooldownSeconds: String(props.autoScaling?.scaleOutCooldownSeconds ?? 0),
+      ScaleInCooldownSeconds: String(props.autoScaling?.scaleInCooldownSeconds ?? 0),
+      // `app/NAME/ID`, the load balancer part of a target tracking policy's resource label, from the ARN (an imported
+      // load balancer has no LoadBalancerFullName attribute).
+      LoadBalancerFullName: Fn.select(1, Fn.split(':loadbalancer/', routing.loadBalancer.loadBalancerArn)),
       AbortStateMachineArn: stateMachineArnOf('abort'),
     };
     // The approvals function is invoked only in step-functions mode: in pipeline mode no role may call it (a swap
@@ -430,6 +445,7 @@ export class DeploymentStateMachines extends Construct {
         stackName: stack.stackName,
         deploymentTableArn: this.deploymentTable.tableArn,
         stateMachineNames: STATE_MACHINE_NAMES.map(stateMachineNameOf),
+        autoScaling: props.autoScaling !== undefined,
       });
       for (const statement of statements) {
         stateMachine.addToRolePolicy(

@@ -38,6 +38,7 @@
  * second fence on the resource ARN.
  */
 import { OWNERSHIP_TAG_KEYS } from '../../../lambdas/controller-resources/ownership';
+import { SCALABLE_DIMENSION } from '../../../contract';
 import { optimizedIntegrationsOf, sdkIntegrationsOf } from './asl';
 
 /** The tags saying which stack and which service a resource the controller created belongs to (stated once there). */
@@ -76,6 +77,12 @@ export interface PermissionScope {
   readonly deploymentTableArn?: string;
   /** The explicit names of this stack's state machines: DescribeExecution may read their executions only. */
   readonly stateMachineNames?: readonly string[];
+  /**
+   * Whether the stack has autoscaling. Without it the definitions' Application Auto Scaling Tasks never run (their
+   * Choice reads `${AutoScalingEnabled}`), and the role gets none of their permissions.
+   * @default false
+   */
+  readonly autoScaling?: boolean;
 }
 
 export type ConditionValue = string | string[];
@@ -91,6 +98,7 @@ const IAM_PREFIX: Record<string, string> = {
   ecs: 'ecs',
   elasticloadbalancingv2: 'elasticloadbalancing',
   sfn: 'states',
+  applicationautoscaling: 'application-autoscaling',
 };
 
 const capitalized = (action: string): string => `${action.charAt(0).toUpperCase()}${action.slice(1)}`;
@@ -468,6 +476,10 @@ export function permissionsFor(definition: unknown, scope: PermissionScope): Per
 
   const grants: Grant[] = [];
   for (const action of actions) {
+    if (action.startsWith('application-autoscaling:')) {
+      if (scope.autoScaling === true) grants.push(...scalingGrants(action, scope));
+      continue;
+    }
     const create = TAGGED_CREATES.find((c) => c.iamAction === action);
     if (create) {
       const tagging = createTagging(definition, create.aslAction, scope, ownedByTag);
@@ -507,6 +519,40 @@ export function permissionsFor(definition: unknown, scope: PermissionScope): Per
     });
   }
   return statements;
+}
+
+/**
+ * An Application Auto Scaling action, with what the caller needs besides it: Application Auto Scaling checks the ECS
+ * service with the caller's permissions when a target is registered, and creates or updates a target tracking
+ * policy's two CloudWatch alarms (`TargetTracking-<resource id>-AlarmHigh-…`/`-AlarmLow-…`) as the caller (Amazon ECS
+ * developer guide, "IAM permissions required for Amazon ECS service auto scaling"; Application Auto Scaling user guide,
+ * "Permissions required for API actions on target services and CloudWatch").
+ */
+function scalingGrants(action: string, scope: PermissionScope): Grant[] {
+  const service = `arn:${scope.partition}:ecs:${scope.region}:${scope.account}:service/${scope.clusterName}/${scope.serviceName}`;
+  const alarms = `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.account}:alarm:TargetTracking-service/${scope.clusterName}/${scope.serviceName}-*`;
+  const own: Grant = {
+    action,
+    // The SAR's scalable-target ARN ends in a unique id, not the service's name, so no ARN names this service's
+    // target; the conditions narrow the grant to ECS services' desired counts.
+    resources: [`arn:${scope.partition}:application-autoscaling:${scope.region}:${scope.account}:scalable-target/*`],
+    conditions: {
+      StringEquals: {
+        'application-autoscaling:service-namespace': 'ecs',
+        'application-autoscaling:scalable-dimension': SCALABLE_DIMENSION,
+      },
+    },
+  };
+  if (action === 'application-autoscaling:RegisterScalableTarget') {
+    return [own, ...['ecs:DescribeServices', 'ecs:UpdateService'].map((a) => ({ action: a, resources: [service] }))];
+  }
+  return [
+    own,
+    ...['cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'].map((a) => ({
+      action: a,
+      resources: [alarms],
+    })),
+  ];
 }
 
 /** One statement per distinct (resources, conditions), its actions sorted. */

@@ -1,0 +1,136 @@
+import { SCALABLE_DIMENSION, SCALING_POLICY_NAME } from '../../contract';
+import type { Catcher, ChoiceRule, Condition, Retrier, States, TaskState } from './asl';
+
+/**
+ * The service's autoscaling during a deployment (contract/autoscaling.ts says why): suspending and resuming scale-in
+ * on its scalable target, and pointing the controller's target tracking policy at the target group production
+ * forwards to. Only when the stack has autoscaling (`${AutoScalingEnabled}`, read into `$.autoScaling.enabled`): a
+ * stack without it has no scalable target, and its roles may not call Application Auto Scaling.
+ *
+ * Both calls are idempotent (RegisterScalableTarget of an existing target changes only the members given;
+ * PutScalingPolicy of an existing name replaces its configuration), so a re-run after a Stop sets the same state again.
+ */
+
+const aas = (action: string): string => `arn:aws:states:::aws-sdk:applicationautoscaling:${action}`;
+
+/**
+ * Application Auto Scaling's transient errors as Step Functions names them: throttling and 5xx surface as the service's
+ * base exception (the models of these two operations list no InternalServiceException); ConcurrentUpdateException is
+ * "a pending update" of the same resource (the scaling loop, or CloudFormation updating the scalable target), worth
+ * another try.
+ */
+export const AAS_TRANSIENT: readonly string[] = [
+  'ApplicationAutoScaling.ApplicationAutoScalingException',
+  'ApplicationAutoScaling.ConcurrentUpdateException',
+];
+const aasRetry: readonly Retrier[] = [
+  { ErrorEquals: AAS_TRANSIENT, IntervalSeconds: 2, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: 'FULL' },
+];
+
+const TARGET = {
+  ServiceNamespace: 'ecs',
+  ScalableDimension: SCALABLE_DIMENSION,
+  ResourceId: 'service/${ClusterName}/${ServiceName}',
+} as const;
+
+/** What a record write (or a Pass) keeps at `$.autoScaling`: whether the stack has autoscaling. */
+export const AUTO_SCALING_RESULT = {
+  selector: { 'enabled.$': "States.StringToJson('${AutoScalingEnabled}')" },
+  path: '$.autoScaling',
+} as const;
+
+/** `$.autoScaling.enabled` is true (and was read: a path not there would fail the Choice as States.Runtime). */
+export const AUTO_SCALED: Condition = {
+  And: [
+    { Variable: '$.autoScaling.enabled', IsPresent: true },
+    { Variable: '$.autoScaling.enabled', BooleanEquals: true },
+  ],
+};
+
+/** A Choice rule: when the stack has autoscaling (and `also`, if given), go to `next`. */
+export const whenAutoScaled = (next: string, also?: Condition): ChoiceRule =>
+  also ? { And: [AUTO_SCALED, also], Next: next } : { ...AUTO_SCALED, Next: next };
+
+/** RegisterScalableTarget with only `DynamicScalingInSuspended`: the other suspended flags stay as the operator set them. */
+export function scaleInTask(
+  suspended: boolean,
+  next: string,
+  onError: readonly Catcher[],
+  { comment, retrier = aasRetry }: { comment?: string; retrier?: readonly Retrier[] } = {},
+): TaskState {
+  return {
+    Type: 'Task',
+    Resource: aas('registerScalableTarget'),
+    ...(comment ? { Comment: comment } : {}),
+    Parameters: { ...TARGET, SuspendedState: { DynamicScalingInSuspended: suspended } },
+    ResultPath: null,
+    Retry: retrier,
+    Catch: onError,
+    Next: next,
+  };
+}
+
+/**
+ * PutScalingPolicy of the controller's policy, tracking requests per target on the target group at `tgPath`: its
+ * resource label is the load balancer's full name (`app/NAME/ID`) and the target group's (`targetgroup/NAME/ID`, the
+ * last field of its ARN).
+ */
+export function trackRequestsTask(
+  tgPath: string,
+  next: string,
+  onError: readonly Catcher[],
+  { comment, retrier = aasRetry }: { comment?: string; retrier?: readonly Retrier[] } = {},
+): TaskState {
+  return {
+    Type: 'Task',
+    Resource: aas('putScalingPolicy'),
+    ...(comment ? { Comment: comment } : {}),
+    Parameters: {
+      PolicyName: SCALING_POLICY_NAME,
+      ...TARGET,
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: {
+        'TargetValue.$': "States.StringToJson('${ScalingTargetValue}')",
+        PredefinedMetricSpecification: {
+          PredefinedMetricType: 'ALBRequestCountPerTarget',
+          'ResourceLabel.$': `States.Format('\${LoadBalancerFullName}/{}', States.ArrayGetItem(States.StringSplit(${tgPath}, ':'), 5))`,
+        },
+        DisableScaleIn: false,
+        'ScaleOutCooldown.$': "States.StringToJson('${ScaleOutCooldownSeconds}')",
+        'ScaleInCooldown.$': "States.StringToJson('${ScaleInCooldownSeconds}')",
+      },
+    },
+    ResultPath: null,
+    Retry: retrier,
+    Catch: onError,
+    Next: next,
+  };
+}
+
+/**
+ * What clean-up, rollback and abort end with, the service back to one version (`$.live`): the policy tracks the live
+ * version's target group (when one is live), and scale-in is resumed. Then `next`; errors go to `onError` at `$.error`.
+ */
+export function oneVersionScalingStates({ next, onError }: { next: string; onError: string }): States {
+  const catchTo: readonly Catcher[] = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: onError }];
+  return {
+    ReadAutoScaling: {
+      Type: 'Pass',
+      Parameters: AUTO_SCALING_RESULT.selector,
+      ResultPath: AUTO_SCALING_RESULT.path,
+      Next: 'IsServiceAutoScaled',
+    },
+    IsServiceAutoScaled: {
+      Type: 'Choice',
+      Comment:
+        'With autoscaling, the policy tracks the version kept (if any is live) and scale-in resumes: the service runs one version again.',
+      Choices: [
+        whenAutoScaled('TrackLiveRequests', { Variable: '$.live.found', BooleanEquals: true }),
+        whenAutoScaled('ResumeScaleIn'),
+      ],
+      Default: next,
+    },
+    TrackLiveRequests: trackRequestsTask('$.live.targetGroupArn', 'ResumeScaleIn', catchTo),
+    ResumeScaleIn: scaleInTask(false, next, catchTo),
+  };
+}
