@@ -22,6 +22,7 @@ export const EMULATED_TYPES = [
   'AWS::Lambda::Permission',
   'AWS::CloudWatch::Alarm',
   'AWS::ApplicationAutoScaling::ScalableTarget',
+  'AWS::ApplicationAutoScaling::ScalingPolicy',
 ] as const;
 
 /** Types local AWS does not run but whose names and ARNs the emulated resources refer to. */

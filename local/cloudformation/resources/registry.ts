@@ -1,6 +1,7 @@
 /** The handler of each resource type local CloudFormation knows (see ../resource-types.ts). */
 import { isCustomResourceType, NAMED_ONLY_TYPES } from '../resource-types';
 import { scalableTargetHandler } from './applicationautoscaling';
+import { scalingPolicyHandler } from './scaling-policy';
 import { alarmHandler } from './cloudwatch';
 import { customResourceHandler } from './custom-resource';
 import { tableHandler } from './dynamodb';
@@ -28,6 +29,7 @@ const HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   'AWS::Lambda::Function': lambdaFunctionHandler,
   'AWS::Lambda::Permission': lambdaPermissionHandler,
   'AWS::ApplicationAutoScaling::ScalableTarget': scalableTargetHandler,
+  'AWS::ApplicationAutoScaling::ScalingPolicy': scalingPolicyHandler,
 };
 
 export function handlerFor(type: string): ResourceHandler {
