@@ -139,7 +139,7 @@ const input: Step = { id: 'input', text: 'checking input', states: INPUT_STATES 
  * With autoscaling, the policy tracks the version kept and scale-in resumes (state-machines/authoring/autoscaling.ts):
  * the first states of clean-up's, rollback's and abort's ending.
  */
-const SCALING_STATES = ['ReadAutoScaling', 'IsServiceAutoScaled', 'TrackLiveRequests', 'ResumeScaleIn'];
+const SCALING_STATES = ['ReadAutoScaling', 'IsServiceAutoScaled', 'TrackLiveRequests'];
 const lease: Step = { id: 'lease', text: 'taking the lease', states: LEASE_STATES };
 const sweep: Step = { id: 'sweep', text: 'sweeping leftover target groups', states: SWEEP_STATES };
 const failing = (extra: readonly string[] = []): Step => ({
@@ -403,7 +403,7 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
       states: [
         'RecordSwapping',
         'IsThereBlue',
-        'SuspendScaleIn',
+        'DisableScaleIn',
         'KeepBlueInUse',
         'HasShiftSteps',
         'PointProductionAtGreen',
@@ -478,9 +478,8 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
         'WasGreenScaledUp',
         'UndoScaleGreenBack',
         'RecordUndoneToTesting',
-        'IsScaleInSuspended',
+        'IsScaleInDisabled',
         'UndoTrackBlueRequests',
-        'UndoResumeScaleIn',
         'FailUndone',
         'FailUndoneScalingNotRestored',
         'FailUndo',

@@ -9,11 +9,14 @@
  * release, so the policy is not a CloudFormation resource: swap points it at green once production forwards there, an
  * undo points it back at blue, and clean-up, rollback and abort point it at the version they keep.
  *
- * Scale-in is suspended (the scalable target's `DynamicScalingInSuspended`) from the moment swap keeps blue in use
- * until the service is back to one version: clean-up, rollback and abort resume it as they end, and a swap that undoes
- * itself resumes it. During a traffic shift blue's requests per target fall as its weight falls, and scaling in then
- * would shrink green (task sets follow the service's desired count) just as production moves onto it. Scale-out stays
- * on throughout.
+ * Scale-in is disabled on that policy (`DisableScaleIn`) from the moment swap keeps blue in use until the service is
+ * back to one version: clean-up, rollback and abort enable it as they end, and a swap that undoes itself enables it.
+ * During a traffic shift blue's requests per target fall as its weight falls, and scaling in then would shrink green
+ * (task sets follow the service's desired count) just as production moves onto it. Scale-out stays on throughout.
+ * The policy's flag, not the scalable target's `SuspendedState`: setting that needs Application Auto Scaling's
+ * permission validation to pass (ECS UpdateService and CloudWatch alarm actions the docs do not scope) and would
+ * override a suspension an operator set by hand; the flag is the controller's own. Other policies you add to the
+ * scalable target are not touched.
  */
 
 /** The controller's target tracking policy on the service's scalable target (policy names are per target). */

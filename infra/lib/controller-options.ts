@@ -19,7 +19,7 @@ export interface BlueGreenDeploymentOptions {
   /**
    * Target tracking on the service's desired count, kept working through every deployment: requests per task on the
    * target group production forwards to (contract/autoscaling.ts says why that metric, and how swap, clean-up, rollback
-   * and abort keep the policy on the live version and scale-in suspended while two versions run).
+   * and abort keep the policy on the live version, with scale-in disabled while two versions run).
    * @default - no autoscaling: the count stays as the first release (`desiredCount`) or you set it
    */
   readonly autoScaling?: ServiceAutoScalingOptions;

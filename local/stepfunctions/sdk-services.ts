@@ -84,7 +84,7 @@ export const SDK_SERVICES: ReadonlyMap<string, SdkService> = new Map(
       'ApplicationAutoScaling',
       applicationAutoScaling,
       (config) => new applicationAutoScaling.ApplicationAutoScalingClient(config),
-      ['registerScalableTarget', 'putScalingPolicy'],
+      ['putScalingPolicy'],
     ),
   ].map((service) => [service.arnName, service]),
 );

@@ -54,6 +54,6 @@ export function parseTaskResource(resource: unknown): TaskResource | { readonly 
     problem:
       `Resource '${resource}' is not supported by local Step Functions ` +
       '(supported: arn:aws:states:::aws-sdk:ecs:<action>, arn:aws:states:::aws-sdk:elasticloadbalancingv2:<action>, ' +
-      `arn:aws:states:::aws-sdk:sfn:describeExecution, arn:aws:states:::aws-sdk:applicationautoscaling:registerScalableTarget|putScalingPolicy, arn:aws:states:::dynamodb:getItem|putItem|updateItem|deleteItem, ${LAMBDA_INVOKE}, ${LAMBDA_INVOKE_CALLBACK})`,
+      `arn:aws:states:::aws-sdk:sfn:describeExecution, arn:aws:states:::aws-sdk:applicationautoscaling:putScalingPolicy, arn:aws:states:::dynamodb:getItem|putItem|updateItem|deleteItem, ${LAMBDA_INVOKE}, ${LAMBDA_INVOKE_CALLBACK})`,
   };
 }

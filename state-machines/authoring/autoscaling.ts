@@ -2,20 +2,22 @@ import { SCALABLE_DIMENSION, SCALING_POLICY_NAME } from '../../contract';
 import type { Catcher, ChoiceRule, Condition, Retrier, States, TaskState } from './asl';
 
 /**
- * The service's autoscaling during a deployment (contract/autoscaling.ts says why): suspending and resuming scale-in
- * on its scalable target, and pointing the controller's target tracking policy at the target group production
- * forwards to. Only when the stack has autoscaling (`${AutoScalingEnabled}`, read into `$.autoScaling.enabled`): a
+ * The service's autoscaling during a deployment (contract/autoscaling.ts says why): one call, PutScalingPolicy of the
+ * controller's target tracking policy, points it at the target group production forwards to and disables or enables
+ * its scale-in. Only when the stack has autoscaling (`${AutoScalingEnabled}`, read into `$.autoScaling.enabled`): a
  * stack without it has no scalable target, and its roles may not call Application Auto Scaling.
  *
- * Both calls are idempotent (RegisterScalableTarget of an existing target changes only the members given;
- * PutScalingPolicy of an existing name replaces its configuration), so a re-run after a Stop sets the same state again.
+ * The call is idempotent (a Put of an existing name replaces its configuration), so a re-run after a Stop sets the
+ * same state again. Not RegisterScalableTarget's SuspendedState: that would need the role to pass Application Auto
+ * Scaling's permission validation (ECS UpdateService and CloudWatch alarm actions the docs do not scope), and it would
+ * override scaling suspensions an operator set by hand.
  */
 
 const aas = (action: string): string => `arn:aws:states:::aws-sdk:applicationautoscaling:${action}`;
 
 /**
  * Application Auto Scaling's transient errors as Step Functions names them: throttling and 5xx surface as the service's
- * base exception (the models of these two operations list no InternalServiceException); ConcurrentUpdateException is
+ * base exception (PutScalingPolicy's model lists no InternalServiceException); ConcurrentUpdateException is
  * "a pending update" of the same resource (the scaling loop, or CloudFormation updating the scalable target), worth
  * another try.
  */
@@ -51,32 +53,15 @@ export const AUTO_SCALED: Condition = {
 export const whenAutoScaled = (next: string, also?: Condition): ChoiceRule =>
   also ? { And: [AUTO_SCALED, also], Next: next } : { ...AUTO_SCALED, Next: next };
 
-/** RegisterScalableTarget with only `DynamicScalingInSuspended`: the other suspended flags stay as the operator set them. */
-export function scaleInTask(
-  suspended: boolean,
-  next: string,
-  onError: readonly Catcher[],
-  { comment, retrier = aasRetry }: { comment?: string; retrier?: readonly Retrier[] } = {},
-): TaskState {
-  return {
-    Type: 'Task',
-    Resource: aas('registerScalableTarget'),
-    ...(comment ? { Comment: comment } : {}),
-    Parameters: { ...TARGET, SuspendedState: { DynamicScalingInSuspended: suspended } },
-    ResultPath: null,
-    Retry: retrier,
-    Catch: onError,
-    Next: next,
-  };
-}
-
 /**
- * PutScalingPolicy of the controller's policy, tracking requests per target on the target group at `tgPath`: its
- * resource label is the load balancer's full name (`app/NAME/ID`) and the target group's (`targetgroup/NAME/ID`, the
- * last field of its ARN).
+ * PutScalingPolicy of the controller's policy, tracking requests per target on the target group at `tgPath` (its
+ * resource label: the load balancer's full name `app/NAME/ID`, then the target group's `targetgroup/NAME/ID`, the last
+ * field of its ARN), with scale-in disabled or not (`scaleIn`: `'disabled'`, `'enabled'`, or a path to a boolean that
+ * is true to disable it).
  */
 export function trackRequestsTask(
   tgPath: string,
+  scaleIn: 'disabled' | 'enabled' | { readonly disabledPath: string },
   next: string,
   onError: readonly Catcher[],
   { comment, retrier = aasRetry }: { comment?: string; retrier?: readonly Retrier[] } = {},
@@ -95,7 +80,9 @@ export function trackRequestsTask(
           PredefinedMetricType: 'ALBRequestCountPerTarget',
           'ResourceLabel.$': `States.Format('\${LoadBalancerFullName}/{}', States.ArrayGetItem(States.StringSplit(${tgPath}, ':'), 5))`,
         },
-        DisableScaleIn: false,
+        ...(typeof scaleIn === 'string'
+          ? { DisableScaleIn: scaleIn === 'disabled' }
+          : { 'DisableScaleIn.$': scaleIn.disabledPath }),
         'ScaleOutCooldown.$': "States.StringToJson('${ScaleOutCooldownSeconds}')",
         'ScaleInCooldown.$': "States.StringToJson('${ScaleInCooldownSeconds}')",
       },
@@ -109,7 +96,8 @@ export function trackRequestsTask(
 
 /**
  * What clean-up, rollback and abort end with, the service back to one version (`$.live`): the policy tracks the live
- * version's target group (when one is live), and scale-in is resumed. Then `next`; errors go to `onError` at `$.error`.
+ * version's target group with scale-in enabled (when a version is live). Then `next`; errors go to `onError` at
+ * `$.error`.
  */
 export function oneVersionScalingStates({ next, onError }: { next: string; onError: string }): States {
   const catchTo: readonly Catcher[] = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: onError }];
@@ -123,14 +111,10 @@ export function oneVersionScalingStates({ next, onError }: { next: string; onErr
     IsServiceAutoScaled: {
       Type: 'Choice',
       Comment:
-        'With autoscaling, the policy tracks the version kept (if any is live) and scale-in resumes: the service runs one version again.',
-      Choices: [
-        whenAutoScaled('TrackLiveRequests', { Variable: '$.live.found', BooleanEquals: true }),
-        whenAutoScaled('ResumeScaleIn'),
-      ],
+        'With autoscaling, the policy tracks the version kept, scale-in enabled: the service runs one version again. With nothing live, there is nothing to track (and no swap disabled scale-in: a swap always has a version to go back to, or it is the first release, which never disables it).',
+      Choices: [whenAutoScaled('TrackLiveRequests', { Variable: '$.live.found', BooleanEquals: true })],
       Default: next,
     },
-    TrackLiveRequests: trackRequestsTask('$.live.targetGroupArn', 'ResumeScaleIn', catchTo),
-    ResumeScaleIn: scaleInTask(false, next, catchTo),
+    TrackLiveRequests: trackRequestsTask('$.live.targetGroupArn', 'enabled', next, catchTo),
   };
 }

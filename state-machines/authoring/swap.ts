@@ -1,5 +1,5 @@
 import { UNDONE } from '../../contract';
-import { AUTO_SCALING_RESULT, scaleInTask, trackRequestsTask, whenAutoScaled } from './autoscaling';
+import { AUTO_SCALING_RESULT, trackRequestsTask, whenAutoScaled } from './autoscaling';
 import type { StateMachine, States } from './asl';
 import {
   catchTo,
@@ -333,15 +333,21 @@ const definition: StateMachine = leasedMachine(
       Comment:
         'The first release has no blue to keep (and nothing to scale in: production is idle until it moves to green).',
       Choices: [
-        whenAutoScaled('SuspendScaleIn', { Variable: '$.blue.found', BooleanEquals: true }),
+        whenAutoScaled('DisableScaleIn', { Variable: '$.blue.found', BooleanEquals: true }),
         { Variable: '$.blue.found', BooleanEquals: true, Next: 'KeepBlueInUse' },
       ],
       Default: 'PointProductionAtGreen',
     },
-    SuspendScaleIn: scaleInTask(true, 'KeepBlueInUse', catchTo('UndoReleasePreviousRule'), {
-      comment:
-        "No scale-in until the service is back to one version (clean-up, rollback, abort, or this swap's undo): as production moves, blue's requests per target fall, and scaling in would shrink green too.",
-    }),
+    DisableScaleIn: trackRequestsTask(
+      '$.blue.targetGroupArn',
+      'disabled',
+      'KeepBlueInUse',
+      catchTo('UndoReleasePreviousRule'),
+      {
+        comment:
+          "No scale-in until the service is back to one version (clean-up, rollback, abort, or this swap's undo): as production moves, blue's requests per target fall, and scaling in would shrink green too (task sets follow the desired count). The policy still tracks blue, where production is.",
+      },
+    ),
     KeepBlueInUse: keepPreviousInUse('$.blue.targetGroupArn', 'HasShiftSteps', 'UndoReleasePreviousRule'),
     ...shiftStates(),
     PointProductionAtGreen: forwardRuleTask(
@@ -359,8 +365,10 @@ const definition: StateMachine = leasedMachine(
     },
     TrackGreenRequests: trackRequestsTask(
       '$.green.targetGroupArn',
+      { disabledPath: '$.blue.found' },
       'IsThereBlueToReturnTo',
       catchTo('UndoRestoreProduction'),
+      { comment: 'Scale-in stays disabled while blue runs (the first release has none: enabled).' },
     ),
     IsThereBlueToReturnTo: {
       Type: 'Choice',
@@ -520,28 +528,27 @@ const definition: StateMachine = leasedMachine(
     ...recordStates(
       'UndoneToTesting',
       { phase: 'testing', 'green.$': '$.green' },
-      'IsScaleInSuspended',
-      'IsScaleInSuspended',
+      'IsScaleInDisabled',
+      'IsScaleInDisabled',
       { errorPath: '$.recordError' },
     ),
-    IsScaleInSuspended: {
+    IsScaleInDisabled: {
       Type: 'Choice',
       Comment:
-        'This swap suspended scale-in only with a blue to keep: the policy goes back to tracking blue (production is there again), and scale-in resumes.',
+        'This swap disabled scale-in only with a blue to keep: the policy goes back to tracking blue (production is there again), scale-in enabled.',
       Choices: [whenAutoScaled('UndoTrackBlueRequests', { Variable: '$.blue.found', BooleanEquals: true })],
       Default: 'FailUndone',
     },
-    UndoTrackBlueRequests: trackRequestsTask('$.blue.targetGroupArn', 'UndoResumeScaleIn', undoScalingCatch, {
+    UndoTrackBlueRequests: trackRequestsTask('$.blue.targetGroupArn', 'enabled', 'FailUndone', undoScalingCatch, {
       retrier: undoRetry,
     }),
-    UndoResumeScaleIn: scaleInTask(false, 'FailUndone', undoScalingCatch, { retrier: undoRetry }),
     FailUndoneScalingNotRestored: {
       Type: 'Pass',
       Parameters: {
         'Error.$': '$.error.Error',
         Cause: failureCause(
           {
-            from: "States.Format('{} Undone: production is back on blue, the primary task set is as it was, and green is back at the size it was tested at; but restoring autoscaling of the service failed ({}: {}): scale-in may still be suspended, and the policy may still track green. Run abort or swap: each sets both again.', $.error.Cause, $.undoError.Error, $.undoError.Cause)",
+            from: "States.Format('{} Undone: production is back on blue, the primary task set is as it was, and green is back at the size it was tested at; but restoring autoscaling of the service failed ({}: {}): the policy may still track green with scale-in disabled. Run abort or swap: each sets it again.', $.error.Cause, $.undoError.Error, $.undoError.Cause)",
           },
           UNDONE.partly,
           ['abort', 'swap'],

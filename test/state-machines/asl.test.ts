@@ -56,7 +56,7 @@ describe.each(STATE_MACHINE_NAMES)('%s.asl.json', (name) => {
         expect((state.Parameters as { TableName: string }).TableName).toBe('${DeploymentTableName}');
       } else {
         expect(state.Resource).toMatch(
-          /^arn:aws:states:::aws-sdk:(ecs:[a-z][A-Za-z]+|elasticloadbalancingv2:[a-z][A-Za-z]+|sfn:describeExecution|applicationautoscaling:(registerScalableTarget|putScalingPolicy))$/,
+          /^arn:aws:states:::aws-sdk:(ecs:[a-z][A-Za-z]+|elasticloadbalancingv2:[a-z][A-Za-z]+|sfn:describeExecution|applicationautoscaling:putScalingPolicy)$/,
         );
       }
     });

@@ -14,9 +14,9 @@ export interface ServiceScalingProps {
 /**
  * The service's scalable target (its desired count, `minCapacity` to `maxCapacity`), with Application Auto Scaling's
  * service-linked role for ECS. Its scaling policy is not here: it tracks the production target group, which changes
- * with every release, so the state machines own it (contract/autoscaling.ts). Nor is its suspended state: the
- * template never sets `SuspendedState`, so a stack update leaves what a running swap suspended as it is (see
- * local/applicationautoscaling/README.md for what CloudFormation sends on update). Construct id `Target` is public API.
+ * with every release, so the state machines own it (contract/autoscaling.ts), and no stack update can point it at an
+ * old version or re-enable its scale-in mid-swap. The template sets no `SuspendedState`: suspensions you set by hand
+ * are yours. Construct id `Target` is public API.
  */
 export class ServiceScaling extends Construct {
   public readonly scalableTarget: appscaling.CfnScalableTarget;

@@ -48,13 +48,8 @@ export function acknowledgeControllerFindings(
     if (controller.scaling !== undefined) {
       ack(
         machine.role,
-        "A scalable target's ARN ends in an id Application Auto Scaling assigns, not the service's name (Service Authorization Reference), so no ARN names this service's target; RegisterScalableTarget (suspending and resuming scale-in) and PutScalingPolicy (the controller's own policy) require the ecs service namespace and the ecs:service:DesiredCount dimension.",
+        "A scalable target's ARN ends in an id Application Auto Scaling assigns, not the service's name (Service Authorization Reference), so no ARN names this service's target; PutScalingPolicy (the controller's own policy) requires the ecs service namespace and the ecs:service:DesiredCount dimension.",
         arn('application-autoscaling', 'scalable-target/*'),
-      );
-      ack(
-        machine.role,
-        "Application Auto Scaling names a target tracking policy's two alarms TargetTracking-<resource id>-AlarmHigh/AlarmLow-<uuid> and creates them as the caller of PutScalingPolicy; the ARN is pinned to this service's resource id.",
-        arn('cloudwatch', `alarm:TargetTracking-service/${cluster}/${serviceName}-*`),
       );
     }
     // The machines have fixed names so each role can read the others' executions.

@@ -522,36 +522,29 @@ export function permissionsFor(definition: unknown, scope: PermissionScope): Per
 }
 
 /**
- * An Application Auto Scaling action, with what the caller needs besides it: Application Auto Scaling checks the ECS
- * service with the caller's permissions when a target is registered, and creates or updates a target tracking
- * policy's two CloudWatch alarms (`TargetTracking-<resource id>-AlarmHigh-…`/`-AlarmLow-…`) as the caller (Amazon ECS
- * developer guide, "IAM permissions required for Amazon ECS service auto scaling"; Application Auto Scaling user guide,
- * "Permissions required for API actions on target services and CloudWatch").
+ * An Application Auto Scaling action: the machines call only PutScalingPolicy (contract/autoscaling.ts), whose
+ * Service Authorization Reference entry lists no dependent actions (Application Auto Scaling creates the policy's
+ * alarms with its service-linked role). RegisterScalableTarget would also need its permission validation to pass.
  */
 function scalingGrants(action: string, scope: PermissionScope): Grant[] {
-  const service = `arn:${scope.partition}:ecs:${scope.region}:${scope.account}:service/${scope.clusterName}/${scope.serviceName}`;
-  const alarms = `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.account}:alarm:TargetTracking-service/${scope.clusterName}/${scope.serviceName}-*`;
-  const own: Grant = {
-    action,
-    // The SAR's scalable-target ARN ends in a unique id, not the service's name, so no ARN names this service's
-    // target; the conditions narrow the grant to ECS services' desired counts.
-    resources: [`arn:${scope.partition}:application-autoscaling:${scope.region}:${scope.account}:scalable-target/*`],
-    conditions: {
-      StringEquals: {
-        'application-autoscaling:service-namespace': 'ecs',
-        'application-autoscaling:scalable-dimension': SCALABLE_DIMENSION,
-      },
-    },
-  };
-  if (action === 'application-autoscaling:RegisterScalableTarget') {
-    return [own, ...['ecs:DescribeServices', 'ecs:UpdateService'].map((a) => ({ action: a, resources: [service] }))];
+  if (action !== 'application-autoscaling:PutScalingPolicy') {
+    throw new Error(
+      `No grant is defined for ${action}. Add it to scalingGrants() in state-machine-permissions.ts, with the permissions Application Auto Scaling validates for it.`,
+    );
   }
   return [
-    own,
-    ...['cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'].map((a) => ({
-      action: a,
-      resources: [alarms],
-    })),
+    {
+      action,
+      // The SAR's scalable-target ARN ends in a unique id, not the service's name, so no ARN names this service's
+      // target; the conditions narrow the grant to ECS services' desired counts.
+      resources: [`arn:${scope.partition}:application-autoscaling:${scope.region}:${scope.account}:scalable-target/*`],
+      conditions: {
+        StringEquals: {
+          'application-autoscaling:service-namespace': 'ecs',
+          'application-autoscaling:scalable-dimension': SCALABLE_DIMENSION,
+        },
+      },
+    },
   ];
 }
 

@@ -1,0 +1,218 @@
+import {
+  ApplicationAutoScalingClient,
+  DescribeScalableTargetsCommand,
+  DescribeScalingPoliciesCommand,
+  RegisterScalableTargetCommand,
+} from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient, DescribeAlarmsCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { GetExecutionHistoryCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { Duration } from 'aws-cdk-lib';
+import { SCALABLE_DIMENSION, SCALING_POLICY_NAME } from '../../contract';
+import { followExecution, runExecution, statesEntered, type ExecutionResult } from '../../harness/demo/executions';
+import type { LocalStack } from '../../harness/demo/local-stack';
+import { observe } from '../../harness/demo/observe';
+import { localClientConfig } from '../../local/aws/client-config';
+import { iamAuthorizer } from '../../local/iam/enforce';
+import { checkCalls } from '../../local/iam/least-privilege';
+import { AuthorizationRecord, localResourceTags } from '../../local/iam/resource-tags';
+import { localScalableTargets } from '../../local/iam/scalable-targets';
+import { stateMachineRoles, type StateMachineRole } from '../../local/iam/template-policies';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../local/local-aws';
+import { startTestStack, synthVariant } from '../support/harness';
+import { MACHINE_TEST_TIMEOUT } from './machine-stack';
+
+/**
+ * Autoscaling through deployments (contract/autoscaling.ts), on local AWS with a stack that has `autoScaling`, its
+ * state machines' roles enforced by local IAM: the policy tracks the target group production forwards to after every
+ * release, undo, rollback and Stop recovery; its scale-in is disabled only while two versions run; and the service
+ * scaling out in the middle of a deployment fails no execution (task sets follow the desired count).
+ */
+jest.setTimeout(MACHINE_TEST_TIMEOUT);
+
+const scope = { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT };
+const SCALING = { minCapacity: 2, maxCapacity: 8, targetRequestsPerTarget: 1000 };
+
+let stack: LocalStack;
+let repo: string;
+let aas: ApplicationAutoScalingClient;
+let cw: CloudWatchClient;
+const record = new AuthorizationRecord(scope, {
+  resourceTags: localResourceTags(() => (stack as LocalStack | undefined)?.aws),
+  scalableTargets: localScalableTargets(() => (stack as LocalStack | undefined)?.aws),
+});
+let roles: StateMachineRole[] = [];
+const executions: Array<{ executionArn: string; roleArn: string; history: ExecutionResult['history'] }> = [];
+
+const template = synthVariant(() => ({ autoScaling: SCALING, bakeTime: Duration.seconds(30) }));
+const resourceId = () => `service/${stack.service.cluster}/${stack.service.service}`;
+
+const roleOf = (machine: keyof LocalStack['stateMachines']): StateMachineRole => {
+  const arn = stack.stateMachines[machine];
+  const role = roles.find((r) => r.stateMachineArn === arn);
+  if (!role) throw new Error(`no role for ${machine}`);
+  return role;
+};
+async function run(machine: keyof LocalStack['stateMachines'], input: Record<string, unknown> = {}) {
+  const result = await runExecution(stack.sfn, stack.stateMachines[machine], { ...stack.service, ...input });
+  executions.push({ executionArn: result.executionArn, roleArn: roleOf(machine).roleArn, history: result.history });
+  return result;
+}
+async function succeed(machine: keyof LocalStack['stateMachines'], input: Record<string, unknown> = {}) {
+  const result = await run(machine, input);
+  if (result.status !== 'SUCCEEDED')
+    throw new Error(`${machine} ended ${result.status}: ${result.error} ${result.cause}`);
+  return result;
+}
+const release = async (colour: string, commit: string) => {
+  await succeed('deployGreen', { image: `${repo}:${colour}`, commit });
+  await succeed('swap', { bakeSeconds: 0 });
+  await succeed('cleanUp');
+};
+
+/**
+ * What Application Auto Scaling says now: the target group the controller's policy tracks, whether it has scale-in
+ * disabled, and whether the scalable target is suspended in any way (the controller never suspends it).
+ */
+async function scaling(): Promise<{ trackedTargetGroup?: string; scaleInDisabled?: boolean }> {
+  const targets = await aas.send(
+    new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: [resourceId()] }),
+  );
+  const suspended = targets.ScalableTargets?.[0]?.SuspendedState ?? {};
+  expect(Object.values(suspended).filter((v) => v === true)).toEqual([]);
+  const policies = await aas.send(
+    new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId() }),
+  );
+  const policy = policies.ScalingPolicies?.find((p) => p.PolicyName === SCALING_POLICY_NAME);
+  const label =
+    policy?.TargetTrackingScalingPolicyConfiguration?.PredefinedMetricSpecification?.ResourceLabel ?? undefined;
+  const disabled = policy?.TargetTrackingScalingPolicyConfiguration?.DisableScaleIn;
+  return {
+    ...(label !== undefined && { trackedTargetGroup: label.replace(/^app\/[^/]+\/[^/]+\//, '') }),
+    ...(disabled !== undefined && { scaleInDisabled: disabled }),
+  };
+}
+/** `targetgroup/NAME/ID` of the target group production forwards to (all of it, after a swap). */
+function production(): string {
+  const view = observe(stack).production;
+  if (view.kind !== 'forward' || view.targetGroupArns.length !== 1) throw new Error('production is not on one version');
+  return (view.targetGroupArns[0] ?? '').split(':').slice(5).join(':');
+}
+
+/** Starts swap and resolves once it entered `state` (its history), with its execution ARN. */
+async function swapUntil(state: string, input: Record<string, unknown>): Promise<string> {
+  const started = await stack.sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: stack.stateMachines.swap,
+      input: JSON.stringify({ ...stack.service, ...input }),
+    }),
+  );
+  const arn = started.executionArn ?? '';
+  for (let i = 0; i < 2000; i++) {
+    const history = await stack.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, maxResults: 1000 }));
+    if (statesEntered(history.events ?? []).includes(state)) return arn;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`swap never entered ${state}`);
+}
+async function ended(arn: string): Promise<ExecutionResult> {
+  const result = await followExecution(stack.sfn, arn, { pollMs: 25 });
+  executions.push({ executionArn: arn, roleArn: roleOf('swap').roleArn, history: result.history });
+  return result;
+}
+
+beforeAll(async () => {
+  stack = await startTestStack({
+    template,
+    timeScale: 0.05,
+    authorize: iamAuthorizer(() => roles, scope, { record }),
+  });
+  roles = stateMachineRoles(template, { resources: stack.deployed.resources, ...scope });
+  repo = stack.deployed.outputs.ImageRepositoryUri ?? '';
+  aas = new ApplicationAutoScalingClient(localClientConfig(stack.aws.endpoint, LOCAL_REGION));
+  cw = new CloudWatchClient(localClientConfig(stack.aws.endpoint, LOCAL_REGION));
+}, 120_000);
+afterAll(async () => {
+  aas?.destroy();
+  cw?.destroy();
+  await stack?.close();
+});
+
+test('the first release creates the policy on its target group; scale-in is never disabled for it', async () => {
+  expect(await scaling()).toEqual({});
+  await release('blue', 'a'.repeat(40));
+  expect(await scaling()).toEqual({ trackedTargetGroup: production(), scaleInDisabled: false });
+});
+
+test('swap disables scale-in and tracks green once production is there; clean-up enables it', async () => {
+  const blue = production();
+  await succeed('deployGreen', { image: `${repo}:green`, commit: 'b'.repeat(40) });
+  expect(await scaling()).toEqual({ trackedTargetGroup: blue, scaleInDisabled: false });
+  await succeed('swap', { bakeSeconds: 0 });
+  const green = production();
+  expect(green).not.toBe(blue);
+  expect(await scaling()).toEqual({ trackedTargetGroup: green, scaleInDisabled: true });
+  await succeed('cleanUp');
+  expect(await scaling()).toEqual({ trackedTargetGroup: green, scaleInDisabled: false });
+});
+
+test('a swap undone in its bake tracks blue again with scale-in enabled', async () => {
+  const blue = production();
+  await succeed('deployGreen', { image: `${repo}:green`, commit: 'c'.repeat(40) });
+  // A bake of 10 emulated minutes (30 s of wall time), ended by the built-in 5xx alarm going to ALARM: the green watch
+  // wakes swap, which undoes (a swap the alarm did not wake would succeed after its bake, and fail this test).
+  const arn = await swapUntil('WatchBake', { bakeSeconds: 600 });
+  expect((await scaling()).scaleInDisabled).toBe(true);
+  expect((await scaling()).trackedTargetGroup).not.toBe(blue);
+  const alarms = await cw.send(new DescribeAlarmsCommand({ MaxRecords: 100 }));
+  const fiveXx = (alarms.MetricAlarms ?? []).find((a) => a.AlarmName?.endsWith('-green-5xx'))?.AlarmName ?? '';
+  await cw.send(new SetAlarmStateCommand({ AlarmName: fiveXx, StateValue: 'ALARM', StateReason: 'test' }));
+  const undone = await ended(arn);
+  expect(undone.status).toBe('FAILED');
+  expect(statesEntered(undone.history)).toEqual(expect.arrayContaining(['UndoTrackBlueRequests']));
+  expect(production()).toBe(blue);
+  expect(await scaling()).toEqual({ trackedTargetGroup: blue, scaleInDisabled: false });
+  await succeed('abort');
+  expect(await scaling()).toEqual({ trackedTargetGroup: blue, scaleInDisabled: false });
+});
+
+test('rollback tracks the version it brings back; a swap stopped mid-bake is recovered by rollback', async () => {
+  const blue = production();
+  await succeed('deployGreen', { image: `${repo}:green`, commit: 'd'.repeat(40) });
+  const arn = await swapUntil('WatchBake', { bakeSeconds: 600 });
+  await stack.sfn.send(new StopExecutionCommand({ executionArn: arn, error: 'Operator.Stop' }));
+  await ended(arn);
+  // Stopped with production on green: scale-in stays disabled until the recovery ends.
+  expect(await scaling()).toEqual({ trackedTargetGroup: production(), scaleInDisabled: true });
+  await succeed('rollback');
+  expect(production()).toBe(blue);
+  expect(await scaling()).toEqual({ trackedTargetGroup: blue, scaleInDisabled: false });
+});
+
+test('the service scaling out between deploy-green and swap fails nothing: every task set follows the desired count', async () => {
+  await succeed('deployGreen', { image: `${repo}:green`, commit: 'e'.repeat(40) });
+  // As target tracking would: Application Auto Scaling raises the desired count (here through MinCapacity).
+  await aas.send(
+    new RegisterScalableTargetCommand({
+      ServiceNamespace: 'ecs',
+      ScalableDimension: SCALABLE_DIMENSION,
+      ResourceId: resourceId(),
+      MinCapacity: 4,
+    }),
+  );
+  expect(observe(stack).desiredCount).toBe(4);
+  await succeed('swap', { bakeSeconds: 0 });
+  expect(observe(stack).taskSets.map((ts) => ts.computedDesiredCount)).toEqual([4, 4]);
+  await succeed('cleanUp');
+  const view = observe(stack);
+  expect(view.taskSets.map((ts) => [ts.computedDesiredCount, ts.runningCount])).toEqual([[4, 4]]);
+  expect(await scaling()).toEqual({ trackedTargetGroup: production(), scaleInDisabled: false });
+});
+
+test('every call the state machines made is allowed by their own roles (none would be AccessDenied on AWS)', () => {
+  const calls = stack.aws.server.callLog.entries();
+  const checked = checkCalls(calls, roles, scope, executions, undefined, { authorizationsOf: record.of });
+  expect(checked.violations.map((v) => v.message)).toEqual([]);
+  expect(calls.filter((c) => !c.outcome.ok && /AccessDenied/.test(c.outcome.errorCode))).toEqual([]);
+  const actions = new Set(checked.authorized.map((a) => a.request.action));
+  expect([...actions]).toEqual(expect.arrayContaining(['application-autoscaling:PutScalingPolicy']));
+});
