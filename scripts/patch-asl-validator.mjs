@@ -1,4 +1,4 @@
-// Makes asl-validator 4.0.0 reuse its compiled JSON schemas (npm runs this after install: package.json "postinstall").
+// Makes asl-validator 4.0.0 reuse its compiled JSON schemas (npm runs this on the repository's own `npm install` and `npm ci`, never for a dependency: package.json "prepare").
 // Local Step Functions validates every CreateStateMachine/UpdateStateMachine definition with it
 // (local/stepfunctions/definition-check.ts); see local/stepfunctions/README.md, "Definition validation".
 //

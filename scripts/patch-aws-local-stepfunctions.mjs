@@ -1,4 +1,4 @@
-// Changes aws-local-stepfunctions 3.0.0 in place (npm runs this after install: package.json "postinstall"). Local Step
+// Changes aws-local-stepfunctions 3.0.0 in place (npm runs this on the repository's own `npm install` and `npm ci`, never for a dependency: package.json "prepare"). Local Step
 // Functions is built on that library; see local/stepfunctions/README.md ("Intrinsic functions and backslashes", "Speed").
 //
 // 1. A defect: every intrinsic function's string result has all its backslashes removed

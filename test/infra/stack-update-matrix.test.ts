@@ -38,6 +38,16 @@ const CHANGES: ReadonlyArray<Variant> = [
   { name: 'bakeTime', props: { bakeTime: Duration.minutes(2) } },
   { name: 'the task CPU and memory', props: { taskSize: { cpu: 512, memoryLimitMiB: 1024 } } },
   { name: 'the container port of the template task definition', props: { containerPort: 8080 } },
+  // The running count (2: desiredCount applies to the first release only) is inside both ranges, so registering the
+  // target must not move it. (A minCapacity above it raises it: Application Auto Scaling's documented behaviour.)
+  {
+    name: 'autoscaling added',
+    props: { autoScaling: { minCapacity: 2, maxCapacity: 8, targetRequestsPerTarget: 1000 } },
+  },
+  {
+    name: "autoscaling's range and target",
+    props: { autoScaling: { minCapacity: 1, maxCapacity: 10, targetRequestsPerTarget: 500 } },
+  },
 ];
 
 /** Synthesizes the stack as `cdk synth` would, with these props (and a tag on the service's construct). */
