@@ -16,6 +16,8 @@ const SECONDS = {
   'test/controller/fault-scenarios.test.ts': 30,
   'test/controller/concurrent-offsets.test.ts': 26,
   'test/bench/smoke.test.ts': 23,
+  'test/publish/pack.test.ts': 20,
+  'test/state-machines/autoscaling.test.ts': 10,
   'test/controller/operator-findings.test.ts': 22,
   'test/harness/demo.test.ts': 15,
   'test/local/codepipeline/pipeline.e2e.test.ts': 11,
