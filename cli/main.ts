@@ -27,6 +27,14 @@ function load<T>(path: string): T {
   return require(path) as T;
 }
 
+/** The package's version: package.json is next to cli/ in the repository, next to dist/ in the published package. */
+function packageVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- node's own modules, loaded on use
+  const { existsSync } = require('fs') as typeof import('fs');
+  const inRepository = existsSync(`${__dirname}/../package.json`);
+  return load<{ version: string }>(inRepository ? '../package.json' : '../../package.json').version;
+}
+
 const positiveInt =
   (what: string, min = 1, max = Number.MAX_SAFE_INTEGER) =>
   (value: string): number => {
@@ -161,7 +169,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         .argParser(positiveInt('--poll-interval', 10))
         .hideHelp(),
     )
-    .version(load<{ version: string }>('../package.json').version, '--version', 'print the version')
+    .version(packageVersion(), '--version', 'print the version')
     .addHelpText('after', HELP_FOOTER)
     .showSuggestionAfterError(true)
     .exitOverride()

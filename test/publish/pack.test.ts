@@ -11,6 +11,8 @@ import * as path from 'path';
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The library's runtime imports (a missing one fails the synth below with "Cannot find module"). */
 const RUNTIME_PACKAGES = ['aws-cdk-lib', 'constructs', 'zod'];
+/** What the CLI needs to start (its AWS SDK clients and ora load on use). */
+const CLI_PACKAGES = ['commander'];
 const STATE_MACHINES = fs.readdirSync(path.join(ROOT, 'state-machines')).filter((f) => f.endsWith('.asl.json'));
 const HANDLERS = fs
   .readdirSync(path.join(ROOT, 'lambdas'))
@@ -55,7 +57,7 @@ beforeAll(() => {
   installed = path.join(app, 'node_modules', 'ecs-bluegreen');
   fs.mkdirSync(installed, { recursive: true });
   execFileSync('tar', ['-xzf', path.join(work, tarball.filename), '-C', installed, '--strip-components=1']);
-  for (const name of RUNTIME_PACKAGES) {
+  for (const name of [...RUNTIME_PACKAGES, ...CLI_PACKAGES]) {
     fs.symlinkSync(path.join(ROOT, 'node_modules', name), path.join(app, 'node_modules', name), 'dir');
   }
   fs.writeFileSync(path.join(app, 'app.js'), APP);
@@ -114,6 +116,40 @@ describe('the tarball', () => {
     );
     expect(unwanted).toEqual([]);
     expect(filesUnder(installed).sort()).toEqual([...packedFiles].sort());
+  });
+});
+
+describe('the bluegreen command of the package', () => {
+  const bin = () => path.join(installed, 'cli', 'bin', 'bluegreen.js');
+  const env = (): NodeJS.ProcessEnv => {
+    const clean: NodeJS.ProcessEnv = { ...process.env };
+    delete clean.NODE_PATH;
+    delete clean.NODE_OPTIONS;
+    return clean;
+  };
+
+  it('is shipped with the compiled CLI and no tsx', () => {
+    expect(packedFiles).toEqual(
+      expect.arrayContaining(['cli/bin/bluegreen.js', 'dist/cli/run.js', 'dist/cli/main.js']),
+    );
+    expect(fs.existsSync(path.join(installed, 'cli', 'run.ts'))).toBe(false);
+  });
+
+  it('runs from the package: --version prints the package version, --help the commands', () => {
+    const version = execFileSync(process.execPath, [bin(), '--version'], {
+      cwd: path.dirname(path.dirname(installed)),
+      env: env(),
+      encoding: 'utf8',
+    });
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(version.trim()).toBe(manifest.version);
+    const help = execFileSync(process.execPath, [bin(), '--help'], {
+      cwd: path.dirname(path.dirname(installed)),
+      env: env(),
+      encoding: 'utf8',
+    });
+    expect(help).toMatch(/deploy/);
+    expect(help).toMatch(/clean-up/);
   });
 });
 
