@@ -10,6 +10,8 @@ export interface LoadStartMessage {
   readonly type: 'start';
   readonly url: string;
   readonly connections: number;
+  /** Requests per wall second from all connections together (autocannon's overallRate). @default as fast as possible */
+  readonly rate?: number;
 }
 export interface LoadStopMessage {
   readonly type: 'stop';
@@ -46,6 +48,7 @@ function start(message: LoadStartMessage): void {
     {
       url: message.url,
       connections: message.connections,
+      ...(message.rate !== undefined && { overallRate: message.rate }),
       duration: 3600,
       timeout: 10,
       requests: [

@@ -8,8 +8,11 @@ export interface LoadHandle {
   stop(): Promise<LoadSamples>;
 }
 
-/** Starts autocannon against `url` in a child process (see load-worker.ts for why) and resolves once it runs. */
-export async function startLoad(url: string, connections: number): Promise<LoadHandle> {
+/**
+ * Starts autocannon against `url` in a child process (see load-worker.ts for why) and resolves once it runs; `rate`
+ * caps the requests per wall second from all connections (default: as fast as the machine allows).
+ */
+export async function startLoad(url: string, connections: number, rate?: number): Promise<LoadHandle> {
   const child = fork(path.join(__dirname, 'load-worker.ts'), [], {
     execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href],
     serialization: 'advanced',
@@ -32,7 +35,7 @@ export async function startLoad(url: string, connections: number): Promise<LoadH
     };
     child.on('message', onMessage);
     child.once('exit', (code) => reject(new Error(`load worker exited (${String(code)}) while starting`)));
-    const start: LoadStartMessage = { type: 'start', url, connections };
+    const start: LoadStartMessage = { type: 'start', url, connections, ...(rate !== undefined && { rate }) };
     child.send(start);
   });
   return {

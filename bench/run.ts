@@ -28,8 +28,9 @@ import { measureCrash, type CrashMeasurement } from './crash';
 import { badVersionSummary, measureBadVersion, type BadVersionMeasurement } from './bad-version';
 import { measureBakeCosts, REFERENCE_DESIGN_TRANSITIONS, type BakeCost } from './bake-cost';
 import { measureShift, type ShiftMeasurement } from './shift';
+import { autoscalingSummary, measureAutoscaling, type AutoscalingMeasurement } from './autoscaling';
 import { spread, type Spread } from './stats';
-import { renderTable } from './table';
+import { renderAutoscalingTable, renderTable } from './table';
 
 export interface BenchOptions {
   readonly runs: number;
@@ -50,6 +51,8 @@ export interface BenchOptions {
   readonly shift?: boolean;
   /** A version failing 5 % of production's requests swapped in under load, once per run (bench/bad-version.ts). */
   readonly badVersion?: boolean;
+  /** Autoscaling 2 → 8 tasks under load during deploy-green → swap → clean-up, once (bench/autoscaling.ts). */
+  readonly autoscaling?: boolean;
 }
 
 export interface DesiredCountResult {
@@ -254,6 +257,7 @@ async function main(): Promise<void> {
     .option('--no-bake-cost', 'skip the whole-flow transitions with a 300 s and a 24 h bake')
     .option('--no-shift', "skip green's share of production per traffic-shift step")
     .option('--no-bad-version', "skip the version failing 5 % of production's requests")
+    .option('--no-autoscaling', 'skip the autoscaling from 2 to 8 tasks during a deployment under load')
     .option('--out <file>', 'where to write the results', path.join(__dirname, 'results.json'))
     .parse();
   const o = program.opts<{
@@ -270,6 +274,7 @@ async function main(): Promise<void> {
     bakeCost: boolean;
     shift: boolean;
     badVersion: boolean;
+    autoscaling: boolean;
     out: string;
   }>();
   const options: BenchOptions = {
@@ -286,12 +291,17 @@ async function main(): Promise<void> {
     bakeCost: o.bakeCost,
     shift: o.shift,
     badVersion: o.badVersion,
+    autoscaling: o.autoscaling,
   };
   const started = Date.now();
   const log = (line: string): void => console.error(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
   const results: DesiredCountResult[] = [];
   for (const desiredCount of options.desiredCounts) results.push(await benchDesiredCount(desiredCount, options, log));
   const bakeCosts: BakeCost[] = options.bakeCost === false ? [] : await measureBakeCosts(log);
+  const autoscaling: AutoscalingMeasurement | undefined =
+    options.autoscaling === false
+      ? undefined
+      : await measureAutoscaling({ timeScale: options.timeScale, connections: options.connections }, log);
   const machine = machineInfo(options.timeScale);
   const output = {
     machine,
@@ -302,6 +312,7 @@ async function main(): Promise<void> {
     results,
     bakeCosts,
     referenceDesignTransitions: REFERENCE_DESIGN_TRANSITIONS,
+    ...(autoscaling && { autoscaling }),
   };
   // Written beside and renamed, so an interrupted run never leaves a half-written results file.
   fs.writeFileSync(`${o.out}.tmp`, `${JSON.stringify(output, null, 2)}\n`);
@@ -338,6 +349,7 @@ async function main(): Promise<void> {
         `${deployGreen} and clean-up ${cleanUp}; goal ≤ 60; the reference design: ${REFERENCE_DESIGN_TRANSITIONS}`,
     );
   }
+  if (autoscaling) console.log(`\n${renderAutoscalingTable(autoscaling)}\n\n${autoscalingSummary(autoscaling)}`);
   console.log(`\nbench finished in ${((Date.now() - started) / 1000).toFixed(1)} s; results in ${o.out}`);
 }
 

@@ -1,4 +1,5 @@
 import { BAD_VERSION_BAKE_SECONDS, BAD_VERSION_ERROR_PERCENT, POLL_BAKE_PERIOD_SECONDS } from './bad-version';
+import type { AutoscalingMeasurement } from './autoscaling';
 import { GREEN_UNHEALTHY_AFTER_SWAP } from './crash';
 import type { BenchOptions, DesiredCountResult } from './run';
 import type { Spread } from './stats';
@@ -300,4 +301,41 @@ export function renderTable(
     `Wall time per desired count: ${results.map((r) => `${r.desiredCount}: ${(r.wallMs / 1000).toFixed(1)} s`).join(', ')}`,
   );
   return out.join('\n');
+}
+
+/** The autoscaling scenario (bench/autoscaling.ts, one run): its figures as a two-column table. */
+export function renderAutoscalingTable(m: AutoscalingMeasurement): string {
+  const n = (v: number, digits = 0): string => format(v, digits);
+  const e = m.executions;
+  const rows: Array<[string, string]> = [
+    ['load asked / delivered, req per wall s', `${m.loadRatePerWallSecond} / ${n(m.measuredRatePerWallSecond)}`],
+    ['capacity target tracking wants at the delivered rate', String(m.capacityWantedAtMeasuredRate)],
+    ['desired count before / max / after', `${m.desiredBefore} / ${m.desiredMax} / ${m.desiredAfter}`],
+    [`load start → ${m.scaling.maxCapacity} desired, emulated s`, n(m.loadStartToMaxDesiredEmulatedS, 1)],
+    [`load start → ${m.scaling.maxCapacity} running on production, emulated s`, n(m.loadStartToMaxRunningEmulatedS, 1)],
+    [`load start → ${m.scaling.maxCapacity} healthy on production, emulated s`, n(m.loadStartToMaxHealthyEmulatedS, 1)],
+    ['first scale-out during', m.scaleOutPhase],
+    ['scaling activities', String(m.activities.length)],
+    [
+      `production p50 / p99 / max ms, scale-out → ${m.scaling.maxCapacity} healthy`,
+      `${n(m.duringScaleOut.p50Ms, 1)} / ${n(m.duringScaleOut.p99Ms, 1)} / ${n(m.duringScaleOut.maxMs, 1)}`,
+    ],
+    ['production requests', String(m.production.whole.requests)],
+    ['production non-2xx (goal 0)', String(m.production.whole.non2xx)],
+    ['production connection errors (goal 0)', String(m.production.whole.connectionErrors)],
+    ['production p99 ms (whole / swap)', `${n(m.production.whole.p99Ms, 1)} / ${n(m.production.swap.p99Ms, 1)}`],
+    ['deploy-green / swap / clean-up', `${e.deployGreen.status} / ${e.swap.status} / ${e.cleanUp.status}`],
+    ["policy tracks production's target group after clean-up", m.policy.tracksProduction ? 'yes' : 'NO'],
+    ['scale-in after clean-up', m.policy.scaleInDisabled ? 'disabled' : 'enabled'],
+  ];
+  const title =
+    `Autoscaling ${m.scaling.minCapacity} → ${m.scaling.maxCapacity} during deploy-green → swap ` +
+    `(${m.bakeSeconds} s bake) → clean-up under load (1 run)`;
+  const width = Math.max(title.length + 4, ...rows.map(([label]) => label.length));
+  const valueWidth = Math.max(...rows.map(([, value]) => value.length));
+  return [
+    `| ${`**${title}**`.padEnd(width)} | ${''.padStart(valueWidth)} |`,
+    `|${'-'.repeat(width + 2)}|${'-'.repeat(valueWidth + 2)}|`,
+    ...rows.map(([label, value]) => `| ${label.padEnd(width)} | ${value.padStart(valueWidth)} |`),
+  ].join('\n');
 }
