@@ -7,9 +7,10 @@
  * - BlueGreenPipeline: optional CodePipeline (CodeCommit or CodeConnections source) that builds and deploys.
  */
 export { BlueGreenController, type BlueGreenControllerProps, type IBlueGreenController } from './blue-green-controller';
+export { ServiceScaling, type ServiceScalingProps } from './constructs/service-scaling';
 export { BlueGreenFargateService, type BlueGreenFargateServiceProps } from './blue-green-fargate-service';
 export { BlueGreenPipeline, type BlueGreenPipelineProps } from './blue-green-pipeline';
-export type { BlueGreenDeploymentOptions } from './controller-options';
+export type { BlueGreenDeploymentOptions, ServiceAutoScalingOptions } from './controller-options';
 export type { GreenHealthCheckOptions } from './constructs/deployment-state-machines';
 export type { LifecycleHook } from './constructs/lifecycle-hooks';
 export {
@@ -21,3 +22,4 @@ export {
 export { PipelineSource, type CodeConnectionsSourceOptions } from '../../pipeline/pipeline-source';
 export { PropValidationError } from './private/validate';
 export type { LifecycleStage, SwapApprovalMode, TrafficShift } from '../../contract';
+export { SCALING_POLICY_NAME } from '../../contract';
