@@ -13,16 +13,10 @@
  * execution's status, and the target group the controller's policy tracks after clean-up. The bench prints the
  * figures; it asserts nothing.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { ApplicationAutoScalingClient, DescribeScalingPoliciesCommand } from '@aws-sdk/client-application-auto-scaling';
-import { App } from 'aws-cdk-lib';
 import { SCALING_POLICY_NAME } from '../contract';
-import { BlueGreenStack } from '../examples/demo/bluegreen-stack';
-import { STACK_NAME } from '../examples/demo/create-app';
 import type { CfnTemplate } from '../harness/deploy/deploy-template';
-import { inlineStateMachineDefinitions } from '../harness/deploy/state-machine-assets';
+import { synthVariant } from '../harness/deploy/synth';
 import type { ExecutionResult } from '../harness/demo/executions';
 import { startLocalStack, type LocalStack } from '../harness/demo/local-stack';
 import { observe } from '../harness/demo/observe';
@@ -123,18 +117,9 @@ export interface AutoscalingMeasurement {
   readonly wallMs: { readonly flow: number; readonly total: number };
 }
 
-/** The demo stack with `autoScaling`, as test/support/harness.ts `synthVariant` builds one (no asset bundling). */
+/** The demo stack with `autoScaling` (no asset bundling: local AWS runs the handlers in process). */
 function synthAutoscalingStack(): CfnTemplate {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-autoscaling-cdk-'));
-  try {
-    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-    new BlueGreenStack(app, STACK_NAME, { desiredCount: AUTOSCALING.minCapacity, autoScaling: { ...AUTOSCALING } });
-    const artifact = app.synth().getStackByName(STACK_NAME);
-    const template = JSON.parse(fs.readFileSync(path.join(outdir, artifact.templateFile), 'utf8')) as CfnTemplate;
-    return inlineStateMachineDefinitions(template, outdir);
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  return synthVariant(() => ({ desiredCount: AUTOSCALING.minCapacity, autoScaling: { ...AUTOSCALING } }));
 }
 
 /** `targetgroup/NAME/ID` of a target group ARN or an ALBRequestCountPerTarget resource label. */

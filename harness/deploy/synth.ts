@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
+import * as os from 'os';
+import { BlueGreenStack, type BlueGreenStackProps } from '../../examples/demo/bluegreen-stack';
 import { createApp, STACK_NAME } from '../../examples/demo/create-app';
 import type { CfnTemplate } from './deploy-template';
 import { inlineStateMachineDefinitions } from './state-machine-assets';
@@ -14,4 +16,24 @@ export function synthTemplate(context: Record<string, unknown> = {}, outdir = CD
   const artifact = assembly.getStackByName(STACK_NAME);
   const template = JSON.parse(fs.readFileSync(path.join(outdir, artifact.templateFile), 'utf8')) as CfnTemplate;
   return inlineStateMachineDefinitions(template, outdir);
+}
+
+/**
+ * The demo stack with other props, synthesized without bundling (local AWS runs the handlers in process) and without
+ * cdk-nag (the shipped app's synth checks it): ~2 s of one core. `props` gets the app, for constructs the props refer
+ * to that live in another stack (a hook's `Function.fromFunctionArn`).
+ */
+export function synthVariant(props: (app: App) => BlueGreenStackProps): CfnTemplate {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-variant-cdk-out-'));
+  try {
+    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+    new BlueGreenStack(app, STACK_NAME, props(app));
+    const artifact = app.synth().getStackByName(STACK_NAME);
+    return inlineStateMachineDefinitions(
+      JSON.parse(fs.readFileSync(path.join(outdir, artifact.templateFile), 'utf8')) as CfnTemplate,
+      outdir,
+    );
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }

@@ -58,34 +58,13 @@ export function faultHooksTemplate(): CfnTemplate {
   return hookedTemplate;
 }
 
-/**
- * The real stack with other props, synthesized without bundling (local AWS runs the handlers in process) and without
- * cdk-nag (the shipped app's synth checks it): ~2 s of one core. `props` gets the app, for constructs the props refer
- * to that live in another stack (a hook's `Function.fromFunctionArn`).
- */
+/** The real stack with other props (harness/deploy/synth.ts synthVariant), the CDK app loaded on first use. */
 export function synthVariant(
   props: (app: import('aws-cdk-lib').App) => import('../../examples/demo/bluegreen-stack').BlueGreenStackProps,
 ): CfnTemplate {
-  /* eslint-disable @typescript-eslint/no-require-imports -- the CDK app loads lazily, see synthHere */
-  const { App } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
-  const { BlueGreenStack } =
-    require('../../examples/demo/bluegreen-stack') as typeof import('../../examples/demo/bluegreen-stack');
-  const { STACK_NAME } = require('../../examples/demo/create-app') as typeof import('../../examples/demo/create-app');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-variant-cdk-out-'));
-  try {
-    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-    new BlueGreenStack(app, STACK_NAME, props(app));
-    const artifact = app.synth().getStackByName(STACK_NAME);
-    const { inlineStateMachineDefinitions } =
-      require('../../harness/deploy/state-machine-assets') as typeof import('../../harness/deploy/state-machine-assets'); // eslint-disable-line @typescript-eslint/no-require-imports
-    return inlineStateMachineDefinitions(
-      JSON.parse(fs.readFileSync(path.join(outdir, artifact.templateFile), 'utf8')) as CfnTemplate,
-      outdir,
-    );
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CDK app loads lazily, see synthHere
+  const synth = require('../../harness/deploy/synth') as typeof import('../../harness/deploy/synth');
+  return synth.synthVariant(props);
 }
 
 /** The stack with the fault hooks (FAULT_HOOKS), each a Lambda of local AWS. */
