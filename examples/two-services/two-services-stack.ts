@@ -5,7 +5,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { BlueGreenController } from '../../infra/lib';
+import { BlueGreenController, type ServiceAutoScalingOptions } from '../../infra/lib';
 
 /** One service behind the shared load balancer: its host name and its own test listener port. */
 export interface SharedAlbService {
@@ -18,11 +18,23 @@ export interface SharedAlbService {
   readonly testPort: number;
   /** Its rules' priority on the production listener (unique there). */
   readonly rulePriority: number;
+  /**
+   * Target tracking on its desired count, kept working through its deployments.
+   * @default - none
+   */
+  readonly autoScaling?: ServiceAutoScalingOptions;
 }
 
 export const TWO_SERVICES: readonly SharedAlbService[] = [
   { id: 'Web', serviceName: 'web', host: 'web.example.com', testPort: 8081, rulePriority: 10 },
-  { id: 'Api', serviceName: 'api', host: 'api.example.com', testPort: 8082, rulePriority: 20 },
+  {
+    id: 'Api',
+    serviceName: 'api',
+    host: 'api.example.com',
+    testPort: 8082,
+    rulePriority: 20,
+    autoScaling: { minCapacity: 1, maxCapacity: 6, targetRequestsPerTarget: 1000 },
+  },
 ];
 
 export interface TwoServicesStackProps extends StackProps {
@@ -109,6 +121,7 @@ export class TwoServicesStack extends Stack {
         conditions: [elbv2.ListenerCondition.hostHeaders([service.host])],
         testConditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
         rulePriority: service.rulePriority,
+        autoScaling: service.autoScaling,
       });
       controller.addOutput('ImageRepositoryUri', repository.repositoryUri);
       return controller;

@@ -9,6 +9,9 @@ import { startLocalServices, type LocalService, type LocalServices } from '../..
 import type { CfnTemplate } from '../../harness/deploy/deploy-template';
 import { inlineStateMachineDefinitions } from '../../harness/deploy/state-machine-assets';
 import { EXIT } from '../../cli/exit-codes';
+import { ApplicationAutoScalingClient, DescribeScalingPoliciesCommand } from '@aws-sdk/client-application-auto-scaling';
+import { localClientConfig } from '../../local/aws/client-config';
+import { LOCAL_REGION } from '../../local/local-aws';
 import { runInProcess } from '../cli/run-in-process';
 
 /**
@@ -115,6 +118,32 @@ test('two services on one load balancer release at the same time with no product
       // Only its own versions, first the old one, then the new one.
       const versions = [...new Set(mine.map((p) => p.version?.split('/')[1]))];
       expect(versions).toEqual([commit(service.id, 1), commit(service.id, 2)]);
+    }
+
+    // The autoscaled service's policy tracks its own live target group; the other service has no scalable target.
+    const aas = new ApplicationAutoScalingClient(localClientConfig(local.aws.endpoint, LOCAL_REGION));
+    try {
+      for (const service of TWO_SERVICES) {
+        const resourceId = `service/${byPrefix(service.id).input.cluster}/${service.serviceName}`;
+        const policies = await aas.send(
+          new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId }),
+        );
+        const labels = (policies.ScalingPolicies ?? []).map(
+          (p) => p.TargetTrackingScalingPolicyConfiguration?.PredefinedMetricSpecification?.ResourceLabel,
+        );
+        if (service.autoScaling === undefined) {
+          expect(labels).toEqual([]);
+          continue;
+        }
+        const live = local.aws.ecs
+          .services()
+          .find((s) => s.name === service.serviceName)
+          ?.taskSets.map((ts) => ts.targetGroupArns[0]?.split(':').slice(5).join(':'));
+        expect(live).toHaveLength(1);
+        expect(labels).toEqual([expect.stringMatching(new RegExp(`/${live?.[0] ?? 'none'}$`))]);
+      }
+    } finally {
+      aas.destroy();
     }
 
     // The CLI acts on one service of the stack: the one --service names; without it, a stack of two is a usage error.
