@@ -126,13 +126,24 @@ export function approvalRefusal(
 /** A swap's task token is closed: answered, expired, or its execution ended. */
 const TOKEN_CLOSED = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
+/** What the service's deployment item says about approving a swap: the swap that waits, and the green under test. */
+interface SwapApprovalState {
+  /** The swap waiting on a task token for the green under test, if one waits. */
+  readonly waiting?: PendingSwapApproval;
+  /** The green under test (the record's phase is `testing`), whether or not a swap waits for its approval. */
+  readonly underTest?: { readonly taskSetArn?: string; readonly commit?: string };
+  /** The machine holding the lease, if any (it may be running: then neither swap nor abort can start). */
+  readonly leaseHolder?: string;
+}
+
 /**
- * The swap waiting on a task token for this service's green under test, if one waits. One that waits for a green no
- * longer under test (aborted, swapped or replaced since) is failed as superseded, so it ends without acting.
+ * The swap waiting on a task token for this service's green under test, if one waits, and that green. One that waits
+ * for a green no longer under test (aborted, swapped or replaced since) is failed as superseded, so it ends without
+ * acting.
  */
-async function waitingSwap(ctx: Context): Promise<PendingSwapApproval | undefined> {
+async function swapApprovalState(ctx: Context): Promise<SwapApprovalState> {
   const stack = await ctx.stack();
-  if (stack.deploymentTable === undefined) return undefined;
+  if (stack.deploymentTable === undefined) return {};
   const ecs = new ECSClient(ctx.config());
   let serviceArn: string;
   try {
@@ -143,9 +154,13 @@ async function waitingSwap(ctx: Context): Promise<PendingSwapApproval | undefine
   } finally {
     ecs.destroy();
   }
-  const { approval } = await readDeploymentItem(ctx, stack, serviceArn);
-  if (approval === undefined) return undefined;
-  if (approval.current) return approval.pending;
+  const { record, lease, approval } = await readDeploymentItem(ctx, stack, serviceArn);
+  const underTest = {
+    ...(record.phase === 'testing' && record.green !== undefined && { underTest: record.green }),
+    ...(lease !== undefined && { leaseHolder: lease.machine }),
+  };
+  if (approval === undefined) return underTest;
+  if (approval.current) return { waiting: approval.pending, ...underTest };
   const sfn = new SFNClient(ctx.config());
   try {
     await sfn.send(
@@ -160,7 +175,27 @@ async function waitingSwap(ctx: Context): Promise<PendingSwapApproval | undefine
   } finally {
     sfn.destroy();
   }
-  return undefined;
+  return underTest;
+}
+
+/**
+ * The way on when nothing waits for approval but a green is under test: a swap that would have waited was stopped
+ * before it kept its token, or deploy-green could not start it, or the pipeline's approval is over. swap moves
+ * production to that green, abort discards it, whichever approval mode the stack has.
+ */
+function greenUnderTestWayOn(
+  ctx: Context,
+  green: { readonly taskSetArn?: string; readonly commit?: string },
+  leaseHolder: string | undefined,
+): string {
+  const commit = green.commit ? ` ${green.commit}` : '';
+  const taskSet = green.taskSetArn ? ` (task set ${green.taskSetArn})` : '';
+  const what = `Green${commit}${taskSet} is under test and no swap waits for its approval`;
+  // A lease held: an operation may be running, and then neither swap nor abort can start; status says which.
+  if (leaseHolder !== undefined) {
+    return `${what}, and ${leaseHolder} holds the lease: see what runs now with '${ctx.command('status')}'.`;
+  }
+  return `${what} (one that was to wait was stopped before it asked, or was never started): move production to it with '${ctx.command('swap')}', or discard it with '${ctx.command('abort')}'.`;
 }
 
 /** Answers a swap waiting on a task token: SendTaskSuccess with the green approved, or SendTaskFailure. */
@@ -246,16 +281,20 @@ export async function approveCommand(
   decision: 'Approved' | 'Rejected',
   flags: { readonly comment?: string; readonly stage?: string },
 ): Promise<ExitCode> {
-  const waiting = await waitingSwap(ctx);
+  const { waiting, underTest, leaseHolder } = await swapApprovalState(ctx);
   if (waiting !== undefined) return answerWaitingSwap(ctx, waiting, decision, flags);
+  const wayOn = underTest === undefined ? '' : ` ${greenUnderTestWayOn(ctx, underTest, leaseHolder)}`;
   const stack = await ctx.stack();
   const pipelineName = stack.pipelineName;
-  if (!pipelineName) throw new UsageError(`Stack ${stack.name} has no PipelineName output, so it has no approvals.`);
+  if (!pipelineName) {
+    throw new UsageError(`Stack ${stack.name} has no PipelineName output, so it has no approvals.${wayOn}`);
+  }
   const client = new CodePipelineClient(ctx.config());
   try {
     const all = await pendingApprovals(client, pipelineName);
     const refusal = approvalRefusal(all, decision, flags.stage, pipelineName, ctx.command.bind(ctx));
-    if (refusal !== undefined) throw new UsageError(refusal);
+    // Nothing pending at all: what moves the green under test on, if there is one.
+    if (refusal !== undefined) throw new UsageError(all.length === 0 ? `${refusal}${wayOn}` : refusal);
     const pending = flags.stage === undefined ? all : all.filter((a) => a.stageName === flags.stage);
     const approval = pending[0] as PendingApproval;
     const verb = decision === 'Approved' ? 'approve' : 'reject';
