@@ -200,14 +200,16 @@ function stopSwapAt(state: string, inFlight: 'applied' | 'refused') {
  * swap and abort as the way on; status names the same two. Returns the printed swap and abort commands.
  */
 async function expectRefusedWithWayOn(): Promise<{ swap: string; abort: string }> {
-  const approve = await cli('approve');
-  const reject = await cli('reject', '--stage', 'ApproveSwap');
-  expect([approve.code, reject.code]).toEqual([2, 2]);
+  // Read-only when refused, so at once.
+  const [approve, reject, status] = await Promise.all([
+    cli('approve'),
+    cli('reject', '--stage', 'ApproveSwap'),
+    cli('status'),
+  ]);
+  expect([approve.code, reject.code, status.code]).toEqual([2, 2, 0]);
   const printed = quotedCommands(approve.stderr);
   expect(quotedCommands(reject.stderr)).toEqual(printed);
   expect(printed.map((c) => shellWords(c).slice(-1)[0])).toEqual(['swap', 'abort']);
-  const status = await cli('status');
-  expect(status.code).toBe(0);
   expect(/^Next: (.*)$/m.exec(status.stdout)?.[1]?.split(', or ')).toEqual(printed);
   return { swap: printed[0] ?? '', abort: printed[1] ?? '' };
 }
@@ -247,7 +249,39 @@ test('Stop in ReadApprovalWindow (before the wait asks): nothing is kept, approv
   expect(item()).toEqual({ approval: leftover, lease: false, phase: 'testing' });
   await expectGreenStillUnderTest(live, green, roles(observe(stack)).underTest ?? '');
   const { abort } = await expectRefusedWithWayOn();
-  expect((await runPrinted(abort)).code).toBe(0);
+
+  // The printed abort runs, held once it holds the lease: meanwhile approve names status (swap and abort cannot
+  // start while it runs), and status, run as printed, names the abort to watch.
+  const abortRole =
+    (await stack.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: stack.stateMachines.abort }))).roleArn ??
+    '';
+  let release: () => void = () => undefined;
+  const released = new Promise<undefined>((resolve) => (release = () => resolve(undefined)));
+  let markHeld: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (markHeld = resolve));
+  let holding = false;
+  const remove = injector.gate((call) => {
+    if (holding || call.principal !== abortRole || !item().lease) return undefined;
+    holding = true;
+    markHeld();
+    return released;
+  });
+  try {
+    const aborting = runPrinted(abort);
+    await held;
+    const approve = await cli('approve');
+    expect(approve.code).toBe(2);
+    const printed = quotedCommands(approve.stderr);
+    expect(printed.map((c) => shellWords(c).slice(-1)[0])).toEqual(['status']);
+    const status = await runPrinted(printed[0] ?? '');
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^Next: \S.* watch arn:\S+:execution:[^:]+-abort:/m);
+    release();
+    expect((await aborting).code).toBe(0);
+  } finally {
+    release();
+    remove();
+  }
   await expectOneVersionLive(live);
 });
 
