@@ -35,6 +35,18 @@ const TARGET = {
   ResourceId: 'service/${ClusterName}/${ServiceName}',
 } as const;
 
+/**
+ * The scalable target is gone (deregistered by hand, or by a stack update that removed `autoScaling` while this ran):
+ * there is no scaling to manage, and the controller never registers a target itself, so the step is done.
+ */
+export const NO_SCALABLE_TARGET = 'ApplicationAutoScaling.ObjectNotFoundException';
+
+/** A tracking step's catchers: no scalable target goes on to `next`; any other error to `onError`'s catchers. */
+export const unlessNoTarget = (next: string, onError: readonly Catcher[]): readonly Catcher[] => [
+  { ErrorEquals: [NO_SCALABLE_TARGET], ResultPath: null, Next: next },
+  ...onError,
+];
+
 /** What a record write (or a Pass) keeps at `$.autoScaling`: whether the stack has autoscaling. */
 export const AUTO_SCALING_RESULT = {
   selector: { 'enabled.$': "States.StringToJson('${AutoScalingEnabled}')" },
@@ -57,7 +69,7 @@ export const whenAutoScaled = (next: string, also?: Condition): ChoiceRule =>
  * PutScalingPolicy of the controller's policy, tracking requests per target on the target group at `tgPath` (its
  * resource label: the load balancer's full name `app/NAME/ID`, then the target group's `targetgroup/NAME/ID`, the last
  * field of its ARN), with scale-in disabled or not (`scaleIn`: `'disabled'`, `'enabled'`, or a path to a boolean that
- * is true to disable it).
+ * is true to disable it). No scalable target (NO_SCALABLE_TARGET) goes on to `next`; other errors to `onError`.
  */
 export function trackRequestsTask(
   tgPath: string,
@@ -89,7 +101,7 @@ export function trackRequestsTask(
     },
     ResultPath: null,
     Retry: retrier,
-    Catch: onError,
+    Catch: unlessNoTarget(next, onError),
     Next: next,
   };
 }

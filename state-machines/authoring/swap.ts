@@ -1,5 +1,5 @@
 import { UNDONE } from '../../contract';
-import { AUTO_SCALING_RESULT, trackRequestsTask, whenAutoScaled } from './autoscaling';
+import { AUTO_SCALING_RESULT, NO_SCALABLE_TARGET, trackRequestsTask, whenAutoScaled } from './autoscaling';
 import type { StateMachine, States } from './asl';
 import {
   catchTo,
@@ -13,6 +13,7 @@ import {
   undoCatch,
   undoFailed,
   undoRetry,
+  undoRetryExcept,
 } from './basics';
 
 /** Restoring autoscaling in the undo failed: production is restored, and the failure says what still is not. */
@@ -367,8 +368,11 @@ const definition: StateMachine = leasedMachine(
       '$.green.targetGroupArn',
       { disabledPath: '$.blue.found' },
       'IsThereBlueToReturnTo',
-      catchTo('UndoRestoreProduction'),
-      { comment: 'Scale-in stays disabled while blue runs (the first release has none: enabled).' },
+      [{ ErrorEquals: ['States.ALL'], ResultPath: '$.autoScaling.error', Next: 'IsThereBlueToReturnTo' }],
+      {
+        comment:
+          "Scale-in stays disabled while blue runs (the first release has none: enabled). A failure here does not undo the swap: production is on green and healthy, and moving it back over a scaling policy would be the outage. The error goes out in the swap's output (autoScaling.error); clean-up, rollback and abort point the policy at the live version again.",
+      },
     ),
     IsThereBlueToReturnTo: {
       Type: 'Choice',
@@ -446,6 +450,7 @@ const definition: StateMachine = leasedMachine(
       comment: 'Production already forwards to green (a re-run after a swap): only make sure green is primary.',
     }),
     AlreadySwapped: outcome(['clean-up', 'rollback'], {
+      'autoScaling.$': '$.autoScaling',
       changed: false,
       'primaryTaskSetArn.$': '$.green.taskSetArn',
       'message.$':
@@ -473,12 +478,14 @@ const definition: StateMachine = leasedMachine(
       ['swap'],
     ),
     FirstReleaseLive: outcome(['clean-up'], {
+      'autoScaling.$': '$.autoScaling',
       changed: true,
       'primaryTaskSetArn.$': '$.green.taskSetArn',
       'message.$':
         "States.Format('First release: production now serves task set {} at ${ProdUrl}. There is no earlier version to go back to. Next: clean-up, which closes the test listener.', $.green.taskSetId)",
     }),
     Swapped: outcome(['clean-up', 'rollback'], {
+      'autoScaling.$': '$.autoScaling',
       changed: true,
       'primaryTaskSetArn.$': '$.green.taskSetArn',
       'previousProductionActions.$': '$.prodRule.actions',
@@ -486,6 +493,7 @@ const definition: StateMachine = leasedMachine(
         "States.Format('Production now serves task set {} at ${ProdUrl}. Blue keeps running until clean-up. Next: clean-up, or rollback.', $.green.taskSetId)",
     }),
     SwappedAfterBake: outcome(['clean-up', 'rollback'], {
+      'autoScaling.$': '$.autoScaling',
       changed: true,
       'primaryTaskSetArn.$': '$.green.taskSetArn',
       'previousProductionActions.$': '$.prodRule.actions',
@@ -540,7 +548,7 @@ const definition: StateMachine = leasedMachine(
       Default: 'FailUndone',
     },
     UndoTrackBlueRequests: trackRequestsTask('$.blue.targetGroupArn', 'enabled', 'FailUndone', undoScalingCatch, {
-      retrier: undoRetry,
+      retrier: undoRetryExcept(NO_SCALABLE_TARGET),
     }),
     FailUndoneScalingNotRestored: {
       Type: 'Pass',
