@@ -161,6 +161,20 @@ export function resultDocument(
   };
 }
 
+/**
+ * A warning for a swap that succeeded but could not point the autoscaling policy at green (its output's
+ * `autoScaling.error`, state-machines/authoring/swap.ts TrackGreenRequests), or undefined.
+ */
+export function autoScalingWarning(output: Record<string, unknown> | undefined): string | undefined {
+  const scaling = output?.autoScaling as { error?: { Error?: unknown; Cause?: unknown } } | undefined;
+  if (scaling?.error === undefined) return undefined;
+  const { Error: error, Cause: cause } = scaling.error;
+  return (
+    `! autoscaling: the policy still tracks the previous version (${String(error)}: ${String(cause)}); production is ` +
+    'unaffected. clean-up, rollback or abort points it at the live version again.'
+  );
+}
+
 export function report(
   ctx: Context,
   outcome: FollowOutcome,
@@ -190,6 +204,8 @@ export function report(
       const isDeploy = progress.machine === 'deploy-green' && url !== undefined;
       // stdout carries the result once: the test URL for deploy (its message then goes to stderr), else the message.
       ctx.err(`✓ ${name} succeeded in ${took}.${isDeploy && progress.message ? ` ${progress.message}` : ''}`);
+      const warning = autoScalingWarning(progress.output);
+      if (warning) ctx.err(warning);
       if (next) ctx.err(next);
       ctx.out(isDeploy ? url : (progress.message ?? 'SUCCEEDED'));
     }
