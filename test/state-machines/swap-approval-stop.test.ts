@@ -23,8 +23,8 @@ import { MACHINE_TEST_TIMEOUT } from './machine-stack';
  * approval (AcquireLease's write refused or applied); while WithdrawApproval forgets a rejected wait; and before it
  * runs (a reject racing the Stop). Each time production never moved and green stays under test until the operator
  * acts; the deployment item, `bluegreen status`, `approve` and `reject` say so and print swap and abort; the printed
- * command, run as printed, converges to one version live and nothing orphaned. Then: a deploy-green after a stopped
- * waiter, and a re-run of one, each replace the leftover approval and approve moves production.
+ * command, run as printed, converges to one version live and nothing orphaned. A re-run of a stopped waiter, and a
+ * deploy-green after one, each replace the leftover approval, and approve moves production.
  */
 jest.setTimeout(MACHINE_TEST_TIMEOUT);
 
@@ -214,7 +214,7 @@ async function expectRefusedWithWayOn(): Promise<{ swap: string; abort: string }
   return { swap: printed[0] ?? '', abort: printed[1] ?? '' };
 }
 
-test('Stop while the swap waits in AwaitApproval: its token stays, approve names swap and abort, abort works', async () => {
+test('Stop while the swap waits in AwaitApproval: its token stays, approve names swap and abort; a re-run waits again and converges', async () => {
   const { swap, live, green } = await deploy();
   const pending = await waitingApproval(swap);
   await stop(swap);
@@ -222,15 +222,28 @@ test('Stop while the swap waits in AwaitApproval: its token stays, approve names
   // The stopped swap never withdrew its approval: the item still names its (now closed) token, for the green under test.
   expect(item()).toMatchObject({ approval: pending, lease: false, phase: 'testing' });
   await expectGreenStillUnderTest(live, green, pending.green.taskSetArn);
-
-  const { abort } = await expectRefusedWithWayOn();
+  await expectRefusedWithWayOn();
   await expectGreenStillUnderTest(live, green, pending.green.taskSetArn);
-  expect((await runPrinted(abort)).code).toBe(0);
-  await expectOneVersionLive(live);
-  // The leftover approval is for a green no longer under test: approve refuses it, nothing moves.
-  expect(item().approval).toEqual(pending);
+
+  // The console's "New execution" from the stopped one (the same input, awaitApproval: true) waits again: its
+  // approval replaces the leftover one, and approve moves production to that green.
+  const rerun = await stack.sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: stack.stateMachines.swap,
+      input: JSON.stringify({ ...stack.service, awaitApproval: true }),
+    }),
+  );
+  const rerunArn = rerun.executionArn ?? '';
+  const again = await waitingApproval(rerunArn);
+  expect(again.green).toEqual(pending.green);
+  expect((await cli('approve')).code).toBe(0);
+  expect((await ended(rerunArn)).status).toBe('SUCCEEDED');
+  await succeed(run('cleanUp'));
+  await expectOneVersionLive(green);
+  // Its approval stays behind too, for a green no longer under test: approve refuses it, nothing moves.
+  expect(item().approval).toEqual(again);
   expect((await cli('approve')).code).toBe(2);
-  await expectOneVersionLive(live);
+  await expectOneVersionLive(green);
 });
 
 test('Stop in ReadApprovalWindow (before the wait asks): nothing is kept, approve still names swap and abort', async () => {
@@ -326,6 +339,12 @@ test.each([
     expect(item()).toMatchObject({ approval: pending, lease: inFlight === 'applied', phase: 'testing' });
     await expectGreenStillUnderTest(live, green, pending.green.taskSetArn);
     const { swap: swapCommand, abort } = await expectRefusedWithWayOn();
+    // Following the stopped swap (status named watch while it waited) ends with the same way on.
+    const watched = await cli('watch', swap);
+    expect(watched.code).toBe(1);
+    const watchNext = /^Next: (.*)$/m.exec(watched.stderr)?.[1]?.split(', or ') ?? [];
+    expect(watchNext.length).toBeGreaterThan(0);
+    expect([swapCommand, abort]).toEqual(expect.arrayContaining(watchNext));
     if (inFlight === 'refused') {
       expect((await runPrinted(abort)).code).toBe(0);
       await expectOneVersionLive(live);
@@ -392,8 +411,7 @@ test('a second deploy-green after a stopped waiter: refused while green is under
   const refused = await run('deployGreen', { image: `${repo}:${green}`, commit: 'c0ffee0' });
   expect(refused.status).toBe('FAILED');
   expect(item()).toMatchObject({ approval: stale, lease: false, phase: 'testing' });
-  const { abort } = await expectRefusedWithWayOn();
-  expect((await runPrinted(abort)).code).toBe(0);
+  await succeed(run('abort'));
   // The leftover approval is still there, for a green that is gone; the next waiter replaces it.
   expect(item().approval).toEqual(stale);
   const { swap: second, green: next } = await deploy();
@@ -405,25 +423,4 @@ test('a second deploy-green after a stopped waiter: refused while green is under
   expect((await ended(second)).status).toBe('SUCCEEDED');
   await succeed(run('cleanUp'));
   await expectOneVersionLive(next);
-});
-
-test('a stopped waiter re-run with the same input waits again, replaces the leftover approval, and approve moves production', async () => {
-  const { swap: stopped, green } = await deploy();
-  const stale = await waitingApproval(stopped);
-  await stop(stopped);
-  expect((await ended(stopped)).status).toBe('ABORTED');
-  // The console's "New execution" from the stopped one: the same input (awaitApproval: true).
-  const rerun = await stack.sfn.send(
-    new StartExecutionCommand({
-      stateMachineArn: stack.stateMachines.swap,
-      input: JSON.stringify({ ...stack.service, awaitApproval: true }),
-    }),
-  );
-  const rerunArn = rerun.executionArn ?? '';
-  const pending = await waitingApproval(rerunArn);
-  expect(pending.green).toEqual(stale.green);
-  expect((await cli('approve')).code).toBe(0);
-  expect((await ended(rerunArn)).status).toBe('SUCCEEDED');
-  await succeed(run('cleanUp'));
-  await expectOneVersionLive(green);
 });
