@@ -145,6 +145,8 @@ test('an existing service moves onto the controller with one rule change, and ba
   });
   const elb = new ElasticLoadBalancingV2Client(localClientConfig(local.aws.endpoint, LOCAL_REGION));
   const ecs = new ECSClient(localClientConfig(local.aws.endpoint, LOCAL_REGION));
+  // Stopped however the test ends, so a failure does not leave it probing.
+  let stopProbing: (() => Promise<unknown>) | undefined;
   try {
     const byPrefix = (id: string): LocalService => local.services.find((s) => s.prefix === id)!;
     const oldService = byPrefix(OLD_SERVICE.id);
@@ -169,6 +171,7 @@ test('an existing service moves onto the controller with one rule change, and ba
     ]);
 
     const prober = probeProduction(local.aws.listenerPort(80));
+    stopProbing = () => prober.stop();
     await prober.more(10);
     // Step 2: the new service releases the app beside the old one (another colour here, so answers tell the
     // services apart); production keeps answering the old service.
@@ -270,6 +273,7 @@ test('an existing service moves onto the controller with one rule change, and ba
     expect(live.image?.split(':').pop()).toBe(tagOf(NEW_2));
     expect(view.production.rule).toEqual({ kind: 'forward', targetGroupArns: [live.targetGroupArn] });
   } finally {
+    await stopProbing?.();
     elb.destroy();
     ecs.destroy();
     await local.close();
