@@ -5,9 +5,10 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { BlueGreenStack } from '../../examples/demo/bluegreen-stack';
 import { TwoServicesStack } from '../../examples/two-services/two-services-stack';
+import { MigrationStack } from '../../examples/migration/migration-stack';
 
 /**
- * Both examples' templates under cfn-lint (AWS's CloudFormation linter: resource specs, property types, limits such as
+ * The examples' templates under cfn-lint (AWS's CloudFormation linter: resource specs, property types, limits such as
  * the 1 MB template), where it is installed. The only findings allowed are W3005 (a DependsOn that a Ref already
  * implies, which CDK writes on purpose).
  */
@@ -15,12 +16,16 @@ const cfnLint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).statu
 const ALLOWED = new Set(['W3005']);
 
 (cfnLint ? test : test.skip)(
-  'the demo and the two-service example lint clean (cfn-lint)',
+  'the demo, two-service and migration examples lint clean (cfn-lint)',
   () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'examples-cfn-lint-'));
     try {
       const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-      const stacks = [new BlueGreenStack(app, 'EcsBlueGreen'), new TwoServicesStack(app, 'TwoServices')];
+      const stacks = [
+        new BlueGreenStack(app, 'EcsBlueGreen'),
+        new TwoServicesStack(app, 'TwoServices'),
+        new MigrationStack(app, 'Migration'),
+      ];
       const assembly = app.synth();
       const files = stacks.map((s) => path.join(outdir, assembly.getStackByName(s.stackName).templateFile));
       let out: string;
