@@ -136,10 +136,10 @@ const hookStates = (name: string): string[] => [
 
 const input: Step = { id: 'input', text: 'checking input', states: INPUT_STATES };
 /**
- * With autoscaling, the policy tracks the version kept and scale-in resumes (state-machines/authoring/autoscaling.ts):
- * the first states of clean-up's, rollback's and abort's ending.
+ * With autoscaling, the policy tracks the version kept, scale-in enabled (state-machines/authoring/autoscaling.ts): the
+ * first state of clean-up's, rollback's and abort's ending (its Choice is folded into the sweep's last one).
  */
-const SCALING_STATES = ['ReadAutoScaling', 'IsServiceAutoScaled', 'TrackLiveRequests'];
+const SCALING_STATES = ['TrackLiveRequests'];
 const lease: Step = { id: 'lease', text: 'taking the lease', states: LEASE_STATES };
 const sweep: Step = { id: 'sweep', text: 'sweeping leftover target groups', states: SWEEP_STATES };
 const failing = (extra: readonly string[] = []): Step => ({

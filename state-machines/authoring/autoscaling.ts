@@ -53,17 +53,17 @@ export const AUTO_SCALING_RESULT = {
   path: '$.autoScaling',
 } as const;
 
-/** `$.autoScaling.enabled` is true (and was read: a path not there would fail the Choice as States.Runtime). */
-export const AUTO_SCALED: Condition = {
+/** `<path>.enabled` is true (and was read: a path not there would fail the Choice as States.Runtime). */
+const autoScaled = (path: string): Condition => ({
   And: [
-    { Variable: '$.autoScaling.enabled', IsPresent: true },
-    { Variable: '$.autoScaling.enabled', BooleanEquals: true },
+    { Variable: `${path}.enabled`, IsPresent: true },
+    { Variable: `${path}.enabled`, BooleanEquals: true },
   ],
-};
+});
 
-/** A Choice rule: when the stack has autoscaling (and `also`, if given), go to `next`. */
-export const whenAutoScaled = (next: string, also?: Condition): ChoiceRule =>
-  also ? { And: [AUTO_SCALED, also], Next: next } : { ...AUTO_SCALED, Next: next };
+/** A Choice rule: when the stack has autoscaling (read at `path`) and `also`, if given, go to `next`. */
+export const whenAutoScaled = (next: string, also?: Condition, path: string = AUTO_SCALING_RESULT.path): ChoiceRule =>
+  also ? { And: [autoScaled(path), also], Next: next } : { ...autoScaled(path), Next: next };
 
 /**
  * PutScalingPolicy of the controller's policy, tracking requests per target on the target group at `tgPath` (its
@@ -107,24 +107,26 @@ export function trackRequestsTask(
 }
 
 /**
+ * Where clean-up, rollback and abort read the flag: the sweep's first Task (SweepDescribeService, which every path
+ * to their end goes through) keeps it beside its own result, saving a Pass.
+ */
+export const SWEEP_AUTO_SCALING = { field: 'autoScaling', path: '$.sweep.autoScaling' } as const;
+
+/**
  * What clean-up, rollback and abort end with, the service back to one version (`$.live`): the policy tracks the live
  * version's target group with scale-in enabled (when a version is live). Then `next`; errors go to `onError` at
- * `$.error`.
+ * `$.error`. The flag is read at SWEEP_AUTO_SCALING.
  */
 export function oneVersionScalingStates({ next, onError }: { next: string; onError: string }): States {
   const catchTo: readonly Catcher[] = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: onError }];
   return {
-    ReadAutoScaling: {
-      Type: 'Pass',
-      Parameters: AUTO_SCALING_RESULT.selector,
-      ResultPath: AUTO_SCALING_RESULT.path,
-      Next: 'IsServiceAutoScaled',
-    },
     IsServiceAutoScaled: {
       Type: 'Choice',
       Comment:
         'With autoscaling, the policy tracks the version kept, scale-in enabled: the service runs one version again. With nothing live, there is nothing to track (and no swap disabled scale-in: a swap always has a version to go back to, or it is the first release, which never disables it).',
-      Choices: [whenAutoScaled('TrackLiveRequests', { Variable: '$.live.found', BooleanEquals: true })],
+      Choices: [
+        whenAutoScaled('TrackLiveRequests', { Variable: '$.live.found', BooleanEquals: true }, SWEEP_AUTO_SCALING.path),
+      ],
       Default: next,
     },
     TrackLiveRequests: trackRequestsTask('$.live.targetGroupArn', 'enabled', next, catchTo),

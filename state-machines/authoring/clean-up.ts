@@ -69,6 +69,8 @@ const definition: StateMachine = liveVersionMachine(
       healthy: 'RunPreBlueRemovalHooks',
       unhealthy: 'RejectLiveNotHealthy',
       onError: 'FailBeforeChanges',
+      // Swap's own test: tasks the service scaled out, still registering (`initial`), do not refuse a clean-up.
+      tolerateRegistering: true,
     }),
     ...lifecycleHookStates({
       name: 'PreBlueRemoval',
@@ -90,7 +92,7 @@ const definition: StateMachine = liveVersionMachine(
     ),
     RejectLiveNotHealthy: fmtReject(
       'BlueGreen.LiveNotHealthy',
-      "States.Format('Clean-up refused: the live version (task set {}) is not fully healthy (target states {}), and clean-up would remove the version production could go back to. Run rollback, or re-run clean-up once it is healthy. Nothing was changed.', $.live.taskSetId, States.JsonToString($.liveHealth.states))",
+      "States.Format('Clean-up refused: the live version (task set {}) is not healthy (a target is unhealthy, unavailable or draining, or none is healthy; target states {}), and clean-up would remove the version production could go back to. Run rollback, or re-run clean-up once it is healthy. Nothing was changed.', $.live.taskSetId, States.JsonToString($.liveHealth.states))",
       ['rollback', 'clean-up'],
     ),
     RejectNothingLive: fmtReject(

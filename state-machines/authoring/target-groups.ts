@@ -1,4 +1,4 @@
-import type { Condition, States, TaskState } from './asl';
+import type { Condition, Payload, States, TaskState } from './asl';
 import { catchTo, containsStates, ecs, elb, inlineMap, retry } from './basics';
 
 /** Target groups: deleting one, telling ours from others' (owner tags), and sweeping the ones left behind. */
@@ -124,14 +124,20 @@ export function taskSetTargetGroupsStates({
  * and no task set has them. A clean-up, abort or rollback interrupted after ECS removed a task set but before its
  * target group was deleted, or a stopped deploy-green, leaves exactly such a group; a re-run finds it here. No
  * deploy-green can be in flight meanwhile (the caller holds the lease). Reads every page of DescribeTargetGroups.
+ * `keep` adds fields to its first Task's result (`$.sweep`).
  */
-export function sweepOrphanTargetGroupsStates(next: string, onError: string): States {
+export function sweepOrphanTargetGroupsStates(
+  next: string,
+  onError: string,
+  { keep = {} }: { keep?: Payload } = {},
+): States {
   return {
     SweepDescribeService: {
       Type: 'Task',
       Resource: ecs('describeServices'),
       Parameters: { 'Cluster.$': '$.cluster', 'Services.$': 'States.Array($.service)' },
-      ResultSelector: { 'taskSets.$': '$.Services[0].TaskSets', sweptAny: false },
+      // `keep`: fields the caller reads after the sweep (teardown.ts: the autoscaling flag), kept without a Pass.
+      ResultSelector: { 'taskSets.$': '$.Services[0].TaskSets', sweptAny: false, ...keep },
       ResultPath: '$.sweep',
       Retry: retry,
       Catch: catchTo(onError),

@@ -1,5 +1,5 @@
 import type { States } from './asl';
-import { oneVersionScalingStates } from './autoscaling';
+import { AUTO_SCALING_RESULT, oneVersionScalingStates, SWEEP_AUTO_SCALING } from './autoscaling';
 import { recordStates } from './lease';
 import { closeTestListener, resetPreviousRule } from './rules';
 import { removeTaskSetsMap } from './task-sets';
@@ -26,7 +26,9 @@ export function keepOnlyLiveStates({
     ReleasePreviousRule: resetPreviousRule(between?.start ?? 'RemoveOldTaskSets', onError),
     ...between?.states,
     RemoveOldTaskSets: removeTaskSetsMap('SweepDescribeService', onError),
-    ...sweepOrphanTargetGroupsStates('ReadAutoScaling', onError),
+    ...sweepOrphanTargetGroupsStates('IsServiceAutoScaled', onError, {
+      keep: { [SWEEP_AUTO_SCALING.field]: AUTO_SCALING_RESULT.selector },
+    }),
     ...oneVersionScalingStates({ next, onError }),
   };
 }
