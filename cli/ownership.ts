@@ -24,8 +24,8 @@ export interface StackResourceView {
 
 export interface LiveOwnedState {
   readonly desiredCount: number;
-  /** Live action of each rule, by rule ARN. */
-  readonly rules: ReadonlyMap<string, RuleView>;
+  /** Live action of each rule, by rule ARN; `missing` when ELBv2 no longer has it. */
+  readonly rules: ReadonlyMap<string, RuleView | 'missing'>;
   /** How a rule target reads in status (`task set ecs-svc/123`). */
   readonly describeRule: (rule: RuleView) => string;
 }
@@ -45,6 +45,23 @@ const ruleNames: Readonly<Record<string, string>> = {
 function ruleName(logicalId: string): string {
   const known = Object.keys(ruleNames).find((k) => logicalId.includes(k));
   return known ? (ruleNames[known] ?? logicalId) : `rule ${logicalId}`;
+}
+
+/**
+ * The stack's resources that are `service`'s: its controller-owned service and rules carry `ServiceName`; a stack of
+ * several services has one set each (examples/two-services), and status speaks for one.
+ */
+export function resourcesOfService(
+  template: Readonly<Record<string, TemplateResource>>,
+  resources: readonly StackResourceView[],
+  service: string,
+): StackResourceView[] {
+  return resources.filter((resource) => {
+    const declared = template[resource.logicalId];
+    if (declared === undefined) return false;
+    if (declared.Type !== SERVICE_TYPE && declared.Type !== RULE_TYPE) return true;
+    return declared.Properties?.ServiceName === service;
+  });
 }
 
 export function ownershipLines(
@@ -67,7 +84,13 @@ export function ownershipLines(
     if (declared.Type === RULE_TYPE) {
       const rule = live.rules.get(resource.physicalId);
       const idle = `fixed ${String(props.IdleStatusCode ?? '503')}`;
-      if (rule && !(rule.kind === 'fixed' && `fixed ${rule.statusCode}` === idle)) {
+      if (rule === 'missing') {
+        lines.push({
+          resource: ruleName(resource.logicalId),
+          kind: 'hazard',
+          text: 'the rule is gone from its listener (deleted outside the controller): the state machines switch it by ARN and will fail until the stack recreates it',
+        });
+      } else if (rule && !(rule.kind === 'fixed' && `fixed ${rule.statusCode}` === idle)) {
         lines.push({
           resource: ruleName(resource.logicalId),
           kind: 'drift',

@@ -23,7 +23,7 @@ import { CodePipelineClient, GetPipelineCommand } from '@aws-sdk/client-codepipe
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DescribeStackResourcesCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { APPROVAL_ATTRIBUTE, approvalIsCurrent, readPendingApproval, type PendingSwapApproval } from '../../contract';
-import { ownershipLines, type TemplateResource } from '../ownership';
+import { ownershipLines, resourcesOfService, type TemplateResource } from '../ownership';
 import type { Context, StackInfo } from '../context';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
 import { shortArn } from '../format';
@@ -285,11 +285,20 @@ export class StatusReader {
     let testRule: RuleView = { kind: 'unknown' };
     if (stack.rules !== undefined) {
       // The controller-owned rules by the stack's outputs: whatever the listeners' ports and the rules' priorities.
-      const { Rules } = await elb.send(
-        new DescribeRulesCommand({ RuleArns: [stack.rules.production, stack.rules.test] }),
-      );
-      prodRule = ruleView(Rules?.find((r) => r.RuleArn === stack.rules?.production)?.Actions);
-      testRule = ruleView(Rules?.find((r) => r.RuleArn === stack.rules?.test)?.Actions);
+      // A rule deleted outside the controller (a migration's cut-over, by hand) reads as unknown, not as a failure:
+      // ELBv2 fails the whole call when one rule is gone, so each is then read alone.
+      const { production, test } = stack.rules;
+      const read = async (arns: string[]) => (await elb.send(new DescribeRulesCommand({ RuleArns: arns }))).Rules ?? [];
+      const rules = await read([production, test]).catch(async (error: Error) => {
+        if (error.name !== 'RuleNotFoundException') throw error;
+        const gone = (one: Error) => {
+          if (one.name !== 'RuleNotFoundException') throw one;
+          return [];
+        };
+        return [...(await read([production]).catch(gone)), ...(await read([test]).catch(gone))];
+      });
+      prodRule = ruleView(rules.find((r) => r.RuleArn === production)?.Actions);
+      testRule = ruleView(rules.find((r) => r.RuleArn === test)?.Actions);
     } else if (lbArn) {
       // A stack deployed before the rules were outputs: its rules are priority 1 of each listener, the test listener
       // on the test URL's port.
@@ -370,18 +379,34 @@ export class StatusReader {
         cfn.send(new DescribeStackResourcesCommand({ StackName: stack.name })),
       ]);
       this.template = template;
-      const resources = (StackResources ?? []).map((r) => ({
-        logicalId: r.LogicalResourceId ?? '',
-        physicalId: r.PhysicalResourceId ?? '',
-        type: r.ResourceType ?? '',
-      }));
+      const resources = resourcesOfService(
+        template,
+        (StackResources ?? []).map((r) => ({
+          logicalId: r.LogicalResourceId ?? '',
+          physicalId: r.PhysicalResourceId ?? '',
+          type: r.ResourceType ?? '',
+        })),
+        stack.service,
+      );
       const ruleArns = resources
         .filter((r) => /ListenerRule$/.test(r.type) && r.physicalId.startsWith('arn:'))
         .map((r) => r.physicalId);
-      const rules = new Map<string, RuleView>();
-      if (ruleArns.length > 0) {
-        const { Rules } = await elb.send(new DescribeRulesCommand({ RuleArns: ruleArns }));
+      const rules = new Map<string, RuleView | 'missing'>();
+      const describe = async (arns: string[]): Promise<void> => {
+        const { Rules } = await elb.send(new DescribeRulesCommand({ RuleArns: arns }));
         for (const rule of Rules ?? []) if (rule.RuleArn) rules.set(rule.RuleArn, ruleView(rule.Actions));
+      };
+      try {
+        if (ruleArns.length > 0) await describe(ruleArns);
+      } catch (error) {
+        // ELBv2 fails the whole call when one rule is gone: each alone, so one deleted rule is named, not all unknown.
+        if ((error as Error).name !== 'RuleNotFoundException') throw error;
+        for (const arn of ruleArns) {
+          await describe([arn]).catch((one: Error) => {
+            if (one.name !== 'RuleNotFoundException') throw one;
+            rules.set(arn, 'missing');
+          });
+        }
       }
       return ownershipLines(template, resources, {
         desiredCount,

@@ -1,4 +1,4 @@
-import { ownershipLines, type LiveOwnedState } from '../../cli/ownership';
+import { ownershipLines, resourcesOfService, type LiveOwnedState } from '../../cli/ownership';
 import type { RuleView } from '../../cli/status-model';
 
 const live = (desiredCount: number, rules: Array<[string, RuleView]>): LiveOwnedState => ({
@@ -65,4 +65,27 @@ test('a template in which CloudFormation still owns the count or a rule is a haz
     ['service', 'hazard'],
     ['production rule', 'hazard'],
   ]);
+});
+
+test('status speaks for one service of a stack of several, and names a rule deleted outside the controller', () => {
+  const template = {
+    WebService: { Type: 'Custom::BlueGreenService', Properties: { ServiceName: 'web' } },
+    WebProductionRule: { Type: 'Custom::BlueGreenListenerRule', Properties: { ServiceName: 'web' } },
+    ApiService: { Type: 'Custom::BlueGreenService', Properties: { ServiceName: 'api' } },
+    ApiProductionRule: { Type: 'Custom::BlueGreenListenerRule', Properties: { ServiceName: 'api' } },
+    Cluster: { Type: 'AWS::ECS::Cluster' },
+  };
+  const resources = Object.entries(template).map(([logicalId, r]) => ({
+    logicalId,
+    physicalId: `arn:${logicalId}`,
+    type: r.Type,
+  }));
+  const web = resourcesOfService(template, resources, 'web');
+  expect(web.map((r) => r.logicalId)).toEqual(['WebService', 'WebProductionRule', 'Cluster']);
+  const lines = ownershipLines(template, web, {
+    desiredCount: 0,
+    rules: new Map([['arn:WebProductionRule', 'missing' as const]]),
+    describeRule: () => '',
+  });
+  expect(lines.map((l) => [l.resource, l.kind])).toEqual([['production rule', 'hazard']]);
 });

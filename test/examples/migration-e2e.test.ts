@@ -130,6 +130,8 @@ interface StatusJson {
   readonly record: { readonly phase: string; readonly live?: { readonly taskSetArn?: string } };
   readonly production: { readonly rule: unknown };
   readonly taskSets: ReadonlyArray<{ readonly image?: string; readonly targetGroupArn?: string }>;
+  readonly ownership:
+    ReadonlyArray<{ readonly resource: string; readonly kind: string }> | { readonly unknown: string };
 }
 
 // The old service's version, then the new service's first and second.
@@ -272,6 +274,30 @@ test('an existing service moves onto the controller with one rule change, and ba
     });
     expect(live.image?.split(':').pop()).toBe(tagOf(NEW_2));
     expect(view.production.rule).toEqual({ kind: 'forward', targetGroupArns: [live.targetGroupArn] });
+    // Its ownership speaks for its own resources only, though the old service's production rule is gone from the
+    // stack's listener (ELBv2 fails a DescribeRules naming a deleted rule).
+    expect(Array.isArray(view.ownership)).toBe(true);
+    expect((view.ownership as ReadonlyArray<{ kind: string }>).filter((line) => line.kind === 'hazard')).toEqual([]);
+
+    // The old service's status still reads after its production rule was deleted: the rule is unknown, and its own
+    // ownership names the deleted rule.
+    const old = await runInProcess([
+      '--local',
+      '--endpoint-url',
+      local.aws.endpoint,
+      '--stack',
+      'Migration',
+      '--service',
+      OLD_SERVICE.serviceName,
+      '--json',
+      'status',
+    ]);
+    expect(old.code).toBe(EXIT.ok);
+    const oldView = JSON.parse(old.stdout) as StatusJson;
+    expect(oldView.production.rule).toEqual({ kind: 'unknown' });
+    expect(oldView.ownership).toEqual(
+      expect.arrayContaining([expect.objectContaining({ resource: 'production rule', kind: 'hazard' })]),
+    );
   } finally {
     await stopProbing?.();
     elb.destroy();
