@@ -136,7 +136,15 @@ export interface StatusView {
   readonly observedAt?: string;
   readonly record: DeploymentRecordView;
   readonly lease?: LeaseView;
-  readonly production: Probe & { readonly rule: RuleView };
+  readonly production: Probe & {
+    readonly rule: RuleView;
+    /**
+     * A rule of the production listener with a smaller priority and the same conditions as the controller's: it
+     * answers the requests first (e.g. the old service's rule while a service moves onto the controller), so the
+     * controller's versions serve no production traffic.
+     */
+    readonly shadowedBy?: { readonly ruleArn: string; readonly priority: string };
+  };
   readonly test: Probe & { readonly rule: RuleView };
   readonly taskSets: readonly TaskSetView[];
   readonly inFlight: readonly InFlightView[];
@@ -397,6 +405,11 @@ export function statusLines(view: StatusView, options: RenderOptions = {}): stri
       ],
       ['test', describeProbe(view.test), describeRule(view.test.rule, view.taskSets), view.test.url],
     ]).split('\n'),
+    ...(view.production.shadowedBy
+      ? [
+          `! production: rule ${view.production.shadowedBy.ruleArn} (priority ${view.production.shadowedBy.priority}) has the same conditions and a smaller priority: it answers production, not this service.`,
+        ]
+      : []),
     '',
     ...(view.taskSets.length === 0
       ? ['No task sets: nothing is deployed yet.']

@@ -18,6 +18,7 @@ import {
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
   type Action,
+  type Rule,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CodePipelineClient, GetPipelineCommand } from '@aws-sdk/client-codepipeline';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -283,6 +284,7 @@ export class StatusReader {
     }
     let prodRule: RuleView = { kind: 'unknown' };
     let testRule: RuleView = { kind: 'unknown' };
+    let shadowedBy: StatusView['production']['shadowedBy'];
     if (stack.rules !== undefined) {
       // The controller-owned rules by the stack's outputs: whatever the listeners' ports and the rules' priorities.
       // A rule deleted outside the controller (a migration's cut-over, by hand) reads as unknown, not as a failure:
@@ -299,6 +301,8 @@ export class StatusReader {
       });
       prodRule = ruleView(rules.find((r) => r.RuleArn === production)?.Actions);
       testRule = ruleView(rules.find((r) => r.RuleArn === test)?.Actions);
+      const ours = rules.find((r) => r.RuleArn === production);
+      if (ours !== undefined) shadowedBy = await shadowingRule(elb, ours);
     } else if (lbArn) {
       // A stack deployed before the rules were outputs: its rules are priority 1 of each listener, the test listener
       // on the test URL's port.
@@ -313,7 +317,9 @@ export class StatusReader {
     }
     const servesRole = (tg: string | undefined): string => {
       const roles = [
-        prodRule.kind === 'forward' && tg && prodRule.targetGroupArns.includes(tg) ? 'production' : undefined,
+        shadowedBy === undefined && prodRule.kind === 'forward' && tg && prodRule.targetGroupArns.includes(tg)
+          ? 'production'
+          : undefined,
         testRule.kind === 'forward' && tg && testRule.targetGroupArns.includes(tg) ? 'test' : undefined,
       ].filter((r) => r !== undefined);
       return roles.length > 0 ? roles.join('+') : '-';
@@ -351,7 +357,7 @@ export class StatusReader {
       observedAt: new Date().toISOString(),
       record,
       ...(lease ? { lease: { ...lease, holderRunning: running.has(lease.holder) } } : {}),
-      production: { ...prodProbe, rule: prodRule },
+      production: { ...prodProbe, rule: prodRule, ...(shadowedBy !== undefined && { shadowedBy }) },
       test: { ...testProbe, rule: testRule },
       taskSets: taskSetViews,
       inFlight,
@@ -419,6 +425,45 @@ export class StatusReader {
       cfn.destroy();
     }
   }
+}
+
+/** A rule's conditions in a comparable form: each field with its values sorted. */
+function conditionsKey(rule: Rule): string {
+  const conditions = (rule.Conditions ?? []).map((c) => {
+    const values = [
+      ...(c.Values ?? []),
+      ...(c.HostHeaderConfig?.Values ?? []),
+      ...(c.PathPatternConfig?.Values ?? []),
+      ...(c.HttpRequestMethodConfig?.Values ?? []),
+      ...(c.SourceIpConfig?.Values ?? []),
+      ...(c.HttpHeaderConfig
+        ? [`${c.HttpHeaderConfig.HttpHeaderName ?? ''}:${(c.HttpHeaderConfig.Values ?? []).join(',')}`]
+        : []),
+      ...(c.QueryStringConfig?.Values ?? []).map((q) => `${q.Key ?? ''}=${q.Value ?? ''}`),
+    ].sort();
+    return `${c.Field ?? ''}=${[...new Set(values)].join('|')}`;
+  });
+  return conditions.sort().join('&');
+}
+
+/**
+ * The rule of the same listener that answers the controller's production requests first: a smaller priority and
+ * the same conditions (an exact match: a broader rule that also matches goes unnoticed). The listener is in the
+ * rule's ARN (`…:listener-rule/app/LB/ID/LISTENER/RULE`).
+ */
+async function shadowingRule(
+  elb: ElasticLoadBalancingV2Client,
+  ours: Rule,
+): Promise<{ ruleArn: string; priority: string } | undefined> {
+  const listenerArn = ours.RuleArn?.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '');
+  const priority = Number(ours.Priority);
+  if (listenerArn === undefined || !Number.isFinite(priority)) return undefined;
+  const { Rules } = await elb.send(new DescribeRulesCommand({ ListenerArn: listenerArn }));
+  const key = conditionsKey(ours);
+  const first = (Rules ?? [])
+    .filter((r) => r.IsDefault !== true && Number(r.Priority) < priority && conditionsKey(r) === key)
+    .sort((a, b) => Number(a.Priority) - Number(b.Priority))[0];
+  return first?.RuleArn !== undefined ? { ruleArn: first.RuleArn, priority: first.Priority ?? '' } : undefined;
 }
 
 /** One reading of the whole deployment. */

@@ -324,3 +324,28 @@ describe('changeKey: what counts as a change for status --watch off a terminal',
     expect(changeKey(view({ taskSets: [blue, { ...green, targets: { healthy: 1, unhealthy: 1 } }] }))).not.toBe(base);
   });
 });
+
+test('a production rule shadowed by a rule with the same conditions and a smaller priority is said', () => {
+  const view = {
+    stack: 'Migration',
+    record: { phase: 'stable' },
+    production: {
+      url: 'http://p/',
+      status: 200,
+      rule: { kind: 'unknown' as const },
+      shadowedBy: { ruleArn: 'arn:old-rule', priority: '10' },
+    },
+    test: { url: 'http://t/', status: 200, rule: { kind: 'unknown' as const } },
+    taskSets: [],
+    inFlight: [],
+    pendingApprovals: [],
+    next: [],
+    ownership: [],
+  };
+  expect(renderStatus(view)).toContain(
+    'rule arn:old-rule (priority 10) has the same conditions and a smaller priority',
+  );
+  expect(renderStatus({ ...view, production: { ...view.production, shadowedBy: undefined } })).not.toContain(
+    'smaller priority',
+  );
+});

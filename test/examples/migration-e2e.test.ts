@@ -128,8 +128,12 @@ async function release(local: LocalServices, service: LocalService, v: Version):
 /** The parts of `bluegreen status --json` this test reads. */
 interface StatusJson {
   readonly record: { readonly phase: string; readonly live?: { readonly taskSetArn?: string } };
-  readonly production: { readonly rule: unknown };
-  readonly taskSets: ReadonlyArray<{ readonly image?: string; readonly targetGroupArn?: string }>;
+  readonly production: { readonly rule: unknown; readonly shadowedBy?: unknown };
+  readonly taskSets: ReadonlyArray<{
+    readonly image?: string;
+    readonly targetGroupArn?: string;
+    readonly role?: string;
+  }>;
   readonly ownership:
     ReadonlyArray<{ readonly resource: string; readonly kind: string }> | { readonly unknown: string };
 }
@@ -151,6 +155,18 @@ test('an existing service moves onto the controller with one rule change, and ba
   let stopProbing: (() => Promise<unknown>) | undefined;
   try {
     const byPrefix = (id: string): LocalService => local.services.find((s) => s.prefix === id)!;
+    const newStatus = () =>
+      runInProcess([
+        '--local',
+        '--endpoint-url',
+        local.aws.endpoint,
+        '--stack',
+        'Migration',
+        '--service',
+        NEW_SERVICE.serviceName,
+        '--json',
+        'status',
+      ]);
     const oldService = byPrefix(OLD_SERVICE.id);
     const newService = byPrefix(NEW_SERVICE.id);
     // The existing service, running its version before the migration starts.
@@ -179,6 +195,14 @@ test('an existing service moves onto the controller with one rule change, and ba
     // services apart); production keeps answering the old service.
     await release(local, newService, NEW_1);
     await prober.more(10);
+    // What status says of the new service now: its rule is shadowed by the old one, so none of its versions serves
+    // production.
+    const before = JSON.parse((await newStatus()).stdout) as StatusJson;
+    expect(before.production.shadowedBy).toEqual({
+      ruleArn: oldRule.RuleArn,
+      priority: String(OLD_SERVICE.rulePriority),
+    });
+    expect(before.taskSets.map((ts) => ts.role)).toEqual(['-']);
 
     // Step 3: the cut-over, one call. Every answer sent after it returned is the new service's.
     const operatorCalls: Array<{ name: string; startedAt: number; returnedAt: number }> = [];
@@ -274,6 +298,7 @@ test('an existing service moves onto the controller with one rule change, and ba
     });
     expect(live.image?.split(':').pop()).toBe(tagOf(NEW_2));
     expect(view.production.rule).toEqual({ kind: 'forward', targetGroupArns: [live.targetGroupArn] });
+    expect(view.production.shadowedBy).toBeUndefined();
     // Its ownership speaks for its own resources only, though the old service's production rule is gone from the
     // stack's listener (ELBv2 fails a DescribeRules naming a deleted rule).
     expect(Array.isArray(view.ownership)).toBe(true);
