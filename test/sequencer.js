@@ -18,6 +18,7 @@ const SECONDS = {
   'test/bench/smoke.test.ts': 23,
   'test/publish/pack.test.ts': 20,
   'test/state-machines/autoscaling.test.ts': 10,
+  'test/state-machines/swap-approval-stop.test.ts': 20,
   'test/examples/migration-e2e.test.ts': 20,
   'test/controller/operator-findings.test.ts': 22,
   'test/harness/demo.test.ts': 15,
