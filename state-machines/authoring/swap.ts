@@ -450,7 +450,6 @@ const definition: StateMachine = leasedMachine(
       comment: 'Production already forwards to green (a re-run after a swap): only make sure green is primary.',
     }),
     AlreadySwapped: outcome(['clean-up', 'rollback'], {
-      'autoScaling.$': '$.autoScaling',
       changed: false,
       'primaryTaskSetArn.$': '$.green.taskSetArn',
       'message.$':
