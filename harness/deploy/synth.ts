@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
 import * as os from 'os';
 import { BlueGreenStack, type BlueGreenStackProps } from '../../examples/demo/bluegreen-stack';
 import { createApp, STACK_NAME } from '../../examples/demo/create-app';
@@ -19,16 +19,15 @@ export function synthTemplate(context: Record<string, unknown> = {}, outdir = CD
 }
 
 /**
- * The demo stack with other props, synthesized without bundling (local AWS runs the handlers in process) and without
- * cdk-nag (the shipped app's synth checks it): ~2 s of one core. `props` gets the app, for constructs the props refer
- * to that live in another stack (a hook's `Function.fromFunctionArn`).
+ * The stack `build` makes, synthesized without bundling (local AWS runs the handlers in process) and without cdk-nag
+ * (the shipped apps' synth checks it), its state machine definitions inlined: ~2 s of one core.
  */
-export function synthVariant(props: (app: App) => BlueGreenStackProps): CfnTemplate {
+export function synthStackTemplate(build: (app: App) => Stack): CfnTemplate {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-variant-cdk-out-'));
   try {
     const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-    new BlueGreenStack(app, STACK_NAME, props(app));
-    const artifact = app.synth().getStackByName(STACK_NAME);
+    const stack = build(app);
+    const artifact = app.synth().getStackByName(stack.stackName);
     return inlineStateMachineDefinitions(
       JSON.parse(fs.readFileSync(path.join(outdir, artifact.templateFile), 'utf8')) as CfnTemplate,
       outdir,
@@ -36,4 +35,12 @@ export function synthVariant(props: (app: App) => BlueGreenStackProps): CfnTempl
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The demo stack with other props (synthStackTemplate). `props` gets the app, for constructs the props refer to that
+ * live in another stack (a hook's `Function.fromFunctionArn`).
+ */
+export function synthVariant(props: (app: App) => BlueGreenStackProps): CfnTemplate {
+  return synthStackTemplate((app) => new BlueGreenStack(app, STACK_NAME, props(app)));
 }

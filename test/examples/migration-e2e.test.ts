@@ -1,9 +1,5 @@
-import * as fs from 'fs';
 import * as http from 'http';
-import * as os from 'os';
-import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { App } from 'aws-cdk-lib';
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import {
   CreateRuleCommand,
@@ -18,7 +14,7 @@ import { MIGRATION_HOST, MigrationStack, NEW_SERVICE, OLD_SERVICE } from '../../
 import { runExecution } from '../../harness/demo/executions';
 import { startLocalServices, type LocalService, type LocalServices } from '../../harness/demo/local-services';
 import type { CfnTemplate } from '../../harness/deploy/deploy-template';
-import { inlineStateMachineDefinitions } from '../../harness/deploy/state-machine-assets';
+import { synthStackTemplate } from '../../harness/deploy/synth';
 import { EXIT } from '../../cli/exit-codes';
 import { localClientConfig } from '../../local/aws/client-config';
 import { LOCAL_REGION } from '../../local/local-aws';
@@ -33,16 +29,7 @@ import { runInProcess } from '../cli/run-in-process';
  * No production request fails, and each answer comes from the service the rules say it should.
  */
 function synth(): CfnTemplate {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'migration-cdk-out-'));
-  try {
-    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = new MigrationStack(app, 'Migration', { desiredCount: 1 });
-    const artifact = app.synth().getStackByName(stack.stackName);
-    const template = JSON.parse(fs.readFileSync(path.join(outdir, artifact.templateFile), 'utf8')) as CfnTemplate;
-    return inlineStateMachineDefinitions(template, outdir);
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  return synthStackTemplate((app) => new MigrationStack(app, 'Migration', { desiredCount: 1 }));
 }
 
 interface Probe {
@@ -155,7 +142,8 @@ test('an existing service moves onto the controller with one rule change, and ba
   let stopProbing: (() => Promise<unknown>) | undefined;
   try {
     const byPrefix = (id: string): LocalService => local.services.find((s) => s.prefix === id)!;
-    const newStatus = () =>
+    /** `bluegreen --service NAME --json status`, as an operator runs it. */
+    const statusOf = (serviceName: string) =>
       runInProcess([
         '--local',
         '--endpoint-url',
@@ -163,7 +151,7 @@ test('an existing service moves onto the controller with one rule change, and ba
         '--stack',
         'Migration',
         '--service',
-        NEW_SERVICE.serviceName,
+        serviceName,
         '--json',
         'status',
       ]);
@@ -197,7 +185,7 @@ test('an existing service moves onto the controller with one rule change, and ba
     await prober.more(10);
     // What status says of the new service now: its rule is shadowed by the old one, so none of its versions serves
     // production.
-    const before = JSON.parse((await newStatus()).stdout) as StatusJson;
+    const before = JSON.parse((await statusOf(NEW_SERVICE.serviceName)).stdout) as StatusJson;
     expect(before.production.shadowedBy).toEqual({
       ruleArn: oldRule.RuleArn,
       priority: String(OLD_SERVICE.rulePriority),
@@ -272,17 +260,7 @@ test('an existing service moves onto the controller with one rule change, and ba
 
     // The CLI, on the new service after the cut-over: the version production answers is its live one, its one task
     // set, and what its production rule forwards to.
-    const status = await runInProcess([
-      '--local',
-      '--endpoint-url',
-      local.aws.endpoint,
-      '--stack',
-      'Migration',
-      '--service',
-      NEW_SERVICE.serviceName,
-      '--json',
-      'status',
-    ]);
+    const status = await statusOf(NEW_SERVICE.serviceName);
     expect(status.code).toBe(EXIT.ok);
     const view = JSON.parse(status.stdout) as StatusJson;
     expect(view.record.phase).toBe('stable');
@@ -306,17 +284,7 @@ test('an existing service moves onto the controller with one rule change, and ba
 
     // The old service's status still reads after its production rule was deleted: the rule is unknown, and its own
     // ownership names the deleted rule.
-    const old = await runInProcess([
-      '--local',
-      '--endpoint-url',
-      local.aws.endpoint,
-      '--stack',
-      'Migration',
-      '--service',
-      OLD_SERVICE.serviceName,
-      '--json',
-      'status',
-    ]);
+    const old = await statusOf(OLD_SERVICE.serviceName);
     expect(old.code).toBe(EXIT.ok);
     const oldView = JSON.parse(old.stdout) as StatusJson;
     expect(oldView.production.rule).toEqual({ kind: 'unknown' });

@@ -1,13 +1,9 @@
-import * as fs from 'fs';
 import * as http from 'http';
-import * as os from 'os';
-import * as path from 'path';
-import { App } from 'aws-cdk-lib';
 import { TWO_SERVICES, TwoServicesStack } from '../../examples/two-services/two-services-stack';
 import { runExecution, type ExecutionResult } from '../../harness/demo/executions';
 import { startLocalServices, type LocalService, type LocalServices } from '../../harness/demo/local-services';
 import type { CfnTemplate } from '../../harness/deploy/deploy-template';
-import { inlineStateMachineDefinitions } from '../../harness/deploy/state-machine-assets';
+import { synthStackTemplate } from '../../harness/deploy/synth';
 import { EXIT } from '../../cli/exit-codes';
 import { ApplicationAutoScalingClient, DescribeScalingPoliciesCommand } from '@aws-sdk/client-application-auto-scaling';
 import { localClientConfig } from '../../local/aws/client-config';
@@ -21,16 +17,7 @@ import { runInProcess } from '../cli/run-in-process';
  * its own service's versions.
  */
 function synth(): CfnTemplate {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'two-services-cdk-out-'));
-  try {
-    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = new TwoServicesStack(app, 'TwoServices', { desiredCount: 1 });
-    const artifact = app.synth().getStackByName(stack.stackName);
-    const template = JSON.parse(fs.readFileSync(path.join(outdir, artifact.templateFile), 'utf8')) as CfnTemplate;
-    return inlineStateMachineDefinitions(template, outdir);
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  return synthStackTemplate((app) => new TwoServicesStack(app, 'TwoServices', { desiredCount: 1 }));
 }
 
 interface Probe {
