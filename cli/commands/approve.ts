@@ -219,8 +219,8 @@ async function answerWaitingSwap(
   const summary = flags.comment ?? `${decision} with the bluegreen CLI`;
   const sfn = new SFNClient(ctx.config());
   const greenCommit = pending.green.commit ? ` ${pending.green.commit}` : '';
-  // The waiting swap may have been stopped (or have failed) without anyone answering: the deployment item still names
-  // its token. Nothing waits then, and the green is still under test: say so and what moves it on, instead of sending
+  // The waiting swap may have been stopped (or have failed), answered or not: the deployment item still names its
+  // token. (A Stop right after an approval ends it before it acts on the answer, so "unanswered" would not be true.) Nothing waits then, and the green is still under test: say so and what moves it on, instead of sending
   // an answer nobody receives.
   const ended = await sfn
     .send(new DescribeExecutionCommand({ executionArn: pending.executionArn }))
@@ -233,7 +233,7 @@ async function answerWaitingSwap(
   if (ended !== undefined) {
     sfn.destroy();
     throw new UsageError(
-      `No swap waits for approval: swap ${pending.executionArn}, which waited for green${greenCommit} (task set ${pending.green.taskSetArn}), ended ${ended} unanswered; nothing was ${decision === 'Approved' ? 'approved' : 'rejected'}. Green is still under test: move production to it with '${ctx.command('swap')}', or discard it with '${ctx.command('abort')}'.`,
+      `No swap waits for approval: swap ${pending.executionArn}, which waited for green${greenCommit} (task set ${pending.green.taskSetArn}), ended ${ended}, so nothing waits for an answer (an answer given before it ended, if any, was not acted on); nothing was ${decision === 'Approved' ? 'approved' : 'rejected'} now. Green is still under test: move production to it with '${ctx.command('swap')}', or discard it with '${ctx.command('abort')}'.`,
     );
   }
   try {

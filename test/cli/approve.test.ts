@@ -228,13 +228,13 @@ describe('a swap that waited on a task token (swapApprovalMode step-functions)',
   });
 
   test.each(['ABORTED', 'FAILED'] as const)(
-    'a waiting swap that ended %s unanswered: exit 2, nothing sent, and the next commands that work now',
+    'a waiting swap that ended %s: exit 2, nothing sent, and the next commands that work now',
     async (status) => {
       sfn.on(DescribeExecutionCommand).resolves({ status });
       for (const verb of [['approve'], ['reject', '--stage', 'ApproveSwap']]) {
         const result = await runInProcess(['--local', ...verb]);
         expect(result.code).toBe(2);
-        expect(result.stderr).toContain(`ended ${status} unanswered`);
+        expect(result.stderr).toContain(`ended ${status}, so nothing waits for an answer`);
         expect(result.stderr).toContain("'bluegreen --local swap'");
         expect(result.stderr).toContain("'bluegreen --local abort'");
       }
