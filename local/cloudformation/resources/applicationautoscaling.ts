@@ -24,7 +24,6 @@
  * only (local Application Auto Scaling has no TagResource/UntagResource, so a change of Tags fails the update).
  */
 import {
-  ApplicationAutoScalingClient,
   DeregisterScalableTargetCommand,
   DescribeScalableTargetsCommand,
   RegisterScalableTargetCommand,
@@ -33,8 +32,7 @@ import {
   type ServiceNamespace,
   type SuspendedState,
 } from '@aws-sdk/client-application-auto-scaling';
-import { localClientConfig } from '../../aws/client-config';
-import { onlyKeys, type ResourceContext, type ResourceHandler, str } from './handler';
+import { onlyKeys, type ResourceHandler, str } from './handler';
 
 const PROPERTIES = [
   'MaxCapacity',
@@ -136,36 +134,23 @@ const tagMap = (props: Readonly<Record<string, unknown>>): Record<string, string
     : Object.fromEntries(tags.map((t) => [String(t.Key), String(t.Value)]));
 };
 
-async function withClient<T>(
-  ctx: ResourceContext,
-  use: (client: ApplicationAutoScalingClient) => Promise<T>,
-): Promise<T> {
-  const client = new ApplicationAutoScalingClient(localClientConfig(ctx.env.endpoint, ctx.env.region));
-  try {
-    return await use(client);
-  } finally {
-    client.destroy();
-  }
-}
-
 export const scalableTargetHandler: ResourceHandler = {
   replacementProperties: new Set(['ResourceId', 'ScalableDimension', 'ServiceNamespace']),
   async create(ctx, props) {
     const input = registration(props, ctx.logicalId);
     const identity = identityOf(props, ctx.logicalId);
     const ref = scalableTargetId(identity);
-    await withClient(ctx, async (client) => {
-      const { ScalableTargets } = await client.send(
-        new DescribeScalableTargetsCommand({
-          ServiceNamespace: identity.ServiceNamespace,
-          ResourceIds: [identity.ResourceId],
-          ScalableDimension: identity.ScalableDimension,
-        }),
-      );
-      if ((ScalableTargets ?? []).length > 0) throw new Error(`${ref} already exists.`);
-      const tags = tagMap(props);
-      await client.send(new RegisterScalableTargetCommand({ ...input, ...(tags && { Tags: tags }) }));
-    });
+    const client = ctx.clients.applicationAutoScaling;
+    const { ScalableTargets } = await client.send(
+      new DescribeScalableTargetsCommand({
+        ServiceNamespace: identity.ServiceNamespace,
+        ResourceIds: [identity.ResourceId],
+        ScalableDimension: identity.ScalableDimension,
+      }),
+    );
+    if ((ScalableTargets ?? []).length > 0) throw new Error(`${ref} already exists.`);
+    const tags = tagMap(props);
+    await client.send(new RegisterScalableTargetCommand({ ...input, ...(tags && { Tags: tags }) }));
     return { physical: { ref, attributes: { Id: ref } } };
   },
   async update(ctx, current, props, changed) {
@@ -176,13 +161,13 @@ export const scalableTargetHandler: ResourceHandler = {
       );
     }
     const input = registration(props, ctx.logicalId);
-    await withClient(ctx, (client) => client.send(new RegisterScalableTargetCommand(input)));
+    await ctx.clients.applicationAutoScaling.send(new RegisterScalableTargetCommand(input));
     return { physical: current.physical };
   },
   async delete(ctx, current) {
     const identity = identityOf(current.properties, ctx.logicalId);
     try {
-      await withClient(ctx, (client) => client.send(new DeregisterScalableTargetCommand(identity)));
+      await ctx.clients.applicationAutoScaling.send(new DeregisterScalableTargetCommand(identity));
     } catch (error) {
       // CloudFormation treats a target that no longer exists as deleted.
       if (!(error instanceof Error && error.name === 'ObjectNotFoundException')) throw error;

@@ -1,4 +1,5 @@
 /** The SDK clients a stack operation uses against local AWS, created once per operation and destroyed after it. */
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
@@ -12,6 +13,7 @@ export interface LocalClients {
   readonly sfn: SFNClient;
   readonly codepipeline: CodePipelineClient;
   readonly dynamodb: DynamoDBClient;
+  readonly applicationAutoScaling: ApplicationAutoScalingClient;
   destroy(): void;
 }
 
@@ -23,6 +25,7 @@ export function localClients(endpoint: string, region: string): LocalClients {
     sfn: new SFNClient(config),
     codepipeline: new CodePipelineClient(config),
     dynamodb: new DynamoDBClient(config),
+    applicationAutoScaling: new ApplicationAutoScalingClient(config),
   };
   return { ...clients, destroy: () => Object.values(clients).forEach((c) => c.destroy()) };
 }

@@ -15,7 +15,6 @@
  * StepScaling policies are refused: local Application Auto Scaling emulates target tracking only.
  */
 import {
-  ApplicationAutoScalingClient,
   DeleteScalingPolicyCommand,
   DescribeScalingPoliciesCommand,
   PutScalingPolicyCommand,
@@ -24,8 +23,7 @@ import {
   type ServiceNamespace,
   type TargetTrackingScalingPolicyConfiguration,
 } from '@aws-sdk/client-application-auto-scaling';
-import { localClientConfig } from '../../aws/client-config';
-import { onlyKeys, type ResourceContext, type ResourceHandler, str } from './handler';
+import { onlyKeys, type ResourceHandler, str } from './handler';
 
 const PROPERTIES = [
   'PolicyName',
@@ -112,18 +110,6 @@ function toPutScalingPolicy(props: Record<string, unknown>, id: string): PutScal
   };
 }
 
-async function withClient<T>(
-  ctx: ResourceContext,
-  use: (client: ApplicationAutoScalingClient) => Promise<T>,
-): Promise<T> {
-  const client = new ApplicationAutoScalingClient(localClientConfig(ctx.env.endpoint, ctx.env.region));
-  try {
-    return await use(client);
-  } finally {
-    client.destroy();
-  }
-}
-
 export const scalingPolicyHandler: ResourceHandler = {
   replacementProperties: new Set([
     'PolicyName',
@@ -135,24 +121,23 @@ export const scalingPolicyHandler: ResourceHandler = {
   async create(ctx, props) {
     const input = toPutScalingPolicy(props, ctx.logicalId);
     const { PolicyName, ...target } = identityOf(props, ctx.logicalId);
-    const arn = await withClient(ctx, async (client) => {
-      const { ScalingPolicies } = await client.send(
-        new DescribeScalingPoliciesCommand({ ...target, PolicyNames: [PolicyName] }),
-      );
-      if ((ScalingPolicies ?? []).length > 0) throw new Error('Scaling Policy Already Exists');
-      return (await client.send(new PutScalingPolicyCommand(input))).PolicyARN ?? '';
-    });
+    const client = ctx.clients.applicationAutoScaling;
+    const { ScalingPolicies } = await client.send(
+      new DescribeScalingPoliciesCommand({ ...target, PolicyNames: [PolicyName] }),
+    );
+    if ((ScalingPolicies ?? []).length > 0) throw new Error('Scaling Policy Already Exists');
+    const arn = (await client.send(new PutScalingPolicyCommand(input))).PolicyARN ?? '';
     return { physical: { ref: arn, attributes: { Arn: arn } } };
   },
   async update(ctx, current, props) {
     const input = toPutScalingPolicy(props, ctx.logicalId);
-    await withClient(ctx, (client) => client.send(new PutScalingPolicyCommand(input)));
+    await ctx.clients.applicationAutoScaling.send(new PutScalingPolicyCommand(input));
     return { physical: current.physical };
   },
   async delete(ctx, current) {
     const { PolicyName, ...target } = identityOf(current.properties, ctx.logicalId);
     try {
-      await withClient(ctx, (client) => client.send(new DeleteScalingPolicyCommand({ PolicyName, ...target })));
+      await ctx.clients.applicationAutoScaling.send(new DeleteScalingPolicyCommand({ PolicyName, ...target }));
     } catch (error) {
       // Deregistering the target deleted its policies: the policy is gone, which is what a delete asks.
       if (!(error instanceof Error && error.name === 'ObjectNotFoundException')) throw error;
