@@ -23,7 +23,9 @@
  *    EventBridge sends the function every `CloudWatch Alarm State Change` to ALARM of a watched alarm: while a watch
  *    is active, it calls SendTaskFailure with {@link GREEN_DEGRADED} and a cause naming the alarm and CloudWatch's
  *    reason. A built-in alarm's event is ignored unless its TargetGroup dimension is the watched green's (a previous
- *    green's alarm is stale). It reacts within about one alarm period (60 s) of green misbehaving.
+ *    green's alarm is stale). The healthy-hosts alarm's breaches that rest only on minutes before the watch began
+ *    (green's targets still registering) re-arm it instead ({@link PRE_WATCH_BREACH_REARMED}). It reacts within about
+ *    one alarm period (60 s) of green misbehaving.
  * 4. Nothing happens for the watch's length: the Task times out (`States.Timeout`), which is the watch passing; swap
  *    then checks green's target health one last time.
  *
@@ -96,10 +98,28 @@ export interface WatchRequest {
   readonly targetGroupArn: string;
   /** How long the watch lasts (the Task's timeout), for the messages. */
   readonly seconds: number;
+  /**
+   * When the watch began (`$$.State.EnteredTime`, ISO 8601): the built-in healthy-hosts alarm's breaches that rest only
+   * on periods that began earlier are not green failing under the watch (see {@link PRE_WATCH_BREACH_REARMED}).
+   * Absent from a request of an execution started on an earlier definition: then every breach counts.
+   */
+  readonly startedAt?: string;
 }
+
+/**
+ * The built-in alarm whose breaches before a watch do not count: green's target group reports HealthyHostCount 0 while
+ * its targets register (`initial`) under test, and a new alarm reads the minutes before it was created, so a green that
+ * turned healthy a minute or two before swap would be failed for its own start-up. An ALARM of this alarm whose
+ * breaching datapoints all began before the watch's `startedAt` (CloudWatch's `evaluatedDatapoints` in the state's
+ * reason data) re-arms it instead of waking swap: the function deletes and creates it again, so it starts in
+ * INSUFFICIENT_DATA and its next evaluation, on later minutes, decides. A green still without a healthy target then
+ * trips it with a period that began during the watch. Breaches of the 5XX and latency alarms before the watch are
+ * green's real answers to test traffic, and still count.
+ */
+export const PRE_WATCH_BREACH_REARMED = BUILT_IN_ALARMS.healthyHosts;
 
 /** The error payload the function fails the Task with: the shape Lambda gives a function error, so ASL reads one. */
 export interface WatchFailureCause {
-  readonly errorType: typeof GREEN_DEGRADED;
+  readonly errorType: typeof GREEN_DEGRADED | typeof WATCH_UNAVAILABLE;
   readonly errorMessage: string;
 }

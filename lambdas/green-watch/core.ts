@@ -43,7 +43,14 @@ export function readWatchRequest(event: unknown): WatchRequest | undefined {
   if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1) {
     throw new Error(`watch request: seconds is ${JSON.stringify(seconds)}, not a whole number of at least 1.`);
   }
+  const startedAt = event.startedAt;
+  if (startedAt !== undefined && (typeof startedAt !== 'string' || Number.isNaN(Date.parse(startedAt)))) {
+    throw new Error(
+      `watch request: startedAt is ${JSON.stringify(startedAt)}, not an ISO 8601 time (swap sends $$.State.EnteredTime).`,
+    );
+  }
   return {
+    ...(startedAt !== undefined && { startedAt }),
     action: 'watch',
     kind: kind as WatchKind,
     token: event.token as string,
@@ -148,8 +155,8 @@ export function degradedTargets(targets: readonly TargetState[]): string | undef
 }
 
 /** The cause SendTaskFailure carries: the same JSON Lambda makes of a function error, so swap reads both alike. */
-export function failureCause(message: string): string {
-  const cause: WatchFailureCause = { errorType: GREEN_DEGRADED, errorMessage: message };
+export function failureCause(message: string, errorType: WatchFailureCause['errorType'] = GREEN_DEGRADED): string {
+  const cause: WatchFailureCause = { errorType, errorMessage: message };
   return JSON.stringify(cause);
 }
 
@@ -204,9 +211,11 @@ export interface BuiltInAlarm {
  *   single stray error trips it.
  * - latency: TargetResponseTime p99 > 1 s in 60 s; with fewer samples than a p99 needs (10/(1-0.99) = 1,000) the
  *   state is kept (`EvaluateLowSampleCountPercentile: ignore`), so one slow request at low traffic does not trip it.
- * - healthyHosts: HealthyHostCount, Minimum < 1 in two 60 s periods in a row: green had no healthy target. One period
- *   is not enough: the minute before the swap may hold green's targets still registering (0 healthy), and a new alarm
- *   reads it. A green that crashes wakes the watch through ECS's task state change long before.
+ * - healthyHosts: HealthyHostCount, Minimum < 1 in two 60 s periods in a row: green had no healthy target. The minutes
+ *   before the watch may hold green's targets still registering (0 healthy), and a new alarm reads them: a breach that
+ *   rests only on periods that began before the watch re-arms the alarm instead of waking swap
+ *   (contract/green-watch.ts, `PRE_WATCH_BREACH_REARMED`). A green that crashes wakes the watch through ECS's task
+ *   state change long before.
  */
 export function builtInAlarms(prefix: string, loadBalancerArn: string, targetGroupArn: string): BuiltInAlarm[] {
   const Dimensions = [
@@ -274,6 +283,8 @@ export interface AlarmStateChange {
   readonly alarmName: string;
   readonly state: string;
   readonly reason: string;
+  /** CloudWatch's JSON reason data (`evaluatedDatapoints`, `threshold`), when the event carries it. */
+  readonly reasonData?: string;
   /** The TargetGroup dimension of the alarm's metric, when it has one. */
   readonly targetGroup?: string;
 }
@@ -298,12 +309,52 @@ export function readAlarmStateChange(event: unknown): AlarmStateChange | undefin
     .map((m) => (isObject(m.metricStat) && isObject(m.metricStat.metric) ? m.metricStat.metric.dimensions : undefined))
     .map((d) => (isObject(d) ? str(d.TargetGroup) : undefined))
     .find((d) => d !== undefined);
+  const reasonData = str(state.reasonData);
   return {
     alarmName,
     state: value,
     reason: str(state.reason) ?? 'no reason given',
+    ...(reasonData !== undefined && { reasonData }),
     ...(targetGroup !== undefined && { targetGroup }),
   };
+}
+
+/**
+ * The alarm's breach rests only on periods that began before `since` (epoch ms): every evaluated datapoint that breaches
+ * the alarm's threshold (CloudWatch's `evaluatedDatapoints` in the state's reason data; a period began at its
+ * `timestamp`) began earlier, so none of them is only about what happened since. False when the reason data cannot be
+ * read or shows no breaching datapoint: then the breach counts.
+ */
+export function breachPredates(
+  reasonData: string | undefined,
+  since: number,
+  alarm: Pick<BuiltInAlarm, 'Threshold' | 'ComparisonOperator'>,
+): boolean {
+  if (reasonData === undefined || Number.isNaN(since)) return false;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(reasonData);
+  } catch {
+    return false;
+  }
+  const points = isObject(parsed) && Array.isArray(parsed.evaluatedDatapoints) ? parsed.evaluatedDatapoints : [];
+  const breaching = points.filter(isObject).filter((p) => {
+    const value = p.value;
+    if (typeof value !== 'number') return false;
+    switch (alarm.ComparisonOperator) {
+      case 'GreaterThanOrEqualToThreshold':
+        return value >= alarm.Threshold;
+      case 'GreaterThanThreshold':
+        return value > alarm.Threshold;
+      case 'LessThanThreshold':
+        return value < alarm.Threshold;
+    }
+  });
+  if (breaching.length === 0) return false;
+  return breaching.every((p) => {
+    const began = typeof p.timestamp === 'string' ? Date.parse(p.timestamp) : Number.NaN;
+    return !Number.isNaN(began) && began < since;
+  });
 }
 
 export function alarmMessage(alarmName: string, reason: string, kind: WatchKind): string {

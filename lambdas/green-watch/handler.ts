@@ -24,13 +24,16 @@ import {
   ALARM_PREFIX_VARIABLE,
   GREEN_DEGRADED,
   LOAD_BALANCER_VARIABLE,
+  PRE_WATCH_BREACH_REARMED,
   USER_ALARMS_VARIABLE,
   WATCH_ATTRIBUTE,
+  WATCH_UNAVAILABLE,
   type WatchKind,
   type WatchRequest,
 } from '../../contract';
 import {
   alarmMessage,
+  breachPredates,
   builtInAlarmNames,
   builtInAlarms,
   readAlarmNames,
@@ -60,7 +63,8 @@ export interface GreenWatchEnvironment {
 export type GreenWatchResult =
   | { readonly outcome: 'watching'; readonly taskSetId: string }
   | { readonly outcome: 'woke'; readonly taskSetId: string; readonly message: string }
-  | { readonly outcome: 'ignored'; readonly why: string };
+  | { readonly outcome: 'ignored'; readonly why: string }
+  | { readonly outcome: 'rearmed'; readonly alarmName: string };
 
 /** The built-in alarm already points at green's target group and load balancer. */
 function sameTarget(existing: MetricAlarm, wanted: BuiltInAlarm): boolean {
@@ -141,6 +145,7 @@ export function createHandler(env: GreenWatchEnvironment): (event: unknown) => P
                 taskSetId: { S: request.taskSetId },
                 targetGroupArn: { S: request.targetGroupArn },
                 seconds: { N: String(request.seconds) },
+                ...(request.startedAt !== undefined && { startedAt: { S: request.startedAt } }),
               },
             },
           },
@@ -227,19 +232,51 @@ export function createHandler(env: GreenWatchEnvironment): (event: unknown) => P
         });
       if (existing === undefined || !sameTarget(existing, alarm)) fresh.add(alarm.AlarmName);
     }
-    const inAlarm = names
-      .filter((name) => !fresh.has(name))
-      .map((name) => byName.get(name))
-      .find((a) => a?.StateValue === 'ALARM');
-    if (inAlarm !== undefined) {
-      const message = alarmMessage(inAlarm.AlarmName ?? '', inAlarm.StateReason ?? 'no reason given', request.kind);
+    const inAlarm: MetricAlarm[] = [];
+    for (const name of names.filter((n) => !fresh.has(n))) {
+      const alarm = byName.get(name);
+      if (alarm?.StateValue !== 'ALARM') continue;
+      const own = wanted.find((a) => a.AlarmName === name);
+      if (own !== undefined && preWatchBreach(own, alarm.StateReasonData, request.startedAt)) {
+        await rearm(own).catch((error: unknown) => {
+          throw unavailable(`re-arming ${name} (CloudWatch DeleteAlarms, PutMetricAlarm)`, error);
+        });
+      } else {
+        inAlarm.push(alarm);
+      }
+    }
+    const [first] = inAlarm;
+    if (first !== undefined) {
+      const message = alarmMessage(first.AlarmName ?? '', first.StateReason ?? 'no reason given', request.kind);
       throw new GreenDegradedError(`${message}, as the watch began`);
     }
   }
 
+  /**
+   * A breach of the built-in alarm whose breaches before the watch do not count (contract/green-watch.ts,
+   * `PRE_WATCH_BREACH_REARMED`) that rests only on periods that began before the watch.
+   */
+  function preWatchBreach(alarm: BuiltInAlarm, reasonData: string | undefined, startedAt: string | undefined): boolean {
+    if (startedAt === undefined) return false;
+    if (alarm.AlarmName !== `${variable(env, ALARM_PREFIX_VARIABLE)}${PRE_WATCH_BREACH_REARMED}`) return false;
+    return breachPredates(reasonData, Date.parse(startedAt), alarm);
+  }
+
+  /** Deletes the alarm and creates it again: it starts in INSUFFICIENT_DATA, and its next evaluation decides. */
+  async function rearm(alarm: BuiltInAlarm): Promise<void> {
+    await cw.send(new DeleteAlarmsCommand({ AlarmNames: [alarm.AlarmName] }));
+    await cw.send(new PutMetricAlarmCommand({ ...alarm, Dimensions: alarm.Dimensions.map((d) => ({ ...d })) }));
+  }
+
   /** Reads the stored watch; undefined (with why) when there is none, or its execution no longer holds the lease. */
   async function activeWatch(): Promise<
-    | { readonly token: string; readonly taskSetId: string; readonly targetGroupArn?: string; readonly kind: WatchKind }
+    | {
+        readonly token: string;
+        readonly taskSetId: string;
+        readonly targetGroupArn?: string;
+        readonly kind: WatchKind;
+        readonly startedAt?: string;
+      }
     | { readonly ignored: string }
   > {
     const item = await ddb.send(
@@ -254,20 +291,30 @@ export function createHandler(env: GreenWatchEnvironment): (event: unknown) => P
     const token = current?.token?.S;
     const taskSetId = current?.taskSetId?.S;
     const targetGroupArn = current?.targetGroupArn?.S;
+    const startedAt = current?.startedAt?.S;
     const kind = current?.kind?.S === 'shift' ? 'shift' : 'bake';
     if (token === undefined || taskSetId === undefined) return { ignored: 'no watch' };
     if (holder === undefined || holder !== current?.execution?.S) {
       return { ignored: 'the watching execution no longer holds the lease' };
     }
-    return { token, taskSetId, kind, ...(targetGroupArn !== undefined && { targetGroupArn }) };
+    return {
+      token,
+      taskSetId,
+      kind,
+      ...(targetGroupArn !== undefined && { targetGroupArn }),
+      ...(startedAt !== undefined && { startedAt }),
+    };
   }
 
-  /** SendTaskFailure with GreenDegraded; a watch already over is not an error. */
-  async function wake(token: string, taskSetId: string, message: string): Promise<GreenWatchResult> {
+  /** SendTaskFailure with GreenDegraded (or WatchUnavailable); a watch already over is not an error. */
+  async function wake(
+    token: string,
+    taskSetId: string,
+    message: string,
+    error: typeof GREEN_DEGRADED | typeof WATCH_UNAVAILABLE = GREEN_DEGRADED,
+  ): Promise<GreenWatchResult> {
     try {
-      await sfn.send(
-        new SendTaskFailureCommand({ taskToken: token, error: GREEN_DEGRADED, cause: failureCause(message) }),
-      );
+      await sfn.send(new SendTaskFailureCommand({ taskToken: token, error, cause: failureCause(message, error) }));
     } catch (error) {
       if (error instanceof Error && WATCH_OVER.has(error.name)) return { outcome: 'ignored', why: 'the watch is over' };
       throw error;
@@ -293,6 +340,28 @@ export function createHandler(env: GreenWatchEnvironment): (event: unknown) => P
       (watching.targetGroupArn === undefined || change.targetGroup !== targetGroupDimension(watching.targetGroupArn))
     ) {
       return { outcome: 'ignored', why: `alarm ${change.alarmName} is about another target group than green's` };
+    }
+    const own =
+      watching.targetGroupArn === undefined
+        ? undefined
+        : builtInAlarms(prefix, variable(env, LOAD_BALANCER_VARIABLE), watching.targetGroupArn).find(
+            (a) => a.AlarmName === change.alarmName,
+          );
+    if (own !== undefined && preWatchBreach(own, change.reasonData, watching.startedAt)) {
+      try {
+        await rearm(own);
+      } catch (error) {
+        // Left in ALARM, the alarm would not change state again: the watch would be blind to it. A watch it cannot
+        // trust is no watch, so swap is woken as for a watch it could not set up (it retries the watch, then undoes).
+        const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        return wake(
+          watching.token,
+          watching.taskSetId,
+          `green-watch could not re-arm ${own.AlarmName} after a breach from before the watch (${cause})`,
+          WATCH_UNAVAILABLE,
+        );
+      }
+      return { outcome: 'rearmed', alarmName: own.AlarmName };
     }
     return wake(watching.token, watching.taskSetId, alarmMessage(change.alarmName, change.reason, watching.kind));
   }

@@ -37,6 +37,8 @@ export function greenWatchStates({
     'taskSetId.$': '$.green.taskSetId',
     'targetGroupArn.$': '$.green.targetGroupArn',
     'seconds.$': secondsPath,
+    // When the watch began: the healthy-hosts alarm's breaches from before it (green still registering) re-arm it.
+    'startedAt.$': '$$.State.EnteredTime',
   };
   return {
     [`Watch${name}`]: {

@@ -1,5 +1,11 @@
-import { CloudWatchClient, DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import { statesEntered } from '../../harness/demo/executions';
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  GetMetricStatisticsCommand,
+  type MetricAlarm,
+} from '@aws-sdk/client-cloudwatch';
+import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { statesEntered, type ExecutionResult } from '../../harness/demo/executions';
 import { observe } from '../../harness/demo/observe';
 import { probe } from '../../harness/demo/probe';
 import { localClientConfig } from '../../local/aws/client-config';
@@ -133,4 +139,79 @@ test('a healthy green bakes through under production traffic with its alarms on 
   expect(alarms.filter((a) => a.StateValue === 'OK').map((a) => a.MetricName)).toEqual(
     expect.arrayContaining(['HTTPCode_Target_5XX_Count', 'HealthyHostCount']),
   );
+});
+
+/** When the execution entered `state` (emulated epoch ms). */
+function enteredAt(result: ExecutionResult, state: string): number {
+  const entered = result.history.find((e) => e.stateEnteredEventDetails?.name === state);
+  if (entered?.timestamp === undefined) throw new Error(`the execution never entered ${state}`);
+  return new Date(entered.timestamp).getTime();
+}
+
+/** Green's targets: all healthy, as many as its tasks, none still registering. */
+function greenHealthy(green: string): boolean {
+  const group = ms.stack.aws.elbv2.state().targetGroups.find((tg) => tg.arn === green);
+  const targets = group?.targets ?? [];
+  return targets.length > 0 && targets.every((t) => t.health.state === 'healthy');
+}
+
+test("a green whose targets registered in the minutes just before the bake is not failed for it: the healthy-hosts alarm's breach from before the watch re-arms it", async () => {
+  // The ALB reports HealthyHostCount 0 for green while its targets register, and the built-in alarm, created as the
+  // watch begins, reads the two minutes before (Minimum < 1 in both: ALARM). To put those minutes right before the
+  // watch, every task of a slow-starting green (90 s before it answers) is stopped under test; the task set starts
+  // new ones, and swap starts as soon as they are healthy. When that falls within one minute (the usual case), the
+  // alarm's first evaluation is such a breach; otherwise the next attempt tries again.
+  const ecs = new ECSClient(localClientConfig(ms.stack.aws.endpoint, LOCAL_REGION));
+  let exercised = false;
+  try {
+    for (let attempt = 1; attempt <= 3 && !exercised; attempt++) {
+      await oneVersionLive(ms);
+      const green = await deployGreen('local/slow-start:green-slow-90', `5105${attempt}00`);
+      const greenSet = observe(ms.stack).taskSets.find((ts) => ts.targetGroupArn === green)?.arn ?? '';
+      const greenId = greenSet.split('/').slice(-2).join('/');
+      // Stopped at :40 past the minute, the new tasks are healthy (and the stopped ones' targets drained) about 100 s
+      // later: swap starts some 30 s into a minute, and the minute before reports 0 healthy hosts too.
+      while (Math.floor(ms.stack.aws.clock.now() / 1000) % 60 !== 40) await ms.stack.aws.clock.sleep(0.5);
+      for (const task of ms.stack.aws.ecs.state().tasks.filter((t) => t.taskSetId === greenId)) {
+        await ecs.send(new StopTaskCommand({ cluster: ms.stack.service.cluster, task: task.arn, reason: 'test' }));
+      }
+      const stoppedAt = ms.stack.aws.clock.now();
+      while (ms.stack.aws.clock.now() - stoppedAt < 20_000 || !greenHealthy(green)) {
+        // Local CloudWatch samples the count once a minute, at a phase set by when the stack started; sampled every
+        // second here, each minute of the registration reports its 0.
+        ms.stack.aws.cloudwatch.sampleHostCounts();
+        await ms.stack.aws.clock.sleep(1);
+      }
+      const swap = await ms.run('swap', { ...ms.stack.service, bakeSeconds: 180 });
+      expect([swap.status, swap.error, swap.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+      const alarms = await builtInAlarms();
+      const hosts = alarms.find((a) => a.AlarmName?.endsWith('-green-healthy-hosts'));
+      expect(hosts?.StateValue).not.toBe('ALARM');
+      // Did the alarm's first evaluation after the watch began read two minutes of 0 healthy hosts?
+      const watchBegan = enteredAt(swap, 'WatchBake');
+      const minute = 60_000;
+      const firstPeriod = Math.floor(watchBegan / minute) * minute - minute;
+      const stats = await cw.send(
+        new GetMetricStatisticsCommand({
+          Namespace: 'AWS/ApplicationELB',
+          MetricName: 'HealthyHostCount',
+          Dimensions: onGreen(green),
+          StartTime: new Date(firstPeriod),
+          EndTime: new Date(firstPeriod + 2 * minute),
+          Period: 60,
+          Statistics: ['Minimum'],
+        }),
+      );
+      const minima = (stats.Datapoints ?? []).map((d) => d.Minimum);
+      exercised = minima.length === 2 && minima.every((m) => m === 0);
+      if (exercised) {
+        // Re-armed after its first evaluation: configured again a minute or more after the watch began.
+        const configured = hosts?.AlarmConfigurationUpdatedTimestamp?.getTime() ?? 0;
+        expect(configured - watchBegan).toBeGreaterThan(minute - (watchBegan % minute) - 1_000);
+      }
+    }
+  } finally {
+    ecs.destroy();
+  }
+  expect(exercised).toBe(true);
 });

@@ -79,14 +79,47 @@ function builtIn(suffix: string, state: string, targetGroup = GREEN_TG): MetricA
     StateReason: `${suffix} reason`,
   };
 }
-const alarmChange = (alarmName: string, state: string, targetGroup?: string) => ({
+/**
+ * CloudWatch's reason data for an alarm state (its documented JSON), evaluating HealthyHostCount's Minimum over the
+ * minutes beginning at `points` (oldest first).
+ */
+function hostsReasonData(points: ReadonlyArray<readonly [string, number]>): string {
+  return JSON.stringify({
+    version: '1.0',
+    queryDate: '2026-12-02T10:05:00.210+0000',
+    startDate: `${points[0]?.[0] ?? ''}.000+0000`,
+    statistic: 'Minimum',
+    period: 60,
+    recentDatapoints: points.map(([, v]) => v),
+    threshold: 1.0,
+    evaluatedDatapoints: [...points]
+      .reverse()
+      .map(([t, value]) => ({ timestamp: `${t}.000+0000`, sampleCount: 1.0, value })),
+  });
+}
+/** The watch began at 10:03:30: green's targets were registering (0 healthy) in the two minutes before. */
+const STARTED_AT = '2026-12-02T10:03:30.000Z';
+const REGISTERING = hostsReasonData([
+  ['2026-12-02T10:02:00', 0],
+  ['2026-12-02T10:03:00', 0],
+]);
+const LOST_HOSTS = hostsReasonData([
+  ['2026-12-02T10:03:00', 0],
+  ['2026-12-02T10:04:00', 0],
+]);
+
+const alarmChange = (alarmName: string, state: string, targetGroup?: string, reasonData?: string) => ({
   version: '0',
   source: 'aws.cloudwatch',
   'detail-type': 'CloudWatch Alarm State Change',
   resources: [`arn:aws:cloudwatch:us-east-1:123456789012:alarm:${alarmName}`],
   detail: {
     alarmName,
-    state: { value: state, reason: 'Threshold Crossed: 1 out of the last 1 datapoints [12.0] was >= 5.0' },
+    state: {
+      value: state,
+      reason: 'Threshold Crossed: 1 out of the last 1 datapoints [12.0] was >= 5.0',
+      ...(reasonData !== undefined && { reasonData }),
+    },
     previousState: { value: 'OK', reason: 'fine' },
     configuration: {
       metrics: [
@@ -294,6 +327,43 @@ describe('alarm gates as a watch begins', () => {
     expect(cw.commandCalls(DeleteAlarmsCommand)).toHaveLength(0);
   });
 
+  test('a kept healthy-hosts alarm in ALARM only for minutes before the watch (green registering) is re-armed, not failed', async () => {
+    const registering = { ...builtIn('healthy-hosts', 'ALARM'), StateReasonData: REGISTERING };
+    cw.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [builtIn('5xx', 'OK'), builtIn('p99', 'OK'), registering, userAlarm('OK')],
+    });
+    await expect(handler({ ...request, startedAt: STARTED_AT })).resolves.toMatchObject({ outcome: 'watching' });
+    expect(cw.commandCalls(DeleteAlarmsCommand).map((c) => c.args[0].input.AlarmNames)).toEqual([
+      [`${PREFIX}healthy-hosts`],
+    ]);
+    const created = cw.commandCalls(PutMetricAlarmCommand).map((c) => c.args[0].input);
+    expect(created).toEqual([expect.objectContaining({ AlarmName: `${PREFIX}healthy-hosts`, Statistic: 'Minimum' })]);
+    expect(created[0]?.Dimensions).toEqual(builtIn('healthy-hosts', 'OK').Dimensions);
+    // The watch item keeps when the watch began, for the alarm's later state changes.
+    const update = ddb.commandCalls(UpdateItemCommand)[0]?.args[0].input;
+    expect(update?.ExpressionAttributeValues?.[':watch']?.M?.startedAt).toEqual({ S: STARTED_AT });
+  });
+
+  test('a breach with a minute that began during the watch, one of another alarm, or a request without startedAt still fails at once', async () => {
+    const cases: Array<{ alarm: MetricAlarm; startedAt?: string }> = [
+      { alarm: { ...builtIn('healthy-hosts', 'ALARM'), StateReasonData: LOST_HOSTS }, startedAt: STARTED_AT },
+      { alarm: { ...builtIn('healthy-hosts', 'ALARM'), StateReasonData: REGISTERING } },
+      { alarm: { ...builtIn('healthy-hosts', 'ALARM'), StateReasonData: 'not json' }, startedAt: STARTED_AT },
+      { alarm: { ...builtIn('5xx', 'ALARM'), StateReasonData: REGISTERING }, startedAt: STARTED_AT },
+    ];
+    for (const { alarm, startedAt } of cases) {
+      cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [alarm, userAlarm('OK')] });
+      const failure = handler({ ...request, ...(startedAt !== undefined && { startedAt }) });
+      await expect(failure).rejects.toMatchObject({ name: GREEN_DEGRADED });
+      await expect(failure).rejects.toThrow(`alarm ${alarm.AlarmName ?? ''} is in ALARM during the bake`);
+    }
+    expect(cw.commandCalls(DeleteAlarmsCommand)).toHaveLength(0);
+  });
+
+  test('a startedAt that is not a time names the field', async () => {
+    await expect(handler({ ...request, startedAt: 'yesterday' })).rejects.toThrow(/startedAt is "yesterday"/);
+  });
+
   test("the user's alarm in ALARM fails the watch at once, naming it and CloudWatch's reason", async () => {
     cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [userAlarm('ALARM', 'Threshold Crossed: too many')] });
     const failure = handler({ ...request, kind: 'shift' });
@@ -344,6 +414,37 @@ describe('a CloudWatch alarm state change from EventBridge', () => {
     expect(cause.errorMessage).toBe(
       `alarm ${PREFIX}5xx is in ALARM during a traffic shift step (Threshold Crossed: 1 out of the last 1 datapoints [12.0] was >= 5.0)`,
     );
+  });
+
+  test('the healthy-hosts alarm going to ALARM only on minutes before the watch is re-armed; a minute during the watch wakes swap', async () => {
+    ddb.on(GetItemCommand).resolves(item({ ...watch, startedAt: STARTED_AT }));
+    sfn.on(SendTaskFailureCommand).resolves({});
+    const name = `${PREFIX}healthy-hosts`;
+    expect(await handler(alarmChange(name, 'ALARM', GREEN_TG, REGISTERING))).toEqual({
+      outcome: 'rearmed',
+      alarmName: name,
+    });
+    expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
+    expect(cw.commandCalls(DeleteAlarmsCommand).map((c) => c.args[0].input.AlarmNames)).toEqual([[name]]);
+    expect(cw.commandCalls(PutMetricAlarmCommand).map((c) => c.args[0].input.AlarmName)).toEqual([name]);
+    // Re-armed, it starts afresh; its next ALARM rests on a minute that began during the watch: green lost its hosts.
+    expect(await handler(alarmChange(name, 'ALARM', GREEN_TG, LOST_HOSTS))).toMatchObject({ outcome: 'woke' });
+    expect(sfn.commandCalls(SendTaskFailureCommand)[0]?.args[0].input).toMatchObject({ error: GREEN_DEGRADED });
+    // A watch stored by an earlier definition (no startedAt) counts every breach.
+    sfn.resetHistory();
+    ddb.on(GetItemCommand).resolves(item(watch));
+    expect(await handler(alarmChange(name, 'ALARM', GREEN_TG, REGISTERING))).toMatchObject({ outcome: 'woke' });
+  });
+
+  test('an alarm that cannot be re-armed wakes swap with WatchUnavailable: a watch blind to it is no watch', async () => {
+    ddb.on(GetItemCommand).resolves(item({ ...watch, startedAt: STARTED_AT }));
+    sfn.on(SendTaskFailureCommand).resolves({});
+    cw.on(PutMetricAlarmCommand).rejects(new Error('throttled'));
+    const result = await handler(alarmChange(`${PREFIX}healthy-hosts`, 'ALARM', GREEN_TG, REGISTERING));
+    expect(result).toMatchObject({ outcome: 'woke' });
+    const sent = sfn.commandCalls(SendTaskFailureCommand)[0]?.args[0].input;
+    expect(sent).toMatchObject({ taskToken: 'token-1', error: WATCH_UNAVAILABLE });
+    expect(JSON.parse(sent?.cause ?? '{}')).toMatchObject({ errorType: WATCH_UNAVAILABLE });
   });
 
   test("the user's alarm going to ALARM wakes swap whatever its dimensions", async () => {
