@@ -6,13 +6,20 @@ import {
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, DescribeAlarmsCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { GetExecutionHistoryCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { Duration } from 'aws-cdk-lib';
 import { SCALABLE_DIMENSION, SCALING_POLICY_NAME } from '../../contract';
 import { followExecution, runExecution, statesEntered, type ExecutionResult } from '../../harness/demo/executions';
 import type { LocalStack } from '../../harness/demo/local-stack';
 import { observe } from '../../harness/demo/observe';
 import { localClientConfig } from '../../local/aws/client-config';
+import { AwsError } from '../../local/aws/service';
+import { FaultInjector } from '../../oracles/faults/fault-plan';
 import { iamAuthorizer } from '../../local/iam/enforce';
 import { checkCalls } from '../../local/iam/least-privilege';
 import { AuthorizationRecord, localResourceTags } from '../../local/iam/resource-tags';
@@ -35,6 +42,8 @@ const SCALING = { minCapacity: 2, maxCapacity: 8, targetRequestsPerTarget: 1000 
 
 let stack: LocalStack;
 let repo: string;
+/** Never armed with a plan: its gates hold a state machine's call so a test can act while it waits (holdCall). */
+const injector = new FaultInjector();
 let aas: ApplicationAutoScalingClient;
 let cw: CloudWatchClient;
 const record = new AuthorizationRecord(scope, {
@@ -137,6 +146,7 @@ beforeAll(async () => {
   stack = await startTestStack({
     template,
     timeScale: 0.05,
+    faults: injector,
     authorize: iamAuthorizer(() => enforced, scope, { record }),
   });
   roles = stateMachineRoles(template, { resources: stack.deployed.resources, ...scope });
@@ -236,6 +246,166 @@ test('the service scaling out between deploy-green and swap fails nothing: every
   const view = observe(stack);
   expect(view.taskSets.map((ts) => [ts.computedDesiredCount, ts.runningCount])).toEqual([[4, 4]]);
   expect(await scaling()).toEqual({ trackedTargetGroup: production(), scaleInDisabled: false });
+});
+
+/**
+ * Holds the `nth` PutScalingPolicy of `machine`'s next execution (by its role) until the test releases it: the
+ * execution sits in that state, so the test can start other operations and press Stop exactly there. `refused`: the
+ * Stop won the race and the call never reaches Application Auto Scaling; `applied`: it was already on its way.
+ */
+function holdPutScalingPolicy(
+  machine: keyof LocalStack['stateMachines'],
+  nth: number,
+): { reached: Promise<void>; release(how: 'refused' | 'applied'): void } {
+  const roleArn = roleOf(machine).roleArn;
+  let seen = 0;
+  let reached: () => void = () => undefined;
+  let release: (error: AwsError | undefined) => void = () => undefined;
+  const answered = new Promise<AwsError | undefined>((resolve) => (release = resolve));
+  const remove = injector.gate((call) => {
+    if (call.principal !== roleArn || call.operation !== 'PutScalingPolicy' || ++seen !== nth) return undefined;
+    reached();
+    return answered;
+  });
+  return {
+    reached: new Promise<void>((resolve) => (reached = resolve)),
+    release: (how) => {
+      remove();
+      release(
+        how === 'refused'
+          ? new AwsError('RequestCanceled', 'The execution was stopped before this call.', 400)
+          : undefined,
+      );
+    },
+  };
+}
+
+/**
+ * The built-in 5XX alarm's name once the green watch has pointed it at `targetGroup` (`targetgroup/NAME/ID`): set to
+ * ALARM earlier, it would be the previous green's alarm, which the watch deletes and creates again.
+ */
+async function fiveXxOn(targetGroup: string): Promise<string> {
+  for (let i = 0; i < 400; i++) {
+    const alarms = await cw.send(new DescribeAlarmsCommand({ MaxRecords: 100 }));
+    const alarm = (alarms.MetricAlarms ?? []).find((a) => a.AlarmName?.endsWith('-green-5xx'));
+    if (alarm?.Dimensions?.some((d) => d.Name === 'TargetGroup' && d.Value === targetGroup))
+      return alarm.AlarmName ?? '';
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`the 5XX alarm never watched ${targetGroup}`);
+}
+
+/** Starts `machine` and returns its execution ARN without waiting. */
+async function start(machine: keyof LocalStack['stateMachines'], input: Record<string, unknown> = {}): Promise<string> {
+  const started = await stack.sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: stack.stateMachines[machine],
+      input: JSON.stringify({ ...stack.service, ...input }),
+    }),
+  );
+  return started.executionArn ?? '';
+}
+
+/** Stops a held execution, then lets its held call go as `how` says; resolves once Step Functions says ABORTED. */
+async function stopWhileHeld(
+  arn: string,
+  held: ReturnType<typeof holdPutScalingPolicy>,
+  how: 'refused' | 'applied',
+): Promise<void> {
+  await stack.sfn.send(new StopExecutionCommand({ executionArn: arn, error: 'Operator.Stop' }));
+  held.release(how);
+  const described = await stack.sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+  expect(described.status).toBe('ABORTED');
+  const history = await stack.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, maxResults: 1000 }));
+  executions.push({ executionArn: arn, roleArn: roleOf('swap').roleArn, history: history.events ?? [] });
+}
+
+/** Another operation on the service while one holds its lease is refused, naming the holder; nothing changes. */
+async function refusedMeanwhile(
+  machine: keyof LocalStack['stateMachines'],
+  holder: string,
+  input: Record<string, unknown> = {},
+): Promise<void> {
+  const before = await scaling();
+  const result = await run(machine, input);
+  expect([result.status, result.error]).toEqual(['FAILED', 'BlueGreen.OperationInProgress']);
+  expect(result.cause).toContain(holder);
+  expect(await scaling()).toEqual(before);
+}
+
+// Stop at the autoscaling states, and operations started meanwhile.
+test('swap stopped at DisableScaleIn, after Application Auto Scaling applied it: clean-up and abort meanwhile are refused; rollback (the documented recovery) then tracks blue with scale-in enabled', async () => {
+  const blue = production();
+  await succeed('deployGreen', { image: `${repo}:green`, commit: '1'.repeat(40) });
+  const held = holdPutScalingPolicy('swap', 1);
+  const arn = await start('swap', { bakeSeconds: 0 });
+  await held.reached;
+  await refusedMeanwhile('cleanUp', arn);
+  await refusedMeanwhile('abort', arn);
+  await stopWhileHeld(arn, held, 'applied');
+  // Stopped with production still on blue and the policy's scale-in disabled.
+  expect(production()).toBe(blue);
+  expect(await scaling()).toEqual({ trackedTargetGroup: blue, scaleInDisabled: true });
+  await succeed('rollback');
+  expect(production()).toBe(blue);
+  expect(await scaling()).toEqual({ trackedTargetGroup: blue, scaleInDisabled: false });
+});
+
+test('swap stopped at TrackGreenRequests before it reached Application Auto Scaling: production is on green, the policy on blue; swap again tracks green, clean-up enables scale-in', async () => {
+  const blue = production();
+  await succeed('deployGreen', { image: `${repo}:green`, commit: '2'.repeat(40) });
+  const held = holdPutScalingPolicy('swap', 2);
+  const arn = await start('swap', { bakeSeconds: 0 });
+  await held.reached;
+  await refusedMeanwhile('rollback', arn);
+  await stopWhileHeld(arn, held, 'refused');
+  const green = production();
+  expect(green).not.toBe(blue);
+  expect(await scaling()).toEqual({ trackedTargetGroup: blue, scaleInDisabled: true });
+  await succeed('swap', { bakeSeconds: 0 });
+  expect(production()).toBe(green);
+  expect(await scaling()).toEqual({ trackedTargetGroup: green, scaleInDisabled: true });
+  await succeed('cleanUp');
+  expect(await scaling()).toEqual({ trackedTargetGroup: green, scaleInDisabled: false });
+});
+
+test("swap stopped at its undo's UndoTrackBlueRequests: production is back on blue with the policy still on green; abort tracks blue with scale-in enabled", async () => {
+  const blue = production();
+  await succeed('deployGreen', { image: `${repo}:green`, commit: '3'.repeat(40) });
+  const held = holdPutScalingPolicy('swap', 3);
+  const arn = await swapUntil('WatchBake', { bakeSeconds: 600 });
+  const green = production();
+  await cw.send(
+    new SetAlarmStateCommand({ AlarmName: await fiveXxOn(green), StateValue: 'ALARM', StateReason: 'test' }),
+  );
+  await Promise.race([
+    held.reached,
+    followExecution(stack.sfn, arn, { pollMs: 25 }).then((r) => {
+      throw new Error(`swap ended ${r.status} before its undo put the policy back`);
+    }),
+  ]);
+  await refusedMeanwhile('deployGreen', arn, { image: `${repo}:blue`, commit: '5'.repeat(40) });
+  await stopWhileHeld(arn, held, 'refused');
+  expect(production()).toBe(blue);
+  expect(await scaling()).toEqual({ trackedTargetGroup: green, scaleInDisabled: true });
+  await succeed('abort');
+  expect(production()).toBe(blue);
+  expect(await scaling()).toEqual({ trackedTargetGroup: blue, scaleInDisabled: false });
+});
+
+test('clean-up stopped at TrackLiveRequests, after Application Auto Scaling applied it: clean-up again leaves the policy on the live version with scale-in enabled', async () => {
+  await succeed('deployGreen', { image: `${repo}:green`, commit: '4'.repeat(40) });
+  await succeed('swap', { bakeSeconds: 0 });
+  const live = production();
+  const held = holdPutScalingPolicy('cleanUp', 1);
+  const arn = await start('cleanUp');
+  await held.reached;
+  await refusedMeanwhile('swap', arn);
+  await stopWhileHeld(arn, held, 'applied');
+  await succeed('cleanUp');
+  expect(production()).toBe(live);
+  expect(observe(stack).taskSets).toHaveLength(1);
+  expect(await scaling()).toEqual({ trackedTargetGroup: live, scaleInDisabled: false });
 });
 
 test('a scalable target deregistered by hand: deploy-green, swap and clean-up go on without it', async () => {
