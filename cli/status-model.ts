@@ -128,6 +128,19 @@ export interface BakeView {
   readonly targets: number;
 }
 
+/**
+ * The controller's target-tracking policy on the service's desired count (contract/autoscaling.ts), when the service
+ * has one: the target group whose requests per target it tracks, and whether its scale-in is disabled. `unknown` when
+ * Application Auto Scaling could not be read (the reason).
+ */
+export type ScalingView =
+  | {
+      /** `targetgroup/NAME/ID`, from the policy's ALBRequestCountPerTarget resource label. */
+      readonly trackedTargetGroup: string;
+      readonly scaleInDisabled: boolean;
+    }
+  | { readonly unknown: string };
+
 export interface StatusView {
   readonly stack: string;
   /** `emulated`: the times come from local AWS's emulated clock (faster than the wall clock), not from AWS's. */
@@ -153,6 +166,8 @@ export interface StatusView {
   /** The swap waiting for testers' approval on a task token, when it is for the green under test and still runs. */
   readonly swapApproval?: SwapApprovalView;
   readonly bake?: BakeView;
+  /** The controller's scaling policy; absent when the service has none (no `autoScaling`). */
+  readonly scaling?: ScalingView;
   /** What to run next, as the user runs it (hints.ts), best first. */
   readonly next: readonly string[];
   /** Where the live state differs from the template, and who owns it (cli/ownership.ts); or why it is unknown. */
@@ -376,6 +391,37 @@ function renderOwnership(ownership: StatusView['ownership']): string[] {
   ];
 }
 
+/** `targetgroup/NAME/ID` of a target group ARN (the TargetGroup part of a metric's dimension or resource label). */
+const targetGroupPart = (arn: string | undefined): string | undefined =>
+  arn === undefined ? undefined : arn.split(':').slice(5).join(':');
+
+/**
+ * What the scaling policy tracks, and a warning when, with no operation running, it tracks a target group production
+ * does not forward to (a Stop left it there: target tracking then reads the wrong group's requests until the next
+ * operation puts it back on production's version).
+ */
+function describeScaling(view: StatusView): string[] {
+  const scaling = view.scaling;
+  if (scaling === undefined) return [];
+  if ('unknown' in scaling) return [`Autoscaling: unknown (${scaling.unknown})`];
+  const taskSet = view.taskSets.find((ts) => targetGroupPart(ts.targetGroupArn) === scaling.trackedTargetGroup);
+  const name = taskSet?.targetGroupName ?? scaling.trackedTargetGroup;
+  const whose = taskSet === undefined ? 'no task set' : versionOf(taskSet, view.record);
+  const lines = [
+    `Autoscaling: tracks requests per target of ${name} (${whose}), scale-in ${scaling.scaleInDisabled ? 'disabled' : 'enabled'}`,
+  ];
+  const production = view.production.rule;
+  const tracksProduction =
+    production.kind === 'forward' &&
+    production.targetGroupArns.some((arn) => targetGroupPart(arn) === scaling.trackedTargetGroup);
+  if (production.kind === 'forward' && !tracksProduction && view.lease?.holderRunning !== true) {
+    lines.push(
+      `! autoscaling: ${name} is not a target group production forwards to: target tracking scales by the wrong requests until the next operation (below) puts the policy back on production's version.`,
+    );
+  }
+  return lines;
+}
+
 function targetsText(t: Readonly<Record<string, number>>): string {
   return (
     Object.entries(t)
@@ -410,6 +456,7 @@ export function statusLines(view: StatusView, options: RenderOptions = {}): stri
           `! production: rule ${view.production.shadowedBy.ruleArn} (priority ${view.production.shadowedBy.priority}) has the same conditions and a smaller priority: it answers production, not this service.`,
         ]
       : []),
+    ...describeScaling(view),
     '',
     ...(view.taskSets.length === 0
       ? ['No task sets: nothing is deployed yet.']

@@ -7,6 +7,7 @@
  * StatusReader, which keeps what does not change between polls (the template, task definition images, target group
  * commits, approval timeouts).
  */
+import { ApplicationAutoScalingClient, DescribeScalingPoliciesCommand } from '@aws-sdk/client-application-auto-scaling';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import {
@@ -23,7 +24,13 @@ import {
 import { CodePipelineClient, GetPipelineCommand } from '@aws-sdk/client-codepipeline';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DescribeStackResourcesCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
-import { APPROVAL_ATTRIBUTE, approvalIsCurrent, readPendingApproval, type PendingSwapApproval } from '../../contract';
+import {
+  APPROVAL_ATTRIBUTE,
+  approvalIsCurrent,
+  readPendingApproval,
+  SCALING_POLICY_NAME,
+  type PendingSwapApproval,
+} from '../../contract';
 import { ownershipLines, resourcesOfService, type TemplateResource } from '../ownership';
 import type { Context, StackInfo } from '../context';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
@@ -44,6 +51,7 @@ import {
   type LeaseView,
   type Probe,
   type RuleView,
+  type ScalingView,
   type StatusView,
   type TaskSetView,
 } from '../status-model';
@@ -89,6 +97,7 @@ export class StatusReader {
   private readonly ecs: ECSClient;
   private readonly elb: ElasticLoadBalancingV2Client;
   private readonly sfn: SFNClient;
+  private readonly scalingClient: ApplicationAutoScalingClient;
   private readonly images = new Map<string, string | undefined>();
   private readonly commits = new Map<string, string | undefined>();
   private template: Record<string, TemplateResource> | undefined;
@@ -101,12 +110,42 @@ export class StatusReader {
     this.ecs = new ECSClient(ctx.config());
     this.elb = new ElasticLoadBalancingV2Client(ctx.config());
     this.sfn = new SFNClient(ctx.config());
+    this.scalingClient = new ApplicationAutoScalingClient(ctx.config());
   }
 
   destroy(): void {
     this.ecs.destroy();
     this.elb.destroy();
     this.sfn.destroy();
+    this.scalingClient.destroy();
+  }
+
+  /**
+   * The controller's scaling policy on the service (contract/autoscaling.ts): which target group it tracks and whether
+   * scale-in is disabled; undefined when the service has none. Not being allowed to read it is said, not fatal.
+   */
+  private async scaling(): Promise<ScalingView | undefined> {
+    try {
+      const { ScalingPolicies } = await this.scalingClient.send(
+        new DescribeScalingPoliciesCommand({
+          ServiceNamespace: 'ecs',
+          ResourceId: `service/${this.stack.cluster}/${this.stack.service}`,
+          PolicyNames: [SCALING_POLICY_NAME],
+        }),
+      );
+      const config = ScalingPolicies?.find(
+        (p) => p.PolicyName === SCALING_POLICY_NAME,
+      )?.TargetTrackingScalingPolicyConfiguration;
+      if (config === undefined) return undefined;
+      const label = config.PredefinedMetricSpecification?.ResourceLabel ?? '';
+      const at = label.indexOf('targetgroup/');
+      return {
+        trackedTargetGroup: at >= 0 ? label.slice(at) : label,
+        scaleInDisabled: config.DisableScaleIn === true,
+      };
+    } catch (error) {
+      return { unknown: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    }
   }
 
   private async inFlight(): Promise<InFlightView[]> {
@@ -347,9 +386,10 @@ export class StatusReader {
         ...(commit !== undefined && { commit }),
       };
     });
-    const [ownership, bake] = await Promise.all([
+    const [ownership, bake, scaling] = await Promise.all([
       this.ownership(service.desiredCount ?? 0, taskSetViews),
       this.bake(inFlight, record, taskSetViews),
+      this.scaling(),
     ]);
     return {
       stack: stack.name,
@@ -364,6 +404,7 @@ export class StatusReader {
       pendingApprovals: approvals,
       ...(swapApproval !== undefined && { swapApproval }),
       ...(bake !== undefined && { bake }),
+      ...(scaling !== undefined && { scaling }),
       next: statusNext({ inFlight, pendingApprovals: approvals, record, swapApproval }, ctx.hints(stack)),
       ownership,
     };

@@ -349,3 +349,47 @@ test('a production rule shadowed by a rule with the same conditions and a smalle
     'smaller priority',
   );
 });
+
+describe('autoscaling: what the controller’s policy tracks', () => {
+  const tg = (id: string) => `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/bg-${id}/${id}${id}${id}`;
+  const base = view();
+  const withGroups: Partial<StatusView> = {
+    taskSets: base.taskSets.map((ts, i) => ({ ...ts, targetGroupArn: tg(String(i + 1)) })),
+    production: { ...base.production, rule: { kind: 'forward', targetGroupArns: [tg('1')] } },
+    test: { ...base.test, rule: { kind: 'forward', targetGroupArns: [tg('2')] } },
+  };
+  const lines = (overrides: Partial<StatusView>) => statusLines(view({ ...withGroups, ...overrides }));
+
+  test('the group it tracks, by the version it belongs to, and whether scale-in is disabled', () => {
+    const picture = lines({ scaling: { trackedTargetGroup: 'targetgroup/bg-1/111', scaleInDisabled: false } });
+    expect(picture).toContain('Autoscaling: tracks requests per target of bg-1 (blue (live)), scale-in enabled');
+    expect(picture.filter((l) => l.startsWith('! autoscaling'))).toEqual([]);
+    // No policy (no autoScaling): nothing is said.
+    expect(lines({}).filter((l) => /autoscaling/i.test(l))).toEqual([]);
+    expect(lines({ scaling: { unknown: 'AccessDeniedException: no' } })).toContain(
+      'Autoscaling: unknown (AccessDeniedException: no)',
+    );
+  });
+
+  test('tracking a group production does not forward to is a warning, unless an operation is running to fix it', () => {
+    const offProduction = { scaling: { trackedTargetGroup: 'targetgroup/bg-2/222', scaleInDisabled: true } };
+    const picture = lines(offProduction);
+    expect(picture).toContain('Autoscaling: tracks requests per target of bg-2 (green), scale-in disabled');
+    expect(
+      picture.filter((l) => l.startsWith('! autoscaling: bg-2 is not a target group production forwards to')),
+    ).toHaveLength(1);
+    const running = {
+      holder: 'arn:x',
+      machine: 'swap',
+      operation: 'swapping',
+      since: '2026-01-01T00:00:00Z',
+      holderRunning: true,
+    };
+    expect(lines({ ...offProduction, lease: running }).filter((l) => l.startsWith('! autoscaling'))).toEqual([]);
+    expect(
+      lines({ ...offProduction, lease: { ...running, holderRunning: false } }).filter((l) =>
+        l.startsWith('! autoscaling'),
+      ),
+    ).toHaveLength(1);
+  });
+});

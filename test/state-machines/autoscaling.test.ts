@@ -27,6 +27,8 @@ import { localScalableTargets } from '../../local/iam/scalable-targets';
 import { stateMachineRoles, type StateMachineRole } from '../../local/iam/template-policies';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../local/local-aws';
 import { startTestStack, synthVariant } from '../support/harness';
+import { userEnv } from '../cli/run-bin';
+import { runInProcess } from '../cli/run-in-process';
 import { MACHINE_TEST_TIMEOUT } from './machine-stack';
 
 /**
@@ -203,9 +205,9 @@ test('a swap undone in its bake tracks blue again with scale-in enabled', async 
   const arn = await swapUntil('WatchBake', { bakeSeconds: 600 });
   expect((await scaling()).scaleInDisabled).toBe(true);
   expect((await scaling()).trackedTargetGroup).not.toBe(blue);
-  const alarms = await cw.send(new DescribeAlarmsCommand({ MaxRecords: 100 }));
-  const fiveXx = (alarms.MetricAlarms ?? []).find((a) => a.AlarmName?.endsWith('-green-5xx'))?.AlarmName ?? '';
-  await cw.send(new SetAlarmStateCommand({ AlarmName: fiveXx, StateValue: 'ALARM', StateReason: 'test' }));
+  await cw.send(
+    new SetAlarmStateCommand({ AlarmName: await fiveXxOn(production()), StateValue: 'ALARM', StateReason: 'test' }),
+  );
   const undone = await ended(arn);
   expect(undone.status).toBe('FAILED');
   expect(statesEntered(undone.history)).toEqual(expect.arrayContaining(['UndoTrackBlueRequests']));
@@ -293,6 +295,17 @@ async function fiveXxOn(targetGroup: string): Promise<string> {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`the 5XX alarm never watched ${targetGroup}`);
+}
+
+/** `bluegreen status` against the local stack: its picture, and its JSON view's `scaling`. */
+async function status(): Promise<{ text: string; scaling: unknown }> {
+  const cli = (...args: string[]) =>
+    runInProcess(['--local', '--endpoint-url', stack.aws.endpoint, 'status', ...args], {
+      env: userEnv() as Record<string, string>,
+    });
+  const [text, json] = await Promise.all([cli(), cli('--json')]);
+  expect([text.code, json.code]).toEqual([0, 0]);
+  return { text: text.stdout, scaling: (JSON.parse(json.stdout) as { scaling?: unknown }).scaling };
 }
 
 /** Starts `machine` and returns its execution ARN without waiting. */
@@ -388,6 +401,10 @@ test("swap stopped at its undo's UndoTrackBlueRequests: production is back on bl
   await stopWhileHeld(arn, held, 'refused');
   expect(production()).toBe(blue);
   expect(await scaling()).toEqual({ trackedTargetGroup: green, scaleInDisabled: true });
+  // status says so, and that production's version is not what the policy tracks.
+  const stopped = await status();
+  expect(stopped.scaling).toEqual({ trackedTargetGroup: green, scaleInDisabled: true });
+  expect(stopped.text).toMatch(/^! autoscaling: .* is not a target group production forwards to/m);
   await succeed('abort');
   expect(production()).toBe(blue);
   expect(await scaling()).toEqual({ trackedTargetGroup: blue, scaleInDisabled: false });
@@ -406,6 +423,10 @@ test('clean-up stopped at TrackLiveRequests, after Application Auto Scaling appl
   expect(production()).toBe(live);
   expect(observe(stack).taskSets).toHaveLength(1);
   expect(await scaling()).toEqual({ trackedTargetGroup: live, scaleInDisabled: false });
+  const after = await status();
+  expect(after.scaling).toEqual({ trackedTargetGroup: live, scaleInDisabled: false });
+  expect(after.text).toMatch(/^Autoscaling: tracks requests per target of \S+ \(blue \(live\)\), scale-in enabled$/m);
+  expect(after.text).not.toMatch(/^! autoscaling/m);
 });
 
 test('a scalable target deregistered by hand: deploy-green, swap and clean-up go on without it', async () => {
