@@ -11,11 +11,11 @@ import { restoreOperatorBaseline, runPilots, startOperatorStack, type OperatorSt
  * at a random time. Every invariant holds (oracles/invariants/operator-flow.ts: a–f), and decoys the controller did not
  * make are never touched.
  *
- * Together with the API-fault property (property.test.ts, 200 plans in CI) CI checks 300 plans: 100 here (OPERATOR_RUNS
+ * Together with the API-fault property (property.test.ts, 150 plans in CI) CI checks 225 plans: 75 here (OPERATOR_RUNS
  * overrides; 10 locally). Before them, one fixed plan per row of the README's recovery table ("After Stop, or a
  * failure, run this"), so every row is exercised whatever the random plans draw.
  */
-const RUNS = Number(process.env.OPERATOR_RUNS ?? (process.env.CI ? 100 : 10));
+const RUNS = Number(process.env.OPERATOR_RUNS ?? (process.env.CI ? 75 : 10));
 const SEED = Number(process.env.OPERATOR_SEED ?? 20261209);
 
 const stop = (s: Omit<PlannedStop, 'occurrence'> & { occurrence?: number }): PlannedStop => ({ occurrence: 1, ...s });

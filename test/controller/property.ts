@@ -20,13 +20,13 @@ import { releaseBlue, restoreBaseline, startFaultStack, type FaultStack } from '
  * worker shows no single hot spot: the real wire (the SDK clients' serialization and SigV4 signing, local AWS's
  * HTTP handling: about a third), the Step Functions emulator (aws-local-stepfunctions' per-state work, history),
  * ALB health checks (a new connection per check, every 10 emulated seconds per target), the production monitor and
- * GC. None of it is emulated waiting, so a smaller time scale does not help. CI (`CI` set) checks 200 plans with a
+ * GC. None of it is emulated waiting, so a smaller time scale does not help. CI (`CI` set) checks 150 plans with a
  * fixed seed (~2–3 minutes of one jest worker on 2 shared cores); locally 25 unless PROPERTY_RUNS says otherwise.
  * With the hooks and test scale in the plans (2026-12-02, 25 plans, same seed, two runs each on a quiet host): 908 and
  * 1,004 ms a case (CPU 667 and 676 ms) against 797 and 846 ms (570 and 609 ms) without: four Invokes of the hooks per
  * flow and their runner calls; 200 plans took 188 s; the hooked template's synth adds ~2 s once per jest run.
  */
-export const PLANS_PER_FILE = Number(process.env.PROPERTY_RUNS ?? (process.env.CI ? 200 : 25));
+export const PLANS_PER_FILE = Number(process.env.PROPERTY_RUNS ?? (process.env.CI ? 150 : 25));
 const TIME_SCALE = Number(process.env.PROPERTY_TIME_SCALE ?? 0.004);
 
 export function defineFaultProperty(seed: number): void {
