@@ -159,19 +159,24 @@ test("a green whose targets registered in the minutes just before the bake is no
   // The ALB reports HealthyHostCount 0 for green while its targets register, and the built-in alarm, created as the
   // watch begins, reads the two minutes before (Minimum < 1 in both: ALARM). To put those minutes right before the
   // watch, every task of a slow-starting green (90 s before it answers) is stopped under test; the task set starts
-  // new ones, and swap starts as soon as they are healthy. When that falls within one minute (the usual case), the
-  // alarm's first evaluation is such a breach; otherwise the next attempt tries again.
+  // new ones, and swap starts as soon as they are healthy. When that falls within one minute, the alarm's first
+  // evaluation is such a breach; otherwise the next attempt tries again, aimed by how long the last one took.
   const ecs = new ECSClient(localClientConfig(ms.stack.aws.endpoint, LOCAL_REGION));
   let exercised = false;
+  // Stop to healthy (and the stopped tasks' targets drained): about 100 emulated s on a quiet host (the new tasks' 90 s
+  // start counts from their launch, then the health checks); longer on a loaded one, so each attempt measures it.
+  let registrationMs = 100_000;
   try {
-    for (let attempt = 1; attempt <= 3 && !exercised; attempt++) {
+    for (let attempt = 1; attempt <= 5 && !exercised; attempt++) {
       await oneVersionLive(ms);
       const green = await deployGreen('local/slow-start:green-slow-90', `5105${attempt}00`);
       const greenSet = observe(ms.stack).taskSets.find((ts) => ts.targetGroupArn === green)?.arn ?? '';
       const greenId = greenSet.split('/').slice(-2).join('/');
-      // Stopped at :40 past the minute, the new tasks are healthy (and the stopped ones' targets drained) about 100 s
-      // later: swap starts some 30 s into a minute, and the minute before reports 0 healthy hosts too.
-      while (Math.floor(ms.stack.aws.clock.now() / 1000) % 60 !== 40) await ms.stack.aws.clock.sleep(0.5);
+      // Stopped so that green turns healthy some 10 s into a minute: swap's watch then begins within that minute
+      // (its steps before the watch take a few emulated seconds, more on a loaded host), and the minute before
+      // reports 0 healthy hosts too.
+      const stopSecond = (((10 - Math.round(registrationMs / 1000)) % 60) + 60) % 60;
+      while (Math.floor(ms.stack.aws.clock.now() / 1000) % 60 !== stopSecond) await ms.stack.aws.clock.sleep(0.5);
       for (const task of ms.stack.aws.ecs.state().tasks.filter((t) => t.taskSetId === greenId)) {
         await ecs.send(new StopTaskCommand({ cluster: ms.stack.service.cluster, task: task.arn, reason: 'test' }));
       }
@@ -180,8 +185,9 @@ test("a green whose targets registered in the minutes just before the bake is no
         // Local CloudWatch samples the count once a minute, at a phase set by when the stack started; sampled every
         // second here, each minute of the registration reports its 0.
         ms.stack.aws.cloudwatch.sampleHostCounts();
-        await ms.stack.aws.clock.sleep(1);
+        await ms.stack.aws.clock.sleep(0.5);
       }
+      registrationMs = ms.stack.aws.clock.now() - stoppedAt;
       const swap = await ms.run('swap', { ...ms.stack.service, bakeSeconds: 180 });
       expect([swap.status, swap.error, swap.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
       const alarms = await builtInAlarms();
