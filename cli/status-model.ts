@@ -6,7 +6,7 @@
  * reads AWS into a StatusView, this renders it, and the tests drive both halves apart.
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { BAKE_SECONDS } from '../contract';
+import { BAKE_SECONDS, targetGroupDimension } from '../contract';
 import { clockTime, formatDuration, shortArn, table } from './format';
 import { hint, type Hints } from './hints';
 import type { MachineKind } from './machines';
@@ -393,7 +393,7 @@ function renderOwnership(ownership: StatusView['ownership']): string[] {
 
 /** `targetgroup/NAME/ID` of a target group ARN (the TargetGroup part of a metric's dimension or resource label). */
 const targetGroupPart = (arn: string | undefined): string | undefined =>
-  arn === undefined ? undefined : arn.split(':').slice(5).join(':');
+  arn === undefined ? undefined : targetGroupDimension(arn);
 
 /**
  * What the scaling policy tracks, and a warning when, with no operation running, it tracks a target group production

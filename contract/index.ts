@@ -14,3 +14,4 @@ export * from './lifecycle-hooks';
 export * from './approvals';
 export * from './outputs';
 export * from './autoscaling';
+export * from './alb-dimensions';

@@ -6,6 +6,8 @@
 import {
   DEGRADED_TARGET_STATES,
   BUILT_IN_ALARMS,
+  loadBalancerDimension,
+  targetGroupDimension,
   GREEN_DEGRADED,
   WATCH_UNAVAILABLE,
   type WatchFailureCause,
@@ -158,20 +160,6 @@ export function degradedTargets(targets: readonly TargetState[]): string | undef
 export function failureCause(message: string, errorType: WatchFailureCause['errorType'] = GREEN_DEGRADED): string {
   const cause: WatchFailureCause = { errorType, errorMessage: message };
   return JSON.stringify(cause);
-}
-
-/** `targetgroup/NAME/ID`, the TargetGroup dimension CloudWatch's AWS/ApplicationELB metrics carry, from its ARN. */
-export function targetGroupDimension(targetGroupArn: string): string {
-  return targetGroupArn.split(':').slice(5).join(':');
-}
-
-/** `app/NAME/ID`, the LoadBalancer dimension of AWS/ApplicationELB metrics, from the load balancer's ARN. */
-export function loadBalancerDimension(loadBalancerArn: string): string {
-  return loadBalancerArn
-    .split(':')
-    .slice(5)
-    .join(':')
-    .replace(/^loadbalancer\//, '');
 }
 
 /** The period of every built-in alarm: ALB publishes its metrics once a minute, so a shorter alarm has no data. */
