@@ -183,7 +183,7 @@ test("a green whose targets registered in the minutes just before the bake is no
       const stoppedAt = ms.stack.aws.clock.now();
       while (ms.stack.aws.clock.now() - stoppedAt < 20_000 || !greenHealthy(green)) {
         // Local CloudWatch samples the count once a minute, at a phase set by when the stack started; sampled every
-        // second here, each minute of the registration reports its 0.
+        // half second here, each minute of the registration reports its 0.
         ms.stack.aws.cloudwatch.sampleHostCounts();
         await ms.stack.aws.clock.sleep(0.5);
       }

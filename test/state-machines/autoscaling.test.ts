@@ -124,13 +124,7 @@ function production(): string {
 
 /** Starts swap and resolves once it entered `state` (its history), with its execution ARN. */
 async function swapUntil(state: string, input: Record<string, unknown>): Promise<string> {
-  const started = await stack.sfn.send(
-    new StartExecutionCommand({
-      stateMachineArn: stack.stateMachines.swap,
-      input: JSON.stringify({ ...stack.service, ...input }),
-    }),
-  );
-  const arn = started.executionArn ?? '';
+  const arn = await start('swap', input);
   for (let i = 0; i < 2000; i++) {
     const history = await stack.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, maxResults: 1000 }));
     if (statesEntered(history.events ?? []).includes(state)) return arn;
@@ -258,7 +252,11 @@ test('the service scaling out between deploy-green and swap fails nothing: every
 function holdPutScalingPolicy(
   machine: keyof LocalStack['stateMachines'],
   nth: number,
-): { reached: Promise<void>; release(how: 'refused' | 'applied'): void } {
+): {
+  machine: keyof LocalStack['stateMachines'];
+  reached: Promise<void>;
+  release(how: 'refused' | 'applied'): void;
+} {
   const roleArn = roleOf(machine).roleArn;
   let seen = 0;
   let reached: () => void = () => undefined;
@@ -270,6 +268,7 @@ function holdPutScalingPolicy(
     return answered;
   });
   return {
+    machine,
     reached: new Promise<void>((resolve) => (reached = resolve)),
     release: (how) => {
       remove();
@@ -330,7 +329,7 @@ async function stopWhileHeld(
   const described = await stack.sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
   expect(described.status).toBe('ABORTED');
   const history = await stack.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, maxResults: 1000 }));
-  executions.push({ executionArn: arn, roleArn: roleOf('swap').roleArn, history: history.events ?? [] });
+  executions.push({ executionArn: arn, roleArn: roleOf(held.machine).roleArn, history: history.events ?? [] });
 }
 
 /** Another operation on the service while one holds its lease is refused, naming the holder; nothing changes. */
