@@ -40,10 +40,15 @@ export const ERRORS = {
   /** A lifecycle hook answered FAILED, failed, or did not answer within its timeout (contract/lifecycle-hooks.ts). */
   lifecycleHookFailed: 'BlueGreen.LifecycleHookFailed',
   nothingToSwap: 'BlueGreen.NothingToSwap',
-  /** swap with awaitApproval: no green is under test as the wait begins (contract/approvals.ts). */
+  /**
+   * swap or clean-up with awaitApproval: nothing to approve at its stage as the wait begins (no green under test, or
+   * production does not serve a swapped green) (contract/approvals.ts).
+   */
   nothingToApprove: 'BlueGreen.NothingToApprove',
   /** swap after approval: the approved green is no longer the one under test (contract/approvals.ts). */
   approvedGreenGone: 'BlueGreen.ApprovedGreenGone',
+  /** clean-up after approval: production no longer serves the approved version (contract/approvals.ts). */
+  approvedLiveGone: 'BlueGreen.ApprovedLiveGone',
   alreadySwapped: 'BlueGreen.AlreadySwapped',
   notSwapped: 'BlueGreen.NotSwapped',
   nothingLive: 'BlueGreen.NothingLive',

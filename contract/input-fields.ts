@@ -23,7 +23,7 @@ export const MACHINE_INPUT_FIELDS = {
     'smokeTest',
   ],
   swap: ['cluster', 'service', 'bakeSeconds', 'trafficShift', 'allowUnhealthyBlue', 'awaitApproval'],
-  'clean-up': ['cluster', 'service'],
+  'clean-up': ['cluster', 'service', 'awaitApproval'],
   rollback: ['cluster', 'service'],
   abort: ['cluster', 'service'],
 } as const satisfies Readonly<Record<MachineName, readonly string[]>>;

@@ -74,6 +74,12 @@ export interface DeliveryPipelineProps {
    */
   readonly swapApprovalTimeout?: Duration;
   /**
+   * How long production may serve green with blue still running before the clean-up approval expires (which rolls
+   * back, as a rejection does): 5 minutes to 60 days.
+   * @default Duration.days(7)
+   */
+  readonly cleanUpApprovalTimeout?: Duration;
+  /**
    * Where testers approve the swap (contract/approvals.ts). `pipeline`: the stages ApproveSwap, Swap, ApproveCleanUp
    * and CleanUp. `step-functions`: the pipeline ends at DeployGreen, whose success starts a swap that waits for
    * `bluegreen approve` (a task-token wait, up to 330 days); clean-up is then run with `bluegreen clean-up`.
@@ -106,6 +112,14 @@ export class DeliveryPipeline extends Construct {
       swapTimeout.toHumanString(),
     );
     if (problem !== undefined) throw new Error(problem);
+    const cleanUpTimeout = props.cleanUpApprovalTimeout ?? Duration.days(7);
+    const cleanUpProblem = approvalWindowProblem(
+      props.swapApprovalMode ?? 'pipeline',
+      cleanUpTimeout.toSeconds({ integral: false }),
+      cleanUpTimeout.toHumanString(),
+      'cleanUpApprovalTimeout',
+    );
+    if (cleanUpProblem !== undefined) throw new Error(cleanUpProblem);
     const pipelineSource = checkedSource(props);
     const serviceInput = { cluster: props.clusterName, service: props.serviceName };
 
@@ -167,6 +181,7 @@ export class DeliveryPipeline extends Construct {
             notificationTopic: this.approvalTopic,
             externalEntityLink: props.productionUrl,
             additionalInformation: `Production (${props.productionUrl}) now serves green while blue still runs. Approve to remove blue; until then a rollback is instant.`,
+            timeout: cleanUpTimeout,
           }),
         ],
       },

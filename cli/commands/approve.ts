@@ -21,8 +21,8 @@ import {
 import {
   APPROVAL_REJECTED,
   APPROVAL_SUPERSEDED,
-  type PendingSwapApproval,
-  type SwapApprovalAnswer,
+  type WaitingApproval,
+  type ApprovalAnswer,
 } from '../../contract';
 import { readDeploymentItem } from './status';
 import type { Context } from '../context';
@@ -129,7 +129,7 @@ const TOKEN_CLOSED = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'
 /** What the service's deployment item says about approving a swap: the swap that waits, and the green under test. */
 interface SwapApprovalState {
   /** The swap waiting on a task token for the green under test, if one waits. */
-  readonly waiting?: PendingSwapApproval;
+  readonly waiting?: WaitingApproval;
   /** The green under test (the record's phase is `testing`), whether or not a swap waits for its approval. */
   readonly underTest?: { readonly taskSetArn?: string; readonly commit?: string };
   /** The machine holding the lease, if any (it may be running: then neither swap nor abort can start). */
@@ -201,7 +201,7 @@ function greenUnderTestWayOn(
 /** Answers a swap waiting on a task token: SendTaskSuccess with the green approved, or SendTaskFailure. */
 async function answerWaitingSwap(
   ctx: Context,
-  pending: PendingSwapApproval,
+  pending: WaitingApproval,
   decision: 'Approved' | 'Rejected',
   flags: { readonly comment?: string; readonly stage?: string },
 ): Promise<ExitCode> {
@@ -238,7 +238,7 @@ async function answerWaitingSwap(
   }
   try {
     if (decision === 'Approved') {
-      const answer: SwapApprovalAnswer = { green: { taskSetArn: pending.green.taskSetArn }, comment: summary };
+      const answer: ApprovalAnswer = { green: { taskSetArn: pending.green.taskSetArn }, comment: summary };
       await sfn.send(new SendTaskSuccessCommand({ taskToken: pending.token, output: JSON.stringify(answer) }));
     } else {
       await sfn.send(

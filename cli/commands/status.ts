@@ -27,9 +27,9 @@ import { DescribeStackResourcesCommand, GetTemplateCommand } from '@aws-sdk/clie
 import {
   APPROVAL_ATTRIBUTE,
   approvalIsCurrent,
-  readPendingApproval,
+  readWaitingApproval,
   SCALING_POLICY_NAME,
-  type PendingSwapApproval,
+  type WaitingApproval,
 } from '../../contract';
 import { ownershipLines, resourcesOfService, type TemplateResource } from '../ownership';
 import type { Context, StackInfo } from '../context';
@@ -525,7 +525,7 @@ export async function readDeploymentItem(
   record: DeploymentRecordView;
   lease?: Omit<LeaseView, 'holderRunning'>;
   /** A swap waiting on a task token for approval (swapApprovalMode step-functions), and whether it is for this green. */
-  approval?: { readonly pending: PendingSwapApproval; readonly current: boolean };
+  approval?: { readonly pending: WaitingApproval; readonly current: boolean };
 }> {
   if (stack.deploymentTable === undefined) return { record: { phase: 'unknown' } };
   const ddb = new DynamoDBClient(ctx.config());
@@ -548,7 +548,7 @@ export async function readDeploymentItem(
           since: m.since?.S ?? '?',
         }
       : undefined;
-    const pending = readPendingApproval(Item?.[APPROVAL_ATTRIBUTE]?.S);
+    const pending = readWaitingApproval(Item?.[APPROVAL_ATTRIBUTE]?.S);
     const approval = pending ? { pending, current: approvalIsCurrent(pending, record) } : undefined;
     return { record, ...(lease ? { lease } : {}), ...(approval ? { approval } : {}) };
   } finally {

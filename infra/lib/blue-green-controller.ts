@@ -27,8 +27,8 @@ import { ServiceScaling } from './constructs/service-scaling';
 import { listenerConditionsToApi, listenerPort, listenerUrl } from './private/listeners';
 import { PropValidationError, validateIntegerInRange, validateName } from './private/validate';
 
-/** The swap approval's window unless `swapApprovalTimeout` says otherwise: CodePipeline's own default. */
-const SWAP_APPROVAL_DEFAULT_DAYS = 7;
+/** Each approval's window unless its timeout prop says otherwise: CodePipeline's own default. */
+const APPROVAL_DEFAULT_DAYS = 7;
 
 /** The priority deploy-green's deployment rule takes on the test listener (state-machines/authoring/deploy-green.ts). */
 const DEPLOYMENT_RULE_PRIORITY = 100;
@@ -45,6 +45,8 @@ export interface IBlueGreenController {
   readonly swapApprovalMode: SwapApprovalMode;
   /** How long the swap approval waits (in the pipeline, or in swap in `step-functions` mode). */
   readonly swapApprovalTimeout: Duration;
+  /** How long the clean-up approval waits (in the pipeline, or in clean-up in `step-functions` mode). */
+  readonly cleanUpApprovalTimeout: Duration;
   /**
    * What this service's stack outputs start with (contract/outputs.ts): '' when the controller's construct path is
    * all `Default`, else that path (`Api`). The CLI's `--service` finds them by it.
@@ -160,6 +162,7 @@ export class BlueGreenController extends Construct implements IBlueGreenControll
   public readonly testUrl: string;
   public readonly swapApprovalMode: SwapApprovalMode;
   public readonly swapApprovalTimeout: Duration;
+  public readonly cleanUpApprovalTimeout: Duration;
   public readonly functions: DeploymentFunctions;
   public readonly stateMachines: DeploymentStateMachines;
   public readonly outputPrefix: string;
@@ -198,7 +201,8 @@ export class BlueGreenController extends Construct implements IBlueGreenControll
     this.cluster = props.cluster;
     this.taskDefinition = props.taskDefinition;
     this.swapApprovalMode = props.swapApprovalMode ?? 'pipeline';
-    this.swapApprovalTimeout = props.swapApprovalTimeout ?? Duration.days(SWAP_APPROVAL_DEFAULT_DAYS);
+    this.swapApprovalTimeout = props.swapApprovalTimeout ?? Duration.days(APPROVAL_DEFAULT_DAYS);
+    this.cleanUpApprovalTimeout = props.cleanUpApprovalTimeout ?? Duration.days(APPROVAL_DEFAULT_DAYS);
 
     const stack = Stack.of(this);
     // The demo's controller (construct path all `Default`) keeps the names it always had; any other is named after
@@ -321,6 +325,7 @@ export class BlueGreenController extends Construct implements IBlueGreenControll
       healthCheck: props.healthCheck,
       swapApprovalMode: this.swapApprovalMode,
       swapApprovalTimeout: this.swapApprovalTimeout,
+      cleanUpApprovalTimeout: this.cleanUpApprovalTimeout,
       autoScaling: scaling,
       stateMachineNamePrefix: machinePrefix,
       logRetention: props.logRetention,

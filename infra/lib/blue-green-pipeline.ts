@@ -72,6 +72,7 @@ export class BlueGreenPipeline extends Construct {
       testUrl: controller.testUrl,
       productionUrl: controller.productionUrl,
       swapApprovalTimeout: controller.swapApprovalTimeout,
+      cleanUpApprovalTimeout: controller.cleanUpApprovalTimeout,
       swapApprovalMode: controller.swapApprovalMode,
     });
     this.pipeline = this.delivery.pipeline;

@@ -83,9 +83,17 @@ export interface BlueGreenDeploymentOptions {
    */
   readonly swapApprovalTimeout?: Duration;
   /**
-   * Where testers approve the swap (contract/approvals.ts). `pipeline`: CodePipeline's manual approval (see
-   * BlueGreenPipeline). `step-functions`: a Step Functions task-token wait inside swap, for test windows beyond
-   * CodePipeline's 60 days: every successful deploy-green starts a swap that waits for `bluegreen approve`.
+   * How long the clean-up approval waits (production serves green while blue still runs, so a rollback is instant):
+   * 5 minutes to 60 days with `swapApprovalMode: 'pipeline'` (CodePipeline's limits), up to 330 days with
+   * `'step-functions'`. Unanswered, it counts as a rejection: rollback runs.
+   * @default Duration.days(7)
+   */
+  readonly cleanUpApprovalTimeout?: Duration;
+  /**
+   * Where testers approve the swap and the clean-up (contract/approvals.ts). `pipeline`: CodePipeline's manual
+   * approvals ApproveSwap and ApproveCleanUp (see BlueGreenPipeline). `step-functions`: Step Functions task-token waits
+   * inside swap and clean-up, for windows beyond CodePipeline's 60 days: every successful deploy-green starts a swap
+   * that waits for `bluegreen approve`, and every swap that moves production starts a clean-up that waits for it.
    * @default 'pipeline'
    */
   readonly swapApprovalMode?: SwapApprovalMode;

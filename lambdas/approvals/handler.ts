@@ -1,9 +1,9 @@
 /**
- * Lambda entry point of the approvals function (contract/approvals.ts), in stacks whose swap approval is a Step
- * Functions task-token wait: deploy-green asks it to start the swap that waits (`start`), swap's callback Task hands it
- * the token to keep beside the record (`request`), and swap asks it to forget the token, and start abort if the
- * approval was rejected or expired, when the wait ends without approval (`withdraw`). Environment: DEPLOYMENT_TABLE
- * (the deployment item's table) and SERVICE_ARN (its key).
+ * Lambda entry point of the approvals function (contract/approvals.ts), in stacks whose approvals are Step Functions
+ * task-token waits: deploy-green asks it to start the swap that waits, and swap the clean-up that waits (`start`); the
+ * waiting execution's callback Task hands it the token to keep beside the record (`request`), and asks it to forget the
+ * token, and start abort or rollback if the approval was rejected or expired, when the wait ends without approval
+ * (`withdraw`). Environment: DEPLOYMENT_TABLE (the deployment item's table) and SERVICE_ARN (its key).
  */
 import {
   ConditionalCheckFailedException,
@@ -18,19 +18,19 @@ import {
   APPROVAL_SUPERSEDED,
   approvalIsCurrent,
   NOTHING_TO_APPROVE,
-  readPendingApproval,
+  readWaitingApproval,
   type ApprovalStarted,
   type ApprovalWithdrawn,
   type ApprovalsRequest,
 } from '../../contract';
 import {
-  abortsGreen,
   derivedExecutionName,
   executionArnOf,
-  greenUnderTest,
   pendingApproval,
   readApprovalsRequest,
   readRecord,
+  startsRejection,
+  versionToApprove,
   withdrawnError,
   withdrawnMessage,
 } from './core';
@@ -45,7 +45,7 @@ export interface ApprovalsEnvironment {
 /** A closed or unknown token: the wait it belonged to is over, so there is nothing to fail. */
 const TOKEN_CLOSED = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
-/** No green under test as the wait begins: swap fails at once with this error, nothing changed. */
+/** Nothing to approve at the stage as the wait begins: the waiting execution fails at once, nothing changed. */
 export class NothingToApproveError extends Error {
   constructor(message: string) {
     super(message);
@@ -103,27 +103,38 @@ export function createHandler(env: ApprovalsEnvironment): (event: unknown) => Pr
   }
 
   async function start(request: Extract<ApprovalsRequest, { action: 'start' }>): Promise<ApprovalStarted> {
-    const name = derivedExecutionName('approval', request.deployGreenExecutionArn);
-    const swapExecutionArn = await startOnce(request.swapStateMachineArn, name, {
+    const name = derivedExecutionName('approval', request.fromExecutionArn);
+    const executionArn = await startOnce(request.stateMachineArn, name, {
       cluster: request.cluster,
       service: request.service,
       awaitApproval: true,
     });
-    return { swapExecutionArn };
+    return { executionArn };
   }
 
-  /** Keeps the token for the green under test, conditioned on the record read; a newer waiter replaces an older one. */
+  /**
+   * Keeps the token for the version of its stage (the green under test, or the green production serves), conditioned
+   * on the record read; a newer waiter replaces an older one, of either stage.
+   */
   async function requestApproval(
     request: Extract<ApprovalsRequest, { action: 'request' }>,
     attempt = 1,
   ): Promise<{ readonly waiting: true; readonly expiresAt: string }> {
     const item = await readItem();
     const recordText = item['record']?.S;
-    const green = greenUnderTest(readRecord(recordText));
+    const green = versionToApprove(request.stage, readRecord(recordText));
     if (typeof green === 'string') {
-      throw new NothingToApproveError(`Nothing to approve: ${green}. Run deploy-green first; nothing was changed.`);
+      const first = request.stage === 'ApproveSwap' ? 'Run deploy-green first' : 'Run swap first';
+      throw new NothingToApproveError(`Nothing to approve: ${green}. ${first}; nothing was changed.`);
     }
-    const pending = pendingApproval(request.token, request.executionArn, green, request.now, request.timeoutSeconds);
+    const pending = pendingApproval(
+      request.stage,
+      request.token,
+      request.executionArn,
+      green,
+      request.now,
+      request.timeoutSeconds,
+    );
     const previousText = item[APPROVAL_ATTRIBUTE]?.S;
     try {
       await ddb.send(
@@ -148,12 +159,12 @@ export function createHandler(env: ApprovalsEnvironment): (event: unknown) => Pr
       if (error instanceof ConditionalCheckFailedException && attempt < 5) return requestApproval(request, attempt + 1);
       throw error;
     }
-    const previous = readPendingApproval(previousText);
+    const previous = readWaitingApproval(previousText);
     if (previous !== undefined && previous.token !== request.token) {
       await failToken(
         previous.token,
         APPROVAL_SUPERSEDED,
-        `swap execution ${request.executionArn} now waits for the approval of green task set ${green.taskSetArn}`,
+        `${request.stage === 'ApproveSwap' ? 'swap' : 'clean-up'} execution ${request.executionArn} now waits at ${request.stage} for green task set ${green.taskSetArn}`,
       );
     }
     return { waiting: true, expiresAt: pending.expiresAt };
@@ -164,8 +175,9 @@ export function createHandler(env: ApprovalsEnvironment): (event: unknown) => Pr
   ): Promise<ApprovalWithdrawn & { readonly error: string }> {
     const item = await readItem();
     const pendingText = item[APPROVAL_ATTRIBUTE]?.S;
-    const pending = readPendingApproval(pendingText);
-    const mine = pending !== undefined && pending.executionArn === request.executionArn;
+    const pending = readWaitingApproval(pendingText);
+    const mine =
+      pending !== undefined && pending.executionArn === request.executionArn && pending.stage === request.stage;
     if (mine) {
       try {
         await ddb.send(
@@ -185,26 +197,32 @@ export function createHandler(env: ApprovalsEnvironment): (event: unknown) => Pr
     }
     const record = readRecord(item['record']?.S);
     const current = mine && approvalIsCurrent(pending, record);
-    const abortExecutionArn =
-      current && abortsGreen(request.error)
-        ? await startOnce(request.abortStateMachineArn, derivedExecutionName('rejected', request.executionArn), {
+    // A rollback needs a version to go back to: after a first release (no blue) a rejected clean-up starts nothing.
+    const firstRelease = request.stage === 'ApproveCleanUp' && record.previous === undefined;
+    const startedExecutionArn =
+      current && !firstRelease && startsRejection(request.error)
+        ? await startOnce(request.rejectStateMachineArn, derivedExecutionName('rejected', request.executionArn), {
             cluster: request.cluster,
             service: request.service,
           })
         : null;
+    const nothing = request.stage === 'ApproveSwap' ? 'Nothing was aborted' : 'Nothing was rolled back';
     const stale = !mine
-      ? 'Nothing was aborted: another approval had replaced this one.'
-      : current
-        ? undefined
-        : `Nothing was aborted: the green it was for is no longer under test (the record's phase is '${record.phase}').`;
+      ? `${nothing}: another approval had replaced this one.`
+      : !current
+        ? `${nothing}: the green it was for is no longer ${request.stage === 'ApproveSwap' ? 'under test' : 'what production serves after a swap'} (the record's phase is '${record.phase}').`
+        : firstRelease
+          ? `${nothing}: this was the first release, so there is no earlier version to go back to; production keeps serving it, and clean-up closes the test listener.`
+          : undefined;
     return {
       error: withdrawnError(request.error),
-      abortExecutionArn,
+      startedExecutionArn,
       message: withdrawnMessage({
+        stage: request.stage,
         error: request.error,
         ...(request.cause !== undefined && { cause: request.cause }),
         ...(pending !== undefined && mine && { green: pending.green }),
-        abortExecutionArn,
+        startedExecutionArn,
         ...(stale !== undefined && { stale }),
       }),
     };

@@ -184,7 +184,8 @@ const describeAllowUnhealthyBlue = (value: unknown): string =>
   `production would go back to, has no healthy target). Omit it to keep that check.`;
 const describeAwaitApproval = (value: unknown): string =>
   `awaitApproval is ${show(value)} but must be true or false (true: wait for bluegreen approve before anything moves; ` +
-  `deploy-green starts such a swap in stacks whose swapApprovalMode is step-functions). Omit it to swap now.`;
+  `in stacks whose swapApprovalMode is step-functions, deploy-green starts such a swap and swap such a clean-up). ` +
+  `Omit it to go on now.`;
 const describeCommit = (value: unknown): string =>
   `commit is ${value === undefined ? 'missing' : show(value)} but must be 7-40 hexadecimal characters (a git commit id such as 3f2c1ab). ` +
   `Give the commit being deployed, e.g. the output of \`git rev-parse --short HEAD\`.`;
@@ -222,7 +223,7 @@ const serviceSchemas = {
     allowUnhealthyBlue: z.boolean(says(describeAllowUnhealthyBlue)).optional(),
     awaitApproval: z.boolean(says(describeAwaitApproval)).optional(),
   }),
-  'clean-up': z.object(serviceIdentity),
+  'clean-up': z.object({ ...serviceIdentity, awaitApproval: z.boolean(says(describeAwaitApproval)).optional() }),
   rollback: z.object(serviceIdentity),
   abort: z.object(serviceIdentity),
 } as const;

@@ -1,18 +1,31 @@
-import { APPROVED_GREEN_GONE, NOTHING_TO_APPROVE, UNDONE, type SwapApprovalMode } from '../../contract';
-import type { States } from './asl';
+import {
+  APPROVAL_STAGE_SPECS,
+  APPROVED_GREEN_GONE,
+  APPROVED_LIVE_GONE,
+  NOTHING_TO_APPROVE,
+  UNDONE,
+  type ApprovalStage,
+  type NextStep,
+  type SwapApprovalMode,
+} from '../../contract';
+import type { ChoiceRule, States } from './asl';
 import { FAILED, failureCause, fmtReject, functionErrorMessageStates, lambdaRetry } from './basics';
 
 /**
- * The swap approval as a task-token wait (contract/approvals.ts), for stacks whose `swapApprovalMode` is
- * `step-functions`. Three parts:
+ * The approvals as task-token waits (contract/approvals.ts), for stacks whose `swapApprovalMode` is `step-functions`.
+ * Three parts, for each of the two approvals:
  *
- * - deploy-green, once green is recorded under test: {@link startApprovalStates} asks the approvals function to start
- *   the swap that waits (in `pipeline` mode: nothing, two transitions).
- * - swap with `awaitApproval: true`, after its input checks and before the lease: {@link awaitApprovalStates} waits on
- *   a task token the approvals function keeps beside the record. Nothing is held or changed while it waits, so other
- *   operations (abort, another deploy-green) stay possible; the window is the Task's timeout.
- * - swap, once it holds the lease and has found green: {@link approvedGreenStates} refuses to move production to any
- *   green but the approved one.
+ * - the machine before, once it has recorded what is to be approved, asks the approvals function to start the
+ *   machine that waits: deploy-green the swap ({@link startApprovalStates}, in `pipeline` mode: nothing, two
+ *   transitions), swap the clean-up ({@link startCleanUpApprovalRule} and {@link startCleanUpApprovalStates}, in
+ *   `pipeline` mode: nothing, no transition).
+ * - swap or clean-up with `awaitApproval: true`, after its input checks and before the lease:
+ *   {@link awaitApprovalStates} waits on a task token the approvals function keeps beside the record. Nothing is held
+ *   or changed while it waits, so other operations (abort, rollback, another deploy-green) stay possible; the window is
+ *   the Task's timeout.
+ * - once it holds the lease: swap refuses to move production to any green but the approved one
+ *   ({@link approvedGreenStates}), clean-up to remove the version production could go back to unless production
+ *   serves the approved one ({@link approvedLiveStates}).
  */
 
 /** The stack's mode, as deploy-green reads it. */
@@ -43,13 +56,14 @@ export function startApprovalStates({ next }: { next: string }): States {
         FunctionName: '${ApprovalsFunctionArn}',
         Payload: {
           action: 'start',
+          stage: 'ApproveSwap',
           'cluster.$': '$.cluster',
           'service.$': '$.service',
-          'deployGreenExecutionArn.$': '$$.Execution.Id',
-          swapStateMachineArn: '${SwapStateMachineArn}',
+          'fromExecutionArn.$': '$$.Execution.Id',
+          stateMachineArn: '${SwapStateMachineArn}',
         },
       },
-      ResultSelector: { mode: MODE, 'swapExecutionArn.$': '$.Payload.swapExecutionArn' },
+      ResultSelector: { mode: MODE, 'swapExecutionArn.$': '$.Payload.executionArn' },
       ResultPath: '$.swapApproval',
       Retry: lambdaRetry,
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.swapApproval.error', Next: next }],
@@ -58,12 +72,48 @@ export function startApprovalStates({ next }: { next: string }): States {
   };
 }
 
-export function awaitApprovalStates({ next }: { next: string }): States {
+/** Per approval: its window's and its rejection machine's substitutions, and what each failure says to run. */
+const AWAIT: Readonly<
+  Record<
+    ApprovalStage,
+    {
+      readonly windowSeconds: string;
+      readonly rejectStateMachineArn: string;
+      readonly nothingToApproveNext: readonly NextStep[];
+      readonly withdrawFailed: string;
+      readonly withdrawFailedNext: readonly NextStep[];
+    }
+  >
+> = {
+  ApproveSwap: {
+    windowSeconds: '${SwapApprovalTimeoutSeconds}',
+    rejectStateMachineArn: '${AbortStateMachineArn}',
+    nothingToApproveNext: ['deploy-green', 'status'],
+    withdrawFailed:
+      'Production never moved and nothing was aborted: check with bluegreen status, then run abort to discard green, or swap to move production.',
+    withdrawFailedNext: ['status', 'abort', 'swap'],
+  },
+  ApproveCleanUp: {
+    windowSeconds: '${CleanUpApprovalTimeoutSeconds}',
+    rejectStateMachineArn: '${RollbackStateMachineArn}',
+    nothingToApproveNext: ['status'],
+    withdrawFailed:
+      'Nothing was removed and nothing was rolled back: check with bluegreen status, then run rollback to go back to blue, or clean-up to remove it.',
+    withdrawFailedNext: ['status', 'rollback', 'clean-up'],
+  },
+};
+
+/**
+ * The wait for `stage`'s approval (swap waits at ApproveSwap, clean-up at ApproveCleanUp), entered from the input
+ * checks: an execution started with `awaitApproval: true` waits; any other goes on to `next` (the lease).
+ */
+export function awaitApprovalStates({ next, stage }: { next: string; stage: ApprovalStage }): States {
+  const spec = APPROVAL_STAGE_SPECS[stage];
+  const at = AWAIT[stage];
   return {
     IsApprovalAwaited: {
       Type: 'Choice',
-      Comment:
-        'awaitApproval: true (the swap deploy-green starts in step-functions mode) waits for testers first; a swap started by hand goes straight on.',
+      Comment: `awaitApproval: true (the ${spec.machine} that ${spec.machine === 'swap' ? 'deploy-green' : 'swap'} starts in step-functions mode) waits for ${stage} first; a ${spec.machine} started by hand goes straight on.`,
       Choices: [
         {
           And: [
@@ -77,19 +127,19 @@ export function awaitApprovalStates({ next }: { next: string }): States {
     },
     ReadApprovalWindow: {
       Type: 'Pass',
-      Parameters: { 'seconds.$': "States.StringToJson('${SwapApprovalTimeoutSeconds}')" },
+      Parameters: { 'seconds.$': `States.StringToJson('${at.windowSeconds}')` },
       ResultPath: '$.approvalWindow',
       Next: 'AwaitApproval',
     },
     AwaitApproval: {
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Comment:
-        "Waits for bluegreen approve (SendTaskSuccess with the green approved) or reject (SendTaskFailure), at most the stack's window (the Task's timeout), without polling: its transitions do not grow with the window. The approvals function keeps the token beside the record, for the green under test.",
+      Comment: `Waits for bluegreen approve (SendTaskSuccess with the green approved) or reject (SendTaskFailure) at ${stage}, at most the stack's window (the Task's timeout), without polling: its transitions do not grow with the window. The approvals function keeps the token beside the record, for the green ${spec.phase === 'testing' ? 'under test' : 'production serves'}.`,
       Parameters: {
         FunctionName: '${ApprovalsFunctionArn}',
         Payload: {
           action: 'request',
+          stage,
           'token.$': '$$.Task.Token',
           'executionArn.$': '$$.Execution.Id',
           'now.$': '$$.State.EnteredTime',
@@ -110,7 +160,7 @@ export function awaitApprovalStates({ next }: { next: string }): States {
       Type: 'Pass',
       Parameters: {
         'Error.$': '$.error.Error',
-        Cause: failureCause({ from: '$.error.Cause' }, UNDONE.nothingChanged, ['deploy-green', 'status']),
+        Cause: failureCause({ from: '$.error.Cause' }, UNDONE.nothingChanged, at.nothingToApproveNext),
       },
       ResultPath: '$.failure',
       Next: FAILED,
@@ -118,24 +168,24 @@ export function awaitApprovalStates({ next }: { next: string }): States {
     WithdrawApproval: {
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke',
-      Comment:
-        'The wait ended without approval: forget the token; rejected or expired while its green is still under test, start abort (as a rejected pipeline approval does).',
+      Comment: `The wait ended without approval: forget the token; rejected or expired while its green is still current, start ${spec.rejectStarts} (as a rejected pipeline approval does).`,
       Parameters: {
         FunctionName: '${ApprovalsFunctionArn}',
         Payload: {
           action: 'withdraw',
+          stage,
           'cluster.$': '$.cluster',
           'service.$': '$.service',
           'executionArn.$': '$$.Execution.Id',
           'error.$': '$.error.Error',
           'cause.$': '$.error.Cause',
-          abortStateMachineArn: '${AbortStateMachineArn}',
+          rejectStateMachineArn: at.rejectStateMachineArn,
         },
       },
       ResultSelector: {
         'error.$': '$.Payload.error',
         'message.$': '$.Payload.message',
-        'abortExecutionArn.$': '$.Payload.abortExecutionArn',
+        'startedExecutionArn.$': '$.Payload.startedExecutionArn',
       },
       ResultPath: '$.withdrawn',
       Retry: lambdaRetry,
@@ -157,10 +207,10 @@ export function awaitApprovalStates({ next }: { next: string }): States {
         'Error.$': '$.error.Error',
         Cause: failureCause(
           {
-            from: "States.Format('The swap approval wait ended ({}: {}), and the approvals function failed to forget it ({}). Production never moved and nothing was aborted: check with bluegreen status, then run abort to discard green, or swap to move production.', $.error.Error, $.error.Cause, $.withdrawError.Error)",
+            from: `States.Format('The ${stage === 'ApproveSwap' ? 'swap' : 'clean-up'} approval wait ended ({}: {}), and the approvals function failed to forget it ({}). ${at.withdrawFailed}', $.error.Error, $.error.Cause, $.withdrawError.Error)`,
           },
           UNDONE.nothingChanged,
-          ['status', 'abort', 'swap'],
+          at.withdrawFailedNext,
         ),
       },
       ResultPath: '$.failure',
@@ -190,5 +240,78 @@ export function approvedGreenStates({ next }: { next: string }): States {
       "States.Format('Swap refused: the approval was for green task set {}, which is no longer the one under test (the test listener forwards to {}). Nothing was changed. Ask testers to approve the green under test, or run swap by hand.', $.approval.green.taskSetArn, States.JsonToString($.testRule.actions))",
       ['status'],
     ),
+  };
+}
+
+/**
+ * clean-up after its approval, once it holds the lease and has found the live version: it removes the version
+ * production could go back to only while production serves the approved green.
+ */
+export function approvedLiveStates({ next }: { next: string }): States {
+  return {
+    WasLiveApproved: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.approval.green.taskSetArn', IsPresent: true, Next: 'IsApprovedLiveServing' }],
+      Default: next,
+    },
+    IsApprovedLiveServing: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.live.found', BooleanEquals: false, Next: 'RejectApprovedLiveGone' },
+        { Variable: '$.live.taskSetArn', StringEqualsPath: '$.approval.green.taskSetArn', Next: next },
+      ],
+      Default: 'RejectApprovedLiveGone',
+    },
+    RejectApprovedLiveGone: fmtReject(
+      APPROVED_LIVE_GONE,
+      "States.Format('Clean-up refused: the approval was for green task set {}, which production no longer serves (the production listener forwards to {}). Nothing was removed. See what runs now with bluegreen status; run clean-up by hand once production serves the version to keep.', $.approval.green.taskSetArn, States.JsonToString($.prodRule.actions))",
+      ['status'],
+    ),
+  };
+}
+
+/**
+ * swap, in step-functions mode, once production serves green and the record says so (RecordSwapped's result carries
+ * `$.swapApproval.mode`, {@link SWAP_APPROVAL_MODE}): the Choice rule, first among the ones that pick swap's outcome,
+ * sending it to {@link startCleanUpApprovalStates}. In `pipeline` mode it adds no transition.
+ */
+export function startCleanUpApprovalRule(): ChoiceRule {
+  return {
+    And: [
+      { Variable: '$.swapApproval.mode', StringEquals: MODE },
+      { Not: { Variable: '$.cleanUpApproval', IsPresent: true } },
+    ],
+    Next: 'StartCleanUpAwaitingApproval',
+  };
+}
+
+/**
+ * Starts the clean-up that waits for ApproveCleanUp (awaitApproval: true), named after this swap, then goes back to
+ * `outcome` (the Choice whose first rule is {@link startCleanUpApprovalRule}), which now picks swap's outcome.
+ */
+export function startCleanUpApprovalStates({ outcome }: { outcome: string }): States {
+  return {
+    StartCleanUpAwaitingApproval: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Comment:
+        'Starts the clean-up that waits for testers (awaitApproval: true), named after this execution, so a retry starts nothing twice. Failing past its retries changes nothing: production serves green, blue still runs, and clean-up or rollback can be started by hand.',
+      Parameters: {
+        FunctionName: '${ApprovalsFunctionArn}',
+        Payload: {
+          action: 'start',
+          stage: 'ApproveCleanUp',
+          'cluster.$': '$.cluster',
+          'service.$': '$.service',
+          'fromExecutionArn.$': '$$.Execution.Id',
+          stateMachineArn: '${CleanUpStateMachineArn}',
+        },
+      },
+      ResultSelector: { 'executionArn.$': '$.Payload.executionArn' },
+      ResultPath: '$.cleanUpApproval',
+      Retry: lambdaRetry,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.cleanUpApproval', Next: outcome }],
+      Next: outcome,
+    },
   };
 }

@@ -1,10 +1,11 @@
 import { UNDONE } from '../../contract';
+import { approvedLiveStates, awaitApprovalStates } from './approval';
 import type { StateMachine } from './asl';
 import { failSaying, fmtReject, outcome } from './basics';
 import { fullyHealthyGateStates } from './health';
 import { lifecycleHookStates } from './hooks';
 import { liveVersionMachine } from './identity';
-import { unfinishedChoiceRules, unfinishedRejects } from './lease';
+import { TAKE_LEASE, unfinishedChoiceRules, unfinishedRejects } from './lease';
 import { productionSplitReject, testServesProductionChoice } from './rules';
 import { keepOnlyLiveStates, recordLiveOrNoneStates } from './teardown';
 
@@ -13,11 +14,14 @@ const definition: StateMachine = liveVersionMachine(
   {
     name: 'clean-up',
     operation: 'removing the previous version',
-    then: 'CheckCleanUpRecord',
+    then: 'WasLiveApproved',
+    beforeLease: 'IsApprovalAwaited',
     comment:
-      'clean-up: close the test listener, delete every task set that production no longer uses, and delete its target group once its tasks have drained. Safe to re-run after any partial failure.',
+      'clean-up: close the test listener, delete every task set that production no longer uses, and delete its target group once its tasks have drained. Safe to re-run after any partial failure. Started with awaitApproval: true (by swap, in step-functions mode), it first waits for ApproveCleanUp.',
   },
   {
+    ...awaitApprovalStates({ next: TAKE_LEASE, stage: 'ApproveCleanUp' }),
+    ...approvedLiveStates({ next: 'CheckCleanUpRecord' }),
     CheckCleanUpRecord: {
       Type: 'Choice',
       Comment:

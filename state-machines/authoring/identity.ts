@@ -175,24 +175,36 @@ export function serviceIdentityStates(
  * serviceIdentityStates(), then LiveLocate: which task set production serves, as the version `$.live` (clean-up,
  * rollback and abort start from it); then `next`.
  */
-export function liveVersionStates(name: MachineName, next: string, operation: string): States {
+export function liveVersionStates(
+  name: MachineName,
+  next: string,
+  operation: string,
+  beforeLease = TAKE_LEASE,
+): States {
   return {
-    ...serviceIdentityStates(name, 'LiveLocate', operation),
+    ...serviceIdentityStates(name, 'LiveLocate', operation, beforeLease),
     ...locateTaskSetStates('Live', '$.prodRule', '$.live', next),
   };
 }
 
 /**
  * A machine that acts from the live version (clean-up, rollback, abort): leasedMachine() over liveVersionStates(),
- * which go on to `then`, the first of the machine's own `states`.
+ * which go on to `then`, the first of the machine's own `states`. `beforeLease`, one of `states`, runs between the
+ * input checks and the lease (clean-up's approval wait) and goes on to TAKE_LEASE.
  */
 export function liveVersionMachine(
-  spec: { readonly name: MachineName; readonly comment: string; readonly operation: string; readonly then: string },
+  spec: {
+    readonly name: MachineName;
+    readonly comment: string;
+    readonly operation: string;
+    readonly then: string;
+    readonly beforeLease?: string;
+  },
   states: States,
 ): StateMachine {
   return leasedMachine(
     spec.comment,
-    { ...liveVersionStates(spec.name, spec.then, spec.operation), ...states },
+    { ...liveVersionStates(spec.name, spec.then, spec.operation, spec.beforeLease), ...states },
     INPUT_CHECK,
   );
 }

@@ -42,7 +42,13 @@ import {
 import { fullSizeGreenStates, undoGreenScaleStates } from './scale';
 import { locateTaskSetStates, makePrimaryTask } from './task-sets';
 import { lifecycleHookStates } from './hooks';
-import { approvedGreenStates, awaitApprovalStates } from './approval';
+import {
+  approvedGreenStates,
+  awaitApprovalStates,
+  startCleanUpApprovalRule,
+  startCleanUpApprovalStates,
+  SWAP_APPROVAL_MODE,
+} from './approval';
 import { greenWatchStates } from './watch';
 
 /**
@@ -173,7 +179,7 @@ const definition: StateMachine = leasedMachine(
   'swap: keep blue health-checked, point the production listener at green, make green the primary task set, then watch green under production traffic for the bake time. Blue keeps running until clean-up, so rollback stays instant. Undoes everything if a step fails or green turns unhealthy during the bake.',
   {
     ...serviceIdentityStates('swap', 'GreenLocate', 'moving production to green and baking it', 'IsApprovalAwaited'),
-    ...awaitApprovalStates({ next: TAKE_LEASE }),
+    ...awaitApprovalStates({ next: TAKE_LEASE, stage: 'ApproveSwap' }),
     ...locateTaskSetStates('Green', '$.testRule', '$.green', 'BlueLocate'),
     ...locateTaskSetStates('Blue', '$.prodRule', '$.blue', 'WasGreenApproved'),
     ...approvedGreenStates({ next: 'CheckSwapRecord' }),
@@ -460,17 +466,21 @@ const definition: StateMachine = leasedMachine(
       { phase: 'swapped', 'live.$': '$.green', 'previous.$': '$.blue' },
       'WasBaked',
       'FailRecordAfterSwap',
+      { result: SWAP_APPROVAL_MODE },
     ),
     WasBaked: {
       Type: 'Choice',
-      Comment: 'The first release has no bake (and no blue to keep), and a bake of 0 seconds is none.',
+      Comment:
+        'In step-functions mode, first start the clean-up that waits for ApproveCleanUp (then back here). The first release has no bake (and no blue to keep), and a bake of 0 seconds is none.',
       Choices: [
+        startCleanUpApprovalRule(),
         { Variable: '$.blue.found', BooleanEquals: false, Next: 'FirstReleaseLive' },
         { Not: { Variable: '$.bake', IsPresent: true }, Next: 'Swapped' },
         { Variable: '$.bake.seconds', NumericGreaterThan: 0, Next: 'SwappedAfterBake' },
       ],
       Default: 'Swapped',
     },
+    ...startCleanUpApprovalStates({ outcome: 'WasBaked' }),
     FailRecordAfterSwap: failSaying(
       'The swap itself completed (production serves green, and green is primary), but the deployment record could not be updated. Re-run swap: it checks green again, bakes again and records the result.',
       UNDONE.partly,

@@ -1,7 +1,7 @@
 import { synthVariant } from '../support/harness';
 import { Duration } from 'aws-cdk-lib';
 import fc from 'fast-check';
-import { readPendingApproval, type PendingSwapApproval } from '../../contract';
+import { readWaitingApproval, type WaitingApproval } from '../../contract';
 import { endedExecution, type ExecutionResult } from '../../harness/demo/executions';
 import { startLocalStack, type LocalStack } from '../../harness/demo/local-stack';
 import { observe, type ServiceView } from '../../harness/demo/observe';
@@ -90,7 +90,7 @@ function executions(): ExecutionView[] {
 }
 
 /** The service's deployment item: its record's phase and the waiting approval. */
-function item(): { phase: string; approval?: PendingSwapApproval } {
+function item(): { phase: string; approval?: WaitingApproval } {
   const found = stack.aws.dynamodb
     .state()
     .tables.flatMap((table) => table.items)
@@ -98,7 +98,7 @@ function item(): { phase: string; approval?: PendingSwapApproval } {
   const record = found?.['record'];
   const approval = found?.['approval'];
   const phase = record && 'S' in record ? (JSON.parse(record.S) as { phase: string }).phase : 'none';
-  const pending = approval && 'S' in approval ? readPendingApproval(approval.S) : undefined;
+  const pending = approval && 'S' in approval ? readWaitingApproval(approval.S) : undefined;
   return { phase, ...(pending && { approval: pending }) };
 }
 

@@ -1,6 +1,6 @@
 import { DescribeStateMachineCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { Duration } from 'aws-cdk-lib';
-import { readPendingApproval, type PendingSwapApproval } from '../../contract';
+import { readWaitingApproval, type WaitingApproval } from '../../contract';
 import { shellWords } from '../../cli/hints';
 import { followExecution, runExecution, statesEntered, type ExecutionResult } from '../../harness/demo/executions';
 import { startLocalStack, type LocalStack } from '../../harness/demo/local-stack';
@@ -59,21 +59,21 @@ const stop = (executionArn: string) =>
   stack.sfn.send(new StopExecutionCommand({ executionArn, error: 'Operator.Stopped', cause: 'pressed Stop' }));
 
 /** The service's deployment item, as the approvals function and the CLI read it. */
-function item(): { approval?: PendingSwapApproval; lease: boolean; phase: string } {
+function item(): { approval?: WaitingApproval; lease: boolean; phase: string } {
   const found = stack.aws.dynamodb
     .state()
     .tables.flatMap((table) => table.items)
     .find((i) => i['record'] !== undefined);
   const approvalText = found?.['approval'];
   const recordText = found?.['record'];
-  const approval = approvalText !== undefined && 'S' in approvalText ? readPendingApproval(approvalText.S) : undefined;
+  const approval = approvalText !== undefined && 'S' in approvalText ? readWaitingApproval(approvalText.S) : undefined;
   const phase =
     recordText !== undefined && 'S' in recordText ? (JSON.parse(recordText.S) as { phase: string }).phase : 'none';
   return { ...(approval && { approval }), lease: found?.['lease'] !== undefined, phase };
 }
 
 /** The approval a swap keeps once its wait has begun (the one for `executionArn`). */
-async function waitingApproval(executionArn: string): Promise<PendingSwapApproval> {
+async function waitingApproval(executionArn: string): Promise<WaitingApproval> {
   for (let i = 0; i < 400; i++) {
     const pending = item().approval;
     if (pending?.executionArn === executionArn) return pending;

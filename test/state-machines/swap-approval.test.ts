@@ -5,8 +5,8 @@ import {
   APPROVAL_EXPIRED,
   APPROVAL_REJECTED,
   APPROVED_GREEN_GONE,
-  readPendingApproval,
-  type PendingSwapApproval,
+  readWaitingApproval,
+  type WaitingApproval,
 } from '../../contract';
 import { followExecution, runExecution, statesEntered, type ExecutionResult } from '../../harness/demo/executions';
 import { startLocalStack, type LocalStack } from '../../harness/demo/local-stack';
@@ -51,14 +51,14 @@ const cli = (...args: string[]) =>
   });
 
 /** The waiting approval in the service's item, once the swap's wait has begun. */
-async function waitingApproval(): Promise<PendingSwapApproval> {
+async function waitingApproval(): Promise<WaitingApproval> {
   for (let i = 0; i < 400; i++) {
     // One service, one item: the approval beside its lease and record.
     const items = stack.aws.dynamodb.state().tables.flatMap((table) => table.items);
     const pending = items
       .map((item) => {
         const value = item['approval'];
-        return value !== undefined && 'S' in value ? readPendingApproval(value.S) : undefined;
+        return value !== undefined && 'S' in value ? readWaitingApproval(value.S) : undefined;
       })
       .find((p) => p !== undefined);
     if (pending) return pending;

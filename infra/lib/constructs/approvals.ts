@@ -19,9 +19,10 @@ export interface ApprovalsProps {
   readonly deploymentTable: dynamodb.ITable;
   /** The service's ARN (the item's key). */
   readonly serviceArn: string;
-  /** The swap state machine (deploy-green starts its waiting execution) and abort (a rejection starts it), by ARN. */
-  readonly swapStateMachineArn: string;
-  readonly abortStateMachineArn: string;
+  /** The machines that wait for an approval, by ARN: swap (deploy-green starts it) and clean-up (swap starts it). */
+  readonly startable: readonly string[];
+  /** The machines a rejection or an expiry starts, by ARN: abort (at ApproveSwap) and rollback (at ApproveCleanUp). */
+  readonly onRejection: readonly string[];
   /**
    * Retention of the function's logs.
    * @default logs.RetentionDays.THREE_MONTHS
@@ -30,12 +31,13 @@ export interface ApprovalsProps {
 }
 
 /**
- * The approvals function (contract/approvals.ts): in stacks whose swap approval is a Step Functions task-token wait,
- * it starts the swap that waits, keeps its token beside the record, and starts abort when the approval is rejected
- * or expires. It exists in both modes, unused in `pipeline` mode, so changing the mode is a plain stack update.
+ * The approvals function (contract/approvals.ts): in stacks whose approvals are Step Functions task-token waits, it
+ * starts the swap or clean-up that waits, keeps its token beside the record, and starts abort or rollback when the
+ * approval is rejected or expires. It exists in both modes, unused in `pipeline` mode, so changing the mode is a plain
+ * stack update.
  *
- * Its role may start only this stack's swap and abort, read and write only the service's item, and fail tokens (a
- * newer waiter fails the one it replaces).
+ * Its role may start only this stack's swap, clean-up, abort and rollback, read and write only the service's item,
+ * and fail tokens (a newer waiter fails the one it replaces).
  */
 export class Approvals extends Construct {
   public readonly function: nodejs.NodejsFunction;
@@ -48,12 +50,12 @@ export class Approvals extends Construct {
     });
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'ecs-bluegreen approvals: the waiting swap approval, and abort when it is rejected',
+      description: 'ecs-bluegreen approvals: the waiting approvals, and abort or rollback when one is rejected',
     });
     logGroup.grantWrite(this.role);
     this.function = new nodejs.NodejsFunction(this, APPROVALS_FUNCTION_ID, {
       ...bundledFunctionProps(APPROVALS_ENTRY),
-      description: 'ecs-bluegreen: the swap approval as a Step Functions task-token wait',
+      description: 'ecs-bluegreen: the swap and clean-up approvals as Step Functions task-token waits',
       role: this.role,
       logGroup,
       timeout: Duration.seconds(30),
@@ -70,12 +72,12 @@ export class Approvals extends Construct {
         resources: [props.deploymentTable.tableArn],
       }),
     );
-    // By the machines' fixed names (DeploymentStateMachines), so no dependency cycle: swap's definition names this
-    // function, and this role names swap.
+    // By the machines' fixed names (DeploymentStateMachines), so no dependency cycle: swap's and clean-up's
+    // definitions name this function, and this role names them.
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['states:StartExecution'],
-        resources: [props.swapStateMachineArn, props.abortStateMachineArn],
+        resources: [...props.startable, ...props.onRejection],
       }),
     );
     // The Service Authorization Reference lists no resource type for SendTaskFailure: it is authorized on `*`, and
@@ -84,7 +86,7 @@ export class Approvals extends Construct {
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'states:SendTaskFailure (a task token names the Task) and X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) have no resource-level permissions; the table and the two state machines are granted by ARN.',
+        'states:SendTaskFailure (a task token names the Task) and X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) have no resource-level permissions; the table and the four state machines are granted by ARN.',
     });
   }
 }

@@ -26,7 +26,7 @@ import { PREVIOUS_VERSION_IDLE_MESSAGE, PRODUCTION_IDLE_MESSAGE, TEST_IDLE_MESSA
 import type { ControlledRouting, ControlledService, ControllerFunctions } from './controlled';
 import { APPROVALS_ID, Approvals } from './approvals';
 import { GREEN_WATCH_ID, GreenWatch } from './green-watch';
-import { swapApprovalWindowSeconds } from '../private/approval-window';
+import { approvalWindowSeconds } from '../private/approval-window';
 import { LIFECYCLE_HOOKS_ID, LifecycleHooks, type LifecycleHook } from './lifecycle-hooks';
 
 /** Health checks of green target groups. */
@@ -151,8 +151,9 @@ export interface DeploymentStateMachinesProps {
    */
   readonly lifecycleHooks?: readonly LifecycleHook[];
   /**
-   * Where testers approve the swap (contract/approvals.ts): `pipeline` (CodePipeline's manual approval) or
-   * `step-functions` (every successful deploy-green starts a swap that waits on a task token for `bluegreen approve`).
+   * Where testers approve the swap and the clean-up (contract/approvals.ts): `pipeline` (CodePipeline's manual
+   * approvals) or `step-functions` (every successful deploy-green starts a swap, and every swap that moves production a
+   * clean-up, that waits on a task token for `bluegreen approve`).
    * @default 'pipeline'
    */
   readonly swapApprovalMode?: SwapApprovalMode;
@@ -161,6 +162,11 @@ export interface DeploymentStateMachinesProps {
    * @default Duration.days(7)
    */
   readonly swapApprovalTimeout?: Duration;
+  /**
+   * How long the clean-up approval waits: 5 minutes to 60 days with `pipeline`, to 330 days with `step-functions`.
+   * @default Duration.days(7)
+   */
+  readonly cleanUpApprovalTimeout?: Duration;
   /**
    * Retention of the execution logs.
    * @default logs.RetentionDays.THREE_MONTHS
@@ -329,7 +335,12 @@ export class DeploymentStateMachines extends Construct {
     });
 
     const swapApprovalMode = props.swapApprovalMode ?? 'pipeline';
-    const swapApprovalSeconds = swapApprovalWindowSeconds(swapApprovalMode, props.swapApprovalTimeout);
+    const swapApprovalSeconds = approvalWindowSeconds(swapApprovalMode, props.swapApprovalTimeout);
+    const cleanUpApprovalSeconds = approvalWindowSeconds(
+      swapApprovalMode,
+      props.cleanUpApprovalTimeout,
+      'cleanUpApprovalTimeout',
+    );
     const stateMachineArnOf = (name: StateMachineName): string =>
       stack.formatArn({
         service: 'states',
@@ -340,8 +351,8 @@ export class DeploymentStateMachines extends Construct {
     this.approvals = new Approvals(this, APPROVALS_ID, {
       deploymentTable: this.deploymentTable,
       serviceArn: app.serviceArn,
-      swapStateMachineArn: stateMachineArnOf('swap'),
-      abortStateMachineArn: stateMachineArnOf('abort'),
+      startable: [stateMachineArnOf('swap'), stateMachineArnOf('clean-up')],
+      onRejection: [stateMachineArnOf('abort'), stateMachineArnOf('rollback')],
       ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
     });
 
@@ -390,6 +401,9 @@ export class DeploymentStateMachines extends Construct {
       SwapApprovalMode: swapApprovalMode,
       SwapApprovalTimeoutSeconds: String(swapApprovalSeconds),
       SwapStateMachineArn: stateMachineArnOf('swap'),
+      CleanUpApprovalTimeoutSeconds: String(cleanUpApprovalSeconds),
+      CleanUpStateMachineArn: stateMachineArnOf('clean-up'),
+      RollbackStateMachineArn: stateMachineArnOf('rollback'),
       // Read only when AutoScalingEnabled is true (state-machines/authoring/autoscaling.ts); 0 otherwise.
       AutoScalingEnabled: String(props.autoScaling !== undefined),
       ScalingTargetValue: String(props.autoScaling?.targetRequestsPerTarget ?? 0),

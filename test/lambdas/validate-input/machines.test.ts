@@ -76,7 +76,7 @@ describe('swap bakeSeconds', () => {
 
   test('is not known to clean-up', () => {
     expect(rejection(() => validateServiceInput('clean-up', { ...service, bakeSeconds: 0 })).message).toBe(
-      "Input field 'bakeSeconds' is not known to clean-up; known fields: cluster, service. Remove it, or fix its spelling.",
+      "Input field 'bakeSeconds' is not known to clean-up; known fields: cluster, service, awaitApproval. Remove it, or fix its spelling.",
     );
   });
 });
