@@ -8,13 +8,19 @@ export const STACK_NAME = 'EcsBlueGreen';
 /**
  * The app as `cdk synth` builds it (examples/demo/app.ts) and as local AWS synthesizes it (harness/deploy/synth.ts), so
  * both always see the same stack. Context: `testListenerAllowedCidrs` (comma-separated), `desiredCount`,
- * `swapApprovalMode` (`pipeline` or `step-functions`) and `swapApprovalDays` (the approval window in whole days).
+ * `swapApprovalMode` (`pipeline` or `step-functions`), `swapApprovalDays` and `cleanUpApprovalDays` (the approval
+ * windows in whole days).
  */
 export function createApp(app: App = new App()): { app: App; stack: BlueGreenStack } {
   const cidrs = app.node.tryGetContext('testListenerAllowedCidrs') as string | undefined;
   const desiredCount = wholeNumberContext(app, 'desiredCount', 'the number of tasks each version runs');
   const swapApprovalMode = app.node.tryGetContext('swapApprovalMode') as SwapApprovalMode | undefined;
   const swapApprovalDays = wholeNumberContext(app, 'swapApprovalDays', 'how many days the swap approval waits');
+  const cleanUpApprovalDays = wholeNumberContext(
+    app,
+    'cleanUpApprovalDays',
+    'how many days the clean-up approval waits',
+  );
   // Environment-agnostic: deploys to the account and region of the caller's credentials (`cdk deploy --profile …`).
   const stack = new BlueGreenStack(app, STACK_NAME, {
     testListenerAllowedCidrs: cidrs ? cidrs.split(',').map((c) => c.trim()) : undefined,
@@ -22,6 +28,7 @@ export function createApp(app: App = new App()): { app: App; stack: BlueGreenSta
     // The mode is checked by the prop (its error names the allowed values).
     ...(swapApprovalMode !== undefined && { swapApprovalMode }),
     ...(swapApprovalDays !== undefined && { swapApprovalTimeout: Duration.days(swapApprovalDays) }),
+    ...(cleanUpApprovalDays !== undefined && { cleanUpApprovalTimeout: Duration.days(cleanUpApprovalDays) }),
   });
   // Security checks run on every synth, so a finding fails `cdk synth` and `cdk deploy` before anything is created.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -26,3 +26,14 @@ test('cdk synth with a bad context value prints one line and no stack trace', ()
     'Context desiredCount is "abc" but must be a whole number (the number of tasks each version runs), e.g. -c desiredCount=3.',
   ]);
 }, 130_000);
+
+test('context swapApprovalDays and cleanUpApprovalDays set the two approval windows', () => {
+  const { stack } = createApp(
+    new App({ context: { swapApprovalDays: '3', cleanUpApprovalDays: 45, 'aws:cdk:bundling-stacks': [] } }),
+  );
+  expect([stack.controller.swapApprovalTimeout.toDays(), stack.controller.cleanUpApprovalTimeout.toDays()]).toEqual([
+    3, 45,
+  ]);
+  const refused = () => createApp(new App({ context: { cleanUpApprovalDays: 'soon' } }));
+  expect(refused).toThrow(/^Context cleanUpApprovalDays is "soon" but must be a whole number/);
+});
