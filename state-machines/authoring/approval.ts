@@ -25,7 +25,7 @@ import { FAILED, failureCause, fmtReject, functionErrorMessageStates, lambdaRetr
  *   the Task's timeout.
  * - once it holds the lease: swap refuses to move production to any green but the approved one
  *   ({@link approvedGreenStates}), clean-up to remove the version production could go back to unless production
- *   serves the approved one ({@link approvedLiveStates}).
+ *   serves the approved one ({@link approvedLiveRules}).
  */
 
 /** The stack's mode, as deploy-green reads it. */
@@ -245,23 +245,24 @@ export function approvedGreenStates({ next }: { next: string }): States {
 
 /**
  * clean-up after its approval, once it holds the lease and has found the live version: it removes the version
- * production could go back to only while production serves the approved green.
+ * production could go back to only while production serves the approved green. Two Choice rules, first in clean-up's
+ * first Choice (a Choice of their own would cost a transition in every clean-up, and folding it into the next ones
+ * would double their rules): And stops at its first false operand, so without an approval neither compares a path.
  */
-export function approvedLiveStates({ next }: { next: string }): States {
+export function approvedLiveRules(): ChoiceRule[] {
+  const approved = { Variable: '$.approval.green.taskSetArn', IsPresent: true } as const;
+  return [
+    { And: [approved, { Variable: '$.live.found', BooleanEquals: false }], Next: 'RejectApprovedLiveGone' },
+    {
+      And: [approved, { Not: { Variable: '$.live.taskSetArn', StringEqualsPath: '$.approval.green.taskSetArn' } }],
+      Next: 'RejectApprovedLiveGone',
+    },
+  ];
+}
+
+/** The refusal {@link approvedLiveRules} go to. */
+export function approvedLiveRejects(): States {
   return {
-    WasLiveApproved: {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.approval.green.taskSetArn', IsPresent: true, Next: 'IsApprovedLiveServing' }],
-      Default: next,
-    },
-    IsApprovedLiveServing: {
-      Type: 'Choice',
-      Choices: [
-        { Variable: '$.live.found', BooleanEquals: false, Next: 'RejectApprovedLiveGone' },
-        { Variable: '$.live.taskSetArn', StringEqualsPath: '$.approval.green.taskSetArn', Next: next },
-      ],
-      Default: 'RejectApprovedLiveGone',
-    },
     RejectApprovedLiveGone: fmtReject(
       APPROVED_LIVE_GONE,
       "States.Format('Clean-up refused: the approval was for green task set {}, which production no longer serves (the production listener forwards to {}). Nothing was removed. See what runs now with bluegreen status; run clean-up by hand once production serves the version to keep.', $.approval.green.taskSetArn, States.JsonToString($.prodRule.actions))",

@@ -1,5 +1,5 @@
 import { UNDONE } from '../../contract';
-import { approvedLiveStates, awaitApprovalStates } from './approval';
+import { approvedLiveRejects, approvedLiveRules, awaitApprovalStates } from './approval';
 import type { StateMachine } from './asl';
 import { failSaying, fmtReject, outcome } from './basics';
 import { fullyHealthyGateStates } from './health';
@@ -14,19 +14,19 @@ const definition: StateMachine = liveVersionMachine(
   {
     name: 'clean-up',
     operation: 'removing the previous version',
-    then: 'WasLiveApproved',
+    then: 'CheckCleanUpRecord',
     beforeLease: 'IsApprovalAwaited',
     comment:
       'clean-up: close the test listener, delete every task set that production no longer uses, and delete its target group once its tasks have drained. Safe to re-run after any partial failure. Started with awaitApproval: true (by swap, in step-functions mode), it first waits for ApproveCleanUp.',
   },
   {
     ...awaitApprovalStates({ next: TAKE_LEASE, stage: 'ApproveCleanUp' }),
-    ...approvedLiveStates({ next: 'CheckCleanUpRecord' }),
+    ...approvedLiveRejects(),
     CheckCleanUpRecord: {
       Type: 'Choice',
       Comment:
-        'An unfinished swap (its bake never completed) or rollback must be finished first: removing "the old version" now would remove the one production may have to go back to.',
-      Choices: unfinishedChoiceRules(),
+        'An approved clean-up acts only while production serves the approved green. An unfinished swap (its bake never completed) or rollback must be finished first: removing "the old version" now would remove the one production may have to go back to.',
+      Choices: [...approvedLiveRules(), ...unfinishedChoiceRules()],
       Default: 'CheckNothingUnderTest',
     },
     ...unfinishedRejects(['swap', 'rollback']),
