@@ -1,7 +1,7 @@
 /**
- * Random operator plans around a swap that waits for approval (swapApprovalMode 'step-functions',
- * contract/approvals.ts): after a deploy-green that starts the waiting swap, one to four things an operator does,
- * in order. Pure: the runner is test/controller/approval-property.test.ts, the checks oracles/invariants/approval-checks.ts.
+ * Random operator plans around the approvals that wait (swapApprovalMode 'step-functions', contract/approvals.ts):
+ * after a deploy-green that starts the waiting swap, one to four things an operator does, in order. A swap that moves
+ * production starts a clean-up that waits for ApproveCleanUp, which the same approve answers. Pure: the runner is test/controller/approval-property.test.ts, the checks oracles/invariants/approval-checks.ts.
  */
 import fc from 'fast-check';
 
@@ -10,13 +10,17 @@ export type ApprovalAction =
   | 'approve'
   /** `bluegreen reject --stage ApproveSwap`. */
   | 'reject'
+  /** `bluegreen reject --stage ApproveCleanUp` (rollback runs when a clean-up waits for it). */
+  | 'rejectCleanUp'
+  /** rollback started by hand (while a clean-up waits, or when there is nothing to roll back). */
+  | 'rollback'
   /** abort started by hand (not through the approval). */
   | 'abort'
   /** deploy-green again: after an abort it deploys, while green is under test it is refused. */
   | 'deployGreen'
   /** swap started by hand (no approval asked for). */
   | 'swap'
-  /** Nobody answers: wait until no swap waits any more (the window ends). */
+  /** Nobody answers: wait until nothing waits any more (the window ends). */
   | 'expire'
   /** Two `bluegreen approve` at once (a double click). */
   | 'doubleApprove'
@@ -26,6 +30,8 @@ export type ApprovalAction =
 export const APPROVAL_ACTIONS: readonly ApprovalAction[] = [
   'approve',
   'reject',
+  'rejectCleanUp',
+  'rollback',
   'abort',
   'deployGreen',
   'swap',
@@ -37,6 +43,7 @@ export const APPROVAL_ACTIONS: readonly ApprovalAction[] = [
 /** The two CLI commands, as the runner passes them to the CLI. */
 export const APPROVE_ARGS = ['approve', '--comment', 'tested'] as const;
 export const REJECT_ARGS = ['reject', '--stage', 'ApproveSwap', '--comment', 'not good'] as const;
+export const REJECT_CLEAN_UP_ARGS = ['reject', '--stage', 'ApproveCleanUp', '--comment', 'keep blue'] as const;
 
 /** One case: deploy-green (which starts the waiting swap), then these actions, each after the previous settled. */
 export interface ApprovalPlan {
@@ -45,7 +52,11 @@ export interface ApprovalPlan {
 
 /** Waiting out a window costs the most wall time, so it is drawn less often than the rest. */
 export const approvalActionArbitrary: fc.Arbitrary<ApprovalAction> = fc.oneof(
-  { arbitrary: fc.constantFrom<ApprovalAction>('approve', 'reject', 'abort', 'deployGreen', 'swap'), weight: 10 },
+  {
+    arbitrary: fc.constantFrom<ApprovalAction>('approve', 'reject', 'rejectCleanUp', 'abort', 'deployGreen', 'swap'),
+    weight: 10,
+  },
+  { arbitrary: fc.constant<ApprovalAction>('rollback'), weight: 2 },
   { arbitrary: fc.constantFrom<ApprovalAction>('doubleApprove', 'approveVsReject'), weight: 4 },
   { arbitrary: fc.constant<ApprovalAction>('expire'), weight: 1 },
 );
@@ -64,6 +75,8 @@ export function cliCommandsOf(action: ApprovalAction): {
       return { commands: [APPROVE_ARGS], concurrent: false };
     case 'reject':
       return { commands: [REJECT_ARGS], concurrent: false };
+    case 'rejectCleanUp':
+      return { commands: [REJECT_CLEAN_UP_ARGS], concurrent: false };
     case 'doubleApprove':
       return { commands: [APPROVE_ARGS, APPROVE_ARGS], concurrent: true };
     case 'approveVsReject':

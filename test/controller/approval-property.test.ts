@@ -37,11 +37,11 @@ import { runInProcess } from '../cli/run-in-process';
 import { userEnv } from '../cli/run-bin';
 
 /**
- * The swap approval as a task-token wait (swapApprovalMode 'step-functions') under random operator plans, on one
- * local stack with a 5-minute window (3 s of wall time at time scale 0.01): each case deploys a green (which starts
- * a swap that waits), then does one to four things an operator might (oracles/faults/approval-plan.ts): approve,
- * reject, abort by hand, deploy again, swap by hand, wait out the window, double-click approve, approve racing
- * reject. Once every execution has ended, the invariants of oracles/invariants/approval-checks.ts hold, and nothing
+ * The approvals as task-token waits (swapApprovalMode 'step-functions') under random operator plans, on one local
+ * stack with 5-minute windows (3 s of wall time at time scale 0.01): each case deploys a green (which starts a swap
+ * that waits; a swap that moves production starts a clean-up that waits), then does one to four things an operator
+ * might (oracles/faults/approval-plan.ts): approve (whichever waits), reject either approval, abort or roll back by
+ * hand, deploy again, swap by hand, wait out the window, double-click approve, approve racing reject. Once every execution has ended, the invariants of oracles/invariants/approval-checks.ts hold, and nothing
  * is orphaned and every execution run by hand tells the truth (state-checks.ts). APPROVAL_RUNS / APPROVAL_SEED
  * override the plan count (6 in CI, 3 locally; the 4 fixed plans always run) and the seed; PROPERTY_TRACE=1 prints each plan's outcome.
  */
@@ -59,6 +59,7 @@ function approvalTemplate(): CfnTemplate {
   return synthVariant(() => ({
     swapApprovalMode: 'step-functions',
     swapApprovalTimeout: WINDOW,
+    cleanUpApprovalTimeout: WINDOW,
     bakeTime: Duration.seconds(10),
   }));
 }
@@ -189,9 +190,16 @@ async function runCli(log: CaseLog, commands: ReadonlyArray<readonly string[]>, 
       else if (started > 0) changed = `${started} execution(s) started`;
     }
     if (args[0] === 'approve' && answer.code === 0) {
-      const green = (JSON.parse(answer.stdout) as { green?: { taskSetArn?: string } }).green?.taskSetArn;
+      const answered = JSON.parse(answer.stdout) as { stageName?: string; green?: { taskSetArn?: string } };
+      const green = answered.green?.taskSetArn;
+      const live = roles(before).live;
       if (green === undefined) log.problems.push(`[1] approve was accepted but names no green: ${answer.stdout}`);
-      else if (green !== underTest) {
+      else if (answered.stageName === 'ApproveCleanUp') {
+        // The clean-up approval keeps the green production serves (and removes blue): it moves nothing.
+        if (green !== live) {
+          log.problems.push(`[1] clean-up was approved keeping ${green}, but production served ${live ?? 'nothing'}`);
+        }
+      } else if (green !== underTest) {
         log.problems.push(`[1] approve was sent for green ${green}, but ${underTest ?? 'nothing'} was under test`);
       } else log.allowed.set(green, 'approved');
     }
@@ -214,6 +222,7 @@ async function perform(log: CaseLog, action: ApprovalAction): Promise<void> {
   switch (action) {
     case 'abort':
     case 'swap':
+    case 'rollback':
       await runByHand(log, action);
       break;
     case 'deployGreen':
@@ -265,8 +274,10 @@ async function runCase(plan: ApprovalPlan): Promise<string[]> {
       log.problems.push(...waiterProblems(all, item().approval?.executionArn).map((p) => `${p} (after ${action})`));
       log.problems.push(...orphanProblems(observe(stack)).map((p) => `[4] (b) after ${action}: ${p}`));
     }
-    // Whatever still waits is rejected (cheaper than its window; 'expire' covers the window).
-    if (waitingNow(executions()).length > 0) await runCli(log, [['reject', '--stage', 'ApproveSwap']], false);
+    // Whatever still waits is rejected at its stage (cheaper than its window; 'expire' covers the window).
+    if (waitingNow(executions()).length > 0) {
+      await runCli(log, [['reject', '--stage', item().approval?.stage ?? 'ApproveSwap']], false);
+    }
     if (!(await allEnded(windowWallMs()))) log.problems.push('[3] executions still running after the plan');
   } finally {
     clearInterval(timer);

@@ -24,7 +24,10 @@ describe('approval plans', () => {
     expect(cliCommandsOf('doubleApprove').commands.map((c) => c[0])).toEqual(['approve', 'approve']);
     expect(cliCommandsOf('approveVsReject')).toMatchObject({ concurrent: true });
     expect(cliCommandsOf('approveVsReject').commands.map((c) => c[0])).toEqual(['approve', 'reject']);
-    for (const action of ['abort', 'swap', 'deployGreen', 'expire'] as const) {
+    expect(cliCommandsOf('rejectCleanUp').commands[0]).toEqual(
+      expect.arrayContaining(['reject', '--stage', 'ApproveCleanUp']),
+    );
+    for (const action of ['abort', 'swap', 'rollback', 'deployGreen', 'expire'] as const) {
       expect(cliCommandsOf(action).commands).toEqual([]);
     }
   });
