@@ -12,7 +12,14 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { ExecutionAlreadyExists, SendTaskFailureCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  SendTaskFailureCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import {
   APPROVAL_ATTRIBUTE,
   APPROVAL_SUPERSEDED,
@@ -90,6 +97,17 @@ export function createHandler(env: ApprovalsEnvironment): (event: unknown) => Pr
       return started.executionArn ?? executionArnOf(stateMachineArn, name);
     } catch (error) {
       if (error instanceof ExecutionAlreadyExists) return executionArnOf(stateMachineArn, name);
+      throw error;
+    }
+  }
+
+  /** The execution's ARN if it exists (it was started), else null. */
+  async function existingExecution(executionArn: string): Promise<string | null> {
+    try {
+      await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return executionArn;
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return null;
       throw error;
     }
   }
@@ -178,6 +196,20 @@ export function createHandler(env: ApprovalsEnvironment): (event: unknown) => Pr
     const pending = readWaitingApproval(pendingText);
     const mine =
       pending !== undefined && pending.executionArn === request.executionArn && pending.stage === request.stage;
+    const record = readRecord(item['record']?.S);
+    const current = mine && approvalIsCurrent(pending, record);
+    // A rollback needs a version to go back to: after a first release (no blue) a rejected clean-up starts nothing.
+    const firstRelease = request.stage === 'ApproveCleanUp' && record.previous === undefined;
+    const rejectionName = derivedExecutionName('rejected', request.executionArn);
+    // Abort or rollback starts before the token is forgotten: a retry after a lost answer finds the token still
+    // there (and starts nothing twice, by the name) or finds it gone and the execution it started (below).
+    let startedExecutionArn =
+      current && !firstRelease && startsRejection(request.error)
+        ? await startOnce(request.rejectStateMachineArn, rejectionName, {
+            cluster: request.cluster,
+            service: request.service,
+          })
+        : null;
     if (mine) {
       try {
         await ddb.send(
@@ -194,21 +226,16 @@ export function createHandler(env: ApprovalsEnvironment): (event: unknown) => Pr
         // Replaced meanwhile by a newer waiter: it is not ours to remove any more.
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
+    } else if (startsRejection(request.error)) {
+      // Not ours any more: replaced, or forgotten by an earlier attempt of this same request whose answer was lost.
+      // Then that attempt started abort or rollback (named after this execution), which the failure must name.
+      startedExecutionArn = await existingExecution(executionArnOf(request.rejectStateMachineArn, rejectionName));
     }
-    const record = readRecord(item['record']?.S);
-    const current = mine && approvalIsCurrent(pending, record);
-    // A rollback needs a version to go back to: after a first release (no blue) a rejected clean-up starts nothing.
-    const firstRelease = request.stage === 'ApproveCleanUp' && record.previous === undefined;
-    const startedExecutionArn =
-      current && !firstRelease && startsRejection(request.error)
-        ? await startOnce(request.rejectStateMachineArn, derivedExecutionName('rejected', request.executionArn), {
-            cluster: request.cluster,
-            service: request.service,
-          })
-        : null;
     const nothing = request.stage === 'ApproveSwap' ? 'Nothing was aborted' : 'Nothing was rolled back';
     const stale = !mine
-      ? `${nothing}: another approval had replaced this one.`
+      ? pending === undefined
+        ? `${nothing}: this approval was no longer kept (withdrawn already).`
+        : `${nothing}: another approval had replaced this one.`
       : !current
         ? `${nothing}: the green it was for is no longer ${request.stage === 'ApproveSwap' ? 'under test' : 'what production serves after a swap'} (the record's phase is '${record.phase}').`
         : firstRelease

@@ -58,6 +58,64 @@ const leaseValue = (machine: string, operation: string): Json => ({
   },
 });
 
+/** The machines that may wait for an approval before they take the lease (approval.ts). */
+const APPROVED_MACHINES: readonly MachineName[] = ['swap', 'clean-up'];
+/** How long an approved execution waits for a running holder to give the lease back: 12 × 5 s. */
+const APPROVED_LEASE_WAITS = 12;
+const APPROVED_LEASE_WAIT_SECONDS = 5;
+
+/**
+ * An execution that was just approved (`$.approval` set by its AwaitApproval) and finds the lease held by a running
+ * execution waits for it, a minute at most, instead of refusing at once: the machine that started it (deploy-green,
+ * or swap) gives the lease back only after starting it, so an approval given in those seconds, or during any other
+ * short operation, is not used up by a refusal. After the minute it refuses as any other operation does.
+ */
+function approvedLeaseWaitRules(): ChoiceRule[] {
+  const running = { Variable: '$.leaseHolder.execution.status', StringEquals: 'RUNNING' } as const;
+  return [
+    {
+      And: [
+        running,
+        { Variable: '$.approval', IsPresent: true },
+        { Not: { Variable: '$.approvedLeaseWait', IsPresent: true } },
+      ],
+      Next: 'FirstApprovedLeaseWait',
+    },
+    {
+      And: [
+        running,
+        { Variable: '$.approvedLeaseWait', IsPresent: true },
+        { Variable: '$.approvedLeaseWait.n', NumericLessThan: APPROVED_LEASE_WAITS },
+      ],
+      Next: 'CountApprovedLeaseWait',
+    },
+  ];
+}
+
+function approvedLeaseWaitStates(): States {
+  return {
+    FirstApprovedLeaseWait: {
+      Type: 'Pass',
+      Result: { n: 1 },
+      ResultPath: '$.approvedLeaseWait',
+      Next: 'WaitForLeaseAfterApproval',
+    },
+    CountApprovedLeaseWait: {
+      Type: 'Pass',
+      Parameters: { 'n.$': 'States.MathAdd($.approvedLeaseWait.n, 1)' },
+      ResultPath: '$.approvedLeaseWait',
+      Next: 'WaitForLeaseAfterApproval',
+    },
+    WaitForLeaseAfterApproval: {
+      Type: 'Wait',
+      Comment:
+        'Approved while another execution holds the lease (often the one that started this one, about to give it back): try again shortly rather than use the approval up.',
+      Seconds: APPROVED_LEASE_WAIT_SECONDS,
+      Next: 'AcquireLease',
+    },
+  };
+}
+
 /** The first record a service gets (no version live yet, nothing in flight). */
 const EMPTY_RECORD = '{"phase":"none"}';
 
@@ -174,10 +232,12 @@ function acquireLeaseStates({
     IsLeaseHolderRunning: {
       Type: 'Choice',
       Choices: [
+        ...(APPROVED_MACHINES.includes(machine) ? approvedLeaseWaitRules() : []),
         { Variable: '$.leaseHolder.execution.status', StringEquals: 'RUNNING', Next: 'RejectOperationInProgress' },
       ],
       Default: 'TakeOverLease',
     },
+    ...(APPROVED_MACHINES.includes(machine) ? approvedLeaseWaitStates() : {}),
     RejectOperationInProgress: fmtReject(
       'BlueGreen.OperationInProgress',
       "States.Format('Another operation holds service ${ServiceName}: {} ({}), execution {}, running since {}. One operation per service at a time: wait for it to end (bluegreen watch {}), or stop it (aws stepfunctions stop-execution --execution-arn {}) and run this again. Nothing was changed.', $.leaseHolder.item.lease.M.machine.S, $.leaseHolder.item.lease.M.operation.S, $.leaseHolder.item.lease.M.holder.S, $.leaseHolder.item.lease.M.since.S, $.leaseHolder.item.lease.M.holder.S, $.leaseHolder.item.lease.M.holder.S)",

@@ -222,7 +222,7 @@ describe('Stop on a rejected clean-up, in WithdrawApproval', () => {
     expect(a.item()).toEqual({ phase: 'stable', live: roles(observe(a.stack)).live });
   });
 
-  test('the stop lands as the approvals function starts rollback: the token is forgotten, no rollback runs; clean-up by hand works', async () => {
+  test('the stop lands as the approvals function starts rollback: no rollback runs, and the token stays as a Stop while waiting leaves it; clean-up by hand works', async () => {
     const { cleanUp, pending, green, blueTaskSet } = await a.release();
     const stopper = stopAtApprovalsCall(() => cleanUp, isStartOf('rollback'), 'refused');
     try {
@@ -233,7 +233,9 @@ describe('Stop on a rejected clean-up, in WithdrawApproval', () => {
       stopper.dispose();
     }
     expect(await a.statusOf(a.rejectionOf('rollback', cleanUp))).toBe('none');
-    expect(a.item().approval).toBeUndefined();
+    // Rollback starts before the token is forgotten (a retry then finds one or the other), so the token of the
+    // stopped clean-up stays: harmless, as after a Stop while it waits (nothing runs to answer it).
+    expect(a.item().approval?.executionArn).toBe(cleanUp);
     await expectSwappedWithBlueStandingBy(green, blueTaskSet);
     await RECOVERIES.cleanUp(green);
   });

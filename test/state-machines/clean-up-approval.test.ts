@@ -266,17 +266,14 @@ describe('windows of a day (every approval answered well within its window)', ()
     withdrawnTwice = { done, rollback: rollbackArn };
   });
 
-  // BUG (lambdas/approvals/handler.ts, withdraw): the retried request finds the approval already removed by the run
-  // whose answer was lost (`mine` is false), so it reports "Nothing was rolled back: another approval had replaced this
-  // one" while the rollback that run started is putting production back on blue.
-  test.failing(
-    'BUG: after that retry, the clean-up says which rollback it started (it says nothing was rolled back)',
-    () => {
-      expect(withdrawnTwice?.done.failure?.message).toContain(
-        `Rollback was started (execution ${withdrawnTwice?.rollback})`,
-      );
-    },
-  );
+  // The retried request finds the approval already removed by the run whose answer was lost: it reads whether that
+  // run started the rollback (DescribeExecution of its derived name) and names it, rather than "nothing was rolled
+  // back" while that rollback puts production back on blue.
+  test('after that retry, the clean-up says which rollback it started', () => {
+    expect(withdrawnTwice?.done.failure?.message).toContain(
+      `Rollback was started (execution ${withdrawnTwice?.rollback})`,
+    );
+  });
 
   /** The clean-up approved while the swap that started it had not yet given its lease back. */
   let approvedEarly: ExecutionResult | undefined;
@@ -303,11 +300,13 @@ describe('windows of a day (every approval answered well within its window)', ()
       if ((await a.statusOf(cleanUp)) === 'none') releaseLease();
       // Approved as soon as it waits (automation that approves what waits; or a person, while DynamoDB retries).
       await a.approve(await a.waiting(cleanUp, 'ApproveCleanUp'));
-      // It meets the swap's lease. The swap gives the lease back once the clean-up has ended, or had 2 s to wait for it.
-      const deadline = Date.now() + 2000;
-      await until('the clean-up to end, or 2 s', async () =>
-        (await a.statusOf(cleanUp)) !== 'RUNNING' || Date.now() > deadline ? true : undefined,
-      );
+      // It meets the swap's lease, still held, and waits for it (WaitForLeaseAfterApproval) instead of refusing; the
+      // swap gives the lease back once the clean-up waits (or has ended: then the test below fails).
+      await until('the clean-up to wait for the lease, or to end', async () => {
+        const execution = a.stack.aws.sfn.executions().find((e) => e.executionArn === cleanUp);
+        const waits = execution?.history.some((h) => h.details?.['name'] === 'WaitForLeaseAfterApproval');
+        return waits === true || (await a.statusOf(cleanUp)) !== 'RUNNING' ? true : undefined;
+      });
       releaseLease();
       expect((await a.ended(swap)).status).toBe('SUCCEEDED');
       approvedEarly = await a.ended(cleanUp);
@@ -325,10 +324,10 @@ describe('windows of a day (every approval answered well within its window)', ()
     expect(answers(await watch.stop())).toEqual({ colours: [blue, green], statuses: [200] });
   });
 
-  // BUG (state-machines/authoring/approval.ts startCleanUpApprovalStates, swap's StartCleanUpAwaitingApproval): the
-  // clean-up becomes approvable while the swap that started it still holds the lease, and an approval in that window
-  // is lost: the clean-up fails BlueGreen.OperationInProgress (the holder is RUNNING) instead of removing blue.
-  test.failing('BUG: that approval removes blue (it fails OperationInProgress, the approval lost)', () => {
+  // The clean-up becomes approvable while the swap that started it still holds the lease: an approval in that window
+  // waits for the lease (lease.ts, approvedLeaseWaitRules: a minute at most) instead of failing
+  // BlueGreen.OperationInProgress with the approval used up.
+  test('that approval removes blue once the swap gives the lease back (it waits for it, not OperationInProgress)', () => {
     expect({ status: approvedEarly?.status, error: approvedEarly?.error }).toEqual({
       status: 'SUCCEEDED',
       error: undefined,

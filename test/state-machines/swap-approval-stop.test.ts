@@ -240,8 +240,9 @@ test('Stop while the swap waits in AwaitApproval: its token stays, approve names
   expect((await ended(rerunArn)).status).toBe('SUCCEEDED');
   await succeed(run('cleanUp'));
   await expectOneVersionLive(green);
-  // Its approval stays behind too, for a green no longer under test: approve refuses it, nothing moves.
-  expect(item().approval).toEqual(again);
+  // Its approval stays behind too, for a green no longer under test, or the one of the clean-up the swap started
+  // (made stale by the clean-up by hand, if it asked before it): approve refuses either, nothing moves.
+  expect(item().approval?.green.taskSetArn).toBe(pending.green.taskSetArn);
   expect((await cli('approve')).code).toBe(2);
   await expectOneVersionLive(green);
 });

@@ -24,6 +24,11 @@ export interface ApprovalsProps {
   /** The machines a rejection or an expiry starts, by ARN: abort (at ApproveSwap) and rollback (at ApproveCleanUp). */
   readonly onRejection: readonly string[];
   /**
+   * Their executions (`…:execution:<name>:*`): a retried withdraw reads whether its earlier attempt started one
+   * (DescribeExecution).
+   */
+  readonly onRejectionExecutions: readonly string[];
+  /**
    * Retention of the function's logs.
    * @default logs.RetentionDays.THREE_MONTHS
    */
@@ -79,6 +84,9 @@ export class Approvals extends Construct {
         actions: ['states:StartExecution'],
         resources: [...props.startable, ...props.onRejection],
       }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [...props.onRejectionExecutions] }),
     );
     // The Service Authorization Reference lists no resource type for SendTaskFailure: it is authorized on `*`, and
     // the task token (known only to the waiting execution, this function and the item) names the Task.

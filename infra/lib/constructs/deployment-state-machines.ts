@@ -348,11 +348,19 @@ export class DeploymentStateMachines extends Construct {
         resourceName: stateMachineNameOf(name),
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       });
+    const executionsOf = (name: StateMachineName): string =>
+      stack.formatArn({
+        service: 'states',
+        resource: 'execution',
+        resourceName: `${stateMachineNameOf(name)}:*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
     this.approvals = new Approvals(this, APPROVALS_ID, {
       deploymentTable: this.deploymentTable,
       serviceArn: app.serviceArn,
       startable: [stateMachineArnOf('swap'), stateMachineArnOf('clean-up')],
       onRejection: [stateMachineArnOf('abort'), stateMachineArnOf('rollback')],
+      onRejectionExecutions: [executionsOf('abort'), executionsOf('rollback')],
       ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
     });
 

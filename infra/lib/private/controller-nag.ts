@@ -62,6 +62,15 @@ export function acknowledgeControllerFindings(
     }
   }
 
+  // The approvals function: a retried withdraw reads whether its earlier attempt started abort or rollback.
+  for (const name of ['abort', 'rollback'] as const) {
+    ack(
+      stateMachines.approvals.role,
+      'Execution names are generated per run; DescribeExecution (did an earlier attempt of this withdraw start abort or rollback?) is pinned to executions of this service’s abort and rollback state machines.',
+      arn('states', `execution:${stateMachines.stateMachineNamePrefix}-${name}:*`),
+    );
+  }
+
   const rulesOf = (listener: elbv2.IApplicationListener): string => {
     const listenerArn = Stack.of(controller).resolve(listener.listenerArn) as unknown;
     if (typeof listenerArn === 'string') {
