@@ -8,7 +8,7 @@ import {
   type NextStep,
   type SwapApprovalMode,
 } from '../../contract';
-import type { ChoiceRule, States } from './asl';
+import type { ChoiceRule, PassState, States } from './asl';
 import { FAILED, failureCause, fmtReject, functionErrorMessageStates, lambdaRetry } from './basics';
 
 /**
@@ -219,14 +219,48 @@ export function awaitApprovalStates({ next, stage }: { next: string; stage: Appr
   };
 }
 
+/**
+ * An approval whose answer names no green (SendTaskSuccess sent by hand with another output than `bluegreen approve`
+ * sends): it cannot say which version it approves, so it approves none.
+ */
+function unnamedApprovalRule(reject: string): ChoiceRule {
+  return {
+    And: [
+      { Variable: '$.approval', IsPresent: true },
+      { Not: { Variable: '$.approval.green.taskSetArn', IsPresent: true } },
+    ],
+    Next: reject,
+  };
+}
+
+function unnamedApprovalReject(error: string, who: 'Swap' | 'Clean-up', unchanged: string): PassState {
+  return {
+    Type: 'Pass',
+    Parameters: {
+      Error: error,
+      Cause: failureCause(
+        `${who} refused: the approval named no green (its answer must be {"green": {"taskSetArn": "<the task set it approves>"}}, as bluegreen approve sends), so it cannot tell which version was approved. ${unchanged}. See what runs now with bluegreen status.`,
+        UNDONE.nothingChanged,
+        ['status'],
+      ),
+    },
+    ResultPath: '$.failure',
+    Next: FAILED,
+  };
+}
+
 /** After the lease and GreenLocate: an approved swap moves production only to the green that was approved. */
 export function approvedGreenStates({ next }: { next: string }): States {
   return {
     WasGreenApproved: {
       Type: 'Choice',
-      Choices: [{ Variable: '$.approval.green.taskSetArn', IsPresent: true, Next: 'IsApprovedGreenUnderTest' }],
+      Choices: [
+        unnamedApprovalRule('RejectApprovalNamesNoGreen'),
+        { Variable: '$.approval.green.taskSetArn', IsPresent: true, Next: 'IsApprovedGreenUnderTest' },
+      ],
       Default: next,
     },
+    RejectApprovalNamesNoGreen: unnamedApprovalReject(APPROVED_GREEN_GONE, 'Swap', 'Production was not moved'),
     IsApprovedGreenUnderTest: {
       Type: 'Choice',
       Choices: [
@@ -252,6 +286,7 @@ export function approvedGreenStates({ next }: { next: string }): States {
 export function approvedLiveRules(): ChoiceRule[] {
   const approved = { Variable: '$.approval.green.taskSetArn', IsPresent: true } as const;
   return [
+    unnamedApprovalRule('RejectApprovalNamesNoGreen'),
     { And: [approved, { Variable: '$.live.found', BooleanEquals: false }], Next: 'RejectApprovedLiveGone' },
     {
       And: [approved, { Not: { Variable: '$.live.taskSetArn', StringEqualsPath: '$.approval.green.taskSetArn' } }],
@@ -263,6 +298,7 @@ export function approvedLiveRules(): ChoiceRule[] {
 /** The refusal {@link approvedLiveRules} go to. */
 export function approvedLiveRejects(): States {
   return {
+    RejectApprovalNamesNoGreen: unnamedApprovalReject(APPROVED_LIVE_GONE, 'Clean-up', 'Nothing was removed'),
     RejectApprovedLiveGone: fmtReject(
       APPROVED_LIVE_GONE,
       "States.Format('Clean-up refused: the approval was for green task set {}, which production no longer serves (the production listener forwards to {}). Nothing was removed. See what runs now with bluegreen status; run clean-up by hand once production serves the version to keep.', $.approval.green.taskSetArn, States.JsonToString($.prodRule.actions))",

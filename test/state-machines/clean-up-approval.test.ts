@@ -1,3 +1,4 @@
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { Duration } from 'aws-cdk-lib';
 import {
   APPROVAL_EXPIRED,
@@ -168,6 +169,21 @@ describe('windows of a day (every approval answered well within its window)', ()
     await a.expectOneVersionLive(blue);
     expect(a.item().live).toBe(blueTaskSet);
     expect(answers(await watch.stop())).toEqual({ colours: [blue], statuses: [200] });
+  });
+
+  test('an approval that names no green (SendTaskSuccess by hand with {}) approves nothing: refused, blue kept', async () => {
+    const { cleanUp, pending, green } = await a.release();
+    const before = a.snapshot();
+    await a.stack.sfn.send(new SendTaskSuccessCommand({ taskToken: pending.token, output: '{}' }));
+    const done = await a.ended(cleanUp);
+    expect({ status: done.status, error: done.error }).toEqual({ status: 'FAILED', error: APPROVED_LIVE_GONE });
+    expect(entered(done)).toEqual(expect.arrayContaining(['AcquireLease', 'RejectApprovalNamesNoGreen']));
+    expect(entered(done)).not.toContain('CloseTestListener');
+    expect(done.failure).toMatchObject({ undone: 'nothing-changed', next: ['status'] });
+    expect(a.snapshot()).toEqual(before);
+    // Blue still stands by; the documented clean-up by hand finishes the release.
+    await a.succeed('cleanUp');
+    await a.expectOneVersionLive(green);
   });
 
   test('rollback by hand while the clean-up waits, then a rejection of its token: no second rollback, and it says why', async () => {

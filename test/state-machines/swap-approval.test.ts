@@ -168,3 +168,15 @@ test('an approval for a green replaced meanwhile never moves production to the n
   expect(observe(stack).taskSets.map((t) => t.arn)).toContain(second.pending.green.taskSetArn);
   await succeed(run('abort'));
 });
+
+test('an approval that names no green (SendTaskSuccess by hand with {}) moves nothing', async () => {
+  const before = await probe(stack.urls.production);
+  const { swapExecutionArn, pending } = await deployAndWait('blue', 'b1e0004');
+  await stack.sfn.send(new SendTaskSuccessCommand({ taskToken: pending.token, output: '{}' }));
+  const swap = await ended(swapExecutionArn);
+  expect({ status: swap.status, error: swap.error }).toEqual({ status: 'FAILED', error: APPROVED_GREEN_GONE });
+  expect(statesEntered(swap.history)).toContain('RejectApprovalNamesNoGreen');
+  expect(await probe(stack.urls.production)).toMatchObject({ status: 200, colour: before.colour });
+  expect(observe(stack).taskSets.map((t) => t.arn)).toContain(pending.green.taskSetArn);
+  await succeed(run('abort'));
+});
