@@ -187,13 +187,21 @@ export type ApprovalsRequest =
       readonly rejectStateMachineArn: string;
     };
 
-/** The answer to `start`. */
+/**
+ * The answer to `start`. `swapExecutionArn` repeats it for a deploy-green whose definition predates the clean-up
+ * approval (an execution that started before a stack update reads that field).
+ */
 export interface ApprovalStarted {
   readonly executionArn: string;
+  readonly swapExecutionArn: string;
 }
-/** The answer to `withdraw`: what was started (abort or rollback, if any), and the sentence the failure ends with. */
+/**
+ * The answer to `withdraw`: what was started (abort or rollback, if any), and the sentence the failure ends with.
+ * `abortExecutionArn` repeats it for a swap whose definition predates the clean-up approval.
+ */
 export interface ApprovalWithdrawn {
   readonly startedExecutionArn: string | null;
+  readonly abortExecutionArn: string | null;
   readonly message: string;
 }
 

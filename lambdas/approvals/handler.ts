@@ -127,7 +127,7 @@ export function createHandler(env: ApprovalsEnvironment): (event: unknown) => Pr
       service: request.service,
       awaitApproval: true,
     });
-    return { executionArn };
+    return { executionArn, swapExecutionArn: executionArn };
   }
 
   /**
@@ -244,6 +244,7 @@ export function createHandler(env: ApprovalsEnvironment): (event: unknown) => Pr
     return {
       error: withdrawnError(request.error),
       startedExecutionArn,
+      abortExecutionArn: startedExecutionArn,
       message: withdrawnMessage({
         stage: request.stage,
         error: request.error,
