@@ -1,7 +1,8 @@
 /**
  * The `bluegreen` CLI: starts the blue/green state machines of a deployed ecs-bluegreen stack and follows them,
- * answers the pipeline's manual approvals, and shows what runs where. `runCli` is the whole program with its I/O
- * passed in (tests call it in-process); cli/bin/bluegreen.js runs it on the real process.
+ * answers the swap and clean-up approvals (task-token waits or the pipeline's manual approvals), and shows what runs
+ * where. `runCli` is the whole program with its I/O passed in (tests call it in-process); cli/bin/bluegreen.js runs it
+ * on the real process.
  */
 import {
   BAKE_SECONDS,
@@ -314,13 +315,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     [
       'approve',
       'Approved',
-      "approve the pipeline's pending manual approval (ApproveSwap or ApproveCleanUp); says which it answered",
+      "approve the pending swap or clean-up approval (ApproveSwap or ApproveCleanUp), of either kind (a task-token wait or the pipeline's); says which it answered",
       'the approval to answer (ApproveSwap or ApproveCleanUp); refused when it is not the pending one',
     ],
     [
       'reject',
       'Rejected',
-      'reject the pending approval named by --stage: at ApproveSwap that starts abort, at ApproveCleanUp rollback',
+      'reject the pending swap or clean-up approval named by --stage, of either kind: at ApproveSwap that starts abort, at ApproveCleanUp rollback',
       'required: the approval to reject (ApproveSwap or ApproveCleanUp)',
     ],
   ] as const) {

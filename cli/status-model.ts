@@ -6,7 +6,7 @@
  * reads AWS into a StatusView, this renders it, and the tests drive both halves apart.
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { BAKE_SECONDS, targetGroupDimension } from '../contract';
+import { BAKE_SECONDS, targetGroupDimension, type ApprovalStage } from '../contract';
 import { clockTime, formatDuration, shortArn, table } from './format';
 import { hint, type Hints } from './hints';
 import type { MachineKind } from './machines';
@@ -107,14 +107,26 @@ export interface ApprovalView {
   readonly expiresAt?: string;
 }
 
-/** A swap waiting on a task token for testers' approval (swapApprovalMode step-functions, contract/approvals.ts). */
-export interface SwapApprovalView {
+/**
+ * An execution waiting on a task token for testers' approval (swapApprovalMode step-functions, contract/approvals.ts):
+ * a swap at ApproveSwap (for the green under test), or a clean-up at ApproveCleanUp (for the green production serves
+ * after a swap, while blue still runs).
+ */
+export interface WaitingApprovalView {
+  /** ApproveSwap (a swap waits) or ApproveCleanUp (a clean-up waits). */
+  readonly stage: ApprovalStage;
   readonly executionArn: string;
+  /** The version it is for: the green under test (ApproveSwap), or the green production serves (ApproveCleanUp). */
   readonly green: { readonly taskSetArn: string; readonly commit?: string };
   readonly requestedAt: string;
-  /** When it expires unanswered (ISO), which starts abort as a rejection does. */
+  /** When it expires unanswered (ISO): abort (ApproveSwap) or rollback (ApproveCleanUp) runs, as for a rejection. */
   readonly expiresAt: string;
 }
+
+/** A swap waiting on a task token for testers' approval: {@link WaitingApprovalView} at ApproveSwap. */
+export type SwapApprovalView = WaitingApprovalView & { readonly stage: 'ApproveSwap' };
+/** A clean-up waiting on a task token for testers' approval: {@link WaitingApprovalView} at ApproveCleanUp. */
+export type CleanUpApprovalView = WaitingApprovalView & { readonly stage: 'ApproveCleanUp' };
 
 /** The bake of the swap that runs now: how far it is and how green's targets are. */
 export interface BakeView {
@@ -165,6 +177,18 @@ export interface StatusView {
   readonly pendingApprovals: readonly ApprovalView[];
   /** The swap waiting for testers' approval on a task token, when it is for the green under test and still runs. */
   readonly swapApproval?: SwapApprovalView;
+  /**
+   * The clean-up waiting for testers' approval on a task token, when it is for the green production serves after a
+   * swap and still runs. (At most one approval waits per service: never both this and `swapApproval`.)
+   */
+  readonly cleanUpApproval?: CleanUpApprovalView;
+  /**
+   * A waiter left behind, still running: it waits for a version its stage is no longer about (a clean-up started by a
+   * swap whose blue was since cleaned up or rolled back by hand; a swap whose green was since aborted or swapped). It
+   * acts on nothing: an answer is refused, its expiry starts nothing, and `approve`/`reject` end it as superseded. It
+   * is not what runs: `Next:` does not point at it.
+   */
+  readonly staleApproval?: WaitingApprovalView;
   readonly bake?: BakeView;
   /** The controller's scaling policy; absent when the service has none (no `autoScaling`). */
   readonly scaling?: ScalingView;
@@ -243,22 +267,44 @@ export function bakeProgress(
   };
 }
 
+/** The task-token approval that waits, of either stage (at most one waits per service). */
+export function waitingApproval(
+  view: Pick<StatusView, 'swapApproval' | 'cleanUpApproval'>,
+): WaitingApprovalView | undefined {
+  return view.swapApproval ?? view.cleanUpApproval;
+}
+
 /** What to run next, from what runs, what waits for an answer and the recorded phase (best first). */
 export function statusNext(
-  view: Pick<StatusView, 'inFlight' | 'pendingApprovals' | 'record' | 'swapApproval'>,
+  view: Pick<
+    StatusView,
+    'inFlight' | 'pendingApprovals' | 'record' | 'swapApproval' | 'cleanUpApproval' | 'staleApproval'
+  >,
   hints: Hints,
 ): string[] {
-  const waiting = view.swapApproval;
-  if (waiting !== undefined && view.inFlight.every((e) => e.executionArn === waiting.executionArn)) {
-    // Only the swap waiting for testers runs: answer it (reject names its stage, as it starts abort), or follow it.
+  const waiting = waitingApproval(view);
+  // What runs besides waiters: a waiter acts only once answered, and a stale one never.
+  const others = view.inFlight.filter(
+    (e) => e.executionArn !== waiting?.executionArn && e.executionArn !== view.staleApproval?.executionArn,
+  );
+  if (waiting !== undefined && others.length === 0) {
+    // Only the execution waiting for testers runs: answer it (reject names its stage, as it starts abort or
+    // rollback), or follow it.
     return [
       hint(hints, 'approve'),
-      hint(hints, 'reject', '--stage', 'ApproveSwap'),
+      hint(hints, 'reject', '--stage', waiting.stage),
       hint(hints, 'watch', waiting.executionArn),
     ];
   }
-  const running = [...view.inFlight].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''))[0];
-  if (running) return [hint(hints, 'watch', running.executionArn), hint(hints, 'wait')];
+  const newestFirst = (list: readonly InFlightView[]): InFlightView[] =>
+    [...list].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
+  const running = newestFirst(others)[0];
+  if (running) {
+    // `wait` follows the newest execution that runs: when that is one waiting for testers (a clean-up that swap started
+    // just before it ends, or a stale waiter), it would wait for an answer, so only `watch` of the other is named.
+    const waitFollows = newestFirst(view.inFlight)[0]?.executionArn === running.executionArn;
+    return [hint(hints, 'watch', running.executionArn), ...(waitFollows ? [hint(hints, 'wait')] : [])];
+  }
   if (view.pendingApprovals.length > 0) {
     // Always with --stage: reject requires it (it starts abort or rollback), and an approve that names its stage
     // cannot answer another approval that became pending in between.
@@ -276,6 +322,8 @@ export function statusNext(
 export function versionOf(taskSet: Pick<TaskSetView, 'arn' | 'role' | 'status'>, record: DeploymentRecordView): string {
   const live = taskSet.role.split('+').includes('production');
   if (record.green?.taskSetArn === taskSet.arn) return live ? 'green (live)' : 'green';
+  // After a swap the record names green as `live` (and blue as `previous`) until clean-up or rollback.
+  if (record.phase === 'swapped' && record.live?.taskSetArn === taskSet.arn) return live ? 'green (live)' : 'green';
   if (record.previous?.taskSetArn === taskSet.arn) return live ? 'blue (live)' : 'blue (previous)';
   if (live) return 'blue (live)';
   return taskSet.status === 'PRIMARY' ? 'blue' : 'other';
@@ -359,19 +407,47 @@ function describeApproval(a: ApprovalView, emulated: boolean, now: Date, stable:
   return `  ${a.stageName} (action ${a.actionName}) in pipeline ${a.pipelineName}${since}${expires}`;
 }
 
-function describeSwapApproval(a: SwapApprovalView, emulated: boolean): string {
+/**
+ * After a swap that found no blue (a first release) the record names no previous version: a clean-up then has no blue
+ * to remove, and rejecting its approval rolls nothing back (lambdas/approvals withdraw).
+ */
+export function isFirstRelease(record: DeploymentRecordView): boolean {
+  return record.previous?.taskSetArn === undefined;
+}
+
+/** The "Waiting for approval:" line of a task-token waiter: what it waits for and what an answer, or none, starts. */
+export function describeWaitingApproval(
+  a: WaitingApprovalView,
+  record: DeploymentRecordView,
+  emulated: boolean,
+): string {
   const commit = a.green.commit === undefined ? '' : ` ${a.green.commit}`;
-  return `  ApproveSwap (a task-token wait): swap ${a.executionArn} waits for the approval of green${commit} (task set ${a.green.taskSetArn}) since ${clockTime(a.requestedAt, emulated)}; expires ${clockTime(a.expiresAt, emulated)} unless answered, which starts abort as a rejection does`;
+  const since = clockTime(a.requestedAt, emulated);
+  const expires = clockTime(a.expiresAt, emulated);
+  if (a.stage === 'ApproveSwap') {
+    return `  ApproveSwap (a task-token wait): swap ${a.executionArn} waits for the approval of green${commit} (task set ${a.green.taskSetArn}) since ${since}; expires ${expires} unless answered, which starts abort as a rejection does`;
+  }
+  if (isFirstRelease(record)) {
+    return `  ApproveCleanUp (a task-token wait): clean-up ${a.executionArn} waits for the approval to close the test listener, keeping green${commit} (task set ${a.green.taskSetArn}; a first release, so no blue to remove) since ${since}; expires ${expires} unless answered, which ends it as a rejection does (nothing to roll back to)`;
+  }
+  return `  ApproveCleanUp (a task-token wait): clean-up ${a.executionArn} waits for the approval to remove blue, keeping green${commit} (task set ${a.green.taskSetArn}) since ${since}; expires ${expires} unless answered, which starts rollback as a rejection does`;
 }
 
 function renderInFlight(view: StatusView, now: Date, stable: boolean): string[] {
   const emulated = view.clock === 'emulated';
+  const stale = view.staleApproval;
   const lines = view.inFlight.map((e) => {
     const ms = stable ? undefined : runningFor(e, now);
-    return `  ${e.machine} ${e.executionArn}${ms !== undefined ? ` (running ${formatDuration(ms)}${emulated ? ' emulated' : ''})` : ''}`;
+    const note =
+      stale?.executionArn === e.executionArn
+        ? `: a leftover wait at ${stale.stage} for green task set ${stale.green.taskSetArn}, which is no longer ${stale.stage === 'ApproveSwap' ? 'under test' : 'what production serves after a swap'}; it acts on nothing, and approve or reject ends it`
+        : '';
+    return `  ${e.machine} ${e.executionArn}${ms !== undefined ? ` (running ${formatDuration(ms)}${emulated ? ' emulated' : ''})` : ''}${note}`;
   });
   const approvals = [
-    ...(view.swapApproval ? [describeSwapApproval(view.swapApproval, emulated)] : []),
+    ...[view.swapApproval, view.cleanUpApproval].flatMap((a) =>
+      a === undefined ? [] : [describeWaitingApproval(a, view.record, emulated)],
+    ),
     ...view.pendingApprovals.map((a) => describeApproval(a, emulated, now, stable)),
   ];
   if (lines.length === 0 && approvals.length === 0) return ['In flight: none'];

@@ -136,11 +136,41 @@ const hookStates = (name: string): string[] => [
 
 const input: Step = { id: 'input', text: 'checking input', states: INPUT_STATES };
 /**
+ * The wait for testers' approval on a task token (swapApprovalMode step-functions, state-machines/authoring/
+ * approval.ts), between the input check and the lease: swap's at ApproveSwap (a rejection starts abort), clean-up's at
+ * ApproveCleanUp (a rejection starts rollback).
+ */
+const approvalStep = (stage: 'ApproveSwap' | 'ApproveCleanUp'): Step => ({
+  id: 'approval',
+  text: `waiting for testers: bluegreen approve --stage ${stage}, or reject --stage ${stage} (which starts ${stage === 'ApproveSwap' ? 'abort' : 'rollback'}; swapApprovalMode step-functions)`,
+  states: [
+    'ReadApprovalWindow',
+    'AwaitApproval',
+    'ReadNothingToApprove',
+    'NoteNothingToApprove',
+    'RejectNothingToApprove',
+    'WithdrawApproval',
+    'ApprovalNotGiven',
+    'WithdrawApprovalFailed',
+  ],
+});
+/**
  * With autoscaling, the policy tracks the version kept, scale-in enabled (state-machines/authoring/autoscaling.ts): the
  * first state of clean-up's, rollback's and abort's ending (its Choice is folded into the sweep's last one).
  */
 const SCALING_STATES = ['TrackLiveRequests'];
 const lease: Step = { id: 'lease', text: 'taking the lease', states: LEASE_STATES };
+/**
+ * The lease of a machine that may wait for an approval first (swap, clean-up): once approved, it waits up to a minute
+ * (12 × 5 s) for a running holder to give the lease back (state-machines/authoring/lease.ts), e.g. the swap that
+ * started a clean-up and ends a moment later, instead of using the approval up on a refusal.
+ */
+const approvedLease: Step = {
+  id: 'lease',
+  text: 'taking the lease',
+  wait: { state: 'WaitForLeaseAfterApproval', periodSeconds: 5, kind: 'timeout', totalSeconds: () => 60 },
+  states: [...LEASE_STATES, 'FirstApprovedLeaseWait', 'CountApprovedLeaseWait', 'WaitForLeaseAfterApproval'],
+};
 const sweep: Step = { id: 'sweep', text: 'sweeping leftover target groups', states: SWEEP_STATES };
 const failing = (extra: readonly string[] = []): Step => ({
   id: 'failing',
@@ -313,21 +343,8 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
   ],
   swap: [
     input,
-    {
-      id: 'approval',
-      text: 'waiting for testers: bluegreen approve, or reject (swapApprovalMode step-functions)',
-      states: [
-        'ReadApprovalWindow',
-        'AwaitApproval',
-        'ReadNothingToApprove',
-        'NoteNothingToApprove',
-        'RejectNothingToApprove',
-        'WithdrawApproval',
-        'ApprovalNotGiven',
-        'WithdrawApprovalFailed',
-      ],
-    },
-    lease,
+    approvalStep('ApproveSwap'),
+    approvedLease,
     {
       id: 'checks',
       text: 'checking green and blue',
@@ -335,6 +352,7 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
         ...SERVICE_STATES,
         'WasGreenApproved',
         'RejectApprovedGreenGone',
+        'RejectApprovalNamesNoGreen',
         'GreenLocate',
         'GreenNone',
         'GreenOrphan',
@@ -459,6 +477,7 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
         'AlreadySwapped',
         'RecordSwapped',
         'WasBaked',
+        'StartCleanUpAwaitingApproval',
         'FirstReleaseLive',
         'Swapped',
         'SwappedAfterBake',
@@ -489,7 +508,8 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
   ],
   'clean-up': [
     input,
-    lease,
+    approvalStep('ApproveCleanUp'),
+    approvedLease,
     {
       id: 'checks',
       text: 'checking what is live',
@@ -497,6 +517,8 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
         ...SERVICE_STATES,
         ...LIVE_LOCATE_STATES,
         'CheckCleanUpRecord',
+        'RejectApprovedLiveGone',
+        'RejectApprovalNamesNoGreen',
         'RejectUnfinishedSwap',
         'RejectUnfinishedRollback',
         'RejectGreenNotSwapped',

@@ -2,10 +2,10 @@
  * status: reads the whole deployment into a StatusView (cli/status-model.ts renders it): the deployment record's
  * phase and the lease; what production and the test listener serve (the X-App-Version header of each URL, and where
  * each listener's controller-owned rule forwards); each version's task set (status, stability, counts, image, commit,
- * target health); executions in flight and, for a swap, its bake; the pipeline's pending approvals with when they
- * expire; ownership. Read-only. `status --watch` (cli/status-watch.ts) reads it again every interval with one
- * StatusReader, which keeps what does not change between polls (the template, task definition images, target group
- * commits, approval timeouts).
+ * target health); executions in flight and, for a swap, its bake; the swap or clean-up waiting on a task token for
+ * approval, and the pipeline's pending approvals, with when they expire; ownership. Read-only. `status --watch`
+ * (cli/status-watch.ts) reads it again every interval with one StatusReader, which keeps what does not change between
+ * polls (the template, task definition images, target group commits, approval timeouts).
  */
 import { ApplicationAutoScalingClient, DescribeScalingPoliciesCommand } from '@aws-sdk/client-application-auto-scaling';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -278,10 +278,30 @@ export class StatusReader {
     if (!service) throw new UsageError(`Service ${stack.service} was not found in cluster ${stack.cluster}.`);
     const { record, lease, approval } = await readDeploymentItem(ctx, stack, service.serviceArn ?? stack.service);
     const running = new Set(inFlight.map((e) => e.executionArn));
-    // A swap waiting for testers, shown only when it is for the green under test and its execution still runs.
-    const swapApproval =
-      approval?.current === true && running.has(approval.pending.executionArn)
+    // The execution waiting for testers (a swap at ApproveSwap, a clean-up at ApproveCleanUp), shown only when it is
+    // for the version its stage is about now, still runs, and was not approved already (then it holds the lease).
+    const waiting =
+      approval?.current === true && !approval.answered && running.has(approval.pending.executionArn)
         ? {
+            executionArn: approval.pending.executionArn,
+            green: approval.pending.green,
+            requestedAt: approval.pending.requestedAt,
+            expiresAt: approval.pending.expiresAt,
+          }
+        : undefined;
+    const swapApproval =
+      waiting !== undefined && approval?.pending.stage === 'ApproveSwap'
+        ? { stage: 'ApproveSwap' as const, ...waiting }
+        : undefined;
+    const cleanUpApproval =
+      waiting !== undefined && approval?.pending.stage === 'ApproveCleanUp'
+        ? { stage: 'ApproveCleanUp' as const, ...waiting }
+        : undefined;
+    // A waiter for a version its stage is no longer about that still runs: a leftover, not what runs now.
+    const staleApproval =
+      approval !== undefined && !approval.current && !approval.answered && running.has(approval.pending.executionArn)
+        ? {
+            stage: approval.pending.stage,
             executionArn: approval.pending.executionArn,
             green: approval.pending.green,
             requestedAt: approval.pending.requestedAt,
@@ -403,9 +423,14 @@ export class StatusReader {
       inFlight,
       pendingApprovals: approvals,
       ...(swapApproval !== undefined && { swapApproval }),
+      ...(cleanUpApproval !== undefined && { cleanUpApproval }),
+      ...(staleApproval !== undefined && { staleApproval }),
       ...(bake !== undefined && { bake }),
       ...(scaling !== undefined && { scaling }),
-      next: statusNext({ inFlight, pendingApprovals: approvals, record, swapApproval }, ctx.hints(stack)),
+      next: statusNext(
+        { inFlight, pendingApprovals: approvals, record, swapApproval, cleanUpApproval, staleApproval },
+        ctx.hints(stack),
+      ),
       ownership,
     };
   }
@@ -524,8 +549,14 @@ export async function readDeploymentItem(
 ): Promise<{
   record: DeploymentRecordView;
   lease?: Omit<LeaseView, 'holderRunning'>;
-  /** A swap waiting on a task token for approval (swapApprovalMode step-functions), and whether it is for this green. */
-  approval?: { readonly pending: WaitingApproval; readonly current: boolean };
+  /**
+   * The execution waiting on a task token for approval (swapApprovalMode step-functions: a swap at ApproveSwap, a
+   * clean-up at ApproveCleanUp), whether it is for the version its stage is about now (contract approvalIsCurrent), and
+   * whether it was answered already: an approved waiter takes the lease (it holds none while it waits), and the item
+   * keeps its token until a newer waiter replaces it. (A clean-up's version stays current while it runs: the record is
+   * `swapped` until it ends.)
+   */
+  approval?: { readonly pending: WaitingApproval; readonly current: boolean; readonly answered: boolean };
 }> {
   if (stack.deploymentTable === undefined) return { record: { phase: 'unknown' } };
   const ddb = new DynamoDBClient(ctx.config());
@@ -549,7 +580,13 @@ export async function readDeploymentItem(
         }
       : undefined;
     const pending = readWaitingApproval(Item?.[APPROVAL_ATTRIBUTE]?.S);
-    const approval = pending ? { pending, current: approvalIsCurrent(pending, record) } : undefined;
+    const approval = pending
+      ? {
+          pending,
+          current: approvalIsCurrent(pending, record),
+          answered: lease !== undefined && lease.holder === pending.executionArn,
+        }
+      : undefined;
     return { record, ...(lease ? { lease } : {}), ...(approval ? { approval } : {}) };
   } finally {
     ddb.destroy();

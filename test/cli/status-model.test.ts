@@ -77,6 +77,7 @@ describe('in flight and next', () => {
   test('next while only the swap waiting for testers runs (task-token approval): answer it, or follow it', () => {
     const inFlight = [{ machine: 'swap' as const, executionArn: arn, startedAt: '2026-01-01T00:00:00Z' }];
     const swapApproval = {
+      stage: 'ApproveSwap' as const,
       executionArn: arn,
       green: { taskSetArn: 'arn:ts', commit: 'c0ffee1' },
       requestedAt: '2026-01-01T00:00:00Z',
@@ -91,6 +92,57 @@ describe('in flight and next', () => {
     // Something else runs too (an abort someone started): follow what runs first.
     const abort = { machine: 'abort' as const, executionArn: `${arn}-abort`, startedAt: '2026-01-01T00:01:00Z' };
     expect(statusNext({ inFlight: [...inFlight, abort], pendingApprovals: [], record, swapApproval }, hints)).toEqual([
+      `npx bluegreen --local watch ${arn}-abort`,
+      'npx bluegreen --local wait',
+    ]);
+  });
+
+  test('next while only the clean-up waiting for testers runs: approve, reject --stage ApproveCleanUp, or follow it', () => {
+    const cleanUp = 'arn:aws:states:us-east-1:123456789012:execution:EcsBlueGreen-clean-up:approval-1';
+    const inFlight = [{ machine: 'clean-up' as const, executionArn: cleanUp, startedAt: '2026-01-01T00:00:00Z' }];
+    const cleanUpApproval = {
+      stage: 'ApproveCleanUp' as const,
+      executionArn: cleanUp,
+      green: { taskSetArn: 'arn:ts', commit: 'c0ffee1' },
+      requestedAt: '2026-01-01T00:00:00Z',
+      expiresAt: '2026-01-08T00:00:00Z',
+    };
+    const record = { phase: 'swapped', live: { taskSetArn: 'arn:ts' }, previous: { taskSetArn: 'arn:blue' } };
+    expect(statusNext({ inFlight, pendingApprovals: [], record, cleanUpApproval }, hints)).toEqual([
+      'npx bluegreen --local approve',
+      'npx bluegreen --local reject --stage ApproveCleanUp',
+      `npx bluegreen --local watch ${cleanUp}`,
+    ]);
+    // The swap that started it has not released its lease yet: follow the swap, not the waiter (which `wait`, the
+    // newest execution, would follow for as long as it waits).
+    const swap = { machine: 'swap' as const, executionArn: arn, startedAt: '2025-12-31T23:59:00Z' };
+    expect(statusNext({ inFlight: [swap, ...inFlight], pendingApprovals: [], record, cleanUpApproval }, hints)).toEqual(
+      [`npx bluegreen --local watch ${arn}`],
+    );
+  });
+
+  test('a stale waiter (for a version no longer current) is not what runs: next goes by the phase, and wait is not offered', () => {
+    const stale = 'arn:aws:states:us-east-1:123456789012:execution:EcsBlueGreen-clean-up:approval-0';
+    const staleApproval = {
+      stage: 'ApproveCleanUp' as const,
+      executionArn: stale,
+      green: { taskSetArn: 'arn:old' },
+      requestedAt: '2026-01-01T00:00:00Z',
+      expiresAt: '2026-01-08T00:00:00Z',
+    };
+    const leftover = { machine: 'clean-up' as const, executionArn: stale, startedAt: '2026-01-01T00:00:00Z' };
+    const record = { phase: 'testing', green: { taskSetArn: 'arn:new' } };
+    expect(statusNext({ inFlight: [leftover], pendingApprovals: [], record, staleApproval }, hints)).toEqual([
+      'npx bluegreen --local swap',
+      'npx bluegreen --local abort',
+    ]);
+    // Something else runs too: follow it; `wait` (the newest) only when that is not the leftover.
+    const abort = { machine: 'abort' as const, executionArn: `${arn}-abort`, startedAt: '2025-12-31T00:00:00Z' };
+    expect(statusNext({ inFlight: [leftover, abort], pendingApprovals: [], record, staleApproval }, hints)).toEqual([
+      `npx bluegreen --local watch ${arn}-abort`,
+    ]);
+    const later = { ...abort, startedAt: '2026-01-02T00:00:00Z' };
+    expect(statusNext({ inFlight: [leftover, later], pendingApprovals: [], record, staleApproval }, hints)).toEqual([
       `npx bluegreen --local watch ${arn}-abort`,
       'npx bluegreen --local wait',
     ]);
@@ -197,6 +249,10 @@ describe('the picture', () => {
       'blue (live)',
     );
     expect(versionOf({ arn: 'y', role: '-', status: 'ACTIVE' }, { phase: 'stable' })).toBe('other');
+    // After a swap (phase swapped: a clean-up may wait for its approval) the record names green as `live`.
+    const swapped = { phase: 'swapped', live: { taskSetArn: 'g' }, previous: { taskSetArn: 'b' } };
+    expect(versionOf({ arn: 'g', role: 'production', status: 'PRIMARY' }, swapped)).toBe('green (live)');
+    expect(versionOf({ arn: 'b', role: '-', status: 'ACTIVE' }, swapped)).toBe('blue (previous)');
   });
 
   test('a pending approval says when it expires: since + timeoutInMinutes, CodePipeline’s 7 days by default', () => {
@@ -222,6 +278,64 @@ describe('the picture', () => {
     expect(local).toContain(
       'since 2026-01-01T00:00:00Z emulated; expires 2026-01-08T00:00:00Z emulated unless answered',
     );
+  });
+
+  describe('an execution waiting on a task token for approval (swapApprovalMode step-functions)', () => {
+    const waiter = {
+      executionArn: 'arn:aws:states:us-east-1:123456789012:execution:EcsBlueGreen-clean-up:approval-1',
+      green: { taskSetArn: 'arn:green', commit: 'c0ffee1' },
+      requestedAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: '2026-01-08T00:00:00.000Z',
+    };
+    const swapped = { phase: 'swapped', live: { taskSetArn: 'arn:green' }, previous: { taskSetArn: 'arn:blue' } };
+    const waiting = (v: StatusView): string[] => {
+      const lines = statusLines(v, { now: new Date('2026-01-01T00:30:00Z') });
+      return lines.slice(lines.indexOf('Waiting for approval:') + 1, lines.indexOf('Waiting for approval:') + 2);
+    };
+
+    test('a clean-up at ApproveCleanUp: it removes blue once approved, keeps green, and an expiry starts rollback', () => {
+      const [line] = waiting(view({ record: swapped, cleanUpApproval: { stage: 'ApproveCleanUp', ...waiter } }));
+      expect(line).toBe(
+        `  ApproveCleanUp (a task-token wait): clean-up ${waiter.executionArn} waits for the approval to remove blue, keeping green c0ffee1 (task set arn:green) since 2026-01-01T00:00:00Z; expires 2026-01-08T00:00:00Z unless answered, which starts rollback as a rejection does`,
+      );
+      expect(line).not.toMatch(/ApproveSwap|abort|\bswap\b/);
+    });
+
+    test('after a first release (no blue) the clean-up removes nothing, and an expiry rolls nothing back', () => {
+      const first = { phase: 'swapped', live: { taskSetArn: 'arn:green' } };
+      const [line] = waiting(view({ record: first, cleanUpApproval: { stage: 'ApproveCleanUp', ...waiter } }));
+      expect(line).toMatch(/^ {2}ApproveCleanUp \(a task-token wait\): clean-up .* to close the test listener/);
+      expect(line).toContain('no blue to remove');
+      expect(line).not.toContain('starts rollback');
+    });
+
+    test('a swap at ApproveSwap says so, as before', () => {
+      const [line] = waiting(view({ swapApproval: { stage: 'ApproveSwap', ...waiter } }));
+      expect(line).toMatch(
+        /^ {2}ApproveSwap \(a task-token wait\): swap .* waits for the approval of green c0ffee1 .* starts abort/,
+      );
+    });
+
+    test('a stale waiter is marked in flight as a leftover that acts on nothing, and is not waiting for approval', () => {
+      const leftover = { stage: 'ApproveCleanUp' as const, ...waiter };
+      const lines = statusLines(
+        view({
+          inFlight: [{ machine: 'clean-up', executionArn: waiter.executionArn }],
+          staleApproval: leftover,
+        }),
+      );
+      expect(lines).not.toContain('Waiting for approval:');
+      expect(lines.find((l) => l.includes(waiter.executionArn))).toMatch(
+        /: a leftover wait at ApproveCleanUp for green task set arn:green, .* it acts on nothing/,
+      );
+    });
+
+    test('the emulated clock is labelled, as for the pipeline’s approvals', () => {
+      const [line] = waiting(
+        view({ clock: 'emulated', record: swapped, cleanUpApproval: { stage: 'ApproveCleanUp', ...waiter } }),
+      );
+      expect(line).toContain('since 2026-01-01T00:00:00Z emulated; expires 2026-01-08T00:00:00Z emulated');
+    });
   });
 });
 

@@ -61,8 +61,8 @@ describe.each(MACHINES.map((m) => [m]))('%s: every state belongs to one step', (
   });
 
   test('a handful of steps, starting with the input check and the lease, ending in done or a failure', () => {
-    // swap alone waits for its approval (swapApprovalMode step-functions) between the input check and the lease.
-    const first = machine === 'swap' ? ['input', 'approval', 'lease'] : ['input', 'lease'];
+    // swap and clean-up wait for their approval (swapApprovalMode step-functions) between the input check and lease.
+    const first = machine === 'swap' || machine === 'clean-up' ? ['input', 'approval', 'lease'] : ['input', 'lease'];
     expect(steps.length).toBeLessThanOrEqual(first.length + 8);
     expect(steps.map((s) => s.id).slice(0, first.length)).toEqual(first);
     expect(steps.map((s) => s.id)).toEqual(expect.arrayContaining(['done', 'failing']));
@@ -83,4 +83,17 @@ test('wait progress: polls of N with the time left for a health wait', () => {
   expect(waitProgressText(health, 3, {})).toMatch(/poll 3 of 60, 9m 40s left/);
   expect(waitProgressText(health, 1, { healthTimeoutSeconds: 30 })).toMatch(/poll 1 of 3, 30s left/);
   expect(waitProgressText(health, 9, { healthTimeoutSeconds: 30 })).toMatch(/0s left/);
+});
+
+test('each machine that waits for testers names its own approval: swap ApproveSwap (abort), clean-up ApproveCleanUp (rollback)', () => {
+  const swap = stepOf('swap', 'AwaitApproval');
+  const cleanUp = stepOf('clean-up', 'AwaitApproval');
+  expect(swap?.id).toBe('approval');
+  expect(cleanUp?.id).toBe('approval');
+  expect(swap?.text).toMatch(/approve --stage ApproveSwap, or reject --stage ApproveSwap \(which starts abort/);
+  expect(cleanUp?.text).toMatch(
+    /approve --stage ApproveCleanUp, or reject --stage ApproveCleanUp \(which starts rollback/,
+  );
+  // The clean-up a swap starts (to wait for ApproveCleanUp) is part of swap's ending.
+  expect(stepOf('swap', 'StartCleanUpAwaitingApproval')?.id).toBe('done');
 });
