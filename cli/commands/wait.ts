@@ -1,11 +1,15 @@
 /**
  * wait: follows whatever execution of this stack runs now (the newest RUNNING execution of any of the five state
  * machines), as `watch` would; when none runs, says so and exits 0, or with `--for-start S` waits up to S seconds for
- * one to start (exit 3 if none does). With `--phase P` it waits instead until the service's deployment record (the
+ * one to start (exit 3 if none does). An execution that only waits for testers' approval on a task token
+ * (swapApprovalMode step-functions: its token in the deployment item, not yet answered) is not followed: it may wait
+ * for days, and nothing happens until someone answers it. When it is all that runs, wait says so, names approve and
+ * reject, and exits 0 as for nothing running. With `--phase P` it waits instead until the service's deployment record (the
  * stack's DynamoDB table, as `status` reads it) reaches phase P; `--timeout` bounds that wait (exit 3).
  */
 import { ListExecutionsCommand, SFNClient, type ExecutionListItem } from '@aws-sdk/client-sfn';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import type { WaitingApproval } from '../../contract';
 import type { Context, StackInfo } from '../context';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
 import { formatDuration } from '../format';
@@ -52,6 +56,25 @@ async function list(sfn: SFNClient, stack: StackInfo, statusFilter?: 'RUNNING'):
   return lists.flat();
 }
 
+async function serviceArnOf(ctx: Context, stack: StackInfo): Promise<string> {
+  const ecs = new ECSClient(ctx.config());
+  try {
+    const { services } = await ecs.send(
+      new DescribeServicesCommand({ cluster: stack.cluster, services: [stack.service] }),
+    );
+    return services?.[0]?.serviceArn ?? stack.service;
+  } finally {
+    ecs.destroy();
+  }
+}
+
+/** The execution that only waits for approval on a task token (kept in the deployment item, not answered), if any. */
+async function approvalWaiter(ctx: Context, stack: StackInfo): Promise<WaitingApproval | undefined> {
+  if (stack.deploymentTable === undefined) return undefined;
+  const { approval } = await readDeploymentItem(ctx, stack, await serviceArnOf(ctx, stack));
+  return approval !== undefined && !approval.answered ? approval.pending : undefined;
+}
+
 export async function waitCommand(ctx: Context, flags: WaitFlags): Promise<ExitCode> {
   const stack = await ctx.stack();
   if (flags.phase !== undefined) return waitForPhase(ctx, stack, flags.phase);
@@ -59,11 +82,26 @@ export async function waitCommand(ctx: Context, flags: WaitFlags): Promise<ExitC
   try {
     // What has started so far (any status) first: an execution that starts after this is new, whatever the clocks say.
     const known = new Set((await list(sfn, stack)).map((e) => e.executionArn));
-    const running = newest(await list(sfn, stack, 'RUNNING'));
+    const runningNow = await list(sfn, stack, 'RUNNING');
+    const waiter = runningNow.length > 0 ? await approvalWaiter(ctx, stack) : undefined;
+    const running = newest(runningNow.filter((e) => e.executionArn !== waiter?.executionArn));
     if (running) return await follow(ctx, sfn, running.machine, running.executionArn, true, stack);
+    const waits = waiter !== undefined && runningNow.some((e) => e.executionArn === waiter.executionArn);
     if (flags.forStart === undefined) {
-      if (ctx.options.json) ctx.out(JSON.stringify({ command: 'wait', status: 'NONE' }));
-      ctx.err(`Nothing runs on stack ${stack.name} now: no execution to wait for.`);
+      if (ctx.options.json) {
+        ctx.out(
+          JSON.stringify({
+            command: 'wait',
+            status: 'NONE',
+            ...(waits && { waitingForApproval: { stage: waiter.stage, executionArn: waiter.executionArn } }),
+          }),
+        );
+      }
+      ctx.err(
+        waits
+          ? `Nothing runs on stack ${stack.name} now but ${waiter.executionArn}, which waits for approval (${waiter.stage}) and does nothing until it is answered: not following it. Answer it with '${ctx.command('approve')}' or '${ctx.command('reject', '--stage', waiter.stage)}'.`
+          : `Nothing runs on stack ${stack.name} now: no execution to wait for.`,
+      );
       return EXIT.ok;
     }
     const pollMs = ctx.options.pollInterval ?? 2000;
@@ -93,16 +131,7 @@ async function waitForPhase(ctx: Context, stack: StackInfo, phase: string): Prom
       `Stack ${stack.name} has no DeploymentTableName output, so it keeps no deployment record to wait on.`,
     );
   }
-  const ecs = new ECSClient(ctx.config());
-  let serviceArn: string;
-  try {
-    const { services } = await ecs.send(
-      new DescribeServicesCommand({ cluster: stack.cluster, services: [stack.service] }),
-    );
-    serviceArn = services?.[0]?.serviceArn ?? stack.service;
-  } finally {
-    ecs.destroy();
-  }
+  const serviceArn = await serviceArnOf(ctx, stack);
   const pollMs = ctx.options.pollInterval ?? 2000;
   const started = Date.now();
   const deadline = ctx.options.timeout === undefined ? undefined : started + ctx.options.timeout * 1000;

@@ -189,6 +189,15 @@ test('status shows the waiting clean-up and its next commands; approve --stage A
   expect(json['cleanUpApproval']).toMatchObject({ stage: 'ApproveCleanUp', executionArn: cleanUp.executionArn });
   expect(json['swapApproval']).toBeUndefined();
 
+  // wait does not follow an execution that only waits for testers (it may wait for days): it names the answer.
+  const waited = await cli('--json', 'wait');
+  expect(waited.code).toBe(0);
+  expect(JSON.parse(waited.stdout)).toEqual({
+    command: 'wait',
+    status: 'NONE',
+    waitingForApproval: { stage: 'ApproveCleanUp', executionArn: cleanUp.executionArn },
+  });
+
   const refused = await cli('approve', '--stage', 'ApproveSwap');
   expect(refused.code).toBe(2);
   expect(refused.stderr).toContain('ApproveCleanUp');
