@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { NOTHING_TO_APPROVE } from '../../contract';
+import type { ExecutionResult } from '../../harness/demo/executions';
 import { observe } from '../../harness/demo/observe';
 import { probe } from '../../harness/demo/probe';
 import type { FaultCall } from '../../local/aws/faults';
@@ -74,6 +75,28 @@ function stopAtApprovalsCall(
       remove();
     },
   };
+}
+
+/**
+ * Sends `answer`, with the approvals function's first call matching `match` holding until `executionArn` is stopped
+ * (stopAtApprovalsCall); returns that execution, which ended ABORTED.
+ */
+async function answerThenStop(
+  answer: () => Promise<void>,
+  executionArn: string,
+  match: (call: FaultCall) => boolean,
+  inFlight: 'applied' | 'refused',
+): Promise<ExecutionResult> {
+  const stopper = stopAtApprovalsCall(() => executionArn, match, inFlight);
+  try {
+    await answer();
+    await stopper.stopped;
+    const done = await a.ended(executionArn);
+    expect(done.status).toBe('ABORTED');
+    return done;
+  } finally {
+    stopper.dispose();
+  }
 }
 
 const isRemoveApproval = (call: FaultCall) =>
@@ -181,20 +204,13 @@ describe('Stop on the clean-up that waits for ApproveCleanUp', () => {
 describe('Stop on a rejected clean-up, in WithdrawApproval', () => {
   test('the stop lands first (before the approvals function reads the item): nothing forgotten, nothing started; rollback by hand works', async () => {
     const { cleanUp, pending, blue, green, blueTaskSet } = await a.release();
-    const stopper = stopAtApprovalsCall(
-      () => cleanUp,
+    const done = await answerThenStop(
+      () => a.reject(pending, 'broken'),
+      cleanUp,
       (call) => call.operation === 'GetItem',
       'refused',
     );
-    try {
-      await a.reject(pending, 'broken');
-      await stopper.stopped;
-      const done = await a.ended(cleanUp);
-      expect(done.status).toBe('ABORTED');
-      expect(entered(done).slice(-1)).toEqual(['WithdrawApproval']);
-    } finally {
-      stopper.dispose();
-    }
+    expect(entered(done).slice(-1)).toEqual(['WithdrawApproval']);
     expect(a.item()).toMatchObject({ approval: pending, phase: 'swapped' });
     expect(await a.statusOf(a.rejectionOf('rollback', cleanUp))).toBe('none');
     await expectSwappedWithBlueStandingBy(green, blueTaskSet);
@@ -203,14 +219,7 @@ describe('Stop on a rejected clean-up, in WithdrawApproval', () => {
 
   test('the stop lands as the approvals function removes the token: it carries on, and the rollback it starts puts blue back', async () => {
     const { cleanUp, pending, blue } = await a.release();
-    const stopper = stopAtApprovalsCall(() => cleanUp, isRemoveApproval, 'applied');
-    try {
-      await a.reject(pending, 'broken');
-      await stopper.stopped;
-      expect((await a.ended(cleanUp)).status).toBe('ABORTED');
-    } finally {
-      stopper.dispose();
-    }
+    await answerThenStop(() => a.reject(pending, 'broken'), cleanUp, isRemoveApproval, 'applied');
     const rollbackArn = a.rejectionOf('rollback', cleanUp);
     const rollback = await a.ended(
       await until('the rollback to start', async () => {
@@ -224,14 +233,7 @@ describe('Stop on a rejected clean-up, in WithdrawApproval', () => {
 
   test('the stop lands as the approvals function starts rollback: no rollback runs, and the token stays as a Stop while waiting leaves it; clean-up by hand works', async () => {
     const { cleanUp, pending, green, blueTaskSet } = await a.release();
-    const stopper = stopAtApprovalsCall(() => cleanUp, isStartOf('rollback'), 'refused');
-    try {
-      await a.reject(pending, 'broken');
-      await stopper.stopped;
-      expect((await a.ended(cleanUp)).status).toBe('ABORTED');
-    } finally {
-      stopper.dispose();
-    }
+    await answerThenStop(() => a.reject(pending, 'broken'), cleanUp, isStartOf('rollback'), 'refused');
     expect(await a.statusOf(a.rejectionOf('rollback', cleanUp))).toBe('none');
     // Rollback starts before the token is forgotten (a retry then finds one or the other), so the token of the
     // stopped clean-up stays: harmless, as after a Stop while it waits (nothing runs to answer it).
@@ -288,16 +290,8 @@ describe('Stop on the swap between RecordSwapped and the clean-up it starts', ()
 
   test('stopped as the approvals function starts the clean-up (the start refused): none waits; clean-up by hand converges', async () => {
     const { swap, pending, green, blueTaskSet } = await approvedSwap();
-    const stopper = stopAtApprovalsCall(() => swap, isStartOf('cleanUp'), 'refused');
-    try {
-      await a.approve(pending);
-      await stopper.stopped;
-      const done = await a.ended(swap);
-      expect(done.status).toBe('ABORTED');
-      expect(entered(done).slice(-1)).toEqual(['StartCleanUpAwaitingApproval']);
-    } finally {
-      stopper.dispose();
-    }
+    const done = await answerThenStop(() => a.approve(pending), swap, isStartOf('cleanUp'), 'refused');
+    expect(entered(done).slice(-1)).toEqual(['StartCleanUpAwaitingApproval']);
     expect(await a.statusOf(a.waiterOf('cleanUp', swap))).toBe('none');
     expect(a.item()).toMatchObject({ phase: 'swapped', leaseHolder: swap });
     await expectSwappedWithBlueStandingBy(green, blueTaskSet);
@@ -306,14 +300,7 @@ describe('Stop on the swap between RecordSwapped and the clean-up it starts', ()
 
   test('stopped as the approvals function starts the clean-up (the start applied): it waits, and approved it takes the lease over and removes blue', async () => {
     const { swap, pending, green, blueTaskSet } = await approvedSwap();
-    const stopper = stopAtApprovalsCall(() => swap, isStartOf('cleanUp'), 'applied');
-    try {
-      await a.approve(pending);
-      await stopper.stopped;
-      expect((await a.ended(swap)).status).toBe('ABORTED');
-    } finally {
-      stopper.dispose();
-    }
+    await answerThenStop(() => a.approve(pending), swap, isStartOf('cleanUp'), 'applied');
     const cleanUp = a.waiterOf('cleanUp', swap);
     const waiting = await a.waiting(cleanUp, 'ApproveCleanUp');
     expect(a.item()).toMatchObject({ phase: 'swapped', leaseHolder: swap });
