@@ -56,6 +56,15 @@ const withdraw = (extra: Record<string, unknown> = {}) => ({
   rejectStateMachineArn: MACHINE('rollback'),
   ...extra,
 });
+/** A clean-up waiter's request as its AwaitApproval sends it. */
+const cleanUpRequest = {
+  action: 'request',
+  stage: 'ApproveCleanUp',
+  token: 't',
+  executionArn: CLEAN_UP,
+  now: '2026-12-02T10:00:00.000Z',
+  timeoutSeconds: 600,
+};
 const rollbackArn = executionArnOf(MACHINE('rollback'), derivedExecutionName('rejected', CLEAN_UP));
 
 beforeEach(() => {
@@ -191,16 +200,7 @@ describe('start and request', () => {
 
   it('a clean-up waiter with nothing swapped fails NothingToApprove, keeping nothing', async () => {
     ddb.on(GetItemCommand).resolves(item(JSON.stringify({ phase: 'stable', live: GREEN })));
-    await expect(
-      handler({
-        action: 'request',
-        stage: 'ApproveCleanUp',
-        token: 't',
-        executionArn: CLEAN_UP,
-        now: '2026-12-02T10:00:00.000Z',
-        timeoutSeconds: 600,
-      }),
-    ).rejects.toMatchObject({ name: 'BlueGreen.NothingToApprove' });
+    await expect(handler(cleanUpRequest)).rejects.toMatchObject({ name: 'BlueGreen.NothingToApprove' });
     expect(ddb.commandCalls(UpdateItemCommand)).toHaveLength(0);
   });
 
@@ -210,14 +210,7 @@ describe('start and request', () => {
       .on(UpdateItemCommand)
       .rejectsOnce(new ConditionalCheckFailedException({ message: 'changed', $metadata: {} }))
       .resolves({});
-    await handler({
-      action: 'request',
-      stage: 'ApproveCleanUp',
-      token: 't',
-      executionArn: CLEAN_UP,
-      now: '2026-12-02T10:00:00.000Z',
-      timeoutSeconds: 600,
-    });
+    await handler(cleanUpRequest);
     expect(ddb.commandCalls(GetItemCommand)).toHaveLength(2);
   });
 });
