@@ -5,8 +5,12 @@ import {
   APPROVAL_REJECTED,
   APPROVAL_SUPERSEDED,
   APPROVED_LIVE_GONE,
+  ERRORS,
   NOTHING_TO_APPROVE,
 } from '../../contract';
+
+const OPERATION_IN_PROGRESS = ERRORS.operationInProgress;
+
 import { observe } from '../../harness/demo/observe';
 import type { Probe } from '../../harness/demo/probe';
 import { roles } from '../../oracles/invariants/state-checks';
@@ -348,6 +352,36 @@ describe('windows of a day (every approval answered well within its window)', ()
       status: 'SUCCEEDED',
       error: undefined,
     });
+  });
+
+  test('approved while a rollback by hand holds the lease for over a minute: it waits 12 times, then refuses OperationInProgress; nothing removed', async () => {
+    const { cleanUp, pending, blue } = await a.release();
+    // The rollback's first ELBv2 call is held: it holds the lease, running, as long as the test says.
+    let release: () => void = () => undefined;
+    const released = new Promise<undefined>((resolve) => (release = () => resolve(undefined)));
+    let markHeld: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (markHeld = resolve));
+    const remove = injector.gate((call) => {
+      if (call.principal !== a.roleArns.rollback || call.operation !== 'DescribeRules') return undefined;
+      markHeld();
+      return released;
+    });
+    try {
+      const rollback = await a.start('rollback');
+      await held;
+      expect(a.item().leaseHolder).toBe(rollback);
+      await a.approve(pending);
+      const done = await a.ended(cleanUp);
+      expect({ status: done.status, error: done.error }).toEqual({ status: 'FAILED', error: OPERATION_IN_PROGRESS });
+      expect(entered(done).filter((state) => state === 'WaitForLeaseAfterApproval')).toHaveLength(12);
+      expect(entered(done)).not.toContain('CloseTestListener');
+      release();
+      expect((await a.ended(rollback)).status).toBe('SUCCEEDED');
+    } finally {
+      release();
+      remove();
+    }
+    await a.expectOneVersionLive(blue);
   });
 
   test('every call the state machines and the approvals function made is allowed by their roles', async () => {
