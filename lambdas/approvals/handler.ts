@@ -103,13 +103,7 @@ export function createHandler(env: ApprovalsEnvironment): (event: unknown) => Pr
 
   /** The execution's ARN if it exists (it was started), else null. */
   async function existingExecution(executionArn: string): Promise<string | null> {
-    try {
-      await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      return executionArn;
-    } catch (error) {
-      if (error instanceof ExecutionDoesNotExist) return null;
-      throw error;
-    }
+    return (await statusOf(executionArn)) === null ? null : executionArn;
   }
 
   async function failToken(token: string, error: string, cause: string): Promise<void> {
@@ -120,7 +114,35 @@ export function createHandler(env: ApprovalsEnvironment): (event: unknown) => Pr
     }
   }
 
+  /** The execution's status, or null when it does not exist. */
+  async function statusOf(executionArn: string): Promise<string | null> {
+    try {
+      const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return described.status ?? null;
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Starts the execution that waits, named after the asking one. At ApproveCleanUp, a clean-up already waiting,
+   * running, for the green production serves now (a swap re-run after a Stop, or by hand, finds the one its first run
+   * started) is kept and named instead: a second one would only replace it. (At ApproveSwap every deploy-green records a
+   * new green, so there is none to keep.)
+   */
   async function start(request: Extract<ApprovalsRequest, { action: 'start' }>): Promise<ApprovalStarted> {
+    const item = request.stage === 'ApproveCleanUp' ? await readItem() : {};
+    const kept = readWaitingApproval(item[APPROVAL_ATTRIBUTE]?.S);
+    if (
+      kept !== undefined &&
+      kept.stage === request.stage &&
+      kept.executionArn.startsWith(`${request.stateMachineArn.replace(':stateMachine:', ':execution:')}:`) &&
+      approvalIsCurrent(kept, readRecord(item['record']?.S)) &&
+      (await statusOf(kept.executionArn)) === 'RUNNING'
+    ) {
+      return { executionArn: kept.executionArn, swapExecutionArn: kept.executionArn };
+    }
     const name = derivedExecutionName('approval', request.fromExecutionArn);
     const executionArn = await startOnce(request.stateMachineArn, name, {
       cluster: request.cluster,

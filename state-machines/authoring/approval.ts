@@ -17,7 +17,7 @@ import { FAILED, failureCause, fmtReject, functionErrorMessageStates, lambdaRetr
  *
  * - the machine before, once it has recorded what is to be approved, asks the approvals function to start the
  *   machine that waits: deploy-green the swap ({@link startApprovalStates}, in `pipeline` mode: nothing, two
- *   transitions), swap the clean-up ({@link startCleanUpApprovalRule} and {@link startCleanUpApprovalStates}, in
+ *   transitions), swap the clean-up ({@link startCleanUpApprovalRules} and {@link startCleanUpApprovalStates}, in
  *   `pipeline` mode: nothing, no transition).
  * - swap or clean-up with `awaitApproval: true`, after its input checks and before the lease:
  *   {@link awaitApprovalStates} waits on a task token the approvals function keeps beside the record. Nothing is held
@@ -308,23 +308,32 @@ export function approvedLiveRejects(): States {
 }
 
 /**
- * swap, in step-functions mode, once production serves green and the record says so (RecordSwapped's result carries
- * `$.swapApproval.mode`, {@link SWAP_APPROVAL_MODE}): the Choice rule, first among the ones that pick swap's outcome,
- * sending it to {@link startCleanUpApprovalStates}. In `pipeline` mode it adds no transition.
+ * swap, in step-functions mode, once production serves green and the record says so: the Choice rules, first among
+ * the ones that pick swap's outcome, sending it to {@link startCleanUpApprovalStates}. RecordSwapped's result carries
+ * `$.swapApproval.mode` ({@link SWAP_APPROVAL_MODE}, `alreadySwapped: false`); a re-run that found production already
+ * on green (EnsureGreenPrimary's result, `alreadySwapped: true`) starts one too when the record it read says `swapped` (a swap
+ * stopped before it started its waiter). In `pipeline` mode they add no transition.
  */
-export function startCleanUpApprovalRule(): ChoiceRule {
-  return {
-    And: [
-      { Variable: '$.swapApproval.mode', StringEquals: MODE },
-      { Not: { Variable: '$.cleanUpApproval', IsPresent: true } },
-    ],
-    Next: 'StartCleanUpAwaitingApproval',
-  };
+export function startCleanUpApprovalRules(): ChoiceRule[] {
+  const fresh = [
+    { Variable: '$.swapApproval.mode', StringEquals: MODE },
+    { Not: { Variable: '$.cleanUpApproval', IsPresent: true } },
+  ] as const;
+  return [
+    {
+      And: [...fresh, { Variable: '$.swapApproval.alreadySwapped', BooleanEquals: false }],
+      Next: 'StartCleanUpAwaitingApproval',
+    },
+    {
+      And: [...fresh, { Variable: '$.lease.record.phase', StringEquals: 'swapped' }],
+      Next: 'StartCleanUpAwaitingApproval',
+    },
+  ];
 }
 
 /**
  * Starts the clean-up that waits for ApproveCleanUp (awaitApproval: true), named after this swap, then goes back to
- * `outcome` (the Choice whose first rule is {@link startCleanUpApprovalRule}), which now picks swap's outcome.
+ * `outcome` (the Choice whose first rules are {@link startCleanUpApprovalRules}), which now picks swap's outcome.
  */
 export function startCleanUpApprovalStates({ outcome }: { outcome: string }): States {
   return {

@@ -45,7 +45,7 @@ import { lifecycleHookStates } from './hooks';
 import {
   approvedGreenStates,
   awaitApprovalStates,
-  startCleanUpApprovalRule,
+  startCleanUpApprovalRules,
   startCleanUpApprovalStates,
   SWAP_APPROVAL_MODE,
 } from './approval';
@@ -452,9 +452,14 @@ const definition: StateMachine = leasedMachine(
       },
       'UndoRestoreProduction',
     ),
-    EnsureGreenPrimary: makePrimaryTask('$.green.taskSetArn', 'AlreadySwapped', 'FailBeforeChanges', {
-      comment: 'Production already forwards to green (a re-run after a swap): only make sure green is primary.',
-    }),
+    EnsureGreenPrimary: {
+      ...makePrimaryTask('$.green.taskSetArn', 'WasBaked', 'FailBeforeChanges', {
+        comment:
+          'Production already forwards to green (a re-run after a swap): only make sure green is primary. In step-functions mode, WasBaked then starts the clean-up that waits for ApproveCleanUp, which a swap stopped before it started one never did.',
+      }),
+      ResultSelector: { ...SWAP_APPROVAL_MODE.selector, alreadySwapped: true },
+      ResultPath: SWAP_APPROVAL_MODE.path,
+    },
     AlreadySwapped: outcome(['clean-up', 'rollback'], {
       changed: false,
       'primaryTaskSetArn.$': '$.green.taskSetArn',
@@ -466,14 +471,17 @@ const definition: StateMachine = leasedMachine(
       { phase: 'swapped', 'live.$': '$.green', 'previous.$': '$.blue' },
       'WasBaked',
       'FailRecordAfterSwap',
-      { result: SWAP_APPROVAL_MODE },
+      {
+        result: { selector: { ...SWAP_APPROVAL_MODE.selector, alreadySwapped: false }, path: SWAP_APPROVAL_MODE.path },
+      },
     ),
     WasBaked: {
       Type: 'Choice',
       Comment:
         'In step-functions mode, first start the clean-up that waits for ApproveCleanUp (then back here). The first release has no bake (and no blue to keep), and a bake of 0 seconds is none.',
       Choices: [
-        startCleanUpApprovalRule(),
+        ...startCleanUpApprovalRules(),
+        { Variable: '$.swapApproval.alreadySwapped', BooleanEquals: true, Next: 'AlreadySwapped' },
         { Variable: '$.blue.found', BooleanEquals: false, Next: 'FirstReleaseLive' },
         { Not: { Variable: '$.bake', IsPresent: true }, Next: 'Swapped' },
         { Variable: '$.bake.seconds', NumericGreaterThan: 0, Next: 'SwappedAfterBake' },

@@ -276,12 +276,25 @@ describe('Stop on the swap between RecordSwapped and the clean-up it starts', ()
       expect(await a.executions('cleanUp')).toEqual(cleanUpsBefore);
       await expectSwappedWithBlueStandingBy(green, blueTaskSet);
       if (rerun === 'swap') {
-        // swap by hand takes the lease over and finds production already on green. It starts no clean-up that waits
-        // (only a swap that moves production does): clean-up by hand finishes the release.
+        // swap by hand takes the lease over and finds production already on green. The record it read says swapped,
+        // so it starts the clean-up that waits, which the stopped run never did: approving it finishes the release.
         const again = await a.succeed('swap');
-        expect(entered(again)).toEqual(expect.arrayContaining(['TakeOverLease', 'AlreadySwapped']));
-        expect(await a.statusOf(a.waiterOf('cleanUp', again.executionArn))).toBe('none');
-        await RECOVERIES.cleanUp(green);
+        expect(entered(again)).toEqual(
+          expect.arrayContaining([
+            'TakeOverLease',
+            'EnsureGreenPrimary',
+            'StartCleanUpAwaitingApproval',
+            'AlreadySwapped',
+          ]),
+        );
+        const waiter = a.waiterOf('cleanUp', again.executionArn);
+        await a.approve(await a.waiting(waiter, 'ApproveCleanUp'));
+        expect((await a.ended(waiter)).status).toBe('SUCCEEDED');
+        await a.expectOneVersionLive(green);
+        // Run once more, swap finds production on green with nothing swapped to keep: no second waiter.
+        const third = await a.run('swap');
+        expect(entered(third)).not.toContain('StartCleanUpAwaitingApproval');
+        await a.expectOneVersionLive(green);
       } else {
         await RECOVERIES.rollback(green, blue);
       }

@@ -24,10 +24,10 @@ export interface ApprovalsProps {
   /** The machines a rejection or an expiry starts, by ARN: abort (at ApproveSwap) and rollback (at ApproveCleanUp). */
   readonly onRejection: readonly string[];
   /**
-   * Their executions (`…:execution:<name>:*`): a retried withdraw reads whether its earlier attempt started one
-   * (DescribeExecution).
+   * The executions of all four (`…:execution:<name>:*`), which it reads (DescribeExecution): whether a waiter it would
+   * start again still waits, and whether a retried withdraw's earlier attempt started abort or rollback.
    */
-  readonly onRejectionExecutions: readonly string[];
+  readonly describedExecutions: readonly string[];
   /**
    * Retention of the function's logs.
    * @default logs.RetentionDays.THREE_MONTHS
@@ -86,7 +86,7 @@ export class Approvals extends Construct {
       }),
     );
     this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [...props.onRejectionExecutions] }),
+      new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [...props.describedExecutions] }),
     );
     // The Service Authorization Reference lists no resource type for SendTaskFailure: it is authorized on `*`, and
     // the task token (known only to the waiting execution, this function and the item) names the Task.

@@ -360,7 +360,7 @@ export class DeploymentStateMachines extends Construct {
       serviceArn: app.serviceArn,
       startable: [stateMachineArnOf('swap'), stateMachineArnOf('clean-up')],
       onRejection: [stateMachineArnOf('abort'), stateMachineArnOf('rollback')],
-      onRejectionExecutions: [executionsOf('abort'), executionsOf('rollback')],
+      describedExecutions: (['swap', 'clean-up', 'abort', 'rollback'] as const).map(executionsOf),
       ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
     });
 

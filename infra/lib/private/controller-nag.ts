@@ -62,11 +62,11 @@ export function acknowledgeControllerFindings(
     }
   }
 
-  // The approvals function: a retried withdraw reads whether its earlier attempt started abort or rollback.
-  for (const name of ['abort', 'rollback'] as const) {
+  // The approvals function reads the waiters it starts and the executions a rejection starts.
+  for (const name of ['swap', 'clean-up', 'abort', 'rollback'] as const) {
     ack(
       stateMachines.approvals.role,
-      'Execution names are generated per run; DescribeExecution (did an earlier attempt of this withdraw start abort or rollback?) is pinned to executions of this service’s abort and rollback state machines.',
+      'Execution names are generated per run; DescribeExecution (does a waiter still wait? did an earlier attempt of this withdraw start abort or rollback?) is pinned to executions of this service’s swap, clean-up, abort and rollback state machines.',
       arn('states', `execution:${stateMachines.stateMachineNamePrefix}-${name}:*`),
     );
   }

@@ -168,11 +168,39 @@ describe('start and request', () => {
       executionArn: executionArnOf(MACHINE('swap'), name),
       swapExecutionArn: executionArnOf(MACHINE('swap'), name),
     });
+    // A swap's start reads nothing first: every deploy-green records a new green, so no waiter is kept.
+    expect(ddb.commandCalls(GetItemCommand)).toHaveLength(0);
     expect(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '')).toEqual({
       cluster: 'c',
       service: 'app',
       awaitApproval: true,
     });
+  });
+
+  it('a start that finds a waiter of its stage still waiting for the current version names it and starts none', async () => {
+    const start = {
+      action: 'start',
+      stage: 'ApproveCleanUp',
+      cluster: 'c',
+      service: 'app',
+      fromExecutionArn: 'arn:aws:states:us-east-1:123456789012:execution:S-swap:again',
+      stateMachineArn: MACHINE('clean-up'),
+    };
+    ddb.on(GetItemCommand).resolves(item(swapped, waiting));
+    sfn.on(DescribeExecutionCommand, { executionArn: CLEAN_UP }).resolves({ status: 'RUNNING' });
+    expect(await handler(start)).toEqual({ executionArn: CLEAN_UP, swapExecutionArn: CLEAN_UP });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    // One that has ended, or waits for a version no longer current, is not kept: a new one starts.
+    for (const [record, status] of [
+      [swapped, 'ABORTED'],
+      [JSON.stringify({ phase: 'swapped', live: BLUE, previous: GREEN }), 'RUNNING'],
+    ] as const) {
+      sfn.reset();
+      ddb.on(GetItemCommand).resolves(item(record, waiting));
+      sfn.on(DescribeExecutionCommand).resolves({ status });
+      sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:new', startDate: new Date() });
+      expect(await handler(start)).toEqual({ executionArn: 'arn:new', swapExecutionArn: 'arn:new' });
+    }
   });
 
   it('a clean-up waiter keeps its token for the green production serves, and fails the one it replaces', async () => {
