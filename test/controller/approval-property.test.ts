@@ -337,7 +337,7 @@ test.each(FIXED)('fixed plan: %s', async (_name, plan) => {
   expect(await runCase(plan)).toEqual([]);
 });
 
-test(`random operator plans around a waiting swap keep the approval's invariants (${RUNS} plans, seed ${SEED})`, async () => {
+test(`random operator plans around the waiting approvals keep their invariants (${RUNS} plans, seed ${SEED})`, async () => {
   const started = Date.now();
   await fc.assert(
     fc.asyncProperty(approvalPlanArbitrary, async (plan) => {
