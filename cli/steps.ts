@@ -474,6 +474,8 @@ export const MACHINE_STEPS: Readonly<Record<MachineKind, readonly Step[]>> = {
       text: 'done: production serves green',
       states: [
         'EnsureGreenPrimary',
+        'IsCleanUpApprovalToRestart',
+        'RestartCleanUpAwaitingApproval',
         'AlreadySwapped',
         'RecordSwapped',
         'WasBaked',

@@ -8,7 +8,7 @@ import {
   type NextStep,
   type SwapApprovalMode,
 } from '../../contract';
-import type { ChoiceRule, PassState, States } from './asl';
+import type { ChoiceRule, Condition, PassState, States } from './asl';
 import { FAILED, failureCause, fmtReject, functionErrorMessageStates, lambdaRetry } from './basics';
 
 /**
@@ -17,7 +17,7 @@ import { FAILED, failureCause, fmtReject, functionErrorMessageStates, lambdaRetr
  *
  * - the machine before, once it has recorded what is to be approved, asks the approvals function to start the
  *   machine that waits: deploy-green the swap ({@link startApprovalStates}, in `pipeline` mode: nothing, two
- *   transitions), swap the clean-up ({@link startCleanUpApprovalRules} and {@link startCleanUpApprovalStates}, in
+ *   transitions), swap the clean-up ({@link startCleanUpApprovalRule} and {@link startCleanUpApprovalStates}, in
  *   `pipeline` mode: nothing, no transition).
  * - swap or clean-up with `awaitApproval: true`, after its input checks and before the lease:
  *   {@link awaitApprovalStates} waits on a task token the approvals function keeps beside the record. Nothing is held
@@ -307,37 +307,36 @@ export function approvedLiveRejects(): States {
   };
 }
 
+const FRESH_IN_FLOW: readonly Condition[] = [
+  { Variable: '$.swapApproval.mode', StringEquals: MODE },
+  { Not: { Variable: '$.cleanUpApproval', IsPresent: true } },
+];
+
 /**
- * swap, in step-functions mode, once production serves green and the record says so: the Choice rules, first among
- * the ones that pick swap's outcome, sending it to {@link startCleanUpApprovalStates}. RecordSwapped's result carries
- * `$.swapApproval.mode` ({@link SWAP_APPROVAL_MODE}, `alreadySwapped: false`); a re-run that found production already
- * on green (EnsureGreenPrimary's result, `alreadySwapped: true`) starts one too when the record it read says `swapped` (a swap
- * stopped before it started its waiter). In `pipeline` mode they add no transition.
+ * swap, in step-functions mode, once production serves green and the record says so (RecordSwapped's result carries
+ * `$.swapApproval.mode`, {@link SWAP_APPROVAL_MODE}): the Choice rule, first among the ones that pick swap's outcome,
+ * sending it to {@link startCleanUpApprovalStates} (`start`). In `pipeline` mode it adds no transition.
  */
-export function startCleanUpApprovalRules(): ChoiceRule[] {
-  const fresh = [
-    { Variable: '$.swapApproval.mode', StringEquals: MODE },
-    { Not: { Variable: '$.cleanUpApproval', IsPresent: true } },
-  ] as const;
-  return [
-    {
-      And: [...fresh, { Variable: '$.swapApproval.alreadySwapped', BooleanEquals: false }],
-      Next: 'StartCleanUpAwaitingApproval',
-    },
-    {
-      And: [...fresh, { Variable: '$.lease.record.phase', StringEquals: 'swapped' }],
-      Next: 'StartCleanUpAwaitingApproval',
-    },
-  ];
+export function startCleanUpApprovalRule(start: string): ChoiceRule {
+  return { And: [...FRESH_IN_FLOW], Next: start };
 }
 
 /**
- * Starts the clean-up that waits for ApproveCleanUp (awaitApproval: true), named after this swap, then goes back to
- * `outcome` (the Choice whose first rules are {@link startCleanUpApprovalRules}), which now picks swap's outcome.
+ * A swap re-run that found production already on green (EnsureGreenPrimary's result carries the mode): the rule that
+ * starts the clean-up waiter when the record it read says `swapped` (the run before was stopped before it started
+ * one; the approvals function keeps one that already waits for that green).
  */
-export function startCleanUpApprovalStates({ outcome }: { outcome: string }): States {
+export function restartCleanUpApprovalRule(start: string): ChoiceRule {
+  return { And: [...FRESH_IN_FLOW, { Variable: '$.lease.record.phase', StringEquals: 'swapped' }], Next: start };
+}
+
+/**
+ * `name`: starts the clean-up that waits for ApproveCleanUp (awaitApproval: true), named after this swap, then goes
+ * back to `outcome` (the Choice whose rule sent it here), which now goes on.
+ */
+export function startCleanUpApprovalStates({ name, outcome }: { name: string; outcome: string }): States {
   return {
-    StartCleanUpAwaitingApproval: {
+    [name]: {
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke',
       Comment:

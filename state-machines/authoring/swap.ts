@@ -45,7 +45,8 @@ import { lifecycleHookStates } from './hooks';
 import {
   approvedGreenStates,
   awaitApprovalStates,
-  startCleanUpApprovalRules,
+  restartCleanUpApprovalRule,
+  startCleanUpApprovalRule,
   startCleanUpApprovalStates,
   SWAP_APPROVAL_MODE,
 } from './approval';
@@ -453,13 +454,19 @@ const definition: StateMachine = leasedMachine(
       'UndoRestoreProduction',
     ),
     EnsureGreenPrimary: {
-      ...makePrimaryTask('$.green.taskSetArn', 'WasBaked', 'FailBeforeChanges', {
+      ...makePrimaryTask('$.green.taskSetArn', 'IsCleanUpApprovalToRestart', 'FailBeforeChanges', {
         comment:
-          'Production already forwards to green (a re-run after a swap): only make sure green is primary. In step-functions mode, WasBaked then starts the clean-up that waits for ApproveCleanUp, which a swap stopped before it started one never did.',
+          'Production already forwards to green (a re-run after a swap): only make sure green is primary. In step-functions mode, then start the clean-up that waits for ApproveCleanUp, which a swap stopped before it started one never did.',
       }),
-      ResultSelector: { ...SWAP_APPROVAL_MODE.selector, alreadySwapped: true },
+      ResultSelector: SWAP_APPROVAL_MODE.selector,
       ResultPath: SWAP_APPROVAL_MODE.path,
     },
+    IsCleanUpApprovalToRestart: {
+      Type: 'Choice',
+      Choices: [restartCleanUpApprovalRule('RestartCleanUpAwaitingApproval')],
+      Default: 'AlreadySwapped',
+    },
+    ...startCleanUpApprovalStates({ name: 'RestartCleanUpAwaitingApproval', outcome: 'IsCleanUpApprovalToRestart' }),
     AlreadySwapped: outcome(['clean-up', 'rollback'], {
       changed: false,
       'primaryTaskSetArn.$': '$.green.taskSetArn',
@@ -471,24 +478,21 @@ const definition: StateMachine = leasedMachine(
       { phase: 'swapped', 'live.$': '$.green', 'previous.$': '$.blue' },
       'WasBaked',
       'FailRecordAfterSwap',
-      {
-        result: { selector: { ...SWAP_APPROVAL_MODE.selector, alreadySwapped: false }, path: SWAP_APPROVAL_MODE.path },
-      },
+      { result: SWAP_APPROVAL_MODE },
     ),
     WasBaked: {
       Type: 'Choice',
       Comment:
         'In step-functions mode, first start the clean-up that waits for ApproveCleanUp (then back here). The first release has no bake (and no blue to keep), and a bake of 0 seconds is none.',
       Choices: [
-        ...startCleanUpApprovalRules(),
-        { Variable: '$.swapApproval.alreadySwapped', BooleanEquals: true, Next: 'AlreadySwapped' },
+        startCleanUpApprovalRule('StartCleanUpAwaitingApproval'),
         { Variable: '$.blue.found', BooleanEquals: false, Next: 'FirstReleaseLive' },
         { Not: { Variable: '$.bake', IsPresent: true }, Next: 'Swapped' },
         { Variable: '$.bake.seconds', NumericGreaterThan: 0, Next: 'SwappedAfterBake' },
       ],
       Default: 'Swapped',
     },
-    ...startCleanUpApprovalStates({ outcome: 'WasBaked' }),
+    ...startCleanUpApprovalStates({ name: 'StartCleanUpAwaitingApproval', outcome: 'WasBaked' }),
     FailRecordAfterSwap: failSaying(
       'The swap itself completed (production serves green, and green is primary), but the deployment record could not be updated. Re-run swap: it checks green again, bakes again and records the result.',
       UNDONE.partly,

@@ -283,7 +283,7 @@ describe('Stop on the swap between RecordSwapped and the clean-up it starts', ()
           expect.arrayContaining([
             'TakeOverLease',
             'EnsureGreenPrimary',
-            'StartCleanUpAwaitingApproval',
+            'RestartCleanUpAwaitingApproval',
             'AlreadySwapped',
           ]),
         );
@@ -293,7 +293,7 @@ describe('Stop on the swap between RecordSwapped and the clean-up it starts', ()
         await a.expectOneVersionLive(green);
         // Run once more, swap finds production on green with nothing swapped to keep: no second waiter.
         const third = await a.run('swap');
-        expect(entered(third)).not.toContain('StartCleanUpAwaitingApproval');
+        expect(entered(third)).not.toContain('RestartCleanUpAwaitingApproval');
         await a.expectOneVersionLive(green);
       } else {
         await RECOVERIES.rollback(green, blue);
