@@ -15,7 +15,6 @@
  * the approval was superseded or expired) is a usage error, exit 2.
  */
 import { CodePipelineClient, GetPipelineStateCommand, PutApprovalResultCommand } from '@aws-sdk/client-codepipeline';
-import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import {
   DescribeExecutionCommand,
   SendTaskFailureCommand,
@@ -33,7 +32,7 @@ import {
   type ApprovalStage,
   type WaitingApproval,
 } from '../../contract';
-import { readDeploymentItem } from './status';
+import { readDeploymentItem, serviceArnOf } from './status';
 import type { Context } from '../context';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
 import { MACHINE_COMMAND } from '../machines';
@@ -260,17 +259,7 @@ interface TaskTokenApprovalState {
 async function taskTokenApprovalState(ctx: Context): Promise<TaskTokenApprovalState> {
   const stack = await ctx.stack();
   if (stack.deploymentTable === undefined) return {};
-  const ecs = new ECSClient(ctx.config());
-  let serviceArn: string;
-  try {
-    const described = await ecs.send(
-      new DescribeServicesCommand({ cluster: stack.cluster, services: [stack.service] }),
-    );
-    serviceArn = described.services?.[0]?.serviceArn ?? stack.service;
-  } finally {
-    ecs.destroy();
-  }
-  const { record, lease, approval } = await readDeploymentItem(ctx, stack, serviceArn);
+  const { record, lease, approval } = await readDeploymentItem(ctx, stack, await serviceArnOf(ctx, stack));
   const known = { record, ...(lease !== undefined && { leaseHolder: lease.machine }) };
   if (approval === undefined) return known;
   if (approval.current) return { waiting: approval.pending, answered: approval.answered, ...known };

@@ -542,6 +542,19 @@ export async function gatherStatus(ctx: Context, stack: StackInfo): Promise<Stat
   }
 }
 
+/** The service's ARN (the deployment item's key), from DescribeServices; the name when ECS gives none. */
+export async function serviceArnOf(ctx: Context, stack: StackInfo): Promise<string> {
+  const ecs = new ECSClient(ctx.config());
+  try {
+    const { services } = await ecs.send(
+      new DescribeServicesCommand({ cluster: stack.cluster, services: [stack.service] }),
+    );
+    return services?.[0]?.serviceArn ?? stack.service;
+  } finally {
+    ecs.destroy();
+  }
+}
+
 export async function readDeploymentItem(
   ctx: Context,
   stack: StackInfo,

@@ -8,7 +8,6 @@
  * stack's DynamoDB table, as `status` reads it) reaches phase P; `--timeout` bounds that wait (exit 3).
  */
 import { ListExecutionsCommand, SFNClient, type ExecutionListItem } from '@aws-sdk/client-sfn';
-import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import type { WaitingApproval } from '../../contract';
 import type { Context, StackInfo } from '../context';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
@@ -16,7 +15,7 @@ import { formatDuration } from '../format';
 import { MACHINES, type MachineKind } from '../machines';
 import { sleep } from '../poller';
 import { describePhase } from '../status-model';
-import { readDeploymentItem } from './status';
+import { readDeploymentItem, serviceArnOf } from './status';
 import { follow } from './run';
 
 export interface WaitFlags {
@@ -54,18 +53,6 @@ async function list(sfn: SFNClient, stack: StackInfo, statusFilter?: 'RUNNING'):
     }),
   );
   return lists.flat();
-}
-
-async function serviceArnOf(ctx: Context, stack: StackInfo): Promise<string> {
-  const ecs = new ECSClient(ctx.config());
-  try {
-    const { services } = await ecs.send(
-      new DescribeServicesCommand({ cluster: stack.cluster, services: [stack.service] }),
-    );
-    return services?.[0]?.serviceArn ?? stack.service;
-  } finally {
-    ecs.destroy();
-  }
 }
 
 /** The execution that only waits for approval on a task token (kept in the deployment item, not answered), if any. */
