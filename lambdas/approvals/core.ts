@@ -158,11 +158,6 @@ export function versionToApprove(
     : `production does not serve a swapped green that blue still backs (the deployment record's phase is '${record.phase}'; swap leaves 'swapped')`;
 }
 
-/** The same, for ApproveSwap: the green under test. */
-export function greenUnderTest(record: RecordView): { readonly taskSetArn: string; readonly commit?: string } | string {
-  return versionToApprove('ApproveSwap', record);
-}
-
 export function pendingApproval(
   stage: ApprovalStage,
   token: string,

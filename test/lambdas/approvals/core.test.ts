@@ -2,7 +2,6 @@ import { APPROVAL_REJECTED, APPROVAL_SUPERSEDED, approvalIsCurrent, readWaitingA
 import {
   derivedExecutionName,
   executionArnOf,
-  greenUnderTest,
   pendingApproval,
   readApprovalsRequest,
   readRecord,
@@ -100,9 +99,13 @@ describe('execution names', () => {
 
 describe('the record and the pending approval', () => {
   it('finds the green under test only in phase testing', () => {
-    expect(greenUnderTest(readRecord(JSON.stringify({ phase: 'testing', green: GREEN })))).toEqual(GREEN);
-    expect(greenUnderTest(readRecord(JSON.stringify({ phase: 'baking', green: GREEN })))).toMatch(/'baking'/);
-    expect(greenUnderTest(readRecord(undefined))).toMatch(/'none'/);
+    expect(versionToApprove('ApproveSwap', readRecord(JSON.stringify({ phase: 'testing', green: GREEN })))).toEqual(
+      GREEN,
+    );
+    expect(versionToApprove('ApproveSwap', readRecord(JSON.stringify({ phase: 'baking', green: GREEN })))).toMatch(
+      /'baking'/,
+    );
+    expect(versionToApprove('ApproveSwap', readRecord(undefined))).toMatch(/'none'/);
   });
 
   it('finds the green production serves after a swap only in phase swapped, for the clean-up approval', () => {
