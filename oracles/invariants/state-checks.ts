@@ -332,10 +332,14 @@ function rollbackSucceeded(result: ExecutionResult, before: ServiceView, after: 
   // removing green): it tells "swap stopped before production moved" (it forwards to the live one) from "rollback
   // stopped after pointing the test listener back" (it forwards to the one under test), which look alike otherwise.
   const kept = taskSetForwardedBy(before, before.previous);
+  // rollback closes that rule only once production is back on the version kept and it is primary again: with the rule
+  // closed and a live task set, a re-run of a rollback stopped after closing it only removes the rest (the task set
+  // left beside the live one is green, not the version to go back to).
+  const movedBack = before.previous.kind === 'fixed' ? live : undefined;
   const target =
     kept ??
     forwarded ??
-    before.taskSets.find((ts) => ts.arn === stillLive) ??
+    before.taskSets.find((ts) => ts.arn === (stillLive ?? movedBack)) ??
     (others.length === 1 ? others[0] : before.taskSets.find((ts) => ts.arn === live));
   if (!target) return ['rollback succeeded, but before it there was no version to go back to'];
   const problems: string[] = [];

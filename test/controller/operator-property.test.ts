@@ -150,6 +150,17 @@ const TABLE_ROWS: Array<[string, OperatorPlan]> = [
     },
   ],
   [
+    // Found by the random plans (seed 9130002, with a lost DeleteTaskSet answer and an autoscaler): the oracle took the
+    // task set left beside the live one for the version to go back to, while the rollback had already moved back and
+    // closed the previous-version rule, and only green's removal was left.
+    'rollback after it closed the previous-version rule, while removing green: rollback again',
+    {
+      template: 'rollback',
+      faults: NO_FAULTS,
+      stop: stop({ machine: 'rollback', step: 2, state: 'IsOldTaskSet', inFlight: 'refused', recovery: 'rollback' }),
+    },
+  ],
+  [
     'abort part-way: abort again',
     {
       template: 'abort',
