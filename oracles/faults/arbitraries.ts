@@ -1,11 +1,12 @@
 /**
  * fast-check arbitraries for fault plans over the deploy-green → swap → clean-up flow: which API calls fail
  * (service, operation, call number, error kind, how many calls in a row), what green does on the data plane, what the
- * lifecycle hooks answer, and the inputs that shape the release (swap's traffic shift, green's size under test).
+ * lifecycle hooks answer, which alarm gate trips during swap, and the inputs that shape the release (swap's traffic
+ * shift, green's size under test).
  */
 import fc from 'fast-check';
-import { LIFECYCLE_STAGES, type TrafficShift } from '../../contract';
-import type { ApiFault, FaultPlan, GreenBehaviour } from './fault-plan';
+import { BUILT_IN_ALARMS, LIFECYCLE_STAGES, type TrafficShift } from '../../contract';
+import type { AlarmFault, ApiFault, FaultPlan, GreenBehaviour } from './fault-plan';
 import type { HookBehaviour, HookBehaviours } from './hooks';
 import { API_ERROR_KINDS, type FaultService } from './wire-errors';
 
@@ -127,6 +128,21 @@ export const testScalePercentArbitrary: fc.Arbitrary<number | undefined> = fc.on
   { weight: 1, arbitrary: fc.integer({ min: 25, max: 75 }) },
 );
 
+/**
+ * Mostly no alarm; otherwise one built-in alarm trips at the first or second of swap's watches (a second exists only
+ * when production moves in steps).
+ */
+export const alarmFaultArbitrary: fc.Arbitrary<AlarmFault | undefined> = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(undefined) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      alarm: fc.constantFrom(...Object.values(BUILT_IN_ALARMS)),
+      watch: fc.integer({ min: 1, max: 2 }),
+    }),
+  },
+);
+
 export const faultPlanArbitrary: fc.Arbitrary<FaultPlan> = fc
   .record({
     api: fc.array(apiFaultArbitrary, { minLength: 0, maxLength: 2 }),
@@ -134,10 +150,12 @@ export const faultPlanArbitrary: fc.Arbitrary<FaultPlan> = fc
     trafficShift: trafficShiftArbitrary,
     hooks: hooksArbitrary,
     testScalePercent: testScalePercentArbitrary,
+    alarm: alarmFaultArbitrary,
   })
-  .map(({ trafficShift, hooks, testScalePercent, ...plan }): FaultPlan => ({
+  .map(({ trafficShift, hooks, testScalePercent, alarm, ...plan }): FaultPlan => ({
     ...plan,
     ...(trafficShift && { trafficShift }),
     ...(hooks && { hooks }),
     ...(testScalePercent !== undefined && { testScalePercent }),
+    ...(alarm && { alarm }),
   }));

@@ -11,6 +11,7 @@ import { greenImage, type FaultInjector, type FaultPlan, type InjectedFault } fr
 import { cutoverWindows, excusingWindow, type CutoverWindow } from './cutover';
 import { startProductionMonitor, type ProductionMonitorOptions, type ProductionViolation } from './production-monitor';
 import { FAULT_HOOKS } from '../faults/hooks';
+import { tripAlarmAtWatch, type TrippedAlarm } from '../faults/alarm-gate';
 import {
   expectsTidyState,
   hookTruthProblems,
@@ -54,6 +55,8 @@ export interface FlowResult {
   /** Swap and rollback cutover windows (see cutover.ts), and the episodes each excused. */
   readonly cutovers: ReadonlyArray<{ readonly window: CutoverWindow; readonly excused: ProductionViolation[] }>;
   readonly injected: InjectedFault[];
+  /** The plan's alarm fault, once it fired (oracles/faults/alarm-gate.ts). */
+  readonly trippedAlarm?: TrippedAlarm;
   /** Every problem found, in words: `[step] problem` and `[production] violation`. */
   readonly problems: string[];
   readonly monitorStats: { readonly checks: number; readonly probes: number };
@@ -95,6 +98,7 @@ export async function runFlow(stack: LocalStack, options: FlowOptions): Promise<
   const callsBefore = stack.aws.server.callLog.entries().length;
   injector.arm(plan);
   const monitor = startProductionMonitor(stack, { ...options.monitor, injector });
+  const alarmGate = plan.alarm && tripAlarmAtWatch(stack, injector, plan.alarm);
   // (c) for lifecycle hooks, on a stack deployed with the fault hooks (test/controller/support.ts): what each step
   // says about its hooks against what they did (a re-run is fault-free: every hook succeeds).
   const faultHooks = stack.aws.lambda.functions().some((f) => f.name === FAULT_HOOKS[0]?.functionName);
@@ -146,6 +150,7 @@ export async function runFlow(stack: LocalStack, options: FlowOptions): Promise<
     if (options.settleSeconds) await stack.aws.clock.sleep(options.settleSeconds);
   } finally {
     injector.disarm();
+    alarmGate?.stop();
   }
   const episodes = await monitor.stop();
   const [swapRole, rollbackRole] = await Promise.all(
@@ -179,17 +184,45 @@ export async function runFlow(stack: LocalStack, options: FlowOptions): Promise<
       ),
     ),
     ...violations.map((v) => `[production] (a) ${v.kind}: ${v.message} (seen ${v.count}× from ${v.source})`),
+    ...(alarmGate ? alarmGateProblems(steps, alarmGate.tripped(), alarmGate.error()) : []),
   ];
+  const trippedAlarm = alarmGate?.tripped();
   return {
     steps,
     violations,
     degradedAfterBake: unexcused.filter(degradedOnItsOwn),
     cutovers,
     injected: injector.injected(),
+    ...(trippedAlarm && { trippedAlarm }),
     problems,
     monitorStats: monitor.stats(),
     wallMs: Date.now() - started,
   };
+}
+
+/**
+ * (c) for the plan's alarm fault (oracles/faults/fault-plan.ts, AlarmFault). Tripped at swap's first watch, the alarm
+ * still watched the previous green and is created again for this one: swap's outcome must not rest on it (its cause
+ * does not name it). Tripped at a later watch, it watches this green: swap must not succeed (its undo is judged like
+ * any failed swap's).
+ */
+function alarmGateProblems(
+  steps: readonly StepRecord[],
+  tripped: TrippedAlarm | undefined,
+  error: string | undefined,
+): string[] {
+  if (error !== undefined) return [`[alarm fault] could not put the alarm in ALARM: ${error}`];
+  const swap = steps.find((s) => s.machine === 'swap' && !s.rerun);
+  if (!tripped || !swap) return [];
+  const at = `[swap ${swap.result.status}] (c)`;
+  if (tripped.watch === 1) {
+    return (swap.result.cause ?? '').includes(tripped.alarmName)
+      ? [`${at} ${tripped.alarmName}, put in ALARM while it still watched the previous green, failed this swap`]
+      : [];
+  }
+  return swap.result.status === 'SUCCEEDED'
+    ? [`${at} swap succeeded although its watch ${tripped.watch} read ${tripped.alarmName} in ALARM`]
+    : [];
 }
 
 function productionRuleArn(stack: LocalStack): string {

@@ -477,6 +477,39 @@ describe('with a version live', () => {
       expect(observe(fs.stack).production).toEqual({ kind: 'forward', targetGroupArns: [blue] });
     });
   });
+
+  describe("alarm gates (the fault plans' AlarmFault)", () => {
+    // A canary: one 10 % step with a watch, then the bake's watch, both on the same green.
+    const canary = { type: 'canary' as const, percent: 10, intervalSeconds: 5 };
+
+    test("green's 5XX alarm in ALARM as the bake's watch reads it: swap fails and production is back on blue", async () => {
+      const live = await probe(fs.stack.urls.production);
+      const flow = await flowOf({ trafficShift: canary, alarm: { alarm: '5xx', watch: 2 } });
+      expect(flow.trippedAlarm).toMatchObject({ watch: 2, alarmName: expect.stringMatching(/-green-5xx$/) });
+      expect(statuses(flow)).toEqual(['deployGreen:SUCCEEDED', 'swap:FAILED']);
+      const swap = step(flow, 'swap');
+      expect(swap.result.error).toBe('BlueGreen.GreenUnhealthyAfterSwap');
+      expect(swap.result.failure).toMatchObject({ undone: 'everything' });
+      expect(swap.result.cause).toContain(flow.trippedAlarm?.alarmName);
+      expect(swap.after.production).toEqual(swap.before.production);
+      expect(flow.problems).toEqual([]);
+      expect(await probe(fs.stack.urls.production)).toMatchObject({ status: 200, colour: live.colour });
+    });
+
+    test("a previous green's alarm in ALARM as the first watch reads it is pointed at this green afresh: swap succeeds", async () => {
+      const flow = await flowOf({ alarm: { alarm: 'healthy-hosts', watch: 1 } });
+      expect(flow.trippedAlarm).toMatchObject({ watch: 1, alarmName: expect.stringMatching(/-green-healthy-hosts$/) });
+      expect(statuses(flow)).toEqual(['deployGreen:SUCCEEDED', 'swap:SUCCEEDED', 'cleanUp:SUCCEEDED']);
+      expect(flow.problems).toEqual([]);
+    });
+
+    test('a watch the swap never reaches trips nothing (all at once has one watch)', async () => {
+      const flow = await flowOf({ alarm: { alarm: 'p99', watch: 2 } });
+      expect(flow.trippedAlarm).toBeUndefined();
+      expect(statuses(flow)).toEqual(['deployGreen:SUCCEEDED', 'swap:SUCCEEDED', 'cleanUp:SUCCEEDED']);
+      expect(flow.problems).toEqual([]);
+    });
+  });
 });
 
 describe('first deploy', () => {

@@ -84,7 +84,8 @@ async function runCase(fs: FaultStack, plan: FaultPlan): Promise<string[]> {
   await restoreBaseline(fs);
   if (process.env.PROPERTY_TRACE) {
     const steps = flow.steps.map((s) => `${s.machine}${s.rerun ? '*' : ''} ${s.result.status} ${s.result.error ?? ''}`);
-    process.stdout.write(`${JSON.stringify(plan)}\n  → ${steps.join('; ')} (${flow.wallMs} ms)\n`);
+    const tripped = flow.trippedAlarm ? `; alarm tripped at watch ${flow.trippedAlarm.watch}` : '';
+    process.stdout.write(`${JSON.stringify(plan)}\n  → ${steps.join('; ')}${tripped} (${flow.wallMs} ms)\n`);
   }
   const problems = flow.problems;
   if (problems.length === 0) return [];
