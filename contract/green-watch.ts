@@ -26,8 +26,11 @@
  *    green's alarm is stale). The healthy-hosts alarm's breaches that rest only on minutes before the watch began
  *    (green's targets still registering) re-arm it instead ({@link PRE_WATCH_BREACH_REARMED}). It reacts within about
  *    one alarm period (60 s) of green misbehaving.
- * 4. Nothing happens for the watch's length: the Task times out (`States.Timeout`), which is the watch passing; swap
- *    then checks green's target health one last time.
+ * 4. Nothing woke it for the watch's length: the Task times out (`States.Timeout`). swap then invokes the function once
+ *    more, plainly, with a {@link WatchCheckRequest}: the watch ends as it began, with one read of green's target health
+ *    and of the watched alarms. That closes the window at the other end: an alarm that went to ALARM, or a target that
+ *    turned unhealthy, while the event about it was still on its way (EventBridge and Lambda take seconds) fails the
+ *    Task with {@link GREEN_DEGRADED} as it would have woken it. Only then has the watch passed.
  *
  * The number of state transitions does not grow with the watch's length: a 24-hour bake costs what a 5-minute one
  * costs.
@@ -117,6 +120,21 @@ export interface WatchRequest {
  * green's real answers to test traffic, and still count.
  */
 export const PRE_WATCH_BREACH_REARMED = BUILT_IN_ALARMS.healthyHosts;
+
+/**
+ * The payload swap invokes the function with (a plain invoke, no task token) when a watch timed out: read green's
+ * target health and the watched alarms once more (step 4 above). The function answers when green passes, and fails
+ * with {@link GREEN_DEGRADED} (green degraded, or an alarm in ALARM) or {@link WATCH_UNAVAILABLE} (a read failed).
+ */
+export interface WatchCheckRequest {
+  readonly action: 'check';
+  readonly kind: WatchKind;
+  /** The execution whose watch ended (`$$.Execution.Id`): the stored watch's start is read only if it is this one's. */
+  readonly execution: string;
+  readonly serviceArn: string;
+  readonly taskSetId: string;
+  readonly targetGroupArn: string;
+}
 
 /** The error payload the function fails the Task with: the shape Lambda gives a function error, so ASL reads one. */
 export interface WatchFailureCause {

@@ -12,6 +12,7 @@ import {
   WATCH_UNAVAILABLE,
   type WatchFailureCause,
   type WatchKind,
+  type WatchCheckRequest,
   type WatchRequest,
 } from '../../contract';
 
@@ -61,6 +62,28 @@ export function readWatchRequest(event: unknown): WatchRequest | undefined {
     taskSetId: event.taskSetId as string,
     targetGroupArn: event.targetGroupArn as string,
     seconds,
+  };
+}
+
+/** swap's check as a watch ended (contract/green-watch.ts, step 4), or undefined for any other event. */
+export function readWatchCheckRequest(event: unknown): WatchCheckRequest | undefined {
+  if (!isObject(event) || event.action !== 'check') return undefined;
+  const kind = event.kind;
+  if (kind !== 'shift' && kind !== 'bake')
+    throw new Error(`check request: kind is ${JSON.stringify(kind)}, not 'shift' or 'bake'.`);
+  const fields = ['execution', 'serviceArn', 'taskSetId', 'targetGroupArn'] as const;
+  for (const field of fields) {
+    if (typeof event[field] !== 'string' || event[field] === '') {
+      throw new Error(`check request: ${field} must be a non-empty string (swap's Check Task sends it).`);
+    }
+  }
+  return {
+    action: 'check',
+    kind,
+    execution: event.execution as string,
+    serviceArn: event.serviceArn as string,
+    taskSetId: event.taskSetId as string,
+    targetGroupArn: event.targetGroupArn as string,
   };
 }
 

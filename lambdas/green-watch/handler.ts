@@ -18,7 +18,11 @@ import {
   GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+  type TargetHealthDescription,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SendTaskFailureCommand, SFNClient } from '@aws-sdk/client-sfn';
 import {
   ALARM_PREFIX_VARIABLE,
@@ -29,6 +33,7 @@ import {
   USER_ALARMS_VARIABLE,
   WATCH_ATTRIBUTE,
   WATCH_UNAVAILABLE,
+  type WatchCheckRequest,
   type WatchKind,
   type WatchRequest,
 } from '../../contract';
@@ -46,6 +51,7 @@ import {
   WatchUnavailableError,
   isGreenTaskStopping,
   readTaskStateChange,
+  readWatchCheckRequest,
   readWatchRequest,
   taskStoppingMessage,
   type TargetState,
@@ -62,6 +68,7 @@ export interface GreenWatchEnvironment {
 /** What one invocation did; the Task ignores it (the token decides), tests and logs read it. */
 export type GreenWatchResult =
   | { readonly outcome: 'watching'; readonly taskSetId: string }
+  | { readonly outcome: 'passed'; readonly taskSetId: string }
   | { readonly outcome: 'woke'; readonly taskSetId: string; readonly message: string }
   | { readonly outcome: 'ignored'; readonly why: string }
   | { readonly outcome: 'rearmed'; readonly alarmName: string };
@@ -94,16 +101,30 @@ function sameConfiguration(existing: MetricAlarm, wanted: BuiltInAlarm): boolean
   );
 }
 
+/** DescribeTargetHealth's descriptions as the watch judges them. */
+function targetStates(descriptions: readonly TargetHealthDescription[]): TargetState[] {
+  return descriptions.map((d) => ({
+    id: d.Target?.Id ?? 'unknown',
+    ...(d.Target?.Port !== undefined && { port: d.Target.Port }),
+    state: d.TargetHealth?.State ?? 'unknown',
+    ...(d.TargetHealth?.Reason !== undefined && { reason: d.TargetHealth.Reason }),
+    ...(d.TargetHealth?.Description !== undefined && { description: d.TargetHealth.Description }),
+  }));
+}
+
 /** SendTaskFailure's answers for a token whose Task has already ended: the watch is over, nothing to wake. */
 const WATCH_OVER = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
-/** An AWS call of the watch's set-up failed (after the SDK's own retries). */
-function unavailable(what: string, error: unknown): WatchUnavailableError {
+/** An AWS call of the watch's set-up (or of its check as it ended) failed, after the SDK's own retries. */
+function unavailable(what: string, error: unknown, doing = 'set the watch up'): WatchUnavailableError {
   const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new WatchUnavailableError(`green-watch could not set the watch up: ${what} failed (${cause}).`, {
+  return new WatchUnavailableError(`green-watch could not ${doing}: ${what} failed (${cause}).`, {
     cause: error,
   });
 }
+
+/** What a watch's check as it ended could not do, for {@link unavailable}. */
+const CHECKING = 'check green as the watch ended';
 
 function variable(env: GreenWatchEnvironment, name: string): string {
   const value = env.variables[name];
@@ -165,14 +186,7 @@ export function createHandler(env: GreenWatchEnvironment): (event: unknown) => P
       .catch((error: unknown) => {
         throw unavailable("reading green's target health (ELBv2 DescribeTargetHealth)", error);
       });
-    const targets: TargetState[] = (health.TargetHealthDescriptions ?? []).map((d) => ({
-      id: d.Target?.Id ?? 'unknown',
-      ...(d.Target?.Port !== undefined && { port: d.Target.Port }),
-      state: d.TargetHealth?.State ?? 'unknown',
-      ...(d.TargetHealth?.Reason !== undefined && { reason: d.TargetHealth.Reason }),
-      ...(d.TargetHealth?.Description !== undefined && { description: d.TargetHealth.Description }),
-    }));
-    const degraded = degradedTargets(targets);
+    const degraded = degradedTargets(targetStates(health.TargetHealthDescriptions ?? []));
     if (degraded !== undefined) throw new GreenDegradedError(`${degraded}, as the watch began`);
     await gateAlarms(request);
     return { outcome: 'watching', taskSetId: request.taskSetId };
@@ -183,33 +197,7 @@ export function createHandler(env: GreenWatchEnvironment): (event: unknown) => P
    * in INSUFFICIENT_DATA instead of keeping another green's state), then fails at once if a watched alarm is in ALARM.
    */
   async function gateAlarms(request: WatchRequest): Promise<void> {
-    const wanted = builtInAlarms(
-      variable(env, ALARM_PREFIX_VARIABLE),
-      variable(env, LOAD_BALANCER_VARIABLE),
-      request.targetGroupArn,
-    );
-    const users = readAlarmNames(env.variables[USER_ALARMS_VARIABLE]);
-    const names = [...wanted.map((a) => a.AlarmName), ...users];
-    const described = await cw
-      .send(
-        // Metric alarms only (no AlarmTypes): reading composite alarms needs DescribeAlarms on `*`, and the role's is
-        // scoped to the watched alarms' ARNs.
-        new DescribeAlarmsCommand({ AlarmNames: names, MaxRecords: 100 }),
-      )
-      .catch((error: unknown) => {
-        throw unavailable('reading the watched alarms (CloudWatch DescribeAlarms)', error);
-      });
-    const found = described.MetricAlarms ?? [];
-    const byName = new Map(found.map((a) => [a.AlarmName ?? '', a]));
-    const missing = users.filter((name) => !byName.has(name));
-    if (missing.length > 0) {
-      throw unavailable(
-        'reading the watched alarms',
-        new Error(
-          `no metric alarm named ${missing.join(', ')} exists (the stack's bakeAlarmNames names it; composite alarms are not supported)`,
-        ),
-      );
-    }
+    const { wanted, names, byName } = await readWatchedAlarms(request.targetGroupArn);
     const elsewhere = wanted.filter((a) => {
       const existing = byName.get(a.AlarmName);
       return existing !== undefined && !sameTarget(existing, a);
@@ -232,24 +220,115 @@ export function createHandler(env: GreenWatchEnvironment): (event: unknown) => P
         });
       if (existing === undefined || !sameTarget(existing, alarm)) fresh.add(alarm.AlarmName);
     }
-    const inAlarm: MetricAlarm[] = [];
-    for (const name of names.filter((n) => !fresh.has(n))) {
-      const alarm = byName.get(name);
-      if (alarm?.StateValue !== 'ALARM') continue;
-      const own = wanted.find((a) => a.AlarmName === name);
-      if (own !== undefined && preWatchBreach(own, alarm.StateReasonData, request.startedAt)) {
-        await rearm(own).catch((error: unknown) => {
-          throw unavailable(`re-arming ${name} (CloudWatch DeleteAlarms, PutMetricAlarm)`, error);
-        });
-      } else {
-        inAlarm.push(alarm);
-      }
-    }
-    const [first] = inAlarm;
+    const first = await firstInAlarm(
+      names.filter((n) => !fresh.has(n)),
+      byName,
+      wanted,
+      request.startedAt,
+    );
     if (first !== undefined) {
       const message = alarmMessage(first.AlarmName ?? '', first.StateReason ?? 'no reason given', request.kind);
       throw new GreenDegradedError(`${message}, as the watch began`);
     }
+  }
+
+  /**
+   * The watched alarms as DescribeAlarms has them: the built-in ones (as this function configures them for green's
+   * target group) and the user's, which must all exist (`doing`: what a failed read says it could not do).
+   */
+  async function readWatchedAlarms(
+    targetGroupArn: string,
+    doing?: string,
+  ): Promise<{ wanted: BuiltInAlarm[]; names: string[]; byName: Map<string, MetricAlarm> }> {
+    const wanted = builtInAlarms(
+      variable(env, ALARM_PREFIX_VARIABLE),
+      variable(env, LOAD_BALANCER_VARIABLE),
+      targetGroupArn,
+    );
+    const users = readAlarmNames(env.variables[USER_ALARMS_VARIABLE]);
+    const names = [...wanted.map((a) => a.AlarmName), ...users];
+    const described = await cw
+      .send(
+        // Metric alarms only (no AlarmTypes): reading composite alarms needs DescribeAlarms on `*`, and the role's is
+        // scoped to the watched alarms' ARNs.
+        new DescribeAlarmsCommand({ AlarmNames: names, MaxRecords: 100 }),
+      )
+      .catch((error: unknown) => {
+        throw unavailable('reading the watched alarms (CloudWatch DescribeAlarms)', error, doing);
+      });
+    const byName = new Map((described.MetricAlarms ?? []).map((a) => [a.AlarmName ?? '', a]));
+    const missing = users.filter((name) => !byName.has(name));
+    if (missing.length > 0) {
+      throw unavailable(
+        'reading the watched alarms',
+        new Error(
+          `no metric alarm named ${missing.join(', ')} exists (the stack's bakeAlarmNames names it; composite alarms are not supported)`,
+        ),
+        doing,
+      );
+    }
+    return { wanted, names, byName };
+  }
+
+  /**
+   * The first of `names` in ALARM, by `byName` (what DescribeAlarms answered), after re-arming the built-in alarm whose
+   * breaches before the watch do not count when its breach rests only on them (`doing`: what a failed re-arm says).
+   */
+  async function firstInAlarm(
+    names: readonly string[],
+    byName: ReadonlyMap<string, MetricAlarm>,
+    wanted: readonly BuiltInAlarm[],
+    startedAt: string | undefined,
+    doing?: string,
+  ): Promise<MetricAlarm | undefined> {
+    for (const name of names) {
+      const alarm = byName.get(name);
+      if (alarm?.StateValue !== 'ALARM') continue;
+      const own = wanted.find((a) => a.AlarmName === name);
+      if (own === undefined || !preWatchBreach(own, alarm.StateReasonData, startedAt)) return alarm;
+      await rearm(own).catch((error: unknown) => {
+        throw unavailable(`re-arming ${name} (CloudWatch DeleteAlarms, PutMetricAlarm)`, error, doing);
+      });
+    }
+    return undefined;
+  }
+
+  /**
+   * As a watch ends (its Task timed out): green's target health and the watched alarms once more, so a change whose
+   * event had not reached the function yet still fails the watch (contract/green-watch.ts, step 4).
+   */
+  async function check(request: WatchCheckRequest): Promise<GreenWatchResult> {
+    const health = await elbv2
+      .send(new DescribeTargetHealthCommand({ TargetGroupArn: request.targetGroupArn }))
+      .catch((error: unknown) => {
+        throw unavailable("reading green's target health (ELBv2 DescribeTargetHealth)", error, CHECKING);
+      });
+    const degraded = degradedTargets(targetStates(health.TargetHealthDescriptions ?? []));
+    if (degraded !== undefined) throw new GreenDegradedError(`${degraded}, as the watch ended`);
+    // When the watch began, for the healthy-hosts alarm's breaches from before it: the stored watch's, if it is ours.
+    const item = await ddb
+      .send(
+        new GetItemCommand({ TableName: table(), Key: { service: { S: request.serviceArn } }, ConsistentRead: true }),
+      )
+      .catch((error: unknown) => {
+        throw unavailable('reading the watch (DynamoDB GetItem)', error, CHECKING);
+      });
+    const stored = item.Item?.[WATCH_ATTRIBUTE]?.M;
+    const ours = stored?.execution?.S === request.execution && stored?.taskSetId?.S === request.taskSetId;
+    const startedAt = ours ? stored?.startedAt?.S : undefined;
+    const { wanted, names, byName } = await readWatchedAlarms(request.targetGroupArn, CHECKING);
+    // A built-in alarm on another target group is not green's (the watch pointed them at green as it began).
+    const onGreen = names.filter((name) => {
+      const own = wanted.find((a) => a.AlarmName === name);
+      const existing = byName.get(name);
+      return own === undefined || (existing !== undefined && sameTarget(existing, own));
+    });
+    const first = await firstInAlarm(onGreen, byName, wanted, startedAt, CHECKING);
+    if (first !== undefined) {
+      const message = alarmMessage(first.AlarmName ?? '', first.StateReason ?? 'no reason given', request.kind);
+      throw new GreenDegradedError(`${message}, as the watch ended`);
+    }
+    return { outcome: 'passed', taskSetId: request.taskSetId };
   }
 
   /**
@@ -380,6 +459,8 @@ export function createHandler(env: GreenWatchEnvironment): (event: unknown) => P
   return async (event) => {
     const request = readWatchRequest(event);
     if (request !== undefined) return watch(request);
+    const checking = readWatchCheckRequest(event);
+    if (checking !== undefined) return check(checking);
     return (await onAlarmStateChange(event)) ?? onTaskStateChange(event);
   };
 }

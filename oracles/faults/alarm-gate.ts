@@ -1,6 +1,6 @@
 /**
  * Applies a plan's {@link AlarmFault}: the chosen built-in alarm of green's goes to ALARM just as the green-watch
- * function reads the watched alarms for swap's `watch`-th watch.
+ * function reads the watched alarms for the `read`-th time in swap (as a watch begins, or as it ends).
  *
  * It watches every call (FaultInjector.observe, which runs before the service answers the call) and, at the read it
  * waits for, puts the alarm in ALARM through local CloudWatch's own SetAlarmState handler, synchronously, before that
@@ -15,13 +15,13 @@ import type { AlarmFault, FaultInjector } from './fault-plan';
 /** The alarm the fault put in ALARM, and when. */
 export interface TrippedAlarm {
   readonly alarmName: string;
-  readonly watch: number;
+  readonly read: number;
   /** Wall-clock ms since the epoch. */
   readonly at: number;
 }
 
 export interface AlarmGateFault {
-  /** The alarm put in ALARM, once it was; undefined while (or if never) the chosen watch came. */
+  /** The alarm put in ALARM, once it was; undefined while (or if never) the chosen read came. */
   tripped(): TrippedAlarm | undefined;
   /** Why putting it in ALARM failed, if it did (the scenario then tested nothing). */
   error(): string | undefined;
@@ -45,12 +45,12 @@ export function tripAlarmAtWatch(stack: LocalStack, injector: FaultInjector, fau
     const alarmName = alarmNamesOf(call).find((name) => name.endsWith(`-green-${fault.alarm}`));
     if (alarmName === undefined) return;
     reads += 1;
-    if (reads !== fault.watch) return;
-    tripped = { alarmName, watch: reads, at: Date.now() };
+    if (reads !== fault.read) return;
+    tripped = { alarmName, read: reads, at: Date.now() };
     const input = {
       AlarmName: alarmName,
       StateValue: 'ALARM',
-      StateReason: `Fault plan: ${alarmName} put in ALARM as swap's watch ${reads} read it.`,
+      StateReason: `Fault plan: ${alarmName} put in ALARM as the green watch read it (read ${reads} in swap).`,
     };
     // The handler runs synchronously inside invoke(); its promise only carries the outcome.
     stack.aws.cloudwatch

@@ -129,8 +129,9 @@ export const testScalePercentArbitrary: fc.Arbitrary<number | undefined> = fc.on
 );
 
 /**
- * Mostly no alarm; otherwise one built-in alarm trips at the first or second of swap's watches (a second exists only
- * when production moves in steps).
+ * Mostly no alarm; otherwise one built-in alarm trips at one of the green-watch function's first three reads of the
+ * alarms in swap (1: as the first watch begins; 2: as it ends; 3: as a second watch begins, when production moves in
+ * steps).
  */
 export const alarmFaultArbitrary: fc.Arbitrary<AlarmFault | undefined> = fc.oneof(
   { weight: 4, arbitrary: fc.constant(undefined) },
@@ -138,7 +139,7 @@ export const alarmFaultArbitrary: fc.Arbitrary<AlarmFault | undefined> = fc.oneo
     weight: 1,
     arbitrary: fc.record({
       alarm: fc.constantFrom(...Object.values(BUILT_IN_ALARMS)),
-      watch: fc.integer({ min: 1, max: 2 }),
+      read: fc.integer({ min: 1, max: 3 }),
     }),
   },
 );

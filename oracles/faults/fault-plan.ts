@@ -64,21 +64,21 @@ export interface LostResponseFault {
 
 /**
  * An alarm gate tripping (contract/green-watch.ts): one of green's built-in alarms goes to ALARM (SetAlarmState,
- * applied on local CloudWatch) just as the green-watch function reads the watched alarms for swap's `watch`-th watch
- * (1 = the first traffic-shift step's, or the bake's when production moves all at once). Firing at that read, not at
- * a time, makes the outcome exact whatever the machine's load (oracles/faults/alarm-gate.ts):
- * - at the first watch, the alarm still watches the previous green's target group (or does not exist yet): the
- *   function points it at the new green by creating it again, so that ALARM belonged to another green and must not
- *   fail this swap;
- * - at a later watch (a later step, or the bake after steps), it watches this green: the read finds it in ALARM, so
- *   swap must not succeed, and it sends production back to blue.
- * A `watch` beyond the swap's last watch never fires.
+ * applied on local CloudWatch) just as the green-watch function reads the watched alarms for the `read`-th time in
+ * swap. The function reads them as each watch begins (1 = as the first traffic-shift step's watch begins, or the
+ * bake's when production moves all at once) and as it ends (swap's check). Firing at a read, not at a time, makes the
+ * outcome exact whatever the machine's load (oracles/faults/alarm-gate.ts):
+ * - at read 1 the alarm still watches the previous green's target group (or does not exist yet): the function points
+ *   it at the new green by creating it again, so that ALARM belonged to another green and must not fail this swap;
+ * - at a later read it watches this green: the read finds it in ALARM, so swap must not succeed, and it sends
+ *   production back to blue.
+ * A `read` beyond the swap's last never fires.
  */
 export interface AlarmFault {
   /** The built-in alarm's name suffix (BUILT_IN_ALARMS): green's 5XX count, p99 response time or healthy hosts. */
   readonly alarm: (typeof BUILT_IN_ALARMS)[keyof typeof BUILT_IN_ALARMS];
-  /** Which of swap's watches (1-based, counting the green-watch function's reads of the built-in alarms). */
-  readonly watch: number;
+  /** Which of the function's reads of the alarms during swap (1-based). */
+  readonly read: number;
 }
 
 export interface FaultPlan {
@@ -99,7 +99,7 @@ export interface FaultPlan {
    * Invoke faults on the hooks' functions are `api` faults of service `Lambda`, operation `Invoke`.
    */
   readonly hooks?: HookBehaviours;
-  /** A built-in alarm of green's that goes to ALARM during one of swap's watches. @default - none does */
+  /** A built-in alarm of green's that goes to ALARM as swap's watch reads the alarms. @default - none does */
   readonly alarm?: AlarmFault;
 }
 

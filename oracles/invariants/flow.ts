@@ -201,10 +201,10 @@ export async function runFlow(stack: LocalStack, options: FlowOptions): Promise<
 }
 
 /**
- * (c) for the plan's alarm fault (oracles/faults/fault-plan.ts, AlarmFault). Tripped at swap's first watch, the alarm
- * still watched the previous green and is created again for this one: swap's outcome must not rest on it (its cause
- * does not name it). Tripped at a later watch, it watches this green: swap must not succeed (its undo is judged like
- * any failed swap's).
+ * (c) for the plan's alarm fault (oracles/faults/fault-plan.ts, AlarmFault). Tripped at the function's first read of
+ * the alarms, the alarm still watched the previous green and is created again for this one: swap's outcome must not
+ * rest on it (its cause does not name it). Tripped at a later read, it watches this green: swap must not succeed (its
+ * undo is judged like any failed swap's).
  */
 function alarmGateProblems(
   steps: readonly StepRecord[],
@@ -215,13 +215,13 @@ function alarmGateProblems(
   const swap = steps.find((s) => s.machine === 'swap' && !s.rerun);
   if (!tripped || !swap) return [];
   const at = `[swap ${swap.result.status}] (c)`;
-  if (tripped.watch === 1) {
+  if (tripped.read === 1) {
     return (swap.result.cause ?? '').includes(tripped.alarmName)
       ? [`${at} ${tripped.alarmName}, put in ALARM while it still watched the previous green, failed this swap`]
       : [];
   }
   return swap.result.status === 'SUCCEEDED'
-    ? [`${at} swap succeeded although its watch ${tripped.watch} read ${tripped.alarmName} in ALARM`]
+    ? [`${at} swap succeeded although the green watch read ${tripped.alarmName} in ALARM (read ${tripped.read})`]
     : [];
 }
 

@@ -137,18 +137,9 @@ function shiftStates(): States {
       kind: 'shift',
       secondsPath: '$.shift.step.seconds',
       resultPath: '$.shift.degraded',
-      passed: 'DescribeShiftingGreenTargetHealth',
+      passed: 'NextShiftStep',
       degraded: 'NoteGreenDegradedDuringShift',
       onError: 'UndoRestoreProduction',
-    }),
-    ...fullyHealthyGateStates({
-      name: 'ShiftingGreen',
-      tgPath: '$.green.targetGroupArn',
-      resultPath: '$.shift.health',
-      healthy: 'NextShiftStep',
-      unhealthy: 'NoteGreenUnhealthyDuringShift',
-      onError: 'UndoRestoreProduction',
-      tolerateRegistering: true,
     }),
     NextShiftStep: {
       Type: 'Pass',
@@ -156,14 +147,6 @@ function shiftStates(): States {
       ResultPath: '$.shift',
       Next: 'IsShiftOver',
     },
-    NoteGreenUnhealthyDuringShift: noteError(
-      'BlueGreen.GreenUnhealthyDuringShift',
-      {
-        format:
-          "States.Format('Green (task set {}) became unhealthy at step {} of {} of the {} traffic shift, with {} % of production on green (target states {}). Production went back to blue alone, which stayed primary and fully scaled. Green still runs on the test listener: run abort to discard it (then deploy a fixed version), or swap again once it is healthy.', $.green.taskSetId, $.shift.number, $.shift.count, $.trafficShift.type, $.shift.step.percent, States.JsonToString($.shift.health.states))",
-      },
-      'UndoRestoreProduction',
-    ),
     NoteGreenDegradedDuringShift: noteError(
       'BlueGreen.GreenUnhealthyDuringShift',
       {
@@ -424,27 +407,10 @@ const definition: StateMachine = leasedMachine(
       kind: 'bake',
       secondsPath: '$.bake.seconds',
       resultPath: '$.bake.degraded',
-      passed: 'DescribeBakingGreenTargetHealth',
+      passed: 'RecordSwapped',
       degraded: 'NoteGreenDegradedAfterSwap',
       onError: 'UndoRestoreProduction',
     }),
-    ...fullyHealthyGateStates({
-      name: 'BakingGreen',
-      tgPath: '$.green.targetGroupArn',
-      resultPath: '$.bake.health',
-      healthy: 'RecordSwapped',
-      unhealthy: 'NoteGreenUnhealthyAfterSwap',
-      onError: 'UndoRestoreProduction',
-      tolerateRegistering: true,
-    }),
-    NoteGreenUnhealthyAfterSwap: noteError(
-      'BlueGreen.GreenUnhealthyAfterSwap',
-      {
-        format:
-          "States.Format('Green (task set {}) was not healthy at the end of the {}-second bake after the swap (target states {}). Green still runs on the test listener: run abort to discard it (then deploy a fixed version), or swap again once it is healthy.', $.green.taskSetId, $.bake.seconds, States.JsonToString($.bake.health.states))",
-      },
-      'UndoRestoreProduction',
-    ),
     NoteGreenDegradedAfterSwap: noteError(
       'BlueGreen.GreenUnhealthyAfterSwap',
       {

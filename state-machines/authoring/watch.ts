@@ -4,11 +4,13 @@ import { lambdaRetry } from './basics';
 
 /**
  * The green watch (contract/green-watch.ts): one Task that waits on a task token for `secondsPath` seconds while
- * EventBridge watches green for it. It times out (`States.Timeout`) when nothing happened: the watch `passed`. It
- * fails with BlueGreen.GreenDegraded when green was already degraded as it began, or when one of green's tasks
- * stopped meanwhile: `Read<name>Degraded` leaves the function's message at `<resultPath>.payload.errorMessage`, then
- * `degraded`. BlueGreen.WatchUnavailable (the function could not set the watch up) is retried. Any other error (the
- * function failed, the lease was lost) goes to `onError`. `secondsPath` must hold a
+ * EventBridge watches green for it. It fails with BlueGreen.GreenDegraded when green was already degraded as it began,
+ * or when one of green's tasks stopped or a watched alarm went to ALARM meanwhile. It times out (`States.Timeout`)
+ * when nothing woke it; `Check<name>` then has the function read green's target health and the watched alarms once
+ * more (what changed while its event was on its way fails it as the event would have), and only then has the watch
+ * `passed`. Either failure leaves the function's message at `<resultPath>.payload.errorMessage` (`Read<name>Degraded`),
+ * then goes to `degraded`. BlueGreen.WatchUnavailable (the function could not set the watch up, or read for its check)
+ * is retried. Any other error (the function failed, the lease was lost) goes to `onError`. `secondsPath` must hold a
  * whole number of at least 1 (a Task's timeout is positive): callers skip the watch for 0.
  */
 export function greenWatchStates({
@@ -45,7 +47,7 @@ export function greenWatchStates({
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
       Comment:
-        "Waits, without polling, for the watch's length (the Task's timeout: States.Timeout is the watch passing) unless green-watch wakes it: green degraded as the watch began, or one of green's tasks stopped (ECS Task State Change through EventBridge). Its transitions do not grow with its length.",
+        "Waits, without polling, for the watch's length (the Task's timeout: States.Timeout, then the check as it ends) unless green-watch wakes it: green degraded as the watch began, or one of green's tasks stopped (ECS Task State Change through EventBridge). Its transitions do not grow with its length.",
       Parameters: { FunctionName: '${GreenWatchFunctionArn}', Payload: payload },
       TimeoutSecondsPath: secondsPath,
       ResultPath: null,
@@ -53,7 +55,32 @@ export function greenWatchStates({
       // failing, it goes to onError (the undo): a watch it cannot trust is no watch.
       Retry: [{ ErrorEquals: [WATCH_UNAVAILABLE], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }, ...lambdaRetry],
       Catch: [
-        { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: passed },
+        { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: `Check${name}` },
+        { ErrorEquals: [GREEN_DEGRADED], ResultPath: resultPath, Next: `Read${name}Degraded` },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: onError },
+      ],
+      Next: `Check${name}`,
+    },
+    [`Check${name}`]: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Comment:
+        "The watch ends as it began: green's target health and the watched alarms read once more, so an alarm or a target that changed while its event was still on its way fails the watch as the event would have.",
+      Parameters: {
+        FunctionName: '${GreenWatchFunctionArn}',
+        Payload: {
+          action: 'check',
+          kind,
+          'execution.$': '$$.Execution.Id',
+          serviceArn: '${ServiceArn}',
+          'taskSetId.$': '$.green.taskSetId',
+          'targetGroupArn.$': '$.green.targetGroupArn',
+        },
+      },
+      ResultPath: null,
+      TimeoutSeconds: 60,
+      Retry: [{ ErrorEquals: [WATCH_UNAVAILABLE], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }, ...lambdaRetry],
+      Catch: [
         { ErrorEquals: [GREEN_DEGRADED], ResultPath: resultPath, Next: `Read${name}Degraded` },
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: onError },
       ],

@@ -3,7 +3,7 @@ import {
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { runExecution } from '../../harness/demo/executions';
+import { runExecution, statesEntered } from '../../harness/demo/executions';
 import { localClientConfig } from '../../local/aws/client-config';
 import { LOCAL_REGION } from '../../local/local-aws';
 import { AwsError } from '../../local/aws/service';
@@ -107,24 +107,24 @@ describe('with a version live', () => {
       const deployed = await flowOf({}, { machines: ['deployGreen'] });
       expect(deployed.steps.map((s) => s.result.status)).toEqual(['SUCCEEDED']);
       // The modelled 500 of DescribeTargetHealth, on swap's own reads of green's health: its gate before production
-      // moves (read 1, its retry read 2) and the bake's last check (read 4, its retry read 5); read 3 is swap's check
-      // that blue has a healthy target. The green watch's function reads green too (as the watch begins); its SDK
-      // retries on its own, and its reads are not counted.
+      // moves (read 1, its retry read 2; read 3 is its check that blue has a healthy target), and on the green-watch
+      // function's: read 1 as the bake's watch begins, then every read of the check as the watch ends (reads 2-4,
+      // however the SDK retries them) until the check has failed WatchUnavailable once; swap retries the check.
+      const unavailable = () =>
+        Promise.resolve(
+          new AwsError(
+            'HealthUnavailable',
+            'The health of the specified targets could not be retrieved due to an internal error.',
+            500,
+          ),
+        );
       let reads = 0;
-      const removeGate = fs.injector.gate((call) =>
-        call.operation === 'DescribeTargetHealth' &&
-        call.principal !== undefined &&
-        !call.principal.includes('GreenWatch') &&
-        [1, 4].includes(++reads)
-          ? Promise.resolve(
-              new AwsError(
-                'HealthUnavailable',
-                'The health of the specified targets could not be retrieved due to an internal error.',
-                500,
-              ),
-            )
-          : undefined,
-      );
+      let watchReads = 0;
+      const removeGate = fs.injector.gate((call) => {
+        if (call.operation !== 'DescribeTargetHealth' || call.principal === undefined) return undefined;
+        if (call.principal.includes('GreenWatch')) return [2, 3, 4].includes(++watchReads) ? unavailable() : undefined;
+        return ++reads === 1 ? unavailable() : undefined;
+      });
       try {
         const flow = await flowOf({}, { machines: ['swap'] });
         const swap = step(flow, 'swap');
@@ -134,10 +134,8 @@ describe('with a version live', () => {
           'succeeded',
         ]);
         expect(taskAttempts(swap.result.history, 'DescribeBlueTargetHealth')).toEqual(['succeeded']);
-        expect(taskAttempts(swap.result.history, 'DescribeBakingGreenTargetHealth').slice(0, 2)).toEqual([
-          'ElasticLoadBalancingV2.HealthUnavailableException',
-          'succeeded',
-        ]);
+        const checks = taskAttempts(swap.result.history, 'CheckBake');
+        expect([checks[0], checks.at(-1)]).toEqual(['BlueGreen.WatchUnavailable', 'succeeded']);
       } finally {
         removeGate();
       }
@@ -349,12 +347,13 @@ describe('with a version live', () => {
       // The check made right before MakeGreenPrimary always sees green forwarded-to but ACTIVE: the window is real,
       // and it is excused only because it closed with the very next call of the same role.
       // The bake that follows saw nothing to react to, so its watch stays open and excuses nothing. The swap role's
-      // calls in it: the record's 'baking' write, the last health check, the 'swapped' write and giving the lease back.
+      // calls in it: the record's 'baking' write, the 'swapped' write and giving the lease back (the last check of
+      // green, as the watch ends, is the green-watch function's).
       expect(
         flow.cutovers.map((c) => [c.window.kind, c.window.closedBy, c.window.callsBetween, c.excused.length > 0]),
       ).toEqual([
         ['cutover', 'UpdateServicePrimaryTaskSet', 0, true],
-        ['watch', undefined, 4, false],
+        ['watch', undefined, 3, false],
       ]);
       expect(step(flow, 'swap').result.output).toMatchObject({
         bakeSeconds: BAKE,
@@ -479,32 +478,45 @@ describe('with a version live', () => {
   });
 
   describe("alarm gates (the fault plans' AlarmFault)", () => {
-    // A canary: one 10 % step with a watch, then the bake's watch, both on the same green.
+    // A canary: one 10 % step with a watch, then the bake's watch, both on the same green. The function reads the
+    // alarms as each watch begins and as it ends: read 1 as the step's watch begins, 2 as it ends, 3 and 4 the bake's.
     const canary = { type: 'canary' as const, percent: 10, intervalSeconds: 5 };
 
-    test("green's 5XX alarm in ALARM as the bake's watch reads it: swap fails and production is back on blue", async () => {
+    test("green's 5XX alarm in ALARM as the bake's watch begins: swap fails and production is back on blue", async () => {
       const live = await probe(fs.stack.urls.production);
-      const flow = await flowOf({ trafficShift: canary, alarm: { alarm: '5xx', watch: 2 } });
-      expect(flow.trippedAlarm).toMatchObject({ watch: 2, alarmName: expect.stringMatching(/-green-5xx$/) });
+      const flow = await flowOf({ trafficShift: canary, alarm: { alarm: '5xx', read: 3 } });
+      expect(flow.trippedAlarm).toMatchObject({ read: 3, alarmName: expect.stringMatching(/-green-5xx$/) });
       expect(statuses(flow)).toEqual(['deployGreen:SUCCEEDED', 'swap:FAILED']);
       const swap = step(flow, 'swap');
       expect(swap.result.error).toBe('BlueGreen.GreenUnhealthyAfterSwap');
       expect(swap.result.failure).toMatchObject({ undone: 'everything' });
       expect(swap.result.cause).toContain(flow.trippedAlarm?.alarmName);
+      expect(swap.result.cause).toContain('as the watch began');
       expect(swap.after.production).toEqual(swap.before.production);
       expect(flow.problems).toEqual([]);
       expect(await probe(fs.stack.urls.production)).toMatchObject({ status: 200, colour: live.colour });
     });
 
-    test("a previous green's alarm in ALARM as the first watch reads it is pointed at this green afresh: swap succeeds", async () => {
-      const flow = await flowOf({ alarm: { alarm: 'healthy-hosts', watch: 1 } });
-      expect(flow.trippedAlarm).toMatchObject({ watch: 1, alarmName: expect.stringMatching(/-green-healthy-hosts$/) });
+    test("green's p99 alarm in ALARM as the canary step's watch ends: swap fails during the shift, production back on blue", async () => {
+      const flow = await flowOf({ trafficShift: canary, alarm: { alarm: 'p99', read: 2 } });
+      expect(flow.trippedAlarm).toMatchObject({ read: 2 });
+      const swap = step(flow, 'swap');
+      expect([swap.result.status, swap.result.error]).toEqual(['FAILED', 'BlueGreen.GreenUnhealthyDuringShift']);
+      expect(swap.result.cause).toContain('as the watch ended');
+      expect(statesEntered(swap.result.history)).toEqual(expect.arrayContaining(['CheckShiftStep']));
+      expect(swap.after.production).toEqual(swap.before.production);
+      expect(flow.problems).toEqual([]);
+    });
+
+    test("a previous green's alarm in ALARM as the first watch begins is pointed at this green afresh: swap succeeds", async () => {
+      const flow = await flowOf({ alarm: { alarm: 'healthy-hosts', read: 1 } });
+      expect(flow.trippedAlarm).toMatchObject({ read: 1, alarmName: expect.stringMatching(/-green-healthy-hosts$/) });
       expect(statuses(flow)).toEqual(['deployGreen:SUCCEEDED', 'swap:SUCCEEDED', 'cleanUp:SUCCEEDED']);
       expect(flow.problems).toEqual([]);
     });
 
-    test('a watch the swap never reaches trips nothing (all at once has one watch)', async () => {
-      const flow = await flowOf({ alarm: { alarm: 'p99', watch: 2 } });
+    test('a read the swap never makes trips nothing (all at once: the bake reads the alarms twice)', async () => {
+      const flow = await flowOf({ alarm: { alarm: 'p99', read: 3 } });
       expect(flow.trippedAlarm).toBeUndefined();
       expect(statuses(flow)).toEqual(['deployGreen:SUCCEEDED', 'swap:SUCCEEDED', 'cleanUp:SUCCEEDED']);
       expect(flow.problems).toEqual([]);

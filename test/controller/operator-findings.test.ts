@@ -369,7 +369,7 @@ test("an autoscaler scaling out during swap's bake does not fail a healthy relea
     await ecs.send(new UpdateServiceCommand({ ...stack().service, desiredCount: 3 }));
     const swapped = await follow(swap);
     expect([swapped.status, swapped.error]).toEqual(['SUCCEEDED', undefined]);
-    expect(statesEntered(swapped.history)).not.toContain('NoteGreenUnhealthyAfterSwap');
+    expect(statesEntered(swapped.history)).not.toContain('NoteGreenDegradedAfterSwap');
     expect((await run('cleanUp')).status).toBe('SUCCEEDED');
   } finally {
     // Back to the suite's desired count for the cases after this one.

@@ -81,7 +81,7 @@ const TABLE_ROWS: Array<[string, OperatorPlan]> = [
       stop: stop({
         machine: 'swap',
         step: 1,
-        state: 'DescribeBakingGreenTargetHealth',
+        state: 'CheckBake',
         inFlight: 'refused',
         recovery: 'swap',
       }),

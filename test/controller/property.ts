@@ -84,7 +84,7 @@ async function runCase(fs: FaultStack, plan: FaultPlan): Promise<string[]> {
   await restoreBaseline(fs);
   if (process.env.PROPERTY_TRACE) {
     const steps = flow.steps.map((s) => `${s.machine}${s.rerun ? '*' : ''} ${s.result.status} ${s.result.error ?? ''}`);
-    const tripped = flow.trippedAlarm ? `; alarm tripped at watch ${flow.trippedAlarm.watch}` : '';
+    const tripped = flow.trippedAlarm ? `; alarm tripped at read ${flow.trippedAlarm.read}` : '';
     process.stdout.write(`${JSON.stringify(plan)}\n  → ${steps.join('; ')}${tripped} (${flow.wallMs} ms)\n`);
   }
   const problems = flow.problems;

@@ -1,16 +1,18 @@
-import { StateMachine } from '../../local/stepfunctions/library';
+import { GREEN_DEGRADED } from '../../contract';
 import { readAsl } from '../../infra/lib/private/asl';
 
 /**
- * swap's bake gate, as shipped: its states (the DescribeTargetHealth Task, which answers with the target states a
- * poll could return, and the Choices and Pass after it) taken from swap.asl.json and run on aws-local-stepfunctions.
- * Deterministic, unlike waiting for an autoscaler's new target to be caught in `initial` by a poll every 10 s.
+ * How swap's watches end, as shipped (swap.asl.json): a watch that nothing woke times out into `Check<name>`, where the
+ * green-watch function reads green's target health and the watched alarms once more (contract/green-watch.ts, step
+ * 4), and only that check leads on. What the check decides (target states, alarms) is tested on the function
+ * (test/lambdas/green-watch/handler.test.ts); that it catches an alarm whose event came too late, end to end, in
+ * test/state-machines/alarm-gate.test.ts.
  */
-type States = Record<string, Record<string, unknown>>;
+type State = Record<string, unknown> & { Next?: string; Catch?: Array<{ ErrorEquals: string[]; Next: string }> };
 
-function statesOf(node: unknown, name: string): States | undefined {
+function statesOf(node: unknown, name: string): Record<string, State> | undefined {
   if (node === null || typeof node !== 'object') return undefined;
-  const record = node as { States?: States };
+  const record = node as { States?: Record<string, State> };
   if (record.States?.[name]) return record.States;
   for (const value of Object.values(node)) {
     const found = statesOf(value, name);
@@ -19,71 +21,30 @@ function statesOf(node: unknown, name: string): States | undefined {
   return undefined;
 }
 
-const DESCRIBE = 'DescribeBakingGreenTargetHealth';
-const shipped = statesOf(JSON.parse(readAsl('swap')), DESCRIBE) ?? {};
-/** Where the gate leads: on to the record of the swap, or to the undo. */
-const OUTCOMES: Record<string, string> = {
-  RecordSwapped: 'KeepsBaking',
-  NoteGreenUnhealthyAfterSwap: 'UndoesTheSwap',
-};
-const GATE = [DESCRIBE, 'AnyBakingGreenTargets', 'SummarizeBakingGreenHealth', 'IsBakingGreenHealthy'];
-
-/** A shipped state with its transitions out of the gate sent to the outcomes (a target elsewhere fails the test). */
-function gateState(name: string): Record<string, unknown> {
-  const { Retry: _retry, Catch: _catch, ...state } = shipped[name] ?? {};
-  const to = (next: unknown): string => {
-    if (typeof next !== 'string') throw new Error(`${name}: no transition`);
-    if (GATE.includes(next)) return next;
-    const outcome = OUTCOMES[next];
-    if (outcome === undefined) throw new Error(`${name} goes to ${next}, outside the gate`);
-    return outcome;
-  };
-  if (state.Type === 'Choice') {
-    const choices = state.Choices as Array<Record<string, unknown>>;
-    return { ...state, Choices: choices.map((c) => ({ ...c, Next: to(c.Next) })), Default: to(state.Default) };
-  }
-  return { ...state, Next: to(state.Next) };
-}
-
-async function bakeSays(targets: string[]): Promise<'keeps baking' | 'undoes the swap'> {
-  const states = Object.fromEntries(GATE.filter((name) => shipped[name]).map((name) => [name, gateState(name)]));
-  const gate = new StateMachine({
-    StartAt: DESCRIBE,
-    States: {
-      ...states,
-      KeepsBaking: { Type: 'Pass', Result: 'keeps baking', End: true },
-      UndoesTheSwap: { Type: 'Pass', Result: 'undoes the swap', End: true },
-    },
-  } as never);
-  const descriptions = targets.map((state, i) => ({
-    Target: { Id: `10.0.0.${i + 1}`, Port: 8080 },
-    TargetHealth: { State: state },
-  }));
-  const { result } = gate.run(
-    { green: { targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/g/1' } },
-    { overrides: { taskResourceLocalHandlers: { [DESCRIBE]: () => ({ TargetHealthDescriptions: descriptions }) } } },
-  );
-  return (await result) as 'keeps baking' | 'undoes the swap';
-}
-
-test('the gate is the shipped one (its states exist in swap.asl.json)', () => {
-  expect(shipped[DESCRIBE]?.Type).toBe('Task');
-  expect(shipped.SummarizeBakingGreenHealth?.Type).toBe('Pass');
-  expect(shipped.IsBakingGreenHealthy?.Default).toBe('NoteGreenUnhealthyAfterSwap');
-});
+const shipped = statesOf(JSON.parse(readAsl('swap')), 'WatchBake') ?? {};
+const caught = (state: string, error: string): string | undefined =>
+  shipped[state]?.Catch?.find((c) => c.ErrorEquals.includes(error))?.Next;
 
 test.each([
-  [['healthy'], 'keeps baking'],
-  [['healthy', 'healthy'], 'keeps baking'],
-  // An autoscaler scaled out: the new tasks are still registering.
-  [['healthy', 'initial', 'initial'], 'keeps baking'],
-  // A task died (or was scaled in): deregistered, indistinguishable, so the bake moves production back.
-  [['healthy', 'draining'], 'undoes the swap'],
-  [['draining', 'initial'], 'undoes the swap'],
-  [['healthy', 'unhealthy'], 'undoes the swap'],
-  [['healthy', 'unavailable'], 'undoes the swap'],
-  [['initial'], 'undoes the swap'],
-  [[], 'undoes the swap'],
-])('targets %j: the bake %s', async (targets, expected) => {
-  expect(await bakeSays(targets)).toBe(expected);
+  ['Bake', 'bake', 'RecordSwapped', 'NoteGreenDegradedAfterSwap'],
+  ['ShiftStep', 'shift', 'NextShiftStep', 'NoteGreenDegradedDuringShift'],
+])('the %s watch ends with the check, which alone leads on', (name, kind, passed, degraded) => {
+  expect(caught(`Watch${name}`, 'States.Timeout')).toBe(`Check${name}`);
+  expect(shipped[`Watch${name}`]?.Next).toBe(`Check${name}`);
+  const check = shipped[`Check${name}`];
+  expect(check).toMatchObject({
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke',
+    Parameters: { FunctionName: '${GreenWatchFunctionArn}', Payload: { action: 'check', kind } },
+    Next: passed,
+  });
+  // The check failing GreenDegraded is read and undone like a wake-up during the watch; any other error undoes too.
+  expect(caught(`Check${name}`, GREEN_DEGRADED)).toBe(`Read${name}Degraded`);
+  expect(shipped[`Read${name}Degraded`]?.Next).toBe(degraded);
+  expect(caught(`Check${name}`, 'States.ALL')).toBe('UndoRestoreProduction');
+});
+
+test("no other read of green's target health stands between a watch and what follows it", () => {
+  const gates = Object.keys(shipped).filter((name) => /^(Describe|Summarize|Any|Is)(Baking|Shifting)Green/.test(name));
+  expect(gates).toEqual([]);
 });

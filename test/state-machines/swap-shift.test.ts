@@ -181,9 +181,9 @@ test('canary 10 % for 20 s: production is split 900/100 through the canary, then
   expect(seen).toEqual(['blue:1', 'blue:900 green:100', 'green:1']);
   expect(shiftedWeights(swap, v)).toEqual(['blue:900 green:100']);
   const states = statesEntered(swap.history);
-  // The canary's 20 s are one green watch on a task token, and one health check as it ends (no polls).
+  // The canary's 20 s are one green watch on a task token, and one check of green as it ends (no polls).
   expect(states.filter((s) => s === 'WatchShiftStep')).toHaveLength(1);
-  expect(states.filter((s) => s === 'DescribeShiftingGreenTargetHealth')).toHaveLength(1);
+  expect(states.filter((s) => s === 'CheckShiftStep')).toHaveLength(1);
   expect(states.indexOf('PointProductionAtGreen')).toBeGreaterThan(states.lastIndexOf('ShiftProduction'));
   expect(states.indexOf('MakeGreenPrimary')).toBeGreaterThan(states.indexOf('PointProductionAtGreen'));
   expect(states).toContain('RecordShifting');
@@ -220,9 +220,9 @@ test('custom steps, one of 0 s and one of 15 s: no watch for the first, one gree
   expect([swap.status, swap.error]).toEqual(['SUCCEEDED', undefined]);
   expect(shiftedWeights(swap, v)).toEqual(['blue:999 green:1', 'blue:500 green:500']);
   const states = statesEntered(swap.history);
-  // The 15 s step waits once, on a task token, and checks green's health once as it ends.
+  // The 15 s step waits once, on a task token, and checks green once as it ends.
   expect(states.filter((s) => s === 'WatchShiftStep')).toHaveLength(1);
-  expect(states.filter((s) => s === 'DescribeShiftingGreenTargetHealth')).toHaveLength(1);
+  expect(states.filter((s) => s === 'CheckShiftStep')).toHaveLength(1);
   expectGreenLiveBlueKept(v);
 });
 
@@ -383,7 +383,7 @@ describe('a Stop at any state of a shifting swap converges: swap again, or rollb
     ['RecordShifting', 1],
     ['ShiftProduction', 1],
     ['WatchShiftStep', 1],
-    ['DescribeShiftingGreenTargetHealth', 1],
+    ['CheckShiftStep', 1],
     ['RecordShifting', 2],
     ['PointProductionAtGreen', 1],
     ['MakeGreenPrimary', 1],

@@ -473,3 +473,104 @@ describe('a CloudWatch alarm state change from EventBridge', () => {
     expect(await handler(alarmChange('app-errors', 'ALARM'))).toEqual({ outcome: 'ignored', why: 'the watch is over' });
   });
 });
+
+describe("swap's check as a watch ended (its Task timed out)", () => {
+  const check = {
+    action: 'check' as const,
+    kind: 'bake' as const,
+    execution: EXECUTION,
+    serviceArn: SERVICE,
+    taskSetId: 'ecs-svc/123',
+    targetGroupArn: request.targetGroupArn,
+  };
+  const onGreen = (state = 'OK') => ['5xx', 'p99', 'healthy-hosts'].map((suffix) => builtIn(suffix, state));
+  /** The healthy-hosts alarm in ALARM on the minutes green's targets were registering (before the watch), the rest OK. */
+  const hostsBreachedWhileRegistering = (): MetricAlarm[] => [
+    builtIn('5xx', 'OK'),
+    builtIn('p99', 'OK'),
+    { ...builtIn('healthy-hosts', 'ALARM'), StateReasonData: REGISTERING },
+    userAlarm('OK'),
+  ];
+  beforeEach(() => {
+    elbv2.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [target('healthy')] });
+    ddb.on(GetItemCommand).resolves(item({ execution: EXECUTION, taskSetId: 'ecs-svc/123', startedAt: STARTED_AT }));
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [...onGreen(), userAlarm('OK')] });
+  });
+
+  test('green healthy and every watched alarm OK: the watch passed, with nothing written', async () => {
+    await expect(handler(check)).resolves.toEqual({ outcome: 'passed', taskSetId: 'ecs-svc/123' });
+    expect(ddb.commandCalls(UpdateItemCommand)).toHaveLength(0);
+    expect(cw.commandCalls(PutMetricAlarmCommand)).toHaveLength(0);
+    expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
+  });
+
+  // The rule swap's gates and the watch's start judge by (contract/green-watch.ts, DEGRADED_TARGET_STATES).
+  test.each([
+    [['healthy', 'healthy'], 'passes'],
+    // An autoscaler scaled out: the new tasks are still registering.
+    [['healthy', 'initial', 'initial'], 'passes'],
+    // A task died (or was scaled in): deregistered, indistinguishable, so the bake moves production back.
+    [['healthy', 'draining'], 'fails'],
+    [['draining', 'initial'], 'fails'],
+    [['healthy', 'unhealthy'], 'fails'],
+    [['healthy', 'unavailable'], 'fails'],
+    [['initial'], 'fails'],
+    [[], 'fails'],
+  ])('targets %j: the check %s', async (states, expected) => {
+    elbv2.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: states.map((s) => target(s)) });
+    const answer = handler(check);
+    if (expected === 'passes') await expect(answer).resolves.toMatchObject({ outcome: 'passed' });
+    else await expect(answer).rejects.toMatchObject({ name: GREEN_DEGRADED, message: /as the watch ended/ });
+  });
+
+  test("a built-in alarm of green's in ALARM whose event had not arrived fails the watch, naming it", async () => {
+    cw.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [builtIn('5xx', 'ALARM'), builtIn('p99', 'OK'), builtIn('healthy-hosts', 'OK'), userAlarm('OK')],
+    });
+    await expect(handler(check)).rejects.toMatchObject({
+      name: GREEN_DEGRADED,
+      message: expect.stringMatching(new RegExp(`${PREFIX}5xx.*as the watch ended`)) as unknown,
+    });
+  });
+
+  test("the user's alarm in ALARM fails it too", async () => {
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [...onGreen(), userAlarm('ALARM')] });
+    await expect(handler(check)).rejects.toMatchObject({ name: GREEN_DEGRADED, message: /app-errors/ });
+  });
+
+  test('a built-in alarm in ALARM on another target group is not green’s: the watch passed', async () => {
+    cw.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [builtIn('5xx', 'ALARM', 'targetgroup/bg-app-0/0'), builtIn('p99', 'OK'), userAlarm('OK')],
+    });
+    await expect(handler(check)).resolves.toMatchObject({ outcome: 'passed' });
+  });
+
+  test("a healthy-hosts breach resting only on minutes before this watch's start (as stored) re-arms it; the watch passed", async () => {
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: hostsBreachedWhileRegistering() });
+    await expect(handler(check)).resolves.toMatchObject({ outcome: 'passed' });
+    expect(cw.commandCalls(DeleteAlarmsCommand)[0]?.args[0].input).toEqual({ AlarmNames: [`${PREFIX}healthy-hosts`] });
+  });
+
+  test("the same breach counts when the stored watch is another execution's (no start to judge by)", async () => {
+    ddb.on(GetItemCommand).resolves(item({ execution: 'another', taskSetId: 'ecs-svc/123', startedAt: STARTED_AT }));
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: hostsBreachedWhileRegistering() });
+    await expect(handler(check)).rejects.toMatchObject({ name: GREEN_DEGRADED });
+  });
+
+  test('a read that fails is WatchUnavailable (swap retries it, then undoes), naming the check', async () => {
+    cw.on(DescribeAlarmsCommand).rejects(new Error('throttled'));
+    await expect(handler(check)).rejects.toMatchObject({
+      name: WATCH_UNAVAILABLE,
+      message: /could not check green as the watch ended: reading the watched alarms/,
+    });
+  });
+
+  test("the user's alarm gone is WatchUnavailable", async () => {
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: onGreen() });
+    await expect(handler(check)).rejects.toMatchObject({ name: WATCH_UNAVAILABLE, message: /app-errors/ });
+  });
+
+  test('a request without a field names it', async () => {
+    await expect(handler({ ...check, taskSetId: '' })).rejects.toThrow(/check request: taskSetId must be/);
+  });
+});
