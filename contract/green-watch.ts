@@ -86,6 +86,12 @@ export const MAX_USER_ALARMS = 100 - Object.keys(BUILT_IN_ALARMS).length;
 /** What is being watched: one step of a traffic shift, or the bake. */
 export type WatchKind = 'shift' | 'bake';
 
+/**
+ * What a {@link WatchCheckRequest} checks for: the end of a watch, or clean-up's check of the live version (the green
+ * swap watched) before it removes the version production could go back to.
+ */
+export type CheckKind = WatchKind | 'clean-up';
+
 /** The payload swap invokes the green-watch function with. */
 export interface WatchRequest {
   readonly action: 'watch';
@@ -123,12 +129,14 @@ export const PRE_WATCH_BREACH_REARMED = BUILT_IN_ALARMS.healthyHosts;
 
 /**
  * The payload swap invokes the function with (a plain invoke, no task token) when a watch timed out: read green's
- * target health and the watched alarms once more (step 4 above). The function answers when green passes, and fails
- * with {@link GREEN_DEGRADED} (green degraded, or an alarm in ALARM) or {@link WATCH_UNAVAILABLE} (a read failed).
+ * target health and the watched alarms once more (step 4 above). clean-up sends the same for the live version before
+ * it removes the previous one (kind `clean-up`): a live version degraded, or with a watched alarm in ALARM, keeps the
+ * version production could go back to. The function answers when green passes, and fails with {@link GREEN_DEGRADED}
+ * (green degraded, or an alarm in ALARM) or {@link WATCH_UNAVAILABLE} (a read failed).
  */
 export interface WatchCheckRequest {
   readonly action: 'check';
-  readonly kind: WatchKind;
+  readonly kind: CheckKind;
   /** The execution whose watch ended (`$$.Execution.Id`): the stored watch's start is read only if it is this one's. */
   readonly execution: string;
   readonly serviceArn: string;

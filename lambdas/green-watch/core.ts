@@ -10,6 +10,7 @@ import {
   targetGroupDimension,
   GREEN_DEGRADED,
   WATCH_UNAVAILABLE,
+  type CheckKind,
   type WatchFailureCause,
   type WatchKind,
   type WatchCheckRequest,
@@ -69,8 +70,8 @@ export function readWatchRequest(event: unknown): WatchRequest | undefined {
 export function readWatchCheckRequest(event: unknown): WatchCheckRequest | undefined {
   if (!isObject(event) || event.action !== 'check') return undefined;
   const kind = event.kind;
-  if (kind !== 'shift' && kind !== 'bake')
-    throw new Error(`check request: kind is ${JSON.stringify(kind)}, not 'shift' or 'bake'.`);
+  if (kind !== 'shift' && kind !== 'bake' && kind !== 'clean-up')
+    throw new Error(`check request: kind is ${JSON.stringify(kind)}, not 'shift', 'bake' or 'clean-up'.`);
   const fields = ['execution', 'serviceArn', 'taskSetId', 'targetGroupArn'] as const;
   for (const field of fields) {
     if (typeof event[field] !== 'string' || event[field] === '') {
@@ -142,7 +143,8 @@ export function isGreenTaskStopping(change: TaskStateChange, greenTaskSetId: str
 const taskId = (taskArn: string): string => taskArn.split('/').pop() ?? taskArn;
 
 /** What a watch is called in messages. */
-const watchName = (kind: WatchKind): string => (kind === 'bake' ? 'the bake' : 'a traffic shift step');
+const watchName = (kind: CheckKind): string =>
+  kind === 'bake' ? 'the bake' : kind === 'shift' ? 'a traffic shift step' : 'clean-up';
 
 export function taskStoppingMessage(change: TaskStateChange, kind: WatchKind): string {
   const why = [change.stopCode, change.stoppedReason].filter((s) => s !== undefined && s !== '').join(': ');
@@ -368,6 +370,6 @@ export function breachPredates(
   });
 }
 
-export function alarmMessage(alarmName: string, reason: string, kind: WatchKind): string {
+export function alarmMessage(alarmName: string, reason: string, kind: CheckKind): string {
   return `alarm ${alarmName} is in ALARM during ${watchName(kind)} (${reason})`;
 }

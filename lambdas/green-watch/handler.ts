@@ -123,9 +123,6 @@ function unavailable(what: string, error: unknown, doing = 'set the watch up'): 
   });
 }
 
-/** What a watch's check as it ended could not do, for {@link unavailable}. */
-const CHECKING = 'check green as the watch ended';
-
 function variable(env: GreenWatchEnvironment, name: string): string {
   const value = env.variables[name];
   if (value === undefined || value === '') {
@@ -295,40 +292,51 @@ export function createHandler(env: GreenWatchEnvironment): (event: unknown) => P
 
   /**
    * As a watch ends (its Task timed out): green's target health and the watched alarms once more, so a change whose
-   * event had not reached the function yet still fails the watch (contract/green-watch.ts, step 4).
+   * event had not reached the function yet still fails the watch (contract/green-watch.ts, step 4). For clean-up
+   * (kind `clean-up`), the same of the live version, before the previous one is removed.
    */
   async function check(request: WatchCheckRequest): Promise<GreenWatchResult> {
+    const cleanUp = request.kind === 'clean-up';
+    const doing = cleanUp ? 'check the live version for clean-up' : 'check green as the watch ended';
     const health = await elbv2
       .send(new DescribeTargetHealthCommand({ TargetGroupArn: request.targetGroupArn }))
       .catch((error: unknown) => {
-        throw unavailable("reading green's target health (ELBv2 DescribeTargetHealth)", error, CHECKING);
+        throw unavailable("reading green's target health (ELBv2 DescribeTargetHealth)", error, doing);
       });
     const degraded = degradedTargets(targetStates(health.TargetHealthDescriptions ?? []));
-    if (degraded !== undefined) throw new GreenDegradedError(`${degraded}, as the watch ended`);
-    // When the watch began, for the healthy-hosts alarm's breaches from before it: the stored watch's, if it is ours.
-    const item = await ddb
-      .send(
-        new GetItemCommand({ TableName: table(), Key: { service: { S: request.serviceArn } }, ConsistentRead: true }),
-      )
-      .catch((error: unknown) => {
-        throw unavailable('reading the watch (DynamoDB GetItem)', error, CHECKING);
-      });
-    const stored = item.Item?.[WATCH_ATTRIBUTE]?.M;
-    const ours = stored?.execution?.S === request.execution && stored?.taskSetId?.S === request.taskSetId;
-    const startedAt = ours ? stored?.startedAt?.S : undefined;
-    const { wanted, names, byName } = await readWatchedAlarms(request.targetGroupArn, CHECKING);
+    if (degraded !== undefined) {
+      throw new GreenDegradedError(`${degraded}, ${cleanUp ? 'as clean-up checked it' : 'as the watch ended'}`);
+    }
+    const { wanted, names, byName } = await readWatchedAlarms(request.targetGroupArn, doing);
     // A built-in alarm on another target group is not green's (the watch pointed them at green as it began).
     const onGreen = names.filter((name) => {
       const own = wanted.find((a) => a.AlarmName === name);
       const existing = byName.get(name);
       return own === undefined || (existing !== undefined && sameTarget(existing, own));
     });
-    const first = await firstInAlarm(onGreen, byName, wanted, startedAt, CHECKING);
+    const first = await firstInAlarm(onGreen, byName, wanted, cleanUp ? undefined : await watchStart(request), doing);
     if (first !== undefined) {
       const message = alarmMessage(first.AlarmName ?? '', first.StateReason ?? 'no reason given', request.kind);
-      throw new GreenDegradedError(`${message}, as the watch ended`);
+      throw new GreenDegradedError(cleanUp ? message : `${message}, as the watch ended`);
     }
     return { outcome: 'passed', taskSetId: request.taskSetId };
+  }
+
+  /**
+   * When the watch that just ended began, for the healthy-hosts alarm's breaches from before it: the stored watch's
+   * `startedAt`, if it is this execution's watch of this green (else every breach counts).
+   */
+  async function watchStart(request: WatchCheckRequest): Promise<string | undefined> {
+    const item = await ddb
+      .send(
+        new GetItemCommand({ TableName: table(), Key: { service: { S: request.serviceArn } }, ConsistentRead: true }),
+      )
+      .catch((error: unknown) => {
+        throw unavailable('reading the watch (DynamoDB GetItem)', error, 'check green as the watch ended');
+      });
+    const stored = item.Item?.[WATCH_ATTRIBUTE]?.M;
+    const ours = stored?.execution?.S === request.execution && stored?.taskSetId?.S === request.taskSetId;
+    return ours ? stored?.startedAt?.S : undefined;
   }
 
   /**

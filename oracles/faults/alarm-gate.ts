@@ -1,6 +1,7 @@
 /**
  * Applies a plan's {@link AlarmFault}: the chosen built-in alarm of green's goes to ALARM just as the green-watch
- * function reads the watched alarms for the `read`-th time in swap (as a watch begins, or as it ends).
+ * function reads the watched alarms for the `read`-th time in the flow (as a watch of swap's begins or ends, or for
+ * clean-up's check).
  *
  * It watches every call (FaultInjector.observe, which runs before the service answers the call) and, at the read it
  * waits for, puts the alarm in ALARM through local CloudWatch's own SetAlarmState handler, synchronously, before that
@@ -50,7 +51,7 @@ export function tripAlarmAtWatch(stack: LocalStack, injector: FaultInjector, fau
     const input = {
       AlarmName: alarmName,
       StateValue: 'ALARM',
-      StateReason: `Fault plan: ${alarmName} put in ALARM as the green watch read it (read ${reads} in swap).`,
+      StateReason: `Fault plan: ${alarmName} put in ALARM as the green watch read it (read ${reads} in the flow).`,
     };
     // The handler runs synchronously inside invoke(); its promise only carries the outcome.
     stack.aws.cloudwatch

@@ -130,8 +130,8 @@ export const testScalePercentArbitrary: fc.Arbitrary<number | undefined> = fc.on
 
 /**
  * Mostly no alarm; otherwise one built-in alarm trips at one of the green-watch function's first three reads of the
- * alarms in swap (1: as the first watch begins; 2: as it ends; 3: as a second watch begins, when production moves in
- * steps).
+ * alarms in the flow (1: as swap's first watch begins; 2: as it ends; 3: as a second watch begins when production moves
+ * in steps, or clean-up's check of the live version when it moves all at once).
  */
 export const alarmFaultArbitrary: fc.Arbitrary<AlarmFault | undefined> = fc.oneof(
   { weight: 4, arbitrary: fc.constant(undefined) },

@@ -64,20 +64,22 @@ export interface LostResponseFault {
 
 /**
  * An alarm gate tripping (contract/green-watch.ts): one of green's built-in alarms goes to ALARM (SetAlarmState,
- * applied on local CloudWatch) just as the green-watch function reads the watched alarms for the `read`-th time in
- * swap. The function reads them as each watch begins (1 = as the first traffic-shift step's watch begins, or the
- * bake's when production moves all at once) and as it ends (swap's check). Firing at a read, not at a time, makes the
- * outcome exact whatever the machine's load (oracles/faults/alarm-gate.ts):
+ * applied on local CloudWatch) just as the green-watch function reads the watched alarms for the `read`-th time in the
+ * flow. The function reads them as each of swap's watches begins (1 = as the first traffic-shift step's watch begins,
+ * or the bake's when production moves all at once) and as it ends (swap's check), then once more for clean-up (its
+ * check of the live version before the previous one is removed). Firing at a read, not at a time, makes the outcome
+ * exact whatever the machine's load (oracles/faults/alarm-gate.ts):
  * - at read 1 the alarm still watches the previous green's target group (or does not exist yet): the function points
  *   it at the new green by creating it again, so that ALARM belonged to another green and must not fail this swap;
- * - at a later read it watches this green: the read finds it in ALARM, so swap must not succeed, and it sends
- *   production back to blue.
- * A `read` beyond the swap's last never fires.
+ * - at a later read of swap's it watches this green: the read finds it in ALARM, so swap must not succeed, and it
+ *   sends production back to blue;
+ * - at clean-up's read, clean-up must not remove the version production could go back to.
+ * A `read` beyond the flow's last never fires.
  */
 export interface AlarmFault {
   /** The built-in alarm's name suffix (BUILT_IN_ALARMS): green's 5XX count, p99 response time or healthy hosts. */
   readonly alarm: (typeof BUILT_IN_ALARMS)[keyof typeof BUILT_IN_ALARMS];
-  /** Which of the function's reads of the alarms during swap (1-based). */
+  /** Which of the function's reads of the alarms in the flow (1-based). */
   readonly read: number;
 }
 

@@ -201,10 +201,11 @@ export async function runFlow(stack: LocalStack, options: FlowOptions): Promise<
 }
 
 /**
- * (c) for the plan's alarm fault (oracles/faults/fault-plan.ts, AlarmFault). Tripped at the function's first read of
- * the alarms, the alarm still watched the previous green and is created again for this one: swap's outcome must not
- * rest on it (its cause does not name it). Tripped at a later read, it watches this green: swap must not succeed (its
- * undo is judged like any failed swap's).
+ * (c) for the plan's alarm fault (oracles/faults/fault-plan.ts, AlarmFault), judged on the step that made the read.
+ * Tripped at the function's first read of the alarms (as swap's first watch begins), the alarm still watched the
+ * previous green and is created again for this one: swap's outcome must not rest on it (its cause does not name it).
+ * Tripped at a later read of swap's, it watches this green: swap must not succeed (its undo is judged like any failed
+ * swap's). Tripped at clean-up's read (its check of the live version), clean-up must not remove the previous version.
  */
 function alarmGateProblems(
   steps: readonly StepRecord[],
@@ -212,16 +213,19 @@ function alarmGateProblems(
   error: string | undefined,
 ): string[] {
   if (error !== undefined) return [`[alarm fault] could not put the alarm in ALARM: ${error}`];
-  const swap = steps.find((s) => s.machine === 'swap' && !s.rerun);
-  if (!tripped || !swap) return [];
-  const at = `[swap ${swap.result.status}] (c)`;
-  if (tripped.read === 1) {
-    return (swap.result.cause ?? '').includes(tripped.alarmName)
+  if (!tripped) return [];
+  const during = steps.find((s) => tripped.at >= s.endedAt - s.wallMs && tripped.at <= s.endedAt);
+  if (!during || during.rerun) return [];
+  const at = `[${during.machine} ${during.result.status}] (c)`;
+  if (during.machine === 'swap' && tripped.read === 1) {
+    return (during.result.cause ?? '').includes(tripped.alarmName)
       ? [`${at} ${tripped.alarmName}, put in ALARM while it still watched the previous green, failed this swap`]
       : [];
   }
-  return swap.result.status === 'SUCCEEDED'
-    ? [`${at} swap succeeded although the green watch read ${tripped.alarmName} in ALARM (read ${tripped.read})`]
+  return during.result.status === 'SUCCEEDED'
+    ? [
+        `${at} ${during.machine} succeeded although the green watch read ${tripped.alarmName} in ALARM (read ${tripped.read})`,
+      ]
     : [];
 }
 

@@ -2,8 +2,8 @@ import { UNDONE } from '../../contract';
 import { approvedLiveRejects, approvedLiveRules, awaitApprovalStates } from './approval';
 import type { StateMachine } from './asl';
 import { failSaying, fmtReject, outcome } from './basics';
-import { fullyHealthyGateStates } from './health';
 import { lifecycleHookStates } from './hooks';
+import { greenCheckTask } from './watch';
 import { liveVersionMachine } from './identity';
 import { TAKE_LEASE, unfinishedChoiceRules, unfinishedRejects } from './lease';
 import { productionSplitReject, testServesProductionChoice } from './rules';
@@ -62,20 +62,28 @@ const definition: StateMachine = liveVersionMachine(
     },
     IsThereAnOldVersion: {
       Type: 'Choice',
-      Comment: 'The live version must be healthy before the one production could go back to is removed.',
-      Choices: [{ Variable: '$.current.services[0].TaskSets[1]', IsPresent: true, Next: 'DescribeLiveTargetHealth' }],
+      Comment:
+        'The live version must be healthy, and none of its watched alarms in ALARM, before the one production could go back to is removed.',
+      Choices: [{ Variable: '$.current.services[0].TaskSets[1]', IsPresent: true, Next: 'CheckLive' }],
       Default: 'CloseTestListener',
     },
-    ...fullyHealthyGateStates({
-      name: 'Live',
-      tgPath: '$.live.targetGroupArn',
-      resultPath: '$.liveHealth',
-      healthy: 'RunPreBlueRemovalHooks',
-      unhealthy: 'RejectLiveNotHealthy',
+    CheckLive: greenCheckTask({
+      kind: 'clean-up',
+      versionPath: '$.live',
+      resultPath: '$.liveCheck',
+      passed: 'RunPreBlueRemovalHooks',
+      degraded: 'ReadLiveDegraded',
       onError: 'FailBeforeChanges',
-      // Swap's own test: tasks the service scaled out, still registering (`initial`), do not refuse a clean-up.
-      tolerateRegistering: true,
+      comment:
+        "The green-watch function's check of the live version (the green swap watched): its target health, by swap's rule (tasks the service scaled out, still registering, do not refuse a clean-up), and the watched alarms: green's built-in ones, on its target group since swap's watch, and the stack's own.",
     }),
+    ReadLiveDegraded: {
+      Type: 'Pass',
+      Comment: "The cause is the function's JSON error payload.",
+      Parameters: { 'payload.$': 'States.StringToJson($.liveCheck.Cause)' },
+      ResultPath: '$.liveCheck',
+      Next: 'RejectLiveNotHealthy',
+    },
     ...lifecycleHookStates({
       name: 'PreBlueRemoval',
       stage: 'PRE_BLUE_REMOVAL',
@@ -96,7 +104,7 @@ const definition: StateMachine = liveVersionMachine(
     ),
     RejectLiveNotHealthy: fmtReject(
       'BlueGreen.LiveNotHealthy',
-      "States.Format('Clean-up refused: the live version (task set {}) is not healthy (a target is unhealthy, unavailable or draining, or none is healthy; target states {}), and clean-up would remove the version production could go back to. Run rollback, or re-run clean-up once it is healthy. Nothing was changed.', $.live.taskSetId, States.JsonToString($.liveHealth.states))",
+      "States.Format('Clean-up refused: the live version (task set {}) is not fit to be the only one ({}), and clean-up would remove the version production could go back to. Run rollback, or re-run clean-up once it is healthy and its alarms are OK. Nothing was changed.', $.live.taskSetId, $.liveCheck.payload.errorMessage)",
       ['rollback', 'clean-up'],
     ),
     RejectNothingLive: fmtReject(

@@ -1,5 +1,5 @@
-import { GREEN_DEGRADED, WATCH_UNAVAILABLE, type WatchKind } from '../../contract';
-import type { Payload, States } from './asl';
+import { GREEN_DEGRADED, WATCH_UNAVAILABLE, type CheckKind, type WatchKind } from '../../contract';
+import type { Payload, State, States } from './asl';
 import { lambdaRetry } from './basics';
 
 /**
@@ -61,31 +61,16 @@ export function greenWatchStates({
       ],
       Next: `Check${name}`,
     },
-    [`Check${name}`]: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke',
-      Comment:
+    [`Check${name}`]: greenCheckTask({
+      kind,
+      versionPath: '$.green',
+      resultPath,
+      passed,
+      degraded: `Read${name}Degraded`,
+      onError,
+      comment:
         "The watch ends as it began: green's target health and the watched alarms read once more, so an alarm or a target that changed while its event was still on its way fails the watch as the event would have.",
-      Parameters: {
-        FunctionName: '${GreenWatchFunctionArn}',
-        Payload: {
-          action: 'check',
-          kind,
-          'execution.$': '$$.Execution.Id',
-          serviceArn: '${ServiceArn}',
-          'taskSetId.$': '$.green.taskSetId',
-          'targetGroupArn.$': '$.green.targetGroupArn',
-        },
-      },
-      ResultPath: null,
-      TimeoutSeconds: 60,
-      Retry: [{ ErrorEquals: [WATCH_UNAVAILABLE], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }, ...lambdaRetry],
-      Catch: [
-        { ErrorEquals: [GREEN_DEGRADED], ResultPath: resultPath, Next: `Read${name}Degraded` },
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: onError },
-      ],
-      Next: passed,
-    },
+    }),
     [`Read${name}Degraded`]: {
       Type: 'Pass',
       Comment: "The cause is the function's JSON error payload either way (its own error, or SendTaskFailure's).",
@@ -93,5 +78,55 @@ export function greenWatchStates({
       ResultPath: resultPath,
       Next: degraded,
     },
+  };
+}
+
+/**
+ * The green-watch function's check (contract/green-watch.ts, WatchCheckRequest): one plain invoke that reads the target
+ * health of the version at `versionPath` (its `taskSetId` and `targetGroupArn`) and the watched alarms, and goes to
+ * `passed`. BlueGreen.GreenDegraded (a target degraded, none healthy, or an alarm in ALARM) leaves the function's error
+ * at `resultPath` and goes to `degraded`; BlueGreen.WatchUnavailable (a read failed) is retried, then, like any other
+ * error, goes to `onError`.
+ */
+export function greenCheckTask({
+  kind,
+  versionPath,
+  resultPath,
+  passed,
+  degraded,
+  onError,
+  comment,
+}: {
+  kind: CheckKind;
+  versionPath: string;
+  resultPath: string;
+  passed: string;
+  degraded: string;
+  onError: string;
+  comment: string;
+}): State {
+  return {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke',
+    Comment: comment,
+    Parameters: {
+      FunctionName: '${GreenWatchFunctionArn}',
+      Payload: {
+        action: 'check',
+        kind,
+        'execution.$': '$$.Execution.Id',
+        serviceArn: '${ServiceArn}',
+        'taskSetId.$': `${versionPath}.taskSetId`,
+        'targetGroupArn.$': `${versionPath}.targetGroupArn`,
+      },
+    },
+    ResultPath: null,
+    TimeoutSeconds: 60,
+    Retry: [{ ErrorEquals: [WATCH_UNAVAILABLE], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }, ...lambdaRetry],
+    Catch: [
+      { ErrorEquals: [GREEN_DEGRADED], ResultPath: resultPath, Next: degraded },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: onError },
+    ],
+    Next: passed,
   };
 }

@@ -515,8 +515,22 @@ describe('with a version live', () => {
       expect(flow.problems).toEqual([]);
     });
 
-    test('a read the swap never makes trips nothing (all at once: the bake reads the alarms twice)', async () => {
-      const flow = await flowOf({ alarm: { alarm: 'p99', read: 3 } });
+    test("green's p99 alarm in ALARM as clean-up checks the live version: refused, the previous version kept", async () => {
+      // All at once, the function reads the alarms as the bake begins (1) and ends (2), then for clean-up (3).
+      const flow = await flowOf({ alarm: { alarm: 'p99', read: 3 } }, { rerunFailedCleanUp: false });
+      expect(flow.trippedAlarm).toMatchObject({ read: 3, alarmName: expect.stringMatching(/-green-p99$/) });
+      expect(statuses(flow)).toEqual(['deployGreen:SUCCEEDED', 'swap:SUCCEEDED', 'cleanUp:FAILED']);
+      const cleanUp = step(flow, 'cleanUp');
+      expect(cleanUp.result.error).toBe('BlueGreen.LiveNotHealthy');
+      expect(cleanUp.result.failure).toMatchObject({ undone: 'nothing-changed', next: ['rollback', 'clean-up'] });
+      expect(cleanUp.result.cause).toContain(`alarm ${flow.trippedAlarm?.alarmName} is in ALARM during clean-up`);
+      const sets = (view: typeof cleanUp.before) => view.taskSets.map((ts) => [ts.arn, ts.status]);
+      expect(sets(cleanUp.after)).toEqual(sets(cleanUp.before));
+      expect(flow.problems).toEqual([]);
+    });
+
+    test('a read the flow never makes trips nothing (all at once: the bake reads the alarms twice, clean-up once)', async () => {
+      const flow = await flowOf({ alarm: { alarm: 'p99', read: 4 } });
       expect(flow.trippedAlarm).toBeUndefined();
       expect(statuses(flow)).toEqual(['deployGreen:SUCCEEDED', 'swap:SUCCEEDED', 'cleanUp:SUCCEEDED']);
       expect(flow.problems).toEqual([]);

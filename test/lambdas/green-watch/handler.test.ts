@@ -573,4 +573,25 @@ describe("swap's check as a watch ended (its Task timed out)", () => {
   test('a request without a field names it', async () => {
     await expect(handler({ ...check, taskSetId: '' })).rejects.toThrow(/check request: taskSetId must be/);
   });
+
+  test("clean-up's check of the live version: an alarm in ALARM refuses it, whatever a watch began with", async () => {
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: hostsBreachedWhileRegistering() });
+    await expect(handler({ ...check, kind: 'clean-up' })).rejects.toMatchObject({
+      name: GREEN_DEGRADED,
+      message: `alarm ${PREFIX}healthy-hosts is in ALARM during clean-up (healthy-hosts reason)`,
+    });
+    // No watch is ending: the stored one's start is not read, and nothing is re-armed.
+    expect(ddb.commandCalls(GetItemCommand)).toHaveLength(0);
+    expect(cw.commandCalls(DeleteAlarmsCommand)).toHaveLength(0);
+  });
+
+  test("clean-up's check: a live version without a healthy target refuses it; all healthy and OK passes", async () => {
+    elbv2.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [target('unhealthy')] });
+    await expect(handler({ ...check, kind: 'clean-up' })).rejects.toMatchObject({
+      name: GREEN_DEGRADED,
+      message: /as clean-up checked it$/,
+    });
+    elbv2.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [target('healthy')] });
+    await expect(handler({ ...check, kind: 'clean-up' })).resolves.toMatchObject({ outcome: 'passed' });
+  });
 });
