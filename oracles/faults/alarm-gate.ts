@@ -10,6 +10,7 @@
  */
 import type { LocalStack } from '../../harness/demo/local-stack';
 import type { FaultCall } from '../../local/aws/faults';
+import { AwsError } from '../../local/aws/service';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../local/local-aws';
 import type { AlarmFault, FaultInjector } from './fault-plan';
 
@@ -47,17 +48,21 @@ export function tripAlarmAtWatch(stack: LocalStack, injector: FaultInjector, fau
     if (alarmName === undefined) return;
     reads += 1;
     if (reads !== fault.read) return;
-    tripped = { alarmName, read: reads, at: Date.now() };
+    const read = reads;
+    tripped = { alarmName, read, at: Date.now() };
     const input = {
       AlarmName: alarmName,
       StateValue: 'ALARM',
-      StateReason: `Fault plan: ${alarmName} put in ALARM as the green watch read it (read ${reads} in the flow).`,
+      StateReason: `Fault plan: ${alarmName} put in ALARM as the green watch read it (read ${read} in the flow).`,
     };
-    // The handler runs synchronously inside invoke(); its promise only carries the outcome.
+    // The handler runs synchronously inside invoke(); its promise only carries the outcome. At the first read the
+    // alarm may not exist yet (no green was watched on this stack: the function creates it after this read): then
+    // nothing was tripped, as for a read that never comes.
     stack.aws.cloudwatch
       .invoke('SetAlarmState', input, { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT })
       .catch((error: unknown) => {
-        failure = `SetAlarmState ${alarmName}: ${String(error)}`;
+        if (error instanceof AwsError && error.code === 'ResourceNotFound' && read === 1) tripped = undefined;
+        else failure = `SetAlarmState ${alarmName}: ${String(error)}`;
       });
   });
   return { tripped: () => tripped, error: () => failure, stop };
