@@ -68,12 +68,12 @@ export interface LostResponseFault {
  * flow. The function reads them as each of swap's watches begins (1 = as the first traffic-shift step's watch begins,
  * or the bake's when production moves all at once) and as it ends (swap's check), then once more for clean-up (its
  * check of the live version before the previous one is removed). Firing at a read, not at a time, makes the outcome
- * exact whatever the machine's load (oracles/faults/alarm-gate.ts):
- * - at read 1 the alarm still watches the previous green's target group (or does not exist yet): the function points
- *   it at the new green by creating it again, so that ALARM belonged to another green and must not fail this swap;
- * - at a later read of swap's it watches this green: the read finds it in ALARM, so swap must not succeed, and it
- *   sends production back to blue;
- * - at clean-up's read, clean-up must not remove the version production could go back to.
+ * exact whatever the machine's load (oracles/faults/alarm-gate.ts; judged in oracles/invariants/flow.ts):
+ * - an alarm that still watched a previous green's target group (at read 1, or where a short watch ended before the
+ *   function had pointed the alarms at the new green) is created again for this green, so that ALARM belonged to
+ *   another green and must not fail this swap;
+ * - one that watched this green must keep the step from succeeding whenever the function's answer to that read
+ *   decided something: swap sends production back to blue, clean-up keeps the version it could go back to.
  * A `read` beyond the flow's last never fires.
  */
 export interface AlarmFault {

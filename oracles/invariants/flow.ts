@@ -11,7 +11,7 @@ import { greenImage, type FaultInjector, type FaultPlan, type InjectedFault } fr
 import { cutoverWindows, excusingWindow, type CutoverWindow } from './cutover';
 import { startProductionMonitor, type ProductionMonitorOptions, type ProductionViolation } from './production-monitor';
 import { FAULT_HOOKS } from '../faults/hooks';
-import { tripAlarmAtWatch, type TrippedAlarm } from '../faults/alarm-gate';
+import { tripAlarmAtWatch, type AlarmGateFault, type TrippedAlarm } from '../faults/alarm-gate';
 import {
   expectsTidyState,
   hookTruthProblems,
@@ -184,7 +184,7 @@ export async function runFlow(stack: LocalStack, options: FlowOptions): Promise<
       ),
     ),
     ...violations.map((v) => `[production] (a) ${v.kind}: ${v.message} (seen ${v.count}× from ${v.source})`),
-    ...(alarmGate ? alarmGateProblems(steps, alarmGate.tripped(), alarmGate.error()) : []),
+    ...(alarmGate ? alarmGateProblems(steps, alarmGate) : []),
   ];
   const trippedAlarm = alarmGate?.tripped();
   return {
@@ -202,31 +202,77 @@ export async function runFlow(stack: LocalStack, options: FlowOptions): Promise<
 
 /**
  * (c) for the plan's alarm fault (oracles/faults/fault-plan.ts, AlarmFault), judged on the step that made the read.
- * Tripped at the function's first read of the alarms (as swap's first watch begins), the alarm still watched the
- * previous green and is created again for this one: swap's outcome must not rest on it (its cause does not name it).
- * Tripped at a later read of swap's, it watches this green: swap must not succeed (its undo is judged like any failed
- * swap's). Tripped at clean-up's read (its check of the live version), clean-up must not remove the previous version.
+ * An alarm that watched another target group as it tripped (a previous green's, as swap's first watch begins) is
+ * pointed at this green afresh: the step's outcome must not rest on it (its cause does not name it). One that watched
+ * this green must keep the step from succeeding whenever the function's answer to that read decided something
+ * ({@link decidedByTheRead}).
  */
-function alarmGateProblems(
-  steps: readonly StepRecord[],
-  tripped: TrippedAlarm | undefined,
-  error: string | undefined,
-): string[] {
+function alarmGateProblems(steps: readonly StepRecord[], gate: AlarmGateFault): string[] {
+  const error = gate.error();
   if (error !== undefined) return [`[alarm fault] could not put the alarm in ALARM: ${error}`];
+  const tripped = gate.tripped();
   if (!tripped) return [];
   const during = steps.find((s) => tripped.at >= s.endedAt - s.wallMs && tripped.at <= s.endedAt);
   if (!during || during.rerun) return [];
   const at = `[${during.machine} ${during.result.status}] (c)`;
-  if (during.machine === 'swap' && tripped.read === 1) {
+  if (tripped.onGreen !== true) {
     return (during.result.cause ?? '').includes(tripped.alarmName)
-      ? [`${at} ${tripped.alarmName}, put in ALARM while it still watched the previous green, failed this swap`]
+      ? [
+          `${at} ${tripped.alarmName}, put in ALARM while it watched another target group, failed this ${during.machine}`,
+        ]
       : [];
   }
+  if (!decidedByTheRead(during, tripped, gate.reads())) return [];
   return during.result.status === 'SUCCEEDED'
     ? [
         `${at} ${during.machine} succeeded although the green watch read ${tripped.alarmName} in ALARM (read ${tripped.read})`,
       ]
     : [];
+}
+
+/**
+ * Whether the function's answer to the read that tripped the alarm decided something for the step. clean-up reads the
+ * alarms once, in its check. swap reads them as each watch begins (deciding while the watch's Task still waits) and
+ * in the check as it ends (deciding always). A watch shorter than the function's set-up (wall milliseconds here) lets
+ * the check run while the set-up still does, so a read during a check is the check's only if the watch's own read came
+ * before it; otherwise the harness cannot tell them apart, and gives no verdict.
+ */
+function decidedByTheRead(step: StepRecord, tripped: TrippedAlarm, reads: readonly number[]): boolean {
+  if (step.machine === 'cleanUp') return true;
+  const windows = stateWindows(step.result.history);
+  const t = tripped.atEmulated;
+  const inside = (w: StateWindow): boolean => w.entered <= t && t <= w.exited;
+  const check = windows.find((w) => w.name.startsWith('Check') && inside(w));
+  if (check === undefined) return windows.some((w) => w.name.startsWith('Watch') && inside(w));
+  const watchName = `Watch${check.name.slice('Check'.length)}`;
+  const watch = windows.filter((w) => w.name === watchName && w.entered <= check.entered).at(-1);
+  return watch !== undefined && reads.some((r) => r >= watch.entered && r < t);
+}
+
+interface StateWindow {
+  readonly name: string;
+  /** Emulated ms. */
+  readonly entered: number;
+  readonly exited: number;
+}
+
+/** Each state the execution entered, from its entry to its exit (or to the end of the history). */
+function stateWindows(history: ExecutionResult['history']): StateWindow[] {
+  const windows: StateWindow[] = [];
+  const open = new Map<string, number>();
+  const last = history.at(-1)?.timestamp?.getTime() ?? Infinity;
+  for (const event of history) {
+    const time = event.timestamp?.getTime() ?? 0;
+    const entered = event.stateEnteredEventDetails?.name;
+    if (entered !== undefined) open.set(entered, time);
+    const exited = event.stateExitedEventDetails?.name;
+    if (exited !== undefined && open.has(exited)) {
+      windows.push({ name: exited, entered: open.get(exited) ?? time, exited: time });
+      open.delete(exited);
+    }
+  }
+  for (const [name, entered] of open) windows.push({ name, entered, exited: last });
+  return windows;
 }
 
 function productionRuleArn(stack: LocalStack): string {

@@ -480,12 +480,18 @@ describe('with a version live', () => {
   describe("alarm gates (the fault plans' AlarmFault)", () => {
     // A canary: one 10 % step with a watch, then the bake's watch, both on the same green. The function reads the
     // alarms as each watch begins and as it ends: read 1 as the step's watch begins, 2 as it ends, 3 and 4 the bake's.
-    const canary = { type: 'canary' as const, percent: 10, intervalSeconds: 5 };
+    // The step lasts long enough (0.3 wall s) for the function to set its watch up before the step's check runs, so
+    // the reads come in that order (a shorter one may end before its set-up does: see oracles/invariants/flow.ts).
+    const canary = { type: 'canary' as const, percent: 10, intervalSeconds: 60 };
 
     test("green's 5XX alarm in ALARM as the bake's watch begins: swap fails and production is back on blue", async () => {
       const live = await probe(fs.stack.urls.production);
       const flow = await flowOf({ trafficShift: canary, alarm: { alarm: '5xx', read: 3 } });
-      expect(flow.trippedAlarm).toMatchObject({ read: 3, alarmName: expect.stringMatching(/-green-5xx$/) });
+      expect(flow.trippedAlarm).toMatchObject({
+        read: 3,
+        onGreen: true,
+        alarmName: expect.stringMatching(/-green-5xx$/),
+      });
       expect(statuses(flow)).toEqual(['deployGreen:SUCCEEDED', 'swap:FAILED']);
       const swap = step(flow, 'swap');
       expect(swap.result.error).toBe('BlueGreen.GreenUnhealthyAfterSwap');
@@ -499,7 +505,7 @@ describe('with a version live', () => {
 
     test("green's p99 alarm in ALARM as the canary step's watch ends: swap fails during the shift, production back on blue", async () => {
       const flow = await flowOf({ trafficShift: canary, alarm: { alarm: 'p99', read: 2 } });
-      expect(flow.trippedAlarm).toMatchObject({ read: 2 });
+      expect(flow.trippedAlarm).toMatchObject({ read: 2, onGreen: true });
       const swap = step(flow, 'swap');
       expect([swap.result.status, swap.result.error]).toEqual(['FAILED', 'BlueGreen.GreenUnhealthyDuringShift']);
       expect(swap.result.cause).toContain('as the watch ended');
@@ -510,7 +516,11 @@ describe('with a version live', () => {
 
     test("a previous green's alarm in ALARM as the first watch begins is pointed at this green afresh: swap succeeds", async () => {
       const flow = await flowOf({ alarm: { alarm: 'healthy-hosts', read: 1 } });
-      expect(flow.trippedAlarm).toMatchObject({ read: 1, alarmName: expect.stringMatching(/-green-healthy-hosts$/) });
+      expect(flow.trippedAlarm).toMatchObject({
+        read: 1,
+        onGreen: false,
+        alarmName: expect.stringMatching(/-green-healthy-hosts$/),
+      });
       expect(statuses(flow)).toEqual(['deployGreen:SUCCEEDED', 'swap:SUCCEEDED', 'cleanUp:SUCCEEDED']);
       expect(flow.problems).toEqual([]);
     });
@@ -518,7 +528,11 @@ describe('with a version live', () => {
     test("green's p99 alarm in ALARM as clean-up checks the live version: refused, the previous version kept", async () => {
       // All at once, the function reads the alarms as the bake begins (1) and ends (2), then for clean-up (3).
       const flow = await flowOf({ alarm: { alarm: 'p99', read: 3 } }, { rerunFailedCleanUp: false });
-      expect(flow.trippedAlarm).toMatchObject({ read: 3, alarmName: expect.stringMatching(/-green-p99$/) });
+      expect(flow.trippedAlarm).toMatchObject({
+        read: 3,
+        onGreen: true,
+        alarmName: expect.stringMatching(/-green-p99$/),
+      });
       expect(statuses(flow)).toEqual(['deployGreen:SUCCEEDED', 'swap:SUCCEEDED', 'cleanUp:FAILED']);
       const cleanUp = step(flow, 'cleanUp');
       expect(cleanUp.result.error).toBe('BlueGreen.LiveNotHealthy');
