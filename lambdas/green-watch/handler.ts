@@ -221,7 +221,7 @@ export function createHandler(env: GreenWatchEnvironment): (event: unknown) => P
       names.filter((n) => !fresh.has(n)),
       byName,
       wanted,
-      request.startedAt,
+      () => Promise.resolve(request.startedAt),
     );
     if (first !== undefined) {
       const message = alarmMessage(first.AlarmName ?? '', first.StateReason ?? 'no reason given', request.kind);
@@ -270,19 +270,20 @@ export function createHandler(env: GreenWatchEnvironment): (event: unknown) => P
   /**
    * The first of `names` in ALARM, by `byName` (what DescribeAlarms answered), after re-arming the built-in alarm whose
    * breaches before the watch do not count when its breach rests only on them (`doing`: what a failed re-arm says).
+   * `startedAt` (when the watch began) is asked for only when an alarm is in ALARM.
    */
   async function firstInAlarm(
     names: readonly string[],
     byName: ReadonlyMap<string, MetricAlarm>,
     wanted: readonly BuiltInAlarm[],
-    startedAt: string | undefined,
+    startedAt: () => Promise<string | undefined>,
     doing?: string,
   ): Promise<MetricAlarm | undefined> {
     for (const name of names) {
       const alarm = byName.get(name);
       if (alarm?.StateValue !== 'ALARM') continue;
       const own = wanted.find((a) => a.AlarmName === name);
-      if (own === undefined || !preWatchBreach(own, alarm.StateReasonData, startedAt)) return alarm;
+      if (own === undefined || !preWatchBreach(own, alarm.StateReasonData, await startedAt())) return alarm;
       await rearm(own).catch((error: unknown) => {
         throw unavailable(`re-arming ${name} (CloudWatch DeleteAlarms, PutMetricAlarm)`, error, doing);
       });
@@ -314,7 +315,8 @@ export function createHandler(env: GreenWatchEnvironment): (event: unknown) => P
       const existing = byName.get(name);
       return own === undefined || (existing !== undefined && sameTarget(existing, own));
     });
-    const first = await firstInAlarm(onGreen, byName, wanted, cleanUp ? undefined : await watchStart(request), doing);
+    const started = (): Promise<string | undefined> => (cleanUp ? Promise.resolve(undefined) : watchStart(request));
+    const first = await firstInAlarm(onGreen, byName, wanted, started, doing);
     if (first !== undefined) {
       const message = alarmMessage(first.AlarmName ?? '', first.StateReason ?? 'no reason given', request.kind);
       throw new GreenDegradedError(cleanUp ? message : `${message}, as the watch ended`);

@@ -500,6 +500,8 @@ describe("swap's check as a watch ended (its Task timed out)", () => {
   test('green healthy and every watched alarm OK: the watch passed, with nothing written', async () => {
     await expect(handler(check)).resolves.toEqual({ outcome: 'passed', taskSetId: 'ecs-svc/123' });
     expect(ddb.commandCalls(UpdateItemCommand)).toHaveLength(0);
+    // The stored watch's start matters only to an alarm in ALARM: not read.
+    expect(ddb.commandCalls(GetItemCommand)).toHaveLength(0);
     expect(cw.commandCalls(PutMetricAlarmCommand)).toHaveLength(0);
     expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
   });
